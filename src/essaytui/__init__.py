@@ -1,0 +1,8 @@
+"""essaytui: a terminal reader for long-form essays."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("essaytui")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0"

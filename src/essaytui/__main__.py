@@ -1,0 +1,5 @@
+"""`python -m essaytui`."""
+
+from essaytui.cli import main
+
+raise SystemExit(main())

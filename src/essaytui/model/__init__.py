@@ -1,0 +1,1 @@
+"""The essay model: plain Python, never imports Textual."""

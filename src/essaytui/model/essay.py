@@ -1,0 +1,293 @@
+"""The essay model: one plain-text string and ranges of offsets into it.
+
+Everything the reader shows or stores is addressed by code-point offsets into
+`Essay.reading_text` (design §1): inline styles, footnote references, glossary
+occurrences, search matches, annotations and the reading position.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+
+#: The text placed between two blocks in a reading text.
+BLOCK_SEPARATOR = "\n\n"
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def superscript(number: int) -> str:
+    """The footnote marker shown for footnote `number` (e.g. 12 → "¹²")."""
+    return str(number).translate(_SUPERSCRIPT)
+
+
+class BlockKind(StrEnum):
+    """What a block is; decides how the view sets it."""
+
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    CODE = "code"
+    RULE = "rule"
+    TABLE = "table"
+    DEFINITION_TERM = "definition_term"
+    DEFINITION = "definition"
+
+
+class SpanKind(StrEnum):
+    """The kinds of inline range inside a block."""
+
+    EMPHASIS = "em"
+    STRONG = "strong"
+    CODE = "code"
+    STRIKE = "strike"
+    LINK = "link"
+    FOOTNOTE_REF = "footnote_ref"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """An inline range `[start, end)` of a reading text.
+
+    `data` carries the link target for links and the footnote label for
+    footnote references.
+    """
+
+    start: int
+    end: int
+    kind: SpanKind
+    data: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One block of text: `reading_text[start:end]` is what the reader sees.
+
+    Attributes:
+        kind: heading, paragraph, code, ...
+        start: offset of the first character in the reading text.
+        end: offset one past the last character.
+        level: heading level (1-6); 0 for other blocks.
+        quote_depth: how many block quotes enclose the block.
+        list_depth: how many lists enclose the block.
+        marker: the list marker of the first line ("•", "3."), "" otherwise.
+        spans: inline spans, sorted by start.
+    """
+
+    kind: BlockKind
+    start: int
+    end: int
+    level: int = 0
+    quote_depth: int = 0
+    list_depth: int = 0
+    marker: str = ""
+    spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading and the text it governs, `[start, end)` of the reading text.
+
+    `index` is the position in `Essay.sections`; `parent` the index of the
+    enclosing section or -1.
+    """
+
+    index: int
+    title: str
+    level: int
+    start: int
+    end: int
+    parent: int = -1
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote (a source), numbered in order of first reference.
+
+    `text` is the note's own reading text (so it can be searched and
+    highlighted like the essay); `blocks` index into it. `refs` are the
+    `(start, end)` ranges of every reference marker in the essay's reading
+    text, in order. A note that is referenced but never defined has
+    `defined=False` and empty text; one defined but never referenced has
+    `number=0` and no refs.
+    """
+
+    label: str
+    number: int
+    text: str
+    blocks: tuple[Block, ...] = ()
+    refs: tuple[tuple[int, int], ...] = ()
+    defined: bool = True
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary term and where it occurs in the essay.
+
+    `occurrences` are `(start, end)` ranges of the essay's reading text,
+    sorted; `definition` is plain text (the term's own reading text).
+    """
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    definition: str
+    see_also: tuple[str, ...] = ()
+    occurrences: tuple[tuple[int, int], ...] = ()
+
+
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)\]]*(?:\s+|$)|\n\n")
+_WORD = re.compile(r"\w[\w'’-]*", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Essay:
+    """A parsed essay: metadata, blocks, reading text, outline, notes, glossary.
+
+    Attributes:
+        id: stable identity for annotations (front matter `id`, else a hash
+            of title and author).
+        title: the title (front matter, first heading, or file name).
+        author: the author, or "".
+        meta: the remaining front matter strings (series, author_note, ...).
+        reading_text: every block's visible text joined by BLOCK_SEPARATOR.
+        blocks: the blocks in reading order.
+        sections: the outline, flat, in reading order.
+        footnotes: referenced notes by number, then unreferenced ones.
+        glossary: terms sorted by name.
+        warnings: problems found while parsing, one line each.
+        source_path: the file the essay came from, if any.
+        complete: False while only the first part of a large file is parsed.
+    """
+
+    id: str
+    title: str
+    author: str
+    reading_text: str
+    blocks: tuple[Block, ...]
+    sections: tuple[Section, ...] = ()
+    footnotes: tuple[Footnote, ...] = ()
+    glossary: tuple[Term, ...] = ()
+    meta: Mapping[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    source_path: str | None = None
+    complete: bool = True
+
+    # -- lookups -----------------------------------------------------------
+
+    @cached_property
+    def _block_starts(self) -> list[int]:
+        return [block.start for block in self.blocks]
+
+    @cached_property
+    def _section_starts(self) -> list[int]:
+        return [section.start for section in self.sections]
+
+    @cached_property
+    def footnotes_by_label(self) -> dict[str, Footnote]:
+        """Footnotes keyed by label."""
+        return {note.label: note for note in self.footnotes}
+
+    @cached_property
+    def footnote_refs(self) -> list[tuple[int, int, str]]:
+        """Every footnote reference as `(start, end, label)`, sorted by start."""
+        refs = [(s, e, note.label) for note in self.footnotes for s, e in note.refs]
+        refs.sort()
+        return refs
+
+    @cached_property
+    def term_occurrences(self) -> list[tuple[int, int, str]]:
+        """Every glossary occurrence as `(start, end, term id)`, sorted."""
+        found = [(s, e, term.id) for term in self.glossary for s, e in term.occurrences]
+        found.sort()
+        return found
+
+    @cached_property
+    def terms_by_id(self) -> dict[str, Term]:
+        """Glossary terms keyed by id."""
+        return {term.id: term for term in self.glossary}
+
+    @cached_property
+    def word_count(self) -> int:
+        """Words in the reading text (for reading-time estimates)."""
+        return len(self.reading_text.split())
+
+    def block_index_at(self, offset: int) -> int:
+        """Index of the block containing `offset` (or the last block before it)."""
+        if not self.blocks:
+            return -1
+        return max(0, bisect.bisect_right(self._block_starts, offset) - 1)
+
+    def section_at(self, offset: int) -> Section | None:
+        """The innermost section whose heading is at or before `offset`."""
+        index = bisect.bisect_right(self._section_starts, offset) - 1
+        return self.sections[index] if index >= 0 else None
+
+    def section_trail(self, offset: int) -> list[str]:
+        """Titles of the sections enclosing `offset`, outermost first."""
+        section = self.section_at(offset)
+        trail: list[str] = []
+        while section is not None:
+            trail.append(section.title)
+            section = self.sections[section.parent] if section.parent >= 0 else None
+        trail.reverse()
+        return trail
+
+    # -- text units, for selection ------------------------------------------
+
+    def sentence_bounds(self, offset: int) -> tuple[int, int]:
+        """The `(start, end)` of the sentence containing `offset`."""
+        return sentence_bounds(self.reading_text, offset)
+
+    def quote(self, start: int, end: int) -> str:
+        """The reading text of `[start, end)` without footnote markers."""
+        text = self.reading_text
+        refs = self.footnote_refs
+        pieces: list[str] = []
+        position = start
+        index = bisect.bisect_left(refs, (start, -1, ""))
+        # a reference beginning before `start` may still overlap it
+        if index > 0 and refs[index - 1][1] > start:
+            index -= 1
+        while index < len(refs) and refs[index][0] < end:
+            ref_start, ref_end, _ = refs[index]
+            if ref_start > position:
+                pieces.append(text[position:ref_start])
+            position = max(position, ref_end)
+            index += 1
+        if position < end:
+            pieces.append(text[position:end])
+        return "".join(pieces).strip()
+
+
+def sentence_bounds(text: str, offset: int) -> tuple[int, int]:
+    """The `(start, end)` of the sentence of `text` that contains `offset`.
+
+    A sentence ends after `.`, `!`, `?` (and closing quotes) followed by space,
+    or at a paragraph break.
+    """
+    offset = max(0, min(offset, len(text)))
+    window_start = max(0, offset - 4000)
+    start = window_start
+    for match in _SENTENCE_END.finditer(text, window_start, offset):
+        if match.end() <= offset:
+            start = match.end()
+    # Never run back across the start of the text window into a half sentence.
+    match = _SENTENCE_END.search(text, offset, min(len(text), offset + 4000))
+    if match is None:
+        end = min(len(text), offset + 4000)
+    else:
+        end = match.start() + len(match.group().rstrip())
+        if match.group() == BLOCK_SEPARATOR:
+            end = match.start()
+    while start < end and text[start].isspace():
+        start += 1
+    return start, max(start, end)
+
+
+def word_starts(text: str, start: int, end: int) -> Sequence[int]:
+    """Offsets of the words that begin within `[start, end)` of `text`."""
+    return [match.start() for match in _WORD.finditer(text, start, end)]

@@ -1,0 +1,50 @@
+"""Where things live: the only module that knows about platformdirs.
+
+Tests point the data directory elsewhere with `ESSAYTUI_DATA_DIR`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "essaytui"
+DATA_DIR_ENV = "ESSAYTUI_DATA_DIR"
+DEFAULT_ESSAY = "strategic-partners-with-caveats"
+
+
+def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """The directory for annotations and reading positions.
+
+    `override` (from `--data-dir`) wins, then `$ESSAYTUI_DATA_DIR`, then the
+    platform's user data directory. Never a cache directory: notes are user data.
+    """
+    if override:
+        return Path(override).expanduser()
+    from_env = os.environ.get(DATA_DIR_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def content_dir() -> Path:
+    """The folder of bundled essays (inside the wheel, or the source tree's `content/`)."""
+    packaged = Path(__file__).resolve().parent / "content"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "content"
+
+
+def bundled_essays() -> list[Path]:
+    """The `essay.md` of every bundled essay, sorted by folder name."""
+    root = content_dir()
+    if not root.is_dir():
+        return []
+    return sorted(path for path in root.glob("*/essay.md") if path.is_file())
+
+
+def default_essay() -> Path:
+    """The bundled essay opened when nothing else is known."""
+    return content_dir() / DEFAULT_ESSAY / "essay.md"

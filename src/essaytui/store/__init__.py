@@ -1,0 +1,1 @@
+"""Persistent user data: annotations, reading positions, settings (SQLite)."""
