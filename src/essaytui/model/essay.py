@@ -276,13 +276,13 @@ def sentence_bounds(text: str, offset: int) -> tuple[int, int]:
         if match.end() <= offset:
             start = match.end()
     # Never run back across the start of the text window into a half sentence.
-    match = _SENTENCE_END.search(text, offset, min(len(text), offset + 4000))
-    if match is None:
+    following = _SENTENCE_END.search(text, offset, min(len(text), offset + 4000))
+    if following is None:
         end = min(len(text), offset + 4000)
+    elif following.group() == BLOCK_SEPARATOR:
+        end = following.start()
     else:
-        end = match.start() + len(match.group().rstrip())
-        if match.group() == BLOCK_SEPARATOR:
-            end = match.start()
+        end = following.start() + len(following.group().rstrip())
     while start < end and text[start].isspace():
         start += 1
     return start, max(start, end)

@@ -1,0 +1,118 @@
+"""The essaytui application: loads the essay, shows the reader, keeps the theme."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from essaytui import paths
+from essaytui.commands import GoToProvider
+from essaytui.model.essay import Essay
+from essaytui.model.source import load_essay
+from essaytui.screens.help import HelpScreen
+from essaytui.screens.reader import ReaderScreen
+
+#: Files larger than this show their first part while the rest parses.
+FIRST_SCREEN_LIMIT = 128 * 1024
+
+#: Actions offered in the command palette: (title, action on the reader screen).
+PALETTE_ACTIONS: list[tuple[str, str, str]] = [
+    ("Read: next section", "view.action_section(1)", "]"),
+    ("Read: previous section", "view.action_section(-1)", "["),
+    ("Read: top", "view.action_top", "g"),
+    ("Read: bottom", "view.action_bottom", "G"),
+    ("Footnotes: select next reference", "view.action_footnote(1)", "f"),
+    ("Footnotes: select previous reference", "view.action_footnote(-1)", "F"),
+    ("Glossary: select next term", "view.action_term(1)", "t"),
+    ("Glossary: select previous term", "view.action_term(-1)", "T"),
+    ("Glossary: mark every term / first per section", "action_toggle_all_terms", "A"),
+    ("Navigate: back", "action_back", "backspace"),
+    ("Search: find in the essay", "action_search", "/"),
+    ("Search: next match", "action_next_match(1)", "n"),
+    ("Search: previous match", "action_next_match(-1)", "N"),
+    ("View: show or hide the outline", "action_toggle_outline", "o"),
+    ("View: show or hide the side pane", "action_toggle_side", "p"),
+    ("View: focus the outline", "action_focus_pane('outline')", "1"),
+    ("View: focus the essay", "action_focus_pane('essay')", "2"),
+    ("View: focus the sources", "action_focus_pane('sources')", "3"),
+    ("View: focus the glossary", "action_focus_pane('glossary')", "4"),
+    ("View: focus the notes", "action_focus_pane('notes')", "5"),
+]
+
+
+class EssayApp(App[None]):
+    """A terminal reader for long-form essays."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "essaytui"
+    COMMANDS = App.COMMANDS | {GoToProvider}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", show=True, id="app.quit"),
+        Binding("question_mark,f1", "help", "Help", show=True, id="app.help"),
+    ]
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        essay: Essay | None = None,
+        data_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.data_dir = paths.data_dir(data_dir)
+        self.essay_path = path or paths.default_essay()
+        if essay is None:
+            essay = load_essay(self.essay_path, limit=FIRST_SCREEN_LIMIT)
+        self.essay = essay
+
+    @property
+    def reader(self) -> ReaderScreen:
+        """The reader screen (under any dialog)."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, ReaderScreen):
+                return screen
+        raise LookupError("no reader screen")
+
+    def on_mount(self) -> None:
+        self.push_screen(ReaderScreen(self.essay))
+        if not self.essay.complete:
+            self._load_rest()
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load_rest(self) -> None:
+        essay = load_essay(self.essay_path)
+        self.call_from_thread(self._loaded, essay)
+
+    def _loaded(self, essay: Essay) -> None:
+        self.essay = essay
+        self.reader.set_essay(essay)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Help: show every key", "Keys and what they do (? or f1)", self.action_help
+        )
+        if not isinstance(screen, ReaderScreen):
+            return
+        for title, action, key in PALETTE_ACTIONS:
+            yield SystemCommand(title, f"key: {key}", self._palette_callback(screen, action))
+
+    def _palette_callback(self, screen: ReaderScreen, action: str) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            if action.startswith("view."):
+                await screen.view.run_action(action.removeprefix("view.action_"))
+            else:
+                await screen.run_action(action.removeprefix("action_"))
+
+        return run

@@ -1,0 +1,199 @@
+"""The command line: parse, validate, then run. Errors are one line and exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from essaytui import __version__, paths
+
+COMMANDS = ("list", "export", "import-notes", "convert")
+
+DESCRIPTION = """\
+Read long-form essays in the terminal: footnotes that jump to their sources and
+back, a glossary found in the text, highlights and notes that last.
+
+commands:
+  essaytui [PATH]                        read an essay (no PATH: the last one read,
+                                         else the bundled essay)
+  essaytui list                          the bundled essays and recently read ones
+  essaytui export [PATH] [--format markdown|json] [-o FILE]
+                                         the annotations of an essay
+  essaytui import-notes FILE.json        merge annotations exported before
+  essaytui convert FILE.txt [-o OUT.md]  turn a copied blog post into an essay file
+
+Run `essaytui COMMAND --help` for a command's options. Press ? in the reader for keys.
+"""
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for; printed as one line, exit 2."""
+
+
+def _data_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help=f"where annotations live (default: ${paths.DATA_DIR_ENV}, "
+        "else the user data directory)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The reader's own parser: `essaytui [PATH]`."""
+    parser = argparse.ArgumentParser(
+        prog="essaytui",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("path", nargs="?", metavar="PATH", help="a Markdown essay to read")
+    _data_dir_option(parser)
+    parser.add_argument("--version", action="version", version=f"essaytui {__version__}")
+    return parser
+
+
+def build_command_parser(command: str) -> argparse.ArgumentParser:
+    """The parser of one subcommand."""
+    parser = argparse.ArgumentParser(prog=f"essaytui {command}")
+    if command == "list":
+        parser.description = "The bundled essays and recently read ones, most recent first."
+    elif command == "export":
+        parser.description = "Export the annotations of an essay."
+        parser.add_argument(
+            "path", nargs="?", metavar="PATH", help="the essay (default: the last one read)"
+        )
+        parser.add_argument(
+            "--format",
+            choices=("markdown", "json"),
+            default="markdown",
+            help="markdown (default) or json (W3C Web Annotation)",
+        )
+        parser.add_argument(
+            "-o", "--output", metavar="FILE", help="write here instead of standard output"
+        )
+    elif command == "import-notes":
+        parser.description = "Merge annotations exported before (by id; never duplicates)."
+        parser.add_argument("file", metavar="FILE.json")
+    elif command == "convert":
+        parser.description = (
+            "Turn a blog post copied as plain text (title, author, paragraphs with [n] "
+            "markers, a numbered notes list) into an essay file. Web-page leftovers are "
+            "removed and listed on standard error."
+        )
+        parser.add_argument("file", metavar="FILE.txt")
+        parser.add_argument(
+            "-o", "--output", metavar="OUT.md", help="write here instead of standard output"
+        )
+    _data_dir_option(parser)
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"essaytui: {message}", file=sys.stderr)
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run essaytui with `argv` (default: the process's arguments)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] in COMMANDS:
+            command = args[0]
+            options = build_command_parser(command).parse_args(args[1:])
+            return run_command(command, options)
+        options = build_parser().parse_args(args)
+        return run_reader(options)
+    except UsageError as error:
+        return _fail(str(error))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _essay_errors() -> tuple[type[Exception], ...]:
+    from essaytui.model.source import EssayFileError
+
+    return (EssayFileError,)
+
+
+def run_reader(options: argparse.Namespace) -> int:
+    """Open the reader."""
+    from essaytui.app import FIRST_SCREEN_LIMIT, EssayApp
+    from essaytui.model.source import EssayFileError, load_essay
+
+    path = Path(options.path) if options.path else None
+    data_dir = Path(options.data_dir) if options.data_dir else None
+    if path is None:
+        path = last_read_path(data_dir) or paths.default_essay()
+    try:
+        essay = load_essay(path, limit=FIRST_SCREEN_LIMIT)
+    except EssayFileError as error:
+        raise UsageError(str(error)) from None
+    app = EssayApp(path, essay=essay, data_dir=data_dir)
+    app.run()
+    return app.return_code or 0
+
+
+def last_read_path(data_dir: Path | None) -> Path | None:
+    """The essay read last, if it still exists."""
+    return None
+
+
+def run_command(command: str, options: argparse.Namespace) -> int:
+    """Run a subcommand."""
+    if command == "convert":
+        return run_convert(options)
+    if command == "list":
+        return run_list(options)
+    raise UsageError(f"{command}: not available in this build")
+
+
+def run_convert(options: argparse.Namespace) -> int:
+    """`essaytui convert FILE.txt [-o OUT.md]`."""
+    from essaytui.model.convert import ConvertError, convert_text
+    from essaytui.model.source import EssayFileError, read_text_file
+
+    try:
+        text, warnings = read_text_file(Path(options.file))
+        conversion = convert_text(text)
+    except (EssayFileError, ConvertError) as error:
+        raise UsageError(str(error)) from None
+    for warning in [*warnings, *conversion.warnings]:
+        print(f"essaytui: warning: {warning}", file=sys.stderr)
+    if conversion.removed:
+        print(
+            f"essaytui: removed {len(conversion.removed)} web-page leftover line(s):",
+            file=sys.stderr,
+        )
+        for line in conversion.removed:
+            print(f"  - {line}", file=sys.stderr)
+    _write_output(conversion.markdown, options.output)
+    return 0
+
+
+def _write_output(text: str, output: str | None) -> None:
+    if not output:
+        sys.stdout.write(text)
+        return
+    target = Path(output)
+    if target.is_dir():
+        raise UsageError(f"{output}: is a directory")
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write {output}: {error.strerror or error}") from None
+    print(f"essaytui: wrote {output}", file=sys.stderr)
+
+
+def run_list(options: argparse.Namespace) -> int:
+    """`essaytui list`: bundled essays and recently read ones."""
+    from essaytui.model.source import EssayFileError, load_essay
+
+    for path in paths.bundled_essays():
+        try:
+            essay = load_essay(path)
+        except EssayFileError:
+            continue
+        print(f"{essay.title} — {essay.author or 'unknown author'}  [bundled]  {path}")
+    return 0

@@ -1,0 +1,393 @@
+"""Finding annotations again after the essay's text changed (design §4).
+
+Three steps, cheapest first, as the Hypothesis client does:
+
+1. Position: the quote is still at its offsets (and, unless the text is
+   unchanged, its context still looks like it did).
+2. Exact search: every occurrence of the quote, scored by
+   `(50·quote + 20·prefix + 20·suffix + 2·position) / 92`.
+3. Fuzzy search near the old place, then everywhere, for the quote with its
+   context and for the quote alone.
+
+Texts are compared in Unicode NFC, so an essay re-saved as NFD still matches;
+offsets in the result are always offsets into the text given.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from essaytui.model.annotation import (
+    CONTEXT_LENGTH,
+    Annotation,
+    AnchorStatus,
+    context_around,
+    text_hash,
+)
+
+#: Exact-search score above which the best of several occurrences is accepted.
+EXACT_THRESHOLD = 0.95
+#: Fuzzy score needed to anchor (marked ≈); with QUOTE_THRESHOLD and CONTEXT_THRESHOLD.
+FUZZY_THRESHOLD = 0.90
+QUOTE_THRESHOLD = 0.85
+CONTEXT_THRESHOLD = 0.6
+#: Fuzzy score needed to propose a place for review.
+REVIEW_THRESHOLD = 0.75
+#: Quotes shorter than this are only trusted at a place whose context matches:
+#: two or three letters occur everywhere (`CONTEXT_FOR_SHORT` is the bar).
+SHORT_QUOTE = 16
+CONTEXT_FOR_SHORT = 0.5
+#: How far around the old place the first fuzzy search looks.
+NEAR = 2000
+#: Cap on the occurrences of one quote that are scored one by one.
+MAX_OCCURRENCES = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """Where an annotation was found in a reading text.
+
+    `start`/`end` are offsets into the text given to `reanchor`: the place for
+    anchored and fuzzy results, the proposed place for needs_review, and -1 for
+    orphans. Scores are 0..1: `score` is the combined score, `quote_score` the
+    similarity of the quote, `context_score` the mean of prefix and suffix.
+    """
+
+    status: AnchorStatus
+    start: int
+    end: int
+    score: float
+    quote_score: float
+    context_score: float
+
+    @property
+    def drawn(self) -> bool:
+        """True if the essay view should draw it (anchored or fuzzy)."""
+        return self.status in (AnchorStatus.ANCHORED, AnchorStatus.FUZZY)
+
+
+_ORPHAN = Anchor(AnchorStatus.ORPHAN, -1, -1, 0.0, 0.0, 0.0)
+
+
+# -- Unicode normalisation with an offset map ----------------------------------
+
+
+@cache
+def _composes_with_previous() -> frozenset[int]:
+    """Starters (combining class 0) that can still merge with the character before.
+
+    Hangul vowels and trailing consonants, and a few Indic vowel signs; a
+    normalisation segment must not begin at one of them.
+    """
+    seconds = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
+    for code in range(0x300, 0x30000):
+        decomposition = unicodedata.decomposition(chr(code))
+        if decomposition and not decomposition.startswith("<"):
+            parts = decomposition.split()
+            if len(parts) == 2:
+                seconds.add(int(parts[1], 16))
+    return frozenset(code for code in seconds if unicodedata.combining(chr(code)) == 0)
+
+
+class _Text:
+    """A reading text with its NFC form and maps between the two."""
+
+    def __init__(self, text: str) -> None:
+        self.original = text
+        self.hash = text_hash(text)
+        self._to_original: list[int] | None = None
+        self._to_normal: list[int] | None = None
+        if unicodedata.is_normalized("NFC", text):
+            self.normal = text
+            return
+        self.normal = self._build_maps(text)
+
+    def _build_maps(self, text: str) -> str:
+        joiners = _composes_with_previous()
+        pieces: list[str] = []
+        to_original: list[int] = []
+        to_normal = [0] * (len(text) + 1)
+        normal_length = 0
+        segment_start = 0
+        for index in range(1, len(text) + 1):
+            if index < len(text):
+                char = text[index]
+                code = ord(char)
+                if code >= 0x300 and (unicodedata.combining(char) or code in joiners):
+                    continue
+            segment = text[segment_start:index]
+            normal = unicodedata.normalize("NFC", segment)
+            width = index - segment_start
+            for offset in range(len(normal)):
+                to_original.append(segment_start + min(offset, width - 1))
+            for offset in range(width):
+                to_normal[segment_start + offset] = normal_length + min(offset, len(normal) - 1)
+            pieces.append(normal)
+            normal_length += len(normal)
+            segment_start = index
+        to_original.append(len(text))
+        to_normal[len(text)] = normal_length
+        self._to_original = to_original
+        self._to_normal = to_normal
+        return "".join(pieces)
+
+    def to_original(self, offset: int) -> int:
+        """An offset in the NFC text as an offset in the original text."""
+        return offset if self._to_original is None else self._to_original[offset]
+
+    def to_normal(self, offset: int) -> int:
+        """An offset in the original text as an offset in the NFC text."""
+        if self._to_normal is None:
+            return offset
+        return self._to_normal[max(0, min(offset, len(self.original)))]
+
+
+# -- scoring --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Quote:
+    """An annotation's selectors in NFC, with its old place in NFC offsets."""
+
+    exact: str
+    prefix: str
+    suffix: str
+    old_start: int
+
+    @property
+    def prefix_window(self) -> int:
+        return max(len(self.prefix), CONTEXT_LENGTH)
+
+    @property
+    def suffix_window(self) -> int:
+        return max(len(self.suffix), CONTEXT_LENGTH)
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    start: int
+    end: int
+    score: float
+    quote: float
+    context: float
+
+
+def _prefix_score(quote: _Quote, text: str, start: int) -> float:
+    # A prefix shorter than the window means the quote was near the start of
+    # the text, so compare with the whole window: elsewhere it scores low.
+    return Levenshtein.normalized_similarity(
+        quote.prefix, text[max(0, start - quote.prefix_window) : start]
+    )
+
+
+def _suffix_score(quote: _Quote, text: str, end: int) -> float:
+    return Levenshtein.normalized_similarity(quote.suffix, text[end : end + quote.suffix_window])
+
+
+def _combine(quote_score: float, prefix: float, suffix: float, position: float) -> float:
+    return (50 * quote_score + 20 * prefix + 20 * suffix + 2 * position) / 92
+
+
+def _position_score(quote: _Quote, text: str, start: int) -> float:
+    return 1 - abs(start - quote.old_start) / max(1, len(text))
+
+
+def _score(quote: _Quote, text: str, start: int, end: int) -> _Candidate:
+    exact = 1.0 if text[start:end] == quote.exact else 0.0
+    if not exact:
+        exact = Levenshtein.normalized_similarity(quote.exact, text[start:end])
+    prefix = _prefix_score(quote, text, start)
+    suffix = _suffix_score(quote, text, end)
+    score = _combine(exact, prefix, suffix, _position_score(quote, text, start))
+    return _Candidate(start, end, score, exact, (prefix + suffix) / 2)
+
+
+def _trusted(quote: _Quote, candidate: _Candidate) -> bool:
+    return len(quote.exact) >= SHORT_QUOTE or candidate.context >= CONTEXT_FOR_SHORT
+
+
+# -- the three steps ---------------------------------------------------------------
+
+
+def _exact_search(quote: _Quote, text: str) -> _Candidate | None:
+    """Step 2: the best occurrence of the quote, if it is good enough to anchor."""
+    if not quote.exact:
+        return None
+    # The quote with its whole context is the common case after an edit
+    # elsewhere, and finding it is far cheaper than scoring every occurrence.
+    in_context = quote.prefix + quote.exact + quote.suffix
+    best: _Candidate | None = None
+    found = text.find(in_context)
+    while found >= 0:
+        start = found + len(quote.prefix)
+        candidate = _score(quote, text, start, start + len(quote.exact))
+        if best is None or candidate.score > best.score:
+            best = candidate
+        found = text.find(in_context, found + 1)
+    if best is not None and best.score >= EXACT_THRESHOLD:
+        return best
+    best = None
+    count = 0
+    found = text.find(quote.exact)
+    while found >= 0 and count < MAX_OCCURRENCES:
+        count += 1
+        candidate = _score(quote, text, found, found + len(quote.exact))
+        if best is None or candidate.score > best.score:
+            best = candidate
+        found = text.find(quote.exact, found + 1)
+    if best is None:
+        return None
+    if (count == 1 and _trusted(quote, best)) or best.score >= EXACT_THRESHOLD:
+        return best
+    return None
+
+
+def _refine(quote: _Quote, text: str, start: int, end: int) -> _Candidate:
+    """The best quote boundaries within a few characters of a rough guess."""
+    slack = min(8, max(2, len(quote.exact) // 8))
+    starts = range(max(0, start - slack), min(len(text), start + slack) + 1)
+    ends = range(max(0, end - slack), min(len(text), end + slack) + 1)
+    prefixes = {s: _prefix_score(quote, text, s) for s in starts}
+    suffixes = {e: _suffix_score(quote, text, e) for e in ends}
+    best: _Candidate | None = None
+    for s in starts:
+        for e in ends:
+            if e <= s:
+                continue
+            exact = Levenshtein.normalized_similarity(quote.exact, text[s:e])
+            score = _combine(exact, prefixes[s], suffixes[e], _position_score(quote, text, s))
+            if best is None or score > best.score:
+                best = _Candidate(s, e, score, exact, (prefixes[s] + suffixes[e]) / 2)
+    if best is None:
+        return _score(quote, text, start, max(start, end))
+    return best
+
+
+def _fuzzy_in(quote: _Quote, text: str, low: int, high: int) -> _Candidate | None:
+    """Step 3 within `text[low:high]`: quote with context, and quote alone."""
+    window = text[low:high]
+    best: _Candidate | None = None
+    in_context = quote.prefix + quote.exact + quote.suffix
+    for needle, before, after in (
+        (in_context, len(quote.prefix), len(quote.suffix)),
+        (quote.exact, 0, 0),
+    ):
+        if not needle or len(needle) > len(window):
+            continue
+        alignment = fuzz.partial_ratio_alignment(needle, window)
+        if alignment is None or alignment.score <= 0:
+            continue
+        start = low + alignment.dest_start + max(0, before - alignment.src_start)
+        quote_end = len(needle) - after
+        end = low + alignment.dest_end - max(0, alignment.src_end - quote_end)
+        candidate = _refine(quote, text, start, max(start + 1, end))
+        if best is None or candidate.score > best.score:
+            best = candidate
+    return best
+
+
+def _fuzzy_passes(candidate: _Candidate) -> bool:
+    return (
+        candidate.score >= FUZZY_THRESHOLD
+        and candidate.quote >= QUOTE_THRESHOLD
+        and candidate.context >= CONTEXT_THRESHOLD
+    )
+
+
+def _fuzzy_search(quote: _Quote, text: str) -> _Candidate | None:
+    if not quote.exact:
+        return None
+    reach = max(NEAR, 2 * (len(quote.exact) + len(quote.prefix) + len(quote.suffix)))
+    low = max(0, quote.old_start - reach)
+    high = min(len(text), quote.old_start + len(quote.exact) + reach)
+    best = _fuzzy_in(quote, text, low, high)
+    if best is not None and _fuzzy_passes(best):
+        return best
+    if low > 0 or high < len(text):
+        everywhere = _fuzzy_in(quote, text, 0, len(text))
+        if everywhere is not None and (best is None or everywhere.score > best.score):
+            best = everywhere
+    return best
+
+
+def _anchor(text: _Text, candidate: _Candidate, status: AnchorStatus) -> Anchor:
+    return Anchor(
+        status,
+        text.to_original(candidate.start),
+        text.to_original(candidate.end),
+        candidate.score,
+        candidate.quote,
+        candidate.context,
+    )
+
+
+def _reanchor(annotation: Annotation, text: _Text) -> Anchor:
+    original = text.original
+    start, end = annotation.start, annotation.end
+    # Step 1: the position check; when the text is the one it was anchored
+    # against, that is all there is to do.
+    if 0 <= start <= end <= len(original) and original[start:end] == annotation.exact:
+        if annotation.text_hash == text.hash:
+            return Anchor(AnchorStatus.ANCHORED, start, end, 1.0, 1.0, 1.0)
+        # Otherwise only with its context intact: a quote one character off
+        # its old place with a perfect context is a better answer (step 2).
+        prefix, suffix = context_around(original, start, end)[::2]
+        if annotation.exact and (prefix, suffix) == (annotation.prefix, annotation.suffix):
+            return Anchor(AnchorStatus.ANCHORED, start, end, 1.0, 1.0, 1.0)
+    quote = _Quote(
+        unicodedata.normalize("NFC", annotation.exact),
+        unicodedata.normalize("NFC", annotation.prefix),
+        unicodedata.normalize("NFC", annotation.suffix),
+        text.to_normal(start),
+    )
+    normal = text.normal
+    if not quote.exact:
+        return _empty_range(quote, text)
+    # Step 2: exact search.
+    found = _exact_search(quote, normal)
+    if found is not None:
+        return _anchor(text, found, AnchorStatus.ANCHORED)
+    # Step 3: fuzzy search.
+    candidate = _fuzzy_search(quote, normal)
+    if candidate is None:
+        return _ORPHAN
+    if _fuzzy_passes(candidate):
+        return _anchor(text, candidate, AnchorStatus.FUZZY)
+    if candidate.score >= REVIEW_THRESHOLD:
+        return _anchor(text, candidate, AnchorStatus.NEEDS_REVIEW)
+    return _ORPHAN
+
+
+def _empty_range(quote: _Quote, text: _Text) -> Anchor:
+    """An empty range (a bookmark at a point): only its exact context can find it."""
+    needle = quote.prefix + quote.suffix
+    if not needle:
+        return _ORPHAN
+    best: int | None = None
+    found = text.normal.find(needle)
+    while found >= 0:
+        place = found + len(quote.prefix)
+        if best is None or abs(place - quote.old_start) < abs(best - quote.old_start):
+            best = place
+        found = text.normal.find(needle, found + 1)
+    if best is None:
+        return _ORPHAN
+    offset = text.to_original(best)
+    return Anchor(AnchorStatus.ANCHORED, offset, offset, 1.0, 1.0, 1.0)
+
+
+def reanchor(annotation: Annotation, text: str) -> Anchor:
+    """Find `annotation` in `text` (a reading text), per design §4."""
+    return _reanchor(annotation, _Text(text))
+
+
+def reanchor_all(annotations: Iterable[Annotation], text: str) -> list[Anchor]:
+    """`reanchor` for many annotations over one text (hashes and normalises once)."""
+    prepared = _Text(text)
+    return [_reanchor(annotation, prepared) for annotation in annotations]

@@ -1,0 +1,436 @@
+"""Turn a blog post copied as plain text into an essay Markdown file.
+
+A copied post looks like this: a title line, perhaps an author line, the
+paragraphs of the body with `[n]` note markers, a numbered notes list at the
+end (`[1] …` or `1. …`), and then whatever the web page had below the post:
+comment forms, login lines, share and like buttons. `convert_text` keeps every
+body paragraph word for word, turns markers and notes into `[^n]` footnotes,
+and drops only lines it recognises as page leftovers in the trailing part of
+the text, reporting each one.
+
+Decisions worth knowing:
+
+* A marker `[n]` whose note does not exist stays in the text as a literal
+  `[n]` and a warning names it: the reader sees what the author wrote rather
+  than a reference to nothing.
+* Notes that no marker refers to are kept as footnote definitions (the reader
+  lists them as unreferenced) and a warning says so.
+* A `1.`-style list at the end counts as notes only when the body refers to
+  it with `[n]` markers or a "Notes"/"References" heading announces it;
+  otherwise it is body text. A trailing `[n]`-style list is always notes.
+* Leftovers are removed only at the end of the text (after the notes list, or
+  after the body when there are no notes) and between the body and the notes.
+  A line inside the body that mentions "Reply" or "Share" is never touched.
+* Body text is escaped only where Markdown would otherwise change the text a
+  reader sees (a line starting with `#`, `>`, `-`, `1.`, …; `*`, backticks,
+  HTML-like `<tag`, entities, link brackets), so the reading text of the
+  converted file is the text of the post.
+* Metadata values (title, series, author) have no-break spaces turned into
+  plain spaces; body and notes keep theirs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+__all__ = ["Conversion", "ConvertError", "convert_text", "is_leftover"]
+
+
+class ConvertError(ValueError):
+    """The text cannot be turned into an essay (for example, it is empty)."""
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """The result of converting a copied blog post.
+
+    Attributes:
+        markdown: the essay file: YAML front matter, paragraphs, footnotes.
+        removed: the leftover lines dropped, in the order they appeared.
+        warnings: problems worth telling the user about, one line each.
+    """
+
+    markdown: str
+    removed: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+# -- recognising the parts of a post ------------------------------------------
+
+#: Whole lines a web page leaves below a post (WordPress, Blogger, Medium,
+#: Substack, share widgets). Matched against the stripped line, NBSPs folded.
+_LEFTOVER_PATTERNS: tuple[str, ...] = (
+    r"leave a (reply|comment)",
+    r"leave a reply cancel reply",
+    r"cancel reply",
+    r"\d+ (comments?|responses?|replies|thoughts on .*)",
+    r"(one|no) (comments?|responses?|thoughts? on .*)",
+    r"comments?( \(\d+\))?",
+    r"post comment",
+    r"fill in your details below or click an icon to log in:?( logo)?",
+    r"you are commenting using your( [\w.+-]+)* account\.?( \(? ?log ?out ?/? ?change ?\)?)*",
+    r"\(? ?log ?out ?/? ?change ?\)?",
+    r"log ?out",
+    r"log in",
+    r"sign (in|up)",
+    r"(google\+?|twitter|facebook|wordpress\.com|gravatar) (photo|picture|logo)",
+    r"logo",
+    r"connecting to %s",
+    r"%d bloggers like this:?",
+    r"(\d+ )?bloggers? like this\.?",
+    r"be the first to like this\.?",
+    r"like this:?",
+    r"like( loading\s*(\.\.\.|…))?",
+    r"loading\s*(\.\.\.|…)",
+    r"share this:?",
+    r"share( this( post| article| story)?)?( on [\w. +-]+)?:?",
+    r"(click to )?share on [\w. +-]+( \(opens in new window\))?",
+    r"(click to )?(email|print)( a link to a friend)?( \(opens in new window\))?",
+    r"(twitter|facebook|linkedin|reddit|pinterest|tumblr|pocket|telegram|whatsapp|email|print"
+    r"|bluesky|mastodon|skype|google\+?)",
+    r"related( posts| articles)?:?",
+    r"notify me of (new comments|follow-up comments|new posts) (via|by) email\.?",
+    r"save my name, email, and website in this browser for the next time i comment\.?",
+    r"your email address will not be published\.?( required fields are marked \*)?",
+    r"required fields are marked \*",
+    r"(name|email|website|comment)( \(required\))?\s*\*?",
+    r"post was not sent - check your email addresses!",
+    r"email check failed, please try again",
+    r"sorry, your blog cannot share posts by email\.?",
+    r"this site uses akismet to reduce spam\..*",
+    r"(follow|subscribe|listen|clap|claps|report this article|report|reblog)",
+    r"\d+ min read",
+    r"(posted in|filed under|tagged|categories|tags):? .*",
+    r"(previous|next) (post|article|story)\b.*",
+    r"(get|sign up for) (the|our) newsletter.*",
+    r"recommended from medium",
+    r"written by .{1,80}",
+    r"\d+\s*(followers?|claps?|likes?|responses?)",
+)
+_LEFTOVER = re.compile("|".join(f"(?:{p})" for p in _LEFTOVER_PATTERNS), re.IGNORECASE)
+
+#: A line introducing the notes list; dropped (and reported) with the leftovers.
+_NOTES_HEADING = re.compile(
+    r"#*\s*(notes?|end ?notes|foot ?notes|references|sources|bibliography|works cited)\s*:?",
+    re.IGNORECASE,
+)
+_BRACKET_NOTE = re.compile(r"\[(\d{1,4})\]\s*(.*)", re.DOTALL)
+_NUMBERED_NOTE = re.compile(r"(\d{1,4})[.)]\s+(.*)", re.DOTALL)
+_MARKER = re.compile(r"\[(\d{1,4})\]")
+
+#: "Part 5 | Title", "Part 5: Title", "Chapter 2 – Title", "#3 | Title".
+_SERIES_WORD = (
+    r"(?:part|chapter|episode|vol\.?|volume|no\.|number|issue|book|lecture|essay|letter)"
+    r"\s+[\w.]{1,8}|#\d{1,4}"
+)
+_SERIES_PREFIX = re.compile(
+    rf"(?P<series>{_SERIES_WORD})\s*(?:\||:|–|—|-)\s*(?P<title>.+)", re.IGNORECASE
+)
+_SERIES_SUFFIX = re.compile(rf"(?P<title>.+?)\s*(?:\||–|—|-)\s*(?P<series>{_SERIES_WORD})", re.I)
+
+_NAME_WORD = r"[A-Z][\w’'.-]*"
+_NAME = rf"{_NAME_WORD}(?:\s+(?:(?:de|van|von|da|del|bin|al)\s+)?{_NAME_WORD}){{1,3}}"
+_BYLINE = re.compile(
+    rf"(?:(?:[Ww]ritten |[Pp]osted |[Pp]ublished )?[Bb]y|[Aa]uthor:)\s+(?P<name>{_NAME})"
+    r"(?:\s*(?:[,|·•–—-]|on\b).{0,60})?"
+)
+_BIO = re.compile(rf"(?P<name>{_NAME}) (?:is|was|writes|studies|works)\b.{{3,300}}")
+
+#: A line longer than this is a whole web paragraph, not one wrapped line.
+_WRAP_WIDTH = 100
+_TITLE_MAX = 160
+
+
+def is_leftover(line: str) -> bool:
+    """Whether a whole line is a recognised web-page leftover (comment form, share button, …)."""
+    text = " ".join(line.replace("\u00a0", " ").split())
+    return bool(text) and _LEFTOVER.fullmatch(text) is not None
+
+
+# -- Markdown escaping ----------------------------------------------------------
+
+_LINE_START_SPECIAL = frozenset("#>-+*=_|:~`<")
+_ORDERED_START = re.compile(r"(\d{1,9})([.)])(?=\s|$)")
+_ENTITY = re.compile(r"&(?=#\d{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+_LINK_SYNTAX = re.compile(r"\]\s*[(\[:]|\[\^")
+
+
+def _escape_inline(text: str, escape_brackets: bool) -> str:
+    """Escape what Markdown would turn into markup in a run of plain text.
+
+    `escape_brackets` is decided on the whole line: brackets matter only when
+    the line has link syntax somewhere (`](`, `][`, `]:`, `[^`).
+    """
+    entity_at = {m.start() for m in _ENTITY.finditer(text)}
+    tag_at = {m.start() for m in _TAG_OPEN.finditer(text)}
+    out: list[str] = []
+    for i, char in enumerate(text):
+        if char in "\\*`~" or (char == "[" and escape_brackets):
+            out.append("\\" + char)
+        elif char == "_":
+            before = text[i - 1] if i > 0 else " "
+            after = text[i + 1] if i + 1 < len(text) else " "
+            # an underscore between letters can neither open nor close emphasis
+            out.append("_" if before.isalnum() and after.isalnum() else "\\_")
+        elif (char == "&" and i in entity_at) or (char == "<" and i in tag_at):
+            out.append("\\" + char)
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _escape_line_start(line: str) -> str:
+    """Escape a line start that Markdown would read as block structure."""
+    if not line:
+        return line
+    ordered = _ORDERED_START.match(line)
+    if ordered is not None:
+        return f"{ordered.group(1)}\\{line[ordered.end(1) :]}"
+    if line[0] in _LINE_START_SPECIAL and not line.startswith("\\"):
+        return "\\" + line
+    return line
+
+
+def _markdown_text(lines: list[str], markers: dict[str, str] | None = None) -> str:
+    """Escaped Markdown for the lines of one paragraph, `[n]` → `[^n]` for known notes."""
+    rendered: list[str] = []
+    for line in lines:
+        brackets = _LINK_SYNTAX.search(line) is not None
+        replacements: list[tuple[int, int, str]] = []
+        if markers is not None:
+            for match in _MARKER.finditer(line):
+                label = match.group(1)
+                if label in markers:
+                    replacements.append((match.start(), match.end(), f"[^{label}]"))
+        # escape the text between markers, then put the footnote references in
+        pieces: list[str] = []
+        position = 0
+        for start, end, reference in replacements:
+            pieces.append(_escape_inline(line[position:start], brackets))
+            pieces.append(reference)
+            position = end
+        pieces.append(_escape_inline(line[position:], brackets))
+        rendered.append(_escape_line_start("".join(pieces)))
+    return "\n".join(rendered)
+
+
+# -- the conversion ---------------------------------------------------------------
+
+
+@dataclass
+class _Note:
+    label: str
+    lines: list[str] = field(default_factory=list)
+
+
+def _strip_line(line: str) -> str:
+    # Markdown drops leading indentation and trailing spaces of paragraph lines
+    # (and two trailing spaces would become a hard break), so strip ASCII
+    # blanks only; no-break spaces are the author's and stay.
+    return line.strip(" \t")
+
+
+def _blocks(lines: list[str]) -> list[list[int]]:
+    """Indices of non-blank lines, grouped into blank-line separated blocks."""
+    blocks: list[list[int]] = []
+    current: list[int] = []
+    for index, line in enumerate(lines):
+        if line.strip():
+            current.append(index)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _split_title(line: str) -> tuple[str, str]:
+    """`(title, series)` from a title line."""
+    text = " ".join(line.replace("\u00a0", " ").split())
+    for pattern in (_SERIES_PREFIX, _SERIES_SUFFIX):
+        match = pattern.fullmatch(text)
+        if match is not None:
+            return match.group("title").strip(), match.group("series").strip()
+    return text, ""
+
+
+def _looks_like_title(line: str) -> bool:
+    text = line.strip()
+    if len(text) > _TITLE_MAX or _BRACKET_NOTE.match(text) or is_leftover(text):
+        return False
+    # a line ending in a full stop is a sentence, not a title
+    return not text.endswith((".", ",", ";"))
+
+
+def _note_start(line: str, numbered: bool) -> re.Match[str] | None:
+    pattern = _NUMBERED_NOTE if numbered else _BRACKET_NOTE
+    return pattern.fullmatch(line.strip())
+
+
+def _collect_notes(
+    lines: list[str], blocks: list[list[int]], first: int, last: int, numbered: bool
+) -> tuple[int, list[_Note], list[int]]:
+    """Walk back from block `last` over blocks that start with a note.
+
+    Returns the index of the first notes block (`last + 1` when none), the
+    notes in order, and the leftover lines found among them. Other lines after
+    a note's first line in the same block continue that note (a URL on its own
+    line, say).
+    """
+    start = last + 1
+    while start - 1 >= first and _note_start(lines[blocks[start - 1][0]], numbered):
+        start -= 1
+    notes: list[_Note] = []
+    leftovers: list[int] = []
+    for block in blocks[start : last + 1]:
+        for index in block:
+            match = _note_start(lines[index], numbered)
+            if match is not None:
+                notes.append(_Note(match.group(1), [_strip_line(match.group(2))]))
+            elif is_leftover(lines[index]):
+                leftovers.append(index)
+            else:
+                notes[-1].lines.append(_strip_line(lines[index]))
+    return start, notes, leftovers
+
+
+def convert_text(text: str) -> Conversion:
+    """Convert a blog post copied as plain text into an essay Markdown file.
+
+    Raises:
+        ConvertError: the text has no words in it.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    if not text.strip():
+        raise ConvertError("the text is empty: there is nothing to convert")
+    lines = text.split("\n")
+    blocks = _blocks(lines)
+    warnings: list[str] = []
+    removed_at: set[int] = set()
+
+    # -- title and author ---------------------------------------------------
+    meta: dict[str, str] = {}
+    body_first = 0
+    first_block = blocks[0]
+    if _looks_like_title(lines[first_block[0]]):
+        title, series = _split_title(lines[first_block[0]])
+        meta["title"] = title
+        if series:
+            meta["series"] = series
+        if len(first_block) > 1:
+            # the title's block goes on: keep the rest as body, untouched
+            blocks[0] = first_block[1:]
+        else:
+            body_first = 1
+    else:
+        warnings.append("no title line found; the essay has no title in its front matter")
+    if body_first < len(blocks) and len(blocks[body_first]) == 1:
+        line = " ".join(lines[blocks[body_first][0]].replace("\u00a0", " ").split())
+        byline = _BYLINE.fullmatch(line)
+        bio = _BIO.fullmatch(line) if byline is None and line.endswith(".") else None
+        if byline is not None:
+            meta["author"] = byline.group("name")
+            body_first += 1
+        elif bio is not None and "title" in meta and len(blocks) - body_first > 1:
+            meta["author"] = bio.group("name")
+            meta["author_note"] = line
+            body_first += 1
+
+    # -- trailing leftovers, then the notes list ------------------------------
+    last = len(blocks) - 1
+    while last >= body_first:
+        block = blocks[last]
+        if not all(is_leftover(lines[i]) for i in block):
+            break
+        removed_at.update(block)
+        last -= 1
+    notes: list[_Note] = []
+    notes_start = last + 1
+    body_markers = {
+        m.group(1)
+        for block in blocks[body_first : last + 1]
+        for i in block
+        for m in _MARKER.finditer(lines[i])
+    }
+    for numbered in (False, True):
+        start, found, leftovers = _collect_notes(lines, blocks, body_first, last, numbered)
+        if not found:
+            continue
+        announced = start - 1 >= body_first and all(
+            _NOTES_HEADING.fullmatch(lines[i].strip()) for i in blocks[start - 1]
+        )
+        if numbered and not announced and not body_markers & {n.label for n in found}:
+            continue  # an ordinary numbered list ending the body
+        notes, notes_start = found, start
+        removed_at.update(leftovers)
+        break
+    # a "Notes" heading and leftovers between the body and the notes go too
+    body_last = notes_start - 1
+    while body_last >= body_first and notes:
+        block = blocks[body_last]
+        if not all(
+            is_leftover(lines[i]) or _NOTES_HEADING.fullmatch(lines[i].strip()) for i in block
+        ):
+            break
+        removed_at.update(block)
+        body_last -= 1
+
+    # -- notes → definitions --------------------------------------------------
+    definitions: dict[str, _Note] = {}
+    previous = 0
+    for note in notes:
+        if note.label in definitions:
+            warnings.append(f"note {note.label} appears twice; the first one is kept")
+            continue
+        if int(note.label) != previous + 1:
+            warnings.append(f"note {note.label} follows note {previous}: numbering has a gap")
+        previous = int(note.label)
+        definitions[note.label] = note
+    body_blocks = blocks[body_first : body_last + 1]
+    used = {m.group(1) for block in body_blocks for i in block for m in _MARKER.finditer(lines[i])}
+    unreferenced = [label for label in definitions if label not in used]
+    if unreferenced:
+        warnings.append(
+            "no marker in the text refers to note(s) "
+            + ", ".join(unreferenced)
+            + "; kept as unreferenced footnotes"
+        )
+    missing = sorted(used - definitions.keys(), key=int)
+    if missing:
+        warnings.append(
+            "marker(s) "
+            + ", ".join(f"[{label}]" for label in missing)
+            + " have no note; kept as literal text"
+        )
+
+    # -- body paragraphs --------------------------------------------------------
+    markers = {label: label for label in definitions}
+    paragraphs: list[str] = []
+    for block in body_blocks:
+        block_lines = [_strip_line(lines[i]) for i in block]
+        if len(block_lines) > 1 and any(len(line) > _WRAP_WIDTH for line in block_lines[:-1]):
+            # copied web text: one paragraph per line, no blank lines between
+            paragraphs.extend(_markdown_text([line], markers) for line in block_lines)
+        else:
+            paragraphs.append(_markdown_text(block_lines, markers))
+    if not paragraphs:
+        warnings.append("no body paragraphs found")
+
+    footnotes: list[str] = []
+    for label, note in definitions.items():
+        body = _markdown_text([line for line in note.lines if line])
+        footnotes.append(f"[^{label}]: " + body.replace("\n", "\n    "))
+
+    removed = tuple(lines[i] for i in sorted(removed_at))
+    parts: list[str] = []
+    if meta:
+        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+        parts.append("---\n" + front + "---")
+    parts.extend(paragraphs)
+    parts.extend(footnotes)
+    return Conversion("\n\n".join(parts) + "\n", removed, tuple(warnings))

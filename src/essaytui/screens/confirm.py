@@ -1,0 +1,39 @@
+"""A yes/no question in a small dialog."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Asks a question; enter or y answers yes, escape or n answers no."""
+
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > Vertical {
+        width: 70; max-width: 95%; height: auto; padding: 1 2;
+        border: round $accent; background: $panel;
+    }
+    ConfirmScreen #confirm-keys { color: $text-muted; margin-top: 1; }
+    """
+
+    BINDINGS = [
+        Binding("enter,y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("escape,n", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.question, markup=False, id="confirm-question")
+            yield Static("enter / y: yes    escape / n: no", id="confirm-keys")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)

@@ -1,0 +1,474 @@
+"""The reader screen: the coordinator of the outline, the essay and the side pane.
+
+Panes never reach into each other: they post messages, and this screen tells
+the others what to show (data down, messages up).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.actions import SkipAction
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, TabbedContent, TabPane
+
+from essaytui.model.essay import Essay
+from essaytui.model.search import SearchError, compile_query, find_matches
+from essaytui.widgets.essay_view import EssayView, Item
+from essaytui.widgets.glossary import GlossaryPane
+from essaytui.widgets.notes import NotesPane
+from essaytui.widgets.outline import OutlinePane
+from essaytui.widgets.peek import Peek
+from essaytui.widgets.search_bar import SearchBar
+from essaytui.widgets.sources import SourcesPane
+from essaytui.widgets.status import StatusLine, reading_status
+
+#: Below this width the panes become overlays and start hidden.
+WIDE_LAYOUT = 120
+#: How many places the back stack remembers.
+HISTORY_LIMIT = 100
+UNSAFE_SCHEMES = ("javascript:", "data:", "file:", "vbscript:")
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the reader was: the offset at the top of the view and the selection."""
+
+    top_offset: int
+    item: Item | None
+
+
+class SidePane(TabbedContent):
+    """Sources, Glossary and Notes in tabs."""
+
+
+class ReaderScreen(Screen[None]):
+    """Reading one essay."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", id="reader.search"),
+        Binding("n", "next_match(1)", "Next match", id="reader.next_match"),
+        Binding("N", "next_match(-1)", "Previous match", id="reader.previous_match"),
+        Binding("backspace", "back", "Back", show=True, id="reader.back"),
+        Binding("o", "toggle_outline", "Outline", show=True, id="reader.outline"),
+        Binding("p", "toggle_side", "Side pane", show=True, id="reader.side"),
+        Binding("1", "focus_pane('outline')", "Focus outline", id="reader.focus_outline"),
+        Binding("2", "focus_pane('essay')", "Focus essay", id="reader.focus_essay"),
+        Binding("3", "focus_pane('sources')", "Focus sources", id="reader.focus_sources"),
+        Binding("4", "focus_pane('glossary')", "Focus glossary", id="reader.focus_glossary"),
+        Binding("5", "focus_pane('notes')", "Focus notes", id="reader.focus_notes"),
+        Binding("A", "toggle_all_terms", "All term marks", id="reader.all_terms"),
+        Binding("escape", "clear_search", "Clear search", id="reader.clear_search"),
+    ]
+
+    def __init__(self, essay: Essay) -> None:
+        super().__init__()
+        self.essay = essay
+        self.history: list[Place] = []
+        self._next_ref: dict[str, int] = {}
+        self._narrow: bool | None = None
+        self._query = ""
+
+    # -- building --------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        essay = self.essay
+        with Horizontal(id="main"):
+            yield OutlinePane(essay, id="outline")
+            yield EssayView(essay, id="essay")
+            with SidePane(id="side", initial="sources-tab"):
+                with TabPane("Sources", id="sources-tab"):
+                    yield SourcesPane(essay, id="sources")
+                with TabPane("Glossary", id="glossary-tab"):
+                    yield GlossaryPane(essay, id="glossary")
+                with TabPane("Notes", id="notes-tab"):
+                    yield NotesPane(essay, id="notes")
+        yield SearchBar(id="search", classes="-hidden")
+        yield StatusLine(id="status")
+        yield Footer()
+        yield Peek(id="peek", classes="-hidden")
+
+    @property
+    def view(self) -> EssayView:
+        """The essay view."""
+        return self.query_one(EssayView)
+
+    @property
+    def status(self) -> StatusLine:
+        """The status line."""
+        return self.query_one(StatusLine)
+
+    def on_mount(self) -> None:
+        view = self.view
+        view.border_title = self.essay.title
+        if self.essay.author:
+            view.border_subtitle = self.essay.author
+        view.focus()
+        self._update_status()
+        if self.essay.warnings:
+            self.status.say(self._warning_summary(), seconds=8)
+
+    def _warning_summary(self) -> str:
+        warnings = self.essay.warnings
+        more = f" (+{len(warnings) - 1} more)" if len(warnings) > 1 else ""
+        return f"⚠ {warnings[0]}{more}"
+
+    def set_essay(self, essay: Essay) -> None:
+        """Swap in a new version of the essay (the complete parse of a large file)."""
+        self.essay = essay
+        self.view.set_essay(essay)
+        self.query_one(OutlinePane).set_essay(essay)
+        self.query_one(SourcesPane).set_essay(essay)
+        self.query_one(GlossaryPane).set_essay(essay)
+        self.query_one(NotesPane).set_essay(essay)
+        self._update_status()
+        if essay.warnings:
+            self.status.say(self._warning_summary(), seconds=8)
+
+    # -- layout ------------------------------------------------------------------
+
+    def on_resize(self, event: Resize) -> None:
+        narrow = event.size.width < WIDE_LAYOUT
+        if narrow == self._narrow:
+            return
+        self._narrow = narrow
+        self.set_class(narrow, "-narrow")
+        outline, side = self.query_one(OutlinePane), self.query_one(SidePane)
+        outline.set_class(narrow, "-hidden")
+        side.set_class(narrow, "-hidden")
+
+    def _show_side(self, tab: str) -> None:
+        side = self.query_one(SidePane)
+        side.remove_class("-hidden")
+        side.active = tab
+
+    def action_toggle_outline(self) -> None:
+        outline = self.query_one(OutlinePane)
+        outline.toggle_class("-hidden")
+        if outline.has_class("-hidden") and outline.has_focus:
+            self.view.focus()
+        elif not outline.has_class("-hidden") and self._narrow:
+            outline.focus()
+
+    def action_toggle_side(self) -> None:
+        side = self.query_one(SidePane)
+        side.toggle_class("-hidden")
+        focused = self.focused
+        if (
+            side.has_class("-hidden")
+            and focused is not None
+            and side in focused.ancestors_with_self
+        ):
+            self.view.focus()
+
+    def action_focus_pane(self, pane: str) -> None:
+        if pane == "outline":
+            outline = self.query_one(OutlinePane)
+            outline.remove_class("-hidden")
+            outline.focus()
+        elif pane == "essay":
+            self.view.focus()
+        else:
+            self._show_side(f"{pane}-tab")
+            self._focus_side(pane)
+
+    def _focus_side(self, pane: str) -> None:
+        if pane == "sources":
+            self.query_one(SourcesPane).focus()
+        elif pane == "glossary":
+            glossary = self.query_one(GlossaryPane)
+            target = "#glossary-occurrences" if glossary.term is not None else "#glossary-terms"
+            glossary.query_one(target).focus()
+        elif pane == "notes":
+            self.query_one(NotesPane).focus()
+
+    def action_toggle_all_terms(self) -> None:
+        view = self.view
+        view.toggle_all_terms()
+        self.status.say(
+            "Marking every glossary term."
+            if view.show_all_terms
+            else "Marking the first glossary term of each section."
+        )
+
+    # -- where we are ------------------------------------------------------------
+
+    def _update_status(self) -> None:
+        view = self.view
+        top = view.top_offset
+        self.status.set_status(reading_status(self.essay, top, view.bottom_offset))
+
+    @on(EssayView.Moved)
+    def _moved(self, event: EssayView.Moved) -> None:
+        self.query_one(OutlinePane).show_section(self.essay.section_at(event.top_offset))
+        self._update_status()
+        self._place_peek()
+
+    @on(EssayView.Notice)
+    def _notice(self, event: EssayView.Notice) -> None:
+        self.status.say(event.text)
+
+    @on(OutlinePane.SectionChosen)
+    def _section_chosen(self, event: OutlinePane.SectionChosen) -> None:
+        self.jump_to(event.section.start)
+        if self._narrow:
+            self.query_one(OutlinePane).add_class("-hidden")
+        self.view.focus()
+
+    # -- jumps and the back stack ------------------------------------------------
+
+    def go_to_section(self, index: int) -> None:
+        """Jump to section `index` (from the command palette)."""
+        self.jump_to(self.essay.sections[index].start)
+        self.view.focus()
+
+    def note_targets(self) -> list[tuple[str, str, Callable[[], None]]]:
+        """Command-palette entries "Go to: note …" (title, help, callback)."""
+        return []
+
+    def _here(self) -> Place:
+        view = self.view
+        return Place(view.top_offset, view.item)
+
+    def remember(self) -> None:
+        """Push the current place on the back stack (no consecutive duplicates)."""
+        place = self._here()
+        if self.history and self.history[-1] == place:
+            return
+        self.history.append(place)
+        del self.history[:-HISTORY_LIMIT]
+
+    def jump_to(self, offset: int, item: Item | None = None) -> None:
+        """Remember where we are, then show `offset` at the top."""
+        self.remember()
+        view = self.view
+        view.scroll_to_offset(offset)
+        if item is not None:
+            view.select_item(item, scroll=False)
+
+    def action_back(self) -> None:
+        if not self.history:
+            self.status.say("Nothing to go back to.")
+            return
+        place = self.history.pop()
+        view = self.view
+        view.scroll_to_offset(place.top_offset)
+        view.select_item(place.item, scroll=False)
+        view.focus()
+        if self._narrow:
+            self.query_one(SidePane).add_class("-hidden")
+
+    # -- footnotes, terms, links ---------------------------------------------------
+
+    @on(EssayView.ItemSelected)
+    def _item_selected(self, event: EssayView.ItemSelected) -> None:
+        self._place_peek()
+
+    def _peek_text(self, item: Item) -> str:
+        if item.kind == "footnote":
+            note = self.essay.footnotes_by_label.get(item.data)
+            if note is None or not note.defined:
+                return f"[^{item.data}] is referenced but never defined."
+            number = f"{note.number}. " if note.number else ""
+            return f"{number}{note.text}\n\nenter: open in Sources"
+        if item.kind == "term":
+            term = self.essay.terms_by_id.get(item.data)
+            if term is None:
+                return ""
+            return f"{term.name}: {term.definition}\n\nenter: open in Glossary"
+        if item.kind == "link":
+            return f"Link: {item.data}\n\nenter: open it"
+        return ""
+
+    def _place_peek(self) -> None:
+        peek = self.query_one(Peek)
+        view = self.view
+        item = view.item
+        text = self._peek_text(item) if item is not None else ""
+        if not text:
+            peek.add_class("-hidden")
+            return
+        layout = view.layout_lines
+        row = layout.line_at(item.start) - round(view.scroll_y) if item else -1
+        height = view.scrollable_content_region.height
+        if not 0 <= row < height:
+            peek.add_class("-hidden")
+            return
+        region = view.scrollable_content_region
+        width = min(70, max(20, region.width - 4))
+        peek.styles.width = width
+        peek.update(text)
+        x = region.x + max(0, (region.width - width) // 2)
+        below = region.y + row + 1
+        space_below = region.bottom - below
+        lines_needed = min(12, 2 + len(text) // max(1, width - 4) + text.count("\n") + 1)
+        y = below if space_below >= min(lines_needed, 6) else max(0, region.y + row - lines_needed)
+        peek.styles.offset = (x, y)
+        peek.remove_class("-hidden")
+
+    @on(EssayView.ItemFollowed)
+    def _item_followed(self, event: EssayView.ItemFollowed) -> None:
+        item = event.item
+        if item.kind == "footnote":
+            self.open_source(item.data)
+        elif item.kind == "term":
+            self.open_term(item.data)
+        elif item.kind == "link":
+            self.open_link(item.data)
+
+    def open_source(self, label: str) -> None:
+        """Remember the place, then show and focus the source `label`."""
+        self.remember()
+        self.query_one(Peek).add_class("-hidden")
+        self._show_side("sources-tab")
+        sources = self.query_one(SourcesPane)
+        sources.show_source(label)
+        sources.focus()
+
+    def open_term(self, term_id: str) -> None:
+        """Remember the place, then show the glossary entry of `term_id`."""
+        self.remember()
+        self.query_one(Peek).add_class("-hidden")
+        self._show_side("glossary-tab")
+        self.query_one(GlossaryPane).open_term(term_id, focus=True)
+
+    def open_link(self, url: str) -> None:
+        """Show a link's address; open it only if it is a web address and asked to."""
+        from essaytui.screens.confirm import ConfirmScreen
+
+        if url.strip().lower().startswith(UNSAFE_SCHEMES):
+            self.status.say(f"Not opened (unsafe address): {url}", seconds=8)
+            return
+
+        def opened(confirmed: bool | None) -> None:
+            if confirmed:
+                self.app.open_url(url)
+                self.status.say(f"Opened {url}")
+
+        self.app.push_screen(ConfirmScreen(f"Open this address?\n\n{url}"), opened)
+
+    @on(SourcesPane.SourceChosen)
+    def _source_chosen(self, event: SourcesPane.SourceChosen) -> None:
+        note = self.essay.footnotes_by_label.get(event.label)
+        if note is None or not note.refs:
+            self.status.say("This source is never referenced in the text.")
+            return
+        index = self._next_ref.get(event.label, 0) % len(note.refs)
+        self._next_ref[event.label] = index + 1
+        start, end = note.refs[index]
+        self.jump_to(max(0, start - 1), Item("footnote", start, end, event.label))
+        self._center_on(start)
+        if len(note.refs) > 1:
+            self.status.say(f"Reference {index + 1} of {len(note.refs)} to note {note.number}.")
+        if self._narrow:
+            self.query_one(SidePane).add_class("-hidden")
+        self.view.focus()
+
+    def _center_on(self, offset: int) -> None:
+        view = self.view
+        line = view.layout_lines.line_at(offset)
+        view.scroll_to(
+            y=max(0, line - view.scrollable_content_region.height // 3),
+            animate=False,
+            immediate=True,
+        )
+
+    @on(SourcesPane.LinkChosen)
+    def _link_chosen(self, event: SourcesPane.LinkChosen) -> None:
+        self.open_link(event.url)
+
+    @on(GlossaryPane.OccurrenceChosen)
+    def _occurrence_chosen(self, event: GlossaryPane.OccurrenceChosen) -> None:
+        self.jump_to(event.start, Item("term", event.start, event.end, event.term_id))
+        self._center_on(event.start)
+        if self._narrow:
+            self.query_one(SidePane).add_class("-hidden")
+        self.view.focus()
+
+    # -- search -----------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        bar = self.query_one(SearchBar)
+        bar.remove_class("-hidden")
+        bar.input.focus()
+
+    @on(SearchBar.Changed)
+    def _search_changed(self, event: SearchBar.Changed) -> None:
+        self.run_search(event.query)
+
+    def run_search(self, query: str) -> None:
+        """Find every match of `query`; select the first at or after the top of the view."""
+        bar = self.query_one(SearchBar)
+        view = self.view
+        self._query = query
+        if not query.strip():
+            view.set_matches([])
+            bar.set_count("")
+            return
+        try:
+            pattern = compile_query(query)
+        except SearchError as error:
+            view.set_matches([])
+            bar.set_count("invalid")
+            self.status.say(str(error))
+            return
+        matches = find_matches(self.essay.reading_text, pattern)
+        if not matches:
+            view.set_matches([])
+            bar.set_count("no match")
+            return
+        top = view.top_offset
+        current = next((index for index, (start, _) in enumerate(matches) if start >= top), 0)
+        view.set_matches(matches, current)
+        self._show_match()
+
+    def _show_match(self) -> None:
+        view = self.view
+        bar = self.query_one(SearchBar)
+        start, _ = view.matches[view.current_match]
+        view.scroll_to_offset(start, top=False, margin=3)
+        bar.set_count(f"{view.current_match + 1}/{len(view.matches)}")
+        self.status.say(f"Match {view.current_match + 1} of {len(view.matches)}")
+
+    @on(SearchBar.Submitted)
+    def _search_submitted(self, event: SearchBar.Submitted) -> None:
+        self.view.focus()
+
+    @on(SearchBar.Closed)
+    def _search_closed(self, event: SearchBar.Closed) -> None:
+        self.clear_search()
+
+    def action_clear_search(self) -> None:
+        if not self.view.matches:
+            raise SkipAction()
+        self.clear_search()
+
+    def clear_search(self) -> None:
+        """Clear the matches and hide the bar."""
+        bar = self.query_one(SearchBar)
+        bar.input.value = ""
+        bar.add_class("-hidden")
+        self.view.set_matches([])
+        self.view.focus()
+
+    def action_next_match(self, direction: int) -> None:
+        view = self.view
+        if not view.matches:
+            self.status.say("No search: press / to search.")
+            return
+        count = len(view.matches)
+        index = view.current_match + direction
+        if index >= count:
+            self.status.say("Search wrapped to the top.")
+        elif index < 0:
+            self.status.say("Search wrapped to the bottom.")
+        view.current_match = index % count
+        view.refresh()
+        self._show_match()

@@ -1,0 +1,63 @@
+"""The outline: the essay's sections as a tree; the current one follows the reading."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from essaytui.model.essay import Essay, Section
+
+
+class OutlinePane(Tree[Section]):
+    """A tree of sections. Enter or a click asks the reader to jump there."""
+
+    class SectionChosen(Message):
+        """The reader chose a section to jump to."""
+
+        def __init__(self, pane: OutlinePane, section: Section) -> None:
+            super().__init__()
+            self.pane = pane
+            self.section = section
+
+        @property
+        def control(self) -> OutlinePane:
+            return self.pane
+
+    def __init__(self, essay: Essay, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__("Outline", id=id)
+        self.show_root = False
+        self.guide_depth = 2
+        self.border_title = "Outline"
+        self._section_nodes: list[TreeNode[Section]] = []
+        self.set_essay(essay)
+
+    def set_essay(self, essay: Essay) -> None:
+        """Rebuild the tree for `essay`."""
+        self.clear()
+        self._section_nodes = []
+        nodes = self._section_nodes
+        for section in essay.sections:
+            parent = nodes[section.parent] if section.parent >= 0 else self.root
+            node = parent.add(section.title, data=section, expand=True, allow_expand=False)
+            nodes.append(node)
+        for node in nodes:
+            if node.children:
+                node.allow_expand = True
+        if not nodes:
+            self.root.add_leaf("(no sections)")
+
+    def show_section(self, section: Section | None) -> None:
+        """Highlight the section being read without taking focus."""
+        if section is None or section.index >= len(self._section_nodes):
+            return
+        node = self._section_nodes[section.index]
+        if self.cursor_node is not node:
+            self.move_cursor(node)
+
+    @on(Tree.NodeSelected)
+    def _chosen(self, event: Tree.NodeSelected[Section]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(self.SectionChosen(self, event.node.data))

@@ -1,0 +1,79 @@
+"""The search bar: incremental, case-insensitive, `re:` for a regular expression."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Input, Label
+
+
+class SearchBar(Horizontal):
+    """An input and a "3/12" counter. Posts Changed as you type, Closed on escape."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close search", id="search.close"),
+    ]
+
+    class Changed(Message):
+        """The query changed (incremental search)."""
+
+        def __init__(self, bar: SearchBar, query: str) -> None:
+            super().__init__()
+            self.bar = bar
+            self.query = query
+
+        @property
+        def control(self) -> SearchBar:
+            return self.bar
+
+    class Submitted(Message):
+        """Enter: keep the matches and go back to reading."""
+
+        def __init__(self, bar: SearchBar, query: str) -> None:
+            super().__init__()
+            self.bar = bar
+            self.query = query
+
+        @property
+        def control(self) -> SearchBar:
+            return self.bar
+
+    class Closed(Message):
+        """Escape: clear the search."""
+
+        def __init__(self, bar: SearchBar) -> None:
+            super().__init__()
+            self.bar = bar
+
+        @property
+        def control(self) -> SearchBar:
+            return self.bar
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="Search (re: for a regular expression)", id="search-input")
+        yield Label("", id="search-count")
+
+    @property
+    def input(self) -> Input:
+        """The query input."""
+        return self.query_one("#search-input", Input)
+
+    def set_count(self, text: str) -> None:
+        """Show "3/12", "no match" or an error."""
+        self.query_one("#search-count", Label).update(text)
+
+    @on(Input.Changed, "#search-input")
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed(self, event.value))
+
+    @on(Input.Submitted, "#search-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.Submitted(self, event.value))
+
+    def action_close(self) -> None:
+        self.post_message(self.Closed(self))

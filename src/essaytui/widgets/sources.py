@@ -1,0 +1,110 @@
+"""The Sources pane: every footnote in order, its full text, a ↩ for each reference."""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+from textual import on
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from essaytui.model.essay import Essay, Footnote, superscript
+
+_URL = re.compile(r"(?:https?|ftp|mailto|javascript|data|file):[^\s<>\"')\]]+", re.IGNORECASE)
+
+
+def source_prompt(essay: Essay, note: Footnote) -> Text:
+    """How a source reads in the pane: number, text, and its references."""
+    text = Text()
+    number = superscript(note.number) if note.number else "–"
+    text.append(f"{number} ", style="bold")
+    if not note.defined:
+        text.append(f"[^{note.label}] is referenced but never defined.", style="italic")
+    else:
+        text.append(note.text.replace("\n\n", "\n"))
+    if note.refs:
+        backrefs = "  ".join(f"↩ ¶{essay.block_index_at(start) + 1}" for start, _ in note.refs)
+        text.append(f"\n{backrefs}", style="dim")
+    elif note.defined:
+        text.append("\n(never referenced in the text)", style="dim italic")
+    return text
+
+
+class SourcesPane(OptionList):
+    """Footnotes as a list. Enter on a source jumps to its (next) reference."""
+
+    BORDER_TITLE = "Sources"
+
+    class SourceChosen(Message):
+        """Enter on a source: go to its reference."""
+
+        def __init__(self, pane: SourcesPane, label: str) -> None:
+            super().__init__()
+            self.pane = pane
+            self.label = label
+
+        @property
+        def control(self) -> SourcesPane:
+            return self.pane
+
+    class LinkChosen(Message):
+        """Enter on a link inside a source: open it (after showing it)."""
+
+        def __init__(self, pane: SourcesPane, url: str) -> None:
+            super().__init__()
+            self.pane = pane
+            self.url = url
+
+        @property
+        def control(self) -> SourcesPane:
+            return self.pane
+
+    def __init__(self, essay: Essay, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self._links: dict[str, str] = {}
+        self.set_essay(essay)
+
+    def set_essay(self, essay: Essay) -> None:
+        """List the sources of `essay`."""
+        self.clear_options()
+        self._links = {}
+        options: list[Option] = []
+        for note in essay.footnotes:
+            options.append(Option(source_prompt(essay, note), id=f"note:{note.label}"))
+            for index, url in enumerate(dict.fromkeys(_URL.findall(note.text))):
+                link_id = f"link:{note.label}:{index}"
+                self._links[link_id] = url
+                options.append(Option(Text(f"   ↗ {url}", style="underline"), id=link_id))
+        if not options:
+            options.append(Option("This essay has no footnotes.", disabled=True))
+        self.add_options(options)
+
+    def show_source(self, label: str) -> None:
+        """Highlight the source with `label` and scroll it into view."""
+        try:
+            index = self.get_option_index(f"note:{label}")
+        except Exception:  # noqa: BLE001 - an unknown label just leaves the list as it is
+            return
+        self.highlighted = index
+        self.scroll_to_highlight(top=True)
+
+    @property
+    def highlighted_label(self) -> str | None:
+        """The label of the highlighted source, if a source is highlighted."""
+        if self.highlighted is None:
+            return None
+        option_id = self.get_option_at_index(self.highlighted).id or ""
+        if option_id.startswith("note:"):
+            return option_id[5:]
+        return None
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        option_id = event.option.id or ""
+        if option_id.startswith("note:"):
+            self.post_message(self.SourceChosen(self, option_id[5:]))
+        elif option_id in self._links:
+            self.post_message(self.LinkChosen(self, self._links[option_id]))

@@ -1,0 +1,58 @@
+"""The status line: where you are in the argument, and passing messages."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from essaytui.model.essay import Essay
+
+WORDS_PER_MINUTE = 230
+
+
+def reading_status(essay: Essay, top: int, bottom: int) -> str:
+    """ "§ 2/7 Title · 34% · ~6 min left" for a view showing `[top, bottom)`."""
+    text = essay.reading_text
+    parts: list[str] = []
+    section = essay.section_at(top)
+    if section is not None:
+        parts.append(f"§ {section.index + 1}/{len(essay.sections)} {section.title}")
+    length = len(text) or 1
+    percent = 100 if bottom >= len(text) else int(100 * bottom / length)
+    parts.append(f"{percent}%")
+    words_left = text.count(" ", top) + (1 if top < len(text) else 0)
+    minutes = round(words_left / WORDS_PER_MINUTE)
+    parts.append("done" if percent >= 100 else f"~{max(1, minutes)} min left")
+    if not essay.complete:
+        parts.append("loading the rest…")
+    return " · ".join(parts)
+
+
+class StatusLine(Static):
+    """One line at the bottom: the reading status, or a message for a while."""
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__("", id=id, markup=False)
+        self._status = ""
+        self._message = ""
+        self._clear_timer: object | None = None
+
+    def set_status(self, status: str) -> None:
+        """Update the reading status (shown when no message is up)."""
+        self._status = status
+        if not self._message:
+            self.update(status)
+
+    def say(self, message: str, seconds: float = 4.0) -> None:
+        """Show a message for a few seconds."""
+        self._message = message
+        self.update(f"{message}   ·   {self._status}" if self._status else message)
+        self.set_timer(seconds, self._expire, name="status-expire")
+
+    @property
+    def message(self) -> str:
+        """The message on show, "" when none."""
+        return self._message
+
+    def _expire(self) -> None:
+        self._message = ""
+        self.update(self._status)
