@@ -53,19 +53,25 @@ class ReaderScreen(Screen[None]):
     """Reading one essay."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Search", id="reader.search"),
-        Binding("n", "next_match(1)", "Next match", id="reader.next_match"),
-        Binding("N", "next_match(-1)", "Previous match", id="reader.previous_match"),
+        Binding("slash", "search", "Search", show=True, id="reader.search"),
+        Binding("n", "next_match(1)", "Next match", show=False, id="reader.next_match"),
+        Binding("N", "next_match(-1)", "Previous match", show=False, id="reader.previous_match"),
         Binding("backspace", "back", "Back", show=True, id="reader.back"),
         Binding("o", "toggle_outline", "Outline", show=True, id="reader.outline"),
         Binding("p", "toggle_side", "Side pane", show=True, id="reader.side"),
-        Binding("1", "focus_pane('outline')", "Focus outline", id="reader.focus_outline"),
-        Binding("2", "focus_pane('essay')", "Focus essay", id="reader.focus_essay"),
-        Binding("3", "focus_pane('sources')", "Focus sources", id="reader.focus_sources"),
-        Binding("4", "focus_pane('glossary')", "Focus glossary", id="reader.focus_glossary"),
-        Binding("5", "focus_pane('notes')", "Focus notes", id="reader.focus_notes"),
-        Binding("A", "toggle_all_terms", "All term marks", id="reader.all_terms"),
-        Binding("escape", "clear_search", "Clear search", id="reader.clear_search"),
+        Binding(
+            "1", "focus_pane('outline')", "Focus outline", show=False, id="reader.focus_outline"
+        ),
+        Binding("2", "focus_pane('essay')", "Focus essay", show=False, id="reader.focus_essay"),
+        Binding(
+            "3", "focus_pane('sources')", "Focus sources", show=False, id="reader.focus_sources"
+        ),
+        Binding(
+            "4", "focus_pane('glossary')", "Focus glossary", show=False, id="reader.focus_glossary"
+        ),
+        Binding("5", "focus_pane('notes')", "Focus notes", show=False, id="reader.focus_notes"),
+        Binding("A", "toggle_all_terms", "All term marks", show=False, id="reader.all_terms"),
+        Binding("escape", "clear_search", "Clear search", show=False, id="reader.clear_search"),
     ]
 
     def __init__(self, essay: Essay) -> None:

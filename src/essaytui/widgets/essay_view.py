@@ -66,7 +66,7 @@ class EssayView(ScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         _binding("j,down", "line_down", "Line down"),
         _binding("k,up", "line_up", "Line up"),
-        _binding("space,pagedown", "page_down", "Page down", show=True),
+        _binding("space,pagedown", "page_down", "Page down"),
         _binding("b,pageup", "page_up", "Page up"),
         _binding("d", "half_page(1)", "Half page down", binding_id="essay.half_down"),
         _binding("u", "half_page(-1)", "Half page up", binding_id="essay.half_up"),
@@ -76,7 +76,6 @@ class EssayView(ScrollView, can_focus=True):
             "right_square_bracket",
             "section(1)",
             "Next section",
-            show=True,
             binding_id="essay.next_section",
         ),
         _binding(
@@ -85,9 +84,9 @@ class EssayView(ScrollView, can_focus=True):
             "Previous section",
             binding_id="essay.previous_section",
         ),
-        _binding("f", "footnote(1)", "Next footnote", show=True, binding_id="essay.next_footnote"),
+        _binding("f", "footnote(1)", "Footnote", show=True, binding_id="essay.next_footnote"),
         _binding("F", "footnote(-1)", "Previous footnote", binding_id="essay.previous_footnote"),
-        _binding("t", "term(1)", "Next term", show=True, binding_id="essay.next_term"),
+        _binding("t", "term(1)", "Term", show=True, binding_id="essay.next_term"),
         _binding("T", "term(-1)", "Previous term", binding_id="essay.previous_term"),
         _binding("enter", "follow", "Follow", show=True),
         _binding("escape", "clear", "Clear selection"),
@@ -224,6 +223,8 @@ class EssayView(ScrollView, can_focus=True):
         self._mark_starts: list[int] = []
         self._longest_mark = 0
         self._last_top = -1
+        #: The exact reading-text offset at the top of the view; survives rewrapping.
+        self._top_anchor = 0
         self._mouse_anchor: int | None = None
         self._compute_visible_terms()
 
@@ -231,11 +232,11 @@ class EssayView(ScrollView, can_focus=True):
 
     def set_essay(self, essay: Essay) -> None:
         """Show another version of the essay (e.g. the complete parse), keeping the place."""
-        top = self.top_offset
         self.essay = essay
         self._layout = None
         self._compute_visible_terms()
-        self._relayout(top)
+        self._style_cache.clear()
+        self._sync_layout()
 
     @property
     def column_width(self) -> int:
@@ -244,33 +245,36 @@ class EssayView(ScrollView, can_focus=True):
 
     @property
     def layout_lines(self) -> TextLayout:
-        """The layout at the current width (computed on first use)."""
-        width = self.column_width
-        if self._layout is None or self._layout.width != max(10, width):
+        """The layout at the current width; a new width rewraps and keeps the top offset."""
+        width = max(10, self.column_width)
+        if self._layout is None or self._layout.width != width:
             self._layout = TextLayout(self.essay, width)
             self.virtual_size = Size(self.scrollable_content_region.width, len(self._layout))
+            line = self._layout.line_at(self._top_anchor)
+            # Silently: this may run while rendering, and the place has not changed.
+            self.set_reactive(EssayView.scroll_y, float(line))
+            self.set_reactive(EssayView.scroll_target_y, float(line))
+            self.refresh()
         return self._layout
 
-    def _relayout(self, top_offset: int) -> None:
-        layout = self.layout_lines
-        self.virtual_size = Size(self.scrollable_content_region.width, len(layout))
+    def _layout_is_current(self) -> bool:
+        return self._layout is not None and self._layout.width == max(10, self.column_width)
+
+    def _sync_layout(self) -> None:
+        self.layout_lines  # noqa: B018 - rewraps if the width changed
         self._refresh_all()
-        self.scroll_to(y=layout.line_at(top_offset), animate=False, immediate=True)
+        self._announce_top()
 
     def on_resize(self, event: events.Resize) -> None:
-        top = self.top_offset if self._layout is not None else 0
-        self._layout = None
-        self._relayout(top)
+        self._sync_layout()
 
     def on_mount(self) -> None:
-        self._relayout(0)
+        self._sync_layout()
 
     @property
     def top_offset(self) -> int:
-        """The reading-text offset at the top of the view."""
-        if self._layout is None or not len(self._layout):
-            return 0
-        return self._layout.offset_of_line(round(self.scroll_y))
+        """The reading-text offset at the top of the view (exact, across resizes)."""
+        return self._top_anchor
 
     @property
     def bottom_offset(self) -> int:
@@ -290,9 +294,13 @@ class EssayView(ScrollView, can_focus=True):
         height = self.scrollable_content_region.height
         if top:
             self.scroll_to(y=line, animate=False, immediate=True)
+            # Keep the exact offset, not just its line's start, so back restores it.
+            if round(self.scroll_y) == line:
+                self._top_anchor = max(layout.starts[line], offset) if len(layout) else 0
+                self._announce_top()
         else:
             current = round(self.scroll_y)
-            if line < current + (0 if current == 0 else 0):
+            if line < current:
                 self.scroll_to(y=max(0, line - margin), animate=False, immediate=True)
             elif line >= current + height:
                 self.scroll_to(y=max(0, line - height + 1 + margin), animate=False, immediate=True)
@@ -300,7 +308,17 @@ class EssayView(ScrollView, can_focus=True):
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        top = self.top_offset
+        if not self._layout_is_current():
+            return
+        assert self._layout is not None
+        line = round(new_value)
+        anchor_line = self._layout.line_at(self._top_anchor) if len(self._layout) else 0
+        if line != anchor_line:
+            self._top_anchor = self._layout.offset_of_line(line)
+        self._announce_top()
+
+    def _announce_top(self) -> None:
+        top = self._top_anchor
         if top != self._last_top:
             self._last_top = top
             self.post_message(self.Moved(self, top))

@@ -159,7 +159,7 @@ class GlossaryPane(Vertical):
             terms_list.has_focus
             and event.is_printable
             and event.character
-            and event.character.isalnum()
+            and event.character.isalpha()
         ):
             field = self.query_one("#glossary-filter", Input)
             field.value += event.character

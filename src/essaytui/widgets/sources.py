@@ -10,13 +10,24 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from essaytui.model.essay import Essay, Footnote, superscript
+from essaytui.model.essay import BlockKind, Essay, Footnote, superscript
 
 _URL = re.compile(r"(?:https?|ftp|mailto|javascript|data|file):[^\s<>\"')\]]+", re.IGNORECASE)
 
 
-def source_prompt(essay: Essay, note: Footnote) -> Text:
-    """How a source reads in the pane: number, text, and its references."""
+def paragraph_numbers(essay: Essay) -> list[int]:
+    """For each block, the number of the paragraph it is in (headings do not count)."""
+    numbers: list[int] = []
+    count = 0
+    for block in essay.blocks:
+        if block.kind is not BlockKind.HEADING:
+            count += 1
+        numbers.append(max(1, count))
+    return numbers
+
+
+def source_prompt(essay: Essay, note: Footnote, numbers: list[int]) -> Text:
+    """How a source reads in the pane: number, text, and its references (¶ paragraph)."""
     text = Text()
     number = superscript(note.number) if note.number else "–"
     text.append(f"{number} ", style="bold")
@@ -25,17 +36,16 @@ def source_prompt(essay: Essay, note: Footnote) -> Text:
     else:
         text.append(note.text.replace("\n\n", "\n"))
     if note.refs:
-        backrefs = "  ".join(f"↩ ¶{essay.block_index_at(start) + 1}" for start, _ in note.refs)
+        backrefs = "  ".join(f"↩ ¶{numbers[essay.block_index_at(start)]}" for start, _ in note.refs)
         text.append(f"\n{backrefs}", style="dim")
     elif note.defined:
         text.append("\n(never referenced in the text)", style="dim italic")
+    text.append("\n")
     return text
 
 
 class SourcesPane(OptionList):
     """Footnotes as a list. Enter on a source jumps to its (next) reference."""
-
-    BORDER_TITLE = "Sources"
 
     class SourceChosen(Message):
         """Enter on a source: go to its reference."""
@@ -71,8 +81,9 @@ class SourcesPane(OptionList):
         self.clear_options()
         self._links = {}
         options: list[Option] = []
+        numbers = paragraph_numbers(essay)
         for note in essay.footnotes:
-            options.append(Option(source_prompt(essay, note), id=f"note:{note.label}"))
+            options.append(Option(source_prompt(essay, note, numbers), id=f"note:{note.label}"))
             for index, url in enumerate(dict.fromkeys(_URL.findall(note.text))):
                 link_id = f"link:{note.label}:{index}"
                 self._links[link_id] = url

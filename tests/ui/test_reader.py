@@ -1,0 +1,271 @@
+"""The reader, driven by keys through Pilot: issue 2's keys and layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, Tree
+
+from essaytui import paths
+from essaytui.app import EssayApp
+from essaytui.screens.help import HelpScreen
+from essaytui.screens.reader import ReaderScreen, SidePane
+from essaytui.widgets.essay_view import EssayView
+from essaytui.widgets.outline import OutlinePane
+from essaytui.widgets.search_bar import SearchBar
+from essaytui.widgets.status import StatusLine
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def reader(app: EssayApp) -> ReaderScreen:
+    screen = app.screen
+    assert isinstance(screen, ReaderScreen)
+    return screen
+
+
+def view_of(app: EssayApp) -> EssayView:
+    return reader(app).query_one(EssayView)
+
+
+async def test_opens_the_bundled_essay_with_three_panes() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = reader(app)
+        view = view_of(app)
+        assert view.essay.title == "Strategic partners with caveats: China & Russia"
+        assert view.painted
+        assert view.has_focus
+        assert screen.query_one(OutlinePane).display
+        assert screen.query_one(SidePane).display
+        assert not screen.has_class("-narrow")
+        # the text column never exceeds 80 cells
+        assert view.layout_lines.width <= 80
+
+
+async def test_scrolling_keys_move_the_view() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = view_of(app)
+        assert view.scroll_y == 0
+        await pilot.press("j")
+        assert view.scroll_y == 1
+        await pilot.press("down", "down")
+        assert view.scroll_y == 3
+        await pilot.press("k")
+        assert view.scroll_y == 2
+        await pilot.press("up")
+        assert view.scroll_y == 1
+        await pilot.press("space")
+        page = view.scrollable_content_region.height - 1
+        assert view.scroll_y == 1 + page
+        await pilot.press("b")
+        assert view.scroll_y == 1
+        await pilot.press("pagedown")
+        assert view.scroll_y == 1 + page
+        await pilot.press("pageup")
+        assert view.scroll_y == 1
+        await pilot.press("d")
+        half = view.scrollable_content_region.height // 2
+        assert view.scroll_y == 1 + half
+        await pilot.press("u")
+        assert view.scroll_y == 1
+        await pilot.press("G")
+        assert view.scroll_y == view.max_scroll_y > 0
+        await pilot.press("g")
+        assert view.scroll_y == 0
+        await pilot.press("end")
+        assert view.scroll_y == view.max_scroll_y
+        await pilot.press("home")
+        assert view.scroll_y == 0
+
+
+async def test_sections_keys_and_outline_follow_the_reading() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = view_of(app)
+        essay = view.essay
+        outline = reader(app).query_one(OutlinePane)
+        await pilot.press("right_square_bracket")
+        second = essay.sections[1]
+        assert view.top_offset == second.start
+        await pilot.pause()
+        assert outline.cursor_node is not None and outline.cursor_node.data == second
+        await pilot.press("right_square_bracket")
+        assert view.top_offset == essay.sections[2].start
+        await pilot.press("left_square_bracket")
+        assert view.top_offset == second.start
+        status = reader(app).query_one(StatusLine)
+        assert f"§ 2/{len(essay.sections)}" in str(status.render())
+
+
+async def test_outline_enter_jumps_and_o_toggles() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = view_of(app)
+        essay = view.essay
+        outline = reader(app).query_one(OutlinePane)
+        await pilot.press("1")
+        assert outline.has_focus
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert view.top_offset == essay.sections[2].start
+        assert view.has_focus
+        await pilot.press("o")
+        assert not outline.display
+        await pilot.press("o")
+        assert outline.display
+
+
+async def test_search_counts_highlights_and_moves() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = view_of(app)
+        await pilot.press("slash")
+        bar = reader(app).query_one(SearchBar)
+        assert bar.display and isinstance(app.focused, Input)
+        await pilot.press(*"russia")
+        await pilot.pause()
+        text = view.essay.reading_text.lower()
+        expected = text.count("russia")
+        assert len(view.matches) == expected > 5
+        count = bar.query_one("#search-count")
+        assert str(count.render()) == f"1/{expected}"
+        await pilot.press("enter")
+        assert view.has_focus
+        await pilot.press("n")
+        assert view.current_match == 1
+        assert str(count.render()) == f"2/{expected}"
+        await pilot.press("N", "N")
+        assert view.current_match == expected - 1
+        await pilot.press("escape")
+        assert view.matches == []
+        assert not bar.display
+
+
+async def test_regex_search_and_invalid_regex_message() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = view_of(app)
+        await pilot.press("slash", *"re:Sino-(Russian|Soviet)")
+        await pilot.pause()
+        assert view.matches and all(
+            view.essay.reading_text[s:e].startswith("Sino-") for s, e in view.matches
+        )
+        bar = reader(app).query_one(SearchBar)
+        bar.input.value = "re:(unclosed"
+        await pilot.pause()
+        assert view.matches == []
+        assert str(bar.query_one("#search-count").render()) == "invalid"
+
+
+async def test_side_pane_toggle_and_focus_keys() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = reader(app)
+        side = screen.query_one(SidePane)
+        await pilot.press("p")
+        assert not side.display
+        await pilot.press("3")
+        assert side.display and side.active == "sources-tab"
+        assert app.focused is not None and app.focused.id == "sources"
+        await pilot.press("4")
+        assert side.active == "glossary-tab"
+        await pilot.press("5")
+        assert side.active == "notes-tab"
+        await pilot.press("2")
+        assert view_of(app).has_focus
+        await pilot.press("tab")
+        assert not view_of(app).has_focus
+
+
+async def test_help_screen_lists_every_key() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        shown = str(app.screen.query_one("#help-text").render())
+        for key in ("j k", "backspace", "ctrl+p", "f / F", "t / T", "n / N", "1 … 5"):
+            assert key in shown
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReaderScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_narrow_terminal_panes_are_overlays() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = reader(app)
+        assert screen.has_class("-narrow")
+        outline = screen.query_one(OutlinePane)
+        assert not outline.display
+        view = view_of(app)
+        assert view.size.width >= 76
+        await pilot.press("o")
+        assert outline.display
+        # an overlay: the essay keeps its width
+        await pilot.pause()
+        assert view.size.width >= 76
+        await pilot.press("escape")
+
+
+async def test_resize_keeps_the_same_sentence_at_the_top() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = view_of(app)
+        await pilot.press("right_square_bracket", "right_square_bracket", "j", "j", "j")
+        before = view.top_offset
+        sentence = view.essay.sentence_bounds(before)
+        await pilot.resize_terminal(70, 30)
+        await pilot.pause()
+        after = view.top_offset
+        assert sentence[0] <= after <= before or view.essay.sentence_bounds(after) == sentence
+        assert abs(after - before) < 80
+
+
+async def test_quit_key_exits() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_command_palette_goes_to_a_section() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = view_of(app)
+        target = view.essay.sections[3]
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"go to section 4")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert view.top_offset == target.start
+
+
+async def test_an_essay_without_headings_reads(tmp_path: Path) -> None:
+    essay = tmp_path / "plain.md"
+    essay.write_text("Just a paragraph.\n\nAnd another one, with no heading at all.\n")
+    app = EssayApp(essay)
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = view_of(app)
+        assert view.essay.title == "plain"
+        await pilot.press("right_square_bracket")
+        assert view.top_offset == 0
+
+
+def test_default_essay_exists() -> None:
+    assert paths.default_essay().is_file()
+
+
+async def test_tree_lists_every_section() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)):
+        outline = reader(app).query_one(OutlinePane)
+        titles = [str(node.label) for node in outline.root.children]
+        assert titles == [section.title for section in view_of(app).essay.sections]
+        assert isinstance(outline, Tree)
