@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -17,6 +18,7 @@ from essaytui.model.essay import Essay
 from essaytui.model.source import load_essay
 from essaytui.screens.help import HelpScreen
 from essaytui.screens.reader import ReaderScreen
+from essaytui.store import AnnotationStore, StoreError
 
 #: Files larger than this show their first part while the rest parses.
 FIRST_SCREEN_LIMIT = 128 * 1024
@@ -43,6 +45,12 @@ PALETTE_ACTIONS: list[tuple[str, str, str]] = [
     ("View: focus the sources", "action_focus_pane('sources')", "3"),
     ("View: focus the glossary", "action_focus_pane('glossary')", "4"),
     ("View: focus the notes", "action_focus_pane('notes')", "5"),
+    ("Notes: highlight the selection", "action_annotate('highlight')", "h"),
+    ("Notes: annotate the selection", "action_annotate('note')", "a"),
+    ("Notes: copy the selection as a quotation", "action_copy_quote", "y"),
+    ("Notes: bookmark this place", "action_bookmark", "m"),
+    ("Notes: export to Markdown (in the data folder)", "action_export", ""),
+    ("Read: select text", "view.action_select", "v"),
 ]
 
 
@@ -71,6 +79,10 @@ class EssayApp(App[None]):
         if essay is None:
             essay = load_essay(self.essay_path, limit=FIRST_SCREEN_LIMIT)
         self.essay = essay
+        self.store = AnnotationStore.open_or_memory(self.data_dir)
+        saved_theme = self.store.get_setting("theme")
+        if saved_theme and saved_theme in self.available_themes:
+            self.theme = saved_theme
 
     @property
     def reader(self) -> ReaderScreen:
@@ -80,8 +92,27 @@ class EssayApp(App[None]):
                 return screen
         raise LookupError("no reader screen")
 
+    def watch_theme(self, theme: str) -> None:
+        """Remember the reader's theme."""
+        # A theme is not worth an error message; notes report their own problems.
+        with contextlib.suppress(StoreError):
+            self.store.set_setting("theme", theme)
+
+    async def action_quit(self) -> None:
+        """Save the reading position, then quit."""
+        self.save_position()
+        self.exit()
+
+    def save_position(self) -> None:
+        """Save the reading position, if the reader is showing."""
+        with contextlib.suppress(LookupError):
+            self.reader.save_position()
+
+    def on_unmount(self) -> None:
+        self.store.close()
+
     def on_mount(self) -> None:
-        self.push_screen(ReaderScreen(self.essay))
+        self.push_screen(ReaderScreen(self.essay, self.store))
         if not self.essay.complete:
             self._load_rest()
 

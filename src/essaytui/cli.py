@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from essaytui import __version__, paths
+
+if TYPE_CHECKING:
+    from essaytui.store import AnnotationStore
 
 COMMANDS = ("list", "export", "import-notes", "convert")
 
@@ -137,6 +142,15 @@ def run_reader(options: argparse.Namespace) -> int:
 
 def last_read_path(data_dir: Path | None) -> Path | None:
     """The essay read last, if it still exists."""
+    from essaytui.store import AnnotationStore, StoreError
+
+    try:
+        with AnnotationStore.open(data_dir) as store:
+            for position in store.recent(20):
+                if position.essay_path and Path(position.essay_path).is_file():
+                    return Path(position.essay_path)
+    except StoreError:
+        return None
     return None
 
 
@@ -146,7 +160,74 @@ def run_command(command: str, options: argparse.Namespace) -> int:
         return run_convert(options)
     if command == "list":
         return run_list(options)
-    raise UsageError(f"{command}: not available in this build")
+    if command == "export":
+        return run_export(options)
+    return run_import(options)
+
+
+def _open_store(options: argparse.Namespace) -> AnnotationStore:
+    from essaytui.store import AnnotationStore, StoreError
+
+    data_dir = Path(options.data_dir) if options.data_dir else None
+    try:
+        store = AnnotationStore.open(data_dir)
+    except StoreError as error:
+        raise UsageError(str(error)) from None
+    if store.notice:
+        print(f"essaytui: {store.notice}", file=sys.stderr)
+    return store
+
+
+def run_export(options: argparse.Namespace) -> int:
+    """`essaytui export [PATH] [--format markdown|json] [-o FILE]`."""
+    from essaytui.model.source import EssayFileError, load_essay
+    from essaytui.store import StoreError
+    from essaytui.store.interchange import to_markdown, to_web_annotation
+
+    data_dir = Path(options.data_dir) if options.data_dir else None
+    path = Path(options.path) if options.path else last_read_path(data_dir)
+    if path is None:
+        raise UsageError("export: no essay given and none read yet (essaytui export PATH)")
+    try:
+        essay = load_essay(path)
+    except EssayFileError as error:
+        raise UsageError(str(error)) from None
+    with _open_store(options) as store:
+        try:
+            everything = store.list_for_essay(essay.id, include_deleted=True)
+        except StoreError as error:
+            raise UsageError(str(error)) from None
+    if options.format == "json":
+        # Deletion markers travel too, so an import elsewhere deletes instead of resurrecting.
+        document = to_web_annotation(essay, everything)
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = to_markdown(essay, [a for a in everything if not a.is_deleted])
+    _write_output(text, options.output)
+    live = sum(1 for a in everything if not a.is_deleted)
+    print(f"essaytui: exported {live} annotation(s) of “{essay.title}”", file=sys.stderr)
+    return 0
+
+
+def run_import(options: argparse.Namespace) -> int:
+    """`essaytui import-notes FILE.json`: merge by id, idempotently."""
+    from essaytui.store import InterchangeError, StoreError
+    from essaytui.store.interchange import read_web_annotation_file
+
+    try:
+        annotations = read_web_annotation_file(options.file)
+    except InterchangeError as error:
+        raise UsageError(f"import-notes: {error}") from None
+    with _open_store(options) as store:
+        try:
+            result = store.merge(annotations)
+        except StoreError as error:
+            raise UsageError(str(error)) from None
+    print(
+        f"imported {options.file}: {result.added} added, {result.updated} updated, "
+        f"{result.unchanged} unchanged"
+    )
+    return 0
 
 
 def run_convert(options: argparse.Namespace) -> int:
@@ -187,13 +268,44 @@ def _write_output(text: str, output: str | None) -> None:
 
 
 def run_list(options: argparse.Namespace) -> int:
-    """`essaytui list`: bundled essays and recently read ones."""
+    """`essaytui list`: recently read essays (most recent first), then the bundled ones."""
     from essaytui.model.source import EssayFileError, load_essay
+    from essaytui.store import AnnotationStore, StoreError
 
+    data_dir = Path(options.data_dir) if options.data_dir else None
+    recent = []
+    try:
+        with AnnotationStore.open(data_dir) as store:
+            recent = store.recent(50)
+    except StoreError as error:
+        print(f"essaytui: {error}", file=sys.stderr)
+    shown: set[str] = set()
+    if recent:
+        print("Recently read:")
+    for position in recent:
+        where = position.essay_path or "(unknown file)"
+        missing = "" if Path(where).is_file() else "  (file missing)"
+        author = position.author or "unknown author"
+        print(
+            f"  {_clean(position.title)} — {_clean(author)}  {round(position.progress * 100)}%  "
+            f"last read {position.updated[:16].replace('T', ' ')} UTC\n    {where}{missing}"
+        )
+        shown.add(str(Path(where).resolve()) if where else "")
+    print("Bundled:")
     for path in paths.bundled_essays():
         try:
             essay = load_essay(path)
         except EssayFileError:
             continue
-        print(f"{essay.title} — {essay.author or 'unknown author'}  [bundled]  {path}")
+        read = "  (read)" if str(path.resolve()) in shown else ""
+        print(
+            f"  {_clean(essay.title)} — {_clean(essay.author or 'unknown author')}{read}\n"
+            f"    {path}"
+        )
     return 0
+
+
+def _clean(text: str) -> str:
+    from essaytui.model.source import sanitize
+
+    return " ".join(sanitize(text).split())

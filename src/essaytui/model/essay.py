@@ -139,7 +139,7 @@ class Term:
     occurrences: tuple[tuple[int, int], ...] = ()
 
 
-_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)\]]*(?:\s+|$)|\n\n")
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)\]⁰¹²³⁴⁵⁶⁷⁸⁹]*(?:\s+|$)|\n\n")
 _WORD = re.compile(r"\w[\w'’-]*", re.UNICODE)
 
 

@@ -6,8 +6,11 @@ the others what to show (data down, messages up).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from typing import ClassVar
 
 from textual import on
@@ -19,9 +22,24 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
+from essaytui.model.anchoring import Anchor, reanchor_all
+from essaytui.model.annotation import (
+    AnchorStatus,
+    Annotation,
+    Kind,
+    as_deleted,
+    make_annotation,
+    now_iso,
+    relocated,
+    text_hash,
+    with_note,
+)
 from essaytui.model.essay import Essay
 from essaytui.model.search import SearchError, compile_query, find_matches
-from essaytui.widgets.essay_view import EssayView, Item
+from essaytui.model.source import sanitize
+from essaytui.screens.note_editor import NoteEditor
+from essaytui.store import AnnotationStore, StoreError
+from essaytui.widgets.essay_view import EssayView, Item, Mark
 from essaytui.widgets.glossary import GlossaryPane
 from essaytui.widgets.notes import NotesPane
 from essaytui.widgets.outline import OutlinePane
@@ -72,11 +90,22 @@ class ReaderScreen(Screen[None]):
         Binding("5", "focus_pane('notes')", "Focus notes", show=False, id="reader.focus_notes"),
         Binding("A", "toggle_all_terms", "All term marks", show=False, id="reader.all_terms"),
         Binding("escape", "clear_search", "Clear search", show=False, id="reader.clear_search"),
+        Binding("h", "annotate('highlight')", "Highlight", show=False, id="reader.highlight"),
+        Binding("a", "annotate('note')", "Note", show=False, id="reader.note"),
+        Binding("y", "copy_quote", "Copy quote", show=False, id="reader.copy"),
+        Binding("m", "bookmark", "Bookmark", show=False, id="reader.bookmark"),
     ]
 
-    def __init__(self, essay: Essay) -> None:
+    def __init__(self, essay: Essay, store: AnnotationStore | None = None) -> None:
         super().__init__()
         self.essay = essay
+        self.store = store if store is not None else AnnotationStore.in_memory()
+        self.annotations: list[Annotation] = []
+        self.anchors: dict[str, Anchor] = {}
+        self._deleted: list[str] = []
+        self._data_version = -1
+        self._saved_top = -1
+        self._position_restored = False
         self.history: list[Place] = []
         self._next_ref: dict[str, int] = {}
         self._narrow: bool | None = None
@@ -120,6 +149,18 @@ class ReaderScreen(Screen[None]):
         self._update_status()
         if self.essay.warnings:
             self.status.say(self._warning_summary(), seconds=8)
+        if self.store.notice:
+            self.status.say(self.store.notice, seconds=12)
+        if self.store.problem:
+            self.status.say(
+                f"{self.store.problem} Your notes are kept for this session: "
+                "export them from the command palette (ctrl+p).",
+                seconds=15,
+            )
+        self.reload_annotations()
+        self.restore_position()
+        self.set_interval(5, self.save_position, name="save-position")
+        self.set_interval(2, self._poll_store, name="poll-store")
 
     def _warning_summary(self) -> str:
         warnings = self.essay.warnings
@@ -134,6 +175,9 @@ class ReaderScreen(Screen[None]):
         self.query_one(SourcesPane).set_essay(essay)
         self.query_one(GlossaryPane).set_essay(essay)
         self.query_one(NotesPane).set_essay(essay)
+        self.reload_annotations()
+        if not self._position_restored:
+            self.restore_position()
         self._update_status()
         if essay.warnings:
             self.status.say(self._warning_summary(), seconds=8)
@@ -237,7 +281,18 @@ class ReaderScreen(Screen[None]):
 
     def note_targets(self) -> list[tuple[str, str, Callable[[], None]]]:
         """Command-palette entries "Go to: note …" (title, help, callback)."""
-        return []
+        found: list[tuple[str, str, Callable[[], None]]] = []
+        for annotation in self.annotations:
+            quote = " ".join(sanitize(annotation.exact).split())[:60]
+            note = " ".join(sanitize(annotation.note).split())[:60]
+            found.append(
+                (
+                    f"Go to: {annotation.kind.value} “{quote}”",
+                    note or annotation.modified[:10],
+                    partial(self.go_to_annotation, annotation.id),
+                )
+            )
+        return found
 
     def _here(self) -> Place:
         view = self.view
@@ -478,3 +533,316 @@ class ReaderScreen(Screen[None]):
         view.current_match = index % count
         view.refresh()
         self._show_match()
+
+    # -- annotations ------------------------------------------------------------------
+
+    def reload_annotations(self) -> None:
+        """Read this essay's annotations from the store and place them in the text."""
+        try:
+            self._data_version = self.store.data_version()
+            annotations = self.store.list_for_essay(self.essay.id)
+        except StoreError as error:
+            self.status.say(str(error), seconds=10)
+            return
+        text = self.essay.reading_text
+        current_hash = text_hash(text) if self.essay.complete else ""
+        anchors: dict[str, Anchor] = {}
+        stale = [a for a in annotations if a.text_hash != current_hash or not self.essay.complete]
+        for annotation, found in zip(stale, reanchor_all(stale, text), strict=True):
+            anchors[annotation.id] = found
+        rewritten: list[Annotation] = []
+        for annotation in annotations:
+            anchor = anchors.get(annotation.id)
+            if anchor is None:
+                anchors[annotation.id] = Anchor(
+                    AnchorStatus.ANCHORED, annotation.start, annotation.end, 1.0, 1.0, 1.0
+                )
+            elif (
+                self.essay.complete
+                and anchor.status is AnchorStatus.ANCHORED
+                and annotation.text_hash != current_hash
+            ):
+                # Exact anchors are rewritten to the new text; fuzzy ones wait for the reader.
+                rewritten.append(relocated(annotation, self.essay, anchor.start, anchor.end))
+        if rewritten:
+            try:
+                for annotation in rewritten:
+                    self.store.update(annotation)
+                annotations = self.store.list_for_essay(self.essay.id)
+                self._data_version = self.store.data_version()
+            except StoreError as error:
+                self.status.say(str(error), seconds=10)
+        self.annotations = annotations
+        self.anchors = anchors
+        self._show_annotations()
+
+    def _show_annotations(self) -> None:
+        marks = []
+        for annotation in self.annotations:
+            anchor = self.anchors.get(annotation.id)
+            if anchor is None or not anchor.drawn:
+                continue
+            marks.append(
+                Mark(
+                    anchor.start,
+                    anchor.end,
+                    annotation.kind.value,
+                    fuzzy=anchor.status is AnchorStatus.FUZZY,
+                    color=annotation.color,
+                )
+            )
+        self.view.set_marks(marks)
+        self.query_one(NotesPane).set_annotations(self.annotations, self.anchors)
+
+    def _poll_store(self) -> None:
+        try:
+            version = self.store.data_version()
+        except StoreError:
+            return
+        if version != self._data_version:
+            self.reload_annotations()
+
+    def _selection_or_hint(self) -> tuple[int, int] | None:
+        selected = self.view.selected_range
+        if selected is None:
+            self.status.say("Select text first: v starts a selection (or drag with the mouse).")
+        return selected
+
+    def action_annotate(self, kind: str) -> None:
+        selected = self._selection_or_hint()
+        if selected is None:
+            return
+        start, end = selected
+        if kind == "highlight":
+            annotation = make_annotation(self.essay, start, end, Kind.HIGHLIGHT)
+            if self._add(annotation, "Highlighted."):
+                self.view.end_selection()
+            return
+
+        def save(note: str) -> str | None:
+            annotation = make_annotation(self.essay, start, end, Kind.NOTE, note=note)
+            return None if self._add(annotation, "Note saved.") else self._last_error
+
+        def closed(note: str | None) -> None:
+            if note is not None:
+                self.view.end_selection()
+            self.view.focus()
+
+        self.app.push_screen(NoteEditor(self.essay.quote(start, end), save), closed)
+
+    _last_error = ""
+
+    def _add(self, annotation: Annotation, done: str) -> bool:
+        try:
+            self.store.add(annotation)
+        except StoreError as error:
+            self._last_error = str(error)
+            self.status.say(f"Not saved: {error}", seconds=10)
+            return False
+        saved = done if self.store.persistent else f"{done} (this session only)"
+        self.status.say(saved)
+        self.reload_annotations()
+        self.query_one(NotesPane).highlight_annotation(annotation.id)
+        return True
+
+    def action_bookmark(self) -> None:
+        top = self.view.top_offset
+        start, end = self.essay.sentence_bounds(top)
+        if end <= start:
+            start, end = top, top
+        annotation = make_annotation(self.essay, start, end, Kind.BOOKMARK)
+        self._add(annotation, "Bookmarked.")
+
+    def citation(self, start: int, end: int) -> str:
+        """The passage as a quotation with author, title and section."""
+        quote = " ".join(self.essay.quote(start, end).split())
+        parts = [self.essay.author] if self.essay.author else []
+        parts.append(f"“{self.essay.title}”" if self.essay.title else "")
+        trail = self.essay.section_trail(start)
+        if trail:
+            parts.append(f"§ {trail[-1]}")
+        return f"“{quote}” — " + ", ".join(part for part in parts if part)
+
+    def action_copy_quote(self) -> None:
+        selected = self._selection_or_hint()
+        if selected is None:
+            return
+        self.last_copied = self.citation(*selected)
+        self.app.copy_to_clipboard(self.last_copied)
+        self.view.end_selection()
+        self.status.say("Copied the quotation with its citation.")
+
+    last_copied = ""
+
+    def go_to_annotation(self, annotation_id: str) -> None:
+        """Jump to an annotation (its anchored or proposed place)."""
+        anchor = self.anchors.get(annotation_id)
+        if anchor is None or anchor.start < 0:
+            self.status.say("This note is not found in this edition of the essay.")
+            return
+        self.jump_to(anchor.start)
+        self._center_on(anchor.start)
+        if self._narrow:
+            self.query_one(SidePane).add_class("-hidden")
+        self.view.focus()
+
+    @on(NotesPane.Requested)
+    def _notes_request(self, event: NotesPane.Requested) -> None:
+        request, annotation_id = event.request, event.annotation_id
+        if request == "undo":
+            self._undo_delete()
+            return
+        annotation = next((a for a in self.annotations if a.id == annotation_id), None)
+        if annotation is None:
+            self.status.say("No note is highlighted.")
+            return
+        if request == "go":
+            self.go_to_annotation(annotation.id)
+        elif request == "edit":
+            self._edit(annotation)
+        elif request == "delete":
+            self._write(
+                lambda: self.store.update(as_deleted(annotation)), "Deleted: u brings it back."
+            )
+            self._deleted.append(annotation.id)
+        elif request == "reattach":
+            self._reattach(annotation)
+        elif request == "confirm":
+            anchor = self.anchors.get(annotation.id)
+            if anchor is None or anchor.start < 0:
+                self.status.say("There is no proposed place: select new text, then r.")
+                return
+            moved = relocated(annotation, self.essay, anchor.start, anchor.end)
+            self._write(lambda: self.store.update(moved), "Place confirmed.")
+
+    def _write(self, action: Callable[[], object], done: str) -> bool:
+        try:
+            action()
+        except StoreError as error:
+            self.status.say(f"Not saved: {error}", seconds=10)
+            return False
+        self.status.say(done)
+        self.reload_annotations()
+        return True
+
+    def _undo_delete(self) -> None:
+        if not self._deleted:
+            self.status.say("Nothing to undo.")
+            return
+        annotation_id = self._deleted.pop()
+        self._write(lambda: self.store.restore(annotation_id), "Restored.")
+
+    def _edit(self, annotation: Annotation) -> None:
+        def save(note: str) -> str | None:
+            ok = self._write(lambda: self.store.update(with_note(annotation, note)), "Note saved.")
+            return None if ok else "the note could not be written (see the status line)"
+
+        def closed(_: str | None) -> None:
+            self.query_one(NotesPane).focus()
+
+        self.app.push_screen(NoteEditor(annotation.exact, save, initial=annotation.note), closed)
+
+    def _reattach(self, annotation: Annotation) -> None:
+        selected = self.view.selected_range
+        if selected is None:
+            self.status.say("Select the new place in the essay first (v), then press r here.")
+            return
+        moved = relocated(annotation, self.essay, *selected)
+        if self._write(lambda: self.store.update(moved), "Re-attached to the selection."):
+            self.view.end_selection()
+
+    def action_export(self) -> None:
+        """Write this essay's annotations as Markdown and JSON files, and say where."""
+        from essaytui.store.interchange import to_markdown, to_web_annotation
+
+        annotations = self.annotations
+        stamp = now_iso()[:19].replace(":", "").replace("-", "")
+        folder = export_folder(self.store)
+        stem = f"essaytui-{self.essay.id[:40]}-{stamp}"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            markdown = folder / f"{stem}.md"
+            markdown.write_text(to_markdown(self.essay, annotations), encoding="utf-8")
+            data = to_web_annotation(self.essay, annotations)
+            (folder / f"{stem}.json").write_text(
+                json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
+            )
+        except OSError as error:
+            self.status.say(f"Export failed: {error.strerror or error}", seconds=10)
+            return
+        self.last_export = markdown
+        self.status.say(
+            f"Exported {len(annotations)} annotations to {markdown} (and .json)", seconds=12
+        )
+
+    last_export: Path | None = None
+
+    # -- reading position ----------------------------------------------------------------
+
+    def save_position(self) -> None:
+        """Remember the offset at the top of the view (and its sentence) in the store."""
+        if not self.essay.complete:
+            return
+        top = self.view.top_offset
+        if top == self._saved_top:
+            return
+        start, end = self.essay.sentence_bounds(top)
+        text = self.essay.reading_text
+        try:
+            self.store.save_position(
+                self.essay.id,
+                top,
+                quote=text[top : min(end, top + 200)] if end > top else text[top : top + 80],
+                essay_path=self.essay.source_path or "",
+                title=self.essay.title,
+                author=self.essay.author,
+                text_hash=text_hash(text),
+                progress=self.view.bottom_offset / max(1, len(text)),
+            )
+        except StoreError as error:
+            self.status.say(str(error), seconds=8)
+            return
+        self._saved_top = top
+
+    def restore_position(self) -> None:
+        """Open at the saved place, found again by its sentence if the text changed."""
+        try:
+            position = self.store.position(self.essay.id)
+        except StoreError:
+            return
+        if position is None:
+            self._position_restored = True
+            return
+        text = self.essay.reading_text
+        offset = position.offset
+        if position.text_hash != text_hash(text) and position.quote:
+            found = _nearest(text, position.quote, offset)
+            if found is None:
+                if not self.essay.complete:
+                    return
+                offset = min(offset, len(text))
+            else:
+                offset = found
+        if offset > len(text) and not self.essay.complete:
+            return
+        self._position_restored = True
+        self._saved_top = offset
+        self.view.scroll_to_offset(min(offset, len(text)))
+
+
+def _nearest(text: str, quote: str, offset: int) -> int | None:
+    """The occurrence of `quote` in `text` nearest to `offset`."""
+    best: int | None = None
+    index = text.find(quote)
+    while index >= 0:
+        if best is None or abs(index - offset) < abs(best - offset):
+            best = index
+        index = text.find(quote, index + 1)
+    return best
+
+
+def export_folder(store: AnnotationStore) -> Path:
+    """Where the in-app export writes: the data folder, or home when that is unusable."""
+    if store.persistent and store.path is not None:
+        return store.path.parent / "exports"
+    return Path.home()

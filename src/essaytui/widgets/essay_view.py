@@ -295,7 +295,8 @@ class EssayView(ScrollView, can_focus=True):
         if top:
             self.scroll_to(y=line, animate=False, immediate=True)
             # Keep the exact offset, not just its line's start, so back restores it.
-            if round(self.scroll_y) == line:
+            # Before the view has a size, nothing can scroll yet: remember the offset.
+            if round(self.scroll_y) == line or height <= 0:
                 self._top_anchor = max(layout.starts[line], offset) if len(layout) else 0
                 self._announce_top()
         else:

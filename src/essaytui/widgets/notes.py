@@ -2,24 +2,194 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from essaytui.model.anchoring import Anchor
+from essaytui.model.annotation import AnchorStatus, Annotation, Kind
 from essaytui.model.essay import Essay
+from essaytui.model.source import sanitize
+
+KIND_FILTERS: tuple[str, ...] = ("all", "highlight", "note", "bookmark")
+_ICONS = {Kind.HIGHLIGHT: "▌", Kind.NOTE: "✎", Kind.BOOKMARK: "⚑"}
+_STATUS = {
+    AnchorStatus.ANCHORED: "",
+    AnchorStatus.FUZZY: "≈ ",
+    AnchorStatus.NEEDS_REVIEW: "? ",
+    AnchorStatus.ORPHAN: "✗ ",
+}
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(sanitize(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def annotation_prompt(annotation: Annotation, status: AnchorStatus) -> Text:
+    """How one annotation reads in the pane: kind, quote, note, date."""
+    text = Text()
+    text.append(f"{_ICONS.get(annotation.kind, '•')} ", style="bold")
+    if _STATUS[status]:
+        text.append(_STATUS[status], style="bold")
+    text.append(f"“{_shorten(annotation.exact, 160)}”", style="italic")
+    if annotation.note.strip():
+        text.append("\n  " + _shorten(annotation.note, 300))
+    meta = f"\n  {annotation.kind.value} · {annotation.modified[:10]}"
+    if annotation.tags:
+        meta += " · " + ", ".join(annotation.tags)
+    if status is AnchorStatus.FUZZY:
+        meta += " · moved (≈): c confirms the new place"
+    elif status is AnchorStatus.NEEDS_REVIEW:
+        meta += " · place uncertain: c accepts the proposed place"
+    elif status is AnchorStatus.ORPHAN:
+        meta += " · not found in this edition: select new text, then r"
+    text.append(meta, style="dim")
+    return text
 
 
 class NotesPane(OptionList):
-    """Annotations of the essay, grouped by section."""
+    """Annotations of the essay grouped by section; orphans under their own heading."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "request('edit')", "Edit note", id="notes.edit"),
+        Binding("d", "request('delete')", "Delete", id="notes.delete"),
+        Binding("u", "request('undo')", "Undo delete", id="notes.undo"),
+        Binding("r", "request('reattach')", "Re-attach", id="notes.reattach"),
+        Binding("c", "request('confirm')", "Confirm place", id="notes.confirm"),
+        Binding("k", "cycle_filter", "Filter by kind", id="notes.filter"),
+    ]
+
+    class Requested(Message):
+        """The reader asked for something on an annotation (go, edit, delete, …)."""
+
+        def __init__(self, pane: NotesPane, request: str, annotation_id: str | None) -> None:
+            super().__init__()
+            self.pane = pane
+            self.request = request
+            self.annotation_id = annotation_id
+
+        @property
+        def control(self) -> NotesPane:
+            return self.pane
 
     def __init__(self, essay: Essay, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.essay = essay
+        self.kind_filter = "all"
+        self._annotations: list[Annotation] = []
+        self._anchors: dict[str, Anchor] = {}
 
     def on_mount(self) -> None:
-        self.set_essay(self.essay)
+        self._fill()
 
     def set_essay(self, essay: Essay) -> None:
-        """Show the annotations of `essay`."""
+        """Show the annotations of `essay` (keeps the list until set_annotations)."""
         self.essay = essay
+        self._fill()
+
+    def set_annotations(
+        self, annotations: Sequence[Annotation], anchors: Mapping[str, Anchor]
+    ) -> None:
+        """The annotations to list and where each was found in the current text."""
+        self._annotations = list(annotations)
+        self._anchors = dict(anchors)
+        self._fill()
+
+    def status_of(self, annotation: Annotation) -> AnchorStatus:
+        """How well `annotation` is anchored in the current text."""
+        anchor = self._anchors.get(annotation.id)
+        return anchor.status if anchor is not None else AnchorStatus.ANCHORED
+
+    def _fill(self) -> None:
+        highlighted_id = self.highlighted_id
         self.clear_options()
-        self.add_option(Option("No notes yet: select text with v, then h or a.", disabled=True))
+        shown = [
+            annotation
+            for annotation in self._annotations
+            if self.kind_filter == "all" or annotation.kind.value == self.kind_filter
+        ]
+        placed: list[tuple[int, Annotation]] = []
+        lost: list[Annotation] = []
+        for annotation in shown:
+            status = self.status_of(annotation)
+            anchor = self._anchors.get(annotation.id)
+            if status in (AnchorStatus.ORPHAN, AnchorStatus.NEEDS_REVIEW):
+                lost.append(annotation)
+            else:
+                placed.append((anchor.start if anchor else annotation.start, annotation))
+        placed.sort(key=lambda pair: pair[0])
+        options: list[Option] = []
+        current_section: object = ()
+        for start, annotation in placed:
+            section = self.essay.section_at(start)
+            title = section.title if section is not None else self.essay.title
+            if title != current_section:
+                current_section = title
+                options.append(
+                    Option(Text(_shorten(title, 60), style="bold underline"), disabled=True)
+                )
+            options.append(
+                Option(annotation_prompt(annotation, self.status_of(annotation)), id=annotation.id)
+            )
+        if lost:
+            options.append(
+                Option(Text("Not found in this edition", style="bold underline"), disabled=True)
+            )
+            for annotation in lost:
+                options.append(
+                    Option(
+                        annotation_prompt(annotation, self.status_of(annotation)), id=annotation.id
+                    )
+                )
+        if not options:
+            hint = (
+                "No notes yet: select text with v, then h (highlight) or a (note); m bookmarks."
+                if self.kind_filter == "all"
+                else f"No {self.kind_filter}s. k changes the filter."
+            )
+            options.append(Option(hint, disabled=True))
+        self.add_options(options)
+        self.border_title = f"Notes ({len(shown)})" + (
+            f" · {self.kind_filter}s" if self.kind_filter != "all" else ""
+        )
+        if highlighted_id is not None:
+            self.highlight_annotation(highlighted_id)
+        elif self.highlighted is None:
+            first = next((i for i, option in enumerate(options) if not option.disabled), None)
+            if first is not None:
+                self.highlighted = first
+
+    @property
+    def highlighted_id(self) -> str | None:
+        """The id of the highlighted annotation, if any."""
+        if self.highlighted is None or self.highlighted >= self.option_count:
+            return None
+        return self.get_option_at_index(self.highlighted).id
+
+    def highlight_annotation(self, annotation_id: str) -> None:
+        """Highlight the annotation with this id, if it is listed."""
+        try:
+            self.highlighted = self.get_option_index(annotation_id)
+        except Exception:  # noqa: BLE001 - not listed (filtered out or gone)
+            return
+
+    def action_cycle_filter(self) -> None:
+        index = KIND_FILTERS.index(self.kind_filter)
+        self.kind_filter = KIND_FILTERS[(index + 1) % len(KIND_FILTERS)]
+        self._fill()
+
+    def action_request(self, request: str) -> None:
+        self.post_message(self.Requested(self, request, self.highlighted_id))
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.Requested(self, "go", event.option.id))

@@ -1,0 +1,87 @@
+"""The note editor: a multi-line note on a passage; ctrl+s saves, escape cancels."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static, TextArea
+
+from essaytui.model.source import sanitize
+from essaytui.screens.confirm import ConfirmScreen
+
+#: Called with the note's text; returns an error message, or None once it is saved.
+SaveNote = Callable[[str], str | None]
+
+
+class NoteEditor(ModalScreen[str | None]):
+    """Edits a note. The note is saved (by `save`) before the editor closes.
+
+    If saving fails (the disk is full, the database is locked for too long),
+    the error is shown and the text stays in the editor.
+    """
+
+    DEFAULT_CSS = """
+    NoteEditor { align: center middle; }
+    NoteEditor > Vertical {
+        width: 80; max-width: 100%; height: 22; max-height: 100%;
+        border: round $accent; background: $panel; padding: 0 1;
+    }
+    NoteEditor #note-quote { color: $text-muted; height: auto; max-height: 5; }
+    NoteEditor TextArea { height: 1fr; border: none; background: $surface; }
+    NoteEditor #note-error { color: $text-error; height: auto; }
+    NoteEditor #note-keys { color: $text-muted; height: 1; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", show=True, id="note.save", priority=True),
+        Binding("escape", "cancel", "Cancel", show=True, id="note.cancel", priority=True),
+    ]
+
+    def __init__(self, quote: str, save: SaveNote, initial: str = "") -> None:
+        super().__init__()
+        self.quote = quote
+        self.initial = initial
+        self._save = save
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            shown = " ".join(sanitize(self.quote).split())
+            if len(shown) > 300:
+                shown = shown[:299] + "…"
+            yield Static(f"“{shown}”", id="note-quote", markup=False)
+            yield TextArea(self.initial, id="note-text", soft_wrap=True, show_line_numbers=False)
+            yield Static("", id="note-error", markup=False)
+            yield Static("ctrl+s save · escape cancel", id="note-keys")
+
+    def on_mount(self) -> None:
+        self.query_one(Vertical).border_title = "Note"
+        editor = self.query_one(TextArea)
+        editor.focus()
+        editor.move_cursor(editor.document.end)
+
+    @property
+    def text(self) -> str:
+        """The note as typed."""
+        return self.query_one(TextArea).text
+
+    def action_save(self) -> None:
+        error = self._save(self.text)
+        if error is not None:
+            self.query_one("#note-error", Static).update(f"Not saved: {error}")
+            return
+        self.dismiss(self.text)
+
+    def action_cancel(self) -> None:
+        if self.text == self.initial:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen("Throw away the note you typed?"), answered)
