@@ -19,8 +19,10 @@ Decisions worth knowing:
   it with `[n]` markers or a "Notes"/"References" heading announces it;
   otherwise it is body text. A trailing `[n]`-style list is always notes.
 * Leftovers are removed only at the end of the text (after the notes list, or
-  after the body when there are no notes) and between the body and the notes.
-  A line inside the body that mentions "Reply" or "Share" is never touched.
+  after the body when there are no notes) and between the body and the notes,
+  plus a narrow set of header lines ("Follow", "Share", "5 min read") in the
+  blocks right after the title and author. Only whole lines that match are
+  removed; a paragraph that mentions "Reply" or "Share" is never touched.
 * Body text is escaped only where Markdown would otherwise change the text a
   reader sees (a line starting with `#`, `>`, `-`, `1.`, …; `*`, backticks,
   HTML-like `<tag`, entities, link brackets), so the reading text of the
@@ -36,7 +38,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-__all__ = ["Conversion", "ConvertError", "convert_text", "is_leftover"]
+__all__ = ["Conversion", "ConvertError", "convert_text", "is_header_leftover", "is_leftover"]
 
 
 class ConvertError(ValueError):
@@ -103,14 +105,31 @@ _LEFTOVER_PATTERNS: tuple[str, ...] = (
     r"this site uses akismet to reduce spam\..*",
     r"(follow|subscribe|listen|clap|claps|report this article|report|reblog)",
     r"\d+ min read",
-    r"(posted in|filed under|tagged|categories|tags):? .*",
-    r"(previous|next) (post|article|story)\b.*",
-    r"(get|sign up for) (the|our) newsletter.*",
+    # category and navigation lines: a colon, or no sentence punctuation
+    r"(posted in|filed under|tagged|categories|tags): .{1,120}",
+    r"(posted in|filed under) [^.!?]{1,80}",
+    r"(previous|next) (post|article|story):?( [^.!?]{1,120})?",
+    r"(get|sign up for|subscribe to) (the|our|my) newsletter[^.!?]{0,80}[.!]?",
     r"recommended from medium",
-    r"written by .{1,80}",
+    r"written by (?-i:[A-Z][\w’'.-]*(?: [A-Z][\w’'.-]*){0,3})",
     r"\d+\s*(followers?|claps?|likes?|responses?)",
 )
 _LEFTOVER = re.compile("|".join(f"(?:{p})" for p in _LEFTOVER_PATTERNS), re.IGNORECASE)
+
+#: Lines a page puts between the byline and the post (Medium, Substack). Only
+#: recognised in the blocks right after the title and author, never later.
+_HEADER_PATTERNS: tuple[str, ...] = (
+    r"follow(ing)?",
+    r"share",
+    r"listen",
+    r"\d+ min read",
+    r"sign (in|up)",
+    r"open in app",
+    r"member-only story",
+    r"·",
+    r"\d+(\.\d+)?k?( (claps?|responses?|comments?))?",
+)
+_HEADER = re.compile("|".join(f"(?:{p})" for p in _HEADER_PATTERNS), re.IGNORECASE)
 
 #: A line introducing the notes list; dropped (and reported) with the leftovers.
 _NOTES_HEADING = re.compile(
@@ -120,6 +139,7 @@ _NOTES_HEADING = re.compile(
 _BRACKET_NOTE = re.compile(r"\[(\d{1,4})\]\s*(.*)", re.DOTALL)
 _NUMBERED_NOTE = re.compile(r"(\d{1,4})[.)]\s+(.*)", re.DOTALL)
 _MARKER = re.compile(r"\[(\d{1,4})\]")
+_LIST_ITEM = re.compile(r"(?:\d{1,9}[.)]|[-*+•–—])\s")
 
 #: "Part 5 | Title", "Part 5: Title", "Chapter 2 – Title", "#3 | Title".
 _SERIES_WORD = (
@@ -144,10 +164,26 @@ _WRAP_WIDTH = 100
 _TITLE_MAX = 160
 
 
+def _folded(line: str) -> str:
+    return " ".join(line.replace("\u00a0", " ").split())
+
+
 def is_leftover(line: str) -> bool:
-    """Whether a whole line is a recognised web-page leftover (comment form, share button, …)."""
-    text = " ".join(line.replace("\u00a0", " ").split())
+    """Whether a whole line is a recognised web-page leftover (comment form, share button, …).
+
+    Such a line is dropped only where leftovers belong: after the body.
+    """
+    text = _folded(line)
     return bool(text) and _LEFTOVER.fullmatch(text) is not None
+
+
+def is_header_leftover(line: str) -> bool:
+    """Whether a whole line is page furniture seen above a post ("Follow", "5 min read").
+
+    Such a line is dropped only in the blocks right after the title and author.
+    """
+    text = _folded(line)
+    return bool(text) and _HEADER.fullmatch(text) is not None
 
 
 # -- Markdown escaping ----------------------------------------------------------
@@ -162,8 +198,8 @@ _LINK_SYNTAX = re.compile(r"\]\s*[(\[:]|\[\^")
 def _escape_inline(text: str, escape_brackets: bool) -> str:
     """Escape what Markdown would turn into markup in a run of plain text.
 
-    `escape_brackets` is decided on the whole line: brackets matter only when
-    the line has link syntax somewhere (`](`, `][`, `]:`, `[^`).
+    `escape_brackets` is decided on the whole paragraph: brackets matter only
+    when it has link syntax somewhere (`](`, `][`, `]:`, `[^`).
     """
     entity_at = {m.start() for m in _ENTITY.finditer(text)}
     tag_at = {m.start() for m in _TAG_OPEN.finditer(text)}
@@ -198,13 +234,16 @@ def _escape_line_start(line: str) -> str:
 def _markdown_text(lines: list[str], markers: dict[str, str] | None = None) -> str:
     """Escaped Markdown for the lines of one paragraph, `[n]` → `[^n]` for known notes."""
     rendered: list[str] = []
+    # link syntax may run across the lines of a paragraph
+    brackets = _LINK_SYNTAX.search("\n".join(lines)) is not None
     for line in lines:
-        brackets = _LINK_SYNTAX.search(line) is not None
         replacements: list[tuple[int, int, str]] = []
         if markers is not None:
             for match in _MARKER.finditer(line):
                 label = match.group(1)
-                if label in markers:
+                # "[^1]:" at a line start would turn the paragraph into a definition
+                definition_like = match.start() == 0 and line[match.end() : match.end() + 1] == ":"
+                if label in markers and not definition_like:
                     replacements.append((match.start(), match.end(), f"[^{label}]"))
         # escape the text between markers, then put the footnote references in
         pieces: list[str] = []
@@ -270,6 +309,30 @@ def _looks_like_title(line: str) -> bool:
 def _note_start(line: str, numbered: bool) -> re.Match[str] | None:
     pattern = _NUMBERED_NOTE if numbered else _BRACKET_NOTE
     return pattern.fullmatch(line.strip())
+
+
+def _split_glued_notes(
+    lines: list[str], blocks: list[list[int]], first: int, last: int, numbered: bool
+) -> int:
+    """Split off a notes list that follows a paragraph with no blank line between.
+
+    The block just before the trailing note blocks is split before its first
+    line that starts note 1 (a "Notes" line or the last paragraph stays in
+    front). Returns the new index of the last block.
+    """
+    start = last + 1
+    while start - 1 >= first and _note_start(lines[blocks[start - 1][0]], numbered):
+        start -= 1
+    candidate = start - 1
+    if candidate < first:
+        return last
+    block = blocks[candidate]
+    for k in range(1, len(block)):
+        match = _note_start(lines[block[k]], numbered)
+        if match is not None and match.group(1) == "1":
+            blocks[candidate : candidate + 1] = [block[:k], block[k:]]
+            return last + 1
+    return last
 
 
 def _collect_notes(
@@ -341,6 +404,13 @@ def convert_text(text: str) -> Conversion:
             meta["author_note"] = line
             body_first += 1
 
+    # page furniture between the byline and the first paragraph (never the last block)
+    while len(blocks) - body_first > 1 and all(
+        is_header_leftover(lines[i]) for i in blocks[body_first]
+    ):
+        removed_at.update(blocks[body_first])
+        body_first += 1
+
     # -- trailing leftovers, then the notes list ------------------------------
     last = len(blocks) - 1
     while last >= body_first:
@@ -358,6 +428,7 @@ def convert_text(text: str) -> Conversion:
         for m in _MARKER.finditer(lines[i])
     }
     for numbered in (False, True):
+        last = _split_glued_notes(lines, blocks, body_first, last, numbered)
         start, found, leftovers = _collect_notes(lines, blocks, body_first, last, numbered)
         if not found:
             continue
@@ -416,8 +487,16 @@ def convert_text(text: str) -> Conversion:
         if len(block_lines) > 1 and any(len(line) > _WRAP_WIDTH for line in block_lines[:-1]):
             # copied web text: one paragraph per line, no blank lines between
             paragraphs.extend(_markdown_text([line], markers) for line in block_lines)
-        else:
-            paragraphs.append(_markdown_text(block_lines, markers))
+            continue
+        # a hard-wrapped paragraph stays one paragraph, but list items copied
+        # as lines ("1. a pen") each keep a line of their own
+        group: list[str] = []
+        for line in block_lines:
+            if group and _LIST_ITEM.match(line):
+                paragraphs.append(_markdown_text(group, markers))
+                group = []
+            group.append(line)
+        paragraphs.append(_markdown_text(group, markers))
     if not paragraphs:
         warnings.append("no body paragraphs found")
 

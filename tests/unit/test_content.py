@@ -1,0 +1,283 @@
+"""The bundled essay and its glossary, checked against the seed text they were made from.
+
+The seed (`tests/data/blog/strategic-partners-with-caveats.txt`) is the blog
+post exactly as it was copied from the web page. The bundled essay must carry
+every paragraph and note of it word for word, with headings as the only added
+text and none of the page's leftovers.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from essaytui.model.essay import BlockKind, Essay, superscript
+from essaytui.model.parse import parse_essay
+
+ROOT = Path(__file__).resolve().parents[2]
+ESSAY_DIR = ROOT / "content" / "strategic-partners-with-caveats"
+ESSAY_FILE = ESSAY_DIR / "essay.md"
+GLOSSARY_FILE = ESSAY_DIR / "glossary.md"
+SEED_FILE = ROOT / "tests" / "data" / "blog" / "strategic-partners-with-caveats.txt"
+
+SEED_MARKER = re.compile(r"\[(\d+)\]")
+SEED_NOTE = re.compile(r"\[(\d+)\] (.*)")
+
+REQUIRED_TERMS = (
+    "comprehensive strategic partnership of coordination",
+    "One Belt One Road",
+    "OBOR",
+    "Belt and Road Initiative",
+    "BRI",
+    "Eurasian Economic Union",
+    "EEU",
+    "Shanghai Cooperation Organisation",
+    "SCO",
+    "BRICS",
+    "BRICS Bank",
+    "New Development Bank",
+    "Peace Mission",
+    "Zhenbao Dao",
+    "Damansky Island",
+    "Sino-Soviet split",
+    "unequal treaties",
+    "Manchukuo",
+    "Manchurian crisis",
+    "Mukden Incident",
+    "China Eastern Railway",
+    "China Eastern Railways",
+    "Yalta Agreement",
+    "Outer Mongolia",
+    "Qing dynasty",
+    "Qing Dynasty",
+    "century of humiliation",
+    "hundred years of humiliation",
+    "Opium War",
+    "national rejuvenation",
+    "multipolarity",
+    "hegemony",
+    "Silk Road Spirit",
+    "sphere of influence",
+    "spheres of influence",
+    "Central Asia",
+    "NATO",
+)
+
+LEFTOVERS = (
+    "Leave a Reply",
+    "Fill in your details",
+    "commenting using",
+    "Log Out",
+    "Log\u00a0Out",
+    "Change )",
+    "Google+",
+    "Twitter picture",
+    "Facebook photo",
+    "Connecting to",
+    "bloggers like this",
+    "%s",
+    "%d",
+)
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[”’)]*\s+(?=[A-Z“‘(0-9])")
+
+
+def _seed_parts() -> tuple[str, list[str], list[tuple[str, str]]]:
+    """The seed's bio line, body paragraphs and notes, read without our converter."""
+    blocks = [block.strip("\n") for block in SEED_FILE.read_text("utf-8").split("\n\n")]
+    blocks = [block for block in blocks if block.strip()]
+    bio = blocks[1]
+    first_note = next(i for i, block in enumerate(blocks) if block.startswith("[1] "))
+    paragraphs = blocks[2:first_note]
+    notes: list[tuple[str, str]] = []
+    for block in blocks[first_note:]:
+        match = SEED_NOTE.fullmatch(block)
+        if match is None:
+            break
+        notes.append((match.group(1), match.group(2)))
+    return bio, paragraphs, notes
+
+
+def _expected_reading(paragraph: str) -> str:
+    """A seed paragraph as the reader shows it: `[n]` becomes the superscript n."""
+    return SEED_MARKER.sub(lambda m: superscript(int(m.group(1))), paragraph)
+
+
+def _body(essay: Essay) -> list[str]:
+    return [
+        essay.reading_text[block.start : block.end]
+        for block in essay.blocks
+        if block.kind is not BlockKind.HEADING
+    ]
+
+
+@pytest.fixture(scope="module")
+def essay() -> Essay:
+    return parse_essay(
+        ESSAY_FILE.read_text("utf-8"),
+        path=str(ESSAY_FILE),
+        glossary_source=GLOSSARY_FILE.read_text("utf-8"),
+    )
+
+
+@pytest.fixture(scope="module")
+def front_matter() -> dict[str, str]:
+    text = ESSAY_FILE.read_text("utf-8")
+    assert text.startswith("---\n")
+    data = yaml.safe_load(text.split("---\n", 2)[1])
+    assert isinstance(data, dict)
+    return data
+
+
+# -- the essay --------------------------------------------------------------------
+
+
+def test_the_seed_has_the_shape_the_tests_expect() -> None:
+    bio, paragraphs, notes = _seed_parts()
+    assert bio.startswith("Dean Chen is")
+    assert len(paragraphs) == 7
+    assert [label for label, _ in notes] == [str(n) for n in range(1, 8)]
+
+
+def test_every_seed_paragraph_is_in_the_reading_text_verbatim(essay: Essay) -> None:
+    _, paragraphs, _ = _seed_parts()
+    assert _body(essay) == [_expected_reading(paragraph) for paragraph in paragraphs]
+
+
+def test_headings_are_the_only_added_text(essay: Essay) -> None:
+    headings = [
+        essay.reading_text[block.start : block.end]
+        for block in essay.blocks
+        if block.kind is BlockKind.HEADING
+    ]
+    assert headings == [section.title for section in essay.sections]
+    assert len(essay.blocks) == len(headings) + 7
+
+
+def test_the_markers_keep_their_exact_places_and_spacing(essay: Essay) -> None:
+    source = ESSAY_FILE.read_text("utf-8")
+    assert "orientation.[^1] This" in source
+    assert "each other. [^3]\n" in source
+    assert "Central Asia’.[^7] \u00a0However" in source
+    assert "[1]" not in source and "[7]" not in source
+    for note in essay.footnotes:
+        assert len(note.refs) == 1
+        start, end = note.refs[0]
+        assert essay.reading_text[start:end] == superscript(note.number)
+
+
+def test_there_are_six_to_eight_level_two_sections(essay: Essay) -> None:
+    assert 6 <= len(essay.sections) <= 8
+    assert all(section.level == 2 for section in essay.sections)
+    assert len({section.title for section in essay.sections}) == len(essay.sections)
+    # every section holds some of the author's text
+    for section in essay.sections:
+        assert essay.reading_text[section.start : section.end].strip() != section.title
+
+
+def test_seven_footnotes_each_verbatim(essay: Essay) -> None:
+    _, _, notes = _seed_parts()
+    assert [(note.label, note.number, note.text) for note in essay.footnotes] == [
+        (label, int(label), text) for label, text in notes
+    ]
+    assert all(note.defined for note in essay.footnotes)
+    chinese = essay.footnotes_by_label["3"].text
+    assert chinese.startswith("“中俄发布深化全面战略协作伙伴关系联合声明(全文)”")
+    assert "(full text)],, May 9, 2015" in chinese
+
+
+def test_the_author_s_words_are_not_corrected(essay: Essay) -> None:
+    text = essay.reading_text
+    for phrase in (
+        "the two countries were bitter rivalries",
+        "this impression still exist among",
+        "the Russia’s major foreign policy orientation",
+        "false proposition—indeed",
+        "there has been frustrations about",
+        "international organisations",
+        "vis-à-vis",
+    ):
+        assert phrase in text
+
+
+def test_front_matter(essay: Essay, front_matter: dict[str, str]) -> None:
+    bio, _, _ = _seed_parts()
+    assert front_matter["id"] == "strategic-partners-with-caveats"
+    assert front_matter["title"] == "Strategic partners with caveats: China & Russia"
+    assert front_matter["series"] == "Part 5"
+    assert front_matter["author"] == "Dean Chen"
+    assert front_matter["author_note"] == bio
+    assert "http" not in front_matter["source"] and front_matter["source"].strip()
+    note = front_matter["editorial_note"].lower()
+    assert "headings" in note and "added" in note
+    assert "comment form" in note and "dropped" in note
+    assert essay.id == "strategic-partners-with-caveats"
+    assert essay.title == front_matter["title"]
+    assert essay.author == "Dean Chen"
+    assert essay.meta["series"] == "Part 5"
+    assert essay.meta["author_note"] == bio
+    assert essay.warnings == ()
+
+
+def test_no_page_leftovers_in_the_file() -> None:
+    source = ESSAY_FILE.read_text("utf-8")
+    for leftover in LEFTOVERS:
+        assert leftover not in source
+
+
+# -- the glossary -------------------------------------------------------------------
+
+
+def _sentences(definition: str) -> list[str]:
+    return [part for part in _SENTENCE_BREAK.split(definition.strip()) if part]
+
+
+def test_the_glossary_has_at_least_25_terms_all_read(essay: Essay) -> None:
+    source = GLOSSARY_FILE.read_text("utf-8")
+    written = [line for line in source.splitlines() if line.startswith(":   ")]
+    assert len(essay.glossary) >= 25
+    assert len(essay.glossary) == len(written)
+
+
+def test_each_definition_is_one_to_four_sentences(essay: Essay) -> None:
+    for term in essay.glossary:
+        assert "See also" not in term.definition, term.name
+        assert term.definition.endswith("."), term.name
+        assert 1 <= len(_sentences(term.definition)) <= 4, term.name
+
+
+def test_every_required_term_is_there(essay: Essay) -> None:
+    names = {name.casefold() for term in essay.glossary for name in (term.name, *term.aliases)}
+    missing = [term for term in REQUIRED_TERMS if term.casefold() not in names]
+    assert missing == []
+
+
+def test_every_term_occurs_in_the_essay(essay: Essay) -> None:
+    absent = [term.name for term in essay.glossary if not term.occurrences]
+    assert absent == []
+    for term in essay.glossary:
+        for start, end in term.occurrences:
+            found = essay.reading_text[start:end].casefold()
+            assert found in {name.casefold() for name in (term.name, *term.aliases)} or any(
+                found.startswith(name.casefold()) for name in (term.name, *term.aliases)
+            ), (term.name, found)
+
+
+def test_see_also_names_other_terms(essay: Essay) -> None:
+    names = {term.name for term in essay.glossary}
+    linked = [(term.name, other) for term in essay.glossary for other in term.see_also]
+    assert linked, "some entries point to related terms"
+    assert [pair for pair in linked if pair[1] not in names] == []
+
+
+def test_where_the_essay_differs_from_the_record_the_glossary_says_so(essay: Essay) -> None:
+    by_name = {term.name: term for term in essay.glossary}
+    railway = by_name["China Eastern Railway"].definition
+    assert "1935" in railway and "Manchukuo" in railway and "not to Japan" in railway
+    manchukuo = by_name["Manchukuo"].definition
+    assert "did not extend formal diplomatic recognition" in manchukuo
+    crisis = by_name["Manchurian crisis"].definition
+    assert "18 September 1931" in crisis and "1935" in crisis
