@@ -708,8 +708,16 @@ class EssayView(ScrollView, can_focus=True):
                     _, end = self.essay.sentence_bounds(min(len(text), cursor + 2))
                 cursor = max(cursor, end)
             else:
+                # Back to the end of the previous sentence.
                 start, _ = self.essay.sentence_bounds(max(0, cursor - 1))
-                cursor = start if start < cursor else max(0, cursor - 1)
+                previous = start - 1
+                while previous > 0 and text[previous].isspace():
+                    previous -= 1
+                if previous <= 0:
+                    cursor = 0
+                else:
+                    _, end = self.essay.sentence_bounds(previous)
+                    cursor = end if end < cursor else start
         elif unit == "paragraph":
             index = self.essay.block_index_at(cursor)
             if direction > 0:
