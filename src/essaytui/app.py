@@ -114,7 +114,8 @@ class EssayApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(ReaderScreen(self.essay, self.store))
         if not self.essay.complete:
-            self._load_rest()
+            # Parse the rest once the first screen is up: the parse competes for the GIL.
+            self.set_timer(0.05, self._load_rest)
 
     @work(thread=True, exclusive=True, group="load")
     def _load_rest(self) -> None:

@@ -34,7 +34,9 @@ The closing paragraph talks about something else entirely. It ends here.
 
 ## Appendix
 
-""" + "\n\n".join(f"Filler paragraph {i} goes on for a while so the essay scrolls." for i in range(60))
+""" + "\n\n".join(
+    f"Filler paragraph {i} goes on for a while so the essay scrolls." for i in range(60)
+)
 
 
 def reader(app: EssayApp) -> ReaderScreen:

@@ -47,12 +47,18 @@ def test_wheel_carries_the_bundled_essay_and_opens_it(tmp_path: Path) -> None:
     elsewhere.mkdir()
     version = subprocess.run(
         [str(env_dir / "bin" / "essaytui"), "--version"],
-        cwd=elsewhere, capture_output=True, text=True, check=True,
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert version.stdout.startswith("essaytui ")
     opened = subprocess.run(
         [str(python), "-c", OPEN_BUNDLED],
-        cwd=elsewhere, capture_output=True, text=True, timeout=120,
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert opened.returncode == 0, opened.stderr
     assert opened.stdout.splitlines() == ["Strategic partners with caveats: China & Russia", "True"]

@@ -207,7 +207,7 @@ class EssayView(ScrollView, can_focus=True):
         self.essay = essay
         self._layout: TextLayout | None = None
         self._styles: dict[str, Style] = {}
-        self._style_cache: dict[tuple[int, frozenset[str]], Style] = {}
+        self._style_cache: dict[tuple[str, frozenset[str]], Style] = {}
         #: True once a line of essay text has been rendered (the benchmark waits on it).
         self.painted = False
         self.item: Item | None = None
@@ -378,13 +378,23 @@ class EssayView(ScrollView, can_focus=True):
             self._styles[name] = style
         return style
 
+    @property
+    def _base(self) -> Style:
+        """The widget's own style, computed once per theme (it is costly)."""
+        style = self._styles.get("")
+        if style is None:
+            style = self.rich_style
+            self._styles[""] = style
+        return style
+
     def _combined(self, block_index: int, keys: frozenset[str]) -> Style:
-        cache_key = (block_index, keys)
+        block = self.essay.blocks[block_index]
+        # Blocks of one kind and level look alike: cache by those, not by block.
+        cache_key = (f"{block.kind}{block.level}", keys)
         style = self._style_cache.get(cache_key)
         if style is not None:
             return style
-        block = self.essay.blocks[block_index]
-        style = self.rich_style + self._style("text")
+        style = self._base + self._style("text")
         if block.kind is BlockKind.HEADING:
             style += self._style(f"heading{min(block.level, 3)}")
         elif block.kind is BlockKind.CODE:
@@ -400,9 +410,6 @@ class EssayView(ScrollView, can_focus=True):
                 style += Style(strike=True)
             else:
                 style += self._style(key)
-        self._style_cache[(block_index if block.kind is not BlockKind.PARAGRAPH else -2, keys)] = (
-            style
-        )
         self._style_cache[cache_key] = style
         return style
 
@@ -453,7 +460,7 @@ class EssayView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         layout = self.layout_lines
         line = round(self.scroll_y) + y
-        base = self.rich_style
+        base = self._base
         if line >= len(layout):
             if not len(layout) and y == 0:
                 return self._message_line("This essay has no text.", width)
@@ -480,9 +487,9 @@ class EssayView(ScrollView, can_focus=True):
 
     def _message_line(self, text: str, width: int) -> Strip:
         margin = max(0, (width - len(text)) // 2)
-        return Strip(
-            [Segment(" " * margin + text, self.rich_style + self._style("meta"))]
-        ).crop_extend(0, width, self.rich_style)
+        return Strip([Segment(" " * margin + text, self._base + self._style("meta"))]).crop_extend(
+            0, width, self._base
+        )
 
     def _prefix(self, block: Block, first_line: bool, base: Style) -> list[Segment]:
         segments: list[Segment] = []

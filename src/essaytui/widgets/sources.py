@@ -71,33 +71,62 @@ class SourcesPane(OptionList):
         def control(self) -> SourcesPane:
             return self.pane
 
+    #: How many sources the list holds at once; more are a keypress away, so an essay
+    #: with thousands of notes opens the pane as fast as one with seven.
+    WINDOW = 120
+
     def __init__(self, essay: Essay, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._links: dict[str, str] = {}
+        self._window_start = 0
         self.set_essay(essay)
 
     def set_essay(self, essay: Essay) -> None:
         """List the sources of `essay`."""
+        self.essay = essay
+        self._numbers = paragraph_numbers(essay)
+        self._positions = {note.label: index for index, note in enumerate(essay.footnotes)}
+        self._fill(0)
+
+    def _fill(self, start: int) -> None:
+        notes = self.essay.footnotes
+        start = max(0, min(start, len(notes) - self.WINDOW))
+        self._window_start = start
+        end = min(len(notes), start + self.WINDOW)
         self.clear_options()
         self._links = {}
         options: list[Option] = []
-        numbers = paragraph_numbers(essay)
-        for note in essay.footnotes:
-            options.append(Option(source_prompt(essay, note, numbers), id=f"note:{note.label}"))
+        if start > 0:
+            options.append(
+                Option(Text(f"↑ {start} earlier sources: enter to show", style="dim"), id="more:up")
+            )
+        for note in notes[start:end]:
+            options.append(
+                Option(source_prompt(self.essay, note, self._numbers), id=f"note:{note.label}")
+            )
             for index, url in enumerate(dict.fromkeys(_URL.findall(note.text))):
                 link_id = f"link:{note.label}:{index}"
                 self._links[link_id] = url
                 options.append(Option(Text(f"   ↗ {url}", style="underline"), id=link_id))
+        if end < len(notes):
+            options.append(
+                Option(
+                    Text(f"↓ {len(notes) - end} later sources: enter to show", style="dim"),
+                    id="more:down",
+                )
+            )
         if not options:
             options.append(Option("This essay has no footnotes.", disabled=True))
         self.add_options(options)
 
     def show_source(self, label: str) -> None:
         """Highlight the source with `label` and scroll it into view."""
-        try:
-            index = self.get_option_index(f"note:{label}")
-        except Exception:  # noqa: BLE001 - an unknown label just leaves the list as it is
+        position = self._positions.get(label)
+        if position is None:
             return
+        if not self._window_start <= position < self._window_start + self.WINDOW:
+            self._fill(position - self.WINDOW // 4)
+        index = self.get_option_index(f"note:{label}")
         self.highlighted = index
         self.scroll_to_highlight(top=True)
 
@@ -115,6 +144,17 @@ class SourcesPane(OptionList):
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         option_id = event.option.id or ""
+        if option_id in ("more:up", "more:down"):
+            step = self.WINDOW // 2
+            target = (
+                self._window_start - step
+                if option_id == "more:up"
+                else (self._window_start + self.WINDOW - 1 + step)
+            )
+            notes = self.essay.footnotes
+            label = notes[max(0, min(target, len(notes) - 1))].label
+            self.show_source(label)
+            return
         if option_id.startswith("note:"):
             self.post_message(self.SourceChosen(self, option_id[5:]))
         elif option_id in self._links:
