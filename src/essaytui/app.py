@@ -57,7 +57,7 @@ PALETTE_ACTIONS: list[tuple[str, str, str]] = [
 class EssayApp(App[None]):
     """A terminal reader for long-form essays."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).parent / "app.tcss"
     TITLE = "essaytui"
     COMMANDS = App.COMMANDS | {GoToProvider}
 
@@ -80,6 +80,8 @@ class EssayApp(App[None]):
             essay = load_essay(self.essay_path, limit=FIRST_SCREEN_LIMIT)
         self.essay = essay
         self.store = AnnotationStore.open_or_memory(self.data_dir)
+        self.startup_warnings: list[str] = []
+        self._apply_keymap()
         saved_theme = self.store.get_setting("theme")
         if saved_theme and saved_theme in self.available_themes:
             self.theme = saved_theme
@@ -91,6 +93,26 @@ class EssayApp(App[None]):
             if isinstance(screen, ReaderScreen):
                 return screen
         raise LookupError("no reader screen")
+
+    def _apply_keymap(self) -> None:
+        from essaytui.keymap import KeymapError, load_keymap
+        from essaytui.widgets.essay_view import EssayView
+        from essaytui.widgets.notes import NotesPane
+
+        known = {
+            binding.id
+            for owner in (EssayApp, ReaderScreen, EssayView, NotesPane)
+            for binding in owner.BINDINGS
+            if isinstance(binding, Binding) and binding.id
+        }
+        try:
+            keymap, warnings = load_keymap(paths.keymap_file(), known)
+        except KeymapError as error:
+            self.startup_warnings.append(str(error))
+            return
+        self.startup_warnings.extend(warnings)
+        if keymap:
+            self.set_keymap(keymap)
 
     def watch_theme(self, theme: str) -> None:
         """Remember the reader's theme."""

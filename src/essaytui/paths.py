@@ -48,3 +48,8 @@ def bundled_essays() -> list[Path]:
 def default_essay() -> Path:
     """The bundled essay opened when nothing else is known."""
     return content_dir() / DEFAULT_ESSAY / "essay.md"
+
+
+def keymap_file() -> Path:
+    """The reader's key remapping file (`[keys]` table: binding id = "key,key")."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "keys.toml"

@@ -149,6 +149,8 @@ class ReaderScreen(Screen[None]):
         self._update_status()
         if self.essay.warnings:
             self.status.say(self._warning_summary(), seconds=8)
+        for warning in getattr(self.app, "startup_warnings", []):
+            self.status.say(f"⚠ {warning}", seconds=10)
         if self.store.notice:
             self.status.say(self.store.notice, seconds=12)
         if self.store.problem:

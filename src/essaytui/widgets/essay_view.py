@@ -661,13 +661,22 @@ class EssayView(ScrollView, can_focus=True):
 
     def action_follow(self) -> None:
         if self.item is None:
-            links = self._links_near_top()
-            if not links:
+            link = self._links_near_top()
+            if link is None:
                 raise SkipAction()
-            self.item = links
+            self.select_item(link, scroll=False)
         self.post_message(self.ItemFollowed(self, self.item))
 
     def _links_near_top(self) -> Item | None:
+        """The first link on screen, so enter opens a link without selecting it first."""
+        top, bottom = self.top_offset, self.bottom_offset
+        index = self.essay.block_index_at(top)
+        blocks = self.essay.blocks
+        while 0 <= index < len(blocks) and blocks[index].start <= bottom:
+            for span in blocks[index].spans:
+                if span.kind is SpanKind.LINK and top <= span.start < bottom:
+                    return Item("link", span.start, span.end, span.data)
+            index += 1
         return None
 
     def action_clear(self) -> None:

@@ -1,0 +1,73 @@
+"""Settings that outlive a session: the theme, and keys remapped in keys.toml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from essaytui import paths
+from essaytui.app import EssayApp
+from essaytui.screens.confirm import ConfirmScreen
+from essaytui.screens.reader import ReaderScreen
+from essaytui.widgets.essay_view import EssayView
+
+
+def reader(app: EssayApp) -> ReaderScreen:
+    screen = app.screen
+    assert isinstance(screen, ReaderScreen)
+    return screen
+
+
+async def test_theme_is_remembered() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)):
+        assert app.theme != "gruvbox"
+        app.theme = "gruvbox"
+    again = EssayApp()
+    async with again.run_test(size=(120, 40)):
+        assert again.theme == "gruvbox"
+
+
+async def test_keys_can_be_remapped_in_keys_toml() -> None:
+    keys = paths.keymap_file()
+    keys.parent.mkdir(parents=True, exist_ok=True)
+    keys.write_text('[keys]\n"essay.next_footnote" = "x"\n"no.such.binding" = "z"\n')
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = reader(app).query_one(EssayView)
+        await pilot.press("f")
+        assert view.item is None
+        await pilot.press("x")
+        assert view.item is not None and view.item.kind == "footnote"
+        assert any("no.such.binding" in warning for warning in app.startup_warnings)
+
+
+async def test_a_broken_keys_toml_is_a_warning_not_a_crash() -> None:
+    keys = paths.keymap_file()
+    keys.parent.mkdir(parents=True, exist_ok=True)
+    keys.write_text("[keys\n")
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert any("not valid TOML" in warning for warning in app.startup_warnings)
+        await pilot.press("f")
+        assert reader(app).query_one(EssayView).item is not None
+
+
+async def test_enter_on_a_link_shows_the_address_before_opening(tmp_path: Path) -> None:
+    essay = tmp_path / "links.md"
+    essay.write_text("# Links\n\nRead [the report](https://example.org/report) today.\n")
+    opened: list[str] = []
+
+    class Recording(EssayApp):
+        def open_url(self, url: str, *, new_tab: bool = True) -> None:
+            opened.append(url)
+
+    app = Recording(essay)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "https://example.org/report" in str(
+            app.screen.query_one("#confirm-question").render()
+        )
+        assert opened == []
+        await pilot.press("enter")
+        assert opened == ["https://example.org/report"]
