@@ -6,6 +6,7 @@ the others what to show (data down, messages up).
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -488,7 +489,9 @@ class ReaderScreen(Screen[None]):
             bar.set_count("no match")
             return
         top = view.top_offset
-        current = next((index for index, (start, _) in enumerate(matches) if start >= top), 0)
+        current = bisect.bisect_left(matches, (top, -1))
+        if current >= len(matches):
+            current = 0
         view.set_matches(matches, current)
         self._show_match()
 
@@ -595,6 +598,11 @@ class ReaderScreen(Screen[None]):
             )
         self.view.set_marks(marks)
         self.query_one(NotesPane).set_annotations(self.annotations, self.anchors)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "notes-tab":
+            self._poll_store()
 
     def _poll_store(self) -> None:
         try:
