@@ -15,8 +15,10 @@ offsets in the result are always offsets into the text given.
 
 from __future__ import annotations
 
+import os
+import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -25,8 +27,8 @@ from rapidfuzz.distance import Levenshtein
 
 from essaytui.model.annotation import (
     CONTEXT_LENGTH,
-    Annotation,
     AnchorStatus,
+    Annotation,
     context_around,
     text_hash,
 )
@@ -45,6 +47,8 @@ SHORT_QUOTE = 16
 CONTEXT_FOR_SHORT = 0.5
 #: How far around the old place the first fuzzy search looks.
 NEAR = 2000
+#: Longest needle handed to rapidfuzz in one piece.
+PIECE = 64
 #: Cap on the occurrences of one quote that are scored one by one.
 MAX_OCCURRENCES = 20_000
 
@@ -71,6 +75,8 @@ class Anchor:
         """True if the essay view should draw it (anchored or fuzzy)."""
         return self.status in (AnchorStatus.ANCHORED, AnchorStatus.FUZZY)
 
+
+_SPACE = re.compile(r"\s+")
 
 _ORPHAN = Anchor(AnchorStatus.ORPHAN, -1, -1, 0.0, 0.0, 0.0)
 
@@ -103,46 +109,91 @@ class _Text:
         self.hash = text_hash(text)
         self._to_original: list[int] | None = None
         self._to_normal: list[int] | None = None
-        if unicodedata.is_normalized("NFC", text):
-            self.normal = text
-            return
-        self.normal = self._build_maps(text)
+        self._normal: str | None = None
+
+    @property
+    def normal(self) -> str:
+        """The NFC form, built (with the offset maps) only when first needed."""
+        if self._normal is None:
+            if unicodedata.is_normalized("NFC", self.original):
+                self._normal = self.original
+            else:
+                self._normal = self._build_maps(self.original)
+        return self._normal
 
     def _build_maps(self, text: str) -> str:
         joiners = _composes_with_previous()
+
+        def boundary(index: int) -> bool:
+            # May a normalisation segment begin at `index`?
+            if index >= len(text):
+                return True
+            code = ord(text[index])
+            return code < 0x300 or not (unicodedata.combining(text[index]) or code in joiners)
+
         pieces: list[str] = []
         to_original: list[int] = []
         to_normal = [0] * (len(text) + 1)
         normal_length = 0
-        segment_start = 0
-        for index in range(1, len(text) + 1):
-            if index < len(text):
-                char = text[index]
-                code = ord(char)
-                if code >= 0x300 and (unicodedata.combining(char) or code in joiners):
-                    continue
-            segment = text[segment_start:index]
+
+        def emit(start: int, end: int) -> None:
+            nonlocal normal_length
+            segment = text[start:end]
             normal = unicodedata.normalize("NFC", segment)
-            width = index - segment_start
-            for offset in range(len(normal)):
-                to_original.append(segment_start + min(offset, width - 1))
-            for offset in range(width):
-                to_normal[segment_start + offset] = normal_length + min(offset, len(normal) - 1)
+            width = end - start
+            if normal == segment:
+                to_original.extend(range(start, end))
+                to_normal[start:end] = range(normal_length, normal_length + width)
+            else:
+                for offset in range(len(normal)):
+                    to_original.append(start + min(offset, width - 1))
+                for offset in range(width):
+                    to_normal[start + offset] = normal_length + min(offset, len(normal) - 1)
             pieces.append(normal)
             normal_length += len(normal)
-            segment_start = index
+
+        # Words (up to the next safe place after white space) that are already
+        # NFC map one to one; only the others are cut into segments.
+        word_start = 0
+        for match in _SPACE.finditer(text):
+            cut = match.end()
+            if cut >= len(text) or not boundary(cut):
+                continue
+            self._emit_word(text, word_start, cut, boundary, emit)
+            word_start = cut
+        if word_start < len(text):
+            self._emit_word(text, word_start, len(text), boundary, emit)
         to_original.append(len(text))
         to_normal[len(text)] = normal_length
         self._to_original = to_original
         self._to_normal = to_normal
         return "".join(pieces)
 
+    @staticmethod
+    def _emit_word(
+        text: str,
+        start: int,
+        end: int,
+        boundary: Callable[[int], bool],
+        emit: Callable[[int, int], None],
+    ) -> None:
+        if unicodedata.is_normalized("NFC", text[start:end]):
+            emit(start, end)
+            return
+        segment_start = start
+        for index in range(start + 1, end + 1):
+            if index == end or boundary(index):
+                emit(segment_start, index)
+                segment_start = index
+
     def to_original(self, offset: int) -> int:
         """An offset in the NFC text as an offset in the original text."""
+        self.normal  # noqa: B018 - builds the maps
         return offset if self._to_original is None else self._to_original[offset]
 
     def to_normal(self, offset: int) -> int:
         """An offset in the original text as an offset in the NFC text."""
+        self.normal  # noqa: B018 - builds the maps
         if self._to_normal is None:
             return offset
         return self._to_normal[max(0, min(offset, len(self.original)))]
@@ -195,7 +246,7 @@ def _combine(quote_score: float, prefix: float, suffix: float, position: float) 
 
 
 def _position_score(quote: _Quote, text: str, start: int) -> float:
-    return 1 - abs(start - quote.old_start) / max(1, len(text))
+    return max(0.0, 1 - abs(start - quote.old_start) / max(1, len(text)))
 
 
 def _score(quote: _Quote, text: str, start: int, end: int) -> _Candidate:
@@ -250,11 +301,31 @@ def _exact_search(quote: _Quote, text: str) -> _Candidate | None:
 
 def _refine(quote: _Quote, text: str, start: int, end: int) -> _Candidate:
     """The best quote boundaries within a few characters of a rough guess."""
+    start = max(0, min(start, len(text)))
+    end = max(start, min(end, len(text)))
     slack = min(8, max(2, len(quote.exact) // 8))
     starts = range(max(0, start - slack), min(len(text), start + slack) + 1)
     ends = range(max(0, end - slack), min(len(text), end + slack) + 1)
     prefixes = {s: _prefix_score(quote, text, s) for s in starts}
     suffixes = {e: _suffix_score(quote, text, e) for e in ends}
+    if len(quote.exact) > PIECE:
+        # Long quotes: choose each end on its own by the quote's first and last
+        # characters; comparing the whole quote 289 times would be slow.
+        head, tail = quote.exact[:PIECE], quote.exact[-PIECE:]
+        best_start = max(
+            starts,
+            key=lambda s: (
+                20 * prefixes[s] + 50 * Levenshtein.normalized_similarity(head, text[s : s + PIECE])
+            ),
+        )
+        best_end = max(
+            ends,
+            key=lambda e: (
+                20 * suffixes[e]
+                + 50 * Levenshtein.normalized_similarity(tail, text[max(0, e - PIECE) : e])
+            ),
+        )
+        return _score(quote, text, best_start, max(best_start, best_end))
     best: _Candidate | None = None
     for s in starts:
         for e in ends:
@@ -265,8 +336,41 @@ def _refine(quote: _Quote, text: str, start: int, end: int) -> _Candidate:
             if best is None or score > best.score:
                 best = _Candidate(s, e, score, exact, (prefixes[s] + suffixes[e]) / 2)
     if best is None:
-        return _score(quote, text, start, max(start, end))
+        return _score(quote, text, start, end)
     return best
+
+
+def _align(needle: str, window: str) -> tuple[int, int] | None:
+    """Where all of `needle` would lie in `window`, going by its best partial match."""
+    alignment = fuzz.partial_ratio_alignment(needle, window)
+    if alignment is None or alignment.score <= 0:
+        return None
+    return (
+        alignment.dest_start - alignment.src_start,
+        alignment.dest_end + len(needle) - alignment.src_end,
+    )
+
+
+def _guesses(needle: str, window: str) -> list[tuple[int, int]]:
+    """Rough places of `needle` in `window`, as `(start, end)`.
+
+    rapidfuzz aligns needles of up to 64 characters over a long text quickly
+    (bit-parallel); longer ones are placed by their first and last 64.
+    """
+    if len(needle) <= PIECE:
+        found = _align(needle, window)
+        return [found] if found is not None else []
+    guesses: list[tuple[int, int]] = []
+    head = _align(needle[:PIECE], window)
+    tail = _align(needle[-PIECE:], window)
+    if head is not None:
+        guesses.append((head[0], head[0] + len(needle)))
+    if tail is not None:
+        guesses.append((tail[1] - len(needle), tail[1]))
+    if head is not None and tail is not None:
+        span = tail[1] - head[0]
+        guesses += [(head[0], tail[1])] if len(needle) / 2 <= span <= len(needle) * 3 / 2 else []
+    return guesses
 
 
 def _fuzzy_in(quote: _Quote, text: str, low: int, high: int) -> _Candidate | None:
@@ -280,15 +384,12 @@ def _fuzzy_in(quote: _Quote, text: str, low: int, high: int) -> _Candidate | Non
     ):
         if not needle or len(needle) > len(window):
             continue
-        alignment = fuzz.partial_ratio_alignment(needle, window)
-        if alignment is None or alignment.score <= 0:
-            continue
-        start = low + alignment.dest_start + max(0, before - alignment.src_start)
-        quote_end = len(needle) - after
-        end = low + alignment.dest_end - max(0, alignment.src_end - quote_end)
-        candidate = _refine(quote, text, start, max(start + 1, end))
-        if best is None or candidate.score > best.score:
-            best = candidate
+        for guess_start, guess_end in _guesses(needle, window):
+            start = low + guess_start + before
+            end = low + guess_end - after
+            candidate = _refine(quote, text, start, max(start + 1, end))
+            if best is None or candidate.score > best.score:
+                best = candidate
     return best
 
 
@@ -361,7 +462,8 @@ def _reanchor(annotation: Annotation, text: _Text) -> Anchor:
         return _anchor(text, candidate, AnchorStatus.FUZZY)
     if candidate.score >= REVIEW_THRESHOLD:
         return _anchor(text, candidate, AnchorStatus.NEEDS_REVIEW)
-    return _ORPHAN
+    # The scores of the best place found still tell how far off it was.
+    return Anchor(AnchorStatus.ORPHAN, -1, -1, candidate.score, candidate.quote, candidate.context)
 
 
 def _empty_range(quote: _Quote, text: _Text) -> Anchor:
@@ -391,3 +493,44 @@ def reanchor_all(annotations: Iterable[Annotation], text: str) -> list[Anchor]:
     """`reanchor` for many annotations over one text (hashes and normalises once)."""
     prepared = _Text(text)
     return [_reanchor(annotation, prepared) for annotation in annotations]
+
+
+def reanchor_offset(offset: int, quote: str, text: str, hash_then: str = "") -> int:
+    """Find a saved reading position again: the offset of `quote` in `text`.
+
+    `quote` is the sentence that was at the top of the view at `offset`, and
+    `hash_then` the text's hash then. Tries the old place, then the nearest
+    exact occurrence, then a fuzzy match of its first 64 characters; falls back
+    to the old offset, kept inside the text.
+    """
+    fallback = max(0, min(offset, len(text)))
+    if not quote or (hash_then and hash_then == text_hash(text)):
+        return fallback
+    if text.startswith(quote, fallback):
+        return fallback
+    nearest: int | None = None
+    found = text.find(quote)
+    while found >= 0:
+        if nearest is None or abs(found - offset) < abs(nearest - offset):
+            nearest = found
+        found = text.find(quote, found + 1)
+    if nearest is not None:
+        return nearest
+    head = quote[:PIECE]
+    if len(head) < 8 or len(head) > len(text):
+        return fallback
+    alignment = fuzz.partial_ratio_alignment(head, text, score_cutoff=80)
+    if alignment is None:
+        return fallback
+    rough = alignment.dest_start - alignment.src_start
+    # The alignment may start a character or two early or late; settle on the
+    # start where the sentence's first characters match, then the closest.
+    starts = range(max(0, rough - 4), min(len(text), rough + 4) + 1)
+    return max(
+        starts,
+        key=lambda s: (
+            len(os.path.commonprefix([head[:8], text[s : s + 8]])),
+            Levenshtein.normalized_similarity(head, text[s : s + len(head)]),
+            -abs(s - rough),
+        ),
+    )

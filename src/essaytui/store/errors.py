@@ -1,0 +1,27 @@
+"""What can go wrong with the notes database, in words a reader understands."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """Something about stored notes went wrong; `str()` says what, in one line."""
+
+
+class StoreUnavailable(StoreError):
+    """The notes database cannot be opened or created (notes stay in memory)."""
+
+
+class StoreWriteError(StoreError):
+    """A write failed and nothing of it was saved (e.g. the disk is full)."""
+
+
+class UnknownAnnotation(StoreError, KeyError):
+    """No annotation with that id is stored."""
+
+    def __str__(self) -> str:
+        # KeyError would print the message with quotes around it.
+        return str(self.args[0]) if self.args else "unknown annotation"
+
+
+class InterchangeError(StoreError, ValueError):
+    """An import file is not a valid annotation export; `str()` says where."""
