@@ -23,7 +23,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
-from essaytui.model.anchoring import Anchor, reanchor_all
+from essaytui.model.anchoring import Anchor, reanchor_all, reanchor_offset
 from essaytui.model.annotation import (
     AnchorStatus,
     Annotation,
@@ -825,16 +825,14 @@ class ReaderScreen(Screen[None]):
             return
         text = self.essay.reading_text
         offset = position.offset
-        if position.text_hash != text_hash(text) and position.quote:
-            found = _nearest(text, position.quote, offset)
+        if self.essay.complete:
+            offset = reanchor_offset(offset, position.quote, text, position.text_hash)
+        else:
+            # Only the first part is parsed: place it now if its sentence is there already.
+            found = _nearest(text, position.quote, offset) if position.quote else None
             if found is None:
-                if not self.essay.complete:
-                    return
-                offset = min(offset, len(text))
-            else:
-                offset = found
-        if offset > len(text) and not self.essay.complete:
-            return
+                return
+            offset = found
         self._position_restored = True
         self._saved_top = offset
         self.view.scroll_to_offset(min(offset, len(text)))
