@@ -1,0 +1,469 @@
+"""Glossary terms: reading them, their variants, and finding them in a text.
+
+A glossary comes from a ``glossary.md`` definition list (a term line may carry
+aliases, ``One Belt One Road | OBOR | BRI``) or from a ``glossary:`` list in
+front matter. Matching (design §4b) uses one regular expression built as a
+trie of every variant of every term, run once over a lower-cased copy of the
+text, so its cost hardly grows with the number of terms.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.deflist import deflist_plugin
+
+from essaytui.model.essay import BLOCK_SEPARATOR, Term
+from essaytui.model.source import sanitize, sanitize_inline
+
+
+@dataclass(frozen=True, slots=True)
+class GlossaryEntry:
+    """A term as written in a glossary, before it is matched in an essay."""
+
+    name: str
+    aliases: tuple[str, ...]
+    definition: str
+    see_also: tuple[str, ...] = ()
+
+
+# -- reading glossaries ----------------------------------------------------
+
+# a final "See also: A; B" sentence (or line) of a definition
+_SEE_ALSO = re.compile(
+    r"(?:\A|(?<=[.!?…])[ ]+|\n+)See also:?[ ]+(?P<list>[^\n]+?)\.?\s*\Z", re.IGNORECASE
+)
+
+
+def _split_see_also(definition: str) -> tuple[str, tuple[str, ...]]:
+    match = _SEE_ALSO.search(definition)
+    if match is None:
+        return definition, ()
+    names = tuple(name.strip() for name in re.split(r"[;,]", match.group("list")) if name.strip())
+    return definition[: match.start()].rstrip(), names
+
+
+def _split_names(line: str) -> tuple[str, tuple[str, ...]]:
+    names = [part.strip() for part in line.split("|")]
+    names = [name for name in names if name]
+    if not names:
+        return "", ()
+    return names[0], tuple(dict.fromkeys(names[1:]))
+
+
+def _plain(children: Sequence[Token] | None) -> str:
+    pieces: list[str] = []
+    for child in children or ():
+        if child.type in ("text", "text_special", "code_inline"):
+            pieces.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            pieces.append(" ")
+        elif child.type == "image":
+            pieces.append(_plain(child.children))
+    return sanitize_inline("".join(pieces))
+
+
+def parse_glossary_source(source: str) -> tuple[list[GlossaryEntry], list[str]]:
+    """Read a ``glossary.md`` definition list.
+
+    Returns:
+        The entries in file order and warnings (one line each).
+    """
+    md = MarkdownIt("commonmark").use(deflist_plugin)
+    tokens = md.parse(sanitize(source))
+    entries: list[GlossaryEntry] = []
+    warnings: list[str] = []
+    names: list[str] = []
+    definitions: list[str] = []
+    in_definition = 0
+
+    def flush() -> None:
+        if names:
+            if not definitions:
+                warnings.append(f"glossary: {names[0]!r} has no definition")
+            for line in names:
+                name, aliases = _split_names(line)
+                if not name:
+                    continue
+                definition, see_also = _split_see_also(BLOCK_SEPARATOR.join(definitions))
+                entries.append(GlossaryEntry(name, aliases, definition, see_also))
+        names.clear()
+        definitions.clear()
+
+    for index, token in enumerate(tokens):
+        if token.type == "dt_open":
+            if definitions:
+                flush()
+            names.append(_plain(tokens[index + 1].children))
+        elif token.type == "dd_open":
+            in_definition += 1
+        elif token.type == "dd_close":
+            in_definition -= 1
+        elif token.type == "dl_close":
+            flush()
+        elif token.type == "inline" and in_definition:
+            text = _plain(token.children)
+            if text:
+                definitions.append(text)
+        elif token.type in ("fence", "code_block") and in_definition:
+            definitions.append(token.content.rstrip("\n"))
+    flush()
+    return entries, warnings
+
+
+def _text_list(value: object, separator: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        items: Iterable[object] = value.split(separator)
+    elif isinstance(value, list | tuple):
+        items = value
+    else:
+        items = [value]
+    return tuple(
+        sanitize_inline(str(item)).strip()
+        for item in items
+        if isinstance(item, str | int | float) and str(item).strip()
+    )
+
+
+def entries_from_front_matter(value: object) -> tuple[list[GlossaryEntry], list[str]]:
+    """Read a front matter ``glossary:`` value.
+
+    Accepts a list of mappings with ``term`` (or ``name``), ``def`` (or
+    ``definition``), optional ``aliases`` and ``see_also``; or a mapping of
+    term to definition.
+    """
+    entries: list[GlossaryEntry] = []
+    warnings: list[str] = []
+    items: list[object]
+    if isinstance(value, dict):
+        items = [{"term": key, "def": definition} for key, definition in value.items()]
+    elif isinstance(value, list):
+        items = value
+    else:
+        return [], ["front matter: 'glossary' should be a list of {term, def} entries"]
+    for number, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            warnings.append(f"front matter glossary entry {number} is not a {{term, def}} mapping")
+            continue
+        raw_name = item.get("term", item.get("name"))
+        if not isinstance(raw_name, str | int | float) or not str(raw_name).strip():
+            warnings.append(f"front matter glossary entry {number} has no term")
+            continue
+        name, aliases = _split_names(sanitize_inline(str(raw_name)))
+        aliases = tuple(dict.fromkeys(aliases + _text_list(item.get("aliases"), "|")))
+        raw_definition = item.get("def", item.get("definition", ""))
+        definition = sanitize(str(raw_definition)).strip() if raw_definition is not None else ""
+        see_also_value = item.get("see_also", item.get("see-also"))
+        definition, see_also = _split_see_also(definition)
+        see_also = tuple(dict.fromkeys(see_also + _text_list(see_also_value, ";")))
+        entries.append(GlossaryEntry(name, aliases, definition, see_also))
+    return entries, warnings
+
+
+# -- ids and variants --------------------------------------------------------
+
+
+def term_id(name: str) -> str:
+    """A stable slug for a term name ("Sino-Soviet split" → "sino-soviet-split")."""
+    normal = unicodedata.normalize("NFKD", name)
+    normal = "".join(char for char in normal if not unicodedata.combining(char))
+    slug = re.sub(r"[\W_]+", "-", normal.casefold()).strip("-")
+    return slug or "term"
+
+
+_ACRONYM_MAX = 5
+
+
+def is_acronym(name: str) -> bool:
+    """Short all-capital names (≤ 5 letters) that are matched case-sensitively."""
+    letters = [char for char in name if char.isalpha()]
+    return (
+        0 < len(letters) <= _ACRONYM_MAX
+        and " " not in name.strip()
+        and all(char.isupper() for char in letters)
+    )
+
+
+_PARENTHESISED = re.compile(r"^(?P<long>.+?)\s*\((?P<short>[^()]+)\)$")
+
+
+def _plurals(name: str) -> list[str]:
+    """The other number of `name`'s last word: plural, or singular for a plural name."""
+    if not name or not name[-1].isalpha():
+        return []
+    if is_acronym(name):
+        return [name + "s"]
+    lower = name.lower()
+    if lower.endswith("ies") and len(name) > 4:
+        return [name[:-3] + "y"]  # "unequal treaties" → "unequal treaty"
+    if lower.endswith("s") and not lower.endswith(("ss", "us", "is")) and len(name) > 3:
+        return [name[:-1]]  # "western sanctions" → "western sanction"
+    if lower.endswith(("s", "x", "z", "ch", "sh")):
+        return [name + "es"]
+    if lower.endswith("y") and len(name) > 1 and lower[-2] not in "aeiou":
+        return [name[:-1] + "ies"]
+    return [name + "s"]
+
+
+def variants(name: str, aliases: Sequence[str] = ()) -> list[tuple[str, bool]]:
+    """Every written form of a term, each with whether it is case-sensitive.
+
+    Forms: the name and aliases (and both halves of "Expansion (ACR)"), their
+    plurals (or singulars, for a plural name) and possessives ('s, ’s, and a
+    bare apostrophe after s).
+    Hyphen/space variants are not listed: matching treats a hyphen and a
+    space between words alike.
+    """
+    bases: list[str] = []
+    for written in (name, *aliases):
+        written = " ".join(written.split())
+        if not written:
+            continue
+        bases.append(written)
+        match = _PARENTHESISED.match(written)
+        if match:
+            bases.extend((match.group("long"), match.group("short")))
+    forms: dict[str, bool] = {}
+    for base in bases:
+        case_sensitive = is_acronym(base)
+        for form in (base, *_plurals(base)):
+            for written in (form, form + "'s", form + "’s"):
+                forms.setdefault(written, case_sensitive)
+            if form.lower().endswith("s"):
+                forms.setdefault(form + "'", case_sensitive)
+                forms.setdefault(form + "’", case_sensitive)
+    return list(forms.items())
+
+
+# -- matching ------------------------------------------------------------------
+
+#: Characters treated as one separator between words of a term.
+_SEPARATORS = " \u00a0\n-\u2010\u2011"
+_SEPARATOR_CLASS = "[ \u00a0\\n\\-\u2010\u2011]"
+_APOSTROPHES = "'’"
+_KEY_TABLE = str.maketrans({**dict.fromkeys(_SEPARATORS, " "), "’": "'"})
+
+
+def _key(text: str) -> str:
+    """The form two spellings share when they match the same way."""
+    return text.translate(_KEY_TABLE)
+
+
+def _spaced(char: str) -> bool:
+    """Whether `char` belongs to a script that separates words by spaces."""
+    if not (char.isalnum() or char == "_"):
+        return False
+    code = ord(char)
+    return not (
+        0x2E80 <= code <= 0x9FFF  # CJK radicals, kana, CJK ideographs
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFF66 <= code <= 0xFF9F  # half-width kana
+        or code >= 0x20000
+    )
+
+
+def lower_same_length(text: str) -> str:
+    """`text` lower-cased one character at a time, so offsets do not shift."""
+    if len(text) <= _LOWER_SLICE:
+        return _lower_slice(text)
+    # str.lower() of non-ASCII text allocates room for 3 code points of 4 bytes
+    # per character (special casing); slices keep that transient small.
+    return "".join(
+        _lower_slice(text[start : start + _LOWER_SLICE])
+        for start in range(0, len(text), _LOWER_SLICE)
+    )
+
+
+_LOWER_SLICE = 1 << 16
+
+
+def _lower_slice(text: str) -> str:
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    # A few characters (e.g. 'İ') lower to two code points; keep those as they are.
+    return "".join(low if len(low := char.lower()) == 1 else char for char in text)
+
+
+# A word boundary that does not count footnote markers (superscript digits,
+# which \w includes) as part of a word: "NATO¹" still matches "NATO".
+_WORD_CHAR = "[^\\W\u00b2\u00b3\u00b9\u2070\u2074-\u2079]"
+_NOT_WORD_AFTER = f"(?!{_WORD_CHAR})"
+_NOT_WORD_BEFORE = f"(?<!{_WORD_CHAR})"
+
+
+class _Trie:
+    __slots__ = ("children", "end")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Trie] = {}
+        self.end = False
+
+
+def _char_pattern(char: str) -> str:
+    if char == " ":
+        return _SEPARATOR_CLASS
+    if char == "'":
+        return "['’]"
+    return re.escape(char)
+
+
+def _trie_pattern(node: _Trie, last: str) -> str:
+    alternatives = [
+        _char_pattern(char) + _trie_pattern(child, char)
+        for char, child in sorted(node.children.items())
+    ]
+    end = _NOT_WORD_AFTER if _spaced(last) else ""
+    if not alternatives:
+        return end
+    body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+    if node.end:
+        # greedy: longer continuations first, then the end of this form
+        return f"(?:{body}|{end})" if end else f"(?:{body})?"
+    return body
+
+
+class GlossaryMatcher:
+    """Finds term occurrences: longest match wins, no overlaps, whole words.
+
+    Args:
+        terms: `(term id, name, aliases)` in priority order (on a tie between
+            two terms with the same written form, the first wins).
+    """
+
+    def __init__(self, terms: Sequence[tuple[str, str, Sequence[str]]]) -> None:
+        # key (lower-cased, separators unified) → [(term id, exact form or "")]
+        self._forms: dict[str, list[tuple[str, str]]] = {}
+        for identifier, name, aliases in terms:
+            for form, case_sensitive in variants(name, aliases):
+                key = _key(lower_same_length(form))
+                if not key.strip():
+                    continue
+                choices = self._forms.setdefault(key, [])
+                exact = _key(form) if case_sensitive else ""
+                if (identifier, exact) not in choices:
+                    choices.append((identifier, exact))
+        self._pattern = self._compile()
+
+    def _compile(self) -> re.Pattern[str] | None:
+        if not self._forms:
+            return None
+        bounded = _Trie()
+        free = _Trie()
+        for key in self._forms:
+            node = bounded if _spaced(key[0]) else free
+            for char in key:
+                node = node.children.setdefault(char, _Trie())
+            node.end = True
+        parts: list[str] = []
+        if bounded.children:
+            parts.append(_NOT_WORD_BEFORE + _trie_pattern(bounded, ""))
+        if free.children:
+            parts.append(_trie_pattern(free, ""))
+        return re.compile("|".join(parts))
+
+    def find(
+        self, text: str, excluded: Sequence[tuple[int, int]] = ()
+    ) -> list[tuple[int, int, str]]:
+        """Occurrences in `text` as sorted, non-overlapping `(start, end, term id)`.
+
+        Args:
+            text: the text to search.
+            excluded: ranges (code, links, footnote markers) where no
+                occurrence may start, end or lie.
+        """
+        if self._pattern is None or not text:
+            return []
+        lowered = lower_same_length(text)
+        merged = _merge(excluded)
+        starts = [start for start, _ in merged]
+        found: list[tuple[int, int, str]] = []
+        for match in self._pattern.finditer(lowered):
+            start, end = match.span()
+            if start == end:
+                continue
+            if merged:
+                index = bisect.bisect_left(starts, end) - 1
+                if index >= 0 and merged[index][1] > start:
+                    continue
+            choices = self._forms.get(_key(match.group()))
+            if not choices:
+                continue
+            written = ""
+            for identifier, exact in choices:
+                if exact:
+                    if not written:
+                        written = _key(text[start:end])
+                    if written != exact:
+                        continue
+                found.append((start, end, identifier))
+                break
+        return found
+
+
+def _merge(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def build_terms(
+    entries: Sequence[GlossaryEntry],
+    text: str,
+    excluded: Sequence[tuple[int, int]] = (),
+) -> tuple[tuple[Term, ...], list[str]]:
+    """Terms for `entries` with their occurrences in `text`, sorted by name.
+
+    Entries whose name repeats an earlier one are dropped with a warning.
+    """
+    warnings: list[str] = []
+    chosen: list[tuple[str, GlossaryEntry]] = []
+    seen: set[str] = set()
+    names: set[str] = set()
+    for entry in entries:
+        name = " ".join(entry.name.casefold().split())
+        if name in names:
+            warnings.append(
+                f"glossary: {entry.name!r} is defined more than once; the first is used"
+            )
+            continue
+        names.add(name)
+        identifier = base = term_id(entry.name)
+        suffix = 2
+        while identifier in seen:  # different names, same slug ("C++" and "C")
+            identifier = f"{base}-{suffix}"
+            suffix += 1
+        seen.add(identifier)
+        chosen.append((identifier, entry))
+    matcher = GlossaryMatcher([(ident, e.name, e.aliases) for ident, e in chosen])
+    occurrences: dict[str, list[tuple[int, int]]] = {ident: [] for ident, _ in chosen}
+    for start, end, identifier in matcher.find(text, excluded):
+        occurrences[identifier].append((start, end))
+    terms = [
+        Term(
+            id=identifier,
+            name=entry.name,
+            aliases=entry.aliases,
+            definition=entry.definition,
+            see_also=entry.see_also,
+            occurrences=tuple(occurrences[identifier]),
+        )
+        for identifier, entry in chosen
+    ]
+    terms.sort(key=lambda term: (term.name.casefold(), term.id))
+    return tuple(terms), warnings
