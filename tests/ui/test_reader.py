@@ -269,3 +269,48 @@ async def test_tree_lists_every_section() -> None:
         titles = [str(node.label) for node in outline.root.children]
         assert titles == [section.title for section in view_of(app).essay.sections]
         assert isinstance(outline, Tree)
+
+
+def big_essay(folder: Path) -> Path:
+    """An essay of about 700 KB: larger than the first-screen limit and the search limit."""
+    parts = ["---\ntitle: A long one\nauthor: Someone\n---\n"]
+    for section in range(60):
+        parts.append(f"## Section {section}\n")
+        for paragraph in range(25):
+            parts.append(
+                f"Paragraph {section}.{paragraph} argues a point at some length, "
+                "with a needle here and there, so that the text keeps going for "
+                f"a while.[^n{section}-{paragraph}] " * 4 + "\n"
+            )
+    for section in range(60):
+        for paragraph in range(25):
+            parts.append(f"[^n{section}-{paragraph}]: Source for {section}.{paragraph}.\n")
+    path = folder / "long.md"
+    path.write_text("\n".join(parts), encoding="utf-8")
+    assert path.stat().st_size > 600_000
+    return path
+
+
+async def test_a_large_essay_shows_its_start_then_completes_in_place(tmp_path: Path) -> None:
+    app = EssayApp(big_essay(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = view_of(app)
+        assert not app.essay.complete
+        first_length = len(view.essay.reading_text)
+        await pilot.press("j", "j", "j")
+        top = view.top_offset
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert view.essay.complete
+        assert len(view.essay.reading_text) > first_length
+        assert view.top_offset == top
+        assert len(view.essay.footnotes) == 60 * 25
+        await pilot.press("G")
+        assert view.bottom_offset == len(view.essay.reading_text)
+        # a search over a long text runs in a worker and then shows its count
+        await pilot.press("slash", *"needle")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(view.matches) == 60 * 25 * 4
+        bar = reader(app).query_one(SearchBar)
+        assert str(bar.query_one("#search-count").render()).endswith(f"/{60 * 25 * 4}")

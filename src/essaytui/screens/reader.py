@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -54,6 +55,8 @@ WIDE_LAYOUT = 120
 #: How many places the back stack remembers.
 HISTORY_LIMIT = 100
 UNSAFE_SCHEMES = ("javascript:", "data:", "file:", "vbscript:")
+#: Texts longer than this are searched in a worker thread.
+SEARCH_IN_WORKER = 512 * 1024
 
 
 @dataclass(frozen=True)
@@ -483,7 +486,24 @@ class ReaderScreen(Screen[None]):
             bar.set_count("invalid")
             self.status.say(str(error))
             return
-        matches = find_matches(self.essay.reading_text, pattern)
+        text = self.essay.reading_text
+        if len(text) > SEARCH_IN_WORKER:
+            # A long text (or an unlucky regular expression) must not freeze the keys.
+            bar.set_count("searching…")
+            self._search_worker(query, pattern, text)
+            return
+        self._show_matches(query, find_matches(text, pattern))
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search_worker(self, query: str, pattern: re.Pattern[str], text: str) -> None:
+        matches = find_matches(text, pattern)
+        self.app.call_from_thread(self._show_matches, query, matches)
+
+    def _show_matches(self, query: str, matches: list[tuple[int, int]]) -> None:
+        if query != self._query:
+            return  # the reader has typed on since
+        view = self.view
+        bar = self.query_one(SearchBar)
         if not matches:
             view.set_matches([])
             bar.set_count("no match")
