@@ -495,6 +495,17 @@ def reanchor_all(annotations: Iterable[Annotation], text: str) -> list[Anchor]:
     return [_reanchor(annotation, prepared) for annotation in annotations]
 
 
+def nearest_occurrence(text: str, quote: str, offset: int) -> int | None:
+    """The start of the occurrence of `quote` in `text` nearest to `offset`, if any."""
+    nearest: int | None = None
+    found = text.find(quote)
+    while found >= 0:
+        if nearest is None or abs(found - offset) < abs(nearest - offset):
+            nearest = found
+        found = text.find(quote, found + 1)
+    return nearest
+
+
 def reanchor_offset(offset: int, quote: str, text: str, hash_then: str = "") -> int:
     """Find a saved reading position again: the offset of `quote` in `text`.
 
@@ -508,12 +519,7 @@ def reanchor_offset(offset: int, quote: str, text: str, hash_then: str = "") -> 
         return fallback
     if text.startswith(quote, fallback):
         return fallback
-    nearest: int | None = None
-    found = text.find(quote)
-    while found >= 0:
-        if nearest is None or abs(found - offset) < abs(nearest - offset):
-            nearest = found
-        found = text.find(quote, found + 1)
+    nearest = nearest_occurrence(text, quote, offset)
     if nearest is not None:
         return nearest
     head = quote[:PIECE]

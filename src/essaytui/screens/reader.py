@@ -24,7 +24,12 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
-from essaytui.model.anchoring import Anchor, reanchor_all, reanchor_offset
+from essaytui.model.anchoring import (
+    Anchor,
+    nearest_occurrence,
+    reanchor_all,
+    reanchor_offset,
+)
 from essaytui.model.annotation import (
     AnchorStatus,
     Annotation,
@@ -849,24 +854,13 @@ class ReaderScreen(Screen[None]):
             offset = reanchor_offset(offset, position.quote, text, position.text_hash)
         else:
             # Only the first part is parsed: place it now if its sentence is there already.
-            found = _nearest(text, position.quote, offset) if position.quote else None
+            found = nearest_occurrence(text, position.quote, offset) if position.quote else None
             if found is None:
                 return
             offset = found
         self._position_restored = True
         self._saved_top = offset
         self.view.scroll_to_offset(min(offset, len(text)))
-
-
-def _nearest(text: str, quote: str, offset: int) -> int | None:
-    """The occurrence of `quote` in `text` nearest to `offset`."""
-    best: int | None = None
-    index = text.find(quote)
-    while index >= 0:
-        if best is None or abs(index - offset) < abs(best - offset):
-            best = index
-        index = text.find(quote, index + 1)
-    return best
 
 
 def export_folder(store: AnnotationStore) -> Path:

@@ -152,53 +152,44 @@ class EssayView(ScrollView, can_focus=True):
 
     # -- messages -----------------------------------------------------------
 
-    class ItemSelected(Message):
+    class _ViewMessage(Message):
+        """A message from the essay view (its `control`)."""
+
+        def __init__(self, view: EssayView) -> None:
+            super().__init__()
+            self.view = view
+
+        @property
+        def control(self) -> EssayView:
+            return self.view
+
+    class ItemSelected(_ViewMessage):
         """The selected footnote reference / term / link changed (None: cleared)."""
 
         def __init__(self, view: EssayView, item: Item | None) -> None:
-            super().__init__()
-            self.view = view
+            super().__init__(view)
             self.item = item
 
-        @property
-        def control(self) -> EssayView:
-            return self.view
-
-    class ItemFollowed(Message):
+    class ItemFollowed(_ViewMessage):
         """The reader pressed enter on (or clicked) a footnote reference, term or link."""
 
         def __init__(self, view: EssayView, item: Item) -> None:
-            super().__init__()
-            self.view = view
+            super().__init__(view)
             self.item = item
 
-        @property
-        def control(self) -> EssayView:
-            return self.view
-
-    class Moved(Message):
+    class Moved(_ViewMessage):
         """The offset at the top of the view changed."""
 
         def __init__(self, view: EssayView, top_offset: int) -> None:
-            super().__init__()
-            self.view = view
+            super().__init__(view)
             self.top_offset = top_offset
 
-        @property
-        def control(self) -> EssayView:
-            return self.view
-
-    class Notice(Message):
+    class Notice(_ViewMessage):
         """Something to tell the reader in the status line."""
 
         def __init__(self, view: EssayView, text: str) -> None:
-            super().__init__()
-            self.view = view
+            super().__init__(view)
             self.text = text
-
-        @property
-        def control(self) -> EssayView:
-            return self.view
 
     # -- state ----------------------------------------------------------------
 
@@ -660,12 +651,12 @@ class EssayView(ScrollView, can_focus=True):
         self._step_item("term", self._visible_terms, direction, "glossary term")
 
     def action_follow(self) -> None:
+        item = self.item or self._links_near_top()
+        if item is None:
+            raise SkipAction()
         if self.item is None:
-            link = self._links_near_top()
-            if link is None:
-                raise SkipAction()
-            self.select_item(link, scroll=False)
-        self.post_message(self.ItemFollowed(self, self.item))
+            self.select_item(item, scroll=False)
+        self.post_message(self.ItemFollowed(self, item))
 
     def _links_near_top(self) -> Item | None:
         """The first link on screen, so enter opens a link without selecting it first."""

@@ -17,32 +17,8 @@ class SearchBar(Horizontal):
         Binding("escape", "close", "Close search", id="search.close"),
     ]
 
-    class Changed(Message):
-        """The query changed (incremental search)."""
-
-        def __init__(self, bar: SearchBar, query: str) -> None:
-            super().__init__()
-            self.bar = bar
-            self.query = query
-
-        @property
-        def control(self) -> SearchBar:
-            return self.bar
-
-    class Submitted(Message):
-        """Enter: keep the matches and go back to reading."""
-
-        def __init__(self, bar: SearchBar, query: str) -> None:
-            super().__init__()
-            self.bar = bar
-            self.query = query
-
-        @property
-        def control(self) -> SearchBar:
-            return self.bar
-
-    class Closed(Message):
-        """Escape: clear the search."""
+    class _BarMessage(Message):
+        """A message from the search bar (its `control`)."""
 
         def __init__(self, bar: SearchBar) -> None:
             super().__init__()
@@ -51,6 +27,23 @@ class SearchBar(Horizontal):
         @property
         def control(self) -> SearchBar:
             return self.bar
+
+    class Changed(_BarMessage):
+        """The query changed (incremental search)."""
+
+        def __init__(self, bar: SearchBar, query: str) -> None:
+            super().__init__(bar)
+            self.query = query
+
+    class Submitted(_BarMessage):
+        """Enter: keep the matches and go back to reading."""
+
+        def __init__(self, bar: SearchBar, query: str) -> None:
+            super().__init__(bar)
+            self.query = query
+
+    class Closed(_BarMessage):
+        """Escape: clear the search."""
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Search (re: for a regular expression)", id="search-input")
