@@ -409,7 +409,9 @@ class ReaderScreen(Screen[None]):
         self.remember()
         self.query_one(Peek).add_class("-hidden")
         self._show_side("glossary-tab")
-        self.query_one(GlossaryPane).open_term(term_id, focus=True)
+        item = self.view.item
+        near = item.start if item is not None and item.data == term_id else None
+        self.query_one(GlossaryPane).open_term(term_id, focus=True, near=near)
 
     def open_link(self, url: str) -> None:
         """Show a link's address; open it only if it is a web address and asked to."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -51,7 +53,9 @@ class GlossaryPane(Vertical):
         self.term: Term | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Filter terms…", id="glossary-filter")
+        # no select-on-focus: typing on the terms list moves focus here mid-word, and the
+        # next key would otherwise replace the letters already typed
+        yield Input(placeholder="Filter terms…", id="glossary-filter", select_on_focus=False)
         yield OptionList(id="glossary-terms")
         yield Static("", id="glossary-entry", markup=False)
         yield OptionList(id="glossary-occurrences")
@@ -94,13 +98,19 @@ class GlossaryPane(Vertical):
         self.query_one("#glossary-entry").display = show
         self.query_one("#glossary-occurrences").display = show
 
-    def open_term(self, term_id: str, *, focus: bool = False) -> None:
-        """Show the entry of `term_id`: definition, aliases, count, occurrences."""
+    def open_term(self, term_id: str, *, focus: bool = False, near: int | None = None) -> None:
+        """Show the entry of `term_id`: definition, aliases, count, occurrences.
+
+        The occurrence at or after offset `near` (else the first) is highlighted, so enter
+        on it goes on from where the reader came from.
+        """
         term = self.essay.terms_by_id.get(term_id)
         if term is None:
             return
         self.term = term
-        entry = Text(term.name, style="bold")
+        # the name alone is bold: a style given to Text() would embolden the whole entry
+        entry = Text()
+        entry.append(term.name, style="bold")
         if term.aliases:
             entry.append("\nalso: " + ", ".join(term.aliases), style="italic")
         entry.append("\n\n" + term.definition)
@@ -120,6 +130,10 @@ class GlossaryPane(Vertical):
                 for index, (start, end) in enumerate(term.occurrences[:2000])
             ]
         )
+        if term.occurrences:
+            starts = [start for start, _ in term.occurrences[:2000]]
+            index = bisect.bisect_left(starts, near) if near is not None else 0
+            occurrences.highlighted = index if index < len(starts) else 0
         self._show_entry(True)
         if focus:
             occurrences.focus()

@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from essaytui.model.essay import BlockKind, Essay, Footnote, superscript
+from essaytui.model.essay import BlockKind, Essay, Footnote, SpanKind, superscript
 
 _URL = re.compile(r"(?:https?|ftp|mailto|javascript|data|file):[^\s<>\"')\]]+", re.IGNORECASE)
 
@@ -42,6 +42,15 @@ def source_prompt(essay: Essay, note: Footnote, numbers: list[int]) -> Text:
         text.append("\n(never referenced in the text)", style="dim italic")
     text.append("\n")
     return text
+
+
+def note_urls(note: Footnote) -> list[str]:
+    """Every address in a note, once each: written out, or behind a Markdown link."""
+    found = _URL.findall(note.text)
+    found += [
+        span.data for block in note.blocks for span in block.spans if span.kind is SpanKind.LINK
+    ]
+    return list(dict.fromkeys(url for url in found if url))
 
 
 class SourcesPane(OptionList):
@@ -104,7 +113,7 @@ class SourcesPane(OptionList):
             options.append(
                 Option(source_prompt(self.essay, note, self._numbers), id=f"note:{note.label}")
             )
-            for index, url in enumerate(dict.fromkeys(_URL.findall(note.text))):
+            for index, url in enumerate(note_urls(note)):
                 link_id = f"link:{note.label}:{index}"
                 self._links[link_id] = url
                 options.append(Option(Text(f"   ↗ {url}", style="underline"), id=link_id))
