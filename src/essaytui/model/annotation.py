@@ -8,6 +8,7 @@ found again when the essay's text changes (see `essaytui.model.anchoring`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from dataclasses import dataclass, replace
@@ -89,8 +90,13 @@ class Annotation:
         return self.deleted is not None
 
 
+@functools.lru_cache(maxsize=4)
 def text_hash(text: str) -> str:
-    """The sha256 hex digest of a reading text (UTF-8)."""
+    """The sha256 hex digest of a reading text (UTF-8).
+
+    Cached: the reader hashes the same (possibly multi-megabyte) text on every
+    save, and a cache hit on the same string object costs a pointer compare.
+    """
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 

@@ -501,7 +501,7 @@ class ReaderScreen(Screen[None]):
             return
         self._show_matches(query, find_matches(text, pattern))
 
-    @work(thread=True, exclusive=True, group="search")
+    @work(thread=True, exclusive=True, group="search", description="search")
     def _search_worker(self, query: str, pattern: re.Pattern[str], text: str) -> None:
         matches = find_matches(text, pattern)
         self.app.call_from_thread(self._show_matches, query, matches)
