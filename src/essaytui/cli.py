@@ -96,8 +96,16 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
 
 
 def _fail(message: str) -> int:
-    print(f"essaytui: {message}", file=sys.stderr)
+    print(f"essaytui: {_inline(message)}", file=sys.stderr)
     return 2
+
+
+def _inline(text: str) -> str:
+    """`text` made inert for a terminal: a file name or a line from a file may hold
+    escape sequences (issue 6), and stderr is usually a terminal."""
+    from essaytui.model.source import sanitize_inline
+
+    return sanitize_inline(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -146,11 +154,20 @@ def last_read_path(data_dir: Path | None) -> Path | None:
 
     try:
         with AnnotationStore.open(data_dir) as store:
-            for position in store.recent(20):
-                if position.essay_path and Path(position.essay_path).is_file():
-                    return Path(position.essay_path)
+            return _last_read_in(store)
     except StoreError:
         return None
+
+
+def _last_read_in(store: AnnotationStore) -> Path | None:
+    """The essay read last according to `store`, if it still exists.
+
+    Raises:
+        StoreError: the store cannot be read.
+    """
+    for position in store.recent(20):
+        if position.essay_path and Path(position.essay_path).is_file():
+            return Path(position.essay_path)
     return None
 
 
@@ -174,7 +191,7 @@ def _open_store(options: argparse.Namespace) -> AnnotationStore:
     except StoreError as error:
         raise UsageError(str(error)) from None
     if store.notice:
-        print(f"essaytui: {store.notice}", file=sys.stderr)
+        print(f"essaytui: {_inline(store.notice)}", file=sys.stderr)
     return store
 
 
@@ -184,16 +201,17 @@ def run_export(options: argparse.Namespace) -> int:
     from essaytui.store import StoreError
     from essaytui.store.interchange import to_markdown, to_web_annotation
 
-    data_dir = Path(options.data_dir) if options.data_dir else None
-    path = Path(options.path) if options.path else last_read_path(data_dir)
-    if path is None:
-        raise UsageError("export: no essay given and none read yet (essaytui export PATH)")
-    try:
-        essay = load_essay(path)
-    except EssayFileError as error:
-        raise UsageError(str(error)) from None
+    # The store is opened first: when the data folder is unusable, that is the
+    # reason to give, not "none read yet".
     with _open_store(options) as store:
         try:
+            path = Path(options.path) if options.path else _last_read_in(store)
+            if path is None:
+                raise UsageError("export: no essay given and none read yet (essaytui export PATH)")
+            try:
+                essay = load_essay(path)
+            except EssayFileError as error:
+                raise UsageError(str(error)) from None
             everything = store.list_for_essay(essay.id, include_deleted=True)
         except StoreError as error:
             raise UsageError(str(error)) from None
@@ -218,13 +236,24 @@ def run_import(options: argparse.Namespace) -> int:
         annotations = read_web_annotation_file(options.file)
     except InterchangeError as error:
         raise UsageError(f"import-notes: {error}") from None
+    except (RecursionError, ValueError) as error:
+        # json.loads raises these, not JSONDecodeError, for arrays nested thousands
+        # deep and for integers of more than 4300 digits: hostile files, not exports.
+        why = (
+            "its JSON is nested too deeply"
+            if isinstance(error, RecursionError)
+            else "it holds a number with too many digits"
+        )
+        raise UsageError(
+            f"import-notes: {options.file} is not an annotation export ({why})"
+        ) from None
     with _open_store(options) as store:
         try:
             result = store.merge(annotations)
         except StoreError as error:
             raise UsageError(str(error)) from None
     print(
-        f"imported {options.file}: {result.added} added, {result.updated} updated, "
+        f"imported {_inline(options.file)}: {result.added} added, {result.updated} updated, "
         f"{result.unchanged} unchanged"
     )
     return 0
@@ -240,21 +269,27 @@ def run_convert(options: argparse.Namespace) -> int:
         conversion = convert_text(text)
     except (EssayFileError, ConvertError) as error:
         raise UsageError(str(error)) from None
+    # Written before the report: an unusable -o is then one line, not a list then an error.
+    _write_output(conversion.markdown, options.output)
     for warning in [*warnings, *conversion.warnings]:
-        print(f"essaytui: warning: {warning}", file=sys.stderr)
+        print(f"essaytui: warning: {_inline(warning)}", file=sys.stderr)
     if conversion.removed:
         print(
             f"essaytui: removed {len(conversion.removed)} web-page leftover line(s):",
             file=sys.stderr,
         )
         for line in conversion.removed:
-            print(f"  - {line}", file=sys.stderr)
-    _write_output(conversion.markdown, options.output)
+            print(f"  - {_inline(line)}", file=sys.stderr)
     return 0
 
 
 def _write_output(text: str, output: str | None) -> None:
     if not output:
+        if sys.stdout.isatty():
+            # Shown, not stored: like ls, control characters become visible symbols.
+            from essaytui.model.source import sanitize
+
+            text = sanitize(text)
         sys.stdout.write(text)
         return
     target = Path(output)
@@ -264,7 +299,7 @@ def _write_output(text: str, output: str | None) -> None:
         target.write_text(text, encoding="utf-8")
     except OSError as error:
         raise UsageError(f"cannot write {output}: {error.strerror or error}") from None
-    print(f"essaytui: wrote {output}", file=sys.stderr)
+    print(f"essaytui: wrote {_inline(output)}", file=sys.stderr)
 
 
 def run_list(options: argparse.Namespace) -> int:
@@ -278,7 +313,7 @@ def run_list(options: argparse.Namespace) -> int:
         with AnnotationStore.open(data_dir) as store:
             recent = store.recent(50)
     except StoreError as error:
-        print(f"essaytui: {error}", file=sys.stderr)
+        print(f"essaytui: {_inline(str(error))}", file=sys.stderr)
     shown: set[str] = set()
     if recent:
         print("Recently read:")
@@ -286,9 +321,11 @@ def run_list(options: argparse.Namespace) -> int:
         where = position.essay_path or "(unknown file)"
         missing = "" if Path(where).is_file() else "  (file missing)"
         author = position.author or "unknown author"
+        percent = round(position.progress * 100)
+        when = position.updated[:16].replace("T", " ")
         print(
-            f"  {_clean(position.title)} — {_clean(author)}  {round(position.progress * 100)}%  "
-            f"last read {position.updated[:16].replace('T', ' ')} UTC\n    {where}{missing}"
+            f"  {_clean(position.title)} — {_clean(author)}  {percent}%  "
+            f"last read {when} UTC\n    {_inline(where)}{missing}"
         )
         shown.add(str(Path(where).resolve()) if where else "")
     print("Bundled:")

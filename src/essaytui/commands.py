@@ -6,6 +6,8 @@ from collections.abc import Callable
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.markup import escape
 
 from essaytui.model.essay import superscript
 
@@ -52,11 +54,17 @@ class GoToProvider(Provider):
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._targets()[:200]:
-            yield DiscoveryHit(title, callback, help=help_text)
+            yield DiscoveryHit(Content(title), callback, text=title, help=escape(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, help_text, callback in self._targets():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text)
+                yield Hit(
+                    score,
+                    matcher.highlight(escape(title)),
+                    callback,
+                    text=title,
+                    help=escape(help_text),
+                )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -15,6 +16,16 @@ from essaytui.screens.confirm import ConfirmScreen
 
 #: Called with the note's text; returns an error message, or None once it is saved.
 SaveNote = Callable[[str], str | None]
+
+
+class NoteArea(TextArea):
+    """A text area that keeps control characters out of the terminal (issue 6)."""
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        # Handled here instead of by TextArea, which would insert the raw text too.
+        event.prevent_default()
+        if not self.read_only:
+            self.replace(sanitize(event.text), *self.selection)
 
 
 class NoteEditor(ModalScreen[str | None]):
@@ -53,7 +64,9 @@ class NoteEditor(ModalScreen[str | None]):
             if len(shown) > 300:
                 shown = shown[:299] + "…"
             yield Static(f"“{shown}”", id="note-quote", markup=False)
-            yield TextArea(self.initial, id="note-text", soft_wrap=True, show_line_numbers=False)
+            yield NoteArea(
+                sanitize(self.initial), id="note-text", soft_wrap=True, show_line_numbers=False
+            )
             yield Static("", id="note-error", markup=False)
             yield Static("ctrl+s save · escape cancel", id="note-keys")
 
@@ -76,7 +89,7 @@ class NoteEditor(ModalScreen[str | None]):
         self.dismiss(self.text)
 
     def action_cancel(self) -> None:
-        if self.text == self.initial:
+        if self.text == sanitize(self.initial):
             self.dismiss(None)
             return
 

@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -151,9 +152,9 @@ class ReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         view = self.view
-        view.border_title = self.essay.title
+        view.border_title = Text(self.essay.title)
         if self.essay.author:
-            view.border_subtitle = self.essay.author
+            view.border_subtitle = Text(self.essay.author)
         view.focus()
         self._update_status()
         if self.essay.warnings:

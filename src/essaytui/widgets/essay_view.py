@@ -23,7 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from essaytui.model.essay import Block, BlockKind, Essay, SpanKind, word_starts
-from essaytui.widgets.text_layout import LIST_INDENT, QUOTE_INDENT, TextLayout
+from essaytui.widgets.text_layout import LIST_INDENT, MAX_SHOWN_DEPTH, QUOTE_INDENT, TextLayout
 
 #: The widest text column, in cells: a comfortable measure.
 MAX_COLUMN = 80
@@ -486,9 +486,9 @@ class EssayView(ScrollView, can_focus=True):
         segments: list[Segment] = []
         if block.quote_depth:
             bar = self._style("quote-bar")
-            segments.append(Segment("▎ " * block.quote_depth, base + bar))
+            segments.append(Segment("▎ " * min(block.quote_depth, MAX_SHOWN_DEPTH), base + bar))
         if block.list_depth:
-            indent = " " * ((block.list_depth - 1) * LIST_INDENT)
+            indent = " " * ((min(block.list_depth, MAX_SHOWN_DEPTH) - 1) * LIST_INDENT)
             if first_line and block.marker:
                 marker = f"{block.marker} ".rjust(LIST_INDENT)
                 segments.append(Segment(indent + marker, base + self._style("meta")))
@@ -528,7 +528,10 @@ class EssayView(ScrollView, can_focus=True):
             return None
         block = self.essay.blocks[layout.blocks[line]]
         margin = max(0, (self.scrollable_content_region.width - layout.width) // 2)
-        indent = block.quote_depth * QUOTE_INDENT + block.list_depth * LIST_INDENT
+        indent = (
+            min(block.quote_depth, MAX_SHOWN_DEPTH) * QUOTE_INDENT
+            + min(block.list_depth, MAX_SHOWN_DEPTH) * LIST_INDENT
+        )
         column = x - margin - indent
         start, end = layout.starts[line], layout.ends[line]
         from rich.cells import get_character_cell_size
@@ -782,7 +785,9 @@ class EssayView(ScrollView, can_focus=True):
     # -- mouse -------------------------------------------------------------------------
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
-        offset = self.offset_at(event.x, event.y)
+        # event.x/y count the border; offset_at wants content coordinates
+        spot = event.get_content_offset_capture(self)
+        offset = self.offset_at(spot.x, spot.y)
         if offset is None or event.button != 1:
             return
         self._mouse_anchor = offset
@@ -791,7 +796,8 @@ class EssayView(ScrollView, can_focus=True):
     def on_mouse_move(self, event: events.MouseMove) -> None:
         if self._mouse_anchor is None:
             return
-        offset = self.offset_at(event.x, max(0, event.y))
+        spot = event.get_content_offset_capture(self)
+        offset = self.offset_at(spot.x, max(0, spot.y))
         if offset is not None and offset != self._mouse_anchor:
             self.selection = (self._mouse_anchor, offset)
             self._refresh_all()
@@ -802,7 +808,8 @@ class EssayView(ScrollView, can_focus=True):
         self.release_mouse()
         anchor = self._mouse_anchor
         self._mouse_anchor = None
-        offset = self.offset_at(event.x, max(0, event.y))
+        spot = event.get_content_offset_capture(self)
+        offset = self.offset_at(spot.x, max(0, spot.y))
         if offset is None or offset == anchor:
             if self.selection is not None and self.selected_range is None:
                 self.selection = None

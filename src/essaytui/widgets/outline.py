@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.message import Message
 from textual.widgets import Tree
@@ -40,7 +41,7 @@ class OutlinePane(Tree[Section]):
         nodes = self._section_nodes
         for section in essay.sections:
             parent = nodes[section.parent] if section.parent >= 0 else self.root
-            node = parent.add(section.title, data=section, expand=True, allow_expand=False)
+            node = parent.add(Text(section.title), data=section, expand=True, allow_expand=False)
             nodes.append(node)
         for node in nodes:
             if node.children:

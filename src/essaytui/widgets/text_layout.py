@@ -16,13 +16,18 @@ from essaytui.model.essay import Block, BlockKind, Essay
 
 #: Cells a block is indented per level of block quote ("▎ ").
 QUOTE_INDENT = 2
+#: Deeper nesting is drawn at this depth, so the text keeps its width.
+MAX_SHOWN_DEPTH = 8
 #: Cells a block is indented per level of list.
 LIST_INDENT = 3
 
 
 def block_indent(block: Block) -> int:
     """Cells to the left of a block's text (quote bars, list markers)."""
-    return block.quote_depth * QUOTE_INDENT + block.list_depth * LIST_INDENT
+    return (
+        min(block.quote_depth, MAX_SHOWN_DEPTH) * QUOTE_INDENT
+        + min(block.list_depth, MAX_SHOWN_DEPTH) * LIST_INDENT
+    )
 
 
 def _is_break_char(char: str) -> bool:
