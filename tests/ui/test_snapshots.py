@@ -1,0 +1,30 @@
+"""Snapshots of the reader (issues 2 and 3). Review a changed SVG before accepting it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from essaytui.app import EssayApp
+
+# the fixture comes from pytest-textual-snapshot and has no type hints
+SnapCompare = Any
+
+
+def test_bundled_essay_wide(snap_compare: SnapCompare) -> None:
+    assert snap_compare(EssayApp(), press=["_"], terminal_size=(120, 40))
+
+
+def test_bundled_essay_narrow(snap_compare: SnapCompare) -> None:
+    assert snap_compare(EssayApp(), press=["_"], terminal_size=(80, 24))
+
+
+def test_peek_open(snap_compare: SnapCompare) -> None:
+    assert snap_compare(EssayApp(), press=["f", "_"], terminal_size=(120, 40))
+
+
+def test_glossary_entry_open(snap_compare: SnapCompare) -> None:
+    assert snap_compare(EssayApp(), press=["t", "enter", "_"], terminal_size=(120, 40))
+
+
+def test_help_screen_narrow(snap_compare: SnapCompare) -> None:
+    assert snap_compare(EssayApp(), press=["question_mark", "_"], terminal_size=(80, 24))
