@@ -11,6 +11,7 @@ from essaytui.app import EssayApp
 from essaytui.screens.help import HelpScreen
 from essaytui.screens.reader import ReaderScreen, SidePane
 from essaytui.widgets.essay_view import EssayView
+from essaytui.widgets.key_hints import KeyHints
 from essaytui.widgets.outline import OutlinePane
 from essaytui.widgets.search_bar import SearchBar
 from essaytui.widgets.status import StatusLine
@@ -157,7 +158,38 @@ async def test_regex_search_and_invalid_regex_message() -> None:
         bar.input.value = "re:(unclosed"
         await pilot.pause()
         assert view.matches == []
-        assert str(bar.query_one("#search-count").render()) == "invalid"
+        assert bar.count == "invalid"
+        # the reason is shown in the bar, which holds the bottom line while a search is on
+        shown = str(bar.query_one("#search-count").render())
+        assert shown.startswith("invalid · ") and "missing )" in shown
+        assert not reader(app).status.display
+
+
+async def test_search_bar_takes_the_status_line_place_without_moving_the_essay() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = reader(app)
+        view = view_of(app)
+        before = view.region
+        await pilot.press("slash")
+        bar = screen.query_one(SearchBar)
+        assert bar.display and not screen.status.display
+        assert bar.region.height == 1 and view.region == before
+        await pilot.press("escape")
+        assert not bar.display and screen.status.display
+        assert view.region == before
+
+
+async def test_key_hints_follow_the_focus() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        hints = reader(app).query_one(KeyHints)
+        assert "Footnote" in hints.hints().plain and "Quit" in hints.hints().plain
+        await pilot.press("slash")
+        await pilot.pause()
+        shown = hints.hints().plain
+        assert "Close search" in shown and "Footnote" not in shown
+        assert str(hints.render()) == shown
 
 
 async def test_side_pane_toggle_and_focus_keys() -> None:
@@ -314,3 +346,17 @@ async def test_a_large_essay_shows_its_start_then_completes_in_place(tmp_path: P
         assert len(view.matches) == 60 * 25 * 4
         bar = reader(app).query_one(SearchBar)
         assert str(bar.query_one("#search-count").render()).endswith(f"/{60 * 25 * 4}")
+
+
+async def test_long_outline_titles_end_in_an_ellipsis_without_sideways_scrolling() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        outline = reader(app).query_one(OutlinePane)
+        width = outline.scrollable_content_region.width
+        lines = [outline.render_line(y).text.rstrip() for y in range(7)]
+        long_titles = [line for line in lines if line.endswith("…")]
+        assert long_titles, lines
+        assert all(len(line) <= width for line in lines)
+        assert lines[6] == "Conclusion"
+        assert outline.virtual_size.width <= width or not outline.show_horizontal_scrollbar

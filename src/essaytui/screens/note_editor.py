@@ -36,7 +36,7 @@ class NoteEditor(ModalScreen[str | None]):
     """
 
     DEFAULT_CSS = """
-    NoteEditor { align: center middle; }
+    NoteEditor { align: center middle; background: $background; }
     NoteEditor > Vertical {
         width: 80; max-width: 100%; height: 22; max-height: 100%;
         border: round $accent; background: $panel; padding: 0 1;

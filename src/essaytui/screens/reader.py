@@ -23,7 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widgets import TabbedContent, TabPane
 
 from essaytui.model.anchoring import (
     Anchor,
@@ -49,6 +49,7 @@ from essaytui.screens.note_editor import NoteEditor
 from essaytui.store import AnnotationStore, StoreError
 from essaytui.widgets.essay_view import EssayView, Item, Mark
 from essaytui.widgets.glossary import GlossaryPane
+from essaytui.widgets.key_hints import KeyHints
 from essaytui.widgets.notes import NotesPane
 from essaytui.widgets.outline import OutlinePane
 from essaytui.widgets.peek import Peek
@@ -137,13 +138,24 @@ class ReaderScreen(Screen[None]):
                     yield NotesPane(essay, id="notes")
         yield SearchBar(id="search", classes="-hidden")
         yield StatusLine(id="status")
-        yield Footer()
+        yield KeyHints(id="keys")
         yield Peek(id="peek", classes="-hidden")
 
     @property
     def view(self) -> EssayView:
         """The essay view."""
         return self.query_one(EssayView)
+
+    def say(self, message: str, seconds: float = 4.0) -> None:
+        """Tell the reader something for a while, on the bottom line.
+
+        While the search bar is open it holds the bottom line, and the message goes there.
+        """
+        bar = self.query_one(SearchBar)
+        if bar.display:
+            bar.say(message, seconds)
+        else:
+            self.status.say(message, seconds)
 
     @property
     def status(self) -> StatusLine:
@@ -158,13 +170,13 @@ class ReaderScreen(Screen[None]):
         view.focus()
         self._update_status()
         if self.essay.warnings:
-            self.status.say(self._warning_summary(), seconds=8)
+            self.say(self._warning_summary(), seconds=8)
         for warning in getattr(self.app, "startup_warnings", []):
-            self.status.say(f"⚠ {warning}", seconds=10)
+            self.say(f"⚠ {warning}", seconds=10)
         if self.store.notice:
-            self.status.say(self.store.notice, seconds=12)
+            self.say(self.store.notice, seconds=12)
         if self.store.problem:
-            self.status.say(
+            self.say(
                 f"{self.store.problem} Your notes are kept for this session: "
                 "export them from the command palette (ctrl+p).",
                 seconds=15,
@@ -192,7 +204,7 @@ class ReaderScreen(Screen[None]):
             self.restore_position()
         self._update_status()
         if essay.warnings:
-            self.status.say(self._warning_summary(), seconds=8)
+            self.say(self._warning_summary(), seconds=8)
 
     # -- layout ------------------------------------------------------------------
 
@@ -254,7 +266,7 @@ class ReaderScreen(Screen[None]):
     def action_toggle_all_terms(self) -> None:
         view = self.view
         view.toggle_all_terms()
-        self.status.say(
+        self.say(
             "Marking every glossary term."
             if view.show_all_terms
             else "Marking the first glossary term of each section."
@@ -275,7 +287,7 @@ class ReaderScreen(Screen[None]):
 
     @on(EssayView.Notice)
     def _notice(self, event: EssayView.Notice) -> None:
-        self.status.say(event.text)
+        self.say(event.text)
 
     @on(OutlinePane.SectionChosen)
     def _section_chosen(self, event: OutlinePane.SectionChosen) -> None:
@@ -328,7 +340,7 @@ class ReaderScreen(Screen[None]):
 
     def action_back(self) -> None:
         if not self.history:
-            self.status.say("Nothing to go back to.")
+            self.say("Nothing to go back to.")
             return
         place = self.history.pop()
         view = self.view
@@ -419,13 +431,13 @@ class ReaderScreen(Screen[None]):
         from essaytui.screens.confirm import ConfirmScreen
 
         if url.strip().lower().startswith(UNSAFE_SCHEMES):
-            self.status.say(f"Not opened (unsafe address): {url}", seconds=8)
+            self.say(f"Not opened (unsafe address): {url}", seconds=8)
             return
 
         def opened(confirmed: bool | None) -> None:
             if confirmed:
                 self.app.open_url(url)
-                self.status.say(f"Opened {url}")
+                self.say(f"Opened {url}")
 
         self.app.push_screen(ConfirmScreen(f"Open this address?\n\n{url}"), opened)
 
@@ -433,7 +445,7 @@ class ReaderScreen(Screen[None]):
     def _source_chosen(self, event: SourcesPane.SourceChosen) -> None:
         note = self.essay.footnotes_by_label.get(event.label)
         if note is None or not note.refs:
-            self.status.say("This source is never referenced in the text.")
+            self.say("This source is never referenced in the text.")
             return
         index = self._next_ref.get(event.label, 0) % len(note.refs)
         self._next_ref[event.label] = index + 1
@@ -441,7 +453,7 @@ class ReaderScreen(Screen[None]):
         self.jump_to(max(0, start - 1), Item("footnote", start, end, event.label))
         self._center_on(start)
         if len(note.refs) > 1:
-            self.status.say(f"Reference {index + 1} of {len(note.refs)} to note {note.number}.")
+            self.say(f"Reference {index + 1} of {len(note.refs)} to note {note.number}.")
         if self._narrow:
             self.query_one(SidePane).add_class("-hidden")
         self.view.focus()
@@ -471,7 +483,10 @@ class ReaderScreen(Screen[None]):
 
     def action_search(self) -> None:
         bar = self.query_one(SearchBar)
-        bar.remove_class("-hidden")
+        with self.app.batch_update():
+            # the bar takes the status line's place while a search is on
+            self.status.add_class("-hidden")
+            bar.remove_class("-hidden")
         bar.input.focus()
 
     @on(SearchBar.Changed)
@@ -492,7 +507,7 @@ class ReaderScreen(Screen[None]):
         except SearchError as error:
             view.set_matches([])
             bar.set_count("invalid")
-            self.status.say(str(error))
+            self.say(str(error))
             return
         text = self.essay.reading_text
         if len(text) > SEARCH_IN_WORKER:
@@ -529,7 +544,6 @@ class ReaderScreen(Screen[None]):
         start, _ = view.matches[view.current_match]
         view.scroll_to_offset(start, top=False, margin=3)
         bar.set_count(f"{view.current_match + 1}/{len(view.matches)}")
-        self.status.say(f"Match {view.current_match + 1} of {len(view.matches)}")
 
     @on(SearchBar.Submitted)
     def _search_submitted(self, event: SearchBar.Submitted) -> None:
@@ -548,21 +562,23 @@ class ReaderScreen(Screen[None]):
         """Clear the matches and hide the bar."""
         bar = self.query_one(SearchBar)
         bar.input.value = ""
-        bar.add_class("-hidden")
+        with self.app.batch_update():
+            bar.add_class("-hidden")
+            self.status.remove_class("-hidden")
         self.view.set_matches([])
         self.view.focus()
 
     def action_next_match(self, direction: int) -> None:
         view = self.view
         if not view.matches:
-            self.status.say("No search: press / to search.")
+            self.say("No search: press / to search.")
             return
         count = len(view.matches)
         index = view.current_match + direction
         if index >= count:
-            self.status.say("Search wrapped to the top.")
+            self.say("Search wrapped to the top.")
         elif index < 0:
-            self.status.say("Search wrapped to the bottom.")
+            self.say("Search wrapped to the bottom.")
         view.current_match = index % count
         view.refresh()
         self._show_match()
@@ -575,7 +591,7 @@ class ReaderScreen(Screen[None]):
             self._data_version = self.store.data_version()
             annotations = self.store.list_for_essay(self.essay.id)
         except StoreError as error:
-            self.status.say(str(error), seconds=10)
+            self.say(str(error), seconds=10)
             return
         text = self.essay.reading_text
         current_hash = text_hash(text) if self.essay.complete else ""
@@ -604,7 +620,7 @@ class ReaderScreen(Screen[None]):
                 annotations = self.store.list_for_essay(self.essay.id)
                 self._data_version = self.store.data_version()
             except StoreError as error:
-                self.status.say(str(error), seconds=10)
+                self.say(str(error), seconds=10)
         self.annotations = annotations
         self.anchors = anchors
         self._show_annotations()
@@ -643,7 +659,7 @@ class ReaderScreen(Screen[None]):
     def _selection_or_hint(self) -> tuple[int, int] | None:
         selected = self.view.selected_range
         if selected is None:
-            self.status.say("Select text first: v starts a selection (or drag with the mouse).")
+            self.say("Select text first: v starts a selection (or drag with the mouse).")
         return selected
 
     def action_annotate(self, kind: str) -> None:
@@ -675,10 +691,10 @@ class ReaderScreen(Screen[None]):
             self.store.add(annotation)
         except StoreError as error:
             self._last_error = str(error)
-            self.status.say(f"Not saved: {error}", seconds=10)
+            self.say(f"Not saved: {error}", seconds=10)
             return False
         saved = done if self.store.persistent else f"{done} (this session only)"
-        self.status.say(saved)
+        self.say(saved)
         self.reload_annotations()
         self.query_one(NotesPane).highlight_annotation(annotation.id)
         return True
@@ -708,7 +724,7 @@ class ReaderScreen(Screen[None]):
         self.last_copied = self.citation(*selected)
         self.app.copy_to_clipboard(self.last_copied)
         self.view.end_selection()
-        self.status.say("Copied the quotation with its citation.")
+        self.say("Copied the quotation with its citation.")
 
     last_copied = ""
 
@@ -716,7 +732,7 @@ class ReaderScreen(Screen[None]):
         """Jump to an annotation (its anchored or proposed place)."""
         anchor = self.anchors.get(annotation_id)
         if anchor is None or anchor.start < 0:
-            self.status.say("This note is not found in this edition of the essay.")
+            self.say("This note is not found in this edition of the essay.")
             return
         self.jump_to(anchor.start)
         self._center_on(anchor.start)
@@ -732,7 +748,7 @@ class ReaderScreen(Screen[None]):
             return
         annotation = next((a for a in self.annotations if a.id == annotation_id), None)
         if annotation is None:
-            self.status.say("No note is highlighted.")
+            self.say("No note is highlighted.")
             return
         if request == "go":
             self.go_to_annotation(annotation.id)
@@ -748,7 +764,7 @@ class ReaderScreen(Screen[None]):
         elif request == "confirm":
             anchor = self.anchors.get(annotation.id)
             if anchor is None or anchor.start < 0:
-                self.status.say("There is no proposed place: select new text, then r.")
+                self.say("There is no proposed place: select new text, then r.")
                 return
             moved = relocated(annotation, self.essay, anchor.start, anchor.end)
             self._write(lambda: self.store.update(moved), "Place confirmed.")
@@ -757,15 +773,15 @@ class ReaderScreen(Screen[None]):
         try:
             action()
         except StoreError as error:
-            self.status.say(f"Not saved: {error}", seconds=10)
+            self.say(f"Not saved: {error}", seconds=10)
             return False
-        self.status.say(done)
+        self.say(done)
         self.reload_annotations()
         return True
 
     def _undo_delete(self) -> None:
         if not self._deleted:
-            self.status.say("Nothing to undo.")
+            self.say("Nothing to undo.")
             return
         annotation_id = self._deleted.pop()
         self._write(lambda: self.store.restore(annotation_id), "Restored.")
@@ -783,7 +799,7 @@ class ReaderScreen(Screen[None]):
     def _reattach(self, annotation: Annotation) -> None:
         selected = self.view.selected_range
         if selected is None:
-            self.status.say("Select the new place in the essay first (v), then press r here.")
+            self.say("Select the new place in the essay first (v), then press r here.")
             return
         moved = relocated(annotation, self.essay, *selected)
         if self._write(lambda: self.store.update(moved), "Re-attached to the selection."):
@@ -806,12 +822,10 @@ class ReaderScreen(Screen[None]):
                 json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
             )
         except OSError as error:
-            self.status.say(f"Export failed: {error.strerror or error}", seconds=10)
+            self.say(f"Export failed: {error.strerror or error}", seconds=10)
             return
         self.last_export = markdown
-        self.status.say(
-            f"Exported {len(annotations)} annotations to {markdown} (and .json)", seconds=12
-        )
+        self.say(f"Exported {len(annotations)} annotations to {markdown} (and .json)", seconds=12)
 
     last_export: Path | None = None
 
@@ -838,7 +852,7 @@ class ReaderScreen(Screen[None]):
                 progress=self.view.bottom_offset / max(1, len(text)),
             )
         except StoreError as error:
-            self.status.say(str(error), seconds=8)
+            self.say(str(error), seconds=8)
             return
         self._saved_top = top
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.message import Message
@@ -33,6 +34,19 @@ class OutlinePane(Tree[Section]):
         self.border_title = "Outline"
         self._section_nodes: list[TreeNode[Section]] = []
         self.set_essay(essay)
+
+    def render_label(self, node: TreeNode[Section], base_style: Style, style: Style) -> Text:
+        """The label, cut to the pane's width with an ellipsis (no sideways scrolling)."""
+        label = super().render_label(node, base_style, style)
+        depth = 0
+        parent = node.parent
+        while parent is not None and parent is not self.root:
+            depth += 1
+            parent = parent.parent
+        room = self.scrollable_content_region.width - depth * self.guide_depth
+        if room > 1 and label.cell_len > room:
+            label.truncate(room, overflow="ellipsis")
+        return label
 
     def set_essay(self, essay: Essay) -> None:
         """Rebuild the tree for `essay`."""

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Input, Label
 
 
@@ -45,8 +46,19 @@ class SearchBar(Horizontal):
     class Closed(_BarMessage):
         """Escape: clear the search."""
 
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes=classes)
+        self._count = ""
+        self._message = ""
+        self._expiry: Timer | None = None
+
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Search (re: for a regular expression)", id="search-input")
+        # One line in place of the status line (as in less and vim): showing the bar then
+        # moves nothing else on the screen, so opening it repaints one line, not all.
+        yield Label("/", id="search-prompt")
+        yield Input(
+            placeholder="Search (re: for a regular expression)", id="search-input", compact=True
+        )
         yield Label("", id="search-count")
 
     @property
@@ -56,7 +68,27 @@ class SearchBar(Horizontal):
 
     def set_count(self, text: str) -> None:
         """Show "3/12", "no match" or an error."""
-        self.query_one("#search-count", Label).update(text)
+        self._count = text
+        if not self._message:
+            self.query_one("#search-count", Label).update(text)
+
+    @property
+    def count(self) -> str:
+        """The count on show ("3/12"), or why there is none."""
+        return self._count
+
+    def say(self, message: str, seconds: float = 4.0) -> None:
+        """Show a message for a while where the count is (the status line is hidden)."""
+        self._message = message
+        self.query_one("#search-count", Label).update(f"{self._count} · {message}".strip(" ·"))
+        if self._expiry is not None:
+            self._expiry.stop()
+        self._expiry = self.set_timer(seconds, self._expire, name="search-message")
+
+    def _expire(self) -> None:
+        self._message = ""
+        self._expiry = None
+        self.query_one("#search-count", Label).update(self._count)
 
     @on(Input.Changed, "#search-input")
     def _changed(self, event: Input.Changed) -> None:
