@@ -7,6 +7,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from essaytui import paths
 from essaytui.model.glossary import (
     GlossaryEntry,
     GlossaryMatcher,
@@ -24,10 +25,24 @@ from essaytui.model.source import load_essay
 DATA = Path(__file__).parent.parent / "data"
 
 
+def both_ways(
+    matcher: GlossaryMatcher, text: str, excluded: list[tuple[int, int]] | None = None
+) -> list[tuple[int, int, str]]:
+    """`matcher.find`, checked to give the same by scanning and by regular expression."""
+    scanned = matcher.find(text, excluded or [])
+    matcher.SCAN_LIMIT = -1  # this instance only: always the regular expression
+    try:
+        by_regex = matcher.find(text, excluded or [])
+    finally:
+        del matcher.SCAN_LIMIT
+    assert scanned == by_regex
+    return scanned
+
+
 def found(terms: list[tuple[str, str, list[str]]], text: str) -> list[tuple[str, str]]:
-    """`(matched text, term id)` for every occurrence."""
+    """`(matched text, term id)` for every occurrence (both ways of finding agree)."""
     matcher = GlossaryMatcher(terms)
-    return [(text[s:e], ident) for s, e, ident in matcher.find(text)]
+    return [(text[s:e], ident) for s, e, ident in both_ways(matcher, text)]
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -252,7 +267,7 @@ def test_matches_never_overlap_or_leave_the_text(
     names: list[str], text: str, excluded: list[tuple[int, int]]
 ) -> None:
     matcher = GlossaryMatcher([(f"t{i}", name, []) for i, name in enumerate(names)])
-    matches = matcher.find(text, excluded)
+    matches = both_ways(matcher, text, excluded)
     previous_end = 0
     for start, end, _ in matches:
         assert 0 <= previous_end <= start < end <= len(text)
@@ -270,3 +285,74 @@ def test_see_also_only_as_the_final_sentence() -> None:
         (),
     )
     assert (entries[1].definition, entries[1].see_also) == ("A union.", ("EEU", "SCO"))
+
+
+FRAGMENTS = st.sampled_from(
+    [
+        "belt",
+        "and",
+        "road",
+        "initiative",
+        "brics",
+        "bank",
+        "nato",
+        "un",
+        "us",
+        "u.s.",
+        "s",
+        "'s",
+        "’s",
+        "s’",
+        "es",
+        " ",
+        "  ",
+        "-",
+        "\u2010",
+        "\u00a0",
+        "\n",
+        ".",
+        ",",
+        "¹",
+        "²",
+        "x",
+        "_",
+        "9",
+        "中国",
+        "一带一路",
+        "İ",
+        "NATO",
+        "Nato",
+        "BRICS",
+        "Belt",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(FRAGMENTS, max_size=40), st.lists(st.tuples(st.integers(0, 80), st.integers(0, 20)))
+)
+def test_scanning_and_the_regular_expression_find_the_same(
+    pieces: list[str], holes: list[tuple[int, int]]
+) -> None:
+    terms = [
+        ("obor", "Belt and Road Initiative", ["belt and road", "One Belt One Road"]),
+        ("brics", "BRICS", ["BRICS bank"]),
+        ("nato", "NATO", []),
+        ("un", "UN", ["United Nations"]),
+        ("us", "U.S.", []),
+        ("zh", "中国", ["一带一路"]),
+    ]
+    text = "".join(pieces)
+    excluded = [(start, start + size) for start, size in holes]
+    matcher = GlossaryMatcher(terms)
+    spans = both_ways(matcher, text, excluded)
+    assert all(0 <= start < end <= len(text) for start, end, _ in spans)
+
+
+def test_bundled_glossary_found_the_same_both_ways() -> None:
+    essay = load_essay(paths.default_essay())
+    terms = [(term.id, term.name, list(term.aliases)) for term in essay.glossary]
+    matcher = GlossaryMatcher(terms)
+    spans = both_ways(matcher, essay.reading_text)
+    assert len(spans) == sum(len(term.occurrences) for term in essay.glossary) > 50
