@@ -8,6 +8,8 @@ import venv
 import zipfile
 from pathlib import Path
 
+from essaytui import __version__
+
 ROOT = Path(__file__).resolve().parents[2]
 
 OPEN_BUNDLED = """
@@ -34,6 +36,7 @@ def test_wheel_carries_the_bundled_essay_and_opens_it(tmp_path: Path) -> None:
         check=True,
     )
     (wheel,) = wheel_dir.glob("essaytui-*.whl")
+    assert wheel.name.startswith(f"essaytui-{__version__}-")  # one version, read by hatch
     names = zipfile.ZipFile(wheel).namelist()
     assert "essaytui/content/strategic-partners-with-caveats/essay.md" in names
     assert "essaytui/content/strategic-partners-with-caveats/glossary.md" in names
@@ -52,7 +55,7 @@ def test_wheel_carries_the_bundled_essay_and_opens_it(tmp_path: Path) -> None:
         text=True,
         check=True,
     )
-    assert version.stdout.startswith("essaytui ")
+    assert version.stdout.strip() == f"essaytui {__version__}"
     opened = subprocess.run(
         [str(python), "-c", OPEN_BUNDLED],
         cwd=elsewhere,
