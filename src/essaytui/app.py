@@ -16,7 +16,7 @@ from textual.screen import Screen
 from essaytui import paths
 from essaytui.commands import GoToProvider
 from essaytui.model.essay import Essay
-from essaytui.model.source import load_essay
+from essaytui.model.source import EssayFileError, load_essay
 from essaytui.screens.help import HelpScreen
 from essaytui.screens.reader import ReaderScreen
 from essaytui.store import AnnotationStore, StoreError
@@ -55,15 +55,24 @@ PALETTE_ACTIONS: list[tuple[str, str, str]] = [
 ]
 
 
+def hold_collection() -> None:
+    """No garbage collection until `settle_heap`: start-up allocates a great many
+    long-lived objects (Textual's, the essay's), and collections passing over them
+    again and again cost ~35 ms of the first screen."""
+    gc.disable()
+
+
 def settle_heap() -> None:
-    """Take the loaded essay out of the garbage collector's way.
+    """Take the loaded essay out of the garbage collector's way, and collect again.
 
     A multi-megabyte essay is a few hundred thousand long-lived objects; every full
     collection would walk them all (~80 ms at 4.4 MB), and one lands at random on a
-    key press. Collected once, then frozen, they are skipped from then on.
+    key press. Collected once, then frozen, they are skipped from then on (until the
+    app closes: `EssayApp.on_unmount` unfreezes them).
     """
     gc.collect()
     gc.freeze()
+    gc.enable()
 
 
 class EssayApp(App[None]):
@@ -85,6 +94,7 @@ class EssayApp(App[None]):
         essay: Essay | None = None,
         data_dir: Path | None = None,
     ) -> None:
+        hold_collection()
         super().__init__()
         self.data_dir = paths.data_dir(data_dir)
         self.essay_path = path or paths.default_essay()
@@ -144,6 +154,8 @@ class EssayApp(App[None]):
 
     def on_unmount(self) -> None:
         self.store.close()
+        gc.unfreeze()
+        gc.enable()
 
     def on_mount(self) -> None:
         self.push_screen(ReaderScreen(self.essay, self.store))
@@ -155,8 +167,17 @@ class EssayApp(App[None]):
 
     @work(thread=True, exclusive=True, group="load")
     def _load_rest(self) -> None:
-        essay = load_essay(self.essay_path)
+        try:
+            essay = load_essay(self.essay_path)
+        except EssayFileError as error:
+            # moved, deleted or changed into something unreadable since the first part
+            self.call_from_thread(self._not_loaded, str(error))
+            return
         self.call_from_thread(self._loaded, essay)
+
+    def _not_loaded(self, error: str) -> None:
+        settle_heap()
+        self.reader.say(f"Only the first part could be read: {error}", seconds=15)
 
     def _loaded(self, essay: Essay) -> None:
         self.essay = essay

@@ -132,6 +132,9 @@ def _essay_errors() -> tuple[type[Exception], ...]:
 
 def run_reader(options: argparse.Namespace) -> int:
     """Open the reader."""
+    import gc
+
+    gc.disable()  # until the first screen is up: see essaytui.app.hold_collection
     from essaytui.app import FIRST_SCREEN_LIMIT, EssayApp
     from essaytui.model.source import EssayFileError, load_essay
 

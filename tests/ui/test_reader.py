@@ -360,3 +360,18 @@ async def test_long_outline_titles_end_in_an_ellipsis_without_sideways_scrolling
         assert all(len(line) <= width for line in lines)
         assert lines[6] == "Conclusion"
         assert outline.virtual_size.width <= width or not outline.show_horizontal_scrollbar
+
+
+async def test_an_essay_deleted_while_its_rest_loads_keeps_its_first_part(tmp_path: Path) -> None:
+    path = big_essay(tmp_path)
+    app = EssayApp(path)  # reads the first part now; the rest is read once the app runs
+    path.unlink()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        view = view_of(app)
+        assert not view.essay.complete and view.essay.reading_text.startswith("Section 0")
+        message = reader(app).status.message
+        assert message.startswith("Only the first part could be read:") and "long.md" in message
+        await pilot.press("j")  # still reading
+        assert view.top_offset > 0

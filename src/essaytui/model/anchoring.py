@@ -22,9 +22,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
-
+# rapidfuzz is imported inside the functions that use it: at module level it would add
+# ~10 ms to every start, and most starts never re-anchor anything fuzzily.
 from essaytui.model.annotation import (
     CONTEXT_LENGTH,
     AnchorStatus,
@@ -230,6 +229,8 @@ class _Candidate:
 
 
 def _prefix_score(quote: _Quote, text: str, start: int) -> float:
+    from rapidfuzz.distance import Levenshtein
+
     # A prefix shorter than the window means the quote was near the start of
     # the text, so compare with the whole window: elsewhere it scores low.
     return Levenshtein.normalized_similarity(
@@ -238,6 +239,8 @@ def _prefix_score(quote: _Quote, text: str, start: int) -> float:
 
 
 def _suffix_score(quote: _Quote, text: str, end: int) -> float:
+    from rapidfuzz.distance import Levenshtein
+
     return Levenshtein.normalized_similarity(quote.suffix, text[end : end + quote.suffix_window])
 
 
@@ -250,6 +253,8 @@ def _position_score(quote: _Quote, text: str, start: int) -> float:
 
 
 def _score(quote: _Quote, text: str, start: int, end: int) -> _Candidate:
+    from rapidfuzz.distance import Levenshtein
+
     exact = 1.0 if text[start:end] == quote.exact else 0.0
     if not exact:
         exact = Levenshtein.normalized_similarity(quote.exact, text[start:end])
@@ -301,6 +306,8 @@ def _exact_search(quote: _Quote, text: str) -> _Candidate | None:
 
 def _refine(quote: _Quote, text: str, start: int, end: int) -> _Candidate:
     """The best quote boundaries within a few characters of a rough guess."""
+    from rapidfuzz.distance import Levenshtein
+
     start = max(0, min(start, len(text)))
     end = max(start, min(end, len(text)))
     slack = min(8, max(2, len(quote.exact) // 8))
@@ -342,6 +349,8 @@ def _refine(quote: _Quote, text: str, start: int, end: int) -> _Candidate:
 
 def _align(needle: str, window: str) -> tuple[int, int] | None:
     """Where all of `needle` would lie in `window`, going by its best partial match."""
+    from rapidfuzz import fuzz
+
     alignment = fuzz.partial_ratio_alignment(needle, window)
     if alignment is None or alignment.score <= 0:
         return None
@@ -514,6 +523,9 @@ def reanchor_offset(offset: int, quote: str, text: str, hash_then: str = "") -> 
     exact occurrence, then a fuzzy match of its first 64 characters; falls back
     to the old offset, kept inside the text.
     """
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import Levenshtein
+
     fallback = max(0, min(offset, len(text)))
     if not quote or (hash_then and hash_then == text_hash(text)):
         return fallback

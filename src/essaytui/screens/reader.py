@@ -45,7 +45,6 @@ from essaytui.model.annotation import (
 from essaytui.model.essay import Essay
 from essaytui.model.search import SearchError, compile_query, find_matches
 from essaytui.model.source import sanitize
-from essaytui.screens.note_editor import NoteEditor
 from essaytui.store import AnnotationStore, StoreError
 from essaytui.widgets.essay_view import EssayView, Item, Mark
 from essaytui.widgets.glossary import GlossaryPane
@@ -682,6 +681,8 @@ class ReaderScreen(Screen[None]):
                 self.view.end_selection()
             self.view.focus()
 
+        from essaytui.screens.note_editor import NoteEditor  # TextArea: ~10 ms, when needed
+
         self.app.push_screen(NoteEditor(self.essay.quote(start, end), save), closed)
 
     _last_error = ""
@@ -793,6 +794,8 @@ class ReaderScreen(Screen[None]):
 
         def closed(_: str | None) -> None:
             self.query_one(NotesPane).focus()
+
+        from essaytui.screens.note_editor import NoteEditor
 
         self.app.push_screen(NoteEditor(annotation.exact, save, initial=annotation.note), closed)
 
