@@ -11,13 +11,14 @@ from typing import ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from essaytui import paths
 from essaytui.commands import GoToProvider
 from essaytui.model.essay import Essay
 from essaytui.model.source import EssayFileError, load_essay
-from essaytui.screens.help import HelpScreen
+from essaytui.screens.help import HelpScreen, remappable_bindings
 from essaytui.screens.reader import ReaderScreen
 from essaytui.store import AnnotationStore, StoreError
 
@@ -103,6 +104,8 @@ class EssayApp(App[None]):
         self.essay = essay
         self.store = AnnotationStore.open_or_memory(self.data_dir)
         self.startup_warnings: list[str] = []
+        #: binding id → keys, as remapped in keys.toml
+        self.keymap_in_effect: dict[str, str] = {}
         self._apply_keymap()
         saved_theme = self.store.get_setting("theme")
         if saved_theme and saved_theme in self.available_themes:
@@ -116,14 +119,19 @@ class EssayApp(App[None]):
                 return screen
         raise LookupError("no reader screen")
 
-    def _apply_keymap(self) -> None:
-        from essaytui.keymap import KeymapError, load_keymap
+    @staticmethod
+    def _remappable_owners() -> tuple[type[DOMNode], ...]:
         from essaytui.widgets.essay_view import EssayView
         from essaytui.widgets.notes import NotesPane
 
+        return (EssayApp, ReaderScreen, EssayView, NotesPane)
+
+    def _apply_keymap(self) -> None:
+        from essaytui.keymap import KeymapError, load_keymap
+
         known = {
             binding.id
-            for owner in (EssayApp, ReaderScreen, EssayView, NotesPane)
+            for owner in self._remappable_owners()
             for binding in owner.BINDINGS
             if isinstance(binding, Binding) and binding.id
         }
@@ -135,6 +143,7 @@ class EssayApp(App[None]):
         self.startup_warnings.extend(warnings)
         if keymap:
             self.set_keymap(keymap)
+            self.keymap_in_effect = keymap
 
     def watch_theme(self, theme: str) -> None:
         """Remember the reader's theme."""
@@ -186,7 +195,8 @@ class EssayApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            rows = remappable_bindings(self.keymap_in_effect, self._remappable_owners())
+            self.push_screen(HelpScreen(rows, str(paths.keymap_file())))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -39,6 +39,12 @@ async def test_keys_can_be_remapped_in_keys_toml() -> None:
         await pilot.press("x")
         assert view.item is not None and view.item.kind == "footnote"
         assert any("no.such.binding" in warning for warning in app.startup_warnings)
+        # the help lists the binding ids with the keys now in effect, and where the file goes
+        await pilot.press("escape", "question_mark")
+        shown = str(app.screen.query_one("#help-text").render())
+        row = next(line for line in shown.splitlines() if "essay.next_footnote" in line)
+        assert row.split()[:2] == ["essay.next_footnote", "x"]
+        assert str(keys) in shown and "reader.back" in shown
 
 
 async def test_a_broken_keys_toml_is_a_warning_not_a_crash() -> None:
