@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from essaytui import paths
 from essaytui.model.essay import (
     BLOCK_SEPARATOR,
     BlockKind,
@@ -16,7 +17,7 @@ from essaytui.model.essay import (
     SpanKind,
     superscript,
 )
-from essaytui.model.parse import CHUNK_CHARS, RULE_TEXT, essay_id, parse_essay
+from essaytui.model.parse import CHUNK_CHARS, RULE_TEXT, essay_id, parse_essay, plain_mapping
 from essaytui.model.source import load_essay
 
 DATA = Path(__file__).parent.parent / "data"
@@ -579,3 +580,105 @@ def test_chunked_parse_equals_single_parse(source: str, size: int) -> None:
     assert chunked.reading_text == whole.reading_text
     assert chunked.blocks == whole.blocks
     assert chunked.footnotes == whole.footnotes
+
+
+# -- front matter without PyYAML: the same answers -----------------------------------
+
+_YAML_PIECES = st.sampled_from(
+    [
+        "a",
+        "Dean",
+        " ",
+        "  ",
+        "Chen",
+        "’",
+        "'",
+        "''",
+        '"',
+        "\\",
+        ":",
+        ": ",
+        " #",
+        "#",
+        ",",
+        "[",
+        "]",
+        "{",
+        "}",
+        "-",
+        "?",
+        "&",
+        "*",
+        "!",
+        "|",
+        ">",
+        "%",
+        "@",
+        "`",
+        "\t",
+        "0",
+        "12",
+        "1.5",
+        "0x1F",
+        "2016-04-17",
+        "yes",
+        "No",
+        "ON",
+        "off",
+        "null",
+        "~",
+        "true",
+        "y",
+        "n",
+        ".inf",
+        "<<",
+        "=",
+        "中国",
+        "é",
+        "\u00a0",
+        "\u2028",
+        "\x85",
+        "\x07",
+    ]
+)
+_KEYS = st.sampled_from(["id", "title", "author", "yes", "on", "Null", "a-b", "x_1", "2", "-k"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            _KEYS,
+            st.sampled_from([": ", ":", ":  ", " : "]),
+            st.sampled_from(["", "", "'", '"']),  # quoted, or not
+            st.sampled_from(["", "A", "é", "中"]),  # mostly starting with a letter
+            st.lists(_YAML_PIECES, max_size=6),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_plain_front_matter_reads_as_pyyaml_does(
+    entries: list[tuple[str, str, str, str, list[str]]],
+) -> None:
+    import yaml
+
+    raw = "\n".join(
+        key + colon + quote + first + "".join(pieces) + quote
+        for key, colon, quote, first, pieces in entries
+    )
+    mine = plain_mapping(raw)
+    if mine is None:
+        return  # left to PyYAML
+    assert mine == yaml.safe_load(raw)
+    assert all(isinstance(value, str) for value in mine.values())
+
+
+def test_the_bundled_front_matter_needs_no_pyyaml() -> None:
+    source = paths.default_essay().read_text(encoding="utf-8")
+    raw = source.split("---\n")[1]
+    mine = plain_mapping(raw)
+    assert mine is not None and mine["title"] == "Strategic partners with caveats: China & Russia"
+    import yaml
+
+    assert mine == yaml.safe_load(raw)

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import normalizeReference, unescapeAll
 from markdown_it.token import Token
@@ -748,6 +747,51 @@ def _sections(headings: list[tuple[int, int, str]], length: int) -> tuple[Sectio
 # -- front matter --------------------------------------------------------------------
 
 
+_PLAIN_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):[ ]+(\S.*?)[ ]*")
+_SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'")
+_DOUBLE_QUOTED = re.compile(r'"([^"\\]*)"')
+#: Plain words YAML 1.1 (PyYAML) reads as booleans or null, in any case.
+_NOT_STRINGS = frozenset({"yes", "no", "true", "false", "on", "off", "null", "y", "n"})
+#: Characters that may end a plain scalar early (": ", " #") or that YAML treats apart.
+#: (Indicators such as "[", "&" or "'" only matter first, and a plain value here starts
+#: with a letter.)
+_PLAIN_AVOID = frozenset("#:\t")
+
+
+def plain_mapping(raw: str) -> dict[str, Any] | None:
+    """Front matter of one-line `key: text` entries read without PyYAML, else None.
+
+    Most front matter is a few such lines, and importing PyYAML costs more than the
+    rest of reading a short essay. Anything this does not recognise as certainly a
+    string (numbers, dates, booleans, lists, nesting, comments, escapes, repeated
+    keys) is left to PyYAML's `safe_load`, which gives the same for what this
+    accepts (a property test holds the two to that).
+    """
+    data: dict[str, Any] = {}
+    for line in raw.split("\n"):
+        if not line.strip():
+            continue
+        match = _PLAIN_LINE.fullmatch(line)
+        if match is None:
+            return None
+        key, value = match.groups()
+        if key in data or key.lower() in _NOT_STRINGS or not value.isprintable():
+            return None
+        if quoted := _SINGLE_QUOTED.fullmatch(value):
+            data[key] = quoted.group(1).replace("''", "'")
+        elif quoted := _DOUBLE_QUOTED.fullmatch(value):
+            data[key] = quoted.group(1)
+        elif (
+            value[0].isalpha()
+            and value.lower() not in _NOT_STRINGS
+            and not _PLAIN_AVOID.intersection(value)
+        ):
+            data[key] = value
+        else:
+            return None
+    return data or None
+
+
 def _front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
     """Split off YAML front matter: `(data, body, warnings)`."""
     match = _FRONT_MATTER.match(text)
@@ -755,6 +799,11 @@ def _front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
         return {}, text, []
     body = text[match.end() :]
     raw = match.group(1) or ""
+    plain = plain_mapping(raw)
+    if plain is not None:
+        return plain, body, []
+    import yaml  # ~15 ms to import: only for front matter that needs it
+
     try:
         data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as error:
