@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from essaytui import __version__, paths
 
 if TYPE_CHECKING:
+    from essaytui.app import EssayApp
     from essaytui.store import AnnotationStore
 
 COMMANDS = ("list", "export", "import-notes", "convert")
@@ -132,23 +133,36 @@ def _essay_errors() -> tuple[type[Exception], ...]:
 
 def run_reader(options: argparse.Namespace) -> int:
     """Open the reader."""
+    path = Path(options.path) if options.path else None
+    data_dir = Path(options.data_dir) if options.data_dir else None
+    app = reader_app(path, data_dir)
+    app.run()
+    return app.return_code or 0
+
+
+def reader_app(path: Path | None, data_dir: Path | None) -> EssayApp:
+    """The reader on `path` (None: the last essay read, else the bundled one), ready to run.
+
+    Reads only the first part of a long essay; the app reads the rest once its first
+    screen is up. The benchmark starts the reader through here too.
+
+    Raises:
+        UsageError: the essay cannot be read.
+    """
     import gc
 
     gc.disable()  # until the first screen is up: see essaytui.app.hold_collection
     from essaytui.app import FIRST_SCREEN_LIMIT, EssayApp
     from essaytui.model.source import EssayFileError, load_essay
 
-    path = Path(options.path) if options.path else None
-    data_dir = Path(options.data_dir) if options.data_dir else None
     if path is None:
         path = last_read_path(data_dir) or paths.default_essay()
     try:
         essay = load_essay(path, limit=FIRST_SCREEN_LIMIT)
     except EssayFileError as error:
+        gc.enable()
         raise UsageError(str(error)) from None
-    app = EssayApp(path, essay=essay, data_dir=data_dir)
-    app.run()
-    return app.return_code or 0
+    return EssayApp(path, essay=essay, data_dir=data_dir)
 
 
 def last_read_path(data_dir: Path | None) -> Path | None:
