@@ -15,6 +15,7 @@ from essaytui.model.essay import (
     BlockKind,
     Essay,
     SpanKind,
+    sentence_bounds,
     superscript,
 )
 from essaytui.model.parse import CHUNK_CHARS, RULE_TEXT, essay_id, parse_essay, plain_mapping
@@ -682,3 +683,28 @@ def test_the_bundled_front_matter_needs_no_pyyaml() -> None:
     import yaml
 
     assert mine == yaml.safe_load(raw)
+
+
+# -- sentences -------------------------------------------------------------------------
+
+
+def test_a_footnote_marker_belongs_to_the_sentence_it_ends() -> None:
+    text = "It is the main orientation.¹ This demonstration seems false. Last one."
+    marker = text.index("¹")
+    first = (0, marker + 1)
+    assert sentence_bounds(text, marker) == first
+    assert sentence_bounds(text, 3) == first
+    second = sentence_bounds(text, text.index("This"))
+    assert text[slice(*second)] == "This demonstration seems false."
+    assert text[slice(*sentence_bounds(text, len(text) - 1))] == "Last one."
+
+
+@given(st.lists(st.sampled_from(["Word", " ", ". ", ".¹ ", "!” ", "\n\n", "a"]), max_size=30))
+def test_sentences_contain_their_offset_and_do_not_start_with_space(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    for offset in range(len(text) + 1):
+        start, end = sentence_bounds(text, offset)
+        assert 0 <= start <= end <= len(text)
+        assert start == end or not text[start].isspace()
+        # a marker right after a sentence's full stop is never the start of the next one
+        assert not (0 < start < end and text[start] == "¹" and text[start - 1] in ".!”")

@@ -271,12 +271,17 @@ def sentence_bounds(text: str, offset: int) -> tuple[int, int]:
     """
     offset = max(0, min(offset, len(text)))
     window_start = max(0, offset - 4000)
+    limit = min(len(text), offset + 4000)
     start = window_start
-    for match in _SENTENCE_END.finditer(text, window_start, offset):
+    following = None
+    # One pass over the whole window: a sentence's end (".¹ ") may run past `offset`,
+    # as when `offset` is a footnote marker, which belongs to the sentence before it.
+    for match in _SENTENCE_END.finditer(text, window_start, limit):
         if match.end() <= offset:
             start = match.end()
-    # Never run back across the start of the text window into a half sentence.
-    following = _SENTENCE_END.search(text, offset, min(len(text), offset + 4000))
+        else:
+            following = match
+            break
     if following is None:
         end = min(len(text), offset + 4000)
     elif following.group() == BLOCK_SEPARATOR:
