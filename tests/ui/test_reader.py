@@ -375,3 +375,22 @@ async def test_an_essay_deleted_while_its_rest_loads_keeps_its_first_part(tmp_pa
         assert message.startswith("Only the first part could be read:") and "long.md" in message
         await pilot.press("j")  # still reading
         assert view.top_offset > 0
+
+
+async def test_the_side_pane_border_shows_when_the_focus_is_inside_it() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        side = reader(app).query_one(SidePane)
+        idle = side.styles.border_top[1]
+        await pilot.press("3")  # Sources
+        await pilot.pause()
+        assert side.has_class("-focus-within")
+        focused = side.styles.border_top[1]
+        assert focused != idle
+        await pilot.press("4")  # from one tab to another: still inside
+        await pilot.pause()
+        assert side.has_class("-focus-within") and side.styles.border_top[1] == focused
+        await pilot.press("escape", "2")
+        await pilot.pause()
+        assert view_of(app).has_focus
+        assert not side.has_class("-focus-within") and side.styles.border_top[1] == idle

@@ -21,7 +21,7 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.events import Resize
+from textual.events import DescendantBlur, DescendantFocus, Resize
 from textual.screen import Screen
 from textual.widgets import TabbedContent, TabPane
 
@@ -75,6 +75,23 @@ class Place:
 
 class SidePane(TabbedContent):
     """Sources, Glossary and Notes in tabs."""
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        self._mark_focus()
+
+    def on_descendant_blur(self, event: DescendantBlur) -> None:
+        # focus may be moving to another widget in the pane: look once it has landed
+        self.call_later(self._mark_focus)
+
+    def _mark_focus(self) -> None:
+        focused = self.screen.focused
+        inside = focused is not None and self in focused.ancestors
+        if inside != self.has_class("-focus-within"):
+            # Restyle this node alone (its border): a :focus-within rule, or a class
+            # change with the usual update, restyles every widget inside on each move.
+            self.set_class(inside, "-focus-within", update=False)
+            self.app.stylesheet.apply(self)
+            self.refresh()
 
 
 class ReaderScreen(Screen[None]):
