@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from essaytui.model.search import SearchError, compile_query, find_matches, next_match
+from essaytui.model.search import (
+    SearchError,
+    TextSearch,
+    compile_query,
+    find_matches,
+    next_match,
+)
 
 
 def test_literal_query_is_case_insensitive_and_escaped() -> None:
@@ -85,3 +91,30 @@ def test_matches_in_bounds(text: str, query: str, regex: bool, offset: int) -> N
         assert index is not None and 0 <= index < len(matches)
     else:
         assert index is None
+
+
+def test_plain_queries_are_found_in_the_folded_text() -> None:
+    text = "Russia, RUSSIA and russia’s Rußland; İstanbul. Nothing else: russiarussia"
+    search = TextSearch(text)
+    query = "russia"
+    found = search.find(query, compile_query(query))
+    assert [text[s:e].lower() for s, e in found] == ["russia"] * 5
+    # non-overlapping, left to right, as finditer gives them
+    assert found == find_matches(text, compile_query(query))
+    assert search.find("İstanbul", compile_query("İstanbul")) == [
+        (text.index("İ"), text.index("."))
+    ]
+    assert search.find("x", compile_query("x"), limit=0) == []
+    assert search.find("re:Ru(ss|ß)", compile_query("re:Ru(ss|ß)"))[:2] == [(0, 4), (8, 12)]
+
+
+_SEARCH_TEXT = st.text(alphabet="abcABC éÉ-’'\nxyzXYZ", max_size=120)
+
+
+@settings(max_examples=300)
+@given(_SEARCH_TEXT, st.text(alphabet="abcABC éÉ-’'xyz", min_size=1, max_size=5))
+def test_plain_search_finds_what_a_case_insensitive_expression_finds(text: str, query: str) -> None:
+    if not query.strip():
+        return
+    pattern = compile_query(query)
+    assert TextSearch(text).find(query, pattern) == find_matches(text, pattern)

@@ -118,6 +118,49 @@ def find_matches(
     return found
 
 
+class TextSearch:
+    """Searches one reading text; keeps a case-folded copy of it for plain queries.
+
+    A plain query is found with `str.find` in that copy, which is several times faster
+    than a case-insensitive `re` scan (a 4.4 MB text: ~2 ms against ~25 ms for a rare
+    word) and, unlike one long `re` call, lets the interface thread in between matches
+    when it runs in a worker. Case folding is `lower_same_length` (one code point for
+    one, so offsets hold); it differs from `re.IGNORECASE` only for the few characters
+    whose lower case is longer (İ stays İ) or that fold to an ASCII letter (ſ, K).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._folded: str | None = None
+
+    @property
+    def folded(self) -> str:
+        """The text case-folded, computed once (~16 ms at 4.4 MB)."""
+        if self._folded is None:
+            from essaytui.model.glossary import lower_same_length
+
+            self._folded = lower_same_length(self.text)
+        return self._folded
+
+    def find(
+        self, query: str, pattern: re.Pattern[str], *, limit: int = MAX_MATCHES
+    ) -> list[tuple[int, int]]:
+        """The matches of `query` (compiled by `compile_query` as `pattern`)."""
+        if query.startswith(REGEX_PREFIX):
+            return find_matches(self.text, pattern, limit=limit)
+        from essaytui.model.glossary import lower_same_length
+
+        needle = lower_same_length(query)
+        folded = self.folded
+        found: list[tuple[int, int]] = []
+        size = len(needle)
+        position = folded.find(needle)
+        while position >= 0 and len(found) < limit:
+            found.append((position, position + size))
+            position = folded.find(needle, position + size)
+        return found
+
+
 def next_match(matches: Sequence[tuple[int, int]], offset: int, forward: bool = True) -> int | None:
     """Index of the first match starting after `offset` (or the last one starting
     before it, going backward), wrapping around the ends.

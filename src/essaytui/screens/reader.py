@@ -43,7 +43,7 @@ from essaytui.model.annotation import (
     with_note,
 )
 from essaytui.model.essay import Essay
-from essaytui.model.search import SearchError, compile_query, find_matches
+from essaytui.model.search import SearchError, TextSearch, compile_query
 from essaytui.model.source import sanitize
 from essaytui.store import AnnotationStore, StoreError
 from essaytui.widgets.essay_view import EssayView, Item, Mark
@@ -137,6 +137,7 @@ class ReaderScreen(Screen[None]):
         self._next_ref: dict[str, int] = {}
         self._narrow: bool | None = None
         self._query = ""
+        self._search_cache: TextSearch | None = None
 
     # -- building --------------------------------------------------------------
 
@@ -531,11 +532,18 @@ class ReaderScreen(Screen[None]):
             bar.set_count("searching…")
             self._search_worker(query, pattern, text)
             return
-        self._show_matches(query, find_matches(text, pattern))
+        self._show_matches(query, self._text_search(text).find(query, pattern))
+
+    def _text_search(self, text: str) -> TextSearch:
+        """The search over `text` (the essay's), its case-folded copy kept between queries."""
+        search = self._search_cache
+        if search is None or search.text is not text:
+            search = self._search_cache = TextSearch(text)
+        return search
 
     @work(thread=True, exclusive=True, group="search", description="search")
     def _search_worker(self, query: str, pattern: re.Pattern[str], text: str) -> None:
-        matches = find_matches(text, pattern)
+        matches = self._text_search(text).find(query, pattern)
         self.app.call_from_thread(self._show_matches, query, matches)
 
     def _show_matches(self, query: str, matches: list[tuple[int, int]]) -> None:
