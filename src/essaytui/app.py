@@ -95,21 +95,32 @@ class EssayApp(App[None]):
         essay: Essay | None = None,
         data_dir: Path | None = None,
     ) -> None:
+        # Collection is held while the essay is read and the app built (see
+        # hold_collection), and again from `on_load` until the first screen is up. Given
+        # back here, so an app that is never run leaves the process as it found it.
+        collecting = gc.isenabled()
         hold_collection()
-        super().__init__()
-        self.data_dir = paths.data_dir(data_dir)
-        self.essay_path = path or paths.default_essay()
-        if essay is None:
-            essay = load_essay(self.essay_path, limit=FIRST_SCREEN_LIMIT)
-        self.essay = essay
-        self.store = AnnotationStore.open_or_memory(self.data_dir)
-        self.startup_warnings: list[str] = []
-        #: binding id → keys, as remapped in keys.toml
-        self.keymap_in_effect: dict[str, str] = {}
-        self._apply_keymap()
-        saved_theme = self.store.get_setting("theme")
-        if saved_theme and saved_theme in self.available_themes:
-            self.theme = saved_theme
+        try:
+            super().__init__()
+            self.data_dir = paths.data_dir(data_dir)
+            self.essay_path = path or paths.default_essay()
+            if essay is None:
+                essay = load_essay(self.essay_path, limit=FIRST_SCREEN_LIMIT)
+            self.essay = essay
+            self.store = AnnotationStore.open_or_memory(self.data_dir)
+            self.startup_warnings: list[str] = []
+            #: binding id → keys, as remapped in keys.toml
+            self.keymap_in_effect: dict[str, str] = {}
+            self._apply_keymap()
+            saved_theme = self.store.get_setting("theme")
+            if saved_theme and saved_theme in self.available_themes:
+                self.theme = saved_theme
+        finally:
+            if collecting:
+                gc.enable()
+
+    def on_load(self) -> None:
+        hold_collection()  # until settle_heap, once the first screen is up
 
     @property
     def reader(self) -> ReaderScreen:
@@ -186,7 +197,7 @@ class EssayApp(App[None]):
 
     def _not_loaded(self, error: str) -> None:
         settle_heap()
-        self.reader.say(f"Only the first part could be read: {error}", seconds=15)
+        self.reader.rest_unreadable(error)
 
     def _loaded(self, essay: Essay) -> None:
         self.essay = essay

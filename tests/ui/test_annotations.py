@@ -323,3 +323,21 @@ async def test_palette_goes_to_a_note(tmp_path: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert view.top_offset <= text.index("The closing") <= view.bottom_offset
+
+
+async def test_sentence_steps_cross_wide_gaps_between_sentences(tmp_path: Path) -> None:
+    path = write_essay(tmp_path, "# T\n\nOne sentence.   Two sentence.  \u00a0 Three.\n")
+    app = EssayApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = view_of(app)
+        text = view.essay.reading_text
+        await pilot.press("v")
+        assert view.selection is not None
+        ends = []
+        for _ in range(3):
+            await pilot.press("right_parenthesis")
+            assert view.selection is not None
+            ends.append(view.selection[1])
+        # the heading is selected first; each ) reaches the end of the next sentence
+        expected = [text.index(s) + len(s) for s in ("One sentence.", "Two sentence.", "Three.")]
+        assert ends == expected

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Tree
 
 from essaytui import paths
 from essaytui.app import EssayApp
+from essaytui.model.source import EssayFileError
 from essaytui.screens.help import HelpScreen
 from essaytui.screens.reader import ReaderScreen, SidePane
 from essaytui.widgets.essay_view import EssayView
@@ -373,6 +375,8 @@ async def test_an_essay_deleted_while_its_rest_loads_keeps_its_first_part(tmp_pa
         assert not view.essay.complete and view.essay.reading_text.startswith("Section 0")
         message = reader(app).status.message
         assert message.startswith("Only the first part could be read:") and "long.md" in message
+        status = str(reader(app).status.render())
+        assert "first part only" in status and "loading" not in status
         await pilot.press("j")  # still reading
         assert view.top_offset > 0
 
@@ -394,3 +398,63 @@ async def test_the_side_pane_border_shows_when_the_focus_is_inside_it() -> None:
         await pilot.pause()
         assert view_of(app).has_focus
         assert not side.has_class("-focus-within") and side.styles.border_top[1] == idle
+
+
+async def test_the_search_count_stays_true_while_a_message_is_shown() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = view_of(app)
+        await pilot.press("slash", *"russia", "enter")
+        await pilot.pause()
+        total = len(view.matches)
+        bar = reader(app).query_one(SearchBar)
+        await pilot.press("N")  # wraps to the last match, with a message
+        shown = str(bar.query_one("#search-count").render())
+        assert view.current_match == total - 1
+        assert shown == f"{total}/{total} · Search wrapped to the bottom."
+        await pilot.press("N")
+        shown = str(bar.query_one("#search-count").render())
+        assert shown.startswith(f"{total - 1}/{total} · ")
+
+
+async def test_key_hints_take_the_new_theme_colours() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        hints = reader(app).query_one(KeyHints)
+
+        def key_colour() -> object:
+            (key,) = [s for s in hints.render_line(0) if s.text.strip() == "f"]
+            assert key.style is not None
+            return key.style.color
+
+        for theme in ("textual-dark", "textual-light", "gruvbox"):
+            app.theme = theme
+            await pilot.pause()
+            expected = hints.get_component_rich_style("key-hints--key").color
+            assert key_colour() == expected
+
+
+def test_an_app_that_never_runs_leaves_garbage_collection_on(tmp_path: Path) -> None:
+    import gc
+
+    assert gc.isenabled()
+    EssayApp()  # built, never run
+    assert gc.isenabled()
+    with pytest.raises(EssayFileError):
+        EssayApp(tmp_path / "missing.md")
+    assert gc.isenabled()
+
+
+async def test_clicking_a_key_hint_presses_its_key() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = reader(app)
+        hints = screen.query_one(KeyHints)
+        await pilot.pause()
+        (start, _end, _key) = next(span for span in hints.hint_spans if span[2] == "o")
+        outline = screen.query_one(OutlinePane)
+        assert outline.display
+        await pilot.click(KeyHints, offset=(start + 1, 0))
+        assert not outline.display
+        await pilot.click(KeyHints, offset=(hints.hint_spans[-1][1] + 5, 0))  # past the hints
+        assert not outline.display

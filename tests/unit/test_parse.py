@@ -632,6 +632,9 @@ _YAML_PIECES = st.sampled_from(
         "y",
         "n",
         ".inf",
+        "\n\u00a0\n",
+        "\n \n",
+        "\u3000",
         "<<",
         "=",
         "中国",
@@ -673,6 +676,13 @@ def test_plain_front_matter_reads_as_pyyaml_does(
         return  # left to PyYAML
     assert mine == yaml.safe_load(raw)
     assert all(isinstance(value, str) for value in mine.values())
+
+
+def test_lines_pyyaml_refuses_are_left_to_it() -> None:
+    # a line holding only a no-break space is not blank to YAML, nor is a 2000-character key
+    assert plain_mapping("title: a\n\u00a0\nauthor: b") is None
+    assert plain_mapping("k" * 2000 + ": value") is None
+    assert plain_mapping("title: a\n   \nauthor: b") == {"title": "a", "author": "b"}
 
 
 def test_the_bundled_front_matter_needs_no_pyyaml() -> None:

@@ -523,9 +523,6 @@ def reanchor_offset(offset: int, quote: str, text: str, hash_then: str = "") -> 
     exact occurrence, then a fuzzy match of its first 64 characters; falls back
     to the old offset, kept inside the text.
     """
-    from rapidfuzz import fuzz
-    from rapidfuzz.distance import Levenshtein
-
     fallback = max(0, min(offset, len(text)))
     if not quote or (hash_then and hash_then == text_hash(text)):
         return fallback
@@ -537,6 +534,9 @@ def reanchor_offset(offset: int, quote: str, text: str, hash_then: str = "") -> 
     head = quote[:PIECE]
     if len(head) < 8 or len(head) > len(text):
         return fallback
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import Levenshtein
+
     alignment = fuzz.partial_ratio_alignment(head, text, score_cutoff=80)
     if alignment is None:
         return fallback

@@ -769,13 +769,18 @@ def plain_mapping(raw: str) -> dict[str, Any] | None:
     """
     data: dict[str, Any] = {}
     for line in raw.split("\n"):
-        if not line.strip():
+        if not line.strip(" "):  # only spaces: YAML's blank (a no-break space is not)
             continue
         match = _PLAIN_LINE.fullmatch(line)
         if match is None:
             return None
         key, value = match.groups()
-        if key in data or key.lower() in _NOT_STRINGS or not value.isprintable():
+        if (
+            key in data
+            or len(key) > 128  # YAML caps implicit keys at 1024 characters
+            or key.lower() in _NOT_STRINGS
+            or not value.isprintable()
+        ):
             return None
         if quoted := _SINGLE_QUOTED.fullmatch(value):
             data[key] = quoted.group(1).replace("''", "'")

@@ -138,6 +138,7 @@ class ReaderScreen(Screen[None]):
         self._narrow: bool | None = None
         self._query = ""
         self._search_cache: TextSearch | None = None
+        self._rest_unreadable = False
 
     # -- building --------------------------------------------------------------
 
@@ -207,6 +208,16 @@ class ReaderScreen(Screen[None]):
         warnings = self.essay.warnings
         more = f" (+{len(warnings) - 1} more)" if len(warnings) > 1 else ""
         return f"⚠ {warnings[0]}{more}"
+
+    def rest_unreadable(self, error: str) -> None:
+        """The rest of a long essay could not be read: read on in its first part.
+
+        The reading position is not saved from here on (it would be measured against a
+        partial text); the one saved before stays.
+        """
+        self._rest_unreadable = True
+        self._update_status()
+        self.say(f"Only the first part could be read: {error}", seconds=15)
 
     def set_essay(self, essay: Essay) -> None:
         """Swap in a new version of the essay (the complete parse of a large file)."""
@@ -294,7 +305,11 @@ class ReaderScreen(Screen[None]):
     def _update_status(self) -> None:
         view = self.view
         top = view.top_offset
-        self.status.set_status(reading_status(self.essay, top, view.bottom_offset))
+        self.status.set_status(
+            reading_status(
+                self.essay, top, view.bottom_offset, rest_unreadable=self._rest_unreadable
+            )
+        )
 
     @on(EssayView.Moved)
     def _moved(self, event: EssayView.Moved) -> None:

@@ -713,9 +713,12 @@ class EssayView(ScrollView, can_focus=True):
             cursor = _next_word(text, cursor, direction)
         elif unit == "sentence":
             if direction > 0:
-                _, end = self.essay.sentence_bounds(min(len(text), cursor + 1))
-                if end <= cursor:
-                    _, end = self.essay.sentence_bounds(min(len(text), cursor + 2))
+                # from the first character after the cursor that is not space (an offset in
+                # the gap after a sentence belongs to that sentence, not the next)
+                probe = cursor
+                while probe < len(text) and (probe == cursor or text[probe].isspace()):
+                    probe += 1
+                _, end = self.essay.sentence_bounds(min(len(text), probe))
                 cursor = max(cursor, end)
             else:
                 # Back to the end of the previous sentence.

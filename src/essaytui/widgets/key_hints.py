@@ -9,6 +9,7 @@ repaint of one line.
 from __future__ import annotations
 
 from textual.content import Content
+from textual.events import Click
 from textual.screen import Screen
 from textual.style import Style
 from textual.widget import Widget
@@ -23,10 +24,6 @@ class KeyHints(Widget, can_focus=False):
         width: 1fr;
         background: $footer-background;
         color: $footer-description-foreground;
-        link-style: none;
-        link-color: $footer-description-foreground;
-        link-background: $footer-background;
-        link-style-hover: reverse;
     }
     """
 
@@ -34,21 +31,18 @@ class KeyHints(Widget, can_focus=False):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
-        self._content = Content("")
+        #: (first cell, end cell, key) of each hint as last drawn, for clicks
+        self._spans: list[tuple[int, int, str]] = []
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
-        self._bindings_changed(self.screen)
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
-        if not self.is_attached or screen is not self.screen:
-            return
-        content = self.hints()
-        if content.plain != self._content.plain:
-            self._content = content
+        # Built when drawn (render), so a theme change, which redraws, recolours it too.
+        if self.is_attached and screen is self.screen:
             self.refresh()
 
     def hints(self) -> Content:
@@ -60,21 +54,40 @@ class KeyHints(Widget, can_focus=False):
         if self.app.ENABLE_COMMAND_PALETTE and palette is not None:
             shown.append(palette)
         parts: list[Content] = []
+        spans: list[tuple[int, int, str]] = []
         seen: set[str] = set()
+        cell = 0
         for _node, binding, enabled, _tooltip in shown:
             if binding.action in seen:
                 continue
             seen.add(binding.action)
             key = self.app.get_key_display(binding)
-            click = Style.from_meta({"@click": f"app.simulate_key({binding.key!r})"})
-            style = Style.from_rich_style(key_style) if enabled else Style(dim=True)
-            parts.append(
-                Content.assemble(
-                    (f" {key} ", style + click),
-                    (f"{binding.description} ", click if enabled else Style(dim=True)),
-                )
+            # Plain styles, not @click links: a link's colour would replace the key's.
+            part = Content.assemble(
+                (f" {key} ", Style.from_rich_style(key_style) if enabled else Style(dim=True)),
+                (f"{binding.description} ", Style() if enabled else Style(dim=True)),
             )
+            if enabled:
+                spans.append((cell, cell + part.cell_length, binding.key.split(",")[0]))
+            parts.append(part)
+            cell += part.cell_length + 1
+        self._spans = spans
         return Content(" ").join(parts)
 
+    @property
+    def hint_spans(self) -> list[tuple[int, int, str]]:
+        """`(first cell, end cell, key)` of each enabled hint as last drawn."""
+        return list(self._spans)
+
+    def on_click(self, event: Click) -> None:
+        """A click on a hint presses its key."""
+        x = event.get_content_offset(self)
+        if x is None:
+            return
+        for start, end, key in self._spans:
+            if start <= x.x < end:
+                self.app.simulate_key(key)
+                return
+
     def render(self) -> Content:
-        return self._content
+        return self.hints()

@@ -69,8 +69,7 @@ class SearchBar(Horizontal):
     def set_count(self, text: str) -> None:
         """Show "3/12", "no match" or an error."""
         self._count = text
-        if not self._message:
-            self.query_one("#search-count", Label).update(text)
+        self._show()
 
     @property
     def count(self) -> str:
@@ -80,7 +79,7 @@ class SearchBar(Horizontal):
     def say(self, message: str, seconds: float = 4.0) -> None:
         """Show a message for a while where the count is (the status line is hidden)."""
         self._message = message
-        self.query_one("#search-count", Label).update(f"{self._count} · {message}".strip(" ·"))
+        self._show()
         if self._expiry is not None:
             self._expiry.stop()
         self._expiry = self.set_timer(seconds, self._expire, name="search-message")
@@ -88,7 +87,11 @@ class SearchBar(Horizontal):
     def _expire(self) -> None:
         self._message = ""
         self._expiry = None
-        self.query_one("#search-count", Label).update(self._count)
+        self._show()
+
+    def _show(self) -> None:
+        shown = f"{self._count} · {self._message}" if self._message else self._count
+        self.query_one("#search-count", Label).update(shown.strip(" ·"))
 
     @on(Input.Changed, "#search-input")
     def _changed(self, event: Input.Changed) -> None:

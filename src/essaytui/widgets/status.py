@@ -9,8 +9,12 @@ from essaytui.model.essay import Essay
 WORDS_PER_MINUTE = 230
 
 
-def reading_status(essay: Essay, top: int, bottom: int) -> str:
-    """ "§ 2/7 Title · 34% · ~6 min left" for a view showing `[top, bottom)`."""
+def reading_status(essay: Essay, top: int, bottom: int, *, rest_unreadable: bool = False) -> str:
+    """ "§ 2/7 Title · 34% · ~6 min left" for a view showing `[top, bottom)`.
+
+    Args:
+        rest_unreadable: the essay is its first part for good (the rest could not be read).
+    """
     text = essay.reading_text
     parts: list[str] = []
     section = essay.section_at(top)
@@ -23,7 +27,7 @@ def reading_status(essay: Essay, top: int, bottom: int) -> str:
     minutes = round(words_left / WORDS_PER_MINUTE)
     parts.append("done" if percent >= 100 else f"~{max(1, minutes)} min left")
     if not essay.complete:
-        parts.append("loading the rest…")
+        parts.append("first part only" if rest_unreadable else "loading the rest…")
     return " · ".join(parts)
 
 
