@@ -458,3 +458,14 @@ async def test_clicking_a_key_hint_presses_its_key() -> None:
         assert not outline.display
         await pilot.click(KeyHints, offset=(hints.hint_spans[-1][1] + 5, 0))  # past the hints
         assert not outline.display
+
+
+async def test_a_message_shown_in_the_search_bar_outlives_it() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = reader(app)
+        await pilot.press("slash", *"russia")
+        screen.say("Not saved: the disk is full")
+        await pilot.press("escape")
+        assert screen.status.display
+        assert screen.status.message == "Not saved: the disk is full"

@@ -604,6 +604,8 @@ class ReaderScreen(Screen[None]):
         with self.app.batch_update():
             bar.add_class("-hidden")
             self.status.remove_class("-hidden")
+        if bar.message:
+            self.status.say(bar.message, seconds=6)  # still to be read once the bar is gone
         self.view.set_matches([])
         self.view.focus()
 

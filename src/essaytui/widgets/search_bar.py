@@ -76,6 +76,11 @@ class SearchBar(Horizontal):
         """The count on show ("3/12"), or why there is none."""
         return self._count
 
+    @property
+    def message(self) -> str:
+        """The message on show in the bar, "" when none."""
+        return self._message
+
     def say(self, message: str, seconds: float = 4.0) -> None:
         """Show a message for a while where the count is (the status line is hidden)."""
         self._message = message
