@@ -33,16 +33,28 @@ class KeyHints(Widget, can_focus=False):
         super().__init__(id=id)
         #: (first cell, end cell, key) of each hint as last drawn, for clicks
         self._spans: list[tuple[int, int, str]] = []
+        self._content: Content | None = None
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self.watch(self.app, "theme", self._theme_changed, init=False)
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
-        # Built when drawn (render), so a theme change, which redraws, recolours it too.
+        # The signal comes on most keys; redraw only when the hints read differently.
         if self.is_attached and screen is self.screen:
+            self._update()
+
+    def _theme_changed(self, _theme: str) -> None:
+        # once the new theme's styles are in place
+        self.call_after_refresh(self._update, True)
+
+    def _update(self, restyled: bool = False) -> None:
+        content = self.hints()
+        if restyled or self._content is None or content.plain != self._content.plain:
+            self._content = content
             self.refresh()
 
     def hints(self) -> Content:
@@ -90,4 +102,6 @@ class KeyHints(Widget, can_focus=False):
                 return
 
     def render(self) -> Content:
-        return self.hints()
+        if self._content is None:
+            self._content = self.hints()
+        return self._content

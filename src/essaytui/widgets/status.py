@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual.widgets import Static
+from textual.content import Content
+from textual.timer import Timer
+from textual.widget import Widget
 
 from essaytui.model.essay import Essay
 
@@ -31,26 +33,37 @@ def reading_status(essay: Essay, top: int, bottom: int, *, rest_unreadable: bool
     return " · ".join(parts)
 
 
-class StatusLine(Static):
-    """One line at the bottom: the reading status, or a message for a while."""
+class StatusLine(Widget):
+    """One line at the bottom: the reading status, or a message for a while.
+
+    Drawn by `render` rather than being a `Static`: `Static.update` asks for a new
+    layout of the whole screen, and the status changes on nearly every key.
+    """
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
-        super().__init__("", id=id, markup=False)
+        super().__init__(id=id)
         self._status = ""
         self._message = ""
-        self._clear_timer: object | None = None
+        self._expiry: Timer | None = None
+
+    def render(self) -> Content:
+        if self._message and self._status:
+            return Content(f"{self._message}   ·   {self._status}")
+        return Content(self._message or self._status)
 
     def set_status(self, status: str) -> None:
-        """Update the reading status (shown when no message is up)."""
-        self._status = status
-        if not self._message:
-            self.update(status)
+        """Update the reading status (shown after any message)."""
+        if status != self._status:
+            self._status = status
+            self.refresh()
 
     def say(self, message: str, seconds: float = 4.0) -> None:
-        """Show a message for a few seconds."""
+        """Show a message for `seconds` (a new message replaces it, with its own time)."""
         self._message = message
-        self.update(f"{message}   ·   {self._status}" if self._status else message)
-        self.set_timer(seconds, self._expire, name="status-expire")
+        if self._expiry is not None:
+            self._expiry.stop()
+        self._expiry = self.set_timer(seconds, self._expire, name="status-expire")
+        self.refresh()
 
     @property
     def message(self) -> str:
@@ -59,4 +72,5 @@ class StatusLine(Static):
 
     def _expire(self) -> None:
         self._message = ""
-        self.update(self._status)
+        self._expiry = None
+        self.refresh()
