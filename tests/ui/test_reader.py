@@ -469,3 +469,14 @@ async def test_a_message_shown_in_the_search_bar_outlives_it() -> None:
         await pilot.press("escape")
         assert screen.status.display
         assert screen.status.message == "Not saved: the disk is full"
+
+
+async def test_a_new_status_message_keeps_its_own_time() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        status = reader(app).status
+        status.say("first", seconds=0.1)
+        status.say("second", seconds=30)
+        await pilot.pause(0.4)  # the first message's time is long past
+        assert status.message == "second"
+        assert str(status.render()).startswith("second   ·   § ")
