@@ -11,9 +11,10 @@ from essaytui import paths
 from essaytui.app import EssayApp
 from essaytui.model.source import EssayFileError
 from essaytui.screens.help import HelpScreen
-from essaytui.screens.reader import ReaderScreen, SidePane
+from essaytui.screens.reader import ReaderScreen, SidePane, SidePlaceholder
 from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.key_hints import KeyHints
+from essaytui.widgets.notes import NotesPane
 from essaytui.widgets.outline import OutlinePane
 from essaytui.widgets.search_bar import SearchBar
 from essaytui.widgets.status import StatusLine
@@ -480,3 +481,21 @@ async def test_a_new_status_message_keeps_its_own_time() -> None:
         await pilot.pause(0.4)  # the first message's time is long past
         assert status.message == "second"
         assert str(status.render()).startswith("second   ·   § ")
+
+
+async def test_the_side_pane_arrives_after_the_first_screen_and_keys_wait_for_it() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = reader(app)
+        await pilot.pause()
+        # it has arrived: the placeholder that held its place is gone
+        assert not screen.query(SidePlaceholder) and screen.query_one(SidePane).display
+        # A key for the pane pressed before it arrives runs once it does (replayed here by
+        # taking the pane away and announcing it again, as its mount does).
+        side = screen.query_one(SidePane)
+        screen._side_ready = False
+        screen.action_focus_pane("notes")
+        assert side.active != "notes-tab"
+        side.post_message(SidePane.Ready(side))
+        await pilot.pause()
+        assert side.active == "notes-tab" and screen.query_one(NotesPane).has_focus
