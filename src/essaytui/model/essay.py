@@ -17,7 +17,9 @@ from functools import cached_property
 #: The text placed between two blocks in a reading text.
 BLOCK_SEPARATOR = "\n\n"
 
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+#: The digits footnote markers are written in.
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUPERSCRIPT = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
 
 
 def superscript(number: int) -> str:

@@ -19,7 +19,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 
-from essaytui.model.essay import BLOCK_SEPARATOR, Term
+from essaytui.model.essay import BLOCK_SEPARATOR, SUPERSCRIPT_DIGITS, Term
 from essaytui.model.source import sanitize, sanitize_inline
 
 
@@ -295,7 +295,7 @@ def _lower_slice(text: str) -> str:
 
 # A word boundary that does not count footnote markers (superscript digits,
 # which \w includes) as part of a word: "NATO¹" still matches "NATO".
-_WORD_CHAR = "[^\\W\u00b2\u00b3\u00b9\u2070\u2074-\u2079]"
+_WORD_CHAR = f"[^\\W{SUPERSCRIPT_DIGITS}]"
 _NOT_WORD_AFTER = f"(?!{_WORD_CHAR})"
 _NOT_WORD_BEFORE = f"(?<!{_WORD_CHAR})"
 
@@ -469,10 +469,7 @@ class GlossaryMatcher:
 
 def _is_word(char: str) -> bool:
     """A word character as `_WORD_CHAR` has it: \\w without superscript digits."""
-    return (char.isalnum() or char == "_") and char not in _SUPERSCRIPT_DIGITS
-
-
-_SUPERSCRIPT_DIGITS = "\u00b2\u00b3\u00b9\u2070\u2074\u2075\u2076\u2077\u2078\u2079"
+    return (char.isalnum() or char == "_") and char not in SUPERSCRIPT_DIGITS
 
 
 def _merge(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
