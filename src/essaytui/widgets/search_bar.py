@@ -7,8 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import Input, Label
+
+from essaytui.widgets.status import PassingMessage
 
 
 class SearchBar(Horizontal):
@@ -49,8 +50,7 @@ class SearchBar(Horizontal):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, classes=classes)
         self._count = ""
-        self._message = ""
-        self._expiry: Timer | None = None
+        self._message = PassingMessage(self, self._show)
 
     def compose(self) -> ComposeResult:
         # One line in place of the status line (as in less and vim): showing the bar then
@@ -79,23 +79,15 @@ class SearchBar(Horizontal):
     @property
     def message(self) -> str:
         """The message on show in the bar, "" when none."""
-        return self._message
+        return self._message.text
 
     def say(self, message: str, seconds: float = 4.0) -> None:
         """Show a message for a while where the count is (the status line is hidden)."""
-        self._message = message
-        self._show()
-        if self._expiry is not None:
-            self._expiry.stop()
-        self._expiry = self.set_timer(seconds, self._expire, name="search-message")
-
-    def _expire(self) -> None:
-        self._message = ""
-        self._expiry = None
-        self._show()
+        self._message.show(message, seconds)
 
     def _show(self) -> None:
-        shown = f"{self._count} · {self._message}" if self._message else self._count
+        message = self._message.text
+        shown = f"{self._count} · {message}" if message else self._count
         self.query_one("#search-count", Label).update(shown.strip(" ·"))
 
     @on(Input.Changed, "#search-input")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.content import Content
 from textual.timer import Timer
 from textual.widget import Widget
@@ -33,6 +35,34 @@ def reading_status(essay: Essay, top: int, bottom: int, *, rest_unreadable: bool
     return " · ".join(parts)
 
 
+class PassingMessage:
+    """A message a widget shows for a while; a newer one replaces it, with its own time.
+
+    Args:
+        owner: the widget that shows it (its timer is the owner's).
+        changed: redraws the owner when the message comes or goes.
+    """
+
+    def __init__(self, owner: Widget, changed: Callable[[], object]) -> None:
+        self._owner = owner
+        self._changed = changed
+        self._expiry: Timer | None = None
+        self.text = ""
+
+    def show(self, message: str, seconds: float) -> None:
+        """Show `message` for `seconds`."""
+        self.text = message
+        if self._expiry is not None:
+            self._expiry.stop()
+        self._expiry = self._owner.set_timer(seconds, self._expire, name="message-expiry")
+        self._changed()
+
+    def _expire(self) -> None:
+        self.text = ""
+        self._expiry = None
+        self._changed()
+
+
 class StatusLine(Widget):
     """One line at the bottom: the reading status, or a message for a while.
 
@@ -43,13 +73,13 @@ class StatusLine(Widget):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._status = ""
-        self._message = ""
-        self._expiry: Timer | None = None
+        self._message = PassingMessage(self, self.refresh)
 
     def render(self) -> Content:
-        if self._message and self._status:
-            return Content(f"{self._message}   ·   {self._status}")
-        return Content(self._message or self._status)
+        message = self._message.text
+        if message and self._status:
+            return Content(f"{message}   ·   {self._status}")
+        return Content(message or self._status)
 
     def set_status(self, status: str) -> None:
         """Update the reading status (shown after any message)."""
@@ -59,18 +89,9 @@ class StatusLine(Widget):
 
     def say(self, message: str, seconds: float = 4.0) -> None:
         """Show a message for `seconds` (a new message replaces it, with its own time)."""
-        self._message = message
-        if self._expiry is not None:
-            self._expiry.stop()
-        self._expiry = self.set_timer(seconds, self._expire, name="status-expire")
-        self.refresh()
+        self._message.show(message, seconds)
 
     @property
     def message(self) -> str:
         """The message on show, "" when none."""
-        return self._message
-
-    def _expire(self) -> None:
-        self._message = ""
-        self._expiry = None
-        self.refresh()
+        return self._message.text
