@@ -15,6 +15,8 @@ import bisect
 import re
 from collections.abc import Sequence
 
+from essaytui.model.glossary import lower_same_length
+
 #: The prefix that turns a query into a regular expression.
 REGEX_PREFIX = "re:"
 
@@ -137,8 +139,6 @@ class TextSearch:
     def folded(self) -> str:
         """The text case-folded, computed once (~16 ms at 4.4 MB)."""
         if self._folded is None:
-            from essaytui.model.glossary import lower_same_length
-
             self._folded = lower_same_length(self.text)
         return self._folded
 
@@ -148,8 +148,6 @@ class TextSearch:
         """The matches of `query` (compiled by `compile_query` as `pattern`)."""
         if query.startswith(REGEX_PREFIX):
             return find_matches(self.text, pattern, limit=limit)
-        from essaytui.model.glossary import lower_same_length
-
         needle = lower_same_length(query)
         folded = self.folded
         found: list[tuple[int, int]] = []

@@ -247,9 +247,8 @@ class ReaderScreen(Screen[None]):
         self.view.set_essay(essay)
         self.query_one(OutlinePane).set_essay(essay)
         if self._side_ready:  # else the pane takes it up when it arrives
-            self.query_one(SourcesPane).set_essay(essay)
-            self.query_one(GlossaryPane).set_essay(essay)
-            self.query_one(NotesPane).set_essay(essay)
+            for pane in self._side_panes():
+                pane.set_essay(essay)
         self.reload_annotations()
         if not self._position_restored:
             self.restore_position()
@@ -273,17 +272,17 @@ class ReaderScreen(Screen[None]):
     def _side_arrived(self, event: SidePane.Ready) -> None:
         self._side_ready = True
         event.pane.set_class(bool(self._narrow), "-hidden")
-        for pane in (
-            self.query_one(SourcesPane),
-            self.query_one(GlossaryPane),
-            self.query_one(NotesPane),
-        ):
+        for pane in self._side_panes():
             if pane.essay is not self.essay:
                 pane.set_essay(self.essay)
         self.query_one(NotesPane).set_annotations(self.annotations, self.anchors)
         waiting, self._after_side = self._after_side, []
         for then in waiting:
             then()
+
+    def _side_panes(self) -> tuple[SourcesPane, GlossaryPane, NotesPane]:
+        """The panes in the side pane's tabs (once it has arrived)."""
+        return self.query_one(SourcesPane), self.query_one(GlossaryPane), self.query_one(NotesPane)
 
     def _side_here(self, then: Callable[[], object]) -> bool:
         """Whether the side pane is mounted; if not, `then` runs as soon as it is."""
