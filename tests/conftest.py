@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests give the same answer on every run of the README's test command (and CI):
+# the default profile derandomizes (a fixed seed, no example database). A longer random
+# run for local hunting: HYPOTHESIS_PROFILE=dev pytest -q tests/unit
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("dev", max_examples=2000, derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 DATA = Path(__file__).parent / "data"
 
