@@ -21,6 +21,7 @@ from essaytui.model.source import EssayFileError, load_essay
 from essaytui.screens.help import HelpScreen, remappable_bindings
 from essaytui.screens.reader import ReaderScreen
 from essaytui.store import AnnotationStore, StoreError
+from essaytui.typeahead import TypeaheadApp
 
 #: Files larger than this show their first part while the rest parses.
 FIRST_SCREEN_LIMIT = 128 * 1024
@@ -76,7 +77,7 @@ def settle_heap() -> None:
     gc.enable()
 
 
-class EssayApp(App[None]):
+class EssayApp(TypeaheadApp[None]):
     """A terminal reader for long-form essays."""
 
     CSS_PATH = Path(__file__).parent / "app.tcss"
@@ -203,6 +204,11 @@ class EssayApp(App[None]):
         self.essay = essay
         self.reader.set_essay(essay)
         self.call_after_refresh(settle_heap)
+
+    def action_command_palette(self) -> None:
+        """Open the command palette; keys typed right after ctrl+p go into its search."""
+        self.hold_keys()
+        super().action_command_palette()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

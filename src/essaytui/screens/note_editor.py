@@ -73,7 +73,7 @@ class NoteEditor(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one(Vertical).border_title = "Note"
         editor = self.query_one(TextArea)
-        editor.focus()
+        self.set_focus(editor)  # now: keys held for the editor go to it next
         editor.move_cursor(editor.document.end)
 
     @property
@@ -82,6 +82,11 @@ class NoteEditor(ModalScreen[str | None]):
         return self.query_one(TextArea).text
 
     def action_save(self) -> None:
+        # ctrl+s is a priority binding: it runs as soon as it arrives, while characters
+        # typed just before it may still wait in the text area's queue. Save after them.
+        self.query_one(TextArea).call_later(self._save_typed)
+
+    def _save_typed(self) -> None:
         error = self._save(self.text)
         if error is not None:
             self.query_one("#note-error", Static).update(f"Not saved: {error}")
@@ -89,6 +94,10 @@ class NoteEditor(ModalScreen[str | None]):
         self.dismiss(self.text)
 
     def action_cancel(self) -> None:
+        # as for save: judge "nothing typed" only once what was typed has arrived
+        self.query_one(TextArea).call_later(self._cancel_typed)
+
+    def _cancel_typed(self) -> None:
         if self.text == sanitize(self.initial):
             self.dismiss(None)
             return

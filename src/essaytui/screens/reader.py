@@ -48,6 +48,7 @@ from essaytui.model.essay import Essay
 from essaytui.model.search import SearchError, TextSearch, compile_query
 from essaytui.model.source import sanitize
 from essaytui.store import AnnotationStore, StoreError
+from essaytui.typeahead import hold_keys
 from essaytui.widgets.essay_view import EssayView, Item, Mark
 from essaytui.widgets.glossary import GlossaryPane
 from essaytui.widgets.key_hints import KeyHints
@@ -574,7 +575,8 @@ class ReaderScreen(Screen[None]):
             # the bar takes the status line's place while a search is on
             self.status.add_class("-hidden")
             bar.remove_class("-hidden")
-        bar.input.focus()
+        # Now, not later (Widget.focus waits a turn): the keys typed after / go to the bar.
+        self.set_focus(bar.input)
 
     @on(SearchBar.Changed)
     def _search_changed(self, event: SearchBar.Changed) -> None:
@@ -781,6 +783,7 @@ class ReaderScreen(Screen[None]):
 
         from essaytui.screens.note_editor import NoteEditor  # TextArea: ~10 ms, when needed
 
+        hold_keys(self)  # what is typed next is the note
         self.app.push_screen(NoteEditor(self.essay.quote(start, end), save), closed)
 
     _last_error = ""

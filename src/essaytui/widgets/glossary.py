@@ -178,5 +178,6 @@ class GlossaryPane(Vertical):
             field = self.query_one("#glossary-filter", Input)
             field.value += event.character
             field.cursor_position = len(field.value)
-            field.focus()
+            # now, not a turn later: the next letter typed must find the filter focused
+            self.screen.set_focus(field)
             event.stop()

@@ -16,6 +16,7 @@ from essaytui.model.anchoring import Anchor
 from essaytui.model.annotation import AnchorStatus, Annotation, Kind
 from essaytui.model.essay import Essay
 from essaytui.model.source import sanitize
+from essaytui.typeahead import hold_keys
 
 KIND_FILTERS: tuple[str, ...] = ("all", "highlight", "note", "bookmark")
 _ICONS = {Kind.HIGHLIGHT: "▌", Kind.NOTE: "✎", Kind.BOOKMARK: "⚑"}
@@ -186,7 +187,10 @@ class NotesPane(OptionList):
         self._fill()
 
     def action_request(self, request: str) -> None:
-        self.post_message(self.Requested(self, request, self.highlighted_id))
+        annotation_id = self.highlighted_id
+        if request == "edit" and annotation_id:
+            hold_keys(self)  # the editor opens on the next turn: what is typed next is the note
+        self.post_message(self.Requested(self, request, annotation_id))
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -1,0 +1,179 @@
+"""Keys typed ahead of the screen go where the reader meant them, in order.
+
+A terminal hands the app a burst of keys in one read (fast typing, a paste without
+bracketed paste, a text expander, `tmux send-keys -l`). Textual takes each key from the
+app's queue and hands it to the widget focused *at that moment*, then takes the next one
+at once, while the first is still travelling: the focused widget handles it, then it
+bubbles up widget by widget, and most bindings run only when it reaches the app. So in
+`/empathy` the `/` opens the search bar long after `empathy` was handed to the essay
+view, and the letters run as reader commands (`m` bookmarks, `a` annotates); a note
+typed fast and ended with `ctrl+s` is saved before its last characters are in.
+
+`TypeaheadApp` hands keys over one at a time: a key goes to the focused widget only
+once the key before it has been handled all the way (by the widget, each parent it
+bubbled to, the app's bindings, and what those queued on the app), so every key finds
+the focus its predecessors left. Keys that arrive meanwhile wait, in order.
+
+"Handled" includes the messages the key's action posted (the search bar's Closed, a
+pane's request to the reader): the next key waits until every widget has emptied its
+queue, or `SETTLE_ROUNDS` turns have passed.
+
+An action that opens an input *later* (a screen being pushed, a message another widget
+acts on) calls `hold_keys()`: the keys after it wait until an input has the focus, and
+then go to it, in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TypeVar
+
+from textual import events
+from textual.app import App
+from textual.message_pump import MessagePump
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Input, TextArea
+
+ReturnType = TypeVar("ReturnType")
+
+#: Longest wait for an input to take the focus before held keys are let go.
+HOLD_SECONDS = 1.0
+#: Longest wait for one key to be handled before the next is let go anyway (a widget
+#: removed while it held a key never reports back).
+KEY_SECONDS = 2.0
+#: Most turns of the app's queue a key's consequences are waited for (each is quick:
+#: a turn ends as soon as the other widgets have had theirs).
+SETTLE_ROUNDS = 50
+#: How often a wait looks whether it is over.
+POLL_SECONDS = 0.01
+
+
+def takes_text(widget: Widget | None) -> bool:
+    """Whether `widget` is where typed characters go (an input or a text area)."""
+    return isinstance(widget, Input | TextArea)
+
+
+def hold_keys(widget: Widget) -> None:
+    """Hold the keys typed after this one until an input takes the focus (see module)."""
+    app = widget.app
+    if isinstance(app, TypeaheadApp):
+        app.hold_keys()
+
+
+class TypeaheadApp(App[ReturnType]):
+    """An `App` that hands keys to widgets one at a time, in the order they were typed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._waiting: list[events.Key] = []
+        #: The key on its way through the widgets, if any.
+        self._in_flight: events.Key | None = None
+        self._in_flight_until = 0.0
+        #: While an input is on its way: the focus when the hold began, and until when.
+        self._holding = False
+        self._held_since: Widget | None = None
+        self._hold_until = 0.0
+        self._watchdog: Timer | None = None
+
+    # -- holding for an input ---------------------------------------------------------
+
+    def hold_keys(self) -> None:
+        """Hold the keys that come next until a new input or text area has the focus.
+
+        Call it from an action that will focus an input later. The hold ends when an
+        input other than the one focused now has the focus, or after `HOLD_SECONDS`.
+        """
+        if not self._holding:
+            self._holding = True
+            self._held_since = self.focused
+        self._hold_until = time.monotonic() + HOLD_SECONDS
+        self._watch()
+
+    @property
+    def holding_keys(self) -> bool:
+        """Whether typed keys are waiting (for an input on its way, or their turn)."""
+        return self._holding or self._in_flight is not None or bool(self._waiting)
+
+    def _watch(self) -> None:
+        if self._watchdog is None:
+            self._watchdog = self.set_interval(POLL_SECONDS, self._check_waits)
+
+    async def _check_waits(self) -> None:
+        now = time.monotonic()
+        if self._holding:
+            focused = self.focused
+            if (takes_text(focused) and focused is not self._held_since) or now >= self._hold_until:
+                self._holding = False
+                self._held_since = None
+        if self._in_flight is not None and now >= self._in_flight_until:
+            self._in_flight = None
+        if not self._holding and self._in_flight is None:
+            if self._watchdog is not None:
+                self._watchdog.stop()
+                self._watchdog = None
+            await self._next_key()
+
+    # -- one key at a time ----------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self._waiting.append(event)
+            await self._next_key()
+            return
+        await super().on_event(event)
+
+    async def _next_key(self) -> None:
+        """Hand over waiting keys until one is on its way or a hold begins."""
+        while self._waiting and self._in_flight is None and not self._holding:
+            event = self._waiting.pop(0)
+            target: MessagePump = self.focused or self.screen
+            await super().on_event(event)  # priority bindings, else forwarded to `target`
+            if not event.is_forwarded:
+                continue
+            if takes_text(self.focused) and event.is_printable:
+                # Characters typed into an input are inserted in order by the input itself
+                # and move no focus: hand over the whole run at once (as fast as Textual
+                # alone), and wait only after its last character.
+                while self._waiting and self._waiting[0].is_printable and self.focused is target:
+                    event = self._waiting.pop(0)
+                    await super().on_event(event)
+            self._in_flight = event
+            self._in_flight_until = time.monotonic() + KEY_SECONDS
+            self._watch()
+            target.call_later(self._handled_by, event, target)
+
+    def _handled_by(self, event: events.Key, node: MessagePump) -> None:
+        """`node` has handled `event`: follow it to the parent it bubbled to, or finish."""
+        if event is not self._in_flight:
+            return  # given up on (KEY_SECONDS) or already finished
+        parent = node._parent
+        if event._stop_propagation or parent is None:
+            # One more turn of the app's queue: what the key's action queued there (such
+            # as Widget.focus, which waits a turn) runs before the next key is handed over.
+            self.call_later(self._key_done, event)
+        elif not parent.call_later(self._handled_by, event, parent):
+            self.call_later(self._key_done, event)  # the parent is closing
+
+    async def _key_done(self, event: events.Key, rounds: int = 0) -> None:
+        if event is not self._in_flight:
+            return
+        if rounds < SETTLE_ROUNDS and not self._settled():
+            # The key's action posted messages (the search bar's Closed, a pane's request)
+            # that move the focus when handled: let the other widgets run (a queue that
+            # is not empty hands out its next message without yielding), then let this
+            # app's own queue run (Widget.focus waits there), then look again.
+            await asyncio.sleep(0)
+            self.call_later(self._key_done, event, rounds + 1)
+            return
+        self._in_flight = None
+        await self._next_key()
+
+    def _settled(self) -> bool:
+        """Whether the app and every widget of every screen have handled all their messages."""
+        return self.message_queue_size == 0 and all(
+            node.message_queue_size == 0
+            for screen in self.screen_stack
+            for node in screen.walk_children(with_self=True)
+        )
