@@ -281,3 +281,17 @@ def test_where_the_essay_differs_from_the_record_the_glossary_says_so(essay: Ess
     assert "did not extend formal diplomatic recognition" in manchukuo
     crisis = by_name["Manchurian crisis"].definition
     assert "18 September 1931" in crisis and "1935" in crisis
+
+
+def test_the_editorial_note_says_what_was_lost_and_when(front_matter: dict[str, str]) -> None:
+    note = front_matter["editorial_note"]
+    assert "web links were lost" in note and "not been restored" in note
+    assert "ends in a comma" in note and "17 April 2016" in note
+    # the essay's "Jindong" stays; the note points to the name the author signs with
+    assert "Jingdong Yuan" in note
+    assert "Jindong Yuan" in ESSAY_FILE.read_text("utf-8").split("[^4]:")[1]
+
+
+def test_the_two_renamed_headings(essay: Essay) -> None:
+    titles = [section.title for section in essay.sections]
+    assert titles[3:5] == ["Historical grievances", "Russia in China’s memory of humiliation"]
