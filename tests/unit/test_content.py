@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from essaytui.model.essay import BlockKind, Essay, superscript
+from essaytui.model.glossary import build_terms, parse_glossary_source
 from essaytui.model.parse import parse_essay
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,6 +26,21 @@ SEED_FILE = ROOT / "tests" / "data" / "blog" / "strategic-partners-with-caveats.
 
 SEED_MARKER = re.compile(r"\[(\d+)\]")
 SEED_NOTE = re.compile(r"\[(\d+)\] (.*)")
+
+#: Terms a student looks for (issue 15), each with the forms of it the essay holds.
+NEW_TERMS: dict[str, tuple[str, ...]] = {
+    "China–Russia border": ("Sino-Russian border", "border disputes"),
+    "bilateral trade": ("bilateral trade",),
+    "crude oil": ("crude oil",),
+    "natural gas": ("natural gas",),
+    "Syria": ("Syria",),
+    "threat perception": ("threat perception", "threat perception"),
+    "military technology transfers": ("military technology transfers",),
+    "Xi Jinping and Vladimir Putin": ("the two presidents",),
+    "Far East": ("Far East",),
+    "regionalism": ("regionalism", "regionalism"),
+    "great power": ("great power", "great powers"),
+}
 
 REQUIRED_TERMS = (
     "comprehensive strategic partnership of coordination",
@@ -47,6 +63,7 @@ REQUIRED_TERMS = (
     "Manchukuo",
     "Manchurian crisis",
     "Mukden Incident",
+    "Chinese Eastern Railway",
     "China Eastern Railway",
     "China Eastern Railways",
     "Yalta Agreement",
@@ -64,6 +81,7 @@ REQUIRED_TERMS = (
     "spheres of influence",
     "Central Asia",
     "NATO",
+    *NEW_TERMS,
 )
 
 LEFTOVERS = (
@@ -273,11 +291,128 @@ def test_see_also_names_other_terms(essay: Essay) -> None:
     assert [pair for pair in linked if pair[1] not in names] == []
 
 
+def _definitions(essay: Essay) -> dict[str, str]:
+    return {term.name: term.definition for term in essay.glossary}
+
+
 def test_where_the_essay_differs_from_the_record_the_glossary_says_so(essay: Essay) -> None:
     by_name = {term.name: term for term in essay.glossary}
-    railway = by_name["China Eastern Railway"].definition
-    assert "1935" in railway and "Manchukuo" in railway and "not to Japan" in railway
+    railway = by_name["Chinese Eastern Railway"]
+    assert {"China Eastern Railway", "China Eastern Railways"} <= set(railway.aliases)
+    assert [essay.reading_text[s:e] for s, e in railway.occurrences] == ["China Eastern Railways"]
+    for fact in ("1935", "Manchukuo", "140 million yen", "Japan guaranteeing", "loose", "1952"):
+        assert fact in railway.definition, fact
     manchukuo = by_name["Manchukuo"].definition
     assert "did not extend formal diplomatic recognition" in manchukuo
+    assert "consulates" in manchukuo and "de facto recognition" in manchukuo
     crisis = by_name["Manchurian crisis"].definition
     assert "18 September 1931" in crisis and "1935" in crisis
+    mongolia = by_name["Outer Mongolia"].definition
+    assert "“status quo”" in mongolia and "plebiscite" in mongolia
+    assert "5 January 1946" in mongolia and "October 1949" in mongolia
+    assert (
+        "did not recognise Outer Mongolia’s independence" in by_name["Yalta Agreement"].definition
+    )
+    united_nations = by_name["United Nations"].definition
+    assert "four draft resolutions on Syria" in united_nations
+    assert "not three" in united_nations and "1971" in united_nations
+    assert "no side on sovereignty" in by_name["South China Sea"].definition
+    border = by_name["China–Russia border"].definition
+    assert "4,209 km" in border and "3,645 km is too low" in border
+    trade = by_name["bilateral trade"].definition
+    assert "$95 billion in 2014" in trade and "2015" in trade
+    assert "December 2019" in by_name["natural gas"].definition
+
+
+def test_the_corrected_dates_and_names(essay: Essay) -> None:
+    definitions = _definitions(essay)
+    brics = definitions["BRICS"]
+    for fact in ("September 2006", "July 2008", "June 2009", "Yekaterinburg", "Indonesia"):
+        assert fact in brics, fact
+    assert "first met as “BRIC” in 2009" not in brics
+    partnership = definitions["comprehensive strategic partnership of coordination"]
+    assert "June 2011" in partnership and "no official ranking" in partnership
+    belt = definitions["One Belt One Road"]
+    assert "September 2015" in belt and "“initiative”" in belt
+    assert "Silk Road Economic Belt" in belt.split("May 2015")[1]
+    treaties = definitions["unequal treaties"]
+    assert "returned to China most of the Ili region" in treaties
+    peace = definitions["Peace Mission"]
+    assert "most of them" in peace and "several" not in peace
+    assert "1996" in definitions["Shanghai Cooperation Organisation"]
+    assert "(from 1999)" in definitions["NATO"] and "(in 2004)" in definitions["NATO"]
+    assert "Bangladesh" in definitions["New Development Bank"]
+    assert "overlordship of Tibet" in definitions["Qing dynasty"]
+
+
+def test_interpretations_are_attributed(essay: Essay) -> None:
+    definitions = _definitions(essay)
+    assert "in practice as a counterweight" not in definitions["multipolarity"]
+    assert "observers read" in definitions["multipolarity"]
+    assert "a central theme" in definitions["national rejuvenation"]
+    assert "the central theme" not in definitions["national rejuvenation"]
+
+
+def test_the_lower_partnership_label_is_no_alias(essay: Essay) -> None:
+    # "comprehensive strategic partnership" is what China has with the EU and
+    # many others: a text naming it must not be marked as the Russian label
+    aliases = {alias.casefold() for term in essay.glossary for alias in term.aliases}
+    assert "comprehensive strategic partnership" not in aliases
+    term = next(
+        t for t in essay.glossary if t.id == "comprehensive-strategic-partnership-of-coordination"
+    )
+    found = [essay.reading_text[start:end] for start, end in term.occurrences]
+    assert found == [
+        "comprehensive strategic partnership of coordination",
+        "Strategic partner of coordination",
+        "strategic cooperation partnership of coordination",
+    ]
+    lower = "China and the EU have had a comprehensive strategic partnership since 2003."
+    terms, _ = build_terms(parse_glossary_source(GLOSSARY_FILE.read_text("utf-8"))[0], lower)
+    assert [(t.name, t.occurrences) for t in terms if t.occurrences] == [
+        ("European Union", ((lower.index("EU"), lower.index("EU") + 2),))
+    ]
+
+
+def test_every_new_term_is_found_in_the_essay_in_its_own_words(essay: Essay) -> None:
+    by_name = {term.name: term for term in essay.glossary}
+    found = {
+        name: tuple(essay.reading_text[start:end] for start, end in by_name[name].occurrences)
+        for name in NEW_TERMS
+    }
+    assert found == NEW_TERMS
+
+
+def test_new_aliases_keep_to_whole_words_and_the_longest_form() -> None:
+    entries, warnings = parse_glossary_source(GLOSSARY_FILE.read_text("utf-8"))
+    assert warnings == []
+    text = (
+        "The Russian Far East and the Far Eastern railway; Syrian refugees and Syria’s war; "
+        "great powers and a great-power rivalry; border disputes settled; regionalisms."
+    )
+    terms, _ = build_terms(entries, text)
+    marked = sorted(
+        (start, text[start:end], term.name) for term in terms for start, end in term.occurrences
+    )
+    assert [(form, name) for _, form, name in marked] == [
+        ("Russian Far East", "Far East"),
+        ("Syria’s", "Syria"),
+        ("great powers", "great power"),
+        ("great-power", "great power"),
+        ("border disputes", "China–Russia border"),
+        ("regionalisms", "regionalism"),
+    ]
+
+
+def test_the_editorial_note_says_what_was_lost_and_when(front_matter: dict[str, str]) -> None:
+    note = front_matter["editorial_note"]
+    assert "web links were lost" in note and "not been restored" in note
+    assert "ends in a comma" in note and "17 April 2016" in note
+    # the essay's "Jindong" stays; the note points to the name the author signs with
+    assert "Jingdong Yuan" in note
+    assert "Jindong Yuan" in ESSAY_FILE.read_text("utf-8").split("[^4]:")[1]
+
+
+def test_the_two_renamed_headings(essay: Essay) -> None:
+    titles = [section.title for section in essay.sections]
+    assert titles[3:5] == ["Historical grievances", "Russia in China’s memory of humiliation"]
