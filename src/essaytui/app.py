@@ -15,7 +15,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 from essaytui import paths
-from essaytui.commands import GoToProvider
+from essaytui.commands import GoToProvider, as_markup
 from essaytui.model.essay import Essay
 from essaytui.model.source import EssayFileError, load_essay
 from essaytui.screens.help import HelpScreen, remappable_bindings
@@ -223,7 +223,9 @@ class EssayApp(TypeaheadApp[None]):
         if not isinstance(screen, ReaderScreen):
             return
         for title, action, key in PALETTE_ACTIONS:
-            yield SystemCommand(title, f"key: {key}", self._palette_callback(screen, action))
+            yield SystemCommand(
+                title, as_markup(f"key: {key}"), self._palette_callback(screen, action)
+            )
 
     def _palette_callback(self, screen: ReaderScreen, action: str) -> Callable[[], Awaitable[None]]:
         async def run() -> None:

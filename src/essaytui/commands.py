@@ -7,7 +7,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
-from textual.markup import escape
+from textual.fuzzy import Matcher
 
 from essaytui.model.essay import superscript
 
@@ -54,7 +54,7 @@ class GoToProvider(Provider):
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._targets()[:200]:
-            yield DiscoveryHit(Content(title), callback, text=title, help=escape(help_text))
+            yield DiscoveryHit(Content(title), callback, text=title, help=as_markup(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -63,8 +63,35 @@ class GoToProvider(Provider):
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(escape(title)),
+                    highlighted(matcher, title),
                     callback,
                     text=title,
-                    help=escape(help_text),
+                    help=as_markup(help_text),
                 )
+
+
+def as_markup(text: str) -> str:
+    """`text` written as Textual markup that shows it as it is.
+
+    The palette parses help lines as markup. `textual.markup.escape` escapes only the
+    brackets that look like tags, so a `[/usr/bin` from a note or a definition stayed an
+    unmatched closing tag (MarkupError). Here every `[` is escaped; in Textual's markup a
+    backslash is special only right before a bracket, so nothing else changes.
+    """
+    return text.replace("[", "\\[")
+
+
+def highlighted(matcher: Matcher, title: str) -> Content:
+    """`title` as plain text with the characters the query matched highlighted.
+
+    (`Matcher.highlight` parses its candidate as markup, and an escaped one shifts the
+    highlight by a character per escape.)
+    """
+    content = Content(title)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, title)
+    if not score:
+        return content
+    for offset in offsets:
+        if not title[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content

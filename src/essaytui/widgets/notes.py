@@ -42,9 +42,10 @@ def annotation_prompt(annotation: Annotation, status: AnchorStatus) -> Text:
     text.append(f"“{_shorten(annotation.exact, 160)}”", style="italic")
     if annotation.note.strip():
         text.append("\n  " + _shorten(annotation.note, 300))
-    meta = f"\n  {annotation.kind.value} · {annotation.modified[:10]}"
+    meta = f"\n  {annotation.kind.value} · {_shorten(annotation.modified[:10], 10)}"
     if annotation.tags:
-        meta += " · " + ", ".join(annotation.tags)
+        # tags come from imports too: shown, like every other field, made inert
+        meta += " · " + ", ".join(_shorten(tag, 40) for tag in annotation.tags)
     if status is AnchorStatus.FUZZY:
         meta += " · moved (≈): c confirms the new place"
     elif status is AnchorStatus.NEEDS_REVIEW:

@@ -55,11 +55,12 @@ class SearchBar(Horizontal):
     def compose(self) -> ComposeResult:
         # One line in place of the status line (as in less and vim): showing the bar then
         # moves nothing else on the screen, so opening it repaints one line, not all.
-        yield Label("/", id="search-prompt")
+        yield Label("/", id="search-prompt", markup=False)
         yield Input(
             placeholder="Search (re: for a regular expression)", id="search-input", compact=True
         )
-        yield Label("", id="search-count")
+        # counts, errors and messages quote the query and the essay: text, never markup
+        yield Label("", id="search-count", markup=False)
 
     @property
     def input(self) -> Input:
