@@ -53,6 +53,7 @@ PALETTE_ACTIONS: list[tuple[str, str, str]] = [
     ("Notes: copy the selection as a quotation", "action_copy_quote", "y"),
     ("Notes: bookmark this place", "action_bookmark", "m"),
     ("Notes: export to Markdown (in the data folder)", "action_export", ""),
+    ("Notes: write the last quotation to a file", "action_write_quotation", ""),
     ("Read: select text", "view.action_select", "v"),
 ]
 

@@ -64,6 +64,8 @@ WIDE_LAYOUT = 120
 #: How many places the back stack remembers.
 HISTORY_LIMIT = 100
 UNSAFE_SCHEMES = ("javascript:", "data:", "file:", "vbscript:")
+#: The file in the export folder that quotations are added to when no clipboard works.
+QUOTATIONS_FILE = "quotations.md"
 #: Texts longer than this are searched in a worker thread.
 SEARCH_IN_WORKER = 512 * 1024
 
@@ -824,12 +826,56 @@ class ReaderScreen(Screen[None]):
         selected = self._selection_or_hint()
         if selected is None:
             return
-        self.last_copied = self.citation(*selected)
-        self.app.copy_to_clipboard(self.last_copied)
-        self.view.end_selection()
-        self.say("Copied the quotation with its citation.")
+        from essaytui.clipboard import TERMINAL_CLIPBOARD, copy_text
 
-    last_copied = ""
+        quotation = self.citation(*selected)
+        self.last_quotation = quotation
+        self.view.end_selection()
+        copied = copy_text(quotation, osc52=self.app.copy_to_clipboard)
+        if copied.way is None:
+            self._offer_quotation_file(copied.problem)
+        elif copied.way == TERMINAL_CLIPBOARD:
+            self.say(
+                f"Copied the quotation ({copied.way}). If nothing pastes, this terminal "
+                "ignores it: ctrl+p, “write the last quotation to a file”.",
+                seconds=8,
+            )
+        else:
+            self.say(f"Copied the quotation with its citation ({copied.way}).")
+
+    #: The last quotation copied with y (for "write the last quotation to a file").
+    last_quotation = ""
+
+    def _offer_quotation_file(self, problem: str) -> None:
+        from essaytui.screens.confirm import ConfirmScreen
+
+        path = export_folder(self.store) / QUOTATIONS_FILE
+
+        def answered(write: bool | None) -> None:
+            if write:
+                self.action_write_quotation()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"The quotation could not be copied: {problem}.\n\nAdd it to {path} instead?"
+            ),
+            answered,
+        )
+
+    def action_write_quotation(self) -> None:
+        """Add the last quotation copied to the quotations file, and say where."""
+        if not self.last_quotation:
+            self.say("No quotation yet: select a passage (v) and press y.")
+            return
+        path = export_folder(self.store) / QUOTATIONS_FILE
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write(f"{self.last_quotation}\n\n")
+        except OSError as error:
+            self.say(f"Could not write {path}: {error.strerror or error}", seconds=10)
+            return
+        self.say(f"Added the quotation to {path}", seconds=10)
 
     def go_to_annotation(self, annotation_id: str) -> None:
         """Jump to an annotation (its anchored or proposed place)."""
