@@ -4,58 +4,26 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.dom import DOMNode
 from textual.screen import Screen
 
 from essaytui import paths
-from essaytui.commands import GoToProvider, as_markup
+from essaytui.actions import GENERAL, action
+from essaytui.commands import GoToProvider, palette_commands
 from essaytui.model.essay import Essay
 from essaytui.model.source import EssayFileError, load_essay
-from essaytui.screens.help import HelpScreen, remappable_bindings
 from essaytui.screens.reader import ReaderScreen
 from essaytui.store import AnnotationStore, StoreError
 from essaytui.typeahead import TypeaheadApp
 
 #: Files larger than this show their first part while the rest parses.
 FIRST_SCREEN_LIMIT = 128 * 1024
-
-#: Actions offered in the command palette: (title, action on the reader screen).
-PALETTE_ACTIONS: list[tuple[str, str, str]] = [
-    ("Read: next section", "view.action_section(1)", "]"),
-    ("Read: previous section", "view.action_section(-1)", "["),
-    ("Read: top", "view.action_top", "g"),
-    ("Read: bottom", "view.action_bottom", "G"),
-    ("Footnotes: select next reference", "view.action_footnote(1)", "f"),
-    ("Footnotes: select previous reference", "view.action_footnote(-1)", "F"),
-    ("Glossary: select next term", "view.action_term(1)", "t"),
-    ("Glossary: select previous term", "view.action_term(-1)", "T"),
-    ("Glossary: mark every term / first per section", "action_toggle_all_terms", "A"),
-    ("Navigate: back", "action_back", "backspace"),
-    ("Search: find in the essay", "action_search", "/"),
-    ("Search: next match", "action_next_match(1)", "n"),
-    ("Search: previous match", "action_next_match(-1)", "N"),
-    ("View: show or hide the outline", "action_toggle_outline", "o"),
-    ("View: show or hide the side pane", "action_toggle_side", "p"),
-    ("View: focus the outline", "action_focus_pane('outline')", "1"),
-    ("View: focus the essay", "action_focus_pane('essay')", "2"),
-    ("View: focus the sources", "action_focus_pane('sources')", "3"),
-    ("View: focus the glossary", "action_focus_pane('glossary')", "4"),
-    ("View: focus the notes", "action_focus_pane('notes')", "5"),
-    ("Notes: highlight the selection", "action_annotate('highlight')", "h"),
-    ("Notes: annotate the selection", "action_annotate('note')", "a"),
-    ("Notes: copy the selection as a quotation", "action_copy_quote", "y"),
-    ("Notes: bookmark this place", "action_bookmark", "m"),
-    ("Notes: export to Markdown (in the data folder)", "action_export", ""),
-    ("Notes: write the last quotation to a file", "action_write_quotation", ""),
-    ("Read: select text", "view.action_select", "v"),
-]
 
 
 def hold_collection() -> None:
@@ -86,8 +54,24 @@ class EssayApp(TypeaheadApp[None]):
     COMMANDS = App.COMMANDS | {GoToProvider}
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", show=True, id="app.quit"),
-        Binding("question_mark,f1", "help", "Help", show=True, id="app.help"),
+        action(
+            "q",
+            "quit",
+            "Quit",
+            id="app.quit",
+            group=GENERAL,
+            show=True,
+            help="quit (your place is saved)",
+        ),
+        action(
+            "question_mark,f1",
+            "help",
+            "Help",
+            id="app.help",
+            group=GENERAL,
+            show=True,
+            help="every key, and how to remap them",
+        ),
     ]
 
     def __init__(
@@ -132,24 +116,13 @@ class EssayApp(TypeaheadApp[None]):
                 return screen
         raise LookupError("no reader screen")
 
-    @staticmethod
-    def _remappable_owners() -> tuple[type[DOMNode], ...]:
-        from essaytui.widgets.essay_view import EssayView
-        from essaytui.widgets.notes import NotesPane
-
-        return (EssayApp, ReaderScreen, EssayView, NotesPane)
-
     def _apply_keymap(self) -> None:
+        """Read keys.toml. Its ids are checked against the bindings once the first screen
+        is up (that needs every screen's module, which the first screen does not)."""
         from essaytui.keymap import KeymapError, load_keymap
 
-        known = {
-            binding.id
-            for owner in self._remappable_owners()
-            for binding in owner.BINDINGS
-            if isinstance(binding, Binding) and binding.id
-        }
         try:
-            keymap, warnings = load_keymap(paths.keymap_file(), known)
+            keymap, warnings = load_keymap(paths.keymap_file())
         except KeymapError as error:
             self.startup_warnings.append(str(error))
             return
@@ -157,6 +130,15 @@ class EssayApp(TypeaheadApp[None]):
         if keymap:
             self.set_keymap(keymap)
             self.keymap_in_effect = keymap
+
+    def _check_keymap(self) -> None:
+        from essaytui.actions import known_ids
+        from essaytui.keymap import unknown_ids
+
+        name = paths.keymap_file().name
+        for warning in unknown_ids(self.keymap_in_effect, known_ids(), name):
+            with contextlib.suppress(LookupError):
+                self.reader.say(f"⚠ {warning}", seconds=10)
 
     def watch_theme(self, theme: str) -> None:
         """Remember the reader's theme."""
@@ -181,6 +163,8 @@ class EssayApp(TypeaheadApp[None]):
 
     def on_mount(self) -> None:
         self.push_screen(ReaderScreen(self.essay, self.store))
+        if self.keymap_in_effect:
+            self.call_after_refresh(self._check_keymap)
         if not self.essay.complete:
             # Parse the rest once the first screen is up: the parse competes for the GIL.
             self.set_timer(0.05, self._load_rest)
@@ -203,7 +187,7 @@ class EssayApp(TypeaheadApp[None]):
 
     def _loaded(self, essay: Essay) -> None:
         self.essay = essay
-        self.reader.set_essay(essay)
+        self.reader.essay = essay
         self.call_after_refresh(settle_heap)
 
     def action_command_palette(self) -> None:
@@ -212,27 +196,21 @@ class EssayApp(TypeaheadApp[None]):
         super().action_command_palette()
 
     def action_help(self) -> None:
+        from essaytui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
-            rows = remappable_bindings(self.keymap_in_effect, self._remappable_owners())
-            self.push_screen(HelpScreen(rows, str(paths.keymap_file())))
+            self.push_screen(HelpScreen(self.keymap_in_effect, str(paths.keymap_file())))
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as a person types them (`]`, `ctrl+p`), in the hints as in the help."""
+        from essaytui.actions import key_display
+
+        return key_display(binding.key.split(",")[0])
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand(
             "Help: show every key", "Keys and what they do (? or f1)", self.action_help
         )
-        if not isinstance(screen, ReaderScreen):
-            return
-        for title, action, key in PALETTE_ACTIONS:
-            yield SystemCommand(
-                title, as_markup(f"key: {key}"), self._palette_callback(screen, action)
-            )
-
-    def _palette_callback(self, screen: ReaderScreen, action: str) -> Callable[[], Awaitable[None]]:
-        async def run() -> None:
-            if action.startswith("view."):
-                await screen.view.run_action(action.removeprefix("view.action_"))
-            else:
-                await screen.run_action(action.removeprefix("action_"))
-
-        return run
+        if isinstance(screen, ReaderScreen):
+            yield from palette_commands(screen, self.keymap_in_effect)

@@ -1,15 +1,24 @@
-"""Command-palette providers: "Go to: section / footnote / term"."""
+"""The command palette: every action that applies ("Footnotes: Next footnote") and
+"Go to: section / footnote / term / note"."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from functools import partial
+from typing import TYPE_CHECKING
 
+from textual.actions import parse
+from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.fuzzy import Matcher
 
+from essaytui.actions import Action, all_bindings, help_of, keys_display
 from essaytui.model.essay import superscript
+
+if TYPE_CHECKING:
+    from essaytui.screens.reader import ReaderScreen
 
 
 class GoToProvider(Provider):
@@ -95,3 +104,45 @@ def highlighted(matcher: Matcher, title: str) -> Content:
         if not title[offset].isspace():
             content = content.stylize(matcher.match_style, offset, offset + 1)
     return content
+
+
+def palette_commands(screen: ReaderScreen, keymap: Mapping[str, str]) -> Iterator[SystemCommand]:
+    """Every action of the reader's bindings that applies now, run where it belongs.
+
+    Built from the bindings themselves (see `essaytui.actions`), with the keys in effect
+    after `keys.toml`, and only what `check_action` allows (no "Next match" without a
+    search). Actions without a key (export, …) come from the screen's `COMMANDS`.
+    """
+    for owner, binding in all_bindings():
+        if not isinstance(binding, Action) or not binding.palette or binding.group is None:
+            continue
+        node = _node_of(screen, owner)
+        if node is None:
+            continue
+        _, name, parameters = parse(binding.action)
+        if not node.check_action(name, parameters):
+            continue
+        yield SystemCommand(
+            f"{binding.group.description}: {binding.description}",
+            as_markup(f"{keys_display(binding, keymap)}  ·  {help_of(binding)}"),
+            _runner(node, binding.action),
+        )
+    for title, help_text, name in screen.COMMANDS_WITHOUT_KEYS:
+        yield SystemCommand(title, as_markup(help_text), _runner(screen, name))
+
+
+def _node_of(screen: ReaderScreen, owner: type) -> DOMNode | None:
+    """The node of `owner` that an action from the palette runs on, if it is there."""
+    if isinstance(screen, owner):
+        return screen
+    for node in screen.query(owner.__name__):
+        if isinstance(node, owner):
+            return node
+    return None
+
+
+def _runner(node: DOMNode, name: str) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        await node.app.run_action(name, node)
+
+    return run

@@ -18,8 +18,10 @@ class KeymapError(Exception):
     """The keymap file cannot be used; the message says why, in one line."""
 
 
-def load_keymap(path: Path, known_ids: set[str]) -> tuple[dict[str, str], list[str]]:
-    """The remapping in `path` (empty if there is no file) and warnings about it.
+def load_keymap(path: Path) -> tuple[dict[str, str], list[str]]:
+    """The remapping in `path` (binding id → keys; empty if there is no file), and
+    warnings about entries that are not keys (left out). Ids are checked later, by
+    `unknown_ids`, against every binding of the reader.
 
     Raises:
         KeymapError: the file exists but is not valid TOML or not a `[keys]` table.
@@ -38,11 +40,17 @@ def load_keymap(path: Path, known_ids: set[str]) -> tuple[dict[str, str], list[s
     keymap: dict[str, str] = {}
     warnings: list[str] = []
     for binding_id, value in keys.items():
-        if binding_id not in known_ids:
-            warnings.append(f"{path.name}: unknown binding id {binding_id!r}")
-            continue
         if not isinstance(value, str) or not value.strip():
             warnings.append(f'{path.name}: {binding_id} needs a string such as "f,ctrl+n"')
             continue
         keymap[binding_id] = value
     return keymap, warnings
+
+
+def unknown_ids(keymap: dict[str, str], known: set[str], file_name: str) -> list[str]:
+    """A warning for each id in `keymap` that no binding has."""
+    return [
+        f"{file_name}: unknown binding id {binding_id!r}"
+        for binding_id in keymap
+        if binding_id not in known
+    ]

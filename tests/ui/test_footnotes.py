@@ -8,8 +8,11 @@ from textual.widgets import OptionList
 
 from essaytui.app import EssayApp
 from essaytui.screens.confirm import ConfirmScreen
-from essaytui.screens.reader import HISTORY_LIMIT, ReaderScreen, SidePane
-from essaytui.widgets.essay_view import EssayView, Item
+from essaytui.screens.reader import ReaderScreen
+from essaytui.sessions.targets import FootnoteRef, TermHit
+from essaytui.widgets.essay_view import EssayView
+from essaytui.widgets.key_hints import KeyHints
+from essaytui.widgets.side_pane import SidePane
 from essaytui.widgets.peek import Peek
 from essaytui.widgets.sources import SourcesPane
 from essaytui.widgets.status import StatusLine
@@ -45,22 +48,22 @@ async def test_f_selects_from_the_top_peeks_without_scrolling_and_wraps() -> Non
         refs = essay.footnote_refs
         await pilot.press("f")
         await pilot.pause()
-        assert view.item is not None and view.item.kind == "footnote"
-        assert (view.item.start, view.item.end, view.item.data) == refs[0]
+        assert isinstance(view.target, FootnoteRef)
+        assert (view.target.start, view.target.end, view.target.label) == refs[0]
         assert view.scroll_y == 0
         note = essay.footnotes_by_label[refs[0][2]]
         assert note.text[:40] in peek_text(app).replace("\n", " ")
         # the peek sits under the line of the reference
         peek = reader(app).query_one(Peek)
-        row = view.layout_lines.line_at(view.item.start) - round(view.scroll_y)
+        row = view.layout_lines.line_at(view.target.start) - round(view.scroll_y)
         assert peek.region.y == view.scrollable_content_region.y + row + 1
         await pilot.press("f")
-        assert view.item.start == refs[1][0]
+        assert view.target.start == refs[1][0]
         await pilot.press("F")
-        assert view.item.start == refs[0][0]
+        assert view.target.start == refs[0][0]
         # from the middle of the essay, f starts at the top of the view
         await pilot.press("escape")
-        assert view.item is None
+        assert view.target is None
         # put the fourth reference ten lines below the top
         view.scroll_to(y=view.layout_lines.line_at(refs[3][0]) - 10, animate=False, immediate=True)
         await pilot.pause()
@@ -69,16 +72,16 @@ async def test_f_selects_from_the_top_peeks_without_scrolling_and_wraps() -> Non
         first_after = next(start for start, _, _ in refs if start >= top)
         assert first_after < view.bottom_offset
         await pilot.press("f")
-        assert view.item is not None and view.item.start == first_after
+        assert view.target is not None and view.target.start == first_after
         assert view.scroll_y == scroll
         # at the end: a message, then the first again
         await pilot.press("escape", "G")
         for _ in range(len(refs)):
             await pilot.press("f")
-        assert view.item.start == refs[-1][0]
+        assert view.target.start == refs[-1][0]
         await pilot.press("f")
         await pilot.pause()
-        assert view.item.start == refs[0][0]
+        assert view.target.start == refs[0][0]
         assert "back to the first" in status_text(app)
 
 
@@ -87,7 +90,7 @@ async def test_enter_opens_the_source_and_backspace_returns_exactly() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         view = view_of(app)
         await pilot.press("j", "j", "f")
-        top, item = view.top_offset, view.item
+        top, item = view.top_offset, view.target
         assert item is not None
         await pilot.press("enter")
         await pilot.pause()
@@ -95,13 +98,14 @@ async def test_enter_opens_the_source_and_backspace_returns_exactly() -> None:
         sources = screen.query_one(SourcesPane)
         assert screen.query_one(SidePane).active == "sources-tab"
         assert sources.has_focus
-        assert sources.highlighted_label == item.data
+        assert isinstance(item, FootnoteRef)
+        assert sources.highlighted_label == item.label
         assert screen.query_one(Peek).has_class("-hidden")
         await pilot.press("backspace")
         await pilot.pause()
         assert view.has_focus
         assert view.top_offset == top
-        assert view.item == item
+        assert view.target == item
 
 
 async def test_two_level_jump_and_back_survives_a_resize() -> None:
@@ -110,7 +114,7 @@ async def test_two_level_jump_and_back_survives_a_resize() -> None:
         view = view_of(app)
         essay = view.essay
         await pilot.press("right_square_bracket", "j", "j", "j", "f")
-        first_top, first_item = view.top_offset, view.item
+        first_top, first_item = view.top_offset, view.target
         assert first_item is not None
         await pilot.press("enter")  # level 1: into Sources
         await pilot.pause()
@@ -121,52 +125,36 @@ async def test_two_level_jump_and_back_survives_a_resize() -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert view.has_focus
-        assert view.item is not None and view.item.data == other.label
+        assert isinstance(view.target, FootnoteRef) and view.target.label == other.label
         # the jump from Sources pushed nothing new: the place before it equals level 1
         assert view.top_offset != first_top
-        assert len(reader(app).history) == 1
+        assert len(reader(app).navigator._back) == 1
         await pilot.press("t")  # a term, then follow it: level 3
         await pilot.pause()
-        third_top, third_item = view.top_offset, view.item
-        assert third_item is not None and third_item.kind == "term"
+        third_top, third_item = view.top_offset, view.target
+        assert isinstance(third_item, TermHit)
         await pilot.press("enter")
         await pilot.pause()
-        assert len(reader(app).history) == 2
+        assert len(reader(app).navigator._back) == 2
         assert reader(app).query_one(SidePane).active == "glossary-tab"
         await pilot.resize_terminal(90, 30)
         await pilot.pause()
         await pilot.press("backspace")
         await pilot.pause()
-        assert (view.top_offset, view.item) == (third_top, third_item)
+        assert (view.top_offset, view.target) == (third_top, third_item)
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         await pilot.press("backspace")
         await pilot.pause()
         # the level before choosing the source: the Sources pane jump came from first_top
-        assert view.item == first_item
+        assert view.target == first_item
         assert view.top_offset == first_top
+        # nothing left to go back to: the key is gone from the hints and does nothing
+        hints = reader(app).query_one(KeyHints).hints().plain
+        assert "Back" not in hints
         await pilot.press("backspace")
         await pilot.pause()
-        assert "Nothing to go back to" in status_text(app)
-
-
-async def test_back_stack_drops_duplicates_and_is_capped() -> None:
-    app = EssayApp()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = reader(app)
-        view = view_of(app)
-        await pilot.press("f")
-        screen.remember()
-        screen.remember()
-        assert len(screen.history) == 1
-        for index in range(HISTORY_LIMIT + 30):
-            view.scroll_to(y=index % 50, animate=False, immediate=True)
-            view.select_item(Item("footnote", index, index + 1, "x"), scroll=False)
-            screen.remember()
-        assert len(screen.history) == HISTORY_LIMIT
-        assert screen.history[-1].item == Item(
-            "footnote", HISTORY_LIMIT + 29, HISTORY_LIMIT + 30, "x"
-        )
+        assert (view.top_offset, view.target) == (first_top, first_item)
 
 
 async def test_enter_on_a_source_cycles_through_its_references() -> None:
@@ -182,8 +170,8 @@ async def test_enter_on_a_source_cycles_through_its_references() -> None:
             sources.highlighted = sources.get_option_index("note:shared")
             await pilot.press("enter")
             await pilot.pause()
-            assert view.item is not None and view.item.data == "shared"
-            seen.append(view.item.start)
+            assert isinstance(view.target, FootnoteRef) and view.target.label == "shared"
+            seen.append(view.target.start)
         assert seen == [start for start, _ in shared.refs] + [shared.refs[0][0]]
         assert "Reference 1 of 3" in status_text(app)
         # a note never referenced says so
@@ -234,7 +222,7 @@ async def test_footnote_edge_cases_are_shown() -> None:
         assert "中俄全面战略协作伙伴关系" in prompts["note:shared"]
         # the undefined reference peeks and its source says so
         await pilot.press("f", "f")
-        assert view.item is not None and view.item.data == "missing"
+        assert isinstance(view.target, FootnoteRef) and view.target.label == "missing"
         assert "never defined" in peek_text(app)
 
 
@@ -261,7 +249,7 @@ async def test_a_click_on_a_marker_follows_it() -> None:
         assert reader(app).query_one(SidePane).active == "sources-tab"
         assert reader(app).query_one(SourcesPane).highlighted_label == label
         await pilot.press("backspace")
-        assert view.item is not None and view.item.data == label
+        assert isinstance(view.target, FootnoteRef) and view.target.label == label
 
 
 async def test_links_in_sources_show_the_url_and_ask_first() -> None:

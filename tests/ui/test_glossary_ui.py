@@ -7,7 +7,9 @@ from pathlib import Path
 from textual.widgets import Input, OptionList, Static
 
 from essaytui.app import EssayApp
-from essaytui.screens.reader import ReaderScreen, SidePane
+from essaytui.screens.reader import ReaderScreen
+from essaytui.sessions.targets import TermHit
+from essaytui.widgets.side_pane import SidePane
 from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.glossary import GlossaryPane
 from essaytui.widgets.peek import Peek
@@ -38,17 +40,17 @@ async def test_t_selects_terms_with_a_peek_of_the_definition() -> None:
         essay = view.essay
         await pilot.press("t")
         await pilot.pause()
-        first = view.item
-        assert first is not None and first.kind == "term"
-        term = essay.terms_by_id[first.data]
+        first = view.target
+        assert isinstance(first, TermHit)
+        term = essay.terms_by_id[first.term_id]
         assert first.start >= view.top_offset
         peek = reader(app).query_one(Peek)
         assert not peek.has_class("-hidden")
         assert term.definition[:30] in str(peek.render()).replace("\n", " ")
         await pilot.press("t")
-        assert view.item is not None and view.item.start > first.start
+        assert view.target is not None and view.target.start > first.start
         await pilot.press("T")
-        assert view.item == first
+        assert view.target == first
 
 
 async def test_enter_opens_the_entry_and_an_occurrence_jumps_and_comes_back() -> None:
@@ -56,8 +58,8 @@ async def test_enter_opens_the_entry_and_an_occurrence_jumps_and_comes_back() ->
     async with app.run_test(size=(120, 40)) as pilot:
         view = view_of(app)
         await pilot.press("t")
-        item = view.item
-        assert item is not None and item.data == "eurasian-economic-union"
+        item = view.target
+        assert isinstance(item, TermHit) and item.term_id == "eurasian-economic-union"
         top = view.top_offset
         await pilot.press("enter")
         await pilot.pause()
@@ -78,13 +80,13 @@ async def test_enter_opens_the_entry_and_an_occurrence_jumps_and_comes_back() ->
         await pilot.pause()
         term = view.essay.terms_by_id["eurasian-economic-union"]
         assert view.has_focus
-        assert view.item is not None and view.item.start == term.occurrences[1][0]
-        assert view.essay.reading_text[view.item.start : view.item.end] == "EEU"
+        assert view.target is not None and view.target.start == term.occurrences[1][0]
+        assert view.essay.reading_text[view.target.start : view.target.end] == "EEU"
         await pilot.press("backspace")
         await pilot.pause()
         # back to the Glossary jump's origin: the place we were reading
         assert view.top_offset == top
-        assert view.item == item
+        assert view.target == item
 
 
 async def test_terms_are_alphabetical_and_typing_filters() -> None:
@@ -141,7 +143,7 @@ async def test_the_entry_highlights_the_occurrence_the_reader_came_from() -> Non
         view = view_of(app)
         term = view.essay.terms_by_id["eurasian-economic-union"]
         await pilot.press("A")
-        while view.item is None or view.item.start != term.occurrences[1][0]:
+        while view.target is None or view.target.start != term.occurrences[1][0]:
             await pilot.press("t")
         await pilot.press("enter")
         await pilot.pause()

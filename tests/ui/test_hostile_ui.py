@@ -27,6 +27,7 @@ from essaytui.screens.note_editor import NoteEditor
 from essaytui.screens.reader import ReaderScreen
 from essaytui.store import AnnotationStore
 from essaytui.store.interchange import read_web_annotation_file, to_web_annotation
+from essaytui.sessions.targets import FootnoteRef, LinkRef
 from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.glossary import GlossaryPane
 from essaytui.widgets.notes import NotesPane
@@ -150,7 +151,7 @@ async def test_escape_sequences_never_reach_the_screen() -> None:
         # The footnote peek, and the whole screen as composited.
         await pilot.press("f")
         await pilot.pause()
-        assert view.item is not None and view.item.kind == "footnote"
+        assert isinstance(view.target, FootnoteRef)
         assert_clean(screen_text(app), "screen with the peek")
         await pilot.press("p")  # whatever the panes show, the screen stays clean
         await pilot.pause()
@@ -340,7 +341,7 @@ async def test_clicking_an_unsafe_link_does_not_open_it() -> None:
         assert gutter.x > 0 and gutter.y > 0  # the border
         await pilot.click(EssayView, offset=(spot[0] + gutter.x, spot[1] + gutter.y))
         await pilot.pause()
-        assert view.item is not None and view.item.data == link.data
+        assert isinstance(view.target, LinkRef) and view.target.url == link.data
         assert isinstance(app.screen, ReaderScreen)
         assert screen.status.message.startswith("Not opened (unsafe address): data:")
         assert app.opened == []

@@ -11,7 +11,8 @@ from essaytui import paths
 from essaytui.app import EssayApp
 from essaytui.model.source import EssayFileError
 from essaytui.screens.help import HelpScreen
-from essaytui.screens.reader import ReaderScreen, SidePane, SidePlaceholder
+from essaytui.screens.reader import ReaderScreen
+from essaytui.widgets.side_pane import SidePane, SidePlaceholder
 from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.key_hints import KeyHints
 from essaytui.widgets.notes import NotesPane

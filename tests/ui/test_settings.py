@@ -6,6 +6,7 @@ from pathlib import Path
 
 from essaytui import paths
 from essaytui.app import EssayApp
+from essaytui.sessions.targets import FootnoteRef
 from essaytui.screens.confirm import ConfirmScreen
 from essaytui.screens.reader import ReaderScreen
 from essaytui.widgets.essay_view import EssayView
@@ -35,9 +36,9 @@ async def test_keys_can_be_remapped_in_keys_toml() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         view = reader(app).query_one(EssayView)
         await pilot.press("f")
-        assert view.item is None
+        assert view.target is None
         await pilot.press("x")
-        assert view.item is not None and view.item.kind == "footnote"
+        assert isinstance(view.target, FootnoteRef)
         assert any("no.such.binding" in warning for warning in app.startup_warnings)
         # the help lists the binding ids with the keys now in effect, and where the file goes
         await pilot.press("escape", "question_mark")
@@ -55,7 +56,7 @@ async def test_a_broken_keys_toml_is_a_warning_not_a_crash() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         assert any("not valid TOML" in warning for warning in app.startup_warnings)
         await pilot.press("f")
-        assert reader(app).query_one(EssayView).item is not None
+        assert reader(app).query_one(EssayView).target is not None
 
 
 async def test_enter_on_a_link_shows_the_address_before_opening(tmp_path: Path) -> None:

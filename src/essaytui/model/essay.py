@@ -298,3 +298,7 @@ def sentence_bounds(text: str, offset: int) -> tuple[int, int]:
 def word_starts(text: str, start: int, end: int) -> Sequence[int]:
     """Offsets of the words that begin within `[start, end)` of `text`."""
     return [match.start() for match in _WORD.finditer(text, start, end)]
+
+
+#: An essay with no text: what a view shows before it is given one.
+EMPTY_ESSAY = Essay(id="", title="", author="", reading_text="", blocks=())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from textual import events
 from textual.app import ComposeResult
@@ -15,7 +15,10 @@ from essaytui.model.source import sanitize
 from essaytui.screens.confirm import ConfirmScreen
 
 #: Called with the note's text; returns an error message, or None once it is saved.
-SaveNote = Callable[[str], str | None]
+SaveNote = Callable[[str], Awaitable[str | None]]
+
+#: After this long without an answer from the store, the editor says it is waiting.
+WAITING_AFTER = 0.3
 
 
 class NoteArea(TextArea):
@@ -86,12 +89,26 @@ class NoteEditor(ModalScreen[str | None]):
         # typed just before it may still wait in the text area's queue. Save after them.
         self.query_one(TextArea).call_later(self._save_typed)
 
-    def _save_typed(self) -> None:
-        error = self._save(self.text)
+    async def _save_typed(self) -> None:
+        if self._saving:
+            return  # ctrl+s pressed again while the first save waits
+        self._saving = True
+        shown = self.query_one("#note-error", Static)
+        waiting = self.set_timer(
+            WAITING_AFTER,
+            lambda: shown.update("Waiting for the notes database (another essaytui is writing)…"),
+        )
+        try:
+            error = await self._save(self.text)
+        finally:
+            waiting.stop()
+            self._saving = False
         if error is not None:
-            self.query_one("#note-error", Static).update(f"Not saved: {error}")
+            shown.update(f"Not saved: {error}")
             return
         self.dismiss(self.text)
+
+    _saving = False
 
     def action_cancel(self) -> None:
         # as for save: judge "nothing typed" only once what was typed has arrived

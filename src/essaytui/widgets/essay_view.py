@@ -8,9 +8,9 @@ with the span lists (bisect), so a 4 MB essay scrolls like a 9 KB one.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import ClassVar, TypeVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -19,43 +19,65 @@ from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from essaytui.model.essay import Block, BlockKind, Essay, SpanKind, word_starts
+from essaytui.actions import (
+    FOOTNOTES,
+    GLOSSARY,
+    LINKS,
+    READING,
+    SELECTING,
+    Action,
+    action,
+)
+from essaytui.model.annotation import DEFAULT_COLOR, Kind
+from essaytui.model.essay import EMPTY_ESSAY, Block, BlockKind, Essay, SpanKind, word_starts
+from essaytui.model.ranges import RangeIndex
+from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, Target, TermHit
 from essaytui.widgets.text_layout import LIST_INDENT, MAX_SHOWN_DEPTH, QUOTE_INDENT, TextLayout
 
 #: The widest text column, in cells: a comfortable measure.
 MAX_COLUMN = 80
 
-ItemKind = Literal["footnote", "term", "link", "match"]
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    """Something in the text the reader selected: a footnote reference, term or link."""
-
-    kind: ItemKind
-    start: int
-    end: int
-    data: str
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
 class Mark:
-    """A user's annotation as drawn: `kind` is highlight, note or bookmark."""
+    """A reader's annotation as drawn (bookmarks are listed, not drawn)."""
 
     start: int
     end: int
-    kind: str
+    kind: Kind
     fuzzy: bool = False
-    color: str = "yellow"
+    color: str = DEFAULT_COLOR
 
 
-def _binding(
-    key: str, action: str, description: str, *, show: bool = False, binding_id: str = ""
-) -> Binding:
-    return Binding(key, action, description, show=show, id=binding_id or f"essay.{action}")
+def _key(
+    keys: str,
+    name: str,
+    description: str,
+    binding_id: str,
+    group: Binding.Group,
+    *,
+    show: bool = False,
+    palette: bool = True,
+    help: str = "",  # noqa: A002
+    hint: str = "",
+) -> Action:
+    return action(
+        keys,
+        name,
+        description,
+        id=f"essay.{binding_id}",
+        group=group,
+        show=show,
+        palette=palette,
+        help=help,
+        hint=hint,
+    )
 
 
 class EssayView(ScrollView, can_focus=True):
@@ -64,63 +86,118 @@ class EssayView(ScrollView, can_focus=True):
     ALLOW_SELECT = False
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        _binding("j,down", "line_down", "Line down"),
-        _binding("k,up", "line_up", "Line up"),
-        _binding("space,pagedown", "page_down", "Page down"),
-        _binding("b,pageup", "page_up", "Page up"),
-        _binding("d", "half_page(1)", "Half page down", binding_id="essay.half_down"),
-        _binding("u", "half_page(-1)", "Half page up", binding_id="essay.half_up"),
-        _binding("g,home", "top", "Top"),
-        _binding("G,end", "bottom", "Bottom"),
-        _binding(
-            "right_square_bracket",
-            "section(1)",
-            "Next section",
-            binding_id="essay.next_section",
+        _key("j,down", "line_down", "Line down", "line_down", READING, palette=False),
+        _key("k,up", "line_up", "Line up", "line_up", READING, palette=False),
+        _key("space,pagedown", "page_down", "Page down", "page_down", READING, palette=False),
+        _key("b,pageup", "page_up", "Page up", "page_up", READING, palette=False),
+        _key("d,ctrl+d", "half_page(1)", "Half page down", "half_down", READING, palette=False),
+        _key("u,ctrl+u", "half_page(-1)", "Half page up", "half_up", READING, palette=False),
+        _key("g,home", "top", "Top", "top", READING),
+        _key("G,end", "bottom", "Bottom", "bottom", READING),
+        _key("right_square_bracket", "section(1)", "Next section", "next_section", READING),
+        _key("left_square_bracket", "section(-1)", "Previous section", "previous_section", READING),
+        _key(
+            "f",
+            "footnote(1)",
+            "Next footnote",
+            "next_footnote",
+            FOOTNOTES,
+            show=True,
+            hint="Footnote",
+            help="select the next footnote reference; its source shows in a peek",
         ),
-        _binding(
-            "left_square_bracket",
-            "section(-1)",
-            "Previous section",
-            binding_id="essay.previous_section",
+        _key("F", "footnote(-1)", "Previous footnote", "previous_footnote", FOOTNOTES),
+        _key(
+            "t",
+            "term(1)",
+            "Next glossary term",
+            "next_term",
+            GLOSSARY,
+            show=True,
+            hint="Term",
+            help="select the next glossary term; its definition shows in a peek",
         ),
-        _binding("f", "footnote(1)", "Footnote", show=True, binding_id="essay.next_footnote"),
-        _binding("F", "footnote(-1)", "Previous footnote", binding_id="essay.previous_footnote"),
-        _binding("t", "term(1)", "Term", show=True, binding_id="essay.next_term"),
-        _binding("T", "term(-1)", "Previous term", binding_id="essay.previous_term"),
-        _binding("enter", "follow", "Follow", show=True),
-        _binding("escape", "clear", "Clear selection"),
-        _binding("v", "select", "Select text", binding_id="essay.select"),
+        _key("T", "term(-1)", "Previous glossary term", "previous_term", GLOSSARY),
+        _key(
+            "l",
+            "link(1)",
+            "Next link",
+            "next_link",
+            LINKS,
+            help="select the next link; enter shows where it goes (and jumps, inside the essay)",
+        ),
+        _key("L", "link(-1)", "Previous link", "previous_link", LINKS),
+        _key(
+            "enter",
+            "follow",
+            "Follow the selection",
+            "follow",
+            FOOTNOTES,
+            show=True,
+            palette=False,
+            hint="Follow",
+            help="follow the selection: footnote → Sources, term → Glossary, link → shown",
+        ),
+        _key("escape", "clear", "Clear selection", "clear", READING, palette=False),
+        _key(
+            "v",
+            "select",
+            "Select text",
+            "select",
+            SELECTING,
+            help="start a selection: the sentence at the selected reference or match, "
+            "or at the top of the view",
+        ),
         # While selecting, these move the selection's end.
-        _binding("w", "extend('word', 1)", "Word forward", binding_id="essay.extend_word"),
-        _binding("b", "extend('word', -1)", "Word back", binding_id="essay.extend_word_back"),
-        _binding(
+        _key("w", "extend('word', 1)", "Word forward", "extend_word", SELECTING, palette=False),
+        _key("b", "extend('word', -1)", "Word back", "extend_word_back", SELECTING, palette=False),
+        _key(
             "right_parenthesis",
             "extend('sentence', 1)",
             "Sentence forward",
-            binding_id="essay.extend_sentence",
+            "extend_sentence",
+            SELECTING,
+            palette=False,
         ),
-        _binding(
+        _key(
             "left_parenthesis",
             "extend('sentence', -1)",
             "Sentence back",
-            binding_id="essay.extend_sentence_back",
+            "extend_sentence_back",
+            SELECTING,
+            palette=False,
         ),
-        _binding(
+        _key(
             "right_curly_bracket",
             "extend('paragraph', 1)",
             "Paragraph forward",
-            binding_id="essay.extend_paragraph",
+            "extend_paragraph",
+            SELECTING,
+            palette=False,
         ),
-        _binding(
+        _key(
             "left_curly_bracket",
             "extend('paragraph', -1)",
             "Paragraph back",
-            binding_id="essay.extend_paragraph_back",
+            "extend_paragraph_back",
+            SELECTING,
+            palette=False,
         ),
-        _binding("right", "extend('char', 1)", "Character forward", binding_id="essay.extend_char"),
-        _binding(
-            "left", "extend('char', -1)", "Character back", binding_id="essay.extend_char_back"
+        _key(
+            "right",
+            "extend('char', 1)",
+            "Character forward",
+            "extend_char",
+            SELECTING,
+            palette=False,
+        ),
+        _key(
+            "left",
+            "extend('char', -1)",
+            "Character back",
+            "extend_char_back",
+            SELECTING,
+            palette=False,
         ),
     ]
 
@@ -152,82 +229,93 @@ class EssayView(ScrollView, can_focus=True):
 
     # -- messages -----------------------------------------------------------
 
-    class _ViewMessage(Message):
-        """A message from the essay view (its `control`)."""
+    @dataclass
+    class TargetSelected(Message):
+        """The selected footnote reference / term / link / match changed (None: cleared)."""
 
-        def __init__(self, view: EssayView) -> None:
-            super().__init__()
-            self.view = view
+        view: EssayView
+        target: Target | None
 
         @property
         def control(self) -> EssayView:
             return self.view
 
-    class ItemSelected(_ViewMessage):
-        """The selected footnote reference / term / link changed (None: cleared)."""
-
-        def __init__(self, view: EssayView, item: Item | None) -> None:
-            super().__init__(view)
-            self.item = item
-
-    class ItemFollowed(_ViewMessage):
+    @dataclass
+    class TargetFollowed(Message):
         """The reader pressed enter on (or clicked) a footnote reference, term or link."""
 
-        def __init__(self, view: EssayView, item: Item) -> None:
-            super().__init__(view)
-            self.item = item
+        view: EssayView
+        target: Target
 
-    class Moved(_ViewMessage):
+        @property
+        def control(self) -> EssayView:
+            return self.view
+
+    @dataclass
+    class Moved(Message):
         """The offset at the top of the view changed."""
 
-        def __init__(self, view: EssayView, top_offset: int) -> None:
-            super().__init__(view)
-            self.top_offset = top_offset
+        view: EssayView
+        top_offset: int
 
-    class Notice(_ViewMessage):
+        @property
+        def control(self) -> EssayView:
+            return self.view
+
+    @dataclass
+    class Notice(Message):
         """Something to tell the reader in the status line."""
 
-        def __init__(self, view: EssayView, text: str) -> None:
-            super().__init__(view)
-            self.text = text
+        view: EssayView
+        text: str
+
+        @property
+        def control(self) -> EssayView:
+            return self.view
 
     # -- state ----------------------------------------------------------------
 
+    #: The essay shown; a new one (the complete parse) keeps the place.
+    essay: var[Essay] = var(EMPTY_ESSAY, always_update=True, init=False)
+    #: The selected footnote reference, term, link or match.
+    target: var[Target | None] = var(None, init=False)
+    #: The text selection as (anchor, cursor) while selecting.
+    selection: var[tuple[int, int] | None] = var(None, init=False)
+    #: Every term occurrence marked, or only the first per section.
+    show_all_terms: var[bool] = var(False, init=False)
+    #: The search matches, and the index of the current one (-1: none).
+    matches: var[RangeIndex[int]] = var(RangeIndex, always_update=True, init=False)
+    current_match: var[int] = var(-1, init=False)
+
     def __init__(self, essay: Essay, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
-        self.essay = essay
         self._layout: TextLayout | None = None
         self._styles: dict[str, Style] = {}
         self._style_cache: dict[tuple[str, frozenset[str]], Style] = {}
         #: True once a line of essay text has been rendered (the benchmark waits on it).
         self.painted = False
-        self.item: Item | None = None
-        #: The text selection as (anchor, cursor) while selecting.
-        self.selection: tuple[int, int] | None = None
-        self.show_all_terms = False
-        self._visible_terms: list[tuple[int, int, str]] = []
-        self._visible_term_starts: list[int] = []
-        self.matches: list[tuple[int, int]] = []
-        self._match_starts: list[int] = []
-        self.current_match = -1
-        self._marks: list[Mark] = []
-        self._mark_starts: list[int] = []
-        self._longest_mark = 0
+        self._visible_terms: RangeIndex[str] = RangeIndex()
+        self._footnote_refs: RangeIndex[str] = RangeIndex()
+        self._marks: RangeIndex[Mark] = RangeIndex()
         self._last_top = -1
         #: The exact reading-text offset at the top of the view; survives rewrapping.
         self._top_anchor = 0
         self._mouse_anchor: int | None = None
-        self._compute_visible_terms()
+        self.set_reactive(EssayView.essay, essay)
+        self._essay_changed()
 
     # -- essay and layout -------------------------------------------------------
 
-    def set_essay(self, essay: Essay) -> None:
-        """Show another version of the essay (e.g. the complete parse), keeping the place."""
-        self.essay = essay
-        self._layout = None
-        self._compute_visible_terms()
+    def watch_essay(self, essay: Essay) -> None:
+        """Another version of the essay (e.g. the complete parse): keep the place."""
+        self._essay_changed()
         self._style_cache.clear()
         self._sync_layout()
+
+    def _essay_changed(self) -> None:
+        self._layout = None
+        self._footnote_refs = RangeIndex(self.essay.footnote_refs)
+        self._compute_visible_terms()
 
     @property
     def column_width(self) -> int:
@@ -253,7 +341,7 @@ class EssayView(ScrollView, can_focus=True):
 
     def _sync_layout(self) -> None:
         self.layout_lines  # noqa: B018 - rewraps if the width changed
-        self._refresh_all()
+        self.refresh()
         self._announce_top()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -278,6 +366,11 @@ class EssayView(ScrollView, can_focus=True):
         )
         return layout.ends[last]
 
+    def row_of(self, offset: int) -> int | None:
+        """The row of the view (0 at the top of its text) showing `offset`, if on screen."""
+        row = self.layout_lines.line_at(offset) - round(self.scroll_y)
+        return row if 0 <= row < self.scrollable_content_region.height else None
+
     def scroll_to_offset(self, offset: int, *, top: bool = True, margin: int = 2) -> None:
         """Bring `offset` into view: at the top (`top=True`) or only if it is off screen."""
         layout = self.layout_lines
@@ -296,7 +389,16 @@ class EssayView(ScrollView, can_focus=True):
                 self.scroll_to(y=max(0, line - margin), animate=False, immediate=True)
             elif line >= current + height:
                 self.scroll_to(y=max(0, line - height + 1 + margin), animate=False, immediate=True)
-        self._refresh_all()
+        self.refresh()
+
+    def center_on(self, offset: int) -> None:
+        """Scroll so `offset` sits in the upper third of the view (where the eye reads)."""
+        line = self.layout_lines.line_at(offset)
+        self.scroll_to(
+            y=max(0, line - self.scrollable_content_region.height // 3),
+            animate=False,
+            immediate=True,
+        )
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
@@ -315,15 +417,29 @@ class EssayView(ScrollView, can_focus=True):
             self._last_top = top
             self.post_message(self.Moved(self, top))
 
-    def _refresh_all(self) -> None:
-        self.refresh()
-
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
         self._style_cache.clear()
 
-    # -- what is drawn ---------------------------------------------------------
+    # -- what is marked ----------------------------------------------------------
+
+    def watch_target(self, target: Target | None) -> None:
+        self.refresh()
+        self.post_message(self.TargetSelected(self, target))
+
+    def watch_selection(self) -> None:
+        self.refresh()
+
+    def watch_show_all_terms(self) -> None:
+        self._compute_visible_terms()
+        self.refresh()
+
+    def watch_matches(self) -> None:
+        self.refresh()
+
+    def watch_current_match(self) -> None:
+        self.refresh()
 
     def _compute_visible_terms(self) -> None:
         occurrences = self.essay.term_occurrences
@@ -339,28 +455,18 @@ class EssayView(ScrollView, can_focus=True):
                 if key not in seen:
                     seen.add(key)
                     visible.append((start, end, term_id))
-        self._visible_terms = visible
-        self._visible_term_starts = [start for start, _, _ in visible]
-
-    def toggle_all_terms(self) -> None:
-        """Mark every term occurrence, or only the first per section."""
-        self.show_all_terms = not self.show_all_terms
-        self._compute_visible_terms()
-        self._refresh_all()
-
-    def set_matches(self, matches: list[tuple[int, int]], current: int = -1) -> None:
-        """Search matches to highlight, and which one is current."""
-        self.matches = matches
-        self._match_starts = [start for start, _ in matches]
-        self.current_match = current
-        self._refresh_all()
+        self._visible_terms = RangeIndex(visible)
 
     def set_marks(self, marks: Iterable[Mark]) -> None:
-        """The user's highlights, notes and bookmarks to draw."""
-        self._marks = sorted(marks, key=lambda mark: (mark.start, mark.end))
-        self._mark_starts = [mark.start for mark in self._marks]
-        self._longest_mark = max((mark.end - mark.start for mark in self._marks), default=0)
-        self._refresh_all()
+        """The reader's highlights, notes and bookmarks to draw."""
+        self._marks = RangeIndex((mark.start, mark.end, mark) for mark in marks)
+        self.refresh()
+
+    def mark_at(self, start: int, end: int) -> list[Mark]:
+        """The marks drawn over any of `[start, end)`."""
+        return [mark for _, _, mark in self._marks.overlapping(start, end)]
+
+    # -- what is drawn ---------------------------------------------------------
 
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
@@ -420,31 +526,22 @@ class EssayView(ScrollView, can_focus=True):
                     found.append((span.start, span.end, "link"))
                 else:
                     found.append((span.start, span.end, str(span.kind)))
-        _collect(found, self._visible_terms, self._visible_term_starts, start, end, "term")
-        if self.matches:
-            index = max(0, bisect.bisect_right(self._match_starts, start) - 1)
-            while index < len(self.matches) and self.matches[index][0] < end:
-                match_start, match_end = self.matches[index]
-                if match_end > start:
-                    key = "match-current" if index == self.current_match else "match"
-                    found.append((match_start, match_end, key))
-                index += 1
-        if self._marks:
-            index = bisect.bisect_left(self._mark_starts, start - self._longest_mark)
-            while index < len(self._marks) and self._marks[index].start < end:
-                mark = self._marks[index]
-                if mark.end > start and mark.kind != "bookmark":
-                    key = (
-                        "fuzzy" if mark.fuzzy else ("note" if mark.kind == "note" else "highlight")
-                    )
-                    found.append((mark.start, mark.end, key))
-                index += 1
+        for term_start, term_end, _ in self._visible_terms.overlapping(start, end):
+            found.append((term_start, term_end, "term"))
+        current = self.current_match
+        for match_start, match_end, index in self.matches.overlapping(start, end):
+            found.append((match_start, match_end, "match-current" if index == current else "match"))
+        for mark_start, mark_end, mark in self._marks.overlapping(start, end):
+            if mark.kind is not Kind.BOOKMARK:
+                key = "fuzzy" if mark.fuzzy else ("note" if mark.kind is Kind.NOTE else "highlight")
+                found.append((mark_start, mark_end, key))
         if self.selection is not None:
             low, high = sorted(self.selection)
             if low < end and high > start:
                 found.append((low, high, "selection"))
-        if self.item is not None and self.item.start < end and self.item.end > start:
-            found.append((self.item.start, self.item.end, "item"))
+        target = self.target
+        if target is not None and target.start < end and target.end > start:
+            found.append((target.start, target.end, "item"))
         return found
 
     def render_line(self, y: int) -> Strip:
@@ -608,36 +705,37 @@ class EssayView(ScrollView, can_focus=True):
                 return
             self.scroll_to_offset(earlier[-1].start)
 
-    # -- items: footnotes, terms -------------------------------------------------
+    # -- targets: footnotes, terms, links ----------------------------------------
 
-    def select_item(self, item: Item | None, *, scroll: bool = True) -> None:
-        """Select (and show) a footnote reference, term occurrence or link."""
-        self.item = item
-        if item is not None and scroll:
-            self.scroll_to_offset(item.start, top=False)
-        self._refresh_all()
-        self.post_message(self.ItemSelected(self, item))
+    def select_target(self, target: Target | None, *, scroll: bool = True) -> None:
+        """Select (and show) a footnote reference, term occurrence, link or match."""
+        if target is not None and scroll:
+            self.scroll_to_offset(target.start, top=False)
+        self.target = target
 
-    def _step_item(
-        self, kind: ItemKind, found: Sequence[tuple[int, int, str]], direction: int, noun: str
+    def _step(
+        self,
+        found: RangeIndex[T],
+        make: Callable[[int, int, T], Target],
+        kind: type,
+        direction: int,
+        noun: str,
     ) -> None:
+        """Select the next (`direction` 1) or previous (-1) of `found`, wrapping around."""
         if not found:
             self.post_message(self.Notice(self, f"This essay has no {noun}s."))
             return
-        starts = [start for start, _, _ in found]
-        if self.item is not None and self.item.kind == kind:
-            origin = self.item.start
+        target = self.target
+        if target is not None and isinstance(target, kind):
             index = (
-                bisect.bisect_right(starts, origin)
+                found.first_from(target.start + 1)
                 if direction > 0
-                else bisect.bisect_left(starts, origin) - 1
+                else found.first_from(target.start) - 1
             )
+        elif direction > 0:
+            index = found.first_from(self.top_offset)
         else:
-            top, bottom = self.top_offset, self.bottom_offset
-            if direction > 0:
-                index = bisect.bisect_left(starts, top)
-            else:
-                index = bisect.bisect_right(starts, bottom) - 1
+            index = found.last_before(self.bottom_offset)
         if index >= len(found):
             index = 0
             self.post_message(self.Notice(self, f"Last {noun} reached: back to the first."))
@@ -645,55 +743,65 @@ class EssayView(ScrollView, can_focus=True):
             index = len(found) - 1
             self.post_message(self.Notice(self, f"First {noun} reached: on to the last."))
         start, end, data = found[index]
-        self.select_item(Item(kind, start, end, data))
+        self.select_target(make(start, end, data))
 
     def action_footnote(self, direction: int) -> None:
-        self._step_item("footnote", self.essay.footnote_refs, direction, "footnote reference")
+        self._step(self._footnote_refs, FootnoteRef, FootnoteRef, direction, "footnote reference")
 
     def action_term(self, direction: int) -> None:
-        self._step_item("term", self._visible_terms, direction, "glossary term")
+        self._step(self._visible_terms, TermHit, TermHit, direction, "glossary term")
+
+    def action_link(self, direction: int) -> None:
+        self._step(self._links(), LinkRef, LinkRef, direction, "link")
+
+    def _links(self) -> RangeIndex[str]:
+        """Every link of the essay (collected once per essay)."""
+        if self._all_links is None or self._all_links[0] is not self.essay:
+            links = [
+                (span.start, span.end, span.data)
+                for block in self.essay.blocks
+                for span in block.spans
+                if span.kind is SpanKind.LINK
+            ]
+            self._all_links = (self.essay, RangeIndex(links))
+        return self._all_links[1]
+
+    _all_links: tuple[Essay, RangeIndex[str]] | None = None
 
     def action_follow(self) -> None:
-        item = self.item or self._links_near_top()
-        if item is None:
+        target = self.target
+        if target is None:
+            links = self._links()
+            index = links.first_from(self.top_offset)
+            if index < len(links) and links[index][0] < self.bottom_offset:
+                start, end, url = links[index]
+                target = LinkRef(start, end, url)  # enter opens the first link on screen
+                self.select_target(target, scroll=False)
+        if target is None or isinstance(target, MatchRef):
             raise SkipAction()
-        if self.item is None:
-            self.select_item(item, scroll=False)
-        self.post_message(self.ItemFollowed(self, item))
-
-    def _links_near_top(self) -> Item | None:
-        """The first link on screen, so enter opens a link without selecting it first."""
-        top, bottom = self.top_offset, self.bottom_offset
-        index = self.essay.block_index_at(top)
-        blocks = self.essay.blocks
-        while 0 <= index < len(blocks) and blocks[index].start <= bottom:
-            for span in blocks[index].spans:
-                if span.kind is SpanKind.LINK and top <= span.start < bottom:
-                    return Item("link", span.start, span.end, span.data)
-            index += 1
-        return None
+        self.post_message(self.TargetFollowed(self, target))
 
     def action_clear(self) -> None:
         if self.selection is not None:
             self.selection = None
-            self._refresh_all()
             self.post_message(self.Notice(self, "Selection cancelled."))
             return
-        if self.item is None:
+        if self.target is None:
             raise SkipAction()
-        self.select_item(None, scroll=False)
+        self.target = None
 
     # -- text selection ------------------------------------------------------------
 
     def action_select(self) -> None:
         if self.selection is not None:
             raise SkipAction()
-        anchor_point = self.item.start if self.item is not None else self.top_offset
-        start, end = self.essay.sentence_bounds(anchor_point)
-        if self.item is not None and self.item.kind in ("match",):
-            start, end = self.item.start, self.item.end
+        target = self.target
+        if isinstance(target, MatchRef):
+            start, end = target.start, target.end  # exactly what the search found
+        else:
+            point = target.start if target is not None else self.top_offset
+            start, end = self.essay.sentence_bounds(point)
         self.selection = (start, end)
-        self._refresh_all()
         self.post_message(
             self.Notice(
                 self,
@@ -772,7 +880,6 @@ class EssayView(ScrollView, can_focus=True):
     def end_selection(self) -> None:
         """Leave selection mode."""
         self.selection = None
-        self._refresh_all()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "extend":
@@ -781,6 +888,8 @@ class EssayView(ScrollView, can_focus=True):
             return bool(self.essay.footnote_refs)
         if action == "term":
             return bool(self.essay.glossary)
+        if action == "link":
+            return bool(self._links())
         if action == "section":
             return bool(self.essay.sections)
         return True
@@ -803,7 +912,6 @@ class EssayView(ScrollView, can_focus=True):
         offset = self.offset_at(spot.x, max(0, spot.y))
         if offset is not None and offset != self._mouse_anchor:
             self.selection = (self._mouse_anchor, offset)
-            self._refresh_all()
 
     def on_mouse_up(self, event: events.MouseUp) -> None:
         if self._mouse_anchor is None:
@@ -819,49 +927,27 @@ class EssayView(ScrollView, can_focus=True):
             self._click(anchor)
             return
         self.selection = (anchor, offset)
-        self._refresh_all()
+
+    def target_at(self, offset: int) -> Target | None:
+        """The footnote marker, marked term or link at `offset`, if any."""
+        index = self._footnote_refs.index_at(offset)
+        if index >= 0:
+            return FootnoteRef(*self._footnote_refs[index])
+        index = self._visible_terms.index_at(offset)
+        if index >= 0:
+            return TermHit(*self._visible_terms[index])
+        links = self._links()
+        index = links.index_at(offset)
+        if index >= 0:
+            return LinkRef(*links[index])
+        return None
 
     def _click(self, offset: int) -> None:
         """A click on a footnote marker, term or link follows it."""
-        for start, end, label in self.essay.footnote_refs[
-            max(0, bisect.bisect_right(self.essay.footnote_refs, (offset, 1 << 62, "")) - 1) :
-        ][:1]:
-            if start <= offset < end:
-                item = Item("footnote", start, end, label)
-                self.select_item(item, scroll=False)
-                self.post_message(self.ItemFollowed(self, item))
-                return
-        index = bisect.bisect_right(self._visible_term_starts, offset) - 1
-        if index >= 0:
-            start, end, term_id = self._visible_terms[index]
-            if start <= offset < end:
-                item = Item("term", start, end, term_id)
-                self.select_item(item, scroll=False)
-                self.post_message(self.ItemFollowed(self, item))
-                return
-        block = self.essay.blocks[self.essay.block_index_at(offset)]
-        for span in block.spans:
-            if span.kind is SpanKind.LINK and span.start <= offset < span.end:
-                item = Item("link", span.start, span.end, span.data)
-                self.select_item(item, scroll=False)
-                self.post_message(self.ItemFollowed(self, item))
-                return
-
-
-def _collect(
-    found: list[tuple[int, int, str]],
-    ranges: Sequence[tuple[int, int, str]],
-    starts: Sequence[int],
-    start: int,
-    end: int,
-    key: str,
-) -> None:
-    index = max(0, bisect.bisect_right(starts, start) - 1)
-    while index < len(ranges) and ranges[index][0] < end:
-        range_start, range_end, _ = ranges[index]
-        if range_end > start:
-            found.append((range_start, range_end, key))
-        index += 1
+        target = self.target_at(offset)
+        if target is not None:
+            self.select_target(target, scroll=False)
+            self.post_message(self.TargetFollowed(self, target))
 
 
 def _next_word(text: str, cursor: int, direction: int) -> int:

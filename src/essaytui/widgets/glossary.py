@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import bisect
+from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
+from textual.reactive import var
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from essaytui.model.essay import Essay, Term
+from essaytui.actions import LISTS, action
+from essaytui.model.essay import EMPTY_ESSAY, Essay, Term
+from essaytui.widgets.lists import ReaderList, bound_keys
+
+#: Most occurrences an entry lists.
+MAX_OCCURRENCES = 2000
 
 
 def snippet(text: str, start: int, end: int, width: int = 36) -> Text:
@@ -29,44 +37,64 @@ def snippet(text: str, start: int, end: int, width: int = 36) -> Text:
 class GlossaryPane(Vertical):
     """Terms list with a filter; `open_term` shows one term's entry and occurrences."""
 
-    BINDINGS = [
-        Binding("escape", "back_to_list", "All terms", id="glossary.list"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        action(
+            "escape",
+            "back_to_list",
+            "All terms",
+            id="glossary.list",
+            group=LISTS,
+            palette=False,
+            help="in Glossary: from an entry or the filter back to the list of terms",
+        ),
+        action(
+            "slash",
+            "filter",
+            "Filter",
+            id="glossary.filter",
+            group=LISTS,
+            palette=False,
+            help="in Glossary: type to narrow the terms (any letter on the list starts it)",
+        ),
     ]
 
+    @dataclass
     class OccurrenceChosen(Message):
         """Enter on an occurrence: jump there in the essay."""
 
-        def __init__(self, pane: GlossaryPane, term_id: str, start: int, end: int) -> None:
-            super().__init__()
-            self.pane = pane
-            self.term_id = term_id
-            self.start = start
-            self.end = end
+        pane: GlossaryPane
+        term_id: str
+        start: int
+        end: int
 
         @property
         def control(self) -> GlossaryPane:
             return self.pane
 
+    #: The essay whose glossary is shown (bound to the reader's).
+    essay: var[Essay] = var(EMPTY_ESSAY, always_update=True, init=False)
+
     def __init__(self, essay: Essay, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
-        self.essay = essay
+        self.set_reactive(GlossaryPane.essay, essay)
         self.term: Term | None = None
 
     def compose(self) -> ComposeResult:
         # no select-on-focus: typing on the terms list moves focus here mid-word, and the
         # next key would otherwise replace the letters already typed
         yield Input(placeholder="Filter terms…", id="glossary-filter", select_on_focus=False)
-        yield OptionList(id="glossary-terms")
+        yield ReaderList(id="glossary-terms")
         yield Static("", id="glossary-entry", markup=False)
-        yield OptionList(id="glossary-occurrences")
+        yield ReaderList(id="glossary-occurrences")
 
     def on_mount(self) -> None:
         self._fill_terms("")
         self._show_entry(False)
 
-    def set_essay(self, essay: Essay) -> None:
+    def watch_essay(self, essay: Essay) -> None:
         """Show the glossary of `essay`."""
-        self.essay = essay
+        if not self.is_mounted:
+            return
         self._fill_terms(self.query_one("#glossary-filter", Input).value)
         if self.term is not None and self.term.id in essay.terms_by_id:
             self.open_term(self.term.id)
@@ -91,6 +119,13 @@ class GlossaryPane(Vertical):
         terms_list.add_options(options)
         if options and not options[0].disabled:
             terms_list.highlighted = 0
+        shown = sum(1 for option in options if not option.disabled)
+        total = len(self.essay.glossary)
+        self.border_title = (
+            f"Glossary · showing {shown} of {total} matching “{needle}”"
+            if needle
+            else f"Glossary · {total} terms"
+        )
 
     def _show_entry(self, show: bool) -> None:
         self.query_one("#glossary-filter").display = not show
@@ -125,33 +160,49 @@ class GlossaryPane(Vertical):
         occurrences.clear_options()
         text = self.essay.reading_text
         occurrences.add_options(
-            [
-                Option(snippet(text, start, end), id=f"{index}")
-                for index, (start, end) in enumerate(term.occurrences[:2000])
-            ]
+            [Option(snippet(text, start, end)) for start, end in term.occurrences[:MAX_OCCURRENCES]]
         )
         if term.occurrences:
-            starts = [start for start, _ in term.occurrences[:2000]]
+            starts = [start for start, _ in term.occurrences[:MAX_OCCURRENCES]]
             index = bisect.bisect_left(starts, near) if near is not None else 0
             occurrences.highlighted = index if index < len(starts) else 0
         self._show_entry(True)
         if focus:
             occurrences.focus()
 
+    def focus_list(self) -> None:
+        """Focus what the pane shows: the open entry's occurrences, else the terms."""
+        target = "#glossary-occurrences" if self.term is not None else "#glossary-terms"
+        self.screen.set_focus(self.query_one(target))
+
     def action_back_to_list(self) -> None:
         self.term = None
         self._show_entry(False)
-        self.query_one("#glossary-terms").focus()
+        self.screen.set_focus(self.query_one("#glossary-terms"))
 
     @on(Input.Changed, "#glossary-filter")
     def _filter(self, event: Input.Changed) -> None:
         event.stop()
         self._fill_terms(event.value)
 
+    def action_filter(self) -> None:
+        self._show_entry(False)
+        self.term = None
+        self.screen.set_focus(self.query_one("#glossary-filter", Input))
+
     @on(Input.Submitted, "#glossary-filter")
     def _filter_done(self, event: Input.Submitted) -> None:
         event.stop()
-        self.query_one("#glossary-terms").focus()
+        terms_list = self.query_one("#glossary-terms", OptionList)
+        enabled = [
+            terms_list.get_option_at_index(index)
+            for index in range(terms_list.option_count)
+            if not terms_list.get_option_at_index(index).disabled
+        ]
+        if len(enabled) == 1 and enabled[0].id:
+            self.open_term(enabled[0].id, focus=True)  # one match: open it
+            return
+        self.screen.set_focus(terms_list)
 
     @on(OptionList.OptionSelected, "#glossary-terms")
     def _term_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -162,9 +213,9 @@ class GlossaryPane(Vertical):
     @on(OptionList.OptionSelected, "#glossary-occurrences")
     def _occurrence_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if self.term is None or event.option.id is None:
+        if self.term is None:
             return
-        start, end = self.term.occurrences[int(event.option.id)]
+        start, end = self.term.occurrences[event.option_index]
         self.post_message(self.OccurrenceChosen(self, self.term.id, start, end))
 
     def on_key(self, event: events.Key) -> None:
@@ -174,6 +225,7 @@ class GlossaryPane(Vertical):
             and event.is_printable
             and event.character
             and event.character.isalpha()
+            and event.key not in bound_keys(terms_list)  # j k g G move in the list
         ):
             field = self.query_one("#glossary-filter", Input)
             field.value += event.character

@@ -14,6 +14,8 @@ from textual.screen import Screen
 from textual.style import Style
 from textual.widget import Widget
 
+from essaytui.actions import hint_of
+
 
 class KeyHints(Widget, can_focus=False):
     """The shown bindings of the focused widget and its ancestors; a click presses one."""
@@ -77,7 +79,7 @@ class KeyHints(Widget, can_focus=False):
             # Plain styles, not @click links: a link's colour would replace the key's.
             part = Content.assemble(
                 (f" {key} ", Style.from_rich_style(key_style) if enabled else Style(dim=True)),
-                (f"{binding.description} ", Style() if enabled else Style(dim=True)),
+                (f"{hint_of(binding)} ", Style() if enabled else Style(dim=True)),
             )
             if enabled:
                 spans.append((cell, cell + part.cell_length, binding.key.split(",")[0]))

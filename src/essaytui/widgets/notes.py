@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
 from textual import on
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
+from textual.reactive import var
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from essaytui.actions import NOTES, action
 from essaytui.model.anchoring import Anchor
 from essaytui.model.annotation import AnchorStatus, Annotation, Kind
-from essaytui.model.essay import Essay
+from essaytui.model.essay import EMPTY_ESSAY, Essay
 from essaytui.model.source import sanitize
 from essaytui.typeahead import hold_keys
+from essaytui.widgets.lists import ReaderList
 
 KIND_FILTERS: tuple[str, ...] = ("all", "highlight", "note", "bookmark")
 _ICONS = {Kind.HIGHLIGHT: "▌", Kind.NOTE: "✎", Kind.BOOKMARK: "⚑"}
@@ -56,34 +60,91 @@ def annotation_prompt(annotation: Annotation, status: AnchorStatus) -> Text:
     return text
 
 
-class NotesPane(OptionList):
+class NotesPane(ReaderList):
     """Annotations of the essay grouped by section; orphans under their own heading."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "request('edit')", "Edit note", id="notes.edit"),
-        Binding("d", "request('delete')", "Delete", id="notes.delete"),
-        Binding("u", "request('undo')", "Undo delete", id="notes.undo"),
-        Binding("r", "request('reattach')", "Re-attach", id="notes.reattach"),
-        Binding("c", "request('confirm')", "Confirm place", id="notes.confirm"),
-        Binding("k", "cycle_filter", "Filter by kind", id="notes.filter"),
+        action("e", "edit", "Edit note", id="notes.edit", group=NOTES, show=True),
+        action(
+            "x,delete",
+            "delete",
+            "Delete",
+            id="notes.delete",
+            group=NOTES,
+            show=True,
+            help="delete the annotation (ctrl+z or u brings it back)",
+        ),
+        action("u,ctrl+z", "undo", "Undo", id="notes.undo", group=NOTES, show=True),
+        action(
+            "r",
+            "reattach",
+            "Re-attach",
+            id="notes.reattach",
+            group=NOTES,
+            help="re-attach a note not found in this edition to the text selected (v)",
+        ),
+        action(
+            "c",
+            "confirm",
+            "Confirm place",
+            id="notes.confirm",
+            group=NOTES,
+            help="accept the new place found for a moved (≈) annotation",
+        ),
+        action(
+            "f",
+            "cycle_filter",
+            "Filter",
+            id="notes.filter",
+            group=NOTES,
+            show=True,
+            help="show all, only highlights, only notes or only bookmarks",
+        ),
     ]
 
-    class Requested(Message):
-        """The reader asked for something on an annotation (go, edit, delete, …)."""
+    @dataclass
+    class _Request(Message):
+        """Something asked of one annotation in the pane (see the subclasses); the id is
+        None when no annotation is highlighted."""
 
-        def __init__(self, pane: NotesPane, request: str, annotation_id: str | None) -> None:
-            super().__init__()
-            self.pane = pane
-            self.request = request
-            self.annotation_id = annotation_id
+        pane: NotesPane
+        annotation_id: str | None
 
         @property
         def control(self) -> NotesPane:
             return self.pane
 
+    class GoTo(_Request):
+        """Enter: show the annotation in the essay."""
+
+    class Edit(_Request):
+        """Edit the annotation's note."""
+
+    class Delete(_Request):
+        """Delete the annotation (it can be brought back)."""
+
+    class Reattach(_Request):
+        """Move a lost annotation to the text selected in the essay."""
+
+    class Confirm(_Request):
+        """Accept the place found for a moved annotation."""
+
+    @dataclass
+    class Undo(Message):
+        """Bring back what was last deleted or removed."""
+
+        pane: NotesPane
+
+        @property
+        def control(self) -> NotesPane:
+            return self.pane
+
+    #: The essay whose annotations are listed (bound to the reader's).
+    essay: var[Essay] = var(EMPTY_ESSAY, always_update=True, init=False)
+
     def __init__(self, essay: Essay, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
-        self.essay = essay
+        self.set_reactive(NotesPane.essay, essay)
         self.kind_filter = "all"
         self._annotations: list[Annotation] = []
         self._anchors: dict[str, Anchor] = {}
@@ -91,9 +152,8 @@ class NotesPane(OptionList):
     def on_mount(self) -> None:
         self._fill()
 
-    def set_essay(self, essay: Essay) -> None:
+    def watch_essay(self, essay: Essay) -> None:
         """Show the annotations of `essay` (keeps the list until set_annotations)."""
-        self.essay = essay
         self._fill()
 
     def set_annotations(
@@ -154,12 +214,12 @@ class NotesPane(OptionList):
             hint = (
                 "No notes yet: select text with v, then h (highlight) or a (note); m bookmarks."
                 if self.kind_filter == "all"
-                else f"No {self.kind_filter}s. k changes the filter."
+                else f"No {self.kind_filter}s. f changes the filter."
             )
             options.append(Option(hint, disabled=True))
         self.add_options(options)
-        self.border_title = f"Notes ({len(shown)})" + (
-            f" · {self.kind_filter}s" if self.kind_filter != "all" else ""
+        self.border_title = f"Notes ({len(shown)}) · showing: " + (
+            f"{self.kind_filter}s only" if self.kind_filter != "all" else "all"
         )
         if highlighted_id is not None:
             self.highlight_annotation(highlighted_id)
@@ -187,14 +247,28 @@ class NotesPane(OptionList):
         self.kind_filter = KIND_FILTERS[(index + 1) % len(KIND_FILTERS)]
         self._fill()
 
-    def action_request(self, request: str) -> None:
-        annotation_id = self.highlighted_id
-        if request == "edit" and annotation_id:
+    def _ask(self, request: type[_Request]) -> None:
+        self.post_message(request(self, self.highlighted_id))
+
+    def action_edit(self) -> None:
+        if self.highlighted_id:
             hold_keys(self)  # the editor opens on the next turn: what is typed next is the note
-        self.post_message(self.Requested(self, request, annotation_id))
+        self._ask(self.Edit)
+
+    def action_delete(self) -> None:
+        self._ask(self.Delete)
+
+    def action_reattach(self) -> None:
+        self._ask(self.Reattach)
+
+    def action_confirm(self) -> None:
+        self._ask(self.Confirm)
+
+    def action_undo(self) -> None:
+        self.post_message(self.Undo(self))
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
-            self.post_message(self.Requested(self, "go", event.option.id))
+            self.post_message(self.GoTo(self, event.option.id))

@@ -2,30 +2,40 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
+
 from rich.style import Style
 from rich.text import Text
 from textual import on
+from textual.binding import BindingType
 from textual.message import Message
+from textual.reactive import var
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from essaytui.model.essay import Essay, Section
+from essaytui.model.essay import EMPTY_ESSAY, Essay, Section
+from essaytui.widgets.lists import LIST_BINDINGS
 
 
 class OutlinePane(Tree[Section]):
     """A tree of sections. Enter or a click asks the reader to jump there."""
 
+    BINDINGS: ClassVar[list[BindingType]] = LIST_BINDINGS
+
+    @dataclass
     class SectionChosen(Message):
         """The reader chose a section to jump to."""
 
-        def __init__(self, pane: OutlinePane, section: Section) -> None:
-            super().__init__()
-            self.pane = pane
-            self.section = section
+        pane: OutlinePane
+        section: Section
 
         @property
         def control(self) -> OutlinePane:
             return self.pane
+
+    #: The essay whose sections are shown (bound to the reader's).
+    essay: var[Essay] = var(EMPTY_ESSAY, always_update=True, init=False)
 
     def __init__(self, essay: Essay, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__("Outline", id=id)
@@ -33,7 +43,14 @@ class OutlinePane(Tree[Section]):
         self.guide_depth = 2
         self.border_title = "Outline"
         self._section_nodes: list[TreeNode[Section]] = []
-        self.set_essay(essay)
+        self.set_reactive(OutlinePane.essay, essay)
+        self.watch_essay(essay)
+
+    def action_first(self) -> None:
+        self.action_scroll_home()
+
+    def action_last(self) -> None:
+        self.action_scroll_end()
 
     def render_label(self, node: TreeNode[Section], base_style: Style, style: Style) -> Text:
         """The label, cut to the pane's width with an ellipsis (no sideways scrolling)."""
@@ -48,7 +65,7 @@ class OutlinePane(Tree[Section]):
             label.truncate(room, overflow="ellipsis")
         return label
 
-    def set_essay(self, essay: Essay) -> None:
+    def watch_essay(self, essay: Essay) -> None:
         """Rebuild the tree for `essay`."""
         self.clear()
         self._section_nodes = []

@@ -1,8 +1,27 @@
-"""The peek: a small popup under the line with a footnote's source or a term's definition."""
+"""The peek: a small box near a reference with a footnote's source or a term's definition.
+
+It sits just below the line it belongs to, or just above it when there is no room
+below, and never covers that line, the status line or the key hints (it stays inside
+the essay's text area). A text too long for the room is cut with a line saying how to
+read all of it.
+"""
 
 from __future__ import annotations
 
+from rich.text import Text
+from textual.geometry import Region
 from textual.widgets import Static
+
+#: The widest a peek gets, in cells (border and padding included).
+PEEK_WIDTH = 70
+#: The narrowest a peek gets.
+PEEK_MIN_WIDTH = 20
+#: The tallest a peek gets, in lines (border included).
+PEEK_MAX_HEIGHT = 12
+#: Cells of border and padding left and right.
+_FRAME_WIDTH = 4
+#: Lines of border top and bottom.
+_FRAME_HEIGHT = 2
 
 
 class Peek(Static):
@@ -11,3 +30,50 @@ class Peek(Static):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__("", id=id, classes=classes, markup=False)
         self.can_focus = False
+        #: The text shown, and whether it was cut to fit.
+        self.shown = ""
+        self.cut = False
+
+    def show_near(self, text: str, area: Region, row: int, *, more: str = "") -> None:
+        """Show `text` next to line `row` of `area` (the essay's text, on the screen).
+
+        Args:
+            text: what to show (plain text).
+            area: where the peek may go: the essay's text region in screen cells.
+            row: the line it belongs to, counted from the top of `area`.
+            more: the last line when `text` had to be cut ("enter: the whole note").
+        """
+        width = min(PEEK_WIDTH, max(PEEK_MIN_WIDTH, area.width - 4))
+        lines = self._wrap(text, width - _FRAME_WIDTH)
+        below = area.height - row - 1  # lines under the reference's own line
+        above = row
+        wanted = min(PEEK_MAX_HEIGHT, len(lines) + _FRAME_HEIGHT)
+        if wanted <= below or below >= above:
+            room, y = below, area.y + row + 1
+        else:
+            room, y = above, area.y + row - min(wanted, above)
+        height = min(wanted, room)
+        if height < _FRAME_HEIGHT + 1:
+            self.hide()
+            return
+        inner = height - _FRAME_HEIGHT
+        self.cut = len(lines) > inner
+        if self.cut:
+            tail = more or "…"
+            lines = [*lines[: max(0, inner - 1)], tail]
+        self.shown = "\n".join(lines)
+        self.styles.width = width
+        self.styles.height = height
+        self.update(self.shown)
+        self.styles.offset = (area.x + max(0, (area.width - width) // 2), y)
+        self.remove_class("-hidden")
+
+    def hide(self) -> None:
+        """Take the peek away."""
+        self.add_class("-hidden")
+
+    def _wrap(self, text: str, width: int) -> list[str]:
+        lines: list[str] = []
+        for wrapped in Text(text).wrap(self.app.console, max(1, width)):
+            lines.append(wrapped.plain.rstrip())
+        return lines or [""]

@@ -82,6 +82,10 @@ class SearchBar(Horizontal):
         """The message on show in the bar, "" when none."""
         return self._message.text
 
+    def clear_message(self) -> None:
+        """Take away the message on show (it was about an earlier query)."""
+        self._message.clear()
+
     def say(self, message: str, seconds: float = 4.0) -> None:
         """Show a message for a while where the count is (the status line is hidden)."""
         self._message.show(message, seconds)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
 from textual.message import Message
+from textual.reactive import var
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from essaytui.model.essay import BlockKind, Essay, Footnote, SpanKind, superscript
+from essaytui.model.essay import EMPTY_ESSAY, BlockKind, Essay, Footnote, SpanKind, superscript
+from essaytui.widgets.lists import ReaderList
 
 _URL = re.compile(r"(?:https?|ftp|mailto|javascript|data|file):[^\s<>\"')\]]+", re.IGNORECASE)
 
@@ -53,28 +56,41 @@ def note_urls(note: Footnote) -> list[str]:
     return list(dict.fromkeys(url for url in found if url))
 
 
-class SourcesPane(OptionList):
+@dataclass(frozen=True, slots=True)
+class _Source:
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Link:
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class _More:
+    direction: int
+
+
+class SourcesPane(ReaderList):
     """Footnotes as a list. Enter on a source jumps to its (next) reference."""
 
+    @dataclass
     class SourceChosen(Message):
         """Enter on a source: go to its reference."""
 
-        def __init__(self, pane: SourcesPane, label: str) -> None:
-            super().__init__()
-            self.pane = pane
-            self.label = label
+        pane: SourcesPane
+        label: str
 
         @property
         def control(self) -> SourcesPane:
             return self.pane
 
+    @dataclass
     class LinkChosen(Message):
         """Enter on a link inside a source: open it (after showing it)."""
 
-        def __init__(self, pane: SourcesPane, url: str) -> None:
-            super().__init__()
-            self.pane = pane
-            self.url = url
+        pane: SourcesPane
+        url: str
 
         @property
         def control(self) -> SourcesPane:
@@ -84,15 +100,19 @@ class SourcesPane(OptionList):
     #: with thousands of notes opens the pane as fast as one with seven.
     WINDOW = 120
 
+    #: The essay whose sources are listed (bound to the reader's).
+    essay: var[Essay] = var(EMPTY_ESSAY, always_update=True, init=False)
+
     def __init__(self, essay: Essay, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
-        self._links: dict[str, str] = {}
+        #: What each option stands for, by its index.
+        self._payloads: list[_Source | _Link | _More | None] = []
         self._window_start = 0
-        self.set_essay(essay)
+        self.set_reactive(SourcesPane.essay, essay)
+        self.watch_essay(essay)
 
-    def set_essay(self, essay: Essay) -> None:
+    def watch_essay(self, essay: Essay) -> None:
         """List the sources of `essay`."""
-        self.essay = essay
         self._numbers = paragraph_numbers(essay)
         self._positions = {note.label: index for index, note in enumerate(essay.footnotes)}
         self._fill(0)
@@ -103,29 +123,28 @@ class SourcesPane(OptionList):
         self._window_start = start
         end = min(len(notes), start + self.WINDOW)
         self.clear_options()
-        self._links = {}
         options: list[Option] = []
+        payloads: list[_Source | _Link | _More | None] = []
         if start > 0:
-            options.append(
-                Option(Text(f"↑ {start} earlier sources: enter to show", style="dim"), id="more:up")
-            )
+            options.append(Option(Text(f"↑ {start} earlier sources: enter to show", style="dim")))
+            payloads.append(_More(-1))
         for note in notes[start:end]:
             options.append(
                 Option(source_prompt(self.essay, note, self._numbers), id=f"note:{note.label}")
             )
-            for index, url in enumerate(note_urls(note)):
-                link_id = f"link:{note.label}:{index}"
-                self._links[link_id] = url
-                options.append(Option(Text(f"   ↗ {url}", style="underline"), id=link_id))
+            payloads.append(_Source(note.label))
+            for url in note_urls(note):
+                options.append(Option(Text(f"   ↗ {url}", style="underline")))
+                payloads.append(_Link(url))
         if end < len(notes):
             options.append(
-                Option(
-                    Text(f"↓ {len(notes) - end} later sources: enter to show", style="dim"),
-                    id="more:down",
-                )
+                Option(Text(f"↓ {len(notes) - end} later sources: enter to show", style="dim"))
             )
+            payloads.append(_More(1))
         if not options:
             options.append(Option("This essay has no footnotes.", disabled=True))
+            payloads.append(None)
+        self._payloads = payloads
         self.add_options(options)
 
     def show_source(self, label: str) -> None:
@@ -135,36 +154,35 @@ class SourcesPane(OptionList):
             return
         if not self._window_start <= position < self._window_start + self.WINDOW:
             self._fill(position - self.WINDOW // 4)
-        index = self.get_option_index(f"note:{label}")
-        self.highlighted = index
-        self.scroll_to_highlight(top=True)
+        for index, payload in enumerate(self._payloads):
+            if payload == _Source(label):
+                self.highlighted = index
+                self.scroll_to_highlight(top=True)
+                return
 
     @property
     def highlighted_label(self) -> str | None:
         """The label of the highlighted source, if a source is highlighted."""
-        if self.highlighted is None:
+        if self.highlighted is None or self.highlighted >= len(self._payloads):
             return None
-        option_id = self.get_option_at_index(self.highlighted).id or ""
-        if option_id.startswith("note:"):
-            return option_id[5:]
-        return None
+        payload = self._payloads[self.highlighted]
+        return payload.label if isinstance(payload, _Source) else None
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        option_id = event.option.id or ""
-        if option_id in ("more:up", "more:down"):
-            step = self.WINDOW // 2
-            target = (
-                self._window_start - step
-                if option_id == "more:up"
-                else (self._window_start + self.WINDOW - 1 + step)
-            )
-            notes = self.essay.footnotes
-            label = notes[max(0, min(target, len(notes) - 1))].label
-            self.show_source(label)
-            return
-        if option_id.startswith("note:"):
-            self.post_message(self.SourceChosen(self, option_id[5:]))
-        elif option_id in self._links:
-            self.post_message(self.LinkChosen(self, self._links[option_id]))
+        payload = self._payloads[event.option_index]
+        match payload:
+            case _More(direction):
+                step = self.WINDOW // 2
+                target = (
+                    self._window_start - step
+                    if direction < 0
+                    else self._window_start + self.WINDOW - 1 + step
+                )
+                notes = self.essay.footnotes
+                self.show_source(notes[max(0, min(target, len(notes) - 1))].label)
+            case _Source(label):
+                self.post_message(self.SourceChosen(self, label))
+            case _Link(url):
+                self.post_message(self.LinkChosen(self, url))

@@ -57,6 +57,14 @@ class PassingMessage:
         self._expiry = self._owner.set_timer(seconds, self._expire, name="message-expiry")
         self._changed()
 
+    def clear(self) -> None:
+        """Take the message away now."""
+        if self._expiry is not None:
+            self._expiry.stop()
+            self._expiry = None
+        if self.text:
+            self._expire()
+
     def _expire(self) -> None:
         self.text = ""
         self._expiry = None
