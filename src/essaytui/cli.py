@@ -243,22 +243,14 @@ def read_standard_input() -> bytes:
     Raises:
         UsageError: it is larger than that.
     """
-    from essaytui.model.source import MAX_BYTES
+    from essaytui.model.source import MAX_BYTES, read_at_most
 
-    stream = sys.stdin.buffer
-    chunks: list[bytes] = []
-    total = 0
-    while total <= MAX_BYTES:
-        chunk = stream.read(min(1 << 20, MAX_BYTES + 1 - total))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        total += len(chunk)
-    if total > MAX_BYTES:
+    data = read_at_most(sys.stdin.buffer, MAX_BYTES)
+    if len(data) > MAX_BYTES:
         raise UsageError(
             f"standard input: is too large (the limit is {MAX_BYTES // (1024 * 1024)} MB)"
         )
-    return b"".join(chunks)
+    return data
 
 
 def keys_from_terminal() -> None:

@@ -11,11 +11,11 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from essaytui_run import essaytui as cli
 
 from essaytui.model.annotation import (
     Annotation,
@@ -48,18 +48,6 @@ ESSAY_A, ESSAY_B = essay("essay-a", "/a.md"), essay("essay-b", "/b.md")
 def note(on: Essay = ESSAY_A, text: str = "my note") -> Annotation:
     start = TEXT.index("signed")
     return make_annotation(on, start, start + 15, Kind.NOTE, note=text)
-
-
-def cli(*args: str | Path, data: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "essaytui", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "ESSAYTUI_DATA_DIR": str(data)},
-        stdin=subprocess.DEVNULL,
-        timeout=timeout,
-        check=False,
-    )
 
 
 def one_line_error(result: subprocess.CompletedProcess[str], *fragments: str) -> str:

@@ -8,13 +8,11 @@ buggy older version or another program would; then the store, `export`,
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from essaytui_run import essaytui as cli
 
 from essaytui.model.annotation import Kind, make_annotation
 from essaytui.model.essay import Essay
@@ -32,18 +30,6 @@ BAD = {
     "offsets": "UPDATE annotations SET start_offset = 'soon' WHERE id = ?",
     "bytes": "UPDATE annotations SET note = CAST(x'fffe41' AS TEXT) WHERE id = ?",
 }
-
-
-def cli(*args: str | Path, data: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "essaytui", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "ESSAYTUI_DATA_DIR": str(data)},
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-        check=False,
-    )
 
 
 @pytest.fixture

@@ -8,13 +8,11 @@ sha256("Summary\\0")[:16]) and for an essay with a front-matter id.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from essaytui_run import essaytui
 
 from essaytui.model.identity import title_hash
 from essaytui.model.source import load_essay
@@ -179,15 +177,7 @@ def test_an_export_made_before_the_split_imports_where_it_belongs(
 
 def test_list_shows_each_essay_once_with_its_path(colliding: tuple[Path, Path, Path]) -> None:
     data, one, two = colliding
-    result = subprocess.run(
-        [sys.executable, "-m", "essaytui", "list"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "ESSAYTUI_DATA_DIR": str(data)},
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-        check=False,
-    )
+    result = essaytui("list", data=data)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     out = result.stdout

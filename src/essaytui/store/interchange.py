@@ -37,7 +37,7 @@ from essaytui.model.annotation import (
 )
 from essaytui.model.essay import Essay
 from essaytui.model.identity import DocumentPrint, sketch_from_text
-from essaytui.model.source import sanitize, sanitize_inline
+from essaytui.model.source import read_at_most, sanitize, sanitize_inline
 from essaytui.store.errors import InterchangeError
 from essaytui.store.store import EssayRecord, storable
 
@@ -492,22 +492,15 @@ def _read_capped(file: Path) -> bytes:
     with os.fdopen(descriptor, "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
             raise InterchangeError(f"cannot read {file}: it is not a regular file")
-        chunks: list[bytes] = []
-        total = 0
         try:
-            while total <= MAX_IMPORT_BYTES:
-                chunk = handle.read(min(1 << 20, MAX_IMPORT_BYTES + 1 - total))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                total += len(chunk)
+            data = read_at_most(handle, MAX_IMPORT_BYTES)
         except OSError as error:
             raise InterchangeError(f"cannot read {file}: {error.strerror or error}") from error
-    if total > MAX_IMPORT_BYTES:
+    if len(data) > MAX_IMPORT_BYTES:
         raise InterchangeError(
             f"{file} is too large to be an annotation export (over {MAX_IMPORT_BYTES} bytes)"
         )
-    return b"".join(chunks)
+    return data
 
 
 def _load_json(file: Path) -> object:

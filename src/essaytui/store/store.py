@@ -307,7 +307,7 @@ def _position_from_row(row: sqlite3.Row) -> Position:
     if isinstance(progress, bool) or not isinstance(progress, int | float):
         raise _BadRow("progress is not a number")
     if not math.isfinite(progress):
-        raise _BadRow("progress is not a number")
+        raise _BadRow("progress is not a finite number")
     return Position(
         essay_id=_text(row["essay_id"], "essay_id"),
         essay_path=_text(row["essay_path"], "essay_path"),
@@ -712,30 +712,26 @@ class AnnotationStore:
         except sqlite3.Error as error:
             raise StoreError(_inert(f"Could not read the notes database ({error}).")) from error
 
-    def _annotations(self, rows: Iterable[sqlite3.Row]) -> list[Annotation]:
-        """The annotations of `rows`, skipping (and reporting) damaged ones."""
-        found: list[Annotation] = []
+    def _valid(
+        self, rows: Iterable[sqlite3.Row], read: Callable[[sqlite3.Row], T], what: str, key: str
+    ) -> list[T]:
+        """`read` of every row, skipping (and reporting) damaged ones: they stay as they are."""
+        found: list[T] = []
         for row in rows:
             try:
-                found.append(_annotation_from_row(row))
+                found.append(read(row))
             except _BadRow as why:
                 self._warn(
-                    f"a note in the notes database is damaged ({why}; id {str(row['id'])[:40]}): "
-                    "it is left as it is and not shown"
+                    f"{what} in the notes database is damaged ({why}; {str(row[key])[:40]}): "
+                    "it is left as it is and not used"
                 )
         return found
 
+    def _annotations(self, rows: Iterable[sqlite3.Row]) -> list[Annotation]:
+        return self._valid(rows, _annotation_from_row, "a note", "id")
+
     def _positions(self, rows: Iterable[sqlite3.Row]) -> list[Position]:
-        found: list[Position] = []
-        for row in rows:
-            try:
-                found.append(_position_from_row(row))
-            except _BadRow as why:
-                self._warn(
-                    f"a reading position in the notes database is damaged ({why}; "
-                    f"essay {str(row['essay_id'])[:40]}): it is left as it is and not used"
-                )
-        return found
+        return self._valid(rows, _position_from_row, "a reading position", "essay_id")
 
     # -- annotations --------------------------------------------------------------
 
