@@ -186,3 +186,30 @@ def test_list_shows_each_essay_once_with_its_path(colliding: tuple[Path, Path, P
     assert str(two) in recent and "50%" in recent
     assert str(one) in rest.split("Bundled:")[0] and "1 note(s)" in rest
     assert "/elsewhere/kept.md" in rest and "(file missing)" in rest
+
+
+def test_an_old_export_of_colliding_notes_imported_later_is_split_too(
+    tmp_path: Path, colliding: tuple[Path, Path, Path]
+) -> None:
+    """Into a database made after the split: the title hash arrives with two files' notes."""
+    _, one, two = colliding
+    connection = sqlite3.connect(old_database(tmp_path / "elsewhere"))
+    add_note(connection, 7, SUMMARY, str(one), "on try blocks, from elsewhere")
+    add_note(connection, 8, SUMMARY, str(two), "on GATs, from elsewhere")
+    add_note(connection, 9, SUMMARY, "", "no path at all")
+    rows = connection.execute(f"SELECT {COLUMNS} FROM annotations").fetchall()
+    connection.close()
+    with AnnotationStore.open(tmp_path / "fresh") as store:
+        connection = sqlite3.connect(tmp_path / "fresh" / DATABASE_NAME)
+        connection.executemany(
+            f"INSERT INTO annotations ({COLUMNS}) VALUES ({', '.join('?' * 17)})", rows
+        )
+        connection.commit()
+        connection.close()
+        first = store.identify(load_essay(one))
+        assert first != SUMMARY
+        assert [a.note for a in store.list_for_essay(first)] == ["on try blocks, from elsewhere"]
+        second = store.identify(load_essay(two))
+        assert [a.note for a in store.list_for_essay(second)] == ["on GATs, from elsewhere"]
+        assert store.count() == 3  # the one without a path is kept, under an essay of its own
+        assert SUMMARY not in {a.essay_id for a in store.all_annotations()}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import PurePath
 
 from essaytui.model.identity import GENERATED_PREFIX, looks_like_title_hash, title_hash
@@ -153,18 +153,21 @@ def _title_hash_ids(connection: sqlite3.Connection) -> set[str]:
     return found
 
 
-def split_title_hash_essays(connection: sqlite3.Connection) -> None:
+def split_title_hash_essays(
+    connection: sqlite3.Connection, ids: Collection[str] | None = None
+) -> None:
     """Migration 3's data step: one essay per file where a title hash joined several.
 
-    Every annotation and position filed under a title-hash id moves to an essay of
-    its own path (the path each one last saw); rows without a path go with the only
-    path there is, or to an essay of their own. Nothing is deleted; the old id stays
-    as an alias per path, for imports of exports made before.
+    Every annotation and position filed under a title-hash id (those of `ids`, or
+    every one `_title_hash_ids` recognises) moves to an essay of its own path (the
+    path each one last saw); rows without a path go with the only path there is, or
+    to an essay of their own. Nothing is deleted; the old id stays as an alias per
+    path, for imports of exports made before.
     """
     from essaytui.model.annotation import now_iso
 
     now = now_iso()
-    for old in sorted(_title_hash_ids(connection)):
+    for old in sorted(_title_hash_ids(connection) if ids is None else ids):
         paths = {
             str(row[0])
             for table in ("annotations", "positions")
@@ -179,8 +182,8 @@ def split_title_hash_essays(connection: sqlite3.Connection) -> None:
         ).fetchone()
         if position is not None:
             title, author = str(position[0]), str(position[1])
-        targets = {path: _split_id(old, path) for path in named}
-        targets[""] = targets[named[0]] if len(named) == 1 else _split_id(old, "")
+        targets = {path: split_id(old, path) for path in named}
+        targets[""] = targets[named[0]] if len(named) == 1 else split_id(old, "")
         for path, new in targets.items():
             if path or "" in paths:
                 connection.execute(
@@ -203,6 +206,7 @@ def split_title_hash_essays(connection: sqlite3.Connection) -> None:
                 )
 
 
-def _split_id(old: str, path: str) -> str:
+def split_id(old: str, path: str) -> str:
+    """The id of the essay of `path` split from the title hash `old`."""
     key = f"split\0{old}\0{path}".encode("utf-8", "replace")
     return GENERATED_PREFIX + hashlib.sha256(key).hexdigest()[:16]

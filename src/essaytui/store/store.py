@@ -54,7 +54,13 @@ from essaytui.store.errors import (
     StoreWriteError,
     UnknownAnnotation,
 )
-from essaytui.store.schema import DATABASE_NAME, MIGRATIONS, SCHEMA_VERSION
+from essaytui.store.schema import (
+    DATABASE_NAME,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    split_id,
+    split_title_hash_essays,
+)
 
 if TYPE_CHECKING:
     from essaytui.model.essay import Essay
@@ -1088,7 +1094,7 @@ class AnnotationStore:
                 if record and state is not None and state != (rows[0]["size"], rows[0]["mtime_ns"]):
                     self._remember_print(known, document, title, author)
                 return known
-            legacy = self._legacy_id(path, title, author)
+            legacy = self._legacy_id(path, title, author, record=record)
             if legacy is not None:
                 if record:
                     self._remember_print(legacy, document, title, author)
@@ -1100,10 +1106,15 @@ class AnnotationStore:
             self._remember_print(found, document, title, author, moved=moved)
         return found
 
-    def _legacy_id(self, path: str, title: str, author: str) -> str | None:
-        """An unregistered id that notes were filed under at `path` (an import from an
+    def _legacy_id(self, path: str, title: str, author: str, *, record: bool) -> str | None:
+        """An unregistered id that notes were filed under at `path` (imported from an
         older essaytui, or from another machine): the title hash of this essay's title
-        and author, or the one generated id found there."""
+        and author, or the one generated id found there.
+
+        A title hash that also has notes at other paths joined several files, as
+        before migration 3: it is split the same way (`record`), and the id of this
+        path's part returned.
+        """
         rows = self._read(
             "SELECT essay_id FROM annotations WHERE essay_path = ? "
             "UNION SELECT essay_id FROM positions WHERE essay_path = ?",
@@ -1121,10 +1132,23 @@ class AnnotationStore:
         }
         unregistered = candidates - registered
         hashed = identity.title_hash(title, author)
-        if hashed in unregistered:
+        if hashed not in unregistered:
+            generated = [c for c in unregistered if identity.is_generated(c)]
+            return generated[0] if len(generated) == 1 else None
+        elsewhere = self._read(
+            "SELECT 1 FROM annotations WHERE essay_id = ? AND essay_path NOT IN (?, '') "
+            "UNION SELECT 1 FROM positions WHERE essay_id = ? AND essay_path NOT IN (?, '')",
+            (hashed, path, hashed, path),
+        )
+        if not elsewhere:
             return hashed
-        generated = [c for c in unregistered if identity.is_generated(c)]
-        return generated[0] if len(generated) == 1 else None
+        if record:
+            try:
+                self._write(lambda connection: split_title_hash_essays(connection, {hashed}))
+            except StoreWriteError as error:
+                self._warn(f"notes shared by several files could not be split ({error})")
+                return hashed
+        return split_id(hashed, path)
 
     def _same_document(self, document: _Document) -> tuple[str | None, bool]:
         """A known essay that `document` (at a new path) is, and whether it moved here.
