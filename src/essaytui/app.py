@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 from collections.abc import Iterable
 from pathlib import Path
@@ -80,7 +81,15 @@ class EssayApp(TypeaheadApp[None]):
         *,
         essay: Essay | None = None,
         data_dir: Path | None = None,
+        source: str | None = None,
+        source_bytes: bytes | None = None,
     ) -> None:
+        """The reader on the essay at `path` (`essay`: its first part, parsed already).
+
+        An essay with no file (read from standard input) comes as `source`, its
+        text, and `source_bytes`, what was read: the rest is parsed from the text,
+        and the bytes identify it.
+        """
         # Collection is held while the essay is read and the app built (see
         # hold_collection), and again from `on_load` until the first screen is up. Given
         # back here, so an app that is never run leaves the process as it found it.
@@ -90,10 +99,14 @@ class EssayApp(TypeaheadApp[None]):
             super().__init__()
             self.data_dir = paths.data_dir(data_dir)
             self.essay_path = path or paths.default_essay()
+            self._source = source
             if essay is None:
                 essay = load_essay(self.essay_path, limit=FIRST_SCREEN_LIMIT)
-            self.essay = essay
             self.store = AnnotationStore.open_or_memory(self.data_dir)
+            # Issue 10: the essay's identity is the document's, never its title's. Resolved
+            # once here; the rest of a long essay keeps it (`_loaded`).
+            identifier = self.store.identify(essay, source=source_bytes)
+            self.essay = dataclasses.replace(essay, id=identifier)
             self.startup_warnings: list[str] = []
             #: binding id → keys, as remapped in keys.toml
             self.keymap_in_effect: dict[str, str] = {}
@@ -157,12 +170,20 @@ class EssayApp(TypeaheadApp[None]):
             self.reader.save_position()
 
     def on_unmount(self) -> None:
+        self._touch()  # issue 10: "last read" also when leaving
         self.store.close()
         gc.unfreeze()
         gc.enable()
 
+    def _touch(self) -> None:
+        """Record that this essay was read now (issue 10: at opening, not after a scroll)."""
+        essay = self.essay
+        with contextlib.suppress(StoreError):
+            self.store.touch(essay.id, essay.source_path or "", essay.title, essay.author)
+
     def on_mount(self) -> None:
         self.push_screen(ReaderScreen(self.essay, self.store))
+        self.call_after_refresh(self._touch)  # after the first screen: a write waits on disk
         if self.keymap_in_effect:
             self.call_after_refresh(self._check_keymap)
         if not self.essay.complete:
@@ -174,7 +195,12 @@ class EssayApp(TypeaheadApp[None]):
     @work(thread=True, exclusive=True, group="load")
     def _load_rest(self) -> None:
         try:
-            essay = load_essay(self.essay_path)
+            if self._source is not None:
+                from essaytui.model.parse import parse_essay
+
+                essay = parse_essay(self._source)
+            else:
+                essay = load_essay(self.essay_path)
         except EssayFileError as error:
             # moved, deleted or changed into something unreadable since the first part
             self.call_from_thread(self._not_loaded, str(error))
@@ -186,6 +212,7 @@ class EssayApp(TypeaheadApp[None]):
         self.reader.rest_unreadable(error)
 
     def _loaded(self, essay: Essay) -> None:
+        essay = dataclasses.replace(essay, id=self.essay.id)  # issue 10: one identity
         self.essay = essay
         self.reader.essay = essay
         self.call_after_refresh(settle_heap)

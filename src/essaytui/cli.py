@@ -1,21 +1,36 @@
-"""The command line: parse, validate, then run. Errors are one line and exit 2."""
+"""The command line: parse, validate, then run. Errors are one line and exit 2.
+
+Without a terminal on standard output the reader prints the essay as plain text
+(`essaytui PATH | less`); `essaytui -` reads the essay from standard input. A
+closed pipe (`essaytui list | head -1`) ends the command quietly, as it ends other
+Unix tools: exit status 141, no traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from essaytui import __version__, paths
 
 if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
     from essaytui.app import EssayApp
+    from essaytui.model.essay import Essay
     from essaytui.store import AnnotationStore
 
 COMMANDS = ("list", "export", "import-notes", "convert")
+
+#: The PATH that means "read the essay from standard input".
+STDIN_PATH = "-"
+#: Exit status after a closed pipe: what a shell reports for a tool SIGPIPE ended.
+BROKEN_PIPE_STATUS = 128 + 13
 
 DESCRIPTION = """\
 Read long-form essays in the terminal: footnotes that jump to their sources and
@@ -23,15 +38,39 @@ back, a glossary found in the text, highlights and notes that last.
 
 commands:
   essaytui [PATH]                        read an essay (no PATH: the last one read,
-                                         else the bundled essay)
-  essaytui list                          the bundled essays and recently read ones
-  essaytui export [PATH] [--format markdown|json] [-o FILE]
-                                         the annotations of an essay
-  essaytui import-notes FILE.json        merge annotations exported before
+                                         else the bundled essay; PATH - reads it
+                                         from standard input)
+  essaytui PATH | less                   without a terminal: the essay as plain text,
+                                         wrapped to $COLUMNS (else 80)
+  essaytui list                          recently read essays (each once, with its
+                                         path), then the bundled ones
+  essaytui export [PATH] [--format markdown|json] [--include-deleted] [-o FILE]
+                                         the live annotations of an essay
+  essaytui import-notes FILE.json        merge annotations exported before; reports
+                                         added / updated / deleted / unchanged
   essaytui convert FILE.txt [-o OUT.md]  turn a copied blog post into an essay file
 
 Run `essaytui COMMAND --help` for a command's options. Press ? in the reader for keys.
 """
+
+
+class InertArgumentParser(argparse.ArgumentParser):
+    """argparse whose messages cannot drive a terminal.
+
+    Its errors quote the arguments ("unrecognized arguments: …"), and an argument
+    may be a file name holding escape sequences, passed by a glob (issue 17 item 17):
+    everything it prints has control characters made visible first.
+    """
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        if message:
+            from essaytui.model.source import sanitize
+
+            super()._print_message(sanitize(message), file)
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {_inline(message)}\n")
 
 
 class UsageError(Exception):
@@ -49,12 +88,17 @@ def _data_dir_option(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The reader's own parser: `essaytui [PATH]`."""
-    parser = argparse.ArgumentParser(
+    parser = InertArgumentParser(
         prog="essaytui",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("path", nargs="?", metavar="PATH", help="a Markdown essay to read")
+    parser.add_argument(
+        "path",
+        nargs="?",
+        metavar="PATH",
+        help="a Markdown essay to read, or - for standard input",
+    )
     _data_dir_option(parser)
     parser.add_argument("--version", action="version", version=f"essaytui {__version__}")
     return parser
@@ -62,11 +106,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def build_command_parser(command: str) -> argparse.ArgumentParser:
     """The parser of one subcommand."""
-    parser = argparse.ArgumentParser(prog=f"essaytui {command}")
+    parser = InertArgumentParser(prog=f"essaytui {command}")
     if command == "list":
-        parser.description = "The bundled essays and recently read ones, most recent first."
+        parser.description = (
+            "The essays recently read, most recent first, each once with its path; then "
+            "other essays with notes, and the bundled essays."
+        )
     elif command == "export":
-        parser.description = "Export the annotations of an essay."
+        parser.description = (
+            "Export the live annotations of an essay (deleted ones are left out). "
+            "Control characters are shown as symbols unless -o FILE is given."
+        )
         parser.add_argument(
             "path", nargs="?", metavar="PATH", help="the essay (default: the last one read)"
         )
@@ -77,16 +127,28 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
             help="markdown (default) or json (W3C Web Annotation)",
         )
         parser.add_argument(
+            "--include-deleted",
+            action="store_true",
+            help="json only: add deletion markers, so that importing the file on "
+            "another machine deletes those notes there too",
+        )
+        parser.add_argument(
             "-o", "--output", metavar="FILE", help="write here instead of standard output"
         )
     elif command == "import-notes":
-        parser.description = "Merge annotations exported before (by id; never duplicates)."
+        parser.description = (
+            "Merge annotations exported before, by id: never duplicates, a deletion "
+            "marker deletes, the newer copy of a note wins. Reports how many were "
+            "added, updated, deleted and unchanged; a note whose id belongs to a note "
+            "of another essay is refused."
+        )
         parser.add_argument("file", metavar="FILE.json")
     elif command == "convert":
         parser.description = (
             "Turn a blog post copied as plain text (title, author, paragraphs with [n] "
             "markers, a numbered notes list) into an essay file. Web-page leftovers are "
-            "removed and listed on standard error."
+            "removed and listed on standard error. Control characters are shown as "
+            "symbols unless -o OUT.md is given."
         )
         parser.add_argument("file", metavar="FILE.txt")
         parser.add_argument(
@@ -112,17 +174,43 @@ def _inline(text: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run essaytui with `argv` (default: the process's arguments)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    _tolerant_output()
     try:
         if args and args[0] in COMMANDS:
             command = args[0]
             options = build_command_parser(command).parse_args(args[1:])
-            return run_command(command, options)
-        options = build_parser().parse_args(args)
-        return run_reader(options)
+            status = run_command(command, options)
+        else:
+            options = build_parser().parse_args(args)
+            status = run_reader(options)
+        sys.stdout.flush()  # a closed pipe is noticed here, not at exit
+        return status
     except UsageError as error:
         return _fail(str(error))
+    except BrokenPipeError:
+        _silence_stdout()
+        return BROKEN_PIPE_STATUS
     except KeyboardInterrupt:
         return 130
+
+
+def _tolerant_output() -> None:
+    """Characters that cannot be encoded (a lone surrogate from an undecodable file name)
+    are replaced, never a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe: point stdout at /dev/null, so the flush at exit is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def _essay_errors() -> tuple[type[Exception], ...]:
@@ -132,12 +220,122 @@ def _essay_errors() -> tuple[type[Exception], ...]:
 
 
 def run_reader(options: argparse.Namespace) -> int:
-    """Open the reader."""
-    path = Path(options.path) if options.path else None
+    """Open the reader; without a terminal, print the essay as plain text."""
     data_dir = Path(options.data_dir) if options.data_dir else None
-    app = reader_app(path, data_dir)
+    piped: bytes | None = None
+    if options.path == STDIN_PATH:
+        piped = read_standard_input()
+        path = None
+    else:
+        path = Path(options.path) if options.path else None
+    if not sys.stdout.isatty():
+        return print_plain(path, data_dir, piped)
+    if not sys.stdin.isatty():
+        keys_from_terminal()
+    app = stdin_app(piped, data_dir) if piped is not None else reader_app(path, data_dir)
     app.run()
     return app.return_code or 0
+
+
+def read_standard_input() -> bytes:
+    """The essay piped in, at most `model.source.MAX_BYTES` of it.
+
+    Raises:
+        UsageError: it is larger than that.
+    """
+    from essaytui.model.source import MAX_BYTES, read_at_most
+
+    data = read_at_most(sys.stdin.buffer, MAX_BYTES)
+    if len(data) > MAX_BYTES:
+        raise UsageError(
+            f"standard input: is too large (the limit is {MAX_BYTES // (1024 * 1024)} MB)"
+        )
+    return data
+
+
+def keys_from_terminal() -> None:
+    """Read keys from the terminal when standard input is a pipe (`cat essay.md | essaytui -`).
+
+    Raises:
+        UsageError: there is no terminal to read keys from (nothing would ever end the
+            reader: it would hang).
+    """
+    try:
+        terminal = os.open("/dev/tty", os.O_RDWR | getattr(os, "O_NOCTTY", 0))
+    except OSError:
+        raise UsageError(
+            "no terminal to read keys from (standard input is not a terminal and "
+            "/dev/tty cannot be opened); pipe the output to see the essay as text"
+        ) from None
+    try:
+        os.dup2(terminal, 0)
+    finally:
+        os.close(terminal)
+
+
+def _essay_from_bytes(data: bytes, *, limit: int | None = None) -> tuple[Essay, str]:
+    """The essay piped in, parsed (up to `limit`), and its decoded text.
+
+    Raises:
+        UsageError: the bytes are not an essay (empty, binary, not text).
+    """
+    import dataclasses
+
+    from essaytui.model.parse import parse_essay
+    from essaytui.model.source import EssayFileError, decode_text, sanitize_inline
+
+    try:
+        text, warnings = decode_text(data, "standard input")
+    except EssayFileError as error:
+        raise UsageError(str(error)) from None
+    essay = parse_essay(text, limit=limit)
+    essay = dataclasses.replace(
+        essay, warnings=tuple(sanitize_inline(w) for w in warnings) + essay.warnings
+    )
+    return essay, text
+
+
+def stdin_app(data: bytes, data_dir: Path | None) -> EssayApp:
+    """The reader on an essay piped in, ready to run (its rest parses after the first screen).
+
+    Raises:
+        UsageError: the bytes are not an essay.
+    """
+    import gc
+
+    gc.disable()  # until the first screen is up: see essaytui.app.hold_collection
+    from essaytui.app import FIRST_SCREEN_LIMIT, EssayApp
+
+    try:
+        essay, text = _essay_from_bytes(data, limit=FIRST_SCREEN_LIMIT)
+    except UsageError:
+        gc.enable()
+        raise
+    return EssayApp(None, essay=essay, data_dir=data_dir, source=text, source_bytes=data)
+
+
+def print_plain(path: Path | None, data_dir: Path | None, piped: bytes | None) -> int:
+    """Write the essay as plain text to standard output (`essaytui PATH | less`)."""
+    from essaytui.model.plain import DEFAULT_WIDTH, render_plain
+    from essaytui.model.source import EssayFileError, load_essay
+
+    if piped is not None:
+        essay, _ = _essay_from_bytes(piped)
+    else:
+        if path is None:
+            path = last_read_path(data_dir) or paths.default_essay()
+        try:
+            essay = load_essay(path)
+        except EssayFileError as error:
+            raise UsageError(str(error)) from None
+    for warning in essay.warnings:
+        print(f"essaytui: warning: {_inline(warning)}", file=sys.stderr)
+    try:
+        width = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        width = DEFAULT_WIDTH
+    sys.stdout.write(render_plain(essay, width if width > 0 else DEFAULT_WIDTH))
+    return 0
 
 
 def reader_app(path: Path | None, data_dir: Path | None) -> EssayApp:
@@ -212,12 +410,23 @@ def _open_store(options: argparse.Namespace) -> AnnotationStore:
     return store
 
 
+def _report_warnings(store: AnnotationStore) -> None:
+    """The store's warnings (damaged rows skipped, notes refused), one line each."""
+    for warning in store.take_warnings():
+        print(f"essaytui: warning: {_inline(warning)}", file=sys.stderr)
+
+
 def run_export(options: argparse.Namespace) -> int:
-    """`essaytui export [PATH] [--format markdown|json] [-o FILE]`."""
+    """`essaytui export [PATH] [--format markdown|json] [--include-deleted] [-o FILE]`."""
+    import dataclasses
+
+    from essaytui.model.identity import read_print
     from essaytui.model.source import EssayFileError, load_essay
     from essaytui.store import StoreError
     from essaytui.store.interchange import to_markdown, to_web_annotation
 
+    if options.include_deleted and options.format != "json":
+        raise UsageError("export: --include-deleted goes with --format json")
     # The store is opened first: when the data folder is unusable, that is the
     # reason to give, not "none read yet".
     with _open_store(options) as store:
@@ -229,28 +438,39 @@ def run_export(options: argparse.Namespace) -> int:
                 essay = load_essay(path)
             except EssayFileError as error:
                 raise UsageError(str(error)) from None
-            everything = store.list_for_essay(essay.id, include_deleted=True)
+            essay = dataclasses.replace(essay, id=store.identify(essay, record=False))
+            everything = store.list_for_essay(essay.id, include_deleted=options.include_deleted)
         except StoreError as error:
             raise UsageError(str(error)) from None
+        _report_warnings(store)
+    live = [a for a in everything if not a.is_deleted]
     if options.format == "json":
-        # Deletion markers travel too, so an import elsewhere deletes instead of resurrecting.
-        document = to_web_annotation(essay, everything)
+        document = to_web_annotation(
+            essay,
+            everything,
+            include_deleted=options.include_deleted,
+            fingerprint=read_print(path),
+        )
         text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     else:
-        text = to_markdown(essay, [a for a in everything if not a.is_deleted])
+        text = to_markdown(essay, live)
     _write_output(text, options.output)
-    live = sum(1 for a in everything if not a.is_deleted)
-    print(f"essaytui: exported {live} annotation(s) of “{essay.title}”", file=sys.stderr)
+    markers = len(everything) - len(live)
+    also = f" and {markers} deletion marker(s)" if options.include_deleted else ""
+    print(
+        f"essaytui: exported {len(live)} annotation(s){also} of “{_inline(essay.title)}”",
+        file=sys.stderr,
+    )
     return 0
 
 
 def run_import(options: argparse.Namespace) -> int:
     """`essaytui import-notes FILE.json`: merge by id, idempotently."""
     from essaytui.store import InterchangeError, StoreError
-    from essaytui.store.interchange import read_web_annotation_file
+    from essaytui.store.interchange import read_export
 
     try:
-        annotations = read_web_annotation_file(options.file)
+        imported = read_export(options.file)
     except InterchangeError as error:
         raise UsageError(f"import-notes: {error}") from None
     except (RecursionError, ValueError) as error:
@@ -266,12 +486,14 @@ def run_import(options: argparse.Namespace) -> int:
         ) from None
     with _open_store(options) as store:
         try:
-            result = store.merge(annotations)
+            result = store.merge(imported.annotations, essays=imported.essays)
         except StoreError as error:
             raise UsageError(str(error)) from None
+        _report_warnings(store)
+    refused = f", {result.refused} refused" if result.refused else ""
     print(
         f"imported {_inline(options.file)}: {result.added} added, {result.updated} updated, "
-        f"{result.unchanged} unchanged"
+        f"{result.deleted} deleted, {result.unchanged} unchanged{refused}"
     )
     return 0
 
@@ -302,18 +524,17 @@ def run_convert(options: argparse.Namespace) -> int:
 
 def _write_output(text: str, output: str | None) -> None:
     if not output:
-        if sys.stdout.isatty():
-            # Shown, not stored: like ls, control characters become visible symbols.
-            from essaytui.model.source import sanitize
+        # Shown, or passed on to what shows it (`export | cat`): like ls, control
+        # characters become visible symbols. -o FILE writes the text as it is.
+        from essaytui.model.source import sanitize
 
-            text = sanitize(text)
-        sys.stdout.write(text)
+        sys.stdout.write(sanitize(text))
         return
     target = Path(output)
     if target.is_dir():
         raise UsageError(f"{output}: is a directory")
     try:
-        target.write_text(text, encoding="utf-8")
+        target.write_text(text, encoding="utf-8", errors="replace")
     except OSError as error:
         raise UsageError(f"cannot write {output}: {error.strerror or error}") from None
     print(f"essaytui: wrote {_inline(output)}", file=sys.stderr)
@@ -322,41 +543,60 @@ def _write_output(text: str, output: str | None) -> None:
 def run_list(options: argparse.Namespace) -> int:
     """`essaytui list`: recently read essays (most recent first), then the bundled ones."""
     from essaytui.model.source import EssayFileError, load_essay
-    from essaytui.store import AnnotationStore, StoreError
+    from essaytui.store import AnnotationStore, EssaySummary, Position, StoreError
 
     data_dir = Path(options.data_dir) if options.data_dir else None
-    recent = []
+    recent: list[Position] = []
+    others: list[EssaySummary] = []
     try:
         with AnnotationStore.open(data_dir) as store:
-            recent = store.recent(50)
+            recent = store.recent(200)
+            others = store.essays_with_notes(exclude={p.essay_id for p in recent})
+            _report_warnings(store)
     except StoreError as error:
         print(f"essaytui: {_inline(str(error))}", file=sys.stderr)
     shown: set[str] = set()
     if recent:
         print("Recently read:")
     for position in recent:
-        where = position.essay_path or "(unknown file)"
+        where = position.essay_path or "(read from standard input)"
         missing = "" if Path(where).is_file() else "  (file missing)"
         author = position.author or "unknown author"
         percent = round(position.progress * 100)
         when = position.updated[:16].replace("T", " ")
         print(
             f"  {_clean(position.title)} — {_clean(author)}  {percent}%  "
-            f"last read {when} UTC\n    {_inline(where)}{missing}"
+            f"last read {_clean(when)} UTC\n    {_inline(where)}{missing}"
         )
-        shown.add(str(Path(where).resolve()) if where else "")
+        shown.add(_resolved(where) if position.essay_path else "")
+    if others:
+        print("Other essays with notes:")
+    for other in others:
+        where = other.path
+        title = other.title or (Path(where).stem if where else "Untitled")
+        missing = "" if where and Path(where).is_file() else "  (file missing)"
+        print(
+            f"  {_clean(title)}  {other.notes} note(s)\n"
+            f"    {_inline(where or '(unknown file)')}{missing}"
+        )
     print("Bundled:")
     for path in paths.bundled_essays():
         try:
             essay = load_essay(path)
         except EssayFileError:
             continue
-        read = "  (read)" if str(path.resolve()) in shown else ""
+        read = "  (read)" if _resolved(str(path)) in shown else ""
         print(
             f"  {_clean(essay.title)} — {_clean(essay.author or 'unknown author')}{read}\n"
             f"    {path}"
         )
     return 0
+
+
+def _resolved(path: str) -> str:
+    from essaytui.model.identity import resolved_path
+
+    return resolved_path(path)
 
 
 def _clean(text: str) -> str:

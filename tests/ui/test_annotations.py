@@ -111,8 +111,8 @@ async def test_h_highlights_and_the_note_survives_a_restart(tmp_path: Path, data
         await pilot.press("v", "right_parenthesis", "h")
         assert view.selection is None
         notes = reader(app).query_one(NotesPane)
-        assert [a.kind for a in reader(app).annotations] == [Kind.HIGHLIGHT]
-        assert notes.highlighted_id == reader(app).annotations[0].id
+        assert [a.kind for a in reader(app).notes.annotations] == [Kind.HIGHLIGHT]
+        assert notes.highlighted_id == reader(app).notes.annotations[0].id
         assert "Highlighted." in reader(app).status.message
     with AnnotationStore.open(data_dir) as store:
         (saved,) = store.list_for_essay("test-annotations")
@@ -121,16 +121,16 @@ async def test_h_highlights_and_the_note_survives_a_restart(tmp_path: Path, data
     again = EssayApp(path)
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        (shown,) = reader(again).annotations
+        (shown,) = reader(again).notes.annotations
         assert shown.id == saved.id
-        assert reader(again).anchors[shown.id].status is AnchorStatus.ANCHORED
+        assert reader(again).notes.anchors[shown.id].status is AnchorStatus.ANCHORED
 
 
 async def test_h_without_a_selection_explains(tmp_path: Path) -> None:
     app = EssayApp(write_essay(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("h")
-        assert reader(app).annotations == []
+        assert reader(app).notes.annotations == []
         assert "Select text first" in reader(app).status.message
 
 
@@ -144,7 +144,7 @@ async def test_a_opens_the_editor_and_ctrl_s_saves_the_note(tmp_path: Path) -> N
         await pilot.press(*"why this matters")
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, ReaderScreen)
-        (note,) = reader(app).annotations
+        (note,) = reader(app).notes.annotations
         assert note.kind is Kind.NOTE
         assert note.note == "why this matters"
         assert note.exact == "Another paragraph starts."
@@ -162,7 +162,7 @@ async def test_escape_in_the_editor_asks_before_throwing_away_text(tmp_path: Pat
         assert app.screen.query_one(TextArea).text == "draft"
         await pilot.press("escape", "y")
         assert isinstance(app.screen, ReaderScreen)
-        assert reader(app).annotations == []
+        assert reader(app).notes.annotations == []
         # nothing typed: escape closes at once
         await pilot.press("v", "a", "escape")
         assert isinstance(app.screen, ReaderScreen)
@@ -188,7 +188,7 @@ async def test_m_bookmarks_the_top_of_the_view(tmp_path: Path) -> None:
         view = view_of(app)
         view.scroll_to_offset(view.essay.reading_text.index("The closing"))
         await pilot.press("m")
-        (mark,) = reader(app).annotations
+        (mark,) = reader(app).notes.annotations
         assert mark.kind is Kind.BOOKMARK
         assert mark.exact.startswith("The closing paragraph")
 
@@ -207,7 +207,7 @@ async def test_notes_pane_enter_edit_delete_undo_and_filter(tmp_path: Path) -> N
         await pilot.press("5")
         assert notes.has_focus
         # the highlight is in the second section: find and choose it
-        highlight = next(a for a in screen.annotations if a.kind is Kind.HIGHLIGHT)
+        highlight = next(a for a in screen.notes.annotations if a.kind is Kind.HIGHLIGHT)
         notes.highlight_annotation(highlight.id)
         await pilot.press("enter")
         assert view.has_focus
@@ -220,15 +220,15 @@ async def test_notes_pane_enter_edit_delete_undo_and_filter(tmp_path: Path) -> N
         await pilot.press("e")
         assert isinstance(app.screen, NoteEditor)
         await pilot.press(*"edited", "ctrl+s")
-        edited = next(a for a in screen.annotations if a.id == highlight.id)
+        edited = next(a for a in screen.notes.annotations if a.id == highlight.id)
         assert edited.note == "edited" and edited.kind is Kind.NOTE
         assert edited.modified > highlight.modified
         # delete, then undo
         notes.highlight_annotation(highlight.id)
         await pilot.press("d")
-        assert all(a.id != highlight.id for a in screen.annotations)
+        assert all(a.id != highlight.id for a in screen.notes.annotations)
         await pilot.press("u")
-        assert any(a.id == highlight.id for a in screen.annotations)
+        assert any(a.id == highlight.id for a in screen.notes.annotations)
         # the filter by kind
         await pilot.press("k")
         assert notes.kind_filter == "highlight"
@@ -236,7 +236,7 @@ async def test_notes_pane_enter_edit_delete_undo_and_filter(tmp_path: Path) -> N
         assert notes.kind_filter == "note"
         listed = [notes.get_option_at_index(i).id for i in range(notes.option_count)]
         assert highlight.id in listed
-        assert all(a.id not in listed for a in screen.annotations if a.kind is Kind.BOOKMARK)
+        assert all(a.id not in listed for a in screen.notes.annotations if a.kind is Kind.BOOKMARK)
 
 
 async def test_a_second_instance_sees_notes_written_by_the_first(tmp_path: Path) -> None:
@@ -246,12 +246,12 @@ async def test_a_second_instance_sees_notes_written_by_the_first(tmp_path: Path)
         await one.press("v", "h")
         await two.pause()
         reader(second)._poll_store()
-        assert [a.id for a in reader(second).annotations] == [
-            a.id for a in reader(first).annotations
+        assert [a.id for a in reader(second).notes.annotations] == [
+            a.id for a in reader(first).notes.annotations
         ]
         await two.press("m")
         reader(first)._poll_store()
-        assert len(reader(first).annotations) == 2
+        assert len(reader(first).notes.annotations) == 2
 
 
 async def test_reading_position_reopens_at_the_same_sentence(tmp_path: Path) -> None:
@@ -286,10 +286,11 @@ async def test_edited_essay_reanchors_and_lists_orphans(tmp_path: Path) -> None:
     async with again.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = reader(again)
-        statuses = sorted(screen.anchors[a.id].status for a in screen.annotations)
+        statuses = sorted(screen.notes.anchors[a.id].status for a in screen.notes.annotations)
         assert statuses == sorted([AnchorStatus.ANCHORED, AnchorStatus.ORPHAN])
+        session = screen.notes
         moved = next(
-            a for a in screen.annotations if screen.anchors[a.id].status is AnchorStatus.ANCHORED
+            a for a in session.annotations if session.anchors[a.id].status is AnchorStatus.ANCHORED
         )
         new_text = view_of(again).essay.reading_text
         assert new_text[moved.start : moved.end] == "Another paragraph starts."
@@ -297,13 +298,13 @@ async def test_edited_essay_reanchors_and_lists_orphans(tmp_path: Path) -> None:
         labels = [str(notes.get_option_at_index(i).prompt) for i in range(notes.option_count)]
         assert "Not found in this edition" in labels
         # re-attach the orphan to a new selection: same id, note and created date
-        orphan = next(a for a in screen.annotations if a.id != moved.id)
+        orphan = next(a for a in screen.notes.annotations if a.id != moved.id)
         view_of(again).scroll_to_offset(new_text.index("It ends here"))
         await pilot.press("v", "5")
         notes.highlight_annotation(orphan.id)
         await pilot.press("r")
-        reattached = next(a for a in screen.annotations if a.id == orphan.id)
-        assert screen.anchors[orphan.id].status is AnchorStatus.ANCHORED
+        reattached = next(a for a in screen.notes.annotations if a.id == orphan.id)
+        assert screen.notes.anchors[orphan.id].status is AnchorStatus.ANCHORED
         assert reattached.created == orphan.created
         assert reattached.exact == "It ends here."
         assert BLOCK_SEPARATOR not in reattached.exact

@@ -12,8 +12,8 @@ from essaytui.screens.reader import ReaderScreen
 from essaytui.sessions.targets import FootnoteRef, TermHit
 from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.key_hints import KeyHints
-from essaytui.widgets.side_pane import SidePane
 from essaytui.widgets.peek import Peek
+from essaytui.widgets.side_pane import SidePane
 from essaytui.widgets.sources import SourcesPane
 from essaytui.widgets.status import StatusLine
 

@@ -9,10 +9,10 @@ from textual.widgets import Input, OptionList, Static
 from essaytui.app import EssayApp
 from essaytui.screens.reader import ReaderScreen
 from essaytui.sessions.targets import TermHit
-from essaytui.widgets.side_pane import SidePane
 from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.glossary import GlossaryPane
 from essaytui.widgets.peek import Peek
+from essaytui.widgets.side_pane import SidePane
 
 EDGES = Path(__file__).resolve().parents[1] / "data" / "ui" / "footnotes.md"
 
@@ -119,7 +119,7 @@ async def test_a_toggles_all_term_marks() -> None:
         await pilot.press("A")
         assert len(view._visible_terms) == len(view.essay.term_occurrences) == 7
         await pilot.press("A")
-        assert view._visible_terms == first_per_section
+        assert list(view._visible_terms) == first_per_section
 
 
 async def test_command_palette_goes_to_a_term() -> None:

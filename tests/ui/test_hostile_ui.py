@@ -25,9 +25,9 @@ from essaytui.model.source import load_essay
 from essaytui.screens.confirm import ConfirmScreen
 from essaytui.screens.note_editor import NoteEditor
 from essaytui.screens.reader import ReaderScreen
+from essaytui.sessions.targets import FootnoteRef, LinkRef
 from essaytui.store import AnnotationStore
 from essaytui.store.interchange import read_web_annotation_file, to_web_annotation
-from essaytui.sessions.targets import FootnoteRef, LinkRef
 from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.glossary import GlossaryPane
 from essaytui.widgets.notes import NotesPane
@@ -184,7 +184,8 @@ def import_hostile_note(tmp_path: Path, data_dir: Path) -> str:
     exported = tmp_path / "foreign.json"
     exported.write_text(json.dumps(to_web_annotation(essay, [foreign])), encoding="utf-8")
     imported = read_web_annotation_file(exported)
-    assert imported[0].note == foreign.note  # the import keeps the bytes; display cleans them
+    # The import makes control characters visible itself (issue 17 item 16); display too.
+    assert imported[0].note == "ok ␛]52;c;cHduZWQ=␇ \ufffd31mevil"
     with AnnotationStore.open(data_dir) as store:
         store.merge(imported)
     return foreign.id

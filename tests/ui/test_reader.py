@@ -12,12 +12,12 @@ from essaytui.app import EssayApp
 from essaytui.model.source import EssayFileError
 from essaytui.screens.help import HelpScreen
 from essaytui.screens.reader import ReaderScreen
-from essaytui.widgets.side_pane import SidePane, SidePlaceholder
 from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.key_hints import KeyHints
 from essaytui.widgets.notes import NotesPane
 from essaytui.widgets.outline import OutlinePane
 from essaytui.widgets.search_bar import SearchBar
+from essaytui.widgets.side_pane import SidePane, SidePlaceholder
 from essaytui.widgets.status import StatusLine
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -145,7 +145,7 @@ async def test_search_counts_highlights_and_moves() -> None:
         await pilot.press("N", "N")
         assert view.current_match == expected - 1
         await pilot.press("escape")
-        assert view.matches == []
+        assert not view.matches
         assert not bar.display
 
 
@@ -156,12 +156,12 @@ async def test_regex_search_and_invalid_regex_message() -> None:
         await pilot.press("slash", *"re:Sino-(Russian|Soviet)")
         await pilot.pause()
         assert view.matches and all(
-            view.essay.reading_text[s:e].startswith("Sino-") for s, e in view.matches
+            view.essay.reading_text[s:e].startswith("Sino-") for s, e, _ in view.matches
         )
         bar = reader(app).query_one(SearchBar)
         bar.input.value = "re:(unclosed"
         await pilot.pause()
-        assert view.matches == []
+        assert not view.matches
         assert bar.count == "invalid"
         # the reason is shown in the bar, which holds the bottom line while a search is on
         shown = str(bar.query_one("#search-count").render())

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from essaytui import paths
 from essaytui.app import EssayApp
-from essaytui.sessions.targets import FootnoteRef
 from essaytui.screens.confirm import ConfirmScreen
 from essaytui.screens.reader import ReaderScreen
+from essaytui.sessions.targets import FootnoteRef
 from essaytui.widgets.essay_view import EssayView
 
 

@@ -288,9 +288,12 @@ def test_export_json_and_import_round_trip(tmp_path: Path) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
     made = annotate(first, essay)
     exported = tmp_path / "x.json"
-    result = ok(run("export", BUNDLED, "--format", "json", "-o", exported, data_dir=first))
+    result = ok(
+        run("export", BUNDLED, "--format", "json", "--include-deleted", "-o", exported,
+            data_dir=first)
+    )  # fmt: skip
     assert result.stdout == ""
-    assert "exported 3 annotation(s)" in result.stderr
+    assert "exported 3 annotation(s) and 1 deletion marker(s)" in result.stderr
     document = json.loads(exported.read_text(encoding="utf-8"))
     assert document["type"] == "AnnotationCollection"
     items = document["first"]["items"]
@@ -300,12 +303,14 @@ def test_export_json_and_import_round_trip(tmp_path: Path) -> None:
         assert selectors == {"TextQuoteSelector", "TextPositionSelector"}
 
     result = ok(run("import-notes", exported, data_dir=second))
-    assert result.stdout.strip() == f"imported {exported}: 4 added, 0 updated, 0 unchanged"
+    assert result.stdout.strip() == (
+        f"imported {exported}: 3 added, 0 updated, 1 deleted, 0 unchanged"
+    )
     assert stored(second) == stored(first)
     assert stored(second)[made[3].id].is_deleted
 
     again = ok(run("import-notes", exported, data_dir=second))
-    assert "0 added, 0 updated, 4 unchanged" in again.stdout
+    assert "0 added, 0 updated, 0 deleted, 4 unchanged" in again.stdout
     assert stored(second) == stored(first)
 
 
@@ -313,20 +318,21 @@ def test_a_deletion_stays_deleted_after_importing_an_older_export(tmp_path: Path
     essay = load_essay(BUNDLED)
     made = annotate(tmp_path / "data", essay)
     older = tmp_path / "older.json"
-    ok(run("export", BUNDLED, "--format", "json", "-o", older, data_dir=tmp_path / "data"))
+    export = ("export", BUNDLED, "--format", "json", "--include-deleted", "-o")
+    ok(run(*export, older, data_dir=tmp_path / "data"))
     with AnnotationStore.open(tmp_path / "data") as store:
         store.delete(made[0].id)
     result = ok(run("import-notes", older, data_dir=tmp_path / "data"))
-    assert "0 added, 0 updated, 4 unchanged" in result.stdout
+    assert "0 added, 0 updated, 0 deleted, 4 unchanged" in result.stdout
     assert stored(tmp_path / "data")[made[0].id].is_deleted
     # And the deletion travels: a machine with the old copy deletes it too.
     newer = tmp_path / "newer.json"
-    ok(run("export", BUNDLED, "--format", "json", "-o", newer, data_dir=tmp_path / "data"))
+    ok(run(*export, newer, data_dir=tmp_path / "data"))
     elsewhere = tmp_path / "elsewhere"
     ok(run("import-notes", older, data_dir=elsewhere))
     assert not stored(elsewhere)[made[0].id].is_deleted
     result = ok(run("import-notes", newer, data_dir=elsewhere))
-    assert "0 added, 1 updated, 3 unchanged" in result.stdout
+    assert "0 added, 0 updated, 1 deleted, 3 unchanged" in result.stdout
     assert stored(elsewhere) == stored(tmp_path / "data")
     assert stored(elsewhere)[made[0].id].is_deleted
 
@@ -477,8 +483,12 @@ def test_convert_reports_are_inert(tmp_path: Path, data: Path) -> None:
     result = ok(run("convert", post, data_dir=data))
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
     assert "post ␛]0;pwned␇ ␛[2J.txt is not valid UTF-8" in result.stderr
-    # To a pipe or a file the essay is written as it is: it is data, not display.
-    assert "The body \x1b]52;c;cHduZWQ=\x07 paragraph." in result.stdout
+    # To a pipe too the escapes are shown as symbols (`convert | cat` would run them,
+    # issue 17 item 19); only -o FILE writes the text as it is.
+    assert "The body ␛]52;c;cHduZWQ=␇ paragraph." in result.stdout
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    ok(run("convert", post, "-o", tmp_path / "out.md", data_dir=data))
+    assert "The body \x1b]52;c;cHduZWQ=\x07 paragraph." in (tmp_path / "out.md").read_text()
 
 
 def test_convert_to_a_terminal_shows_escapes_as_symbols(tmp_path: Path, data: Path) -> None:

@@ -78,7 +78,7 @@ def test_markdown_export_without_annotations(essay: Essay) -> None:
 
 
 def test_web_annotation_shape(essay: Essay, marks: list[Annotation]) -> None:
-    data = to_web_annotation(essay, marks)
+    data = to_web_annotation(essay, marks, include_deleted=True)
     assert data["@context"] == "http://www.w3.org/ns/anno.jsonld"
     assert data["type"] == "AnnotationCollection"
     assert data["total"] == 5
@@ -117,7 +117,7 @@ def test_web_annotation_shape(essay: Essay, marks: list[Annotation]) -> None:
 
 
 def test_round_trip_is_lossless(essay: Essay, marks: list[Annotation]) -> None:
-    data = json.loads(json.dumps(to_web_annotation(essay, marks)))
+    data = json.loads(json.dumps(to_web_annotation(essay, marks, include_deleted=True)))
     back = from_web_annotation(data)
     assert sorted(back, key=lambda a: a.id) == sorted(marks, key=lambda a: a.id)
 
@@ -128,12 +128,14 @@ def test_export_import_through_a_file_and_the_store(
     with AnnotationStore.open(tmp_path / "one") as store:
         for annotation in marks:
             store.add(annotation)
-        exported = to_web_annotation(essay, store.list_for_essay(essay.id, include_deleted=True))
+        exported = to_web_annotation(
+            essay, store.list_for_essay(essay.id, include_deleted=True), include_deleted=True
+        )
     file = tmp_path / "notes.json"
     file.write_text(json.dumps(exported, ensure_ascii=False, indent=2), encoding="utf-8")
     with AnnotationStore.open(tmp_path / "two") as store:
         imported = read_web_annotation_file(file)
-        assert store.merge(imported) == MergeResult(5, 0, 0)
+        assert store.merge(imported) == MergeResult(4, 0, 0, deleted=1)
         assert store.merge(read_web_annotation_file(file)) == MergeResult(0, 0, 5)
         assert store.list_for_essay(essay.id, include_deleted=True) == sorted(
             marks, key=lambda a: (a.start, a.end, a.created, a.id)

@@ -44,7 +44,8 @@ def test_the_jump_list_drops_repeats_and_is_capped() -> None:
     while (place := navigator.back(Place(-1))) is not None:
         places.append(place)
     assert len(places) == HISTORY_LIMIT
-    assert places[0] == Place(HISTORY_LIMIT + 29, FootnoteRef(HISTORY_LIMIT + 29, HISTORY_LIMIT + 30, "x"))
+    last = HISTORY_LIMIT + 29
+    assert places[0] == Place(last, FootnoteRef(last, last + 1, "x"))
 
 
 TEXT = "Alpha beta. Beta gamma. Delta beta epsilon."

@@ -208,7 +208,7 @@ def test_migrates_a_version_1_database_and_keeps_its_data(tmp_path: Path) -> Non
         store.set_setting("theme", "dark")  # the table migration 2 added
         assert store.get_setting("theme") == "dark"
     connection = sqlite3.connect(tmp_path / DATABASE_NAME)
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     connection.close()
 
 
@@ -237,13 +237,13 @@ def test_merge_never_resurrects_a_deletion(tmp_path: Path, essay: Essay) -> None
     # A deletion made elsewhere arrives by import and deletes it here.
     with AnnotationStore.open(tmp_path / "other") as store:
         store.add(annotation)
-        assert store.merge([as_deleted(annotation)]) == MergeResult(0, 1, 0)
+        assert store.merge([as_deleted(annotation)]) == MergeResult(0, 0, 0, deleted=1)
         assert store.list_for_essay("essay-1") == []
         # On a tie of `modified` the deleted copy wins.
         tied = as_deleted(annotation)
         fresh = AnnotationStore.in_memory()
         fresh.add(replace(tied, deleted=None))
-        assert fresh.merge([tied]) == MergeResult(0, 1, 0)
+        assert fresh.merge([tied]) == MergeResult(0, 0, 0, deleted=1)
         fresh.close()
 
 

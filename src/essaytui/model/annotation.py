@@ -100,22 +100,66 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+#: The earliest time a note can carry (older ones are refused on import).
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+#: How far in the future a note's time may be: clocks disagree, not by more than this.
+CLOCK_SKEW = timedelta(days=2)
+
+
 def format_time(moment: datetime) -> str:
-    """`moment` as UTC ISO-8601 with millisecond precision and `Z`."""
+    """`moment` as UTC ISO-8601 with millisecond precision and `Z`.
+
+    Written field by field: `strftime("%Y")` does not pad years below 1000, and the
+    stored strings must sort (and compare) like the moments they name.
+    """
     moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T"
+        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}."
+        f"{moment.microsecond // 1000:03d}Z"
+    )
 
 
 def parse_time(value: str) -> datetime:
-    """Read an ISO-8601 time (`Z` or an offset; naive means UTC).
+    """Read an ISO-8601 time (`Z` or an offset; naive means UTC), as UTC.
 
     Raises:
-        ValueError: `value` is not an ISO-8601 date-time.
+        ValueError: `value` is not an ISO-8601 date-time, or it names a moment
+            outside what UTC can hold (`0001-01-01T00:00:00+01:00`).
     """
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{value[:40]!r} is outside the range of dates") from None
+
+
+def checked_time(value: str) -> str:
+    """`value` normalised to the stored form, if it is a plausible time for a note.
+
+    Raises:
+        ValueError: not an ISO-8601 date-time, before 1970, or in the future by more
+            than `CLOCK_SKEW` (a time far ahead would win every merge and could
+            never be bumped by an edit).
+    """
+    moment = parse_time(value)
+    if moment < EARLIEST:
+        raise ValueError(f"{value[:40]!r} is before 1970")
+    if moment > datetime.now(UTC) + CLOCK_SKEW:
+        raise ValueError(f"{value[:40]!r} is in the future")
+    return format_time(moment)
+
+
+def time_key(value: str | None) -> datetime:
+    """A stored time as a datetime to compare with, the earliest possible for junk."""
+    if not value:
+        return datetime.min.replace(tzinfo=UTC)
+    try:
+        return parse_time(value)
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
 
 
 def now_iso() -> str:
@@ -127,15 +171,18 @@ def later_than(previous: str) -> str:
     """Now, or 1 ms after `previous` if the clock has not moved past it.
 
     An edit must always make `modified` newer, or a merge could not tell the
-    edited copy from the old one.
+    edited copy from the old one. A `previous` beyond what can be stored
+    (year 9999's last millisecond) gives now: the edit must still go through.
     """
-    now = now_iso()
-    if not previous or now > previous:
-        return now
+    now = datetime.now(UTC)
+    now = now.replace(microsecond=now.microsecond // 1000 * 1000)  # as stored
+    before = time_key(previous)
+    if now > before:
+        return format_time(now)
     try:
-        return format_time(parse_time(previous) + timedelta(milliseconds=1))
-    except ValueError:
-        return now
+        return format_time(before + timedelta(milliseconds=1))
+    except OverflowError:
+        return format_time(now)
 
 
 def context_around(text: str, start: int, end: int) -> tuple[str, str, str]:

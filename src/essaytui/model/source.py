@@ -14,7 +14,7 @@ import dataclasses
 import re
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
     from essaytui.model.essay import Essay
@@ -215,3 +215,20 @@ def load_essay(path: Path, *, limit: int | None = None) -> Essay:
     essay = parse_essay(text, path=str(resolved), glossary_source=glossary_source, limit=limit)
     all_warnings = tuple(sanitize_inline(w) for w in warnings) + essay.warnings
     return dataclasses.replace(essay, warnings=all_warnings, source_path=str(resolved))
+
+
+def read_at_most(stream: BinaryIO, limit: int) -> bytes:
+    """Up to `limit + 1` bytes of `stream`: more than `limit` means "too large".
+
+    For what has no trustworthy size (standard input, /proc files): the cap is counted
+    while reading, and nothing is allocated up front.
+    """
+    chunks: list[bytes] = []
+    total = 0
+    while total <= limit:
+        chunk = stream.read(min(1 << 20, limit + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)

@@ -2,18 +2,28 @@
 
 from essaytui.store.errors import (
     InterchangeError,
+    StoreBusy,
     StoreError,
     StoreUnavailable,
     StoreWriteError,
     UnknownAnnotation,
 )
-from essaytui.store.store import AnnotationStore, MergeResult, Position
+from essaytui.store.store import (
+    AnnotationStore,
+    EssayRecord,
+    EssaySummary,
+    MergeResult,
+    Position,
+)
 
 __all__ = [
     "AnnotationStore",
+    "EssayRecord",
+    "EssaySummary",
     "InterchangeError",
     "MergeResult",
     "Position",
+    "StoreBusy",
     "StoreError",
     "StoreUnavailable",
     "StoreWriteError",

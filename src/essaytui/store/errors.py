@@ -15,6 +15,11 @@ class StoreWriteError(StoreError):
     """A write failed and nothing of it was saved (e.g. the disk is full)."""
 
 
+class StoreBusy(StoreWriteError):
+    """A write asked not to wait (`wait=False`) found the database locked; nothing was
+    saved, and the same write may be tried again later."""
+
+
 class UnknownAnnotation(StoreError, KeyError):
     """No annotation with that id is stored."""
 

@@ -6,6 +6,12 @@ W3C model has no field for (essay id, kind, colour, tags, section trail,
 deletion marker, text hash) travels under `essaytui:data`, so a round trip
 loses nothing. Imports are validated item by item: anything malformed raises
 `InterchangeError` naming the item and the field.
+
+An import file comes from anywhere (issue 17): it is read only if it is a regular
+file, at most `MAX_IMPORT_BYTES` of it however it reports its size; times are
+normalised and must lie between 1970 and a little after now; the text it brings
+(quotes, notes, tags, section titles) loses lone surrogates and its control
+characters become visible symbols, as an essay's text does.
 """
 
 from __future__ import annotations
@@ -13,8 +19,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote as url_quote
 from urllib.parse import unquote as url_unquote
@@ -23,11 +32,14 @@ from essaytui.model.annotation import (
     DEFAULT_COLOR,
     Annotation,
     Kind,
-    format_time,
+    checked_time,
     parse_time,
 )
 from essaytui.model.essay import Essay
+from essaytui.model.identity import DocumentPrint, sketch_from_text
+from essaytui.model.source import read_at_most, sanitize, sanitize_inline
 from essaytui.store.errors import InterchangeError
+from essaytui.store.store import EssayRecord, storable
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 #: Key of our own fields inside each item (and of the essay inside the collection).
@@ -151,12 +163,18 @@ def annotation_to_item(annotation: Annotation) -> dict[str, object]:
 
 
 def to_web_annotation(
-    essay: Essay, annotations: Iterable[Annotation], *, include_deleted: bool = True
+    essay: Essay,
+    annotations: Iterable[Annotation],
+    *,
+    include_deleted: bool = False,
+    fingerprint: DocumentPrint | None = None,
 ) -> dict[str, object]:
     """The essay's annotations as a W3C `AnnotationCollection` (a JSON-ready dict).
 
-    Deleted annotations are included by default (marked under `essaytui:data`)
-    so that importing the file elsewhere deletes them there too.
+    Live annotations only, unless `include_deleted`: then deletion markers go too
+    (under `essaytui:data`), so that importing the file elsewhere deletes them
+    there as well. `fingerprint` (the essay file's `DocumentPrint`) lets the
+    machine importing the file find the essay's notes when it opens the document.
     """
     items = [
         annotation_to_item(a)
@@ -164,17 +182,20 @@ def to_web_annotation(
         if include_deleted or not a.is_deleted
     ]
     label = f"Annotations on “{essay.title}”" + (f" by {essay.author}" if essay.author else "")
+    about: dict[str, object] = {
+        "id": essay.id,
+        "title": essay.title,
+        "author": essay.author,
+        "path": essay.source_path or "",
+    }
+    if fingerprint is not None and fingerprint.digest:
+        about["fingerprint"] = {"digest": fingerprint.digest, "sketch": fingerprint.sketch_text()}
     return {
         "@context": W3C_CONTEXT,
         "type": "AnnotationCollection",
         "label": label,
         "total": len(items),
-        ESSAY_KEY: {
-            "id": essay.id,
-            "title": essay.title,
-            "author": essay.author,
-            "path": essay.source_path or "",
-        },
+        ESSAY_KEY: about,
         "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
     }
 
@@ -215,6 +236,7 @@ class _Item:
     def string(
         self, source: Mapping[str, object], key: str, limit: int, default: str | None = None
     ) -> str:
+        """A string field, as it is (only lone surrogates replaced): ids and paths."""
         value = source.get(key, default)
         if value is None:
             raise self.fail(f"missing '{key}'")
@@ -222,7 +244,13 @@ class _Item:
             raise self.fail(f"'{key}' must be a string")
         if len(value) > limit:
             raise self.fail(f"'{key}' is longer than {limit} characters")
-        return value
+        return storable(value)
+
+    def text(
+        self, source: Mapping[str, object], key: str, limit: int, default: str | None = None
+    ) -> str:
+        """A string field that will be shown: control characters made visible."""
+        return sanitize(self.string(source, key, limit, default))
 
     def integer(self, source: Mapping[str, object], key: str) -> int:
         value = source.get(key)
@@ -239,15 +267,20 @@ class _Item:
         for entry in value:
             if not isinstance(entry, str) or len(entry) > MAX_SHORT:
                 raise self.fail(f"'{key}' must hold strings of at most {MAX_SHORT} characters")
-        return tuple(value)
+        return tuple(sanitize_inline(storable(entry)) for entry in value)
 
     def time(self, key: str, value: object) -> str:
         if not isinstance(value, str) or len(value) > 64:
             raise self.fail(f"'{key}' must be an ISO-8601 date-time string")
         try:
-            return format_time(parse_time(value))
+            datetime.fromisoformat(value)
         except ValueError:
-            raise self.fail(f"'{key}' is not an ISO-8601 date-time: {value[:40]!r}") from None
+            shown = sanitize_inline(storable(value[:40]))
+            raise self.fail(f"'{key}' is not an ISO-8601 date-time: {shown!r}") from None
+        try:
+            return checked_time(value)
+        except ValueError as error:
+            raise self.fail(f"'{key}' {sanitize_inline(storable(str(error)))}") from None
 
 
 def _parse_id(item: _Item) -> str:
@@ -303,9 +336,9 @@ def _annotation_from_item(item: _Item, essay_id: str | None) -> Annotation:
         raise item.fail(f"'{EXTRA_KEY}' must be a JSON object")
     extra: Mapping[str, object] = extra_value
     quote, position = _selectors(item)
-    exact = item.string(quote, "exact", MAX_QUOTE)
-    prefix = item.string(quote, "prefix", MAX_CONTEXT, "")
-    suffix = item.string(quote, "suffix", MAX_CONTEXT, "")
+    exact = item.text(quote, "exact", MAX_QUOTE)
+    prefix = item.text(quote, "prefix", MAX_CONTEXT, "")
+    suffix = item.text(quote, "suffix", MAX_CONTEXT, "")
     if position is not None:
         start, end = item.integer(position, "start"), item.integer(position, "end")
         if end < start:
@@ -319,7 +352,7 @@ def _annotation_from_item(item: _Item, essay_id: str | None) -> Annotation:
         bodies = [b for b in body if isinstance(b, Mapping) and b.get("type") == "TextualBody"]
         body = bodies[0] if bodies else None
     if isinstance(body, Mapping):
-        note = item.string(body, "value", MAX_NOTE, "")
+        note = item.text(body, "value", MAX_NOTE, "")
     elif body is not None:
         raise item.fail("'body' must be a TextualBody object")
     motivation = data.get("motivation", "highlighting")
@@ -348,7 +381,7 @@ def _annotation_from_item(item: _Item, essay_id: str | None) -> Annotation:
     text_hash = item.string(extra, "text_hash", 64, "")
     if text_hash and not _HASH.fullmatch(text_hash):
         raise item.fail("'text_hash' must be a sha256 hex digest")
-    color = item.string(extra, "color", 64, DEFAULT_COLOR) or DEFAULT_COLOR
+    color = sanitize_inline(item.string(extra, "color", 64, DEFAULT_COLOR)) or DEFAULT_COLOR
     return Annotation(
         id=annotation_id,
         essay_id=_essay_id(item, extra, essay_id),
@@ -370,6 +403,14 @@ def _annotation_from_item(item: _Item, essay_id: str | None) -> Annotation:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ImportedNotes:
+    """What an import file holds: its annotations, and the essays it says they are on."""
+
+    annotations: list[Annotation]
+    essays: list[EssayRecord]
+
+
 def from_web_annotation(data: object, *, essay_id: str | None = None) -> list[Annotation]:
     """Annotations from parsed W3C Web Annotation JSON (a collection, page, list or one item).
 
@@ -383,7 +424,7 @@ def from_web_annotation(data: object, *, essay_id: str | None = None) -> list[An
         if essay_id is None and isinstance(essay, Mapping):
             given = essay.get("id")
             if isinstance(given, str) and 0 < len(given) <= MAX_SHORT:
-                essay_id = given
+                essay_id = storable(given)
     raw_items = _items_of(data)
     if len(raw_items) > MAX_ITEMS:
         raise InterchangeError(f"too many annotations ({len(raw_items)}; at most {MAX_ITEMS})")
@@ -398,26 +439,99 @@ def from_web_annotation(data: object, *, essay_id: str | None = None) -> list[An
     return annotations
 
 
+def essay_of_collection(data: object) -> EssayRecord | None:
+    """The essay an `AnnotationCollection` says it is about (with its print), or None.
+
+    Lenient: this only helps find the notes later, so anything odd gives None.
+    """
+    if not isinstance(data, Mapping) or data.get("type") != "AnnotationCollection":
+        return None
+    essay = data.get(ESSAY_KEY)
+    if not isinstance(essay, Mapping):
+        return None
+    fields = {key: essay.get(key) for key in ("id", "title", "author")}
+    if not all(isinstance(value, str) and len(value) <= MAX_SHORT for value in fields.values()):
+        return None
+    found: DocumentPrint | None = None
+    fingerprint = essay.get("fingerprint")
+    if isinstance(fingerprint, Mapping):
+        digest, sketch = fingerprint.get("digest"), fingerprint.get("sketch")
+        if isinstance(digest, str) and _HASH.fullmatch(digest) and isinstance(sketch, str):
+            found = DocumentPrint(digest, sketch_from_text(sketch[: MAX_CONTEXT * 4]))
+    return EssayRecord(
+        id=storable(str(fields["id"])),
+        title=storable(str(fields["title"])),
+        author=storable(str(fields["author"])),
+        print=found,
+    )
+
+
+def _read_capped(file: Path) -> bytes:
+    """The bytes of an import file, refusing what is not a regular file or is too large.
+
+    The cap holds while reading, whatever `stat` said: /proc files report size 0, and
+    a file may grow. A FIFO is refused before it is opened (opening one waits for a
+    writer), and opened without blocking in case one was swapped in meanwhile.
+    """
+    try:
+        info = file.stat()
+    except OSError as error:
+        raise InterchangeError(f"cannot read {file}: {error.strerror or error}") from error
+    if stat.S_ISDIR(info.st_mode):
+        raise InterchangeError(f"cannot read {file}: it is a folder")
+    if not stat.S_ISREG(info.st_mode):
+        raise InterchangeError(f"cannot read {file}: it is not a regular file")
+    if info.st_size > MAX_IMPORT_BYTES:
+        raise InterchangeError(
+            f"{file} is too large to be an annotation export ({info.st_size} bytes)"
+        )
+    try:
+        descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise InterchangeError(f"cannot read {file}: {error.strerror or error}") from error
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise InterchangeError(f"cannot read {file}: it is not a regular file")
+        try:
+            data = read_at_most(handle, MAX_IMPORT_BYTES)
+        except OSError as error:
+            raise InterchangeError(f"cannot read {file}: {error.strerror or error}") from error
+    if len(data) > MAX_IMPORT_BYTES:
+        raise InterchangeError(
+            f"{file} is too large to be an annotation export (over {MAX_IMPORT_BYTES} bytes)"
+        )
+    return data
+
+
+def _load_json(file: Path) -> object:
+    data = _read_capped(file)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InterchangeError(f"{file} is not UTF-8 text") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InterchangeError(
+            f"{file} is not valid JSON (line {error.lineno}, column {error.colno})"
+        ) from None
+
+
 def read_web_annotation_file(path: str | os.PathLike[str]) -> list[Annotation]:
     """Read and validate an exported JSON file.
 
     Raises:
         InterchangeError: the file cannot be read, is not JSON, or is malformed.
     """
-    file = Path(path)
-    try:
-        size = file.stat().st_size
-        if size > MAX_IMPORT_BYTES:
-            raise InterchangeError(f"{file} is too large to be an annotation export ({size} bytes)")
-        text = file.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise InterchangeError(f"cannot read {file}: {error.strerror or error}") from error
-    except UnicodeDecodeError:
-        raise InterchangeError(f"{file} is not UTF-8 text") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InterchangeError(
-            f"{file} is not valid JSON (line {error.lineno}, column {error.colno})"
-        ) from None
-    return from_web_annotation(data)
+    return from_web_annotation(_load_json(Path(path)))
+
+
+def read_export(path: str | os.PathLike[str]) -> ImportedNotes:
+    """Read and validate an exported JSON file, with the essay it is about.
+
+    Raises:
+        InterchangeError: the file cannot be read, is not JSON, or is malformed.
+    """
+    data = _load_json(Path(path))
+    essay = essay_of_collection(data)
+    return ImportedNotes(from_web_annotation(data), [essay] if essay is not None else [])

@@ -1,0 +1,252 @@
+"""The essay as plain text, for a pipe or a file (issue 10 item 7).
+
+What `essaytui PATH | less` or `> out.txt` gets, the way `glow` and `bat` behave
+when standard output is not a terminal: no escape codes, the title and author, then
+every block wrapped to the width — headings underlined, list items under their
+markers, block quotes behind "> ", code as it is, indented — with the footnote
+markers of the text kept (¹ ²) and the notes numbered at the end.
+
+Each kind of block is set by one function of `BLOCK_WRITERS`; a richer way to set
+tables or lists is a new function there. Widths are terminal cells (a CJK character
+takes two), so the text lines up in a terminal's pager too.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from essaytui.model.essay import Block, BlockKind, Essay, Footnote
+
+#: The width when the caller knows none (`$COLUMNS` unset).
+DEFAULT_WIDTH = 80
+#: Narrower than this, wrapping stops making sense.
+MIN_WIDTH = 20
+#: Indent of a block quote level.
+QUOTE_PREFIX = "> "
+#: Cells of indent per list level.
+LIST_INDENT = 3
+#: Indent of code blocks and definitions.
+BLOCK_INDENT = "    "
+#: Quotes and lists deeper than this are set at this depth, so text keeps its width.
+MAX_DEPTH = 8
+
+
+def cell_width(text: str) -> int:
+    """How many terminal cells `text` takes (wide characters 2, combining marks 0)."""
+    if text.isascii():
+        return len(text)
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+    return width
+
+
+def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
+    """`text` wrapped to `width` cells, each line led by `first` (the first) or `rest`.
+
+    Breaks at spaces; a word wider than the line is cut. Runs of spaces count as one.
+    """
+    lines: list[str] = []
+    prefix = first
+    room = max(1, width - cell_width(prefix))
+    words: list[str] = []
+    used = 0
+    for word in text.split():
+        size = cell_width(word)
+        if words and used + 1 + size > room:
+            lines.append(prefix + " ".join(words))
+            prefix, words, used = rest, [], 0
+            room = max(1, width - cell_width(prefix))
+        while not words and size > room:
+            head, word = _cut(word, room)
+            lines.append(prefix + head)
+            prefix = rest
+            room = max(1, width - cell_width(prefix))
+            size = cell_width(word)
+        words.append(word)
+        used += size if len(words) == 1 else size + 1
+    if words or not lines:
+        lines.append((prefix + " ".join(words)).rstrip())
+    return lines
+
+
+def _cut(word: str, room: int) -> tuple[str, str]:
+    """The longest head of `word` that fits in `room` cells (at least one character)."""
+    used = 0
+    for index, char in enumerate(word):
+        used += cell_width(char)
+        if used > room:
+            return word[: max(1, index)], word[max(1, index) :]
+    return word, ""
+
+
+@dataclass
+class Page:
+    """The lines written so far, and the width they are set to."""
+
+    width: int
+    lines: list[str] = field(default_factory=list)
+
+    def blank(self) -> None:
+        """One empty line, unless the page is empty or already ends in one."""
+        if self.lines and self.lines[-1] != "":
+            self.lines.append("")
+
+    def text(self) -> str:
+        """The page as one string ending in a newline."""
+        while self.lines and self.lines[-1] == "":
+            self.lines.pop()
+        return "\n".join(self.lines) + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Margin:
+    """What leads a block's lines: quote marks, list indent and the item's marker."""
+
+    first: str
+    rest: str
+
+
+def margin(block: Block) -> Margin:
+    """The margin of `block`: "> " per quote level, then its list indent and marker."""
+    quotes = QUOTE_PREFIX * min(block.quote_depth, MAX_DEPTH)
+    depth = min(block.list_depth, MAX_DEPTH)
+    if depth == 0:
+        return Margin(quotes, quotes)
+    outer = " " * (LIST_INDENT * (depth - 1))
+    if not block.marker:
+        return Margin(quotes + outer + " " * LIST_INDENT, quotes + outer + " " * LIST_INDENT)
+    marker = f"{block.marker} ".ljust(LIST_INDENT)
+    return Margin(quotes + outer + marker, quotes + outer + " " * cell_width(marker))
+
+
+def write_paragraph(page: Page, block: Block, text: str) -> None:
+    """A paragraph (or list item): wrapped behind its margin."""
+    edge = margin(block)
+    page.lines.extend(wrap(text, page.width, edge.first, edge.rest))
+
+
+def write_heading(page: Page, block: Block, text: str) -> None:
+    """Levels 1-2 underlined with = and -, deeper ones led by #'s."""
+    edge = margin(block)
+    if block.level <= 2:
+        lines = wrap(text, page.width, edge.first, edge.rest)
+        page.lines.extend(lines)
+        underline = "=" if block.level <= 1 else "-"
+        widest = max(cell_width(line) - cell_width(edge.rest) for line in lines)
+        page.lines.append(edge.rest + underline * max(1, widest))
+        return
+    marks = "#" * block.level + " "
+    page.lines.extend(wrap(text, page.width, edge.first + marks, edge.rest + " " * len(marks)))
+
+
+def write_code(page: Page, block: Block, text: str) -> None:
+    """Code as it is, line by line, indented (never re-wrapped)."""
+    edge = margin(block)
+    for line in text.split("\n"):
+        page.lines.append((edge.rest + BLOCK_INDENT + line).rstrip())
+
+
+def write_rule(page: Page, block: Block, text: str) -> None:
+    """A thematic break, centred."""
+    mark = "* * *"
+    page.lines.append(" " * max(0, (page.width - len(mark)) // 2) + mark)
+
+
+def write_table_row(page: Page, block: Block, text: str) -> None:
+    """A table row as its cells joined by │ (a header row is underlined)."""
+    edge = margin(block)
+    page.lines.extend(wrap(text, page.width, edge.first, edge.rest + "  "))
+    if block.level:
+        page.lines.append(edge.rest + "─" * min(page.width, max(1, cell_width(text))))
+
+
+def write_definition(page: Page, block: Block, text: str) -> None:
+    """A definition, indented under its term."""
+    edge = margin(block)
+    page.lines.extend(wrap(text, page.width, edge.first + BLOCK_INDENT, edge.rest + BLOCK_INDENT))
+
+
+#: How each kind of block is set.
+BLOCK_WRITERS: dict[BlockKind, Callable[[Page, Block, str], None]] = {
+    BlockKind.HEADING: write_heading,
+    BlockKind.PARAGRAPH: write_paragraph,
+    BlockKind.CODE: write_code,
+    BlockKind.RULE: write_rule,
+    BlockKind.TABLE: write_table_row,
+    BlockKind.DEFINITION_TERM: write_paragraph,
+    BlockKind.DEFINITION: write_definition,
+}
+
+
+def _tight(previous: Block | None, block: Block) -> bool:
+    """True if `block` follows `previous` with no blank line (list items, table rows)."""
+    if previous is None or previous.quote_depth != block.quote_depth:
+        return False
+    if previous.kind is BlockKind.TABLE and block.kind is BlockKind.TABLE:
+        return True
+    if previous.kind is BlockKind.DEFINITION_TERM and block.kind is BlockKind.DEFINITION:
+        return True
+    return bool(previous.list_depth and block.list_depth and block.marker)
+
+
+def write_blocks(page: Page, blocks: tuple[Block, ...], text: str, skip_first: bool) -> None:
+    """Every block of a reading text, spaced as a reader expects."""
+    previous: Block | None = None
+    for index, block in enumerate(blocks):
+        if skip_first and index == 0:
+            continue
+        if not _tight(previous, block):
+            page.blank()
+        writer = BLOCK_WRITERS.get(block.kind, write_paragraph)
+        writer(page, block, text[block.start : block.end])
+        previous = block
+
+
+def write_notes(page: Page, footnotes: tuple[Footnote, ...]) -> None:
+    """The notes, numbered as their markers are, then any never referenced."""
+    shown = [note for note in footnotes if note.defined and note.text.strip()]
+    if not shown:
+        return
+    page.blank()
+    page.lines.extend(["Notes", "-----"])
+    for note in shown:
+        number = f"{note.number}." if note.number else f"[{note.label}]"
+        lead = f"{number} ".ljust(4)
+        hang = " " * cell_width(lead)
+        page.blank()
+        blocks = note.blocks or (Block(BlockKind.PARAGRAPH, 0, len(note.text)),)
+        for index, block in enumerate(blocks):
+            body = note.text[block.start : block.end]
+            if index:
+                page.blank()
+            if block.kind is BlockKind.CODE:
+                page.lines.extend(
+                    (hang + BLOCK_INDENT + line).rstrip() for line in body.split("\n")
+                )
+                continue
+            page.lines.extend(wrap(body, page.width, lead if index == 0 else hang, hang))
+
+
+def render_plain(essay: Essay, width: int = DEFAULT_WIDTH) -> str:
+    """The whole essay as plain text wrapped to `width` cells (at least `MIN_WIDTH`)."""
+    page = Page(max(MIN_WIDTH, width))
+    page.lines.extend(wrap(essay.title, page.width))
+    page.lines.append("=" * min(page.width, max(1, cell_width(essay.title))))
+    if essay.author:
+        page.lines.extend(wrap(essay.author, page.width))
+    blocks = essay.blocks
+    first = blocks[0] if blocks else None
+    # Without a front-matter title, the first heading is the title: not twice.
+    repeats = (
+        first is not None
+        and first.kind is BlockKind.HEADING
+        and essay.reading_text[first.start : first.end].strip() == essay.title.strip()
+    )
+    write_blocks(page, blocks, essay.reading_text, skip_first=repeats)
+    write_notes(page, essay.footnotes)
+    return page.text()
