@@ -85,7 +85,7 @@ def action(
     priority: bool = False,
 ) -> Action:
     """An `Action`: keys (comma-separated, as Textual names them), action, description."""
-    return Action(
+    made = Action(
         keys,
         name,
         description,
@@ -97,16 +97,32 @@ def action(
         help=help,
         hint=hint,
     )
+    _BY_ID[id] = made
+    return made
+
+
+#: Every `Action` by its id. Textual copies bindings into plain `Binding`s (one per key)
+#: when it builds a widget's bindings, so what only an Action knows is looked up here.
+_BY_ID: dict[str, Action] = {}
+
+
+def action_of(binding: Binding) -> Action | None:
+    """The `Action` that `binding` (maybe Textual's copy of it) was made from."""
+    if isinstance(binding, Action):
+        return binding
+    return _BY_ID.get(binding.id or "")
 
 
 def hint_of(binding: Binding) -> str:
     """The word for `binding` in the key hints line."""
-    return (binding.hint if isinstance(binding, Action) else "") or binding.description
+    made = action_of(binding)
+    return (made.hint if made is not None else "") or binding.description
 
 
 def help_of(binding: Binding) -> str:
     """What the help screen says `binding` does."""
-    return (binding.help if isinstance(binding, Action) else "") or binding.description
+    made = action_of(binding)
+    return (made.help if made is not None else "") or binding.description
 
 
 # -- the registry -----------------------------------------------------------------------

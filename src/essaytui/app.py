@@ -73,6 +73,17 @@ class EssayApp(TypeaheadApp[None]):
             show=True,
             help="every key, and how to remap them",
         ),
+        # Textual binds ctrl+p itself; this row puts it in the help (and the key hints).
+        action(
+            "ctrl+p",
+            "command_palette",
+            "Command palette",
+            id="app.palette",
+            group=GENERAL,
+            palette=False,
+            hint="palette",
+            help="every action, and go to a section, footnote, term or note",
+        ),
     ]
 
     def __init__(
@@ -150,6 +161,7 @@ class EssayApp(TypeaheadApp[None]):
 
         name = paths.keymap_file().name
         for warning in unknown_ids(self.keymap_in_effect, known_ids(), name):
+            self.startup_warnings.append(warning)
             with contextlib.suppress(LookupError):
                 self.reader.say(f"⚠ {warning}", seconds=10)
 

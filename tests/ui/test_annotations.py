@@ -225,14 +225,15 @@ async def test_notes_pane_enter_edit_delete_undo_and_filter(tmp_path: Path) -> N
         assert edited.modified > highlight.modified
         # delete, then undo
         notes.highlight_annotation(highlight.id)
-        await pilot.press("d")
+        await pilot.press("x")
         assert all(a.id != highlight.id for a in screen.notes.annotations)
         await pilot.press("u")
         assert any(a.id == highlight.id for a in screen.notes.annotations)
-        # the filter by kind
-        await pilot.press("k")
+        # the filter by kind, named in the pane's title
+        await pilot.press("f")
         assert notes.kind_filter == "highlight"
-        await pilot.press("k")
+        assert "showing: highlights only" in str(notes.border_title)
+        await pilot.press("f")
         assert notes.kind_filter == "note"
         listed = [notes.get_option_at_index(i).id for i in range(notes.option_count)]
         assert highlight.id in listed

@@ -91,7 +91,7 @@ async def look(path, data):
         await pilot.pause()
         reader = app.reader
         pane = reader.query_one(NotesPane)
-        report["notes"] = [a.note for a in reader.annotations]
+        report["notes"] = [a.note for a in reader.notes.annotations]
         report["problem"] = app.store.problem
         report["first_message"] = reader.status.message
         await pilot.press("m")

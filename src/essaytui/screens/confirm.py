@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from essaytui.actions import DIALOGS, action
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -22,8 +23,24 @@ class ConfirmScreen(ModalScreen[bool]):
     """
 
     BINDINGS = [
-        Binding("enter,y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("escape,n", "answer(False)", "No", id="confirm.no"),
+        action(
+            "enter,y",
+            "answer(True)",
+            "Yes",
+            id="confirm.yes",
+            group=DIALOGS,
+            palette=False,
+            help="in a question: yes",
+        ),
+        action(
+            "escape,n",
+            "answer(False)",
+            "No",
+            id="confirm.no",
+            group=DIALOGS,
+            palette=False,
+            help="in a question: no",
+        ),
     ]
 
     def __init__(self, question: str) -> None:

@@ -7,9 +7,12 @@ the keys of less (j k space b g G) and narrows as you type after `/`.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from typing import ClassVar
 
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -29,7 +32,9 @@ from essaytui.actions import (
 )
 
 #: The keys column, in cells.
-KEYS_WIDTH = 22
+KEYS_WIDTH = 20
+#: The help shows binding ids when it is at least this wide.
+IDS_FROM_WIDTH = 90
 
 
 def help_rows(keymap: Mapping[str, str]) -> list[tuple[Binding.Group, str, str, str]]:
@@ -48,29 +53,57 @@ def help_rows(keymap: Mapping[str, str]) -> list[tuple[Binding.Group, str, str, 
     return rows
 
 
-def help_text(keymap: Mapping[str, str], keymap_file: str, needle: str = "") -> Text:
-    """The help as rich text; only the rows mentioning `needle` when it is given."""
+def help_text(
+    keymap: Mapping[str, str], keymap_file: str, needle: str = "", *, ids: bool = True
+) -> Group:
+    """The help as a table per group; only the rows mentioning `needle` when given.
+
+    Keys sit in a column of their own; what they do wraps under itself; with `ids`, the
+    binding id (what keys.toml remaps) follows, dimmed, in a column as wide in every group.
+    """
     needle = needle.casefold().strip()
-    text = Text()
+    rows = [
+        row
+        for row in help_rows(keymap)
+        if not needle or any(needle in part.casefold() for part in row[1:])
+    ]
+    id_width = max((len(row[3]) for row in rows), default=0)
+    parts: list[RenderableType] = []
+    table: Table | None = None
     group: Binding.Group | None = None
-    for row_group, keys, what, binding_id in help_rows(keymap):
-        if needle and not any(needle in part.casefold() for part in (keys, what, binding_id)):
-            continue
-        if row_group != group:
+    for row_group, keys, what, binding_id in rows:
+        if row_group != group or table is None:
             group = row_group
-            text.append(f"\n{group.description}\n", style="bold underline")
-        text.append(f"  {keys:<{KEYS_WIDTH}}", style="bold")
-        text.append(f" {what}")
-        text.append(f"  {binding_id}\n", style="dim")
-    if not text:
-        text.append(f"\nNo key mentions “{needle}”.\n", style="italic")
-    text.append(
-        f"\nRemap any key by its id in {keymap_file or 'keys.toml'}, for example\n"
-        '  [keys]\n  "reader.back" = "backspace,h"\n'
-        "Command line: essaytui --help\n",
-        style="dim",
+            parts.append(Text(f"\n{group.description}", style="bold underline"))
+            table = Table.grid(padding=(0, 1), pad_edge=True, expand=True)
+            table.add_column(width=KEYS_WIDTH, no_wrap=True, style="bold")
+            table.add_column(ratio=1)
+            if ids:
+                table.add_column(width=id_width, no_wrap=True, style="dim")
+            parts.append(table)
+        cells = [Text(keys), Text(what)] + ([Text(binding_id)] if ids else [])
+        table.add_row(*cells)
+    if not rows:
+        parts.append(Text(f"\nNo key mentions “{needle}”.", style="italic"))
+    remap = "Remap any key by its id" + ("" if ids else " (shown in a wider terminal)")
+    parts.append(
+        Text(
+            f"\n{remap} in {keymap_file or 'keys.toml'}, for example\n"
+            '  [keys]\n  "reader.back" = "backspace,h"\n'
+            "Command line: essaytui --help",
+            style="dim",
+        )
     )
-    return text
+    return Group(*parts)
+
+
+def help_plain(keymap: Mapping[str, str], keymap_file: str, width: int = 100) -> str:
+    """The help as plain text at `width` cells, as the help screen shows it."""
+    console = Console(width=width, file=io.StringIO(), color_system=None, legacy_windows=False)
+    console.print(help_text(keymap, keymap_file, ids=width >= IDS_FROM_WIDTH))
+    output = console.file
+    assert isinstance(output, io.StringIO)
+    return output.getvalue()
 
 
 class HelpScreen(ModalScreen[None]):
@@ -139,11 +172,22 @@ class HelpScreen(ModalScreen[None]):
                 classes="-hidden",
             )
             with VerticalScroll(id="help-scroll"):
-                yield Static(help_text(self.keymap, self.keymap_file), id="help-text")
+                yield Static(id="help-text")
 
     def on_mount(self) -> None:
         self.query_one("#help-box").border_title = "essaytui keys"
         self.set_focus(self.query_one("#help-scroll"))
+        self._fill()
+
+    def on_resize(self) -> None:
+        self._fill()
+
+    def _fill(self) -> None:
+        needle = self.query_one("#help-filter", Input).value
+        wide = self.query_one("#help-text").size.width >= IDS_FROM_WIDTH or self.size.width >= 100
+        self.query_one("#help-text", Static).update(
+            help_text(self.keymap, self.keymap_file, needle, ids=wide)
+        )
 
     def action_scroll(self, where: str) -> None:
         scroll = self.query_one("#help-scroll", VerticalScroll)
@@ -164,9 +208,7 @@ class HelpScreen(ModalScreen[None]):
 
     @on(Input.Changed, "#help-filter")
     def _filtered(self, event: Input.Changed) -> None:
-        self.query_one("#help-text", Static).update(
-            help_text(self.keymap, self.keymap_file, event.value)
-        )
+        self._fill()
 
     @on(Input.Submitted, "#help-filter")
     def _filter_done(self, event: Input.Submitted) -> None:

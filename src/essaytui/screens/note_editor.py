@@ -6,11 +6,11 @@ from collections.abc import Awaitable, Callable
 
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from essaytui.actions import EDITOR, action
 from essaytui.model.source import sanitize
 from essaytui.screens.confirm import ConfirmScreen
 
@@ -51,8 +51,28 @@ class NoteEditor(ModalScreen[str | None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", show=True, id="note.save", priority=True),
-        Binding("escape", "cancel", "Cancel", show=True, id="note.cancel", priority=True),
+        action(
+            "ctrl+s",
+            "save",
+            "Save",
+            id="note.save",
+            group=EDITOR,
+            show=True,
+            priority=True,
+            palette=False,
+            help="save the note and close the editor",
+        ),
+        action(
+            "escape",
+            "cancel",
+            "Cancel",
+            id="note.cancel",
+            group=EDITOR,
+            show=True,
+            priority=True,
+            palette=False,
+            help="close the editor (asks first when something was typed)",
+        ),
     ]
 
     def __init__(self, quote: str, save: SaveNote, initial: str = "") -> None:

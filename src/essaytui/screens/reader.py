@@ -468,13 +468,12 @@ class ReaderScreen(ReaderActions):
         if isinstance(change, str):
             return change
         try:
-            self.notes.make(change, wait=False)
-        except StoreBusy:
             try:
+                self.notes.make(change, wait=False)
+            except StoreBusy:
                 await asyncio.to_thread(self.notes.make, change, wait=True)
-            except StoreError as error:
-                return str(error)
         except StoreError as error:
+            self.say(f"Not saved: {error}", seconds=LONG)
             return str(error)
         self._made(change, quiet=False)
         return None

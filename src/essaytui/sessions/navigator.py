@@ -53,8 +53,6 @@ class Navigator:
         if not self._back:
             return None
         place = self._back.pop()
-        if place == here and self._back:
-            place = self._back.pop()  # already there: one further back
         self._forward.append(here)
         del self._forward[: -self.limit]
         return place

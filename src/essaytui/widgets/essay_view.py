@@ -786,8 +786,8 @@ class EssayView(ScrollView, can_focus=True):
             self.selection = None
             self.post_message(self.Notice(self, "Selection cancelled."))
             return
-        if self.target is None:
-            raise SkipAction()
+        if self.target is None or isinstance(self.target, MatchRef):
+            raise SkipAction()  # a match goes with its search: the reader clears both
         self.target = None
 
     # -- text selection ------------------------------------------------------------

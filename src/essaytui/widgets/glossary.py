@@ -121,7 +121,8 @@ class GlossaryPane(Vertical):
             terms_list.highlighted = 0
         shown = sum(1 for option in options if not option.disabled)
         total = len(self.essay.glossary)
-        self.border_title = (
+        # a Text, not a str: a border title string is read as markup, and the needle is typed
+        self.border_title = Text(
             f"Glossary · showing {shown} of {total} matching “{needle}”"
             if needle
             else f"Glossary · {total} terms"

@@ -16,6 +16,13 @@ from textual.widget import Widget
 
 from essaytui.actions import hint_of
 
+#: Hints kept whatever the width: the keys that work everywhere.
+ESSENTIAL = frozenset({"app.quit", "app.help", "app.palette"})
+
+
+def _width(hints: list[tuple[Content, str, bool, bool]]) -> int:
+    return sum(part.cell_length for part, *_ in hints) + max(0, len(hints) - 1)
+
 
 class KeyHints(Widget, can_focus=False):
     """The shown bindings of the focused widget and its ancestors; a click presses one."""
@@ -60,17 +67,19 @@ class KeyHints(Widget, can_focus=False):
             self.refresh()
 
     def hints(self) -> Content:
-        """The hints for the current focus: "key description" pairs, one per action."""
+        """The hints for the current focus: "key description" pairs, one per action.
+
+        When they do not all fit, the keys that work everywhere (quit, help, the
+        palette) are kept and the others are dropped from the end.
+        """
         key_style = self.get_component_rich_style("key-hints--key", partial=True)
         active = self.screen.active_bindings
         shown = [entry for entry in active.values() if entry[1].show]
         palette = active.get(self.app.COMMAND_PALETTE_BINDING)
         if self.app.ENABLE_COMMAND_PALETTE and palette is not None:
             shown.append(palette)
-        parts: list[Content] = []
-        spans: list[tuple[int, int, str]] = []
+        hints: list[tuple[Content, str, bool, bool]] = []  # part, key, enabled, essential
         seen: set[str] = set()
-        cell = 0
         for _node, binding, enabled, _tooltip in shown:
             if binding.action in seen:
                 continue
@@ -81,12 +90,25 @@ class KeyHints(Widget, can_focus=False):
                 (f" {key} ", Style.from_rich_style(key_style) if enabled else Style(dim=True)),
                 (f"{hint_of(binding)} ", Style() if enabled else Style(dim=True)),
             )
+            essential = binding.id in ESSENTIAL or binding.action == "command_palette"
+            hints.append((part, binding.key.split(",")[0], enabled, essential))
+        width = self.size.width
+        while width and len(hints) > 1 and _width(hints) > width:
+            droppable = [index for index, hint in enumerate(hints) if not hint[3]]
+            if not droppable:
+                break
+            del hints[droppable[-1]]
+        spans: list[tuple[int, int, str]] = []
+        cell = 0
+        for part, key, enabled, _ in hints:
             if enabled:
-                spans.append((cell, cell + part.cell_length, binding.key.split(",")[0]))
-            parts.append(part)
+                spans.append((cell, cell + part.cell_length, key))
             cell += part.cell_length + 1
         self._spans = spans
-        return Content(" ").join(parts)
+        return Content(" ").join(part for part, *_ in hints)
+
+    def on_resize(self) -> None:
+        self._update()
 
     @property
     def hint_spans(self) -> list[tuple[int, int, str]]:

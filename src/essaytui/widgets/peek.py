@@ -58,10 +58,8 @@ class Peek(Static):
             return
         inner = height - _FRAME_HEIGHT
         self.cut = len(lines) > inner
-        if self.cut:
-            tail = more or "…"
-            lines = [*lines[: max(0, inner - 1)], tail]
-        self.shown = "\n".join(lines)
+        # uncut, the text is left to wrap itself (no hard line breaks in it)
+        self.shown = "\n".join([*lines[: max(0, inner - 1)], more or "…"]) if self.cut else text
         self.styles.width = width
         self.styles.height = height
         self.update(self.shown)

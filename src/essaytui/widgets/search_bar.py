@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Label
 
+from essaytui.actions import SEARCH, action
 from essaytui.widgets.status import PassingMessage
 
 
@@ -16,7 +16,17 @@ class SearchBar(Horizontal):
     """An input and a "3/12" counter. Posts Changed as you type, Closed on escape."""
 
     BINDINGS = [
-        Binding("escape", "close", "Close search", id="search.close"),
+        action(
+            "escape",
+            "close",
+            "Close search",
+            id="search.close",
+            group=SEARCH,
+            show=True,
+            palette=False,
+            help="in the search bar: clear the search and close it; "
+            "enter keeps the matches and goes back to reading",
+        ),
     ]
 
     class _BarMessage(Message):

@@ -133,8 +133,9 @@ class SourcesPane(ReaderList):
                 Option(source_prompt(self.essay, note, self._numbers), id=f"note:{note.label}")
             )
             payloads.append(_Source(note.label))
-            for url in note_urls(note):
-                options.append(Option(Text(f"   ↗ {url}", style="underline")))
+            for index, url in enumerate(note_urls(note)):
+                link_id = f"link:{note.label}:{index}"
+                options.append(Option(Text(f"   ↗ {url}", style="underline"), id=link_id))
                 payloads.append(_Link(url))
         if end < len(notes):
             options.append(
