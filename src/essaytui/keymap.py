@@ -26,9 +26,9 @@ def load_keymap(path: Path) -> tuple[dict[str, str], list[str]]:
     Raises:
         KeymapError: the file exists but is not valid TOML or not a `[keys]` table.
     """
-    if not path.is_file():
-        return {}, []
     try:
+        if not path.is_file():
+            return {}, []
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         raise KeymapError(f"{path}: cannot be read ({error})") from None

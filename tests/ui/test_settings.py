@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from essaytui import paths
@@ -80,3 +81,24 @@ async def test_enter_on_a_link_shows_the_address_before_opening(tmp_path: Path) 
         assert opened == []
         await pilot.press("enter")
         assert opened == ["https://example.org/report"]
+
+
+async def test_a_keys_toml_that_cannot_be_read_is_a_warning_not_a_crash(tmp_path: Path) -> None:
+    """A config folder closed to the reader (or, as root, who may read anything, a file
+    that is not text) gives a warning and the default keys."""
+    keys = paths.keymap_file()
+    keys.parent.mkdir(parents=True, exist_ok=True)
+    keys.write_text('[keys]\n"essay.next_footnote" = "x"\n')
+    # a folder the reader may not look into: stat() of the file inside fails
+    keys.parent.chmod(0)
+    try:
+        if os.access(keys, os.R_OK):
+            keys.parent.chmod(0o755)
+            keys.write_bytes(b"\xff\xfe not text")  # as root: an unreadable file instead
+        app = EssayApp()
+        async with app.run_test(size=(120, 40)) as pilot:
+            assert any("keys.toml" in warning for warning in app.startup_warnings)
+            await pilot.press("f")
+            assert reader(app).query_one(EssayView).target is not None  # defaults kept
+    finally:
+        keys.parent.chmod(0o755)

@@ -107,7 +107,12 @@ class NoteEditor(ModalScreen[str | None]):
     def action_save(self) -> None:
         # ctrl+s is a priority binding: it runs as soon as it arrives, while characters
         # typed just before it may still wait in the text area's queue. Save after them.
-        self.query_one(TextArea).call_later(self._save_typed)
+        self.query_one(TextArea).call_later(self._start_save)
+
+    def _start_save(self) -> None:
+        # In a worker of its own: a save waiting for a locked database must not hold up
+        # the text area's (or any widget's) messages.
+        self.run_worker(self._save_typed(), group="save", description="saving the note")
 
     async def _save_typed(self) -> None:
         if self._saving:

@@ -132,7 +132,9 @@ class ReaderScreen(ReaderActions):
         found += [f"⚠ {warning}" for warning in getattr(self.app, "startup_warnings", [])]
         if self.store.notice:
             found.append(self.store.notice)
-        if self.store.problem:
+        if self.store.problem and self.store.read_only:
+            found.append(self.store.problem)  # "… your notes are shown, but …"
+        elif self.store.problem:
             found.append(
                 f"{self.store.problem} Your notes are kept for this session: "
                 "export them from the command palette (ctrl+p)."
@@ -394,6 +396,8 @@ class ReaderScreen(ReaderActions):
             return
         self.notes.take(loading)
         self._show_annotations()
+        for warning in self.store.take_warnings():  # rows skipped as damaged, kept in the file
+            self.say(f"⚠ {warning}", seconds=LONG)
         if loading.to_place:
             self._place_annotations(loading)
 
@@ -436,7 +440,8 @@ class ReaderScreen(ReaderActions):
 
     def perform(self, change: Change | str, *, quiet: bool = False) -> bool:
         """Make `change` now; if another essaytui holds the database, in a worker that
-        waits for it. Returns False when it was not made now (the reason is shown)."""
+        waits for it. Returns False when it is not going to be made (the reason is
+        shown): nothing to do, or the write failed."""
         if isinstance(change, str):
             self.say(change)
             return False
@@ -445,7 +450,7 @@ class ReaderScreen(ReaderActions):
         except StoreBusy:
             self.say("Waiting for the notes database (another essaytui is writing)…", LONG)
             self._perform_waiting(change, quiet)
-            return False
+            return True
         except StoreError as error:
             self.say(f"Not saved: {error}", seconds=LONG)
             return False
