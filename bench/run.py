@@ -415,6 +415,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     real.add_argument("--no-keys", action="store_true", help="first screens only")
     real.add_argument(
+        "--profile",
+        action="store_true",
+        help="instead: profile essaytui's start-up step by step (bench/profile_start.py); "
+        "writes bench/out/profile/",
+    )
+    real.add_argument(
+        "--note", default="", help="a line to add under the machine description (e.g. its load)"
+    )
+    real.add_argument(
         "--speedups",
         action="store_true",
         help="also compare TEXTUAL_SPEEDUPS=0 and =1 (needs textual-speedups installed)",

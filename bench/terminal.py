@@ -997,7 +997,15 @@ def run_terminal(
             tmux = Tmux(f"essaytui-bench-{os.getpid()}", server_env())
             bench = Bench(tmux, Path(tmp) / "data", size, options.timeout)
             pids = bench.pids
-            report = _measure(bench, options, essays, apps_for, repeats, Path(tmp))
+            if options.profile:
+                import terminal_profile
+
+                out = options.out / "profile"
+                summary = terminal_profile.run_profile(
+                    bench, python, essays, sentences, options.repeats or 5, out
+                )
+            else:
+                report = _measure(bench, options, essays, apps_for, repeats, Path(tmp))
             killed = bench.killed
         except KeyboardInterrupt:
             progress("interrupted: stopping every session")  # and nothing is written
@@ -1013,6 +1021,11 @@ def run_terminal(
             killed += sum(end_process(pid, grace=2.0) for pid in pids)
             if killed:
                 progress(f"had to kill {killed} app process(es) that outlived their session")
+    if options.profile:
+        print(summary)
+        (options.out / "profile" / "summary.md").write_text(summary + "\n", encoding="utf-8")
+        progress(f"raw profiles and this summary in {options.out / 'profile'}")
+        return 0
     load_after = os.getloadavg()
     text = _report(report, options, arguments, size, repeats, load_before, load_after)
     print(text)
@@ -1166,7 +1179,7 @@ def _report(
     lines = [
         "## Real terminal",
         "",
-        f"Produced by `{' '.join(['python bench/run.py', *arguments])}`; "
+        f"Produced by `{shlex.join(['python', 'bench/run.py', *arguments])}`; "
         f"median of {repeats} run(s) per app unless the table says otherwise.",
         "",
         *machine_description(),
@@ -1174,6 +1187,7 @@ def _report(
         f"{package_version('textual-speedups')} (used when installed, unless TEXTUAL_SPEEDUPS=0)",
         f"- Load average (1 min) {load_before[0]:.2f} before, {load_after[0]:.2f} after, on "
         f"{os.cpu_count()} cores (other work on the machine makes the times noisy)",
+        *([f"- **{options.note}**"] if options.note else []),
         "",
         "### First sentence on screen",
         "",
