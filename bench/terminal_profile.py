@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +28,7 @@ from terminal import (
     Bench,
     Comparison,
     HarnessError,
+    body_changed,
     comparison_table,
     end_process,
     progress,
@@ -234,6 +238,99 @@ def _compared(name: str, plain: Sequence[Profiled], tried: Sequence[Profiled]) -
     ]
 
 
+#: Keys profiled with py-spy, each sent this many times in a row.
+KEY_GROUPS: dict[str, list[tuple[str, ...]]] = {
+    "page down": [("Space",)],
+    "footnote: next, jump, back": [("f",), ("Enter",), ("BSpace",)],
+}
+KEY_ROUNDS = 8
+TOP_FRAMES = 14
+
+
+#: Frames every busy sample of the main thread goes through: not worth a row.
+TRUNK = ("asyncio/", "essaytui/cli.py", "textual/_callback.py", "textual/timer.py", "<module>")
+
+
+def hot_frames(collapsed: Path, top: int = TOP_FRAMES) -> list[str]:
+    """The functions most often on the main thread's stack in py-spy's raw samples."""
+    inclusive: dict[str, int] = {}
+    own: dict[str, int] = {}
+    total = writer = 0
+    for line in collapsed.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not stack or not count_text.isdigit():
+            continue
+        count = int(count_text)
+        # "Class.method (path/file.py:123)" → "Class.method (path/file.py)"
+        frames = [frame.rsplit(":", 1)[0] + ")" for frame in stack.split(";")]
+        if not frames[0].startswith("<module>"):  # another thread
+            if "WriterThread.run" in frames[-1]:
+                writer += count  # the driver's thread writing to the terminal
+            continue
+        total += count
+        for frame in set(frames):
+            inclusive[frame] = inclusive.get(frame, 0) + count
+        own[frames[-1]] = own.get(frames[-1], 0) + count
+    if not total:
+        return ["(no samples)"]
+    lines = ["| function (file) | on the stack | running itself |", "|---|--:|--:|"]
+    ranked = [f for f in sorted(inclusive, key=lambda f: -inclusive[f]) if not f.startswith(TRUNK)]
+    for frame in [f for f in ranked if not any(t in f for t in TRUNK)][:top]:
+        lines.append(
+            f"| `{frame}` | {inclusive[frame] / total:.0%} | {own.get(frame, 0) / total:.0%} |"
+        )
+    return [
+        f"{total} busy samples of the main thread (1 ms apart); the driver's writer thread "
+        f"was writing in {writer} more.",
+        "",
+        *lines,
+    ]
+
+
+def profile_keys(bench: Bench, app: App, out_dir: Path) -> list[str]:
+    """py-spy on essaytui while keys are pressed, once the essay has settled."""
+    spy = Path(sys.executable).parent / "py-spy"
+    if not spy.exists():
+        return [
+            "py-spy is not installed beside this python: keys not profiled (pip install py-spy)."
+        ]
+    lines: list[str] = []
+    with bench.session(app) as session:
+        if session.measure_start(bench.timeout, settle=True).first_s is None:
+            return ["essaytui never showed the essay: keys not profiled."]
+        for group, keys in KEY_GROUPS.items():
+            out = out_dir / f"keys-{group.split(':')[0].replace(' ', '-')}.txt"
+            spying = subprocess.Popen(
+                [str(spy), "record", "--pid", str(session.pid), "--rate", "1000"]
+                + ["--format", "raw", "--nonblocking", "--output", str(out)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            try:
+                time.sleep(0.5)  # attached
+                timings = [
+                    session.time_key(key, body_changed) for _ in range(KEY_ROUNDS) for key in keys
+                ]
+            finally:
+                spying.send_signal(signal.SIGINT)
+                try:
+                    spying.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    spying.kill()
+                    spying.wait()
+            cpu = [t.cpu_ms for t in timings if t.cpu_ms is not None]
+            lines += [
+                f"#### {group} ({KEY_ROUNDS} × {' '.join(k[0] for k in keys)}; app CPU per key, "
+                f"median {statistics.median(cpu):.0f} ms)"
+                if cpu
+                else f"#### {group}",
+                "",
+                *(hot_frames(out) if out.exists() else ["py-spy wrote nothing"]),
+                "",
+            ]
+    return lines
+
+
 def run_profile(
     bench: Bench,
     python: Path,
@@ -319,4 +416,12 @@ def run_profile(
             f"pyinstrument's call tree up to the first sentence: `{pyinstrument}`.",
             "",
         ]
+    largest = max(essays, key=lambda name: essays[name].stat().st_size)
+    argv = [str(python.parent / "essaytui"), str(essays[largest])]
+    reader = App("essaytui", argv, sentences[largest])
+    lines += [
+        f"### Keys on the {largest} essay ({size_label(essays[largest])}), sampled by py-spy",
+        "",
+        *profile_keys(bench, reader, out_dir),
+    ]
     return "\n".join(lines)
