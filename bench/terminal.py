@@ -434,6 +434,9 @@ def _proc_status(pid: int, key: str) -> int | None:
     return None
 
 
+TICKS_PER_S = os.sysconf("SC_CLK_TCK")
+
+
 def cpu_ticks(pid: int) -> int | None:
     """User + system CPU time of the process (all its threads, live or ended), in ticks."""
     try:
@@ -469,9 +472,6 @@ def alive(pid: int) -> bool:
 def peak_mb(pid: int) -> float | None:
     kb = _proc_status(pid, "VmHWM")
     return None if kb is None else kb / 1024
-
-
-TICKS_PER_S = os.sysconf("SC_CLK_TCK")
 
 
 # -- tmux --------------------------------------------------------------------------------
@@ -624,7 +624,7 @@ def end_process(pid: int, grace: float = 3.0) -> bool:
 
 
 @dataclass
-class App:
+class AppStart:
     """How one app is started, and what its first sentence is."""
 
     name: str
@@ -650,7 +650,7 @@ class Bench:
         return f"run-{self._count}"
 
     @contextlib.contextmanager
-    def session(self, app: App, data_dir: Path | None = None) -> Iterator[Session]:
+    def session(self, app: AppStart, data_dir: Path | None = None) -> Iterator[Session]:
         """A fresh session running `app`; killed (and its process made sure of) after."""
         name = self._name()
         env = {"ESSAYTUI_DATA_DIR": str(data_dir or self.data_dir), **app.env}
@@ -664,7 +664,7 @@ class Bench:
             self.tmux.kill_session(name)
             self.killed += end_process(pid)
 
-    def launch(self, app: App, settle: bool = True) -> Launch:
+    def launch(self, app: AppStart, settle: bool = True) -> Launch:
         """Time one start of `app`: first sentence, then (if `settle`) until it is quiet."""
         with self.session(app) as session:
             return session.measure_start(self.timeout, settle)
@@ -678,7 +678,7 @@ class Session:
     name: str
     pid: int
     started: float
-    app: App
+    app: AppStart
 
     def screen(self) -> list[str]:
         rows = self.bench.tmux.capture(self.name)
@@ -692,6 +692,7 @@ class Session:
         return ""
 
     def measure_start(self, timeout: float, settle: bool) -> Launch:
+        """Time this start: to the first sentence on screen, then (if `settle`) to quiet."""
         launch = Launch()
         polls = 0
         deadline = self.started + timeout
@@ -815,7 +816,9 @@ def word_in_body(word: str) -> Callable[[list[str], list[str]], bool]:
 # -- the measurements --------------------------------------------------------------------
 
 
-def time_keys(bench: Bench, app: App, word: str | None, repeats: int, data_dir: Path) -> KeyRun:
+def time_keys(
+    bench: Bench, app: AppStart, word: str | None, repeats: int, data_dir: Path
+) -> KeyRun:
     """One essaytui session on one essay: time the reading keys once it has settled.
 
     The search is for `word` (None: the essay has no word to look for; no search).
@@ -861,7 +864,7 @@ def time_keys(bench: Bench, app: App, word: str | None, repeats: int, data_dir: 
     return KeyRun(samples, errors)
 
 
-def time_floor_keys(bench: Bench, app: App, presses: int) -> list[KeyTiming]:
+def time_floor_keys(bench: Bench, app: AppStart, presses: int) -> list[KeyTiming]:
     """The hello-world app's key response: what Textual, tmux and the polling cost."""
     with bench.session(app) as session:
         start = session.measure_start(bench.timeout, settle=True)
@@ -892,7 +895,7 @@ def _launch_note(app: str, launch: Launch) -> str:
     return text
 
 
-def check_setup(speedups: bool) -> tuple[Path, Path]:
+def check_setup(speedups: bool, profile: bool = False) -> tuple[Path, Path]:
     """The venv's python and essaytui console script, checked to run this checkout.
 
     Raises:
@@ -919,10 +922,14 @@ def check_setup(speedups: bool) -> tuple[Path, Path]:
     ).stdout.strip()
     if not found or not Path(found).resolve().is_relative_to(SRC):
         raise HarnessError(f"this venv's essaytui is {found or 'missing'}, not {SRC}")
-    if speedups:
-        probe = subprocess.run([str(python), "-c", "import textual_speedups"], env=child_env())
+    needed = {"textual_speedups": speedups, "pyinstrument": profile}
+    for module in (name for name, wanted in needed.items() if wanted):
+        probe = subprocess.run(
+            [str(python), "-c", f"import {module}"], env=child_env(), capture_output=True
+        )
         if probe.returncode:
-            raise HarnessError("--speedups needs textual-speedups: pip install textual-speedups")
+            package = module.replace("_", "-")
+            raise HarnessError(f"this needs {package} in the venv: pip install {package}")
     return python, script
 
 
@@ -961,7 +968,7 @@ def run_terminal(
     """Run the real-terminal benchmark (options from bench/run.py); write its section."""
     try:
         size = parse_size(options.terminal_size)
-        python, script = check_setup(options.speedups)
+        python, script = check_setup(options.speedups, options.profile)
     except (ValueError, HarnessError) as error:
         print(f"bench/run.py: {error}", file=sys.stderr)
         return 2
@@ -977,13 +984,13 @@ def run_terminal(
     repeats = options.repeats or (3 if options.quick else 7)
     load_before = os.getloadavg()
 
-    def apps_for(name: str) -> dict[str, App]:
+    def apps_for(name: str) -> dict[str, AppStart]:
         path = str(essays[name])
         viewer = [str(python), str(APPS_PY), "markdownviewer", path]
         return {
-            ESSAYTUI: App(ESSAYTUI, [str(script), path], sentences[name]),
-            VIEWER: App(VIEWER, viewer, sentences[name]),
-            HELLO: App(HELLO, [str(python), str(APPS_PY), "hello"], HELLO_LINE),
+            ESSAYTUI: AppStart(ESSAYTUI, [str(script), path], sentences[name]),
+            VIEWER: AppStart(VIEWER, viewer, sentences[name]),
+            HELLO: AppStart(HELLO, [str(python), str(APPS_PY), "hello"], HELLO_LINE),
         }
 
     with (
@@ -1050,7 +1057,7 @@ def _measure(
     bench: Bench,
     options: argparse.Namespace,
     essays: dict[str, Path],
-    apps_for: Callable[[str], dict[str, App]],
+    apps_for: Callable[[str], dict[str, AppStart]],
     repeats: int,
     tmp: Path,
 ) -> Report:
@@ -1118,14 +1125,14 @@ def _measure(
     return Report(rows, keys, largest, floor, polls, speedups, bench.killed)
 
 
-def _with_env(app: App, **env: str) -> App:
-    return App(app.name, app.argv, app.sentence, {**app.env, **env})
+def _with_env(app: AppStart, **env: str) -> AppStart:
+    return AppStart(app.name, app.argv, app.sentence, {**app.env, **env})
 
 
 def _compare_speedups(
     bench: Bench,
     essays: dict[str, Path],
-    apps_for: Callable[[str], dict[str, App]],
+    apps_for: Callable[[str], dict[str, AppStart]],
     keys_on: tuple[str, str | None],
     repeats: int,
     tmp: Path,

@@ -24,7 +24,7 @@ from typing import Any
 from harness import size_label
 from profile_start import EXPERIMENTS
 from terminal import (
-    App,
+    AppStart,
     Bench,
     Comparison,
     HarnessError,
@@ -81,7 +81,7 @@ def profile_once(
         env["BENCH_TERMINAL_FD"] = "3"
     out.unlink(missing_ok=True)
     env["BENCH_LAUNCHED_AT"] = repr(time.time())
-    app = App("essaytui", argv, sentence, env)
+    app = AppStart("essaytui", argv, sentence, env)
     with bench.session(app) as session:
         launch = session.measure_start(bench.timeout, settle=False)
         # profile_start.py quits LINGER_S after the first sentence; let it write its file.
@@ -287,7 +287,7 @@ def hot_frames(collapsed: Path, top: int = TOP_FRAMES) -> list[str]:
     ]
 
 
-def profile_keys(bench: Bench, app: App, out_dir: Path) -> list[str]:
+def profile_keys(bench: Bench, app: AppStart, out_dir: Path) -> list[str]:
     """py-spy on essaytui while keys are pressed, once the essay has settled."""
     spy = Path(sys.executable).parent / "py-spy"
     if not spy.exists():
@@ -418,7 +418,7 @@ def run_profile(
         ]
     largest = max(essays, key=lambda name: essays[name].stat().st_size)
     argv = [str(python.parent / "essaytui"), str(essays[largest])]
-    reader = App("essaytui", argv, sentences[largest])
+    reader = AppStart("essaytui", argv, sentences[largest])
     lines += [
         f"### Keys on the {largest} essay ({size_label(essays[largest])}), sampled by py-spy",
         "",
