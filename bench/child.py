@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import re
 import resource
 import shutil
 import sys
@@ -71,20 +70,10 @@ def guarded(results: Results, body: Callable[[], Awaitable[None]]) -> Callable[[
 
 # -- Textual's MarkdownViewer ---------------------------------------------------------
 
-FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
-
-
-def without_front_matter(text: str) -> str:
-    """The text without its YAML front matter, which MarkdownViewer does not understand.
-
-    Left in, it becomes a setext heading whose table-of-contents entry is hundreds of cells
-    wide: the docked contents then push the document off a 120-column screen altogether.
-    """
-    return FRONT_MATTER.sub("", text, count=1)
-
 
 def markdown_viewer_first_paint(path: Path, results: Results) -> None:
     """Open `path` in a MarkdownViewer (as Frogmouth does) and time its first screen."""
+    from apps import without_front_matter  # a sibling script (bench/ is on sys.path)
     from textual.app import App, ComposeResult
     from textual.geometry import Region
     from textual.strip import Strip

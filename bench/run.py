@@ -4,6 +4,7 @@ Run from the repository root, with the project installed::
 
     python bench/run.py                 # everything; writes bench/RESULTS.md
     python bench/run.py --quick --sizes small,medium --no-write
+    python bench/run.py --terminal      # in tmux, as a user starts each app (see terminal.py)
 
 For each essay (generated ~9 KB, ~880 KB and ~4.4 MB essays, and the bundled one) and each app,
 a fresh Python process opens the file headless at 120x40; the time from just before the process
@@ -17,11 +18,9 @@ largest essay, one essaytui process times the reading keys, and the re-anchoring
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import importlib.util
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -29,18 +28,26 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-SRC = ROOT / "src"
-CHILD = BENCH / "child.py"
-RESULTS_MD = BENCH / "RESULTS.md"
-BUNDLED = ROOT / "content" / "strategic-partners-with-caveats" / "essay.md"
-
 sys.path.insert(0, str(BENCH))
-import generate  # noqa: E402  (a sibling script, not a package)
+# Sibling scripts, not a package:
+import generate  # noqa: E402
+import terminal  # noqa: E402
+from harness import (  # noqa: E402
+    BUNDLED,
+    RESULTS_MD,
+    ROOT,
+    SRC,
+    child_env,
+    compile_sources,
+    machine_description,
+    size_label,
+    write_results,
+)
+
+CHILD = BENCH / "child.py"
 
 APPS = ("essaytui", "markdownviewer")
 APP_TITLES = {"essaytui": "essaytui", "markdownviewer": "MarkdownViewer"}
@@ -78,27 +85,6 @@ class Summary:
     peak_mb: float | None
     timed_out: bool
     errors: list[str]
-
-
-def child_env() -> dict[str, str]:
-    """The children's environment: this checkout's `src` first, so the bench measures it."""
-    env = dict(os.environ)
-    # Bytecode is cached as after `pip install` (which compiles it): a machine that sets
-    # PYTHONDONTWRITEBYTECODE would otherwise compile this checkout's modules on every
-    # start, while the installed Textual's are already compiled.
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH", "")]))
-    return env
-
-
-def compile_sources() -> None:
-    """Compile this checkout's modules to bytecode first, as `pip install` does."""
-    subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", str(SRC)],
-        check=True,
-        env=child_env(),
-        stdout=subprocess.DEVNULL,
-    )
 
 
 def spawn(app: str, mode: str, path: Path, timeout: float, *extra: str) -> Run:
@@ -166,47 +152,6 @@ def summarise(runs: list[Run]) -> Summary:
     )
 
 
-# -- the machine -------------------------------------------------------------------------
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def _ram_gb() -> str:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return f"{int(line.split()[1]) / 1024 / 1024:.1f} GB"
-    except OSError:
-        pass
-    return "unknown"
-
-
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "not installed"
-
-
-def machine_description() -> list[str]:
-    """Lines describing where the figures were measured."""
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return [
-        f"- CPU: {_cpu_model()}, {os.cpu_count()} cores; RAM {_ram_gb()}",
-        f"- {platform.system()} {platform.release()}; Python {platform.python_version()}",
-        f"- Textual {_version('textual')}; essaytui {_version('essaytui')} (this checkout's `src`)",
-        f"- Date: {now}",
-    ]
-
-
 # -- formatting --------------------------------------------------------------------------
 
 
@@ -226,11 +171,6 @@ def ratio(slow: float | None, fast: float | None, slow_timed_out: bool, timeout:
     if slow is None:
         return f"> {timeout / fast:.0f}×" if slow_timed_out else "–"
     return f"{slow / fast:.1f}×"
-
-
-def size_label(path: Path) -> str:
-    size = path.stat().st_size
-    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
 
 
 def first_screen_table(
@@ -429,8 +369,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="essaytui vs Textual's MarkdownViewer")
     parser.add_argument(
         "--sizes",
-        default=",".join(ALL_SIZES),
-        help=f"comma-separated, from {','.join(ALL_SIZES)} (default: all)",
+        default=None,
+        help=f"comma-separated, from {','.join(ALL_SIZES)} (default: all; with --terminal: "
+        f"{','.join(terminal.DEFAULT_ESSAYS)})",
     )
     parser.add_argument("--quick", action="store_true", help="one repeat instead of three")
     parser.add_argument("--repeats", type=int, default=None, help="repeats per measurement")
@@ -447,12 +388,56 @@ def main(argv: list[str] | None = None) -> int:
         default=generate.DEFAULT_OUT,
         help="where the generated essays go (default bench/out)",
     )
+    real = parser.add_argument_group(
+        "real terminal", "each app in a fresh tmux session, timed on its screen (needs tmux)"
+    )
+    real.add_argument(
+        "--terminal",
+        action="store_true",
+        help="measure in a real terminal instead of headless (default essays: bundled,large; "
+        "7 repeats)",
+    )
+    real.add_argument(
+        "--terminal-size",
+        default="140x45",
+        metavar="WxH",
+        help="the tmux window's size (default 140x45)",
+    )
+    real.add_argument(
+        "--slow-runs",
+        type=int,
+        default=3,
+        metavar="N",
+        help="runs of MarkdownViewer on essays of 1 MB or more (~40 s each; default 3)",
+    )
+    real.add_argument(
+        "--skip-slow", action="store_true", help="no MarkdownViewer on essays of 1 MB or more"
+    )
+    real.add_argument("--no-keys", action="store_true", help="first screens only")
+    real.add_argument(
+        "--profile",
+        action="store_true",
+        help="instead: profile essaytui's start-up step by step (bench/profile_start.py); "
+        "writes bench/out/profile/",
+    )
+    real.add_argument(
+        "--note", default="", help="a line to add under the machine description (e.g. its load)"
+    )
+    real.add_argument(
+        "--speedups",
+        action="store_true",
+        help="also compare TEXTUAL_SPEEDUPS=0 and =1 (needs textual-speedups installed)",
+    )
     args = parser.parse_args(argv)
     arguments = sys.argv[1:] if argv is None else argv
-    sizes = [size.strip() for size in args.sizes.split(",") if size.strip()]
+    default_sizes = terminal.DEFAULT_ESSAYS if args.terminal else ALL_SIZES
+    sizes = [size.strip() for size in (args.sizes or ",".join(default_sizes)).split(",")]
+    sizes = [size for size in sizes if size]
     unknown = [size for size in sizes if size not in ALL_SIZES]
     if unknown:
         parser.error(f"unknown size(s): {', '.join(unknown)}; choose from {', '.join(ALL_SIZES)}")
+    if args.terminal:
+        return terminal.run_terminal(args, sizes, arguments)
     repeats = args.repeats or (1 if args.quick else 3)
 
     generated = generate.write_essays(args.out, [s for s in sizes if s in generate.SIZES])
@@ -587,7 +572,7 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join(report)
     print(text)
     if not args.no_write:
-        RESULTS_MD.write_text(text, encoding="utf-8")
+        write_results(headless=text)
         progress(f"written to {RESULTS_MD.relative_to(ROOT)}")
     return 0
 
