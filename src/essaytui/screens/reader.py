@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.reactive import var
+from textual.widget import Widget
 from textual.widgets import TabbedContent, TabPane
 
 from essaytui.model.annotation import AnchorStatus
@@ -28,6 +29,16 @@ from essaytui.model.ranges import RangeIndex
 from essaytui.model.search import SearchError
 from essaytui.screens.reader_actions import ReaderActions
 from essaytui.sessions.annotations import AnnotationSession, Change, Loading, Placed
+from essaytui.sessions.layout import (
+    MEASURE,
+    MEASURE_MAX,
+    MEASURE_MIN,
+    MEASURE_SETTING,
+    SIDENOTES_SETTING,
+    Plan,
+    Want,
+    plan,
+)
 from essaytui.sessions.navigator import Navigator, Place
 from essaytui.sessions.position import ReadingPosition
 from essaytui.sessions.search import Query, SearchSession
@@ -44,8 +55,6 @@ from essaytui.widgets.side_pane import SidePane, SidePlaceholder
 from essaytui.widgets.sources import SourcesPane
 from essaytui.widgets.status import StatusLine, reading_status
 
-#: Below this width the panes become overlays and start hidden.
-WIDE_LAYOUT = 120
 #: Seconds between saves of the reading position, and between looks for notes
 #: another essaytui wrote.
 SAVE_EVERY = 5.0
@@ -59,8 +68,8 @@ class ReaderScreen(ReaderActions):
 
     #: The essay read (a new value, the complete parse of a long file, reaches every pane).
     essay: var[Essay] = var(None, always_update=True, init=False)  # type: ignore[arg-type]
-    #: Whether the terminal is too narrow for the panes beside the essay.
-    narrow: var[bool | None] = var(None, init=False)
+    #: Where the text and the panes go at the current width (see `sessions.layout`).
+    plan: var[Plan | None] = var(None, init=False)
 
     def __init__(self, essay: Essay, store: AnnotationStore | None = None) -> None:
         super().__init__()
@@ -71,6 +80,12 @@ class ReaderScreen(ReaderActions):
         self.notes = AnnotationSession(essay, self.store)
         self.position = ReadingPosition(essay, self.store)
         self._side_ready = False
+        #: What the reader asked of the panes (o, p, 1…5, z) and of the text's measure.
+        self.outline_want = Want.AUTO
+        self.side_want = Want.AUTO
+        self.focus_mode = False
+        self.measure = _setting_int(self.store, MEASURE_SETTING, MEASURE, MEASURE_MIN, MEASURE_MAX)
+        self.sidenotes_on = self.store.get_setting(SIDENOTES_SETTING) != "off"
         self._after_side: list[Callable[[], object]] = []
         self._search_origin: Place | None = None
         #: Per footnote label, which of its references enter in Sources goes to next.
@@ -114,6 +129,7 @@ class ReaderScreen(ReaderActions):
         (bar if bar.display else self.status).say(message, seconds)
 
     def on_mount(self) -> None:
+        self.relayout()  # before the first frame: the panes where the budget puts them
         view = self.view
         view.border_title = Text(self.essay.title)
         if self.essay.author:
@@ -168,18 +184,46 @@ class ReaderScreen(ReaderActions):
     # -- layout --------------------------------------------------------------------------
 
     def on_resize(self, event: Resize) -> None:
-        self.narrow = event.size.width < WIDE_LAYOUT
+        self.relayout(event.size.width)
 
-    def watch_narrow(self, narrow: bool | None) -> None:
-        self.set_class(bool(narrow), "-narrow")
-        self.query_one(OutlinePane).set_class(bool(narrow), "-hidden")
-        for side in self.query(SidePane):
-            side.set_class(bool(narrow), "-hidden")
+    def relayout(self, width: int | None = None) -> None:
+        """Lay the screen out again (after a resize, or a pane, focus or measure change)."""
+        self.plan = plan(
+            width or self.size.width or self.app.size.width,
+            self.measure,
+            outline=self.outline_want,
+            side=self.side_want,
+            sidenotes=self.sidenotes_on and bool(self.essay.footnote_refs),
+            focus=self.focus_mode,
+        )
+
+    def watch_plan(self, plan: Plan | None) -> None:
+        if plan is None:
+            return
+        self.set_class(self.narrow, "-narrow")
+        with self.app.batch_update():
+            _place(self.query_one(OutlinePane), plan.outline, plan.outline_over)
+            for side in self.query(SidePane):
+                _place(side, plan.side, plan.side_over)
+            for placeholder in self.query(SidePlaceholder):
+                _place(placeholder, plan.side, False)
+            view = self.view
+            view.text_width = plan.text
+            view.sidenote_width = plan.sidenotes
+        self._place_peek()
+
+    @property
+    def narrow(self) -> bool:
+        """Whether the panes open over the essay (no room beside it)."""
+        return self.plan is None or (self.plan.outline == 0 and self.plan.side == 0)
 
     @on(SidePane.Ready)
     def _side_arrived(self, event: SidePane.Ready) -> None:
         self._side_ready = True
-        event.pane.set_class(bool(self.narrow), "-hidden")
+        if self.plan is None:
+            self.relayout()
+        else:
+            _place(event.pane, self.plan.side, self.plan.side_over)
         self._show_annotations()
         waiting, self._after_side = self._after_side, []
         for then in waiting:
@@ -193,20 +237,25 @@ class ReaderScreen(ReaderActions):
         return False
 
     def hide_side_if_narrow(self) -> None:
-        """After a jump from an overlaid pane, give the essay the screen back."""
-        if self.narrow:
-            for side in self.query(SidePane):
-                side.add_class("-hidden")
+        """After a jump from a pane over the essay, give the essay the screen back."""
+        if self.plan is not None and self.plan.side_over:
+            self.side_want = Want.AUTO
+            self.relayout()
 
     # -- where we are ----------------------------------------------------------------------
 
     def _update_status(self) -> None:
         view = self.view
+        target = view.target
+        focus = (
+            target.start if target is not None and view.row_of(target.start) is not None else None
+        )
         self.status.set_status(
             reading_status(
                 self.essay,
                 view.top_offset,
                 view.bottom_offset,
+                focus=focus,
                 rest_unreadable=self.position.frozen,
             )
         )
@@ -258,6 +307,7 @@ class ReaderScreen(ReaderActions):
     @on(EssayView.TargetSelected)
     def _target_selected(self, event: EssayView.TargetSelected) -> None:
         self._place_peek()
+        self._update_status()
 
     def _peek_text(self, target: Target) -> tuple[str, str]:
         """What the peek shows for `target`, and its last line when cut."""
@@ -288,6 +338,8 @@ class ReaderScreen(ReaderActions):
         target = view.target
         text, more = self._peek_text(target) if target is not None else ("", "")
         row = view.row_of(target.start) if target is not None else None
+        if isinstance(target, FootnoteRef) and view.sidenote_is_whole(target.label):
+            text = ""  # the whole note is in the margin beside its line
         if not text or row is None:
             peek.hide()
             return
@@ -515,3 +567,19 @@ class ReaderScreen(ReaderActions):
 
 def _match_index(matches: list[tuple[int, int]]) -> RangeIndex[int]:
     return RangeIndex((start, end, index) for index, (start, end) in enumerate(matches))
+
+
+def _place(pane: Widget, width: int, over: bool) -> None:
+    """Show `pane` beside the essay (`width` cells), over it, or not at all."""
+    pane.set_class(not width and not over, "-hidden")
+    pane.set_class(over, "-over")
+    pane.styles.width = width or None  # over the essay, the stylesheet gives the width
+
+
+def _setting_int(store: AnnotationStore, key: str, default: int, low: int, high: int) -> int:
+    """A whole-number setting within `[low, high]`, or `default`."""
+    try:
+        value = int(store.get_setting(key) or default)
+    except (ValueError, StoreError):
+        return default
+    return max(low, min(high, value))

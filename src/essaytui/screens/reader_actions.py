@@ -7,6 +7,7 @@ action here says which, and what to tell the reader.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from functools import partial
 from pathlib import Path
@@ -17,10 +18,17 @@ from textual.actions import SkipAction
 from textual.binding import BindingType
 from textual.screen import Screen
 
-from essaytui.actions import ANNOTATIONS, GLOSSARY, JUMPS, PANES, SEARCH, action
+from essaytui.actions import ANNOTATIONS, GENERAL, GLOSSARY, JUMPS, PANES, SEARCH, action
 from essaytui.model.annotation import Annotation, Kind
+from essaytui.sessions.layout import (
+    MEASURE_MAX,
+    MEASURE_MIN,
+    MEASURE_SETTING,
+    SIDENOTES_SETTING,
+    Want,
+)
 from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, TermHit
-from essaytui.store import AnnotationStore
+from essaytui.store import AnnotationStore, StoreError
 from essaytui.typeahead import hold_keys
 from essaytui.widgets.glossary import GlossaryPane
 from essaytui.widgets.notes import NotesPane
@@ -146,6 +154,38 @@ class ReaderActions(Screen[None]):
         ),
         action("5", "focus_pane('notes')", "Focus notes", id="reader.focus_notes", group=PANES),
         action(
+            "z",
+            "focus_mode",
+            "Focus mode",
+            id="reader.focus_mode",
+            group=PANES,
+            help="the essay alone (the status line stays); z again for the panes",
+        ),
+        action(
+            "plus,equals_sign",
+            "measure(4)",
+            "Wider text",
+            id="reader.wider",
+            group=PANES,
+            help="a wider text column (up to 100 cells; remembered)",
+        ),
+        action(
+            "minus",
+            "measure(-4)",
+            "Narrower text",
+            id="reader.narrower",
+            group=PANES,
+            help="a narrower text column (down to 50 cells; remembered)",
+        ),
+        action(
+            "i",
+            "about",
+            "About this edition",
+            id="reader.about",
+            group=GENERAL,
+            help="title, series, author, the author's note, source, editorial note, length",
+        ),
+        action(
             "A",
             "toggle_all_terms",
             "All term marks",
@@ -198,6 +238,11 @@ class ReaderActions(Screen[None]):
     #: What the palette offers beside the keys: (title, help line, action).
     COMMANDS_WITHOUT_KEYS: ClassVar[list[tuple[str, str, str]]] = [
         (
+            "Panes: Footnotes in the margin or in peeks",
+            "sidenotes where the terminal leaves room beside the text; else peeks (remembered)",
+            "toggle_sidenotes",
+        ),
+        (
             "Highlights and notes: Export to Markdown and JSON",
             "this essay's annotations, as files in the data folder's exports",
             "export",
@@ -233,11 +278,14 @@ class ReaderActions(Screen[None]):
     # -- panes ------------------------------------------------------------------------
 
     def action_toggle_outline(self) -> None:
+        me = self.me
         outline = self.query_one(OutlinePane)
-        outline.toggle_class("-hidden")
-        if outline.has_class("-hidden") and outline.has_focus:
-            self.me.view.focus()
-        elif not outline.has_class("-hidden") and self.me.narrow:
+        shown = not outline.has_class("-hidden")
+        me.outline_want = Want.HIDDEN if shown else Want.SHOWN
+        me.relayout()
+        if shown and outline.has_focus:
+            me.view.focus()
+        elif not shown and me.plan is not None and me.plan.outline_over:
             outline.focus()
 
     def action_toggle_side(self) -> None:
@@ -245,29 +293,81 @@ class ReaderActions(Screen[None]):
         if not me.side_here(self.action_toggle_side):
             return
         side = self.query_one(SidePane)
-        side.toggle_class("-hidden")
+        shown = not side.has_class("-hidden")
+        me.side_want = Want.HIDDEN if shown else Want.SHOWN
+        me.relayout()
         focused = self.focused
-        if side.has_class("-hidden") and focused is not None and side in focused.ancestors:
+        if shown and focused is not None and side in focused.ancestors:
             me.view.focus()
+
+    def action_focus_mode(self) -> None:
+        me = self.me
+        me.focus_mode = not me.focus_mode
+        me.outline_want = me.side_want = Want.AUTO
+        me.relayout()
+        me.view.focus()
+        me.say(
+            "Focus: the essay alone (z again for the panes)." if me.focus_mode else "Panes back."
+        )
+
+    def action_measure(self, step: int) -> None:
+        me = self.me
+        measure = max(MEASURE_MIN, min(MEASURE_MAX, me.measure + step))
+        if measure == me.measure:
+            me.say(
+                f"The text is already {measure} cells wide (from {MEASURE_MIN} to {MEASURE_MAX})."
+            )
+            return
+        me.measure = measure
+        me.relayout()
+        with contextlib.suppress(StoreError):
+            me.store.set_setting(MEASURE_SETTING, str(measure), wait=False)
+        me.say(f"Text {measure} cells wide (at most; the terminal may leave less).")
+
+    def action_toggle_sidenotes(self) -> None:
+        me = self.me
+        me.sidenotes_on = not me.sidenotes_on
+        me.relayout()
+        with contextlib.suppress(StoreError):
+            me.store.set_setting(SIDENOTES_SETTING, "on" if me.sidenotes_on else "off", wait=False)
+        me.say(
+            "Footnotes in the margin where there is room."
+            if me.sidenotes_on
+            else "Footnotes in peeks."
+        )
 
     def action_focus_pane(self, pane: str) -> None:
         me = self.me
         if pane == "outline":
             outline = self.query_one(OutlinePane)
-            outline.remove_class("-hidden")
+            if outline.has_class("-hidden"):
+                me.outline_want = Want.SHOWN
+                me.relayout()
             outline.focus()
         elif pane == "essay":
             me.view.focus()
             self.query_one(Peek).hide()
             me.hide_side_if_narrow()
+            if me.plan is not None and me.plan.outline_over:
+                me.outline_want = Want.AUTO
+                me.relayout()
         elif me.side_here(partial(self.action_focus_pane, pane)):
-            self.query_one(SidePane).show_tab(pane)
+            side = self.query_one(SidePane)
+            if side.has_class("-hidden"):
+                me.side_want = Want.SHOWN
+                me.relayout()
+            side.show_tab(pane)
             if pane == "sources":
                 self.query_one(SourcesPane).focus()
             elif pane == "glossary":
                 self.query_one(GlossaryPane).focus_list()
             else:
                 self.query_one(NotesPane).focus()
+
+    def action_about(self) -> None:
+        from essaytui.screens.about import AboutScreen
+
+        self.app.push_screen(AboutScreen(self.me.essay))
 
     def action_toggle_all_terms(self) -> None:
         view = self.me.view
@@ -336,8 +436,9 @@ class ReaderActions(Screen[None]):
     def _section_chosen(self, event: OutlinePane.SectionChosen) -> None:
         me = self.me
         me.jump_to(event.section.start)
-        if me.narrow:
-            self.query_one(OutlinePane).add_class("-hidden")
+        if me.plan is not None and me.plan.outline_over:
+            me.outline_want = Want.AUTO  # it was opened over the essay: give the text back
+            me.relayout()
         me.view.focus()
 
     # -- footnotes, terms, links ---------------------------------------------------------
@@ -350,7 +451,7 @@ class ReaderActions(Screen[None]):
         me.navigator.remember(me.here())
         self.refresh_bindings()
         self.query_one(Peek).hide()
-        self.query_one(SidePane).show_tab("sources")
+        self._show_side("sources")
         sources = self.query_one(SourcesPane)
         sources.show_source(label)
         sources.focus()
@@ -363,10 +464,19 @@ class ReaderActions(Screen[None]):
         me.navigator.remember(me.here())
         self.refresh_bindings()
         self.query_one(Peek).hide()
-        self.query_one(SidePane).show_tab("glossary")
+        self._show_side("glossary")
         target = me.view.target
         near = target.start if isinstance(target, TermHit) and target.term_id == term_id else None
         self.query_one(GlossaryPane).open_term(term_id, focus=True, near=near)
+
+    def _show_side(self, pane: str) -> None:
+        """Show the side pane at `pane` (beside the text if it fits, else over it)."""
+        me = self.me
+        side = self.query_one(SidePane)
+        if side.has_class("-hidden"):
+            me.side_want = Want.SHOWN
+            me.relayout()
+        side.show_tab(pane)
 
     def open_link(self, url: str) -> None:
         """Go to a place in the essay (`#id`), or show an address and open it if asked."""

@@ -14,6 +14,7 @@ from typing import ClassVar, TypeVar
 
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
@@ -33,13 +34,23 @@ from essaytui.actions import (
     action,
 )
 from essaytui.model.annotation import DEFAULT_COLOR, Kind
-from essaytui.model.essay import EMPTY_ESSAY, Block, BlockKind, Essay, SpanKind, word_starts
+from essaytui.model.essay import (
+    EMPTY_ESSAY,
+    Block,
+    BlockKind,
+    Essay,
+    SpanKind,
+    superscript,
+    word_starts,
+)
 from essaytui.model.ranges import RangeIndex
 from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, Target, TermHit
 from essaytui.widgets.text_layout import LIST_INDENT, MAX_SHOWN_DEPTH, QUOTE_INDENT, TextLayout
 
-#: The widest text column, in cells: a comfortable measure.
-MAX_COLUMN = 80
+#: Cells kept clear on each side of the text column.
+GAP = 2
+#: Between the text column and the sidenotes.
+SIDENOTE_GAP = 3
 
 T = TypeVar("T")
 
@@ -221,6 +232,8 @@ class EssayView(ScrollView, can_focus=True):
         "essay--quote-bar",
         "essay--rule",
         "essay--meta",
+        "essay--sidenote",
+        "essay--sidenote-current",
     }
 
     DEFAULT_CSS = """
@@ -286,6 +299,10 @@ class EssayView(ScrollView, can_focus=True):
     #: The search matches, and the index of the current one (-1: none).
     matches: var[RangeIndex[int]] = var(RangeIndex, always_update=True, init=False)
     current_match: var[int] = var(-1, init=False)
+    #: The text column's width in cells (the measure the layout gave it).
+    text_width: var[int] = var(72, init=False)
+    #: The sidenote column's width beside the text, 0 for no sidenotes.
+    sidenote_width: var[int] = var(0, init=False)
 
     def __init__(self, essay: Essay, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
@@ -301,6 +318,7 @@ class EssayView(ScrollView, can_focus=True):
         #: The exact reading-text offset at the top of the view; survives rewrapping.
         self._top_anchor = 0
         self._mouse_anchor: int | None = None
+        self._wrapped_notes: dict[tuple[str, int, str], list[str]] = {}
         self.set_reactive(EssayView.essay, essay)
         self._essay_changed()
 
@@ -319,8 +337,27 @@ class EssayView(ScrollView, can_focus=True):
 
     @property
     def column_width(self) -> int:
-        """Cells in the text column."""
-        return max(10, min(MAX_COLUMN, self.scrollable_content_region.width - 2))
+        """Cells in the text column: its measure, or what the view leaves of it."""
+        return max(10, min(self.text_width, self.scrollable_content_region.width - 2 * GAP))
+
+    @property
+    def text_x(self) -> int:
+        """The first cell of the text column: centred, or with its sidenotes."""
+        width = self.scrollable_content_region.width
+        block = self.column_width + (SIDENOTE_GAP + self.sidenote_width if self.sidenotes else 0)
+        return max(0, (width - block) // 2)
+
+    @property
+    def sidenotes(self) -> bool:
+        """Whether footnotes are set in the margin beside the text."""
+        return self.sidenote_width > 0 and bool(self._footnote_refs)
+
+    def watch_text_width(self) -> None:
+        self._sync_layout()
+
+    def watch_sidenote_width(self) -> None:
+        self._sidenote_cache = None
+        self.refresh()
 
     @property
     def layout_lines(self) -> TextLayout:
@@ -402,13 +439,17 @@ class EssayView(ScrollView, can_focus=True):
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        if not self._layout_is_current():
+        layout = self._layout
+        if layout is None:
             return
-        assert self._layout is not None
         line = round(new_value)
-        anchor_line = self._layout.line_at(self._top_anchor) if len(self._layout) else 0
+        anchor_line = layout.line_at(self._top_anchor) if len(layout) else 0
         if line != anchor_line:
-            self._top_anchor = self._layout.offset_of_line(line)
+            # the line scrolled to, in the layout it was chosen in, names the new top
+            self._top_anchor = layout.offset_of_line(line)
+        if not self._layout_is_current():
+            self._sync_layout()  # the width changed meanwhile: rewrap, keeping that top
+            return
         self._announce_top()
 
     def _announce_top(self) -> None:
@@ -546,20 +587,28 @@ class EssayView(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
+        base = self._base
+        strip = self._text_line(y, width, base)
+        if self.sidenotes:
+            x = self.text_x + self.column_width + SIDENOTE_GAP
+            strip = self._with_sidenote(strip, y, x, base)
+        return strip.crop_extend(0, width, base).apply_offsets(0, round(self.scroll_y) + y)
+
+    def _text_line(self, y: int, width: int, base: Style) -> Strip:
+        """Row `y` of the view: the text column's line there (sidenotes come after)."""
         layout = self.layout_lines
         line = round(self.scroll_y) + y
-        base = self._base
         if line >= len(layout):
             if not len(layout) and y == 0:
                 return self._message_line("This essay has no text.", width)
-            return Strip.blank(width, base)
+            return Strip.blank(0, base)
         block_index = layout.blocks[line]
         if block_index < 0:
-            return Strip.blank(width, base)
+            return Strip.blank(0, base)
         block = self.essay.blocks[block_index]
         start, end = layout.starts[line], layout.ends[line]
         column = layout.width
-        margin = max(0, (width - column) // 2)
+        margin = self.text_x
         segments: list[Segment] = [Segment(" " * margin, base)] if margin else []
         first_line = layout.block_first_line[block_index] == line
         segments.extend(self._prefix(block, first_line, base))
@@ -570,8 +619,102 @@ class EssayView(ScrollView, can_focus=True):
             segments.extend(self._text_segments(start, end, block_index))
             if start < end:
                 self.painted = True
-        strip = Strip(segments)
-        return strip.crop_extend(0, width, base).apply_offsets(0, line)
+        return Strip(segments)
+
+    # -- sidenotes ---------------------------------------------------------------------
+
+    def _with_sidenote(self, strip: Strip, row: int, x: int, base: Style) -> Strip:
+        """`strip` with the sidenote line of view row `row` from cell `x` on."""
+        piece = self.sidenote_rows().get(row)
+        if piece is None:
+            return strip
+        text, current = piece
+        style = base + self._style("sidenote-current" if current else "sidenote")
+        strip = strip.crop_extend(0, x, base)
+        return Strip([*strip, Segment(text, style)])
+
+    def sidenote_rows(self) -> dict[int, tuple[str, bool]]:
+        """The sidenotes of the rows on screen: view row → (text, selected).
+
+        Each note starts on its reference's row, or below the note before it when that
+        row is taken; it runs until the next reference's row and is cut with "…" there
+        (the peek and Sources hold it whole). Laid out from a screen above the view, so
+        a note whose reference just scrolled off keeps its place.
+        """
+        top = round(self.scroll_y)
+        height = self.scrollable_content_region.height
+        key = (top, height, self.sidenote_width, self.column_width, self.essay.id, self.target)
+        if self._sidenote_cache is not None and self._sidenote_cache[0] == key:
+            return self._sidenote_cache[1]
+        rows = self._lay_out_sidenotes(top, height)
+        self._sidenote_cache = (key, rows)
+        return rows
+
+    _sidenote_cache: tuple[object, dict[int, tuple[str, bool]]] | None = None
+
+    def _lay_out_sidenotes(self, top: int, height: int) -> dict[int, tuple[str, bool]]:
+        layout = self.layout_lines
+        if not len(layout):
+            return {}
+        first = layout.offset_of_line(max(0, top - height))
+        last = layout.ends[min(len(layout) - 1, top + height - 1)]
+        refs = self._footnote_refs
+        index = refs.first_from(first)
+        placed: list[tuple[int, str]] = []  # (line of the reference, label)
+        while index < len(refs) and refs[index][0] <= last:
+            start, _, label = refs[index]
+            placed.append((layout.line_at(start), label))
+            index += 1
+        target = self.target
+        selected = target.label if isinstance(target, FootnoteRef) else None
+        rows: dict[int, tuple[str, bool]] = {}
+        free = -(1 << 30)
+        seen: set[str] = set()
+        for position, (line, label) in enumerate(placed):
+            begin = max(line, free)
+            end = placed[position + 1][0] if position + 1 < len(placed) else begin + height
+            end = max(end, begin + 1)
+            lines = ["↑ " + self._note_number(label)] if label in seen else self._note_lines(label)
+            seen.add(label)
+            room = end - begin
+            if len(lines) > room:
+                lines = [*lines[: room - 1], _clip(lines[room - 1], self.sidenote_width)]
+            for offset, text in enumerate(lines):
+                row = begin + offset - top
+                if 0 <= row < height:
+                    rows[row] = (text, label == selected)
+            free = begin + len(lines)
+        return rows
+
+    def _note_number(self, label: str) -> str:
+        note = self.essay.footnotes_by_label.get(label)
+        return superscript(note.number) if note is not None and note.number else f"[^{label}]"
+
+    def _note_lines(self, label: str) -> list[str]:
+        """The note of `label` wrapped to the sidenote column (cached per width)."""
+        key = (label, self.sidenote_width, self.essay.id)
+        lines = self._wrapped_notes.get(key)
+        if lines is None:
+            note = self.essay.footnotes_by_label.get(label)
+            body = (
+                " ".join(note.text.split())
+                if note is not None and note.defined
+                else "(not defined)"
+            )
+            text = Text(f"{self._note_number(label)} {body}")
+            lines = [
+                line.plain.rstrip() for line in text.wrap(self.app.console, self.sidenote_width)
+            ]
+            self._wrapped_notes[key] = lines
+        return lines
+
+    def sidenote_is_whole(self, label: str) -> bool:
+        """Whether the sidenote of `label` is on screen uncut (then no peek is needed)."""
+        if not self.sidenotes:
+            return False
+        shown = [text for text, _ in self.sidenote_rows().values()]
+        lines = self._note_lines(label)
+        return bool(lines) and lines[0] in shown and lines[-1] in shown
 
     def _message_line(self, text: str, width: int) -> Strip:
         margin = max(0, (width - len(text)) // 2)
@@ -624,7 +767,7 @@ class EssayView(ScrollView, can_focus=True):
         if not 0 <= line < len(layout) or layout.blocks[line] < 0:
             return None
         block = self.essay.blocks[layout.blocks[line]]
-        margin = max(0, (self.scrollable_content_region.width - layout.width) // 2)
+        margin = self.text_x
         indent = (
             min(block.quote_depth, MAX_SHOWN_DEPTH) * QUOTE_INDENT
             + min(block.list_depth, MAX_SHOWN_DEPTH) * LIST_INDENT
@@ -962,3 +1105,12 @@ def _next_word(text: str, cursor: int, direction: int) -> int:
         return position
     window = word_starts(text, max(0, cursor - 200), cursor)
     return window[-1] if window else max(0, cursor - 1)
+
+
+def _clip(line: str, width: int) -> str:
+    """`line` ending in "…" within `width` cells."""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(line) < width:
+        return line.rstrip() + "…"
+    return set_cell_size(line, width - 1) + "…"

@@ -30,8 +30,7 @@ class SidePane(TabbedContent):
         self.post_message(self.Ready(self))
 
     def show_tab(self, pane: str) -> None:
-        """Show the pane (one of `TABS`) and its tab."""
-        self.remove_class("-hidden")
+        """Show the tab of `pane` (one of `TABS`)."""
         self.active = TABS[pane]
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:

@@ -1,0 +1,84 @@
+"""About this edition: what the essay says of itself, and how long it is."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from essaytui.actions import DIALOGS, action
+from essaytui.model.essay import Essay
+from essaytui.widgets.status import reading_minutes
+
+#: Front-matter keys shown, in this order, with how they are labelled.
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("series", "Series"),
+    ("author_note", "About the author"),
+    ("source", "Source"),
+    ("editorial_note", "This edition"),
+)
+
+
+def about_text(essay: Essay) -> Text:
+    """Title, author and the front matter's notes, then the essay's length."""
+    text = Text()
+    text.append(essay.title, style="bold")
+    if essay.author:
+        text.append(f"\nby {essay.author}", style="italic")
+    for key, label in FIELDS:
+        value = essay.meta.get(key)
+        if value:
+            text.append(f"\n\n{label}\n", style="bold underline")
+            text.append(value)
+    shown = {key for key, _ in FIELDS}
+    others = [(key, value) for key, value in essay.meta.items() if key not in shown and value]
+    if others:
+        text.append("\n\nAlso\n", style="bold underline")
+        for key, value in others:
+            text.append(f"{key}: ", style="dim")
+            text.append(f"{value}\n")
+    words = len(essay.reading_text.split())
+    notes = sum(1 for note in essay.footnotes if note.number)
+    text.append("\n\nLength\n", style="bold underline")
+    text.append(
+        f"{words:,} words · about {reading_minutes(essay.reading_text, 0)} min to read"
+        f" · {len(essay.sections)} sections · {notes} notes · {len(essay.glossary)} glossary terms"
+    )
+    if essay.source_path:
+        text.append(f"\n\nFile: {essay.source_path}", style="dim")
+    return text
+
+
+class AboutScreen(ModalScreen[None]):
+    """The essay's own account of itself (`i`)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        action(
+            "escape,i,q",
+            "dismiss",
+            "Close",
+            id="about.close",
+            group=DIALOGS,
+            palette=False,
+            help="in About this edition: close it",
+        ),
+    ]
+
+    def __init__(self, essay: Essay) -> None:
+        super().__init__()
+        self.essay = essay
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="about-box"):
+            yield Static(about_text(self.essay), id="about-text")
+
+    def on_mount(self) -> None:
+        self.query_one("#about-box").border_title = "About this edition"
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)
