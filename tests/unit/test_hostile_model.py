@@ -119,3 +119,154 @@ def test_link_definitions_in_quotes_and_lists_resolve_in_every_part() -> None:
         essay = parse_essay(source, limit=limit)
         links = [span.data for span in essay.blocks[0].spans]
         assert links == ["/in-list", "/in-quote"], limit
+
+
+# -- front matter ------------------------------------------------------------------------
+
+
+def test_a_value_padded_with_spaces_reads_at_once() -> None:
+    summary = in_child(
+        "import json\n"
+        "from essaytui.model.parse import parse_essay\n"
+        "essay = parse_essay('---\\ntitle: a' + ' ' * 40_000 + 'b\\n---\\n\\nBody.')\n"
+        "print(json.dumps(essay.title))\n"
+    )
+    assert summary == "a" + " " * 40_000 + "b"
+
+
+@pytest.mark.parametrize(
+    ("line", "value"),
+    [
+        ("date: 2024-02-30", "2024-02-30"),
+        ("date: 2024-13-45", "2024-13-45"),
+        ("date: 0000-01-01", "0000-01-01"),
+        ("date: 2024-01-01 25:61:61", "2024-01-01 25:61:61"),
+        ("date: 2016-03-12T10:30:00Z", "2016-03-12T10:30:00Z"),
+        ("date: !!timestamp 2024-02-30", "2024-02-30"),
+        ("count: " + "7" * 5000, "7" * 5000),
+        ("count: 12", "12"),
+    ],
+)
+def test_impossible_dates_and_huge_numbers_are_kept_as_written(line: str, value: str) -> None:
+    essay = parse_essay(f"---\ntitle: T\n{line}\n---\n\nThe body opens.")
+    assert essay.reading_text == "The body opens."
+    assert essay.meta[line.split(":")[0]] == value
+    assert essay.warnings == ()
+
+
+def test_aliases_of_aliases_in_a_glossary_definition_are_not_printed() -> None:
+    # each level doubles what str() would print: 2**40 items
+    levels = "\n".join(f"b{i}: &b{i} [*b{i - 1}, *b{i - 1}]" for i in range(1, 41))
+    source = f"---\nb0: &b0 [x, y]\n{levels}\nglossary:\n  - term: bomb\n    def: *b40\n---\n\nbomb"
+    essay = parse_essay(source)
+    assert [term.definition for term in essay.glossary] == [""]
+    assert any("not text" in warning for warning in essay.warnings)
+
+
+# -- glossary ------------------------------------------------------------------------------
+
+
+def test_see_also_is_found_only_at_the_end() -> None:
+    from essaytui.model.glossary import _split_see_also
+
+    assert _split_see_also("A thing. See also: B; C.") == ("A thing.", ("B", "C"))
+    assert _split_see_also("See also X\n\nMore text.") == ("See also X\n\nMore text.", ())
+    assert _split_see_also("A.\n\nSee also: D, E") == ("A.", ("D", "E"))
+    # the first "See also" whose names run to the end
+    assert _split_see_also("x. See also: a" * 3) == ("x.", ("ax. See also: ax. See also: a",))
+
+
+def test_a_term_of_thousands_of_characters_is_matched() -> None:
+    from essaytui.model.glossary import GlossaryMatcher
+
+    name = "word " * 1000 + "end"
+    matcher = GlossaryMatcher([("long", name, ())])
+    text = "before " + name + " after"
+    assert matcher._pattern is not None  # the expression is built (it recursed per character)
+    assert list(matcher._spans_by_regex(text)) == [(7, 7 + len(name))]
+    assert matcher.find(text) == [(7, 7 + len(name), "long")]
+
+
+def test_terms_each_the_start_of_the_next_fall_back_to_scanning() -> None:
+    from essaytui.model.glossary import GlossaryMatcher
+
+    matcher = GlossaryMatcher([(f"t{size}", "b" * size, ()) for size in range(1, 600)])
+    matcher.SCAN_LIMIT = 0  # as for a long essay: the expression would be wanted
+    assert matcher.find("a " + "b" * 10 + " c") == [(2, 12, "t10")]
+
+
+def test_same_slug_names_and_shared_aliases_keep_first_wins() -> None:
+    from essaytui.model.glossary import GlossaryEntry, build_terms
+
+    entries = [GlossaryEntry(name, ("Shared",), "d") for name in ("C", "C+", "C-3", "C++")]
+    terms, _ = build_terms(entries, "Shared and shared")
+    assert sorted(term.id for term in terms) == ["c", "c-2", "c-3", "c-4"]
+    assert [term.occurrences for term in terms if term.id == "c"] == [((0, 6), (11, 17))]
+    assert all(not term.occurrences for term in terms if term.id != "c")
+
+
+# -- source.py: invisible characters, empty files ----------------------------------------
+
+
+INVISIBLE = [
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u200e",
+    "\u200f",
+    "\u061c",
+    "\u2060",
+    "\ufeff",
+    "\u00ad",
+    "\U000e0001",
+    "\U000e0041",
+    "\U000e007f",
+]
+
+
+@pytest.mark.parametrize("char", INVISIBLE)
+def test_invisible_characters_are_dropped_like_bidi_controls(char: str) -> None:
+    from essaytui.model.source import sanitize, sanitize_inline
+
+    assert sanitize(f"pass{char}word\u202e") == "password"
+    assert sanitize_inline(f"pass{char}word") == "password"
+    essay = parse_essay(f"# Ti{char}tle\n\nA pass{char}word[^1].\n\n[^1]: A no{char}te.")
+    assert essay.title == "Title"
+    assert essay.reading_text == "Title\n\nA password¹."
+    assert essay.footnotes[0].text == "A note."
+
+
+def test_a_lone_surrogate_never_reaches_the_output() -> None:
+    from essaytui.model.source import sanitize, sanitize_inline
+
+    assert sanitize("a\ud800b\udfffc") == "a\ufffdb\ufffdc"
+    assert sanitize_inline("\udc80") == "\ufffd"
+    sanitize("a\ud83d\ude00").encode()  # a pair written as two surrogates: encodable after
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xef\xbb\xbf",
+        b"\xef\xbb\xbf \n\t\n",
+        b"\xff\xfe",
+        b"\xfe\xff\x00 \x00\n",
+        b"\xef\xbb\xbf\xef\xbb\xbf",
+    ],
+)
+def test_a_file_of_only_a_byte_order_mark_is_empty(tmp_path: Path, data: bytes) -> None:
+    from essaytui.model.source import EssayFileError, read_text_file
+
+    path = tmp_path / "bom.md"
+    path.write_bytes(data)
+    with pytest.raises(EssayFileError, match="is empty"):
+        read_text_file(path)
+    result = subprocess.run(
+        [sys.executable, "-m", "essaytui", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=CHILD_TIMEOUT,
+        env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin", "ESSAYTUI_DATA_DIR": str(tmp_path)},
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("bom.md: is empty")

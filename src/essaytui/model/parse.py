@@ -17,6 +17,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import PurePath
 from typing import Any
 
@@ -1005,7 +1006,9 @@ def _sections(headings: list[tuple[int, int, str]], length: int) -> tuple[Sectio
 # -- front matter --------------------------------------------------------------------
 
 
-_PLAIN_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):[ ]+(\S.*?)[ ]*")
+# The value runs to the line's end (trailing spaces are stripped afterwards: a lazy
+# value followed by "[ ]*" tried every split of a run of spaces, quadratic).
+_PLAIN_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):[ ]+(\S.*)")
 _SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'")
 _DOUBLE_QUOTED = re.compile(r'"([^"\\]*)"')
 #: Plain words YAML 1.1 (PyYAML) reads as booleans or null, in any case.
@@ -1032,7 +1035,7 @@ def plain_mapping(raw: str) -> dict[str, Any] | None:
         match = _PLAIN_LINE.fullmatch(line)
         if match is None:
             return None
-        key, value = match.groups()
+        key, value = match.group(1), match.group(2).rstrip(" ")
         if (
             key in data
             or len(key) > 128  # YAML caps implicit keys at 1024 characters
@@ -1055,6 +1058,36 @@ def plain_mapping(raw: str) -> dict[str, Any] | None:
     return data or None
 
 
+@cache
+def _front_matter_loader() -> type[Any]:
+    """PyYAML's safe loader, reading dates and times as the text written.
+
+    A date is shown and cited as written, so nothing is lost; and PyYAML's own
+    constructors raise ValueError on impossible ones (``2024-02-30``,
+    ``0000-01-01``, ``25:61:61``) and on integers longer than Python converts
+    (4,300 digits), which would stop the essay from opening.
+    """
+    import yaml
+
+    base: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    def scalar_text(loader: Any, node: Any) -> Any:
+        return loader.construct_scalar(node)
+
+    def integer(loader: Any, node: Any) -> Any:
+        try:
+            return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+        except ValueError:
+            return loader.construct_scalar(node)
+
+    class Loader(base):  # type: ignore[misc]
+        pass
+
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", scalar_text)
+    Loader.add_constructor("tag:yaml.org,2002:int", integer)
+    return Loader
+
+
 def _front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
     """Split off YAML front matter: `(data, body, warnings)`."""
     match = _FRONT_MATTER.match(text)
@@ -1068,7 +1101,7 @@ def _front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
     import yaml  # ~15 ms to import: only for front matter that needs it
 
     try:
-        data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = yaml.load(raw, Loader=_front_matter_loader())
     except yaml.YAMLError as error:
         where = getattr(error, "problem_mark", None)
         line = f" (line {where.line + 2})" if where is not None else ""
@@ -1076,6 +1109,8 @@ def _front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
         return {}, body, [f"front matter ignored: not valid YAML: {problem}{line}"]
     except RecursionError:
         return {}, body, ["front matter ignored: nested too deeply"]
+    except (ValueError, OverflowError) as error:  # a constructor PyYAML did not guard
+        return {}, body, [f"front matter ignored: a value cannot be read: {error}"]
     if data is None:
         return {}, body, []
     if not isinstance(data, dict):
