@@ -270,3 +270,91 @@ def test_a_file_of_only_a_byte_order_mark_is_empty(tmp_path: Path, data: bytes) 
     )
     assert result.returncode == 2
     assert result.stderr.strip().endswith("bom.md: is empty")
+
+
+# -- search: user regular expressions are stopped, and let other threads run -------------
+
+#: Patterns that slip past the nested-quantifier check and backtrack exponentially on
+#: the text beside them.
+RUNAWAY = [
+    ("(a|a)*b", "a" * 40 + "cb"),
+    ("(?:\\w|a)*!", "a" * 40 + "?!"),
+    ("a*a*a*a*a*!", "a" * 3000 + "?!"),
+]
+
+SEARCH_IN_CHILD = """
+import json, time
+from essaytui.model.search import SearchTimeout, TextSearch, compile_query
+query, text = {query!r}, {text}
+search = TextSearch(text)
+try:
+    found = search.find(query, compile_query(query), timeout=0.5)
+    print(json.dumps(["found", len(found)]))
+except SearchTimeout as error:
+    print(json.dumps(["stopped", str(error)]))
+"""
+
+
+@pytest.mark.parametrize(("expression", "text"), RUNAWAY)
+def test_a_runaway_regular_expression_is_stopped(expression: str, text: str) -> None:
+    from essaytui.model.search import compile_query
+
+    compile_query("re:" + expression)  # the pattern check lets it through
+    outcome = in_child(SEARCH_IN_CHILD.format(query="re:" + expression, text=repr(text)))
+    assert outcome == [
+        "stopped",
+        "this regular expression took too long and was stopped (over 0.5 s)",
+    ]
+
+
+def test_the_bundled_essay_searched_for_a_runaway_pattern_answers() -> None:
+    # re took more than 30 s for this on the bundled essay, on the interface thread
+    text = "load_essay(default_essay()).reading_text"
+    script = SEARCH_IN_CHILD.format(query="re:(.|\\s)*§", text=text).replace(
+        "import json, time",
+        "import json, time\nfrom essaytui.model.source import load_essay\n"
+        "from essaytui.paths import default_essay",
+    )
+    outcome = in_child(script)
+    assert isinstance(outcome, list) and outcome[0] in ("found", "stopped")
+
+
+def test_a_regular_expression_search_lets_other_threads_run() -> None:
+    """While a runaway search runs in a worker, the main thread keeps getting turns
+    (the interface's keys): `re` held the interpreter until it finished, so the
+    longest wait between two 10 ms sleeps was the whole search."""
+    import threading
+    import time
+
+    from essaytui.model.search import SearchTimeout, TextSearch, compile_query
+
+    query = "re:(a|a)*b"
+    search = TextSearch("a" * 40 + "cb")
+    outcome: list[str] = []
+
+    def worker() -> None:
+        try:
+            search.find(query, compile_query(query), timeout=1.0)
+        except SearchTimeout:
+            outcome.append("stopped")
+
+    thread = threading.Thread(target=worker)
+    started = last = time.perf_counter()
+    thread.start()
+    longest = 0.0
+    while thread.is_alive() and last - started < CHILD_TIMEOUT:
+        time.sleep(0.01)
+        now = time.perf_counter()
+        longest, last = max(longest, now - last), now
+    assert outcome == ["stopped"]
+    assert longest < (last - started) / 4
+
+
+def test_plain_and_regex_searches_agree_where_both_apply() -> None:
+    from essaytui.model.search import TextSearch, compile_query, find_matches
+
+    text = "Partners in partnership, apart. PART"
+    search = TextSearch(text)
+    for query in ("re:\\bpart\\w*", "re:Ru(ss|ß)", "re:^p", "re:x*"):
+        assert search.find(query, compile_query(query)) == find_matches(text, compile_query(query))
+    assert search.find("re:part", compile_query("re:part"), limit=2) == [(0, 4), (12, 16)]
