@@ -13,7 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from essaytui.model.annotation import Annotation
 from essaytui.model.parse import parse_essay
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
@@ -358,3 +361,92 @@ def test_plain_and_regex_searches_agree_where_both_apply() -> None:
     for query in ("re:\\bpart\\w*", "re:Ru(ss|ß)", "re:^p", "re:x*"):
         assert search.find(query, compile_query(query)) == find_matches(text, compile_query(query))
     assert search.find("re:part", compile_query("re:part"), limit=2) == [(0, 4), (12, 16)]
+
+
+# -- anchoring: every note's cost is bounded, and so is a pass ---------------------------
+
+ANCHOR_IN_CHILD = """
+import dataclasses, json
+from essaytui.model.anchoring import reanchor_all
+from essaytui.model.annotation import Annotation, Kind
+def note(exact, prefix="", suffix="", start=0, number=0):
+    return Annotation(f"id-{{number}}", "e", "p", Kind.NOTE, exact, prefix, suffix, start,
+                      start + len(exact), text_hash="old")
+text = {text}
+annotations = {annotations}
+anchors = reanchor_all(annotations, text, budget={budget})
+print(json.dumps([[a.status.value, a.start, a.end, a.settled] for a in anchors]))
+"""
+
+
+def anchor_in_child(text: str, annotations: str, budget: float | None = None) -> list[list[object]]:
+    result = in_child(ANCHOR_IN_CHILD.format(text=text, annotations=annotations, budget=budget))
+    assert isinstance(result, list)
+    return result
+
+
+def test_a_one_character_quote_on_a_long_text_is_placed() -> None:
+    # every occurrence of a one-character quote with no context was scored: 3.4 s on 4 MB
+    result = anchor_in_child('"ab" * 2_000_000 + "c"', '[note("c", start=5)]')
+    assert result == [["anchored", 4_000_000, 4_000_001, True]]
+
+
+def test_a_huge_quote_moved_in_the_text_is_placed() -> None:
+    # edit distance over 500,000 characters took a minute
+    text = '"Intro. " + "".join(f"word{i} " for i in range(70_000))'
+    annotations = '[note(text[7:500_007], prefix="x" * 32, start=0)]'
+    assert anchor_in_child(text, annotations) == [["anchored", 7, 500_007, True]]
+
+
+def test_orphans_with_long_contexts_are_bounded_by_the_pass_budget() -> None:
+    text = '"".join(f"Sentence {i} of the essay. " for i in range(8_000))'
+    orphans = '[note("q" * 60, "p" * 1000, "s" * 1000, 500, number) for number in range(100)]'
+    settled = anchor_in_child(text, orphans, budget=None)
+    assert settled == [["orphan", -1, -1, True]] * 100
+    hurried = anchor_in_child(text, orphans, budget=0.0)
+    assert hurried == [["orphan", -1, -1, False]] * 100
+
+
+def test_the_cache_answers_a_second_pass_and_retries_unsettled_notes() -> None:
+    from dataclasses import replace
+
+    from essaytui.model.anchoring import AnchorCache
+
+    text = "One sentence here. Another sentence there. A third one at the end."
+    moved = "Preface. " + text.replace("Another", "And another")
+    first = annotate_text(text, "Another sentence there")
+    second = annotate_text(text, "A third one")
+    cache = AnchorCache()
+    hurried = cache.reanchor_all([first, second], moved, budget=0.0)
+    assert [anchor.settled for anchor in hurried] == [False, True]  # fuzzy, exact
+    anchors = cache.reanchor_all([first, second], moved)
+    assert [anchor.status.value for anchor in anchors] == ["needs_review", "anchored"]
+    assert all(anchor.settled for anchor in anchors)
+    assert anchors[1] is hurried[1]
+    again = cache.reanchor_all([second, first], moved)
+    assert again[0] is anchors[1] and again[1] is anchors[0]
+    edited = replace(first, exact="One sentence", start=0, end=12)
+    assert cache.reanchor_all([edited], moved)[0] is not anchors[0]
+
+
+def annotate_text(text: str, quote: str) -> Annotation:
+    from essaytui.model.annotation import Kind, make_annotation
+    from essaytui.model.essay import Essay
+
+    essay = Essay(id="e", title="T", author="A", reading_text=text, blocks=())
+    start = text.index(quote)
+    return make_annotation(essay, start, start + len(quote), Kind.NOTE, note="n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet="ab ", max_size=40),
+    quote=st.text(alphabet="ab", min_size=1, max_size=3),
+    offset=st.integers(min_value=-3, max_value=45),
+)
+def test_nearest_occurrence_is_the_nearest_one(text: str, quote: str, offset: int) -> None:
+    from essaytui.model.anchoring import nearest_occurrence
+
+    starts = [i for i in range(len(text)) if text.startswith(quote, i)]
+    expected = min(starts, key=lambda start: (abs(start - offset), start)) if starts else None
+    assert nearest_occurrence(text, quote, offset) == expected
