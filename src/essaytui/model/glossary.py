@@ -208,7 +208,9 @@ def is_acronym(name: str) -> bool:
     )
 
 
-_PARENTHESISED = re.compile(r"^(?P<long>.+?)\s*\((?P<short>[^()]+)\)$")
+# The long form ends at its last non-space before the final "(…)" (".+?" then "\s*"
+# tried every split of a run of spaces: quadratic).
+_PARENTHESISED = re.compile(r"^(?P<long>.*\S)\s*\((?P<short>[^()]+)\)$")
 
 
 def _plurals(name: str) -> list[str]:
