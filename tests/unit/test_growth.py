@@ -236,13 +236,14 @@ def pattern_ratios(module: str, n: int) -> dict[str, float]:
             continue
         for number, build in enumerate(builds):
             print(f"timing {name} input {number}", file=sys.stderr, flush=True)
-            ratios[f"{name} #{number}"] = growth(
-                lambda size, build=build, name=name, mode=mode: pattern_use(
-                    patterns[name], mode, build(size)
-                ),
-                n,
-            )
+            ratios[f"{name} #{number}"] = growth(_runner(patterns[name], mode, build), n)
     return ratios
+
+
+def _runner(
+    pattern: re.Pattern[str], mode: str, build: Build
+) -> Callable[[int], Callable[[], object]]:
+    return lambda size: pattern_use(pattern, mode, build(size))
 
 
 def in_child(call: str) -> dict[str, float]:
