@@ -166,21 +166,40 @@ def _nesting(limit: int) -> Callable[[StateCore], None]:
 _LABEL_END = re.compile(r"[ \n\]]")
 
 
+def _label_end(state: StateInline, begin: int) -> int:
+    """Where the label starting at `begin` ends: the first space, newline or "]".
+
+    The stretch searched last, `(from, end)`, holds no such character before `end`,
+    so any label starting inside it ends at `end` too; a label starting before it is
+    searched only up to where it begins.
+    """
+    source = state.src
+    searched: tuple[int, int] | None = getattr(state, "_essaytui_label", None)
+    if searched is not None and searched[0] <= begin <= searched[1]:
+        return searched[1]
+    limit = searched[0] if searched is not None and begin < searched[0] else len(source)
+    found = _LABEL_END.search(source, begin, limit)
+    if found is not None:
+        end = found.start()
+    else:
+        end = searched[1] if searched is not None and limit < len(source) else len(source)
+    state._essaytui_label = (begin, end)  # type: ignore[attr-defined]
+    return end
+
+
 def _footnote_ref(state: StateInline, silent: bool) -> bool:
     """mdit-py-plugins' `footnote_ref` (every ``[^label]`` matches), in linear time.
 
     The plugin looks for the end of the label from every "[^" on, to the end of the
-    line when there is none: 16 KB of "[^" took 25 s. Here the places where labels
-    may end are listed once per inline run and found by bisection.
+    line when there is none: 16 KB of "[^" took 25 s. Here the end found last is
+    remembered (`_label_end`), so a run of "[^" is searched once.
     """
     start = state.pos
     maximum = state.posMax
     source = state.src
     if start + 3 > maximum or not source.startswith("[^", start):
         return False
-    ends = _positions(state, "_essaytui_label_ends", _LABEL_END)
-    index = bisect.bisect_left(ends, start + 2)
-    end = ends[index] if index < len(ends) else len(source)
+    end = _label_end(state, start + 2)
     if end >= maximum or source[end] != "]" or end == start + 2:
         return False
     if not silent:
