@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from essaytui import paths
@@ -569,6 +569,107 @@ def test_a_prefix_parse_is_a_prefix_of_the_full_parse(source: str, limit: int) -
 @settings(max_examples=300, deadline=None)
 @given(source=_BLOCKY, size=st.integers(min_value=1, max_value=100))
 def test_chunked_parse_equals_single_parse(source: str, size: int) -> None:
+    import essaytui.model.parse as parse_module
+
+    whole = parse_essay(source)
+    saved = parse_module.CHUNK_CHARS
+    parse_module.CHUNK_CHARS = size
+    try:
+        chunked = parse_essay(source)
+    finally:
+        parse_module.CHUNK_CHARS = saved
+    assert chunked.reading_text == whole.reading_text
+    assert chunked.blocks == whole.blocks
+    assert chunked.footnotes == whole.footnotes
+
+
+# -- any Markdown-like text: it ends, all lies inside, a part is a prefix (issue 10.6) --
+#
+# The alphabet is made of the pieces that open, close or continue blocks, so the
+# examples reach the corners where a cut could change how either side parses: HTML
+# blocks and comments, fences, lazy continuation lines, link reference definitions,
+# footnote definitions, lists, quotes and definition lists.
+
+_BLOCK_PIECES = [
+    ">",
+    "> ",
+    "-",
+    "- ",
+    "*",
+    "1.",
+    "1. ",
+    "2) ",
+    "[^",
+    "[^1]",
+    "[^a]: ",
+    "]:",
+    "[",
+    "]",
+    "[x]",
+    "[x]: /u",
+    "](/v)",
+    "<!--",
+    "-->",
+    "<!-->",
+    "```",
+    "~~~",
+    "<div>",
+    "</div>",
+    "<pre>",
+    "</pre>",
+    "<?",
+    "?>",
+    "<!X",
+    "<![CDATA[",
+    "]]>",
+    ": ",
+    "Term\n: ",
+    "#",
+    "## ",
+    "|a|b|\n|-|-|\n",
+    "---",
+    "===",
+    "\n",
+    "\n\n",
+    " ",
+    "  ",
+    "    ",
+    "a",
+    "b c",
+    "`",
+    "_",
+]
+# lines of a few pieces each, a third of them blank, so that there are places to cut
+_LINE = st.one_of(
+    st.just(""), st.lists(st.sampled_from(_BLOCK_PIECES), min_size=1, max_size=6).map("".join)
+)
+_MARKDOWN = st.lists(st.one_of(_LINE, st.just("")), max_size=24).map("\n".join)
+
+
+def assert_prefix(part: Essay, whole: Essay) -> None:
+    assert whole.reading_text.startswith(part.reading_text)
+    assert part.blocks == whole.blocks[: len(part.blocks)]
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(source=_MARKDOWN, limit=st.integers(min_value=0, max_value=120))
+@example(source="<!--> \n```\n-->\n\na", limit=0)  # hypothesis found it (issue 10)
+@example(source="<div>\n```\n\n```\nin code\n\nstill code\n\n```\n\nafter", limit=0)
+@example(source="- a\n\n  ```\n  x\n\nfoo\n\n```\nbar\n\nin code", limit=0)
+@example(source="- a\n\n  <pre>\n\nfoo\n\n<!--\n\n</pre>\n\nhidden\n\n-->\n\nb", limit=0)
+@example(source="[a]\n\n- [a]: /u\n\n[b]\n\n> [b]: /v", limit=0)
+@example(source="x [^1]\n\n> q\n[^1]: lazy, not a note\n\nz", limit=0)
+def test_markdown_parses_within_bounds_and_a_part_is_a_prefix(source: str, limit: int) -> None:
+    whole = parse_essay(source)
+    check_invariants(whole)
+    part = parse_essay(source, limit=limit)
+    check_invariants(part)
+    assert_prefix(part, whole)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(source=_MARKDOWN, size=st.integers(min_value=1, max_value=60))
+def test_markdown_parsed_in_chunks_equals_one_parse(source: str, size: int) -> None:
     import essaytui.model.parse as parse_module
 
     whole = parse_essay(source)

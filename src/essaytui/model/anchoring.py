@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -50,6 +51,16 @@ NEAR = 2000
 PIECE = 64
 #: Cap on the occurrences of one quote that are scored one by one.
 MAX_OCCURRENCES = 20_000
+#: Longest quote compared whole; a longer one is scored by its first and last
+#: `MAX_SCORED // 2` characters (edit distance is quadratic: a 500,000-character
+#: quote took a minute).
+MAX_SCORED = 2048
+#: Most context kept on each side of a quote: the stored one is `CONTEXT_LENGTH`;
+#: an imported one may be longer, and every candidate compares it.
+MAX_CONTEXT = 4 * CONTEXT_LENGTH
+#: Seconds one `reanchor_all` pass may spend on fuzzy searches; the annotations
+#: left after that get positions and exact matches only, marked unsettled.
+PASS_BUDGET = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +79,9 @@ class Anchor:
     score: float
     quote_score: float
     context_score: float
+    #: False when the pass ran out of time before the fuzzy search: an orphan for
+    #: now, worth another try (`AnchorCache` keeps only settled answers).
+    settled: bool = True
 
     @property
     def drawn(self) -> bool:
@@ -78,6 +92,7 @@ class Anchor:
 _SPACE = re.compile(r"\s+")
 
 _ORPHAN = Anchor(AnchorStatus.ORPHAN, -1, -1, 0.0, 0.0, 0.0)
+_UNSETTLED = Anchor(AnchorStatus.ORPHAN, -1, -1, 0.0, 0.0, 0.0, settled=False)
 
 
 # -- Unicode normalisation with an offset map ----------------------------------
@@ -252,12 +267,24 @@ def _position_score(quote: _Quote, text: str, start: int) -> float:
     return max(0.0, 1 - abs(start - quote.old_start) / max(1, len(text)))
 
 
-def _score(quote: _Quote, text: str, start: int, end: int) -> _Candidate:
+def _similarity(quote: str, found: str) -> float:
+    """Edit-distance similarity, by the two ends for long strings (`MAX_SCORED`)."""
     from rapidfuzz.distance import Levenshtein
 
-    exact = 1.0 if text[start:end] == quote.exact else 0.0
-    if not exact:
-        exact = Levenshtein.normalized_similarity(quote.exact, text[start:end])
+    if quote == found:
+        return 1.0
+    if len(quote) <= MAX_SCORED and len(found) <= MAX_SCORED:
+        return Levenshtein.normalized_similarity(quote, found)
+    half = MAX_SCORED // 2
+    ends = (
+        Levenshtein.normalized_similarity(quote[:half], found[:half])
+        + Levenshtein.normalized_similarity(quote[-half:], found[-half:])
+    ) / 2
+    return ends * min(len(quote), len(found)) / max(len(quote), len(found))
+
+
+def _score(quote: _Quote, text: str, start: int, end: int) -> _Candidate:
+    exact = _similarity(quote.exact, text[start:end])
     prefix = _prefix_score(quote, text, start)
     suffix = _suffix_score(quote, text, end)
     score = _combine(exact, prefix, suffix, _position_score(quote, text, start))
@@ -280,7 +307,9 @@ def _exact_search(quote: _Quote, text: str) -> _Candidate | None:
     in_context = quote.prefix + quote.exact + quote.suffix
     best: _Candidate | None = None
     found = text.find(in_context)
-    while found >= 0:
+    count = 0
+    while found >= 0 and count < MAX_OCCURRENCES:
+        count += 1
         start = found + len(quote.prefix)
         candidate = _score(quote, text, start, start + len(quote.exact))
         if best is None or candidate.score > best.score:
@@ -437,7 +466,7 @@ def _anchor(text: _Text, candidate: _Candidate, status: AnchorStatus) -> Anchor:
     )
 
 
-def _reanchor(annotation: Annotation, text: _Text) -> Anchor:
+def _reanchor(annotation: Annotation, text: _Text, fuzzy: bool = True) -> Anchor:
     original = text.original
     start, end = annotation.start, annotation.end
     # Step 1: the position check; when the text is the one it was anchored
@@ -452,8 +481,8 @@ def _reanchor(annotation: Annotation, text: _Text) -> Anchor:
             return Anchor(AnchorStatus.ANCHORED, start, end, 1.0, 1.0, 1.0)
     quote = _Quote(
         unicodedata.normalize("NFC", annotation.exact),
-        unicodedata.normalize("NFC", annotation.prefix),
-        unicodedata.normalize("NFC", annotation.suffix),
+        unicodedata.normalize("NFC", annotation.prefix[-MAX_CONTEXT:]),
+        unicodedata.normalize("NFC", annotation.suffix[:MAX_CONTEXT]),
         text.to_normal(start),
     )
     normal = text.normal
@@ -463,6 +492,8 @@ def _reanchor(annotation: Annotation, text: _Text) -> Anchor:
     found = _exact_search(quote, normal)
     if found is not None:
         return _anchor(text, found, AnchorStatus.ANCHORED)
+    if not fuzzy:
+        return _UNSETTLED
     # Step 3: fuzzy search.
     candidate = _fuzzy_search(quote, normal)
     if candidate is None:
@@ -480,16 +511,10 @@ def _empty_range(quote: _Quote, text: _Text) -> Anchor:
     needle = quote.prefix + quote.suffix
     if not needle:
         return _ORPHAN
-    best: int | None = None
-    found = text.normal.find(needle)
-    while found >= 0:
-        place = found + len(quote.prefix)
-        if best is None or abs(place - quote.old_start) < abs(best - quote.old_start):
-            best = place
-        found = text.normal.find(needle, found + 1)
-    if best is None:
+    found = nearest_occurrence(text.normal, needle, quote.old_start - len(quote.prefix))
+    if found is None:
         return _ORPHAN
-    offset = text.to_original(best)
+    offset = text.to_original(found + len(quote.prefix))
     return Anchor(AnchorStatus.ANCHORED, offset, offset, 1.0, 1.0, 1.0)
 
 
@@ -498,21 +523,91 @@ def reanchor(annotation: Annotation, text: str) -> Anchor:
     return _reanchor(annotation, _Text(text))
 
 
-def reanchor_all(annotations: Iterable[Annotation], text: str) -> list[Anchor]:
-    """`reanchor` for many annotations over one text (hashes and normalises once)."""
+def reanchor_all(
+    annotations: Iterable[Annotation], text: str, *, budget: float | None = PASS_BUDGET
+) -> list[Anchor]:
+    """`reanchor` for many annotations over one text (hashes and normalises once).
+
+    Each annotation's cost is bounded (quote and context lengths, occurrences and
+    candidates scored); `budget` bounds the pass: once that many seconds have gone,
+    the annotations left are only checked at their place and by exact search, and
+    those not found so come back unsettled (`Anchor.settled`). None: no bound.
+    Pure and thread-safe: run it in a worker.
+    """
     prepared = _Text(text)
-    return [_reanchor(annotation, prepared) for annotation in annotations]
+    deadline = None if budget is None else time.perf_counter() + budget
+    anchors: list[Anchor] = []
+    for annotation in annotations:
+        fuzzy = deadline is None or time.perf_counter() < deadline
+        anchors.append(_reanchor(annotation, prepared, fuzzy))
+    return anchors
+
+
+class AnchorCache:
+    """Re-anchoring answers kept by annotation and text, so a pass over the same
+    annotations and the same reading text costs nothing the second time (an orphan
+    is not searched for again every time the notes are reloaded).
+
+    The key is the annotation's id and selectors and the text's hash: an edited or
+    re-attached annotation, or a changed text, is searched for afresh. Unsettled
+    answers are not kept. Not thread-safe: use it from one worker at a time.
+
+    Example (in a worker)::
+
+        anchors = cache.reanchor_all(stale, essay.reading_text)
+    """
+
+    def __init__(self, size: int = 10_000) -> None:
+        self.size = size
+        self._anchors: dict[tuple[object, ...], Anchor] = {}
+
+    def reanchor_all(
+        self, annotations: Iterable[Annotation], text: str, *, budget: float | None = PASS_BUDGET
+    ) -> list[Anchor]:
+        """Like `reanchor_all`, answering from the cache where it can."""
+        current = text_hash(text)
+        annotations = list(annotations)
+        keys = [self._key(annotation, current) for annotation in annotations]
+        missing = [a for a, key in zip(annotations, keys, strict=True) if key not in self._anchors]
+        found = iter(reanchor_all(missing, text, budget=budget))
+        anchors: list[Anchor] = []
+        for key in keys:
+            anchor = self._anchors.get(key)
+            if anchor is None:
+                anchor = next(found)
+                if anchor.settled:
+                    if len(self._anchors) >= self.size:
+                        self._anchors.clear()
+                    self._anchors[key] = anchor
+            anchors.append(anchor)
+        return anchors
+
+    @staticmethod
+    def _key(annotation: Annotation, current_hash: str) -> tuple[object, ...]:
+        return (
+            annotation.id,
+            annotation.start,
+            annotation.end,
+            annotation.exact,
+            annotation.prefix,
+            annotation.suffix,
+            annotation.text_hash,
+            current_hash,
+        )
 
 
 def nearest_occurrence(text: str, quote: str, offset: int) -> int | None:
-    """The start of the occurrence of `quote` in `text` nearest to `offset`, if any."""
-    nearest: int | None = None
-    found = text.find(quote)
-    while found >= 0:
-        if nearest is None or abs(found - offset) < abs(nearest - offset):
-            nearest = found
-        found = text.find(quote, found + 1)
-    return nearest
+    """The start of the occurrence of `quote` in `text` nearest to `offset`, if any
+    (the earlier one on a tie). Two searches, however often `quote` occurs."""
+    if not quote:
+        return None
+    after = text.find(quote, max(0, offset))
+    before = text.rfind(quote, 0, offset - 1 + len(quote)) if offset > 0 else -1
+    if before < 0:
+        return after if after >= 0 else None
+    if after < 0 or offset - before <= after - offset:
+        return before
+    return after
 
 
 def reanchor_offset(offset: int, quote: str, text: str, hash_then: str = "") -> int:

@@ -149,7 +149,9 @@ _SERIES_WORD = (
 _SERIES_PREFIX = re.compile(
     rf"(?P<series>{_SERIES_WORD})\s*(?:\||:|–|—|-)\s*(?P<title>.+)", re.IGNORECASE
 )
-_SERIES_SUFFIX = re.compile(rf"(?P<title>.+?)\s*(?:\||–|—|-)\s*(?P<series>{_SERIES_WORD})", re.I)
+# The title ends at its last non-space (".+?" then "\s*" tried every split of a run
+# of spaces: quadratic); only one separator can be followed by a whole series word.
+_SERIES_SUFFIX = re.compile(rf"(?P<title>.*\S)\s*(?:\||–|—|-)\s*(?P<series>{_SERIES_WORD})", re.I)
 
 _NAME_WORD = r"[A-Z][\w’'.-]*"
 _NAME = rf"{_NAME_WORD}(?:\s+(?:(?:de|van|von|da|del|bin|al)\s+)?{_NAME_WORD}){{1,3}}"

@@ -35,17 +35,23 @@ class GlossaryEntry:
 
 # -- reading glossaries ----------------------------------------------------
 
-# a final "See also: A; B" sentence (or line) of a definition
+# A final "See also: A; B" sentence (or line) of a definition, searched in its last
+# line only: the names cannot cross a line, and searching the whole definition tried
+# every newline of a run of them, and every split of a run of spaces, to its end.
 _SEE_ALSO = re.compile(
-    r"(?:\A|(?<=[.!?…])[ ]+|\n+)See also:?[ ]+(?P<list>[^\n]+?)\.?\s*\Z", re.IGNORECASE
+    r"(?:^|(?<=[.!?…])[ ]+)See also:?[ ]+(?P<list>.+?)\.?\Z", re.IGNORECASE | re.MULTILINE
 )
+_NAME_SEPARATOR = re.compile(r"[;,]")
 
 
 def _split_see_also(definition: str) -> tuple[str, tuple[str, ...]]:
-    match = _SEE_ALSO.search(definition)
+    body = definition.rstrip()
+    match = _SEE_ALSO.search(body, body.rfind("\n") + 1)
     if match is None:
         return definition, ()
-    names = tuple(name.strip() for name in re.split(r"[;,]", match.group("list")) if name.strip())
+    names = tuple(
+        name.strip() for name in _NAME_SEPARATOR.split(match.group("list")) if name.strip()
+    )
     return definition[: match.start()].rstrip(), names
 
 
@@ -160,7 +166,14 @@ def entries_from_front_matter(value: object) -> tuple[list[GlossaryEntry], list[
         name, aliases = _split_names(sanitize_inline(str(raw_name)))
         aliases = tuple(dict.fromkeys(aliases + _text_list(item.get("aliases"), "|")))
         raw_definition = item.get("def", item.get("definition", ""))
-        definition = sanitize(str(raw_definition)).strip() if raw_definition is not None else ""
+        if not isinstance(raw_definition, str | int | float):
+            # a list or mapping (perhaps aliases of aliases, vast once printed)
+            if raw_definition is not None:
+                warnings.append(
+                    f"front matter glossary entry {number} has a definition that is not text"
+                )
+            raw_definition = ""
+        definition = sanitize(str(raw_definition)).strip()
         see_also_value = item.get("see_also", item.get("see-also"))
         definition, see_also = _split_see_also(definition)
         see_also = tuple(dict.fromkeys(see_also + _text_list(see_also_value, ";")))
@@ -171,11 +184,14 @@ def entries_from_front_matter(value: object) -> tuple[list[GlossaryEntry], list[
 # -- ids and variants --------------------------------------------------------
 
 
+_NOT_SLUG = re.compile(r"[\W_]+")
+
+
 def term_id(name: str) -> str:
     """A stable slug for a term name ("Sino-Soviet split" → "sino-soviet-split")."""
     normal = unicodedata.normalize("NFKD", name)
     normal = "".join(char for char in normal if not unicodedata.combining(char))
-    slug = re.sub(r"[\W_]+", "-", normal.casefold()).strip("-")
+    slug = _NOT_SLUG.sub("-", normal.casefold()).strip("-")
     return slug or "term"
 
 
@@ -192,7 +208,9 @@ def is_acronym(name: str) -> bool:
     )
 
 
-_PARENTHESISED = re.compile(r"^(?P<long>.+?)\s*\((?P<short>[^()]+)\)$")
+# The long form ends at its last non-space before the final "(…)" (".+?" then "\s*"
+# tried every split of a run of spaces: quadratic).
+_PARENTHESISED = re.compile(r"^(?P<long>.*\S)\s*\((?P<short>[^()]+)\)$")
 
 
 def _plurals(name: str) -> list[str]:
@@ -316,19 +334,41 @@ def _char_pattern(char: str) -> str:
     return re.escape(char)
 
 
-def _trie_pattern(node: _Trie, last: str) -> str:
-    alternatives = [
-        _char_pattern(char) + _trie_pattern(child, char)
-        for char, child in sorted(node.children.items())
-    ]
-    end = _NOT_WORD_AFTER if _spaced(last) else ""
-    if not alternatives:
-        return end
-    body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
-    if node.end:
-        # greedy: longer continuations first, then the end of this form
-        return f"(?:{body}|{end})" if end else f"(?:{body})?"
-    return body
+def _trie_pattern(root: _Trie, last: str) -> str:
+    """The expression matching every form in the trie under `root`.
+
+    Built with a stack of pieces to write, not by recursion: a form of a few hundred
+    characters would otherwise recurse once per character (RecursionError), and
+    joining each level's string to its parent's would copy it once per level.
+    """
+    pieces: list[str] = []
+    stack: list[str | tuple[_Trie, str]] = [(root, last)]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            pieces.append(item)
+            continue
+        node, char = item
+        end = _NOT_WORD_AFTER if _spaced(char) else ""
+        children = sorted(node.children.items())
+        if not children:
+            pieces.append(end)
+            continue
+        todo: list[str | tuple[_Trie, str]] = []
+        if node.end:
+            todo.append("(?:")  # greedy: longer continuations first, then the form's end
+        if len(children) > 1:
+            todo.append("(?:")
+        for index, (next_char, child) in enumerate(children):
+            if index:
+                todo.append("|")
+            todo += [_char_pattern(next_char), (child, next_char)]
+        if len(children) > 1:
+            todo.append(")")
+        if node.end:
+            todo.append(f"|{end})" if end else ")?")
+        stack.extend(reversed(todo))
+    return "".join(pieces)
 
 
 class GlossaryMatcher:
@@ -350,6 +390,9 @@ class GlossaryMatcher:
 
     def __init__(self, terms: Sequence[tuple[str, str, Sequence[str]]]) -> None:
         # key (lower-cased, separators unified) → [(term id, exact form or "")]
+        # Only choices that can win are kept: after one that matches any case, or one
+        # with the same exact form, a later term never would (and thousands of terms
+        # sharing an alias made every occurrence try them all).
         self._forms: dict[str, list[tuple[str, str]]] = {}
         for identifier, name, aliases in terms:
             for form, case_sensitive in variants(name, aliases):
@@ -358,14 +401,20 @@ class GlossaryMatcher:
                     continue
                 choices = self._forms.setdefault(key, [])
                 exact = _key(form) if case_sensitive else ""
-                if (identifier, exact) not in choices:
+                if all(earlier and earlier != exact for _, earlier in choices):
                     choices.append((identifier, exact))
         self._compiled: re.Pattern[str] | None = None
+        self._uncompilable = False
 
     @property
     def _pattern(self) -> re.Pattern[str] | None:
-        if self._compiled is None and self._forms:
-            self._compiled = self._compile()
+        if self._compiled is None and self._forms and not self._uncompilable:
+            try:
+                self._compiled = self._compile()
+            except (RecursionError, OverflowError, re.error):
+                # Hundreds of forms each the start of the next ("a", "aa", "aaa", …) nest
+                # groups deeper than `re` can parse: then every text is scanned instead.
+                self._uncompilable = True
         return self._compiled
 
     def _compile(self) -> re.Pattern[str]:
@@ -429,7 +478,7 @@ class GlossaryMatcher:
         if not self._forms or not text:
             return []
         lowered = lower_same_length(text)
-        if len(text) * len(self._forms) <= self.SCAN_LIMIT:
+        if len(text) * len(self._forms) <= self.SCAN_LIMIT or self._pattern is None:
             spans: Iterable[tuple[int, int]] = self._spans_by_scan(lowered)
         else:
             spans = self._spans_by_regex(lowered)
@@ -497,6 +546,7 @@ def build_terms(
     warnings: list[str] = []
     chosen: list[tuple[str, GlossaryEntry]] = []
     seen: set[str] = set()
+    next_suffix: dict[str, int] = {}  # slug → the first suffix worth trying for it
     names: set[str] = set()
     for entry in entries:
         name = " ".join(entry.name.casefold().split())
@@ -507,10 +557,11 @@ def build_terms(
             continue
         names.add(name)
         identifier = base = term_id(entry.name)
-        suffix = 2
-        while identifier in seen:  # different names, same slug ("C++" and "C")
-            identifier = f"{base}-{suffix}"
-            suffix += 1
+        if identifier in seen:  # different names, same slug ("C++" and "C")
+            suffix = next_suffix.get(base, 2)
+            while (identifier := f"{base}-{suffix}") in seen:
+                suffix += 1
+            next_suffix[base] = suffix + 1
         seen.add(identifier)
         chosen.append((identifier, entry))
     matcher = GlossaryMatcher([(ident, e.name, e.aliases) for ident, e in chosen])

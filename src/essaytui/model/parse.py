@@ -15,13 +15,20 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import PurePath
 from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import normalizeReference, unescapeAll
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block import reference as markdown_reference
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline import image as markdown_image
+from markdown_it.rules_inline import link as markdown_link
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -61,40 +68,65 @@ MAX_WARNINGS = 50
 _OWN_KEYS = frozenset({"id", "title", "author", "glossary"})
 
 _FRONT_MATTER = re.compile(r"\A---[ ]*\n(?:(.*?)\n)??(?:---|\.\.\.)[ ]*(?:\n|\Z)", re.DOTALL)
+# A fence line: its marker run and the rest of the line.
 _FENCE_LINE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})(.*)$", re.MULTILINE)
+# A line that may open a block running on past blank lines: fenced code, or an HTML
+# block of CommonMark's types 1-5 (each ends at a marker of its own, `_HTML_END`).
 _OPAQUE_START = re.compile(
-    r"^[ ]{0,3}(?:(?P<fence>`{3,}|~{3,})(?P<info>.*)$"
-    r"|<(?P<tag>!--|(?i:pre|script|style|textarea)(?=[\s>]|$)))",
+    r"^(?P<indent>[ ]{0,3})(?:(?P<fence>`{3,}|~{3,})(?P<info>.*)$"
+    r"|(?P<html><(?:(?ai:script|pre|style|textarea)(?=\s|>|$)|!--|\?|![A-Za-z]|!\[CDATA\[)))",
     re.MULTILINE,
 )
+_HTML_END = {
+    "-": re.compile(r"-->"),
+    "?": re.compile(r"\?>"),
+    "!": re.compile(r">"),
+    "[": re.compile(r"\]\]>"),
+    "<": re.compile(r"</(?a:script|pre|style|textarea)>", re.IGNORECASE),
+}
+# Lines starting (after up to three spaces) with "<": where an HTML block of type 6
+# or 7 may begin, whose lines are not Markdown until the next blank line.
+_TAG_LINE = re.compile(r"^[ ]{0,3}<", re.MULTILINE)
+_BLANK_LINE = re.compile(r"\n[ ]*(?=\n)")
 # A blank line then an unindented line; or, between two footnote definitions,
 # the line starting the second (notes at the end of a file are often not
 # separated by blank lines; elsewhere such a line may continue a paragraph).
-_SPLIT = re.compile(r"\n(?:[ ]*\n(?=\S)|(?=\[\^[^\]\s]+\]:))")
-_NOT_DEFINITION_LINE = re.compile(r"\n(?!\[\^)")
+_SPLIT = re.compile(r"\n(?:[ ]*\n(?=\S)|(?=\[\^[^\] \n]+\]:))")
 _DEFINITION_START = re.compile(r"[:~](?:[ ]|$)", re.MULTILINE)
 _LIST_START = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?:[ ]|$)", re.MULTILINE)
-# Searched without "^" (sre then scans fast for the literal "[^"); the line
-# start is checked afterwards.
-_FOOTNOTE_DEF = re.compile(r"\[\^([^\]\s]+)\]:")
-# quote markers and list markers that may open the line of a definition
-_CONTAINERS = r"(?:[ ]{0,3}(?:>|[-+*] |\d{1,9}[.)] )[ ]?)*[ ]{0,3}"
-_DEF_PREFIX = re.compile(_CONTAINERS)
+# A footnote definition, matched from the start of its line: what may precede it
+# there is container markup (quote and list markers, indentation, definition-list
+# markers) and other definitions ("[^a]: [^b]: x" defines both) - deliberately more
+# than markdown-it accepts, so that every definition it finds is found here too. The
+# label is what mdit-py-plugins takes: up to "]", without spaces. Each part excludes
+# what may start the next, so there is one way to match: linear time.
+_FOOTNOTE_DEF = re.compile(r"[ >\-+*.):~0-9]*\[\^([^\] \n]+)\]:")
+# A one-line link reference definition, matched from the start of its line.
+# Containers: each quote or list marker is followed by spaces, so the repetition has
+# one way to match (nested optional spaces made it exponential).
 _LINK_DEF = re.compile(
-    "^" + _CONTAINERS + r"\[((?!\^)[^\]\n]{1,999})\]:[ ]*<?([^\s<>]+)>?"
-    r"(?:[ ]+(?:\"([^\"\n]*)\"|'([^'\n]*)'|\(([^)\n]*)\)))?[ ]*$",
-    re.MULTILINE,
+    r"[ ]{0,3}(?:(?:>|[-+*][ ]|\d{1,9}[.)][ ])[ ]*)*"
+    r"\[((?!\^)[^\]\n]{1,999})\]:[ ]*<?([^\s<>]+)>?"
+    r"(?:[ ]+(?:\"([^\"\n]*)\"|'([^'\n]*)'|\(([^)\n]*)\)))?[ ]*"
 )
 _BR_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]*>")
+# A tag ends at ">" and cannot hold "<": without that, each "<" of "a < b" searched to
+# the end of the block for a ">" (quadratic).
+_TAG = re.compile(r"<[^<>]*>")
 # HTML comments (even unclosed ones) and script/style bodies are not text
 _HIDDEN_HTML = re.compile(
     r"<!--.*?(?:-->|\Z)|<(script|style)\b.*?(?:</\1\s*>|\Z)", re.DOTALL | re.IGNORECASE
 )
+_PARAGRAPH_BREAK = re.compile(r"\n[ ]*\n")
 
 
 #: How deep blocks may nest (quotes, lists); markdown-it drops what lies deeper.
 MAX_NESTING = 200
+
+#: How deep inline markup (links inside link text, emphasis) may nest. markdown-it's
+#: link rule scans ahead once per level for every unclosed "[", so the block limit
+#: made 200 KB of "[" take 35 s; CommonMark's own preset allows 20.
+INLINE_NESTING = 20
 
 #: Container markup (quote markers, indentation) kept at the start of a line:
 #: deeper nesting is flattened to this depth so its text is still shown.
@@ -112,7 +144,133 @@ def _markdown() -> MarkdownIt:
     # references can be shown and reported rather than silently left as text.
     md.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
     md.use(deflist_plugin)
+    md.inline.ruler.at("footnote_ref", _footnote_ref)
+    md.inline.ruler.at("link", _link)
+    md.inline.ruler.at("image", _image)
+    md.block.ruler.at("reference", _reference)
+    # One option holds both nesting limits: set it for each phase of a parse.
+    md.core.ruler.before("block", "block_nesting", _nesting(MAX_NESTING))
+    md.core.ruler.before("inline", "inline_nesting", _nesting(INLINE_NESTING))
     return md
+
+
+def _nesting(limit: int) -> Callable[[StateCore], None]:
+    def set_nesting(state: StateCore) -> None:
+        state.md.options.maxNesting = limit
+
+    return set_nesting
+
+
+# What ends a footnote reference's label in mdit-py-plugins: "]", or a space or a
+# newline (then it is no reference).
+_LABEL_END = re.compile(r"[ \n\]]")
+
+
+def _label_end(state: StateInline, begin: int) -> int:
+    """Where the label starting at `begin` ends: the first space, newline or "]".
+
+    The stretch searched last, `(from, end)`, holds no such character before `end`,
+    so any label starting inside it ends at `end` too; a label starting before it is
+    searched only up to where it begins.
+    """
+    source = state.src
+    searched: tuple[int, int] | None = getattr(state, "_essaytui_label", None)
+    if searched is not None and searched[0] <= begin <= searched[1]:
+        return searched[1]
+    limit = searched[0] if searched is not None and begin < searched[0] else len(source)
+    found = _LABEL_END.search(source, begin, limit)
+    if found is not None:
+        end = found.start()
+    else:
+        end = searched[1] if searched is not None and limit < len(source) else len(source)
+    state._essaytui_label = (begin, end)  # type: ignore[attr-defined]
+    return end
+
+
+def _footnote_ref(state: StateInline, silent: bool) -> bool:
+    """mdit-py-plugins' `footnote_ref` (every ``[^label]`` matches), in linear time.
+
+    The plugin looks for the end of the label from every "[^" on, to the end of the
+    line when there is none: 16 KB of "[^" took 25 s. Here the end found last is
+    remembered (`_label_end`), so a run of "[^" is searched once.
+    """
+    start = state.pos
+    maximum = state.posMax
+    source = state.src
+    if start + 3 > maximum or not source.startswith("[^", start):
+        return False
+    end = _label_end(state, start + 2)
+    if end >= maximum or source[end] != "]" or end == start + 2:
+        return False
+    if not silent:
+        label = source[start + 2 : end]
+        footnotes = state.env.setdefault("footnotes", {})
+        refs = footnotes.setdefault("refs", {})
+        notes = footnotes.setdefault("list", {})
+        identifier = refs.get(":" + label, -1)
+        if identifier < 0:
+            identifier = len(notes)
+            notes[identifier] = {"label": label, "count": 0}
+            refs[":" + label] = identifier
+        sub_id = notes[identifier]["count"]
+        notes[identifier]["count"] += 1
+        token = state.push("footnote_ref", "", 0)
+        token.meta = {"id": identifier, "subId": sub_id, "label": label}
+    state.pos = end + 1
+    return True
+
+
+def _positions(state: StateInline, name: str, pattern: re.Pattern[str]) -> list[int]:
+    """Where `pattern` matches in the inline run's source, listed on first use."""
+    found: list[int] | None = getattr(state, name, None)
+    if found is None:
+        found = [match.start() for match in pattern.finditer(state.src)]
+        setattr(state, name, found)
+    return found
+
+
+_CLOSING_BRACKET = re.compile(r"\]")
+
+
+def _closes_later(state: StateInline, start: int) -> bool:
+    """Whether a "]" follows `start` within the run being parsed."""
+    closers = _positions(state, "_essaytui_closers", _CLOSING_BRACKET)
+    index = bisect.bisect_right(closers, start)
+    return index < len(closers) and closers[index] < state.posMax
+
+
+def _link(state: StateInline, silent: bool) -> bool:
+    """markdown-it's link rule, skipped at once where no "]" follows: without it each
+    "[" of a run of them looked ahead through the next twenty."""
+    return (
+        state.src[state.pos] == "["
+        and _closes_later(state, state.pos)
+        and markdown_link(state, silent)
+    )
+
+
+def _image(state: StateInline, silent: bool) -> bool:
+    """markdown-it's image rule, skipped at once where no "]" follows (see `_link`)."""
+    return (
+        state.src[state.pos] == "!"
+        and _closes_later(state, state.pos)
+        and markdown_image(state, silent)
+    )
+
+
+def _reference(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """markdown-it's link reference rule, without its collecting of definitions.
+
+    Definitions are found for the whole source beforehand (`_link_references`), and
+    only those are used, so a part of a file parsed alone resolves links exactly as
+    the whole file does; markdown-it still takes the definition lines out of the text.
+    """
+    references = state.env.setdefault("references", {})
+    known = len(references)
+    found = markdown_reference(state, start_line, end_line, silent)
+    while len(references) > known:
+        references.popitem()  # the definition just added: not one the scan found
+    return found
 
 
 # -- source scanning ---------------------------------------------------------------
@@ -121,7 +279,7 @@ def _markdown() -> MarkdownIt:
 def _plain_tokens(text: str) -> list[Token]:
     """Paragraph tokens for `text` without Markdown: the last resort."""
     tokens: list[Token] = []
-    for paragraph in re.split(r"\n[ ]*\n", text):
+    for paragraph in _PARAGRAPH_BREAK.split(text):
         if not paragraph.strip():
             continue
         inline = Token("inline", "", 0, content=paragraph)
@@ -130,78 +288,175 @@ def _plain_tokens(text: str) -> list[Token]:
     return tokens
 
 
-def _line_start(text: str, position: int) -> int:
-    return text.rfind("\n", 0, position) + 1
+def _lines_containing(text: str, needle: str, start: int = 0) -> Iterator[tuple[int, int]]:
+    """`(start, end)` of each line holding `needle` (at or after `start`), in order.
+
+    Each line is yielded once however often it holds `needle`, and its start is found
+    by looking back no further than the previous line found: linear in `text`.
+    """
+    found = text.find(needle, start)
+    previous_end = 0
+    while found >= 0:
+        line_start = text.rfind("\n", previous_end, found) + 1
+        line_end = text.find("\n", found)
+        if line_end < 0:
+            line_end = len(text)
+        yield line_start, line_end
+        previous_end = line_end
+        found = text.find(needle, line_end)
 
 
-def _footnote_definitions(text: str, start: int = 0) -> Iterator[re.Match[str]]:
-    """`[^label]:` at the start of a line (after block quote markers)."""
-    for match in _FOOTNOTE_DEF.finditer(text, start):
-        begin = _line_start(text, match.start())
-        if _DEF_PREFIX.fullmatch(text, begin, match.start()):
-            yield match
+def _footnote_definitions(text: str, start: int = 0) -> Iterator[tuple[int, int, str]]:
+    """`(start, end, label)` of each `[^label]:` at or after `start` that may start a
+    footnote definition: what precedes it on its line is container markup or other
+    definitions (`_FOOTNOTE_DEF`). Each line is read once, from its start."""
+    for line_start, line_end in _lines_containing(text, "[^", start):
+        position = line_start
+        while (match := _FOOTNOTE_DEF.match(text, position, line_end)) is not None:
+            if match.start(1) - 2 >= start:
+                yield match.start(1) - 2, match.end(), match.group(1)
+            position = match.end()
 
 
-def _fence_ranges(text: str) -> list[tuple[int, int]]:
-    """`(start, end)` of every block whose lines are not Markdown and may hold
-    blank lines: fenced code, HTML comments and ``<pre>``/``<script>``/
-    ``<style>``/``<textarea>`` blocks (an unclosed one runs to the end)."""
-    ranges: list[tuple[int, int]] = []
+@dataclass(slots=True)
+class _Layout:
+    """What the cheap scans of a source know: where its opaque blocks lie (code and
+    HTML blocks that blank lines do not end) and so where it may be cut."""
+
+    text: str
+    ranges: list[tuple[int, int]]
+    starts: list[int] = field(init=False)
+    # line start → whether it and every line back to the last blank line start with
+    # "[^" (a group of footnote definitions; memo of `_in_definition_group`)
+    groups: dict[int, bool] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.starts = [start for start, _ in self.ranges]
+
+    @classmethod
+    def of(cls, text: str) -> _Layout:
+        return cls(text, _opaque_ranges(text))
+
+    def inside(self, position: int) -> int:
+        """End of the opaque range containing `position`, or -1."""
+        index = bisect.bisect_right(self.starts, position) - 1
+        if index >= 0 and self.ranges[index][1] > position:
+            return self.ranges[index][1]
+        return -1
+
+    def cut_before(self, end: int) -> _Layout:
+        """The layout of `text[:end]`."""
+        ranges = [(start, min(stop, end)) for start, stop in self.ranges if start < end]
+        return _Layout(self.text[:end], ranges, groups=self.groups)
+
+
+def _opaque_ranges(text: str) -> list[tuple[int, int]]:
+    """`(start, end)` of every stretch that may belong to a block whose lines are not
+    Markdown and may hold blank lines: fenced code and HTML blocks of CommonMark's
+    types 1-5 (comments, ``<pre>``, ``<script>``, …); an unclosed one runs to the end.
+
+    A line that looks like such an opening may really be inside a list item (it is
+    indented) or an HTML block of type 6 or 7 (a line since the last blank one starts
+    with "<"), and then what closes it may be a real opening: for those the lines
+    after it are scanned too. Overlapping stretches are merged.
+    """
     if "```" not in text and "~~~" not in text and "<" not in text:
-        return ranges
+        return []
+    closers = _fence_closers(text)
+    blanks = [match.start() for match in _BLANK_LINE.finditer(text)]
+    tag_lines: list[int] = []
+    if "<" in text:
+        tag_lines = [match.start() for match in _TAG_LINE.finditer(text)]
+    html_ends: dict[str, tuple[int, int]] = {}  # kind → (searched from, found at or -1)
+    ranges: list[tuple[int, int]] = []
     position = 0
     while (match := _OPAQUE_START.search(text, position)) is not None:
+        start = match.start()
         fence = match.group("fence")
-        end = len(text)
         if fence is not None:
             if fence[0] == "`" and "`" in match.group("info"):
                 position = match.end() + 1  # not a fence: backticks in the info string
                 continue
-            for closing in _FENCE_LINE.finditer(text, match.end()):
-                found, rest = closing.group(1), closing.group(2)
-                if found[0] == fence[0] and len(found) >= len(fence) and not rest.strip():
-                    end = closing.end()
-                    break
+            end = closers.get(start, len(text))
         else:
-            tag = match.group("tag").lower()
-            if tag == "!--":
-                found_at = text.find("-->", match.end())
+            opening = match.start("html")
+            second = text[opening + 1]
+            if second == "?":
+                kind = "?"
+            elif second != "!":
+                kind = "<"
+            elif text.startswith("<!--", opening):
+                kind = "-"
+            elif text.startswith("<![CDATA[", opening):
+                kind = "["
             else:
-                closing_tag = re.compile(f"</{tag}>", re.IGNORECASE).search(text, match.end())
-                found_at = closing_tag.start() if closing_tag else -1
-            if found_at >= 0:
-                line_end = text.find("\n", found_at)
-                end = len(text) if line_end < 0 else line_end
-        ranges.append((match.start(), end))
-        position = max(end, match.end() + 1)
-    return ranges
+                kind = "!"
+            searched, found_at = html_ends.get(kind, (-1, -1))
+            if not (0 <= searched <= opening and (found_at < 0 or found_at >= opening)):
+                found = _HTML_END[kind].search(text, opening)
+                found_at = found.start() if found else -1
+                html_ends[kind] = (opening, found_at)
+            line_end = text.find("\n", found_at) if found_at >= 0 else -1
+            end = len(text) if line_end < 0 else line_end
+        ranges.append((start, end))
+        nested = match.group("indent") != ""
+        if not nested and tag_lines:
+            # an earlier line of this paragraph-like stretch opened an HTML block?
+            blank = bisect.bisect_left(blanks, start) - 1
+            since = blanks[blank] if blank >= 0 else -1
+            index = bisect.bisect_left(tag_lines, start) - 1
+            nested = index >= 0 and tag_lines[index] > since
+        line_end = text.find("\n", start)
+        position = (line_end + 1 if line_end >= 0 else len(text)) if nested else end + 1
+        position = max(position, match.end() + 1)
+    merged: list[tuple[int, int]] = []
+    for start, end in ranges:
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
 
 
-def _inside(ranges: list[tuple[int, int]], starts: list[int], position: int) -> int:
-    """End of the range containing `position`, or -1."""
-    index = bisect.bisect_right(starts, position) - 1
-    if index >= 0 and ranges[index][1] > position:
-        return ranges[index][1]
-    return -1
+def _fence_closers(text: str) -> dict[int, int]:
+    """For the start of each fence line that opens a fence, the end of the line that
+    would close it (the next fence line of the same character, at least as long, with
+    nothing after it). Found in one backward pass: linear in the text."""
+    lines = list(_FENCE_LINE.finditer(text))
+    # nearest[char][length]: start of the nearest later closing line at least that long
+    nearest: dict[str, list[int]] = {"`": [], "~": []}
+    ends: dict[int, int] = {}
+    for match in reversed(lines):
+        marker, rest = match.group(1), match.group(2)
+        table = nearest[marker[0]]
+        if len(marker) < len(table):
+            closing = table[len(marker)]
+            line_end = text.find("\n", closing)
+            ends[match.start()] = len(text) if line_end < 0 else line_end
+        if not rest.strip(" "):
+            if len(table) <= len(marker):
+                table.extend([0] * (len(marker) + 1 - len(table)))
+            table[: len(marker) + 1] = [match.start()] * (len(marker) + 1)
+    return ends
 
 
-def _split_point(
-    text: str, target: int, fences: list[tuple[int, int]], starts: list[int]
-) -> int | None:
+def _split_point(layout: _Layout, target: int) -> int | None:
     """The start of a line after a blank line, at or after `target`, where
     Markdown can be cut without changing how either part parses (outside
-    fenced code; the next line is not indented, so it continues nothing)."""
+    opaque blocks; the next line is not indented, so it continues nothing)."""
+    text = layout.text
     position = target
     while True:
         match = _SPLIT.search(text, position)
         if match is None:
             return None
         cut = match.end()
-        fence_end = _inside(fences, starts, cut)
-        if fence_end >= 0:
-            position = fence_end
+        opaque_end = layout.inside(cut)
+        if opaque_end >= 0:
+            position = opaque_end
             continue
-        if match.end() - match.start() == 1 and not _in_definition_group(text, cut):
+        if match.end() - match.start() == 1 and not _in_definition_group(layout, cut):
             position = cut  # after prose or a table, a definition line may continue it
             continue
         if _DEFINITION_START.match(text, cut):
@@ -215,21 +470,40 @@ def _split_point(
         return cut
 
 
-def _in_definition_group(text: str, cut: int) -> bool:
+def _in_definition_group(layout: _Layout, cut: int) -> bool:
     """Whether every line from the last blank line up to `cut` starts a
-    footnote definition, so a new definition at `cut` continues nothing."""
-    begin = text.rfind("\n\n", 0, cut) + 2 if "\n\n" in text[:cut] else 0
-    return (
-        text.startswith("[^", begin) and _NOT_DEFINITION_LINE.search(text, begin, cut - 1) is None
-    )
+    footnote definition, so a new definition at `cut` continues nothing.
+
+    Answers are kept per line, so asking at every line of a long group costs
+    one look at each line, not one walk back to the blank line each time.
+    """
+    text, groups = layout.text, layout.groups
+    walked: list[int] = []
+    line = text.rfind("\n", 0, cut - 1) + 1  # the line before `cut`
+    while True:
+        known = groups.get(line)
+        if known is not None:
+            answer = known
+            break
+        walked.append(line)
+        if not text.startswith("[^", line):
+            answer = False
+            break
+        if line == 0 or text.startswith("\n\n", line - 2):
+            answer = True
+            break
+        line = text.rfind("\n", 0, line - 1) + 1
+    for visited in walked:
+        groups[visited] = answer
+    return answer
 
 
-def _chunks(text: str, size: int, fences: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    starts = [start for start, _ in fences]
+def _chunks(layout: _Layout, size: int) -> list[tuple[int, int]]:
+    text = layout.text
     bounds: list[tuple[int, int]] = []
     begin = 0
     while len(text) - begin > size * 3 // 2:
-        cut = _split_point(text, begin + size, fences, starts)
+        cut = _split_point(layout, begin + size)
         if cut is None:
             break
         bounds.append((begin, cut))
@@ -238,50 +512,54 @@ def _chunks(text: str, size: int, fences: list[tuple[int, int]]) -> list[tuple[i
     return bounds
 
 
-def _defined_labels(text: str, fences: list[tuple[int, int]]) -> set[str]:
-    starts = [start for start, _ in fences]
+def _defined_labels(layout: _Layout) -> set[str]:
     return {
-        match.group(1)
-        for match in _footnote_definitions(text)
-        if _inside(fences, starts, match.start()) < 0
+        label for start, _, label in _footnote_definitions(layout.text) if layout.inside(start) < 0
     }
 
 
-def _definition_sources(
-    text: str, start: int, labels: set[str], fences: list[tuple[int, int]]
-) -> list[str]:
+def _definition_sources(layout: _Layout, start: int, labels: set[str]) -> list[str]:
     """The source of the first definition of each of `labels` after `start`."""
     if not labels:
         return []
-    starts = [begin for begin, _ in fences]
+    text = layout.text
     snippets: list[str] = []
-    for match in _footnote_definitions(text, start):
-        label = match.group(1)
-        if label not in labels or _inside(fences, starts, match.start()) >= 0:
+    split: re.Match[str] | None = None
+    for begin, label_end, label in _footnote_definitions(text, start):
+        if label not in labels or layout.inside(begin) >= 0:
             continue
         labels.discard(label)
-        end = _SPLIT.search(text, match.end())
-        snippets.append(text[match.start() : end.end() if end else len(text)].rstrip("\n"))
+        # definitions come in order: the end found for one often ends the next too
+        if split is None or split.start() < label_end:
+            split = _SPLIT.search(text, label_end)
+        end = split.end() if split else len(text)
+        snippets.append(text[begin:end].rstrip("\n"))
         if not labels:
             break
     return snippets
 
 
-def _link_references(md: MarkdownIt, text: str, fences: list[tuple[int, int]]) -> dict[str, Any]:
-    """Link reference definitions of the whole text, as markdown-it stores them."""
-    starts = [start for start, _ in fences]
+def _link_references(md: MarkdownIt, layout: _Layout) -> dict[str, Any]:
+    """Link reference definitions of the whole text, as markdown-it stores them.
+
+    One-line definitions (``[label]: url "title"``, in quotes and lists too) after a
+    blank line or another definition; markdown-it's own collecting is switched off
+    (`_reference_rule`), so these are the ones every parse of the file uses.
+    """
+    text = layout.text
     references: dict[str, Any] = {}
     valid_ends: set[int] = set()
-    for match in _LINK_DEF.finditer(text):
-        if _inside(fences, starts, match.start()) >= 0:
+    for line_start, line_end in _lines_containing(text, "]:"):
+        match = _LINK_DEF.fullmatch(text, line_start, line_end)
+        if match is None or layout.inside(line_start) >= 0:
             continue
         # a definition cannot interrupt a paragraph: the line before must be
         # blank or another (valid) definition
-        if match.start() > 0 and match.start() - 1 not in valid_ends:
-            previous_start = _line_start(text, match.start() - 1)
-            if text[previous_start : match.start() - 1].strip(" >"):
+        if line_start > 0 and line_start - 1 not in valid_ends:
+            previous_start = text.rfind("\n", 0, line_start - 1) + 1
+            if text[previous_start : line_start - 1].strip(" >"):
                 continue
-        valid_ends.add(match.end())
+        valid_ends.add(line_end)
         label = normalizeReference(match.group(1))
         if not label or label in references:
             continue
@@ -747,7 +1025,9 @@ def _sections(headings: list[tuple[int, int, str]], length: int) -> tuple[Sectio
 # -- front matter --------------------------------------------------------------------
 
 
-_PLAIN_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):[ ]+(\S.*?)[ ]*")
+# The value runs to the line's end (trailing spaces are stripped afterwards: a lazy
+# value followed by "[ ]*" tried every split of a run of spaces, quadratic).
+_PLAIN_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):[ ]+(\S.*)")
 _SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'")
 _DOUBLE_QUOTED = re.compile(r'"([^"\\]*)"')
 #: Plain words YAML 1.1 (PyYAML) reads as booleans or null, in any case.
@@ -774,7 +1054,7 @@ def plain_mapping(raw: str) -> dict[str, Any] | None:
         match = _PLAIN_LINE.fullmatch(line)
         if match is None:
             return None
-        key, value = match.groups()
+        key, value = match.group(1), match.group(2).rstrip(" ")
         if (
             key in data
             or len(key) > 128  # YAML caps implicit keys at 1024 characters
@@ -797,6 +1077,36 @@ def plain_mapping(raw: str) -> dict[str, Any] | None:
     return data or None
 
 
+@cache
+def _front_matter_loader() -> type[Any]:
+    """PyYAML's safe loader, reading dates and times as the text written.
+
+    A date is shown and cited as written, so nothing is lost; and PyYAML's own
+    constructors raise ValueError on impossible ones (``2024-02-30``,
+    ``0000-01-01``, ``25:61:61``) and on integers longer than Python converts
+    (4,300 digits), which would stop the essay from opening.
+    """
+    import yaml
+
+    base: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    def scalar_text(loader: Any, node: Any) -> Any:
+        return loader.construct_scalar(node)
+
+    def integer(loader: Any, node: Any) -> Any:
+        try:
+            return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+        except ValueError:
+            return loader.construct_scalar(node)
+
+    class Loader(base):  # type: ignore[misc]
+        pass
+
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", scalar_text)
+    Loader.add_constructor("tag:yaml.org,2002:int", integer)
+    return Loader
+
+
 def _front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
     """Split off YAML front matter: `(data, body, warnings)`."""
     match = _FRONT_MATTER.match(text)
@@ -810,7 +1120,7 @@ def _front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
     import yaml  # ~15 ms to import: only for front matter that needs it
 
     try:
-        data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = yaml.load(raw, Loader=_front_matter_loader())
     except yaml.YAMLError as error:
         where = getattr(error, "problem_mark", None)
         line = f" (line {where.line + 2})" if where is not None else ""
@@ -818,6 +1128,8 @@ def _front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
         return {}, body, [f"front matter ignored: not valid YAML: {problem}{line}"]
     except RecursionError:
         return {}, body, ["front matter ignored: nested too deeply"]
+    except (ValueError, OverflowError) as error:  # a constructor PyYAML did not guard
+        return {}, body, [f"front matter ignored: a value cannot be read: {error}"]
     if data is None:
         return {}, body, []
     if not isinstance(data, dict):
@@ -872,30 +1184,27 @@ def parse_essay(
     warnings.extend(front_warnings)
 
     md = _markdown()
-    fences = _fence_ranges(body)
-    full_body = body
+    whole = _Layout.of(body)
+    layout = whole
     # every definition label of the whole file, so that references in an early
     # chunk (or in a prefix parsed alone) already know their note exists
-    defined = _defined_labels(body, fences)
+    defined = _defined_labels(whole)
     complete = True
     if limit is not None and len(body) > limit:
-        cut = _split_point(body, limit, fences, [start for start, _ in fences])
+        cut = _split_point(whole, limit)
         if cut is not None and cut < len(body):
             complete = False
-            body = body[:cut]
-            fences = [(start, min(end, cut)) for start, end in fences if start < cut]
+            layout = whole.cut_before(cut)
 
     converter = _Converter(defined)
-    bounds = _chunks(body, CHUNK_CHARS, fences)
-    env: dict[str, Any] = {}
-    if len(bounds) > 1 or not complete:
-        env["references"] = _link_references(md, full_body, _fence_ranges(full_body))
-    for begin, end in bounds:
+    part = layout.text
+    env: dict[str, Any] = {"references": _link_references(md, whole) if "]:" in body else {}}
+    for begin, end in _chunks(layout, CHUNK_CHARS):
         env.pop("footnotes", None)
         try:
-            tokens = md.parse(body[begin:end], env)
+            tokens = md.parse(part[begin:end], env)
         except RecursionError:
-            tokens = _plain_tokens(body[begin:end])
+            tokens = _plain_tokens(part[begin:end])
             warnings.append("part of the text is nested too deeply and is shown unformatted")
         converter.feed(tokens)
         del tokens  # let the chunk's tokens go before the next chunk is parsed
@@ -905,7 +1214,7 @@ def parse_essay(
         # The notes cited in the part shown are usually defined at the very
         # end: parse just their definitions so the first screen can peek them.
         wanted = {label for label in converter.refs if label not in converter.notes}
-        snippets = _definition_sources(full_body, len(body), wanted, _fence_ranges(full_body))
+        snippets = _definition_sources(whole, len(part), wanted)
         if snippets:
             converter.feed_definitions(md.parse(BLOCK_SEPARATOR.join(snippets), env))
 

@@ -1,12 +1,14 @@
 """Searching a reading text: a literal phrase, or a regular expression after ``re:``.
 
-Python's `re` backtracks, so a hostile pattern such as ``(a+)+$`` can run for
-a very long time on a long text. `compile_query` refuses the common shapes of
-catastrophic patterns (a quantified group that itself contains an unbounded
-quantifier, and back-references) and caps the pattern's length; that covers
-the classic exponential cases but is not a proof: a pattern that slips through
-can still be slow, so callers should search in a worker. Matches are capped
-(`find_matches(limit=...)`).
+A literal phrase is found with `str.find` in a case-folded copy of the text. A
+regular expression is checked by `compile_query` (length, back-references, the
+common shapes of catastrophic patterns such as ``(a+)+$``) and then run by the
+`regex` package rather than `re`: Python's `re` can neither be stopped nor let
+another thread run while it matches, so a pattern that slips past the checks
+(``(a|a)*b``, ``a*a*a*a*a*!``) froze the reader for minutes. `regex` releases the
+interpreter while it matches (``concurrent=True``) and gives up after
+`SEARCH_TIMEOUT` seconds; `TextSearch.find` then raises `SearchTimeout`. Matches
+are capped (`MAX_MATCHES`).
 """
 
 from __future__ import annotations
@@ -14,8 +16,13 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from essaytui.model.glossary import lower_same_length
+
+if TYPE_CHECKING:
+    import regex
 
 #: The prefix that turns a query into a regular expression.
 REGEX_PREFIX = "re:"
@@ -26,9 +33,17 @@ MAX_PATTERN = 500
 #: Most matches `find_matches` returns by default.
 MAX_MATCHES = 100_000
 
+#: Seconds a regular expression search may take before it is stopped. The `regex`
+#: package counts the process's CPU time, so on a busy machine the wait is longer.
+SEARCH_TIMEOUT = 1.0
+
 
 class SearchError(Exception):
     """A query that cannot be searched for; `str(error)` is one readable line."""
+
+
+class SearchTimeout(SearchError):
+    """A regular expression search that ran past its time and was stopped."""
 
 
 _UNBOUNDED = re.compile(r"[*+]|\{\d*,\}")
@@ -143,11 +158,24 @@ class TextSearch:
         return self._folded
 
     def find(
-        self, query: str, pattern: re.Pattern[str], *, limit: int = MAX_MATCHES
+        self,
+        query: str,
+        pattern: re.Pattern[str],
+        *,
+        limit: int = MAX_MATCHES,
+        timeout: float = SEARCH_TIMEOUT,
     ) -> list[tuple[int, int]]:
-        """The matches of `query` (compiled by `compile_query` as `pattern`)."""
+        """The matches of `query` (checked by `compile_query`, which gave `pattern`).
+
+        A regular expression runs in the `regex` package, which lets other threads
+        run meanwhile: call this from a worker thread and the keys stay live.
+
+        Raises:
+            SearchTimeout: a regular expression took more than `timeout` seconds.
+            SearchError: `regex` cannot compile an expression `re` accepted.
+        """
         if query.startswith(REGEX_PREFIX):
-            return find_matches(self.text, pattern, limit=limit)
+            return _find_with_timeout(self.text, query[len(REGEX_PREFIX) :], limit, timeout)
         needle = lower_same_length(query)
         folded = self.folded
         found: list[tuple[int, int]] = []
@@ -157,6 +185,40 @@ class TextSearch:
             found.append((position, position + size))
             position = folded.find(needle, position + size)
         return found
+
+
+@lru_cache(maxsize=32)
+def _user_regex(expression: str) -> regex.Pattern[str]:
+    import regex  # only for regular expression searches
+
+    try:
+        return regex.compile(expression, regex.IGNORECASE | regex.MULTILINE | regex.VERSION0)
+    except regex.error as error:
+        raise SearchError(f"invalid regular expression: {error}") from None
+    except (RecursionError, OverflowError, ValueError):
+        raise SearchError("invalid regular expression: too complex") from None
+
+
+def _find_with_timeout(
+    text: str, expression: str, limit: int, timeout: float
+) -> list[tuple[int, int]]:
+    compiled = _user_regex(expression)
+    found: list[tuple[int, int]] = []
+    if limit <= 0:
+        return found
+    try:
+        for match in compiled.finditer(text, concurrent=True, timeout=timeout):
+            start, end = match.span()
+            if start == end:
+                continue
+            found.append((start, end))
+            if len(found) >= limit:
+                break
+    except TimeoutError:
+        raise SearchTimeout(
+            f"this regular expression took too long and was stopped (over {timeout:g} s)"
+        ) from None
+    return found
 
 
 def next_match(matches: Sequence[tuple[int, int]], offset: int, forward: bool = True) -> int | None:

@@ -26,11 +26,26 @@ MAX_BYTES = 64 * 1024 * 1024
 _SNIFF_BYTES = 8192
 
 #: Characters that must never reach the terminal: C0 controls except tab and
-#: newline, DEL, C1 controls, and the bidirectional overrides/isolates that can
-#: make displayed text differ from the stored text.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: newline, DEL, C1 controls, the bidirectional controls that can make displayed
+#: text differ from the stored text, invisible format characters, and lone
+#: surrogates (no terminal or encoder can take one).
+_INVISIBLE = (
+    "\u00ad"  # soft hyphen
+    "\u061c"  # Arabic letter mark
+    "\u180e"  # Mongolian vowel separator
+    "\u200b\u200c\u200d"  # zero-width space, non-joiner, joiner
+    "\u2060\u2061\u2062\u2063\u2064"  # word joiner, invisible operators
+    "\u206a\u206b\u206c\u206d\u206e\u206f"  # deprecated format characters
+    "\ufeff"  # zero-width no-break space (a byte order mark past the start)
+    "\ufff9\ufffa\ufffb"  # interlinear annotation
+)
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    + _INVISIBLE
+    + "\ud800-\udfff\U000e0000-\U000e007f]"
+)
+_DROPPED = frozenset(_INVISIBLE) | _BIDI | {chr(code) for code in range(0xE0000, 0xE0080)}
 
 
 def _visible(char: str) -> str:
@@ -40,16 +55,24 @@ def _visible(char: str) -> str:
         return chr(0x2400 + code)
     if code == 0x7F:
         return "\u2421"  # ␡
-    if char in _BIDI:
+    if char in _DROPPED:
         return ""
     if char in "\u2028\u2029":
         return " "  # line/paragraph separators: str.splitlines() would split on them
-    return "\ufffd"  # C1 controls have no control picture
+    return "\ufffd"  # C1 controls have no control picture; a lone surrogate is no character
 
 
 _VISIBLE: dict[str, str] = {
     chr(code): _visible(chr(code))
-    for code in [*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029, *map(ord, _BIDI)]
+    for code in [
+        *range(0x20),
+        0x7F,
+        *range(0x80, 0xA0),
+        0x2028,
+        0x2029,
+        *range(0xD800, 0xE000),
+        *map(ord, _DROPPED),
+    ]
 }
 
 
@@ -59,9 +82,21 @@ def sanitize(text: str) -> str:
     Newlines are normalised to ``\\n``; tabs become spaces (4-column stops);
     other control characters (C0, DEL, C1, including ESC and BEL) become
     visible symbols from the Unicode Control Pictures block (ESC shows as
-    ``␛``, C1 controls as ``�``); bidirectional override and isolate
-    characters are dropped; Unicode line and paragraph separators become
-    spaces. The result may be shorter or longer than `text`.
+    ``␛``, C1 controls as ``�``); Unicode line and paragraph separators become
+    spaces; a lone surrogate becomes ``�``.
+
+    Characters that draw nothing are dropped: the bidirectional controls
+    (overrides, isolates, and the marks U+200E, U+200F, U+061C) and the
+    invisible format characters - zero-width space, joiner and non-joiner
+    (U+200B-U+200D), word joiner and invisible operators (U+2060-U+2064),
+    U+FEFF, the soft hyphen U+00AD, the tag characters U+E0000-U+E007F and a
+    few more. Shown as symbols they would litter ordinary text (a soft hyphen
+    or a joiner in every other word of some files); kept, they make two strings
+    that look the same differ, so a search or a quote would miss, a word could
+    hide inside another, and terminals disagree on their width. Emoji joined by
+    U+200D then show as their parts, and a tag sequence flag as a plain flag.
+
+    The result may be shorter or longer than `text`.
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -144,7 +179,17 @@ def read_text_file(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[str, list
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
-    """Decode the bytes of an essay file (see `read_text_file`)."""
+    """Decode the bytes of an essay file (see `read_text_file`).
+
+    A file of nothing but white space and byte order marks is empty.
+    """
+    text, warnings = _decode(data, name)
+    if not text.replace("\ufeff", "").strip():
+        raise EssayFileError(f"{name}: is empty")
+    return text, warnings
+
+
+def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
     warnings: list[str] = []
     if not data.strip():
         raise EssayFileError(f"{name}: is empty")

@@ -1,0 +1,455 @@
+"""Growth tests: every regular expression and every parsing or matching entry point
+takes about linear time on input built to make it backtrack (issue 10 item 6,
+issue 17).
+
+Each case is timed at size n and 8n (best of three, repeated until a timing is long
+enough to trust) and the ratio must stay near 8: linear is ~8, quadratic ~64, and
+the bound of 24 leaves room for a loaded two-core machine. The timing runs in a
+child process with a timeout, so a case that turns exponential fails instead of
+stalling the suite. No absolute time is asserted.
+
+`PATTERN_CASES` must name every module-level compiled pattern under
+`src/essaytui` (a test walks the modules): a new pattern needs an adversarial case.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import essaytui
+
+HERE = Path(__file__).resolve().parent
+SRC = str(HERE.parents[1] / "src")
+
+#: Growth from n to 8n above this fails (linear ≈ 8, quadratic ≈ 64).
+MAX_RATIO = 24
+#: Seconds a child may take for all the cases it times.
+CHILD_TIMEOUT = 120
+
+Build = Callable[[int], str]
+
+#: pattern ("module.NAME", or "module.NAME[key]" inside a dict) → how it is used on
+#: the adversarial inputs: "find" (every match), "match", "fullmatch", "sub", "split".
+PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
+    "essaytui.model.anchoring._SPACE": ("find", [lambda n: "a " * n, lambda n: " " * n + "x"]),
+    "essaytui.model.convert._LEFTOVER": (
+        "fullmatch",
+        [
+            lambda n: "you are commenting using your" + " a" * n + " x",
+            lambda n: "1" * n + "x",
+            lambda n: "you are commenting using your account" + " (log out / change)" * n + "x",
+            lambda n: "share on " + "a " * n + "(",
+        ],
+    ),
+    "essaytui.model.convert._HEADER": ("fullmatch", [lambda n: "1" * n + "x"]),
+    "essaytui.model.convert._NOTES_HEADING": (
+        "fullmatch",
+        [lambda n: "#" * n + "x", lambda n: "notes" + " " * n + "x"],
+    ),
+    "essaytui.model.convert._BRACKET_NOTE": ("match", [lambda n: "[1]" + " \n" * n]),
+    "essaytui.model.convert._NUMBERED_NOTE": ("fullmatch", [lambda n: "1." + " \n" * n]),
+    "essaytui.model.convert._MARKER": ("find", [lambda n: "[1" * n, lambda n: "[1234" * n]),
+    "essaytui.model.convert._LIST_ITEM": ("match", [lambda n: "1" * n]),
+    "essaytui.model.convert._SERIES_PREFIX": (
+        "fullmatch",
+        [lambda n: "part 12345678" + " " * n + "x", lambda n: "part 1 -" + " " * n],
+    ),
+    "essaytui.model.convert._SERIES_SUFFIX": (
+        "fullmatch",
+        [lambda n: "a" + " " * n + "b", lambda n: "a -" * n, lambda n: "a - part" + " " * n],
+    ),
+    "essaytui.model.convert._BYLINE": (
+        "fullmatch",
+        [lambda n: "By " + "Aa" * n + " x", lambda n: "By A" + " A" * n, lambda n: "By " + " " * n],
+    ),
+    "essaytui.model.convert._BIO": (
+        "fullmatch",
+        [lambda n: "A" + "a" * n + " Bb is", lambda n: "Aa Bb" + " " * n + "x"],
+    ),
+    "essaytui.model.convert._ORDERED_START": ("match", [lambda n: "1" * n]),
+    "essaytui.model.convert._ENTITY": ("find", [lambda n: "&" * n, lambda n: "&#" * n]),
+    "essaytui.model.convert._TAG_OPEN": ("find", [lambda n: "<" * n]),
+    "essaytui.model.convert._LINK_SYNTAX": (
+        "find",
+        [lambda n: "]" + " " * n, lambda n: "] " * n, lambda n: "[" * n],
+    ),
+    "essaytui.model.essay._SENTENCE_END": (
+        "find",
+        [lambda n: "." + '"' * n + "x", lambda n: ". " * n, lambda n: "." + " " * n + "x"],
+    ),
+    "essaytui.model.essay._WORD": ("find", [lambda n: "a'" * n, lambda n: "a-" * n]),
+    "essaytui.model.glossary._SEE_ALSO": (
+        "find",
+        [
+            lambda n: "x. See also: a" * n,
+            lambda n: "a." + " " * n + "b",
+            lambda n: "See also: a" + " " * n + "x",
+        ],
+    ),
+    "essaytui.model.glossary._NAME_SEPARATOR": ("split", [lambda n: "a;" * n]),
+    "essaytui.model.glossary._NOT_SLUG": ("sub", [lambda n: "_-" * n]),
+    "essaytui.model.glossary._PARENTHESISED": (
+        "match",
+        [lambda n: "a" + " " * n + "b", lambda n: "a (" * n, lambda n: "a" + " " * n + "(b"],
+    ),
+    "essaytui.model.parse._FRONT_MATTER": (
+        "match",
+        [lambda n: "---\n" + "---  x\n" * n, lambda n: "---" + " " * n, lambda n: "---\n" * n],
+    ),
+    "essaytui.model.parse._FENCE_LINE": ("find", [lambda n: "```" * n, lambda n: "```\n" * n]),
+    "essaytui.model.parse._OPAQUE_START": (
+        "find",
+        [lambda n: "<" * n, lambda n: "   <!-" * n, lambda n: "```" + "`" * n],
+    ),
+    "essaytui.model.parse._TAG_LINE": ("find", [lambda n: "   <\n" * n, lambda n: " " * n]),
+    "essaytui.model.parse._BLANK_LINE": ("find", [lambda n: "\n" + " " * n, lambda n: "\n \n" * n]),
+    "essaytui.model.parse._SPLIT": (
+        "find",
+        [lambda n: "\n" + " " * n + "x", lambda n: "\n[^" + "a" * n, lambda n: "\n[^a" * n],
+    ),
+    "essaytui.model.parse._DEFINITION_START": ("find", [lambda n: ":" * n]),
+    "essaytui.model.parse._LIST_START": ("find", [lambda n: "1" * n, lambda n: "1." * n]),
+    "essaytui.model.parse._FOOTNOTE_DEF": (
+        "match",
+        [lambda n: "> " * n + "x[^1]: y", lambda n: "[^" * n, lambda n: "1." * n + "[^a"],
+    ),
+    "essaytui.model.parse._LINK_DEF": (
+        "fullmatch",
+        [
+            lambda n: "> " * n + "[a]: /u x",
+            lambda n: "- " * n + "x",
+            lambda n: "1.  " * n + "[a]: /u 'x",
+            lambda n: "[a]: /" + "u" * n + " x",
+        ],
+    ),
+    "essaytui.model.parse._BR_TAG": ("find", [lambda n: "<br" + " " * n, lambda n: "<br" * n]),
+    "essaytui.model.parse._TAG": ("find", [lambda n: "a < b " * n, lambda n: "<" * n]),
+    "essaytui.model.parse._HIDDEN_HTML": (
+        "find",
+        [lambda n: "<!--" * n, lambda n: "<script" * n, lambda n: "<style></style" + " " * n],
+    ),
+    "essaytui.model.parse._PARAGRAPH_BREAK": ("split", [lambda n: "\n" + " " * n + "x"]),
+    "essaytui.model.parse._DEEP_PREFIX": (
+        "find",
+        [lambda n: "> " * n, lambda n: ">" * 149 + "x\n" * n],
+    ),
+    "essaytui.model.parse._LABEL_END": ("find", [lambda n: "a]" * n]),
+    "essaytui.model.parse._CLOSING_BRACKET": ("find", [lambda n: "a]" * n]),
+    "essaytui.model.parse._PLAIN_LINE": (
+        "fullmatch",
+        [lambda n: "title: a" + " " * n + "b", lambda n: "a" * n + ":", lambda n: "a:" + " " * n],
+    ),
+    "essaytui.model.parse._SINGLE_QUOTED": ("fullmatch", [lambda n: "'" + "''" * n + "x"]),
+    "essaytui.model.parse._DOUBLE_QUOTED": ("fullmatch", [lambda n: '"' + "a" * n]),
+    "essaytui.model.parse._HTML_END[-]": ("find", [lambda n: "-" * n + "->"]),
+    "essaytui.model.parse._HTML_END[?]": ("find", [lambda n: "?" * n]),
+    "essaytui.model.parse._HTML_END[!]": ("find", [lambda n: "!" * n]),
+    "essaytui.model.parse._HTML_END[[]": ("find", [lambda n: "]" * n]),
+    "essaytui.model.parse._HTML_END[<]": ("find", [lambda n: "</pre" * n, lambda n: "<" * n]),
+    "essaytui.model.search._UNBOUNDED": ("find", [lambda n: "{1" * n, lambda n: "{" + "1" * n]),
+    "essaytui.model.search._BACKREFERENCE": ("find", [lambda n: "\\" * n, lambda n: "(?P" * n]),
+    "essaytui.model.source._UNSAFE": ("sub", [lambda n: "\x1b[0m" * n, lambda n: "a\u200b" * n]),
+    "essaytui.store.interchange._HASH": ("fullmatch", [lambda n: "a" * n]),
+    "essaytui.widgets.sources._URL": (
+        "find",
+        [lambda n: "http:" * n, lambda n: "https://" + "a" * n, lambda n: "data:" + " data:" * n],
+    ),
+}
+
+
+def module_patterns() -> dict[str, re.Pattern[str]]:
+    """Every compiled pattern at module level (or in a module-level dict) in essaytui."""
+    found: dict[str, re.Pattern[str]] = {}
+    for info in pkgutil.walk_packages(essaytui.__path__, "essaytui."):
+        if info.name.endswith("__main__"):
+            continue  # importing it runs the app
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if isinstance(value, re.Pattern):
+                found[f"{info.name}.{name}"] = value
+            elif isinstance(value, dict):
+                for key, item in value.items():
+                    if isinstance(item, re.Pattern):
+                        found[f"{info.name}.{name}[{key}]"] = item
+    return found
+
+
+def test_every_module_level_pattern_has_an_adversarial_case() -> None:
+    patterns = module_patterns()
+    missing = sorted(set(patterns) - set(PATTERN_CASES))
+    assert not missing, f"patterns without a growth case in PATTERN_CASES: {missing}"
+    gone = sorted(set(PATTERN_CASES) - set(patterns))
+    assert not gone, f"growth cases for patterns that no longer exist: {gone}"
+
+
+# -- timing --------------------------------------------------------------------------
+
+
+def best_time(run: Callable[[], object]) -> float:
+    """Best of three, each repeated until it lasts a few milliseconds."""
+    start = time.perf_counter()
+    run()
+    once = time.perf_counter() - start
+    repeats = max(1, int(0.004 / max(once, 1e-7)))
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        for _ in range(repeats):
+            run()
+        best = min(best, (time.perf_counter() - start) / repeats)
+    return best
+
+
+def growth(run_at: Callable[[int], Callable[[], object]], n: int) -> float:
+    """The time at 8n over the time at n."""
+    small, large = run_at(n), run_at(8 * n)
+    return best_time(large) / max(best_time(small), 1e-9)
+
+
+def pattern_use(pattern: re.Pattern[str], mode: str, text: str) -> Callable[[], object]:
+    if mode == "find":
+        return lambda: sum(1 for _ in pattern.finditer(text))
+    if mode == "sub":
+        return lambda: pattern.sub("", text)
+    if mode == "split":
+        return lambda: pattern.split(text)
+    method = getattr(pattern, mode)
+    return lambda: method(text)
+
+
+def pattern_ratios(module: str, n: int) -> dict[str, float]:
+    """Growth of each of `module`'s patterns on each of its inputs (run in a child)."""
+    patterns = module_patterns()
+    ratios: dict[str, float] = {}
+    for name, (mode, builds) in PATTERN_CASES.items():
+        if not name.startswith(module + "."):
+            continue
+        for number, build in enumerate(builds):
+            print(f"timing {name} input {number}", file=sys.stderr, flush=True)
+            ratios[f"{name} #{number}"] = growth(_runner(patterns[name], mode, build), n)
+    return ratios
+
+
+def _runner(
+    pattern: re.Pattern[str], mode: str, build: Build
+) -> Callable[[int], Callable[[], object]]:
+    return lambda size: pattern_use(pattern, mode, build(size))
+
+
+def in_child(call: str) -> dict[str, float]:
+    """Run `call` (an expression of this module returning a dict) in a fresh process."""
+    script = (
+        "import json, sys\n"
+        f"sys.path.insert(0, {str(HERE)!r})\n"
+        "import test_growth\n"
+        f"print(json.dumps(test_growth.{call}))\n"
+    )
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            timeout=CHILD_TIMEOUT,
+            env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"},
+        )
+    except subprocess.TimeoutExpired as error:
+        last = (error.stderr or b"").decode(errors="replace").strip().splitlines()[-1:]
+        pytest.fail(f"{call} did not finish in {CHILD_TIMEOUT} s (last: {last})")
+    assert result.returncode == 0, result.stderr[-2000:]
+    ratios: dict[str, float] = json.loads(result.stdout)
+    return ratios
+
+
+def assert_near_linear(ratios: dict[str, float]) -> None:
+    assert ratios
+    slow = {name: round(ratio, 1) for name, ratio in ratios.items() if ratio > MAX_RATIO}
+    assert not slow, f"grew faster than linear from n to 8n: {slow}"
+
+
+PATTERN_MODULES = sorted({name.rsplit(".", 1)[0] for name in PATTERN_CASES})
+
+
+@pytest.mark.parametrize("module", PATTERN_MODULES)
+def test_patterns_grow_linearly(module: str) -> None:
+    assert_near_linear(in_child(f"pattern_ratios({module!r}, 2_000)"))
+
+
+# -- entry points ----------------------------------------------------------------------
+
+
+def _parse(source: str, limit: int | None = None) -> Callable[[], object]:
+    from essaytui.model.parse import parse_essay
+
+    return lambda: parse_essay(source, limit=limit)
+
+
+def _same_slug_names(count: int) -> list[str]:
+    """Distinct names that all slug to "c": "C+", "C!", "C#+", …"""
+    names = []
+    for number in range(count):
+        digits = ""
+        while True:
+            digits += "+!#%"[number % 4]
+            number //= 4
+            if not number:
+                break
+        names.append("C" + digits)
+    return names
+
+
+def _build_terms(names: list[str], aliases: tuple[str, ...] = ()) -> Callable[[], object]:
+    from essaytui.model.glossary import GlossaryEntry, build_terms
+
+    entries = [GlossaryEntry(name, aliases, "d") for name in names]
+    return lambda: build_terms(entries, "Shared C+ text")
+
+
+def _matcher_on(text: str) -> Callable[[], object]:
+    from essaytui.model.glossary import GlossaryMatcher
+
+    matcher = GlossaryMatcher([(f"t{i}", f"term{i} word", ("T" + str(i),)) for i in range(50)])
+    matcher.SCAN_LIMIT = 0  # the expression, as for a long essay
+    return lambda: matcher.find(text)
+
+
+def _long_term(size: int) -> Callable[[], object]:
+    from essaytui.model.glossary import GlossaryMatcher
+
+    return lambda: GlossaryMatcher([("t", "ab " * size, ())])._compile()
+
+
+def _glossary_source(source: str) -> Callable[[], object]:
+    from essaytui.model.glossary import parse_glossary_source
+
+    return lambda: parse_glossary_source(source)
+
+
+def _convert(text: str) -> Callable[[], object]:
+    from essaytui.model.convert import convert_text
+
+    return lambda: convert_text(text)
+
+
+def _blog_post(n: int) -> str:
+    body = "".join(f"Paragraph {i} says a thing[{i % 50 + 1}] plainly.\n\n" for i in range(n))
+    hostile = ("1" * 40 + "x\n\n" + "By " + "Aa" * 30 + " x\n\n" + "share on " + "a " * 30) * (
+        n // 10 + 1
+    )
+    notes = "".join(f"[{i}] Source {i}, p. {i}.\n" for i in range(1, 51))
+    return "Title | Part 2\n\nBy Ada Writer\n\n" + body + hostile + "\n\nNotes\n\n" + notes
+
+
+def _search(text: str, query: str) -> Callable[[], object]:
+    from essaytui.model.search import TextSearch, compile_query
+
+    pattern = compile_query(query)
+    search = TextSearch(text)
+    return lambda: search.find(query, pattern)
+
+
+def _reanchor(
+    text: str, exact: str, prefix: str = "", suffix: str = "", copies: int = 1
+) -> Callable[[], object]:
+    from essaytui.model.anchoring import reanchor_all
+    from essaytui.model.annotation import Annotation, Kind
+
+    notes = [
+        Annotation(
+            f"n{i}", "e", "p", Kind.NOTE, exact, prefix, suffix, 3, 3 + len(exact), text_hash="x"
+        )
+        for i in range(copies)
+    ]
+    return lambda: reanchor_all(notes, text, budget=None)
+
+
+#: name → (build the run at size n, n)
+ENTRY_CASES: dict[str, tuple[Callable[[int], Callable[[], object]], int]] = {
+    "parse: quote markers before [^1]:": (
+        lambda n: _parse("# T\n\n" + ("> " * 30 + "x[^1]: y\n\n") * n),
+        25,
+    ),
+    "parse: [^ repeated": (lambda n: _parse("[^" * n), 2_500),
+    "parse: [ repeated": (lambda n: _parse("[" * n), 10_000),
+    "parse: colour codes": (lambda n: _parse("\x1b[31m" * n), 5_000),
+    "parse: < in an HTML block": (lambda n: _parse("<div>\n" + "a < b " * n), 5_000),
+    "parse: notes right after prose": (
+        lambda n: _parse("prose\n" + "".join(f"[^{i}]: note {i}\n" for i in range(n))),
+        300,
+    ),
+    "parse: [^a]: on one line": (lambda n: _parse("text\n\n" + "x [^a]:" * n), 2_000),
+    "parse: first part before deep quotes": (
+        lambda n: _parse("x" * (20 * n) + "\n\n" + "> " * 300 + "deep", limit=20 * n),
+        5_000,
+    ),
+    "parse: fences and comments in list items": (
+        lambda n: _parse(("````\n```\n\n- a\n\n  <!--\n\nx\n\n  ```\n\n-->\n\n") * n, limit=0),
+        200,
+    ),
+    "parse: link definitions in quotes": (
+        lambda n: _parse("".join(f"[r{i}]\n\n> - [r{i}]: /u{i} 'T'\n\n" for i in range(n))),
+        200,
+    ),
+    "front matter: spaces in a value": (
+        lambda n: _parse("---\ntitle: a" + " " * (100 * n) + "b\n---\n\nx"),
+        200,
+    ),
+    "front matter: impossible dates": (
+        lambda n: _parse("---\n" + "".join(f"d{i}: 2024-02-30\n" for i in range(n)) + "---\n\nx"),
+        200,
+    ),
+    "glossary: names with one slug": (lambda n: _build_terms(_same_slug_names(n)), 300),
+    "glossary: a shared alias": (
+        lambda n: _build_terms([f"term {i}" for i in range(n)], ("Shared",)),
+        300,
+    ),
+    "glossary: matching a long text": (
+        lambda n: _matcher_on("word term1 word T2 the term11 words " * n),
+        500,
+    ),
+    "glossary: a long term": (_long_term, 300),
+    "glossary: See also and blank runs": (
+        lambda n: _glossary_source("T\n: " + "x. See also: a" * n + "\n\nU\n: a" + " " * n + "b"),
+        1_000,
+    ),
+    "convert: a blog post with leftovers": (lambda n: _convert(_blog_post(n)), 100),
+    "search: a phrase": (lambda n: _search("word and more words " * n, "words"), 20_000),
+    "search: a regular expression": (
+        lambda n: _search("word and more words " * n, r"re:\w+s\b"),
+        5_000,
+    ),
+    "anchoring: a one-character quote": (lambda n: _reanchor("ab" * n + "c", "c"), 20_000),
+    "anchoring: a long quote, moved": (
+        lambda n: _reanchor(
+            "Intro. " + "".join(f"w{i} " for i in range(n)),
+            "".join(f"w{i} " for i in range(n)),
+            "x" * 40,
+        ),
+        2_000,
+    ),
+    "anchoring: orphans with long contexts": (
+        lambda n: _reanchor(
+            "".join(f"Sentence {i} of it. " for i in range(n)), "q" * 60, "p" * 1000, "s" * 1000, 5
+        ),
+        200,
+    ),
+}
+
+
+def entry_ratios(name: str) -> dict[str, float]:
+    build, n = ENTRY_CASES[name]
+    return {name: growth(build, n)}
+
+
+@pytest.mark.parametrize("name", list(ENTRY_CASES))
+def test_entry_points_grow_linearly(name: str) -> None:
+    assert_near_linear(in_child(f"entry_ratios({name!r})"))
