@@ -28,3 +28,13 @@ def test_glossary_entry_open(snap_compare: SnapCompare) -> None:
 
 def test_help_screen_narrow(snap_compare: SnapCompare) -> None:
     assert snap_compare(EssayApp(), press=["question_mark", "_"], terminal_size=(80, 24))
+
+
+def test_bundled_essay_160(snap_compare: SnapCompare) -> None:
+    """At 160×45: the outline and the text, its footnotes as sidenotes in the margin."""
+    assert snap_compare(EssayApp(), press=["j", "j", "j", "f", "_"], terminal_size=(160, 45))
+
+
+def test_bundled_essay_200_with_sidenotes(snap_compare: SnapCompare) -> None:
+    """At 200×50: all three panes and sidenotes; the selected note is bold."""
+    assert snap_compare(EssayApp(), press=["f", "f", "_"], terminal_size=(200, 50))

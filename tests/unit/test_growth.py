@@ -160,6 +160,9 @@ PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
     "essaytui.model.search._BACKREFERENCE": ("find", [lambda n: "\\" * n, lambda n: "(?P" * n]),
     "essaytui.model.source._UNSAFE": ("sub", [lambda n: "\x1b[0m" * n, lambda n: "a\u200b" * n]),
     "essaytui.store.interchange._HASH": ("fullmatch", [lambda n: "a" * n]),
+    "essaytui.model.identity._TITLE_HASH": ("fullmatch", [lambda n: "a" * n, lambda n: "0" * n]),
+    "essaytui.store.store._SURROGATE": ("sub", [lambda n: "\ud800a" * n, lambda n: "a" * n]),
+    "essaytui.widgets.status._CJK": ("find", [lambda n: "因此" * n, lambda n: "a " * n]),
     "essaytui.widgets.sources._URL": (
         "find",
         [lambda n: "http:" * n, lambda n: "https://" + "a" * n, lambda n: "data:" + " data:" * n],

@@ -184,7 +184,7 @@ def test_annotations_of_an_edited_text_are_placed_once_then_from_the_cache(
     session.essay = Essay(id="s", title="S", author="", reading_text=edited, blocks=())
     loading = session.read()
     assert len(loading.to_place) == 1  # the text changed: it must be looked for
-    placed = AnnotationSession.place(loading)
+    placed = session.place(loading)
     rewrites = session.take(loading, placed)
     start = edited.index("Another paragraph starts.")
     assert (session.anchors[rewrites[0].id].start, rewrites[0].start) == (start, start)

@@ -582,6 +582,11 @@ class AnchorCache:
             anchors.append(anchor)
         return anchors
 
+    def get(self, annotation: Annotation, current_hash: str) -> Anchor | None:
+        """The answer kept for `annotation` in the text with `current_hash`, if any (a
+        lookup, safe beside the worker that fills the cache)."""
+        return self._anchors.get(self._key(annotation, current_hash))
+
     @staticmethod
     def _key(annotation: Annotation, current_hash: str) -> tuple[object, ...]:
         return (

@@ -480,7 +480,8 @@ class ReaderScreen(ReaderActions):
 
     def _poll_store(self) -> None:
         try:
-            if self.notes.changed_elsewhere():
+            # also when some notes ran out of time to be placed: another try
+            if self.notes.changed_elsewhere() or self.notes.unsettled:
                 self.reload_annotations()
         except StoreError:
             return

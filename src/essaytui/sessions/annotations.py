@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from essaytui.model.anchoring import Anchor, reanchor_all
+from essaytui.model.anchoring import Anchor, AnchorCache
 from essaytui.model.annotation import (
     AnchorStatus,
     Annotation,
@@ -104,9 +104,12 @@ class AnnotationSession:
     anchors: dict[str, Anchor] = field(default_factory=dict)
     #: The store's data version when the annotations were last read (-1: never).
     version: int = -1
+    #: Whether some annotations are not placed yet (the search ran out of time): the
+    #: screen tries again on its next look at the store.
+    unsettled: bool = False
     _undo: list[tuple[Annotation, ...]] = field(default_factory=list)
-    #: Placements already worked out: (id, modified, text hash) → anchor.
-    _placed: dict[tuple[str, str, str], Anchor] = field(default_factory=dict)
+    #: Placements already worked out, by annotation and text.
+    _cache: AnchorCache = field(default_factory=AnchorCache)
 
     # -- reading and placing -------------------------------------------------------
 
@@ -131,21 +134,19 @@ class AnnotationSession:
                     AnchorStatus.ANCHORED, annotation.start, annotation.end, 1.0, 1.0, 1.0
                 )
                 continue
-            known = self._placed.get((annotation.id, annotation.modified, current))
+            known = self._cache.get(annotation, current) if current else None
             if known is not None:
                 anchors[annotation.id] = known
             else:
                 to_place.append(annotation)
         return Loading(version, self.essay, annotations, anchors, to_place)
 
-    @staticmethod
-    def place(loading: Loading) -> Placed:
-        """Find the annotations `read` left in the text (slow: run it in a worker)."""
-        text = loading.essay.reading_text
-        found = reanchor_all(loading.to_place, text)
-        return Placed(
-            loading, {a.id: anchor for a, anchor in zip(loading.to_place, found, strict=True)}
-        )
+    def place(self, loading: Loading) -> Placed:
+        """Find the annotations `read` left in the text (slow: run it in a worker, one
+        at a time; each pass has a time budget, see `model.anchoring`)."""
+        found = self._cache.reanchor_all(loading.to_place, loading.essay.reading_text)
+        pairs = zip(loading.to_place, found, strict=True)
+        return Placed(loading, {annotation.id: anchor for annotation, anchor in pairs})
 
     def take(self, loading: Loading, placed: Placed | None = None) -> list[Annotation]:
         """Use what was read (and placed); returns the annotations to rewrite in the store.
@@ -160,8 +161,7 @@ class AnnotationSession:
         current = self.current_hash()
         if placed is not None:
             anchors.update(placed.anchors)
-            for annotation in loading.to_place:
-                self._placed[(annotation.id, annotation.modified, current)] = anchors[annotation.id]
+            self.unsettled = any(not anchor.settled for anchor in placed.anchors.values())
         for annotation in loading.to_place:
             anchors.setdefault(
                 annotation.id,

@@ -37,7 +37,7 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def annotation_prompt(annotation: Annotation, status: AnchorStatus) -> Text:
+def annotation_prompt(annotation: Annotation, status: AnchorStatus, settled: bool = True) -> Text:
     """How one annotation reads in the pane: kind, quote, note, date."""
     text = Text()
     text.append(f"{_ICONS.get(annotation.kind, '•')} ", style="bold")
@@ -54,6 +54,8 @@ def annotation_prompt(annotation: Annotation, status: AnchorStatus) -> Text:
         meta += " · moved (≈): c confirms the new place"
     elif status is AnchorStatus.NEEDS_REVIEW:
         meta += " · place uncertain: c accepts the proposed place"
+    elif status is AnchorStatus.ORPHAN and not settled:
+        meta += " · still looking for its place in this edition…"
     elif status is AnchorStatus.ORPHAN:
         meta += " · not found in this edition: select new text, then r"
     text.append(meta, style="dim")
@@ -164,6 +166,14 @@ class NotesPane(ReaderList):
         self._anchors = dict(anchors)
         self._fill()
 
+    def _prompt(self, annotation: Annotation) -> Text:
+        return annotation_prompt(annotation, self.status_of(annotation), self.settled(annotation))
+
+    def settled(self, annotation: Annotation) -> bool:
+        """False while the search for `annotation`'s place ran out of time (tried again)."""
+        anchor = self._anchors.get(annotation.id)
+        return anchor is None or anchor.settled
+
     def status_of(self, annotation: Annotation) -> AnchorStatus:
         """How well `annotation` is anchored in the current text."""
         anchor = self._anchors.get(annotation.id)
@@ -198,7 +208,12 @@ class NotesPane(ReaderList):
                     Option(Text(_shorten(title, 60), style="bold underline"), disabled=True)
                 )
             options.append(
-                Option(annotation_prompt(annotation, self.status_of(annotation)), id=annotation.id)
+                Option(
+                    annotation_prompt(
+                        annotation, self.status_of(annotation), self.settled(annotation)
+                    ),
+                    id=annotation.id,
+                )
             )
         if lost:
             options.append(
@@ -207,7 +222,10 @@ class NotesPane(ReaderList):
             for annotation in lost:
                 options.append(
                     Option(
-                        annotation_prompt(annotation, self.status_of(annotation)), id=annotation.id
+                        annotation_prompt(
+                            annotation, self.status_of(annotation), self.settled(annotation)
+                        ),
+                        id=annotation.id,
                     )
                 )
         if not options:
