@@ -420,8 +420,9 @@ class ReaderScreen(ReaderActions):
         view, search = self.view, self.search
         start, end = search.matches[search.current]
         view.current_match = search.current
-        if view.row_of(start) is None:
-            view.center_on(start)
+        row = view.row_of(start)
+        if row is None or row > view.scrollable_content_region.height // 3:
+            view.center_on(start)  # where the eye reads: the upper third
         view.select_target(MatchRef(start, end, search.current), scroll=False)
         self.query_one(SearchBar).set_count(search.count)
 

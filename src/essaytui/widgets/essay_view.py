@@ -45,6 +45,7 @@ from essaytui.model.essay import (
 )
 from essaytui.model.ranges import RangeIndex
 from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, Target, TermHit
+from essaytui.widgets.contrast import legible
 from essaytui.widgets.text_layout import LIST_INDENT, MAX_SHOWN_DEPTH, QUOTE_INDENT, TextLayout
 
 #: Cells kept clear on each side of the text column.
@@ -234,6 +235,8 @@ class EssayView(ScrollView, can_focus=True):
         "essay--meta",
         "essay--sidenote",
         "essay--sidenote-current",
+        "essay--margin-note",
+        "essay--margin-highlight",
     }
 
     DEFAULT_CSS = """
@@ -548,6 +551,7 @@ class EssayView(ScrollView, can_focus=True):
                 style += Style(strike=True)
             else:
                 style += self._style(key)
+        style = legible(style, None, self._base.bgcolor)  # 4.5:1 in any theme
         self._style_cache[cache_key] = style
         return style
 
@@ -609,7 +613,7 @@ class EssayView(ScrollView, can_focus=True):
         start, end = layout.starts[line], layout.ends[line]
         column = layout.width
         margin = self.text_x
-        segments: list[Segment] = [Segment(" " * margin, base)] if margin else []
+        segments = self._margin(start, end, margin, base)
         first_line = layout.block_first_line[block_index] == line
         segments.extend(self._prefix(block, first_line, base))
         if block.kind is BlockKind.RULE:
@@ -621,6 +625,28 @@ class EssayView(ScrollView, can_focus=True):
                 self.painted = True
         return Strip(segments)
 
+    def _margin(self, start: int, end: int, width: int, base: Style) -> list[Segment]:
+        """The cells left of the text: blank, or a mark where the reader annotated.
+
+        ▎ beside a highlighted line, ✎ on the first line of a note and ▎ on the rest, so
+        the reader's own marks never look like a term's or a link's.
+        """
+        if not width:
+            return []
+        kinds = {
+            (mark.kind, mark.start >= start)
+            for _, _, mark in self._marks.overlapping(start, max(end, start + 1))
+            if mark.kind is not Kind.BOOKMARK
+        }
+        if not kinds or width < 2:
+            return [Segment(" " * width, base)]
+        note = any(kind is Kind.NOTE for kind, _ in kinds)
+        symbol = "✎" if (Kind.NOTE, True) in kinds else "▎"
+        style = legible(
+            base + self._style("margin-note" if note else "margin-highlight"), None, base.bgcolor
+        )
+        return [Segment(" " * (width - 2), base), Segment(symbol, style), Segment(" ", base)]
+
     # -- sidenotes ---------------------------------------------------------------------
 
     def _with_sidenote(self, strip: Strip, row: int, x: int, base: Style) -> Strip:
@@ -630,6 +656,7 @@ class EssayView(ScrollView, can_focus=True):
             return strip
         text, current = piece
         style = base + self._style("sidenote-current" if current else "sidenote")
+        style = legible(style, None, base.bgcolor)
         strip = strip.crop_extend(0, x, base)
         return Strip([*strip, Segment(text, style)])
 

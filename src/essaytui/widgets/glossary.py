@@ -44,6 +44,8 @@ class GlossaryPane(Vertical):
             "All terms",
             id="glossary.list",
             group=LISTS,
+            show=True,
+            hint="All terms",
             palette=False,
             help="in Glossary: from an entry or the filter back to the list of terms",
         ),
@@ -83,6 +85,7 @@ class GlossaryPane(Vertical):
         # no select-on-focus: typing on the terms list moves focus here mid-word, and the
         # next key would otherwise replace the letters already typed
         yield Input(placeholder="Filter terms…", id="glossary-filter", select_on_focus=False)
+        yield Static("", id="glossary-showing", markup=False)
         yield ReaderList(id="glossary-terms")
         yield Static("", id="glossary-entry", markup=False)
         yield ReaderList(id="glossary-occurrences")
@@ -121,15 +124,15 @@ class GlossaryPane(Vertical):
             terms_list.highlighted = 0
         shown = sum(1 for option in options if not option.disabled)
         total = len(self.essay.glossary)
-        # a Text, not a str: a border title string is read as markup, and the needle is typed
-        self.border_title = Text(
-            f"Glossary · showing {shown} of {total} matching “{needle}”"
+        self.query_one("#glossary-showing", Static).update(
+            f"showing {shown} of {total} terms matching “{needle}”"
             if needle
-            else f"Glossary · {total} terms"
+            else f"{total} terms · type to filter"
         )
 
     def _show_entry(self, show: bool) -> None:
         self.query_one("#glossary-filter").display = not show
+        self.query_one("#glossary-showing").display = not show
         self.query_one("#glossary-terms").display = not show
         self.query_one("#glossary-entry").display = show
         self.query_one("#glossary-occurrences").display = show

@@ -14,7 +14,8 @@ from textual.screen import Screen
 from textual.style import Style
 from textual.widget import Widget
 
-from essaytui.actions import hint_of
+from essaytui.actions import hint_of, key_display
+from essaytui.typeahead import takes_text
 
 #: Hints kept whatever the width: the keys that work everywhere.
 ESSENTIAL = frozenset({"app.quit", "app.help", "app.palette"})
@@ -80,9 +81,12 @@ class KeyHints(Widget, can_focus=False):
             shown.append(palette)
         hints: list[tuple[Content, str, bool, bool]] = []  # part, key, enabled, essential
         seen: set[str] = set()
+        typing = takes_text(self.screen.focused)
         for _node, binding, enabled, _tooltip in shown:
             if binding.action in seen:
                 continue
+            if typing and len(key_display(binding.key)) == 1:
+                continue  # in a filter or the search bar, q and ? are letters typed
             seen.add(binding.action)
             key = self.app.get_key_display(binding)
             # Plain styles, not @click links: a link's colour would replace the key's.
