@@ -23,8 +23,10 @@ from essaytui.screens.reader import ReaderScreen
 from essaytui.store import AnnotationStore, StoreError
 from essaytui.typeahead import TypeaheadApp
 
-#: Files larger than this show their first part while the rest parses.
-FIRST_SCREEN_LIMIT = 128 * 1024
+#: Files larger than this show their first part while the rest parses. ~32 KB is some
+#: twenty screens of text; each KB more costs ~1.7 ms before the first screen (measured
+#: in bench/PROFILE.md).
+FIRST_SCREEN_LIMIT = 32 * 1024
 
 
 def hold_collection() -> None:
@@ -193,14 +195,21 @@ class EssayApp(TypeaheadApp[None]):
         with contextlib.suppress(StoreError):
             self.store.touch(essay.id, essay.source_path or "", essay.title, essay.author)
 
+    def get_default_screen(self) -> ReaderScreen:
+        """The reader is the app's first screen (not pushed from `on_mount`: Textual runs
+        `on_mount` inside its start-up batch, and a screen pushed there has its first frame
+        drawn and then dropped; the terminal saw nothing until the next full repaint,
+        ~90 ms later at 9 KB and ~570 ms at 4.4 MB, bench/PROFILE.md row 7)."""
+        return ReaderScreen(self.essay, self.store)
+
     def on_mount(self) -> None:
-        self.push_screen(ReaderScreen(self.essay, self.store))
         self.call_after_refresh(self._touch)  # after the first screen: a write waits on disk
         if self.keymap_in_effect:
             self.call_after_refresh(self._check_keymap)
         if not self.essay.complete:
-            # Parse the rest once the first screen is up: the parse competes for the GIL.
-            self.set_timer(0.05, self._load_rest)
+            # Parse the rest once the first screen is written: the parse competes for the
+            # GIL with the first layout (bench/PROFILE.md row 8).
+            self.call_after_refresh(self.set_timer, 0.05, self._load_rest)
         else:
             self.call_after_refresh(settle_heap)
 

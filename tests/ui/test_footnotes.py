@@ -162,6 +162,7 @@ async def test_two_level_jump_and_back_survives_a_resize() -> None:
 async def test_enter_on_a_source_cycles_through_its_references() -> None:
     app = EssayApp(EDGES)
     async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()  # the side pane comes a frame after the essay
         view = view_of(app)
         shared = view.essay.footnotes_by_label["shared"]
         assert len(shared.refs) == 3
@@ -258,6 +259,7 @@ async def test_a_click_on_a_marker_follows_it() -> None:
 async def test_links_in_sources_show_the_url_and_ask_first() -> None:
     app = EssayApp(EDGES)
     async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()  # the side pane comes a frame after the essay
         sources = reader(app).query_one(SourcesPane)
         url = "https://example.org/a/very/long/path/that/goes/on/and/on?query=value&more=1"
         link_ids = [

@@ -216,6 +216,7 @@ async def test_key_hints_follow_the_focus() -> None:
 async def test_side_pane_toggle_and_focus_keys() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()  # the side pane comes a frame after the essay
         screen = reader(app)
         side = screen.query_one(SidePane)
         await pilot.press("p")
@@ -416,6 +417,7 @@ async def test_an_essay_deleted_while_its_rest_loads_keeps_its_first_part(tmp_pa
 async def test_the_side_pane_border_shows_when_the_focus_is_inside_it() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()  # the side pane comes a frame after the essay
         side = reader(app).query_one(SidePane)
         idle = side.styles.border_top[1]
         await pilot.press("3")  # Sources

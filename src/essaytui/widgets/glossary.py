@@ -91,6 +91,8 @@ class GlossaryPane(Vertical):
         yield ReaderList(id="glossary-occurrences")
 
     def on_mount(self) -> None:
+        if not self.query("#glossary-terms"):
+            return  # taken down as it came (the reader quit within its first frames)
         self._fill_terms("")
         self._show_entry(False)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from textual.events import DescendantBlur, DescendantFocus
 from textual.lazy import Lazy
 from textual.message import Message
+from textual.widget import MountError, Widget
 from textual.widgets import TabbedContent
 
 #: The tab of each pane.
@@ -57,3 +58,21 @@ class SidePlaceholder(Lazy):
     The essay is on screen ~30 ms sooner (the pane is ~20 widgets), and the layout does
     not move when the pane arrives: the placeholder has its size and border.
     """
+
+    async def mount_composed_widgets(self, widgets: list[Widget]) -> None:
+        parent = self.parent
+        if not isinstance(parent, Widget):
+            return
+
+        async def mount() -> None:
+            # A reader quit within its first frames (q typed at once) is already taking
+            # its widgets down: the pane has nowhere to go, and that is no error.
+            if not parent.is_mounted or not self.is_attached:
+                return
+            try:
+                await parent.mount(self._replace_widget, after=self)
+            except MountError:
+                return
+            await self.remove()
+
+        self.call_after_refresh(mount)
