@@ -420,10 +420,11 @@ def run_export(options: argparse.Namespace) -> int:
     """`essaytui export [PATH] [--format markdown|json] [--include-deleted] [-o FILE]`."""
     import dataclasses
 
+    from essaytui.interchange.markdown import to_markdown
+    from essaytui.interchange.w3c import to_web_annotation
     from essaytui.model.identity import read_print
     from essaytui.model.source import EssayFileError, load_essay
     from essaytui.store import StoreError
-    from essaytui.store.interchange import to_markdown, to_web_annotation
 
     if options.include_deleted and options.format != "json":
         raise UsageError("export: --include-deleted goes with --format json")
@@ -466,8 +467,9 @@ def run_export(options: argparse.Namespace) -> int:
 
 def run_import(options: argparse.Namespace) -> int:
     """`essaytui import-notes FILE.json`: merge by id, idempotently."""
-    from essaytui.store import InterchangeError, StoreError
-    from essaytui.store.interchange import read_export
+    from essaytui.interchange import InterchangeError
+    from essaytui.interchange.w3c import read_export
+    from essaytui.store import StoreError
 
     try:
         imported = read_export(options.file)

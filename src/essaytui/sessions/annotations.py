@@ -367,7 +367,8 @@ class AnnotationSession:
         Raises:
             OSError: the files could not be written.
         """
-        from essaytui.store.interchange import to_markdown, to_web_annotation
+        from essaytui.interchange.markdown import to_markdown
+        from essaytui.interchange.w3c import to_web_annotation
 
         live = [a for a in self.annotations if not a.is_deleted]
         stamp = now_iso()[:19].replace(":", "").replace("-", "")

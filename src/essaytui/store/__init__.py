@@ -1,7 +1,6 @@
 """Persistent user data: annotations, reading positions, settings (SQLite)."""
 
 from essaytui.store.errors import (
-    InterchangeError,
     StoreBusy,
     StoreError,
     StoreUnavailable,
@@ -20,7 +19,6 @@ __all__ = [
     "AnnotationStore",
     "EssayRecord",
     "EssaySummary",
-    "InterchangeError",
     "MergeResult",
     "Position",
     "StoreBusy",
