@@ -67,6 +67,8 @@ STYLES: dict[str, Style] = {
     )
 }
 DEFAULT_STYLE = "chicago-author-date"
+#: What `essaytui cite --format` writes.
+CITE_FORMATS = ("text", "bibtex", "csl-json", "ris")
 #: The settings-table key the reader's chosen style is stored under.
 STYLE_SETTING = "citation_style"
 
@@ -89,55 +91,15 @@ TYPES: dict[str, str] = {
     "post": "post",
 }
 #: Every item type of the CSL 1.0.2 data schema (csl-data.json).
-CSL_TYPES = frozenset(
-    [
-        "article",
-        "article-journal",
-        "article-magazine",
-        "article-newspaper",
-        "bill",
-        "book",
-        "broadcast",
-        "chapter",
-        "classic",
-        "collection",
-        "dataset",
-        "document",
-        "entry",
-        "entry-dictionary",
-        "entry-encyclopedia",
-        "event",
-        "figure",
-        "graphic",
-        "hearing",
-        "interview",
-        "legal_case",
-        "legislation",
-        "manuscript",
-        "map",
-        "motion_picture",
-        "musical_score",
-        "pamphlet",
-        "paper-conference",
-        "patent",
-        "performance",
-        "periodical",
-        "personal_communication",
-        "post",
-        "post-weblog",
-        "regulation",
-        "report",
-        "review",
-        "review-book",
-        "software",
-        "song",
-        "speech",
-        "standard",
-        "thesis",
-        "treaty",
-        "webpage",
-    ]
+_CSL_TYPE_NAMES = (
+    "article article-journal article-magazine article-newspaper bill book broadcast "
+    "chapter classic collection dataset document entry entry-dictionary "
+    "entry-encyclopedia event figure graphic hearing interview legal_case legislation "
+    "manuscript map motion_picture musical_score pamphlet paper-conference patent "
+    "performance periodical personal_communication post post-weblog regulation report "
+    "review review-book software song speech standard thesis treaty webpage"
 )
+CSL_TYPES = frozenset(_CSL_TYPE_NAMES.split(" "))
 
 _MONTHS = {
     name: number
@@ -386,9 +348,9 @@ def source_references(essay: Essay) -> list[Reference]:
 def _publication(after: str) -> tuple[str, tuple[int, ...]]:
     """What follows a note's title: the publication's name and its date, when plain."""
     rest = after.strip()
-    if rest.startswith("[") or not rest.startswith(","):
-        return "", ()  # a translated title, or something unusual: leave it to the note
-    parts = [part.strip() for part in rest[1:].split(",")]
+    if rest.startswith("["):
+        return "", ()  # a translated title: which is the publication is unclear
+    parts = [part.strip() for part in rest.lstrip(",").split(",")]
     if not parts or not parts[0]:
         return "", ()
     head = parts[0]
@@ -471,13 +433,15 @@ def bibtex_escape(text: str) -> str:
 def _bibtex_title(title: str) -> str:
     """The title escaped, capitalised words after the first protected by braces (BibTeX
     styles lower-case titles: "China" must stay "China")."""
-    words = title.split(" ")
-    return " ".join(
-        f"{{{bibtex_escape(word)}}}"
-        if index and any(char.isupper() for char in word)
-        else bibtex_escape(word)
-        for index, word in enumerate(words)
-    )
+    escaped = bibtex_escape(title)
+    first = re.search(r"\w", escaped)
+    skip = first.start() if first else 0
+
+    def protect(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return f"{{{word}}}" if match.start() > skip and any(c.isupper() for c in word) else word
+
+    return re.sub(r"(?<![\\\w])\w[\w’'-]*", protect, escaped)
 
 
 def _iso(parts: Sequence[int]) -> str:
@@ -642,9 +606,10 @@ def _punctuation_inside_quotes(text: str, style: CitationStylesStyle) -> str:
         inside = style.root.get_locale_option("punctuation-in-quote").lower() == "true"
     except (AttributeError, KeyError, IndexError):
         inside = False
-    if not inside:
-        return text
-    return re.sub(r"”([.,])", r"\1”", text)
+    if inside:
+        text = re.sub(r"”([.,])", r"\1”", text)
+    # a title's own ? or ! ends the sentence too: "Priorities?" not "Priorities?."
+    return re.sub(r"([?!])([”’]?)[.,]", r"\1\2", text)
 
 
 def _render(reference: Reference, style: Style, locator: str) -> tuple[str, str]:
@@ -682,8 +647,12 @@ def _render(reference: Reference, style: Style, locator: str) -> tuple[str, str]
             entry = " ".join(str(entry) for entry in listed.bibliography())
         except Exception as error:  # noqa: BLE001 - any failure of the processor
             raise CitationError(f"the citation could not be formatted ({error})") from error
-    tidy = [_punctuation_inside_quotes(" ".join(part.split()), csl) for part in (text, entry)]
-    return tidy[0], tidy[1]
+    text, entry = (_punctuation_inside_quotes(" ".join(p.split()), csl) for p in (text, entry))
+    if not entry:
+        # Chicago's notes style leaves some kinds of work (private documents) out of the
+        # bibliography: the full note, without a locator, stands for the reference then.
+        entry = _render(reference, style, "")[0] if locator else text
+    return text, entry
 
 
 def bibliography_entry(reference: Reference, style_key: str = DEFAULT_STYLE) -> str:
@@ -757,10 +726,9 @@ def quotation(essay: Essay, start: int, end: int, style_key: str = DEFAULT_STYLE
     if style.notes:
         body = f"“{quote}”¹\n\n1. {citation}"
     else:
-        # the quotation's own period follows the citation: “… partnership” (Chen, n.d., ¶ 1).
-        closing = "." if quote.endswith((".", ",", ";", ":")) or quote[-1:].isalnum() else ""
-        quote = quote.rstrip(".,;:")
-        body = f"“{quote}” {citation}{closing}"
+        # the sentence's period follows the citation: “… partnership” (Chen, n.d., ¶ 1).
+        quote = re.sub(r"[.,;:]+(’?)$", r"\1", quote)
+        body = f"“{quote}” {citation}."
     return Quotation(f"{body}\n\n{entry}", citation, entry)
 
 

@@ -12,6 +12,7 @@ from essaytui.store.store import (
     EssayRecord,
     EssaySummary,
     MergeResult,
+    NoteHit,
     Position,
 )
 
@@ -20,6 +21,7 @@ __all__ = [
     "EssayRecord",
     "EssaySummary",
     "MergeResult",
+    "NoteHit",
     "Position",
     "StoreBusy",
     "StoreError",
