@@ -698,7 +698,7 @@ def run_notes_search(options: argparse.Namespace) -> int:
             details += " · " + " ".join(f"#{_clean(tag)}" for tag in annotation.tags)
         print(f"“{_clean(hit.snippet)}”")
         print(f"  {_clean(title)} — § {_clean(section)} · {details}")
-        if annotation.note.strip() and annotation.note.strip() not in hit.snippet:
+        if annotation.note.strip():
             note = _clean(annotation.note)
             print(f"  ✎ {note[:157] + '…' if len(note) > 160 else note}")
         if hit.path:

@@ -120,6 +120,18 @@ def test_a_quotation_inside_the_passage_is_set_in_single_marks(bundled: Essay) -
     assert "mutual benefit’” (Chen, n.d., ¶ 6)." in made.text
 
 
+def test_headings_are_never_quoted_as_the_authors_words(bundled: Essay) -> None:
+    start, end = span(bundled, "diverging interests and priorities", "An often neglected fact")
+    made = quotation(bundled, start, end, "apa")
+    assert made.text.startswith(
+        "“diverging interests and priorities between the two. An often neglected fact” "
+    )
+    assert "Historical grievances" not in made.text
+    heading = bundled.reading_text.index("Historical grievances")
+    with pytest.raises(CitationError, match="only a heading"):
+        quotation(bundled, heading, heading + 10, "apa")
+
+
 def test_footnote_markers_are_not_quoted(bundled: Essay) -> None:
     made = quotation(bundled, *span(bundled, "In his recent", "orientation."), "apa")
     assert "¹" not in made.text and "orientation” (Chen, n.d., ¶ 1)." in made.text

@@ -691,6 +691,20 @@ def locator_of(essay: Essay, start: int, end: int) -> str:
     return str(first) if last == first else f"{first}–{last}"
 
 
+def prose(essay: Essay, start: int, end: int) -> str:
+    """The text of `[start, end)` without its headings or footnote markers: what the
+    author wrote, never a heading an edition may have added."""
+    first = max(0, essay.block_index_at(start))
+    pieces = []
+    for block in essay.blocks[first:]:
+        if block.start >= end:
+            break
+        if block.kind is BlockKind.HEADING or block.end <= start:
+            continue
+        pieces.append(essay.quote(max(start, block.start), min(end, block.end)))
+    return " ".join(piece for piece in pieces if piece) if essay.blocks else ""
+
+
 def _nested(quote: str) -> str:
     """Double quotation marks inside a quotation become single ones (it is set in double)."""
     return quote.replace("“", "‘").replace("”", "’")
@@ -720,7 +734,9 @@ def quotation(essay: Essay, start: int, end: int, style_key: str = DEFAULT_STYLE
         CitationError: unknown style, or the processor failed.
     """
     style = style_of(style_key)
-    quote = _nested(" ".join(essay.quote(start, end).split()))
+    quote = _nested(" ".join(prose(essay, start, end).split()))
+    if not quote:
+        raise CitationError("there is nothing to quote: the selection holds only a heading")
     reference = essay_reference(essay)
     citation, entry = _render(reference, style, locator_of(essay, start, end))
     if style.notes:

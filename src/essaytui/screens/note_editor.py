@@ -59,9 +59,9 @@ class TagSuggester(Suggester):
             return None
         typed = {tag.casefold() for tag in parse_tags(head)}
         for tag in self.tags:
-            if tag.casefold().startswith(word.casefold()) and tag.casefold() not in typed:
-                prefix = value[: len(value) - len(word)]
-                return prefix + tag[len(word) :] if tag.startswith(word) else None
+            # the Input shows a suggestion that begins with what was typed, as typed
+            if tag.startswith(word) and tag != word and tag.casefold() not in typed:
+                return value[: len(value) - len(word)] + tag
         return None
 
 

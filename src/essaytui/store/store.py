@@ -166,7 +166,8 @@ class NoteHit:
         annotation: the annotation (live).
         title: the essay's title as last seen ("" when unknown).
         path: the essay file last seen ("" when unknown).
-        snippet: the words around the match, on one line.
+        snippet: the quote around the match (its opening when the note or a tag
+            matched), on one line.
     """
 
     annotation: Annotation
@@ -1328,7 +1329,8 @@ class AnnotationStore:
         if self._has_note_search():
             rows = self._read(
                 f"SELECT {columns}, {titles} AS essay_title, "
-                f"snippet({NOTE_SEARCH_TABLE}, -1, '', '', '…', 16) AS found "
+                # the quote around the match (its opening when the match is elsewhere)
+                f"snippet({NOTE_SEARCH_TABLE}, 1, '', '', '…', 24) AS found "
                 f"FROM {NOTE_SEARCH_TABLE} f JOIN annotations a ON a.id = f.id "
                 f"WHERE {NOTE_SEARCH_TABLE} MATCH ? AND a.deleted IS NULL "
                 "ORDER BY f.rank, a.modified DESC LIMIT ?",
