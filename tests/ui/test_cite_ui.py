@@ -190,11 +190,11 @@ async def test_tags_are_completed_from_the_tags_in_use_and_saved_with_the_colour
         notes.highlight_annotation(made.id)
         await pilot.press("e")
         await pilot.pause()
-        editor = app.screen
-        assert isinstance(editor, NoteEditor)
-        assert editor.query_one("#note-tags", Input).value == "trade diplomacy"
-        editor.query_one("#note-tags", Input).value = "#trade, econ"
-        editor.query_one("#note-color", Select).value = "blue"
+        again = app.screen
+        assert isinstance(again, NoteEditor)
+        assert again.query_one("#note-tags", Input).value == "trade diplomacy"
+        again.query_one("#note-tags", Input).value = "#trade, econ"
+        again.query_one("#note-color", Select).value = "blue"
         await pilot.press("ctrl+s")
         await pilot.pause()
         edited = reader(app).notes.get(made.id)

@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import bibtexparser
 import pytest
+from bibtexparser.entrypoint import parse_string
 from essaytui_run import essaytui
 
 from essaytui import paths
@@ -211,7 +211,7 @@ def test_each_source_is_an_entry_with_only_what_its_note_states(bundled: Essay) 
 
 def test_bibtex_parses_back_with_bibtexparser(bundled: Essay) -> None:
     references = [essay_reference(bundled), *source_references(bundled)]
-    library = bibtexparser.parse_string(to_bibtex(references))
+    library = parse_string(to_bibtex(references))
     assert library.failed_blocks == []
     assert [entry.key for entry in library.entries] == [r.id for r in references]
     essay = library.entries[0]
@@ -228,7 +228,7 @@ def test_bibtex_parses_back_with_bibtexparser(bundled: Essay) -> None:
 
 def test_bibtex_escapes_what_latex_would_read() -> None:
     reference = Reference(id="k", type="report", title="50% of $5 & #1_a {b}", publisher="A&B")
-    (entry,) = bibtexparser.parse_string(to_bibtex([reference])).entries
+    (entry,) = parse_string(to_bibtex([reference])).entries
     fields = {field.key: field.value for field in entry.fields}
     assert fields["title"] == r"50\% of \$5 \& \#1\_a \{b\}"
     assert entry.entry_type == "techreport" and fields["publisher"] == r"A\&B"
@@ -353,7 +353,7 @@ def test_cite_command_in_every_format(tmp_path: Path) -> None:
     assert text.returncode == 0, text.stderr
     assert text.stdout == REFERENCES["apa"] + "\n"
     bib = essaytui("cite", "--format", "bibtex", "--sources", data=data)
-    assert len(bibtexparser.parse_string(bib.stdout).entries) == 8
+    assert len(parse_string(bib.stdout).entries) == 8
     csl = essaytui("cite", "--format", "csl-json", data=data)
     (item,) = json.loads(csl.stdout)
     check_csl_item(item)

@@ -4,6 +4,7 @@ annotation, the sources it quotes as footnotes, tags; `export --all`."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -107,14 +108,10 @@ def test_the_same_annotation_gets_the_same_block_id_every_time(bundled: Essay) -
 def test_block_ids_stay_unique_when_their_short_forms_clash(bundled: Essay) -> None:
     one = on(bundled, "In all aspects", "good state.")
     two = on(bundled, "An often neglected", "bitter rivalries")
-    clash = Annotation(**{**_fields(two), "id": one.id[:14] + "ffff-ffff-ffffffffffff"})
+    clash = replace(two, id=one.id[:14] + "ffff-ffff-ffffffffffff")
     text = to_markdown(bundled, [one, clash])
     ids = re.findall(r"^\^([0-9a-z-]+)$", text, re.MULTILINE)
     assert len(ids) == 2 and len(set(ids)) == 2
-
-
-def _fields(annotation: Annotation) -> dict[str, object]:
-    return {name: getattr(annotation, name) for name in annotation.__slots__}
 
 
 def test_tags_are_markdown_tags() -> None:
@@ -125,10 +122,8 @@ def test_tags_are_markdown_tags() -> None:
 
 
 def test_a_moved_passage_is_exported_from_its_quote(bundled: Essay, tmp_path: Path) -> None:
-    stale = Annotation(
-        **{**_fields(on(bundled, "In all aspects", "good state.")), "text_hash": "0" * 64}
-    )
-    moved = Annotation(**{**_fields(stale), "start": 5, "end": 9})  # offsets of another edition
+    stale = replace(on(bundled, "In all aspects", "good state."), text_hash="0" * 64)
+    moved = replace(stale, start=5, end=9)  # offsets of another edition
     text = to_markdown(bundled, [moved])
     assert "> In all aspects, China-Russia relationship seems to be in a good state." in text
     assert "¶" not in text.split("---", 2)[2]  # no paragraph number it cannot vouch for

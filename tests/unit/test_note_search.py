@@ -123,7 +123,8 @@ def test_notes_search_on_the_command_line(tmp_path: Path, bundled: Essay) -> Non
     result = essaytui("notes", "search", "rhetoric", data=data)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("“") and "rhetoric" in lines[0]
+    assert lines[0] == "“bilateral trade was worth merely”"  # the quote
+    assert lines[2] == "  ✎ trade figures vs rhetoric"
     assert (
         "Strategic partners with caveats: China & Russia — § Frustrations beneath the surface"
         in lines[1]
@@ -198,3 +199,22 @@ def test_tags_in_use_counts_live_notes_and_skips_damaged_rows(
 def test_search_terms_quote_every_word() -> None:
     assert search_terms('trade "war" x*') == ['"trade"*', '"war"*', '"x*"*']
     assert json.dumps(search_terms("")) == "[]"
+
+
+def test_without_fts5_search_falls_back_to_a_plain_scan(tmp_path: Path, bundled: Essay) -> None:
+    """Where SQLite has no FTS5, migration 4 adds no index (has_fts5) and search scans."""
+    with AnnotationStore.open(tmp_path) as store:
+        kept = store.add(note_on(bundled, "bitter rivalries", "100% sure_thing", ("econ",)))
+        store.add(note_on(bundled, "bitter rivalries", "100 percent"))
+
+        def drop(connection: sqlite3.Connection) -> None:
+            for trigger in ("insert", "update", "delete"):
+                connection.execute(f"DROP TRIGGER annotations_fts_{trigger}")
+            connection.execute(f"DROP TABLE {NOTE_SEARCH_TABLE}")
+
+        store._write(drop)
+        assert not store._has_note_search()
+        assert found(store, "rivalr econ") == [kept.id]
+        assert found(store, "100%") == [kept.id]  # % and _ are plain characters
+        assert found(store, "sure_") == [kept.id]
+        assert found(store, "zzz") == []

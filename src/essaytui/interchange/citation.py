@@ -308,6 +308,7 @@ def source_references(essay: Essay) -> list[Reference]:
     publication calls itself a blog, else the generic "document".
     """
     found: list[Reference] = []
+    key = essay_reference(essay).id
     for note in essay.footnotes:
         if not note.defined or not note.text.strip():
             continue
@@ -331,7 +332,7 @@ def source_references(essay: Essay) -> list[Reference]:
         label = note.number or note.label
         found.append(
             Reference(
-                id=f"{essay_reference(essay).id}-note-{label}",
+                id=f"{key}-note-{label}",
                 type=kind,
                 title=title,
                 authors=authors,
