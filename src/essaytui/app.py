@@ -228,6 +228,27 @@ class EssayApp(TypeaheadApp[None]):
             return
         self.call_from_thread(self._loaded, essay)
 
+    @work(thread=True, exclusive=True, group="open")
+    def open_essay(self, path: Path, annotation_id: str | None = None) -> None:
+        """Read the essay at `path` (in a worker) and show it instead of this one, at the
+        annotation `annotation_id` when given ("Find note…")."""
+        try:
+            essay = load_essay(path)
+        except EssayFileError as error:
+            self.call_from_thread(self.reader.say, f"Not opened: {error}", 10)
+            return
+        essay = dataclasses.replace(essay, id=self.store.identify(essay))
+        self.call_from_thread(self._show_essay, path, essay, annotation_id)
+
+    def _show_essay(self, path: Path, essay: Essay, annotation_id: str | None) -> None:
+        self.essay_path, self.essay, self._source = path, essay, None
+        reader = self.reader
+        reader.open_essay(essay)
+        self._touch()
+        if annotation_id is not None:
+            # after the reader's first layout (it restores the saved place on mount)
+            reader.call_after_refresh(reader.go_to_annotation, annotation_id)
+
     def _not_loaded(self, error: str) -> None:
         settle_heap()
         self.reader.rest_unreadable(error)

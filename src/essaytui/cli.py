@@ -25,8 +25,10 @@ if TYPE_CHECKING:
     from essaytui.model.essay import Essay
     from essaytui.store import AnnotationStore
 
-COMMANDS = ("list", "export", "import-notes", "convert")
+COMMANDS = ("list", "export", "import-notes", "convert", "cite", "notes")
 
+#: Where `export --all` writes without -o.
+EXPORT_FOLDER = "essaytui-notes"
 #: The PATH that means "read the essay from standard input".
 STDIN_PATH = "-"
 #: Exit status after a closed pipe: what a shell reports for a tool SIGPIPE ended.
@@ -45,7 +47,12 @@ commands:
   essaytui list                          recently read essays (each once, with its
                                          path), then the bundled ones
   essaytui export [PATH] [--format markdown|json] [--include-deleted] [-o FILE]
-                                         the live annotations of an essay
+                                         the live annotations of an essay (Markdown:
+                                         an Obsidian-ready note)
+  essaytui export --all [-o DIR]         every essay's notes, one file each
+  essaytui cite [PATH] [--format text|bibtex|csl-json|ris] [--style STYLE] [--sources]
+                                         the essay's reference (and its sources')
+  essaytui notes search WORD…            find notes in every essay (quote, note, tags)
   essaytui import-notes FILE.json        merge annotations exported before; reports
                                          added / updated / deleted / unchanged
   essaytui convert FILE.txt [-o OUT.md]  turn a copied blog post into an essay file
@@ -114,11 +121,21 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
         )
     elif command == "export":
         parser.description = (
-            "Export the live annotations of an essay (deleted ones are left out). "
-            "Control characters are shown as symbols unless -o FILE is given."
+            "Export the live annotations of an essay (deleted ones are left out). Markdown "
+            "is a note ready for an Obsidian vault or Zotero: front matter with the "
+            "citation, a heading per section, each passage as a quote with a stable "
+            "^block-id and the footnotes it cites, your note below it, colour and tags as "
+            "#tags. Exporting again gives the same file but for what changed. Control "
+            "characters are shown as symbols unless -o is given."
         )
         parser.add_argument(
             "path", nargs="?", metavar="PATH", help="the essay (default: the last one read)"
+        )
+        parser.add_argument(
+            "--all",
+            action="store_true",
+            help="every essay with notes, one file each, in the folder -o DIR "
+            f"(default: ./{EXPORT_FOLDER})",
         )
         parser.add_argument(
             "--format",
@@ -133,8 +150,52 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
             "another machine deletes those notes there too",
         )
         parser.add_argument(
-            "-o", "--output", metavar="FILE", help="write here instead of standard output"
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="write here instead of standard output (with --all: the folder)",
         )
+    elif command == "cite":
+        from essaytui.interchange.styles import CITE_FORMATS, STYLES
+
+        parser.description = (
+            "Print the essay's reference, from its front matter (author, title, series, "
+            "site, publisher, date, url, accessed, type: what is missing is left out). "
+            "text is formatted in the citation style; bibtex, csl-json and ris are for "
+            "Zotero, BibTeX and other reference managers."
+        )
+        parser.add_argument(
+            "path", nargs="?", metavar="PATH", help="the essay (default: the last one read)"
+        )
+        parser.add_argument(
+            "--format",
+            choices=CITE_FORMATS,
+            default="text",
+            help="text (default), bibtex, csl-json or ris",
+        )
+        parser.add_argument(
+            "--style",
+            choices=tuple(STYLES),
+            help="the citation style of text (default: the one chosen in the reader, "
+            "else chicago-author-date)",
+        )
+        parser.add_argument(
+            "--sources",
+            action="store_true",
+            help="add each footnote as an entry of its own (its words kept as the note)",
+        )
+    elif command == "notes":
+        parser.description = "Your notes across every essay."
+        actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+        search = actions.add_parser(
+            "search",
+            help="find notes by the words of their quote, note or tags",
+            description="Find notes in every essay whose quote, note or tags hold every "
+            "word given (a word also finds longer ones: grievan finds grievances). Each "
+            "is listed with its essay, section and date; exit status 1 when none is found.",
+        )
+        search.add_argument("words", nargs="+", metavar="WORD")
+        _data_dir_option(search)
     elif command == "import-notes":
         parser.description = (
             "Merge annotations exported before, by id: never duplicates, a deletion "
@@ -394,6 +455,10 @@ def run_command(command: str, options: argparse.Namespace) -> int:
         return run_list(options)
     if command == "export":
         return run_export(options)
+    if command == "cite":
+        return run_cite(options)
+    if command == "notes":
+        return run_notes_search(options)
     return run_import(options)
 
 
@@ -420,13 +485,16 @@ def run_export(options: argparse.Namespace) -> int:
     """`essaytui export [PATH] [--format markdown|json] [--include-deleted] [-o FILE]`."""
     import dataclasses
 
+    from essaytui.interchange.markdown import to_markdown
+    from essaytui.interchange.w3c import to_web_annotation
     from essaytui.model.identity import read_print
     from essaytui.model.source import EssayFileError, load_essay
     from essaytui.store import StoreError
-    from essaytui.store.interchange import to_markdown, to_web_annotation
 
     if options.include_deleted and options.format != "json":
         raise UsageError("export: --include-deleted goes with --format json")
+    if options.all:
+        return run_export_all(options)
     # The store is opened first: when the data folder is unusable, that is the
     # reason to give, not "none read yet".
     with _open_store(options) as store:
@@ -440,6 +508,7 @@ def run_export(options: argparse.Namespace) -> int:
                 raise UsageError(str(error)) from None
             essay = dataclasses.replace(essay, id=store.identify(essay, record=False))
             everything = store.list_for_essay(essay.id, include_deleted=options.include_deleted)
+            style = _citation_style(store)
         except StoreError as error:
             raise UsageError(str(error)) from None
         _report_warnings(store)
@@ -453,7 +522,7 @@ def run_export(options: argparse.Namespace) -> int:
         )
         text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     else:
-        text = to_markdown(essay, live)
+        text = to_markdown(essay, live, style=style)
     _write_output(text, options.output)
     markers = len(everything) - len(live)
     also = f" and {markers} deletion marker(s)" if options.include_deleted else ""
@@ -464,10 +533,185 @@ def run_export(options: argparse.Namespace) -> int:
     return 0
 
 
+def _citation_style(store: AnnotationStore | None) -> str:
+    """The citation style chosen in the reader (a setting), else the default.
+
+    Raises:
+        StoreError: the store cannot be read.
+    """
+    from essaytui.interchange.styles import DEFAULT_STYLE, STYLE_SETTING, STYLES
+
+    chosen = store.get_setting(STYLE_SETTING) if store is not None else None
+    return chosen if chosen in STYLES else DEFAULT_STYLE
+
+
+def run_export_all(options: argparse.Namespace) -> int:
+    """`essaytui export --all [-o DIR] [--format markdown|json]`: one file per essay."""
+    import dataclasses
+
+    from essaytui.interchange.markdown import file_name, to_markdown
+    from essaytui.interchange.w3c import to_web_annotation
+    from essaytui.model.essay import EMPTY_ESSAY
+    from essaytui.model.identity import read_print
+    from essaytui.model.source import EssayFileError, load_essay
+    from essaytui.store import StoreError
+
+    if options.path:
+        raise UsageError("export: --all exports every essay; give no PATH with it")
+    folder = Path(options.output or EXPORT_FOLDER)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"export: {options.output}: is not a folder")
+    written: list[Path] = []
+    with _open_store(options) as store:
+        try:
+            style = _citation_style(store)
+            essays = store.essays_with_notes()
+            for summary in essays:
+                everything = store.list_for_essay(
+                    summary.essay_id, include_deleted=options.include_deleted
+                )
+                candidates = [*store.essay_paths(summary.essay_id), summary.path]
+                path = next((Path(p) for p in candidates if p and Path(p).is_file()), None)
+                essay = None
+                if path is not None:
+                    try:
+                        essay = load_essay(path)
+                    except EssayFileError:
+                        essay = None
+                if essay is None:
+                    print(
+                        f"essaytui: warning: the file of “{_inline(summary.title)}” is not "
+                        "found: its notes are exported without the essay's text",
+                        file=sys.stderr,
+                    )
+                    title = summary.title or (Path(summary.path).stem if summary.path else "")
+                    essay = dataclasses.replace(EMPTY_ESSAY, title=title or "Untitled")
+                essay = dataclasses.replace(essay, id=summary.essay_id)
+                if options.format == "json":
+                    document = to_web_annotation(
+                        essay,
+                        everything,
+                        include_deleted=options.include_deleted,
+                        fingerprint=read_print(path) if path is not None else None,
+                    )
+                    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+                    target = folder / f"{file_name(essay)}.json"
+                else:
+                    text = to_markdown(essay, everything, style=style)
+                    target = folder / f"{file_name(essay)}.md"
+                try:
+                    folder.mkdir(parents=True, exist_ok=True)
+                    target.write_text(text, encoding="utf-8", errors="replace")
+                except OSError as error:
+                    raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
+                written.append(target)
+        except StoreError as error:
+            raise UsageError(str(error)) from None
+        _report_warnings(store)
+    if not written:
+        print("essaytui: no essay has notes yet: nothing exported", file=sys.stderr)
+        return 0
+    for target in written:
+        print(_inline(str(target)))
+    print(
+        f"essaytui: exported the notes of {len(written)} essay(s) to {_inline(str(folder))}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def run_cite(options: argparse.Namespace) -> int:
+    """`essaytui cite [PATH] [--format …] [--style …] [--sources]`."""
+    from essaytui.interchange.citation import (
+        CitationError,
+        bibliography_entry,
+        essay_reference,
+        source_references,
+        to_bibtex,
+        to_csl_json,
+        to_ris,
+    )
+    from essaytui.model.source import EssayFileError, load_essay
+    from essaytui.store import AnnotationStore, StoreError
+
+    data_dir = Path(options.data_dir) if options.data_dir else None
+    style = options.style
+    path = Path(options.path) if options.path else None
+    try:
+        with AnnotationStore.open(data_dir) as store:
+            if style is None:
+                style = _citation_style(store)
+            if path is None:
+                path = _last_read_in(store)
+    except StoreError:
+        style = style or _citation_style(None)
+    try:
+        essay = load_essay(path or paths.default_essay())
+    except EssayFileError as error:
+        raise UsageError(str(error)) from None
+    reference = essay_reference(essay)
+    for problem in reference.problems:
+        print(f"essaytui: warning: {_inline(problem)}", file=sys.stderr)
+    references = [reference, *(source_references(essay) if options.sources else [])]
+    if options.format == "csl-json":
+        text = json.dumps([to_csl_json(r) for r in references], ensure_ascii=False, indent=2)
+        text += "\n"
+    elif options.format == "bibtex":
+        text = to_bibtex(references)
+    elif options.format == "ris":
+        text = to_ris(references)
+    else:
+        try:
+            lines = [bibliography_entry(reference, style)]
+            if options.sources:
+                lines += ["", "Sources:"]
+                lines += [
+                    f"{n}. {bibliography_entry(r, style)}" for n, r in enumerate(references[1:], 1)
+                ]
+        except CitationError as error:
+            raise UsageError(f"cite: {error}") from None
+        text = "\n".join(lines) + "\n"
+    _write_output(text, None)
+    return 0
+
+
+def run_notes_search(options: argparse.Namespace) -> int:
+    """`essaytui notes search WORD…`: every live note that holds all the words."""
+    from essaytui.store import StoreError
+
+    query = " ".join(options.words)
+    with _open_store(options) as store:
+        try:
+            hits = store.search_notes(query)
+        except StoreError as error:
+            raise UsageError(str(error)) from None
+        _report_warnings(store)
+    if not hits:
+        print(f"essaytui: no note matches “{_inline(query)}”", file=sys.stderr)
+        return 1
+    for hit in hits:
+        annotation = hit.annotation
+        title = hit.title or (Path(hit.path).stem if hit.path else "an essay")
+        section = " › ".join(annotation.section_trail) or "Opening"
+        details = f"{annotation.kind.value} · {_clean(annotation.modified[:10])}"
+        if annotation.tags:
+            details += " · " + " ".join(f"#{_clean(tag)}" for tag in annotation.tags)
+        print(f"“{_clean(hit.snippet)}”")
+        print(f"  {_clean(title)} — § {_clean(section)} · {details}")
+        if annotation.note.strip():
+            note = _clean(annotation.note)
+            print(f"  ✎ {note[:157] + '…' if len(note) > 160 else note}")
+        if hit.path:
+            print(f"  {_inline(hit.path)}")
+    print(f"essaytui: {len(hits)} note(s) match “{_inline(query)}”", file=sys.stderr)
+    return 0
+
+
 def run_import(options: argparse.Namespace) -> int:
     """`essaytui import-notes FILE.json`: merge by id, idempotently."""
-    from essaytui.store import InterchangeError, StoreError
-    from essaytui.store.interchange import read_export
+    from essaytui.interchange import InterchangeError
+    from essaytui.interchange.w3c import read_export
+    from essaytui.store import StoreError
 
     try:
         imported = read_export(options.file)

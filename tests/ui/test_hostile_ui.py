@@ -20,6 +20,7 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList, Static, TextArea
 
 from essaytui.app import EssayApp
+from essaytui.interchange.w3c import read_web_annotation_file, to_web_annotation
 from essaytui.model.annotation import Kind, make_annotation
 from essaytui.model.source import load_essay
 from essaytui.screens.confirm import ConfirmScreen
@@ -27,7 +28,6 @@ from essaytui.screens.note_editor import NoteEditor
 from essaytui.screens.reader import ReaderScreen
 from essaytui.sessions.targets import FootnoteRef, LinkRef
 from essaytui.store import AnnotationStore
-from essaytui.store.interchange import read_web_annotation_file, to_web_annotation
 from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.glossary import GlossaryPane
 from essaytui.widgets.notes import NotesPane

@@ -17,6 +17,9 @@ from pathlib import Path
 import pytest
 from essaytui_run import essaytui as cli
 
+from essaytui.interchange import InterchangeError
+from essaytui.interchange import w3c as interchange_module
+from essaytui.interchange.w3c import read_web_annotation_file, to_web_annotation
 from essaytui.model.annotation import (
     Annotation,
     Kind,
@@ -28,9 +31,7 @@ from essaytui.model.annotation import (
     with_note,
 )
 from essaytui.model.essay import Essay
-from essaytui.store import AnnotationStore, InterchangeError
-from essaytui.store import interchange as interchange_module
-from essaytui.store.interchange import read_web_annotation_file, to_web_annotation
+from essaytui.store import AnnotationStore
 from essaytui.store.schema import DATABASE_NAME
 
 TEXT = "Opening words come first.\n\nThe two states signed a treaty in 2001. It held."

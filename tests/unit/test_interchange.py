@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from essaytui.model.annotation import Annotation, Kind, as_deleted, make_annotation
-from essaytui.model.essay import Essay, Section
-from essaytui.store import AnnotationStore, InterchangeError, MergeResult
-from essaytui.store.interchange import (
+from essaytui.interchange import InterchangeError
+from essaytui.interchange.markdown import to_markdown
+from essaytui.interchange.w3c import (
     from_web_annotation,
     read_web_annotation_file,
-    to_markdown,
     to_web_annotation,
 )
+from essaytui.model.annotation import Annotation, Kind, as_deleted, make_annotation
+from essaytui.model.essay import Essay, Section
+from essaytui.store import AnnotationStore, MergeResult
 
 TEXT = (
     "Opening words come first.\n\nCooperation\n\nThe two states signed a treaty in 2001.\n\n"
@@ -62,11 +63,16 @@ def marks(essay: Essay) -> list[Annotation]:
 
 def test_markdown_export(essay: Essay, marks: list[Annotation]) -> None:
     text = to_markdown(essay, marks)
-    assert text.startswith("# Strategic partners\n\n*A. Writer*\n")
-    assert "## Cooperation\n\n> signed a treaty\n\nWhich **treaty**?\n\nSee ch. 2.\n" in text
+    assert text.startswith("---\ntitle: Strategic partners\nauthor: A. Writer\n")
+    assert "\n---\n\n# Strategic partners\n\n*A. Writer*\n" in text
+    treaty = next(a for a in marks if a.exact == "signed a treaty")
+    assert (
+        f"## Cooperation\n\n> signed a treaty\n\n^{treaty.id.replace('-', '')[:12]}\n\n"
+        "Which **treaty**?\n\nSee ch. 2.\n" in text
+    )
     assert "> lagged behind.\n>\n> Observers" in text
-    assert "— note · " in text and "tags: t" in text
-    assert "## Energy" in text and "— bookmark · " in text
+    assert "note · ¶ " in text and "#color/yellow #t\n" in text
+    assert "## Energy" in text and "bookmark · ¶ " in text
     assert "## Opening" in text and "> Opening words" in text
     assert "gone" not in text  # deleted
     # Sections appear in reading order.

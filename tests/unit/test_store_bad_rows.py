@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from essaytui_run import essaytui as cli
 
+from essaytui.interchange.w3c import to_web_annotation
 from essaytui.model.annotation import Kind, make_annotation
 from essaytui.model.essay import Essay
 from essaytui.store import AnnotationStore
-from essaytui.store.interchange import to_web_annotation
 from essaytui.store.schema import DATABASE_NAME
 
 TEXT = "Opening words come first.\n\nThe two states signed a treaty in 2001. It held."

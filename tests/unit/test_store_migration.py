@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from essaytui_run import essaytui
 
+from essaytui.interchange.w3c import read_export
 from essaytui.model.identity import title_hash
 from essaytui.model.source import load_essay
 from essaytui.store import AnnotationStore
-from essaytui.store.interchange import read_export
 from essaytui.store.schema import DATABASE_NAME, MIGRATIONS, SCHEMA_VERSION
 
 SUMMARY = title_hash("Summary", "")
@@ -121,7 +121,7 @@ def test_colliding_notes_are_split_by_the_path_each_last_saw(
         position = store.position(second)
         assert position is not None and (position.offset, position.essay_path) == (40, str(two))
     connection = sqlite3.connect(data / DATABASE_NAME)
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     connection.close()
 
 

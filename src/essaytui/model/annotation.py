@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,11 @@ from essaytui.model.essay import Essay
 CONTEXT_LENGTH = 32
 #: The colour a highlight gets unless the reader picks another.
 DEFAULT_COLOR = "yellow"
+#: The colours the reader can give a highlight or note, in the order of keys 1–5.
+COLORS: tuple[str, ...] = ("yellow", "green", "blue", "pink", "purple")
+#: Most tags one annotation keeps, and the longest tag.
+MAX_TAGS = 20
+MAX_TAG_LENGTH = 40
 
 
 class Kind(StrEnum):
@@ -246,6 +252,22 @@ def with_note(annotation: Annotation, note: str) -> Annotation:
     if note.strip() and kind is Kind.HIGHLIGHT:
         kind = Kind.NOTE
     return replace(annotation, note=note, kind=kind, modified=later_than(annotation.modified))
+
+
+def parse_tags(line: str) -> tuple[str, ...]:
+    """The tags typed on a tag line: separated by spaces or commas, a leading `#` dropped,
+    each once (first spelling kept, compared without case), at most `MAX_TAGS`.
+
+    A tag is one word (letters, digits, `-`, `_`, `/`), as `#tags` are in Markdown notes.
+    """
+    found: list[str] = []
+    seen: set[str] = set()
+    for raw in re.split(r"[\s,]+", line):
+        tag = re.sub(r"[^\w/-]+", "", raw.lstrip("#"))[:MAX_TAG_LENGTH].strip("/-")
+        if tag and tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            found.append(tag)
+    return tuple(found[:MAX_TAGS])
 
 
 def with_tags(annotation: Annotation, tags: tuple[str, ...] | list[str]) -> Annotation:

@@ -100,7 +100,7 @@ class ReaderScreen(ReaderActions):
         with Horizontal(id="main"):
             yield OutlinePane(essay, id="outline").data_bind(ReaderScreen.essay)
             yield EssayView(essay, id="essay").data_bind(ReaderScreen.essay)
-            with SidePlaceholder(SidePane(id="side", initial="sources-tab")):
+            with SidePlaceholder(SidePane(id="side")):  # Sources, the first tab, shows first
                 with TabPane("Sources", id="sources-tab"):
                     yield SourcesPane(essay, id="sources").data_bind(ReaderScreen.essay)
                 with TabPane("Glossary", id="glossary-tab"):
@@ -162,8 +162,26 @@ class ReaderScreen(ReaderActions):
         more = f" (+{len(warnings) - 1} more)" if len(warnings) > 1 else ""
         return f"⚠ {warnings[0]}{more}"
 
+    def open_essay(self, essay: Essay) -> None:
+        """Read another essay in this screen: its own notes, place, jumps and search."""
+        self.save_position()
+        self.navigator = Navigator()
+        self.search = SearchSession(essay.reading_text)
+        self.notes = AnnotationSession(essay, self.store)
+        self.position = ReadingPosition(essay, self.store)
+        self.next_ref = {}
+        view = self.view
+        view.target = None
+        view.selection = None
+        view.scroll_to(y=0, animate=False, immediate=True)
+        view.border_title = Text(essay.title)
+        view.border_subtitle = Text(essay.author) if essay.author else ""
+        self.essay = essay
+        self.relayout()
+        self.refresh_bindings()
+
     def watch_essay(self, essay: Essay) -> None:
-        """A new version of the essay (the complete parse of a large file)."""
+        """A new version of the essay (the complete parse of a large file), or another."""
         self.search.set_text(essay.reading_text)
         self.notes.essay = essay
         self.position.essay = essay

@@ -13,13 +13,25 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.actions import SkipAction
 from textual.binding import BindingType
+from textual.command import Hit, Hits, Provider
 from textual.screen import Screen
 
-from essaytui.actions import ANNOTATIONS, GENERAL, GLOSSARY, JUMPS, PANES, SEARCH, action
-from essaytui.model.annotation import Annotation, Kind
+from essaytui.actions import (
+    ANNOTATIONS,
+    GENERAL,
+    GLOSSARY,
+    JUMPS,
+    PANES,
+    SEARCH,
+    SELECTING,
+    action,
+)
+from essaytui.interchange.styles import STYLES
+from essaytui.model.annotation import COLORS, Annotation, Kind
+from essaytui.sessions.annotations import Draft
 from essaytui.sessions.layout import (
     MEASURE_MAX,
     MEASURE_MIN,
@@ -142,6 +154,20 @@ class ReaderActions(Screen[None]):
             show=True,
             hint="Side pane",
         ),
+        # While a selection is active, 1–5 colour it (check_action); otherwise they fall
+        # through to the pane keys below, bound to the same keys.
+        *(
+            action(
+                str(number),
+                f"color({number})",
+                f"Colour {color}",
+                id=f"reader.color_{color}",
+                group=SELECTING,
+                help=f"while selecting: {color} for the highlight or note (recolours the "
+                "ones the selection touches)",
+            )
+            for number, color in enumerate(COLORS, start=1)
+        ),
         action(
             "1", "focus_pane('outline')", "Focus outline", id="reader.focus_outline", group=PANES
         ),
@@ -243,6 +269,19 @@ class ReaderActions(Screen[None]):
             "toggle_sidenotes",
         ),
         (
+            "Highlights and notes: Find note…",
+            "search the quotes, notes and tags of every essay; opens the essay at the passage",
+            "find_note",
+        ),
+        *(
+            (
+                f"Highlights and notes: Citation style: {style.name}",
+                "how y cites a quotation and the Markdown export its essay",
+                f"choose_style('{style.key}')",
+            )
+            for style in STYLES.values()
+        ),
+        (
             "Highlights and notes: Export to Markdown and JSON",
             "this essay's annotations, as files in the data folder's exports",
             "export",
@@ -273,6 +312,9 @@ class ReaderActions(Screen[None]):
             return bool(me.search.matches)
         if action == "clear_search":
             return bool(me.search.query) or None
+        if action == "color":
+            # only while selecting; otherwise the key goes on to its pane binding
+            return me.view.selected_range is not None
         return True
 
     # -- panes ------------------------------------------------------------------------
@@ -603,9 +645,37 @@ class ReaderActions(Screen[None]):
             self.me.say("Select text first: v starts a selection (or drag with the mouse).")
         return selected
 
+    #: The colour chosen (1–5) for the selection begun at this offset: (anchor, colour).
+    _chosen_color: tuple[int, str] | None = None
+
+    def _selection_color(self) -> str:
+        """The colour chosen for the current selection, else the default."""
+        view = self.me.view
+        chosen = self._chosen_color
+        if chosen is not None and view.selection is not None and view.selection[0] == chosen[0]:
+            return chosen[1]
+        return COLORS[0]
+
+    def action_color(self, number: int) -> None:
+        me = self.me
+        selected = me.view.selected_range
+        if selected is None or not 1 <= number <= len(COLORS):
+            return
+        color = COLORS[number - 1]
+        change = me.notes.recolor(*selected, color)
+        if change is not None:
+            if me.perform(change):
+                me.view.end_selection()
+            return
+        assert me.view.selection is not None
+        self._chosen_color = (me.view.selection[0], color)
+        me.say(f"Colour: {color}. h highlights the selection in it, a writes a note.")
+
     def action_highlight(self) -> None:
         selected = self._selection_or_hint()
-        if selected is not None and self.me.perform(self.me.notes.highlight(*selected)):
+        if selected is None:
+            return
+        if self.me.perform(self.me.notes.highlight(*selected, self._selection_color())):
             self.me.view.end_selection()
 
     def action_annotate(self) -> None:
@@ -615,16 +685,24 @@ class ReaderActions(Screen[None]):
             return
         from essaytui.screens.note_editor import NoteEditor  # TextArea: ~10 ms, when needed
 
-        async def save(note: str) -> str | None:
-            return await me.perform_and_wait(me.notes.note(*selected, note))
+        async def save(draft: Draft) -> str | None:
+            return await me.perform_and_wait(me.notes.note(*selected, draft))
 
-        def closed(note: str | None) -> None:
-            if note is not None:
+        def closed(draft: Draft | None) -> None:
+            if draft is not None:
                 me.view.end_selection()
             me.view.focus()
 
         hold_keys(self)  # what is typed next is the note
-        self.app.push_screen(NoteEditor(me.essay.quote(*selected), save), closed)
+        self.app.push_screen(
+            NoteEditor(
+                me.essay.quote(*selected),
+                save,
+                color=self._selection_color(),
+                known_tags=me.notes.tags_in_use(),
+            ),
+            closed,
+        )
 
     def action_bookmark(self) -> None:
         me = self.me
@@ -642,11 +720,27 @@ class ReaderActions(Screen[None]):
         selected = self._selection_or_hint()
         if selected is None:
             return
+        me.view.end_selection()
+        self._cite(*selected, me.notes.citation_style())
+
+    @work(thread=True, group="cite", exclusive=True, description="citing")
+    def _cite(self, start: int, end: int, style: str) -> None:
+        """Make the quotation off the event loop: the citation processor's first use loads
+        it (~0.2 s)."""
+        from essaytui.interchange.citation import CitationError
+
+        try:
+            quotation = self.me.notes.quotation(start, end, style)
+        except CitationError as error:
+            self.app.call_from_thread(self.me.say, f"Not copied: {error}", 10)
+            return
+        self.app.call_from_thread(self._copy_quotation, quotation)
+
+    def _copy_quotation(self, quotation: str) -> None:
+        me = self.me
         from essaytui.clipboard import TERMINAL_CLIPBOARD, copy_text
 
-        quotation = me.notes.citation(*selected)
         self.last_quotation = quotation
-        me.view.end_selection()
         copied = copy_text(quotation, osc52=self.app.copy_to_clipboard)
         if copied.way is None:
             self._offer_quotation_file(copied.problem)
@@ -693,6 +787,25 @@ class ReaderActions(Screen[None]):
             me.say(f"Could not write {path}: {error.strerror or error}", seconds=10)
             return
         me.say(f"Added the quotation to {path}", seconds=10)
+
+    def action_choose_style(self, key: str) -> None:
+        """Make `key` the citation style (a setting, kept in the notes database)."""
+        from essaytui.interchange.citation import CitationError
+
+        try:
+            change = self.me.notes.choose_style(key)
+        except CitationError as error:
+            self.me.say(str(error))
+            return
+        self.me.perform(change)
+
+    def action_find_note(self) -> None:
+        """The palette again, searching the notes of every essay."""
+        from textual.command import CommandPalette
+
+        self.app.push_screen(
+            CommandPalette(providers=[FindNoteProvider], placeholder="Find a note in any essay…")
+        )
 
     def action_export(self) -> None:
         """Write this essay's annotations as Markdown and JSON files, and say where."""
@@ -743,7 +856,10 @@ class ReaderActions(Screen[None]):
             return
         selected = me.view.selected_range
         if selected is None:
-            me.say("Select the new place in the essay first (v), then press r here.")
+            me.say(
+                "Select the new place in the essay first (v), then come back here "
+                "(ctrl+p, “Focus notes”: 1–5 colour a selection) and press r."
+            )
             return
         if me.perform(me.notes.reattach(annotation, *selected)):
             me.view.end_selection()
@@ -756,10 +872,72 @@ class ReaderActions(Screen[None]):
             return
         from essaytui.screens.note_editor import NoteEditor
 
-        async def save(note: str) -> str | None:
-            return await me.perform_and_wait(me.notes.edit(annotation, note))
+        async def save(draft: Draft) -> str | None:
+            return await me.perform_and_wait(me.notes.edit(annotation, draft))
 
-        def closed(_: str | None) -> None:
+        def closed(_: Draft | None) -> None:
             self.query_one(NotesPane).focus()
 
-        self.app.push_screen(NoteEditor(annotation.exact, save, initial=annotation.note), closed)
+        self.app.push_screen(
+            NoteEditor(
+                annotation.exact,
+                save,
+                initial=annotation.note,
+                tags=annotation.tags,
+                color=annotation.color,
+                known_tags=me.notes.tags_in_use(),
+            ),
+            closed,
+        )
+
+
+class FindNoteProvider(Provider):
+    """ "Find note…": the notes of every essay whose quote, note or tags hold the words
+    typed (the store's full-text search, off the event loop)."""
+
+    async def search(self, query: str) -> Hits:
+        import asyncio
+
+        from essaytui.model.source import sanitize_inline
+        from essaytui.screens.reader import ReaderScreen
+        from essaytui.store import StoreError
+
+        reader = next(
+            (s for s in reversed(self.app.screen_stack) if isinstance(s, ReaderScreen)), None
+        )
+        if reader is None or not query.strip():
+            return
+        try:
+            hits = await asyncio.to_thread(reader.store.search_notes, query, 50)
+        except StoreError:
+            return
+        for rank, hit in enumerate(hits):
+            annotation = hit.annotation
+            here = annotation.essay_id == reader.essay.id
+            title = sanitize_inline(hit.title or "another essay")
+            snippet = " ".join(sanitize_inline(hit.snippet).split())[:70]
+            where = " › ".join(annotation.section_trail) or "Opening"
+            yield Hit(
+                1.0 - rank / (len(hits) + 1),
+                f"“{snippet}” — {'this essay' if here else title}",
+                partial(open_note, self.app, annotation.id, annotation.essay_id, hit.path),
+                text=snippet,
+                help=sanitize_inline(
+                    f"{where} · {annotation.kind.value} · {annotation.modified[:10]}"
+                ).replace("[", "\\["),
+            )
+
+
+def open_note(app: object, annotation_id: str, essay_id: str, path: str) -> None:
+    """Show a note found by "Find note…": here, or in its own essay opened at it."""
+    from essaytui.app import EssayApp
+
+    assert isinstance(app, EssayApp)
+    reader = app.reader
+    if essay_id == reader.essay.id:
+        reader.go_to_annotation(annotation_id)
+        return
+    if not path or not Path(path).is_file():
+        reader.say(f"The essay of that note is not found (last seen at {path or 'no file'}).")
+        return
+    app.open_essay(Path(path), annotation_id)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from essaytui.model.anchoring import Anchor, AnchorCache
 from essaytui.model.annotation import (
+    DEFAULT_COLOR,
     AnchorStatus,
     Annotation,
     Kind,
@@ -29,11 +30,13 @@ from essaytui.model.annotation import (
     now_iso,
     relocated,
     text_hash,
+    with_color,
     with_note,
+    with_tags,
 )
 from essaytui.model.essay import Essay
 from essaytui.model.source import sanitize
-from essaytui.store import AnnotationStore
+from essaytui.store import AnnotationStore, StoreError
 
 #: Most changes `undo` can take back.
 UNDO_LIMIT = 100
@@ -85,6 +88,23 @@ def _update(annotation: Annotation) -> Write:
         return store.update(annotation, wait=wait)
 
     return write
+
+
+def _setting(key: str, value: str) -> Write:
+    def write(store: AnnotationStore, wait: bool) -> object:
+        store.set_setting(key, value, wait=wait)
+        return None
+
+    return write
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the note editor gives back: the note, its tags and its colour."""
+
+    text: str
+    tags: tuple[str, ...] = ()
+    color: str = DEFAULT_COLOR
 
 
 def _add(annotation: Annotation) -> Write:
@@ -207,8 +227,8 @@ class AnnotationSession:
 
     # -- what the reader does ----------------------------------------------------------
 
-    def highlight(self, start: int, end: int) -> Change:
-        """Highlight `[start, end)`; on a passage already highlighted, take it away.
+    def highlight(self, start: int, end: int, color: str = DEFAULT_COLOR) -> Change:
+        """Highlight `[start, end)` in `color`; on a passage already highlighted, take it away.
 
         A selection inside one highlight removes that highlight; one that overlaps or
         touches highlights merges them into one (the first keeps its id and date).
@@ -241,14 +261,40 @@ class AnnotationSession:
                 undo=(keep, *others),
                 focus=keep.id,
             )
-        annotation = make_annotation(self.essay, start, end, Kind.HIGHLIGHT)
+        annotation = make_annotation(self.essay, start, end, Kind.HIGHLIGHT, color=color)
+        done = "Highlighted." if color == DEFAULT_COLOR else f"Highlighted in {color}."
         return Change(
-            (_add(annotation),), "Highlighted.", undo=(as_deleted(annotation),), focus=annotation.id
+            (_add(annotation),), done, undo=(as_deleted(annotation),), focus=annotation.id
         )
 
-    def note(self, start: int, end: int, text: str) -> Change:
-        """A new note on `[start, end)`."""
-        annotation = make_annotation(self.essay, start, end, Kind.NOTE, note=text)
+    def recolor(self, start: int, end: int, color: str) -> Change | None:
+        """Give the highlights and notes that `[start, end)` touches `color`; None when it
+        touches none (then the colour is for the next highlight or note)."""
+        touched = [
+            annotation
+            for annotation, anchor in self.drawn()
+            if annotation.kind is not Kind.BOOKMARK
+            and anchor.start < max(end, start + 1)
+            and anchor.end > start
+            and annotation.color != color
+        ]
+        if not touched:
+            return None
+        many = f" ({len(touched)})" if len(touched) > 1 else ""
+        return Change(
+            tuple(_update(with_color(a, color)) for a in touched),
+            f"Colour: {color}{many} (ctrl+z undoes).",
+            undo=tuple(touched),
+            focus=touched[0].id,
+        )
+
+    def note(self, start: int, end: int, draft: Draft | str) -> Change:
+        """A new note on `[start, end)` (its text, or the note editor's draft)."""
+        if isinstance(draft, str):
+            draft = Draft(draft)
+        annotation = make_annotation(
+            self.essay, start, end, Kind.NOTE, note=draft.text, color=draft.color, tags=draft.tags
+        )
         return Change(
             (_add(annotation),), "Note saved.", undo=(as_deleted(annotation),), focus=annotation.id
         )
@@ -263,10 +309,17 @@ class AnnotationSession:
             (_add(annotation),), "Bookmarked.", undo=(as_deleted(annotation),), focus=annotation.id
         )
 
-    def edit(self, annotation: Annotation, text: str) -> Change:
-        """A new text for `annotation`'s note."""
+    def edit(self, annotation: Annotation, draft: Draft | str) -> Change:
+        """A new text (and tags and colour, from the note editor) for `annotation`."""
+        if isinstance(draft, str):
+            draft = Draft(draft, annotation.tags, annotation.color)
+        changed = with_note(annotation, draft.text)
+        if draft.tags != annotation.tags:
+            changed = with_tags(changed, draft.tags)
+        if draft.color != annotation.color:
+            changed = with_color(changed, draft.color)
         return Change(
-            (_update(with_note(annotation, text)),),
+            (_update(changed),),
             "Note saved.",
             undo=(annotation,),
             focus=annotation.id,
@@ -347,16 +400,44 @@ class AnnotationSession:
             )
         return found
 
-    def citation(self, start: int, end: int) -> str:
-        """The passage as a quotation with author, title and section."""
-        essay = self.essay
-        quote = " ".join(essay.quote(start, end).split())
-        parts = [essay.author] if essay.author else []
-        parts.append(f"“{essay.title}”" if essay.title else "")
-        trail = essay.section_trail(start)
-        if trail:
-            parts.append(f"§ {trail[-1]}")
-        return f"“{quote}” — " + ", ".join(part for part in parts if part)
+    def citation_style(self) -> str:
+        """The citation style the reader chose (a setting), else the default."""
+        from essaytui.interchange.styles import DEFAULT_STYLE, STYLE_SETTING, STYLES
+
+        try:
+            chosen = self.store.get_setting(STYLE_SETTING)
+        except StoreError:
+            chosen = None
+        return chosen if chosen in STYLES else DEFAULT_STYLE
+
+    def choose_style(self, key: str) -> Change:
+        """Make `key` the citation style of `y` and of Markdown exports."""
+        from essaytui.interchange.citation import style_of
+        from essaytui.interchange.styles import STYLE_SETTING
+
+        name = style_of(key).name
+        return Change((_setting(STYLE_SETTING, key),), f"Citation style: {name}.")
+
+    def quotation(self, start: int, end: int, style: str) -> str:
+        """The passage quoted, with its citation in `style` (¶ N) and the reference.
+
+        Slow the first time (the citation processor loads): call it from a worker.
+
+        Raises:
+            CitationError: the citation could not be made.
+        """
+        from essaytui.interchange.citation import quotation
+
+        return quotation(self.essay, start, end, style).text
+
+    def tags_in_use(self) -> list[str]:
+        """Every tag used on a live note of any essay, the most used first."""
+        try:
+            found = self.store.tags_in_use()
+        except StoreError:
+            found = []
+        here = [tag for a in self.annotations for tag in a.tags]
+        return list(dict.fromkeys([*here, *found]))
 
     def export(self, folder: Path) -> tuple[Path, int]:
         """Write the annotations as Markdown and W3C JSON files in `folder`.
@@ -367,14 +448,17 @@ class AnnotationSession:
         Raises:
             OSError: the files could not be written.
         """
-        from essaytui.store.interchange import to_markdown, to_web_annotation
+        from essaytui.interchange.markdown import to_markdown
+        from essaytui.interchange.w3c import to_web_annotation
 
         live = [a for a in self.annotations if not a.is_deleted]
         stamp = now_iso()[:19].replace(":", "").replace("-", "")
         stem = f"essaytui-{self.essay.id[:40]}-{stamp}"
         folder.mkdir(parents=True, exist_ok=True)
         markdown = folder / f"{stem}.md"
-        markdown.write_text(to_markdown(self.essay, live), encoding="utf-8")
+        markdown.write_text(
+            to_markdown(self.essay, live, style=self.citation_style()), encoding="utf-8"
+        )
         document = to_web_annotation(self.essay, live)
         (folder / f"{stem}.json").write_text(
             json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8"

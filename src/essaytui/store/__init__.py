@@ -1,7 +1,6 @@
 """Persistent user data: annotations, reading positions, settings (SQLite)."""
 
 from essaytui.store.errors import (
-    InterchangeError,
     StoreBusy,
     StoreError,
     StoreUnavailable,
@@ -13,6 +12,7 @@ from essaytui.store.store import (
     EssayRecord,
     EssaySummary,
     MergeResult,
+    NoteHit,
     Position,
 )
 
@@ -20,8 +20,8 @@ __all__ = [
     "AnnotationStore",
     "EssayRecord",
     "EssaySummary",
-    "InterchangeError",
     "MergeResult",
+    "NoteHit",
     "Position",
     "StoreBusy",
     "StoreError",

@@ -26,7 +26,3 @@ class UnknownAnnotation(StoreError, KeyError):
     def __str__(self) -> str:
         # KeyError would print the message with quotes around it.
         return str(self.args[0]) if self.args else "unknown annotation"
-
-
-class InterchangeError(StoreError, ValueError):
-    """An import file is not a valid annotation export; `str()` says where."""

@@ -110,10 +110,70 @@ MIGRATIONS: list[list[Step]] = [
         "CREATE INDEX annotations_by_path ON annotations (essay_path)",
         lambda connection: split_title_hash_essays(connection),
     ],
+    # 4: a full-text index of every annotation's quote, note and tags (issue 14).
+    [lambda connection: add_note_search(connection)],
 ]
 
 #: The version a database has after all migrations.
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+#: The full-text index of annotations (SQLite FTS5), kept by triggers on `annotations`.
+NOTE_SEARCH_TABLE = "annotations_fts"
+
+_NOTE_SEARCH = [
+    # Its own copy of the text, not an external-content table: nothing a trigger missed
+    # can ever make it disagree with the notes in a way SQLite would call damage. Rows
+    # are matched to annotations by id; the rowid only makes the triggers cheap.
+    f"""
+    CREATE VIRTUAL TABLE {NOTE_SEARCH_TABLE} USING fts5(
+        id UNINDEXED, exact, note, tags, tokenize = 'unicode61 remove_diacritics 2'
+    )
+    """,
+    # OR REPLACE: a write must never fail because of the index.
+    f"""
+    CREATE TRIGGER annotations_fts_insert AFTER INSERT ON annotations BEGIN
+        INSERT OR REPLACE INTO {NOTE_SEARCH_TABLE} (rowid, id, exact, note, tags)
+        VALUES (new.rowid, new.id, new.exact, new.note, new.tags);
+    END
+    """,
+    f"""
+    CREATE TRIGGER annotations_fts_update AFTER UPDATE OF exact, note, tags ON annotations
+    BEGIN
+        DELETE FROM {NOTE_SEARCH_TABLE} WHERE rowid = old.rowid;
+        INSERT OR REPLACE INTO {NOTE_SEARCH_TABLE} (rowid, id, exact, note, tags)
+        VALUES (new.rowid, new.id, new.exact, new.note, new.tags);
+    END
+    """,
+    f"""
+    CREATE TRIGGER annotations_fts_delete AFTER DELETE ON annotations BEGIN
+        DELETE FROM {NOTE_SEARCH_TABLE} WHERE rowid = old.rowid;
+    END
+    """,
+    f"""
+    INSERT INTO {NOTE_SEARCH_TABLE} (rowid, id, exact, note, tags)
+    SELECT rowid, id, exact, note, tags FROM annotations
+    """,
+]
+
+
+def has_fts5(connection: sqlite3.Connection) -> bool:
+    """Whether this SQLite has the FTS5 module (Python's builds do; some system ones not)."""
+    try:
+        connection.execute("CREATE VIRTUAL TABLE temp.fts5_probe USING fts5(x)")
+    except sqlite3.OperationalError:
+        return False
+    connection.execute("DROP TABLE temp.fts5_probe")
+    return True
+
+
+def add_note_search(connection: sqlite3.Connection) -> None:
+    """Migration 4: the full-text index, filled from the notes there are. Without FTS5
+    there is no index, and searching falls back to a plain scan (`LIKE`)."""
+    if not has_fts5(connection):
+        return
+    for statement in _NOTE_SEARCH:
+        connection.execute(statement)
 
 
 def _title_hash_ids(connection: sqlite3.Connection) -> set[str]:

@@ -33,7 +33,7 @@ from essaytui.actions import (
     Action,
     action,
 )
-from essaytui.model.annotation import DEFAULT_COLOR, Kind
+from essaytui.model.annotation import COLORS, DEFAULT_COLOR, Kind
 from essaytui.model.essay import (
     EMPTY_ESSAY,
     Block,
@@ -226,6 +226,7 @@ class EssayView(ScrollView, can_focus=True):
         "essay--match",
         "essay--match-current",
         "essay--highlight",
+        *(f"essay--highlight-{color}" for color in COLORS),
         "essay--note",
         "essay--fuzzy",
         "essay--selection",
@@ -580,6 +581,9 @@ class EssayView(ScrollView, can_focus=True):
             if mark.kind is not Kind.BOOKMARK:
                 key = "fuzzy" if mark.fuzzy else ("note" if mark.kind is Kind.NOTE else "highlight")
                 found.append((mark_start, mark_end, key))
+                if not mark.fuzzy and mark.color in COLORS:
+                    # drawn in the reader's colour (a note keeps its underline)
+                    found.append((mark_start, mark_end, f"highlight-{mark.color}"))
         if self.selection is not None:
             low, high = sorted(self.selection)
             if low < end and high > start:

@@ -98,9 +98,11 @@ class GlossaryPane(Vertical):
 
     def watch_essay(self, essay: Essay) -> None:
         """Show the glossary of `essay`."""
-        if not self.is_mounted:
-            return
-        self._fill_terms(self.query_one("#glossary-filter", Input).value)
+        fields = self.query("#glossary-filter").results(Input)
+        field = next(fields, None)
+        if field is None:
+            return  # not built yet, or being taken down as the reader quits
+        self._fill_terms(field.value)
         if self.term is not None and self.term.id in essay.terms_by_id:
             self.open_term(self.term.id)
 

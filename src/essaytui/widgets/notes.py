@@ -16,13 +16,15 @@ from textual.widgets.option_list import Option
 
 from essaytui.actions import NOTES, action
 from essaytui.model.anchoring import Anchor
-from essaytui.model.annotation import AnchorStatus, Annotation, Kind
+from essaytui.model.annotation import COLORS, AnchorStatus, Annotation, Kind
 from essaytui.model.essay import EMPTY_ESSAY, Essay
 from essaytui.model.source import sanitize
 from essaytui.typeahead import hold_keys
 from essaytui.widgets.lists import ReaderList
 
 KIND_FILTERS: tuple[str, ...] = ("all", "highlight", "note", "bookmark")
+#: The colour filter's values: every colour, then each one.
+COLOR_FILTERS: tuple[str, ...] = ("all", *COLORS)
 _ICONS = {Kind.HIGHLIGHT: "▌", Kind.NOTE: "✎", Kind.BOOKMARK: "⚑"}
 _STATUS = {
     AnchorStatus.ANCHORED: "",
@@ -47,9 +49,11 @@ def annotation_prompt(annotation: Annotation, status: AnchorStatus, settled: boo
     if annotation.note.strip():
         text.append("\n  " + _shorten(annotation.note, 300))
     meta = f"\n  {annotation.kind.value} · {_shorten(annotation.modified[:10], 10)}"
+    if annotation.kind is not Kind.BOOKMARK:
+        meta += f" · {_shorten(annotation.color, 20)}"
     if annotation.tags:
         # tags come from imports too: shown, like every other field, made inert
-        meta += " · " + ", ".join(_shorten(tag, 40) for tag in annotation.tags)
+        meta += " · " + " ".join(f"#{_shorten(tag, 40)}" for tag in annotation.tags)
     if status is AnchorStatus.FUZZY:
         meta += " · moved (≈): c confirms the new place"
     elif status is AnchorStatus.NEEDS_REVIEW:
@@ -102,6 +106,30 @@ class NotesPane(ReaderList):
             show=True,
             help="show all, only highlights, only notes or only bookmarks",
         ),
+        action(
+            "C",
+            "cycle_color_filter",
+            "Colour filter",
+            id="notes.color_filter",
+            group=NOTES,
+            help="show every colour, or only yellow, green, blue, pink or purple",
+        ),
+        action(
+            "number_sign",
+            "cycle_tag_filter",
+            "Tag filter",
+            id="notes.tag_filter",
+            group=NOTES,
+            help="show every tag, or only the notes with one tag (each in turn)",
+        ),
+        action(
+            "F",
+            "clear_filters",
+            "Clear filters",
+            id="notes.clear_filters",
+            group=NOTES,
+            help="show every annotation again",
+        ),
     ]
 
     @dataclass
@@ -148,6 +176,9 @@ class NotesPane(ReaderList):
         super().__init__(id=id)
         self.set_reactive(NotesPane.essay, essay)
         self.kind_filter = "all"
+        self.color_filter = "all"
+        #: The tag shown alone ("" for every tag).
+        self.tag_filter = ""
         self._annotations: list[Annotation] = []
         self._anchors: dict[str, Anchor] = {}
 
@@ -182,11 +213,7 @@ class NotesPane(ReaderList):
     def _fill(self) -> None:
         highlighted_id = self.highlighted_id
         self.clear_options()
-        shown = [
-            annotation
-            for annotation in self._annotations
-            if self.kind_filter == "all" or annotation.kind.value == self.kind_filter
-        ]
+        shown = [annotation for annotation in self._annotations if self.passes(annotation)]
         placed: list[tuple[int, Annotation]] = []
         lost: list[Annotation] = []
         for annotation in shown:
@@ -231,14 +258,12 @@ class NotesPane(ReaderList):
         if not options:
             hint = (
                 "No notes yet: select text with v, then h (highlight) or a (note); m bookmarks."
-                if self.kind_filter == "all"
-                else f"No {self.kind_filter}s. f changes the filter."
+                if not self.filtering
+                else f"None shown: {self.filter_label}. F shows everything."
             )
             options.append(Option(hint, disabled=True))
         self.add_options(options)
-        self.border_title = f"Notes ({len(shown)}) · showing: " + (
-            f"{self.kind_filter}s only" if self.kind_filter != "all" else "all"
-        )
+        self.border_title = f"Notes ({len(shown)}) · showing: {self.filter_label or 'all'}"
         if highlighted_id is not None:
             self.highlight_annotation(highlighted_id)
         elif self.highlighted is None:
@@ -260,9 +285,60 @@ class NotesPane(ReaderList):
         except Exception:  # noqa: BLE001 - not listed (filtered out or gone)
             return
 
+    # -- filters -----------------------------------------------------------------------
+
+    def passes(self, annotation: Annotation) -> bool:
+        """Whether `annotation` is shown with the filters set."""
+        if self.kind_filter != "all" and annotation.kind.value != self.kind_filter:
+            return False
+        if self.color_filter != "all" and (
+            annotation.kind is Kind.BOOKMARK or annotation.color != self.color_filter
+        ):
+            return False
+        return not self.tag_filter or self.tag_filter.casefold() in (
+            tag.casefold() for tag in annotation.tags
+        )
+
+    @property
+    def filtering(self) -> bool:
+        """Whether any filter is set."""
+        return (self.kind_filter, self.color_filter, self.tag_filter) != ("all", "all", "")
+
+    @property
+    def filter_label(self) -> str:
+        """What the filters show, as the pane's title says it ("" when none is set)."""
+        parts = []
+        if self.kind_filter != "all":
+            parts.append(f"{self.kind_filter}s")
+        if self.color_filter != "all":
+            parts.append(self.color_filter)
+        if self.tag_filter:
+            parts.append(f"#{_shorten(self.tag_filter, 40)}")
+        return " · ".join(parts) + " only" if parts else ""
+
+    def tags(self) -> list[str]:
+        """The tags of the annotations listed, sorted."""
+        found = {tag for annotation in self._annotations for tag in annotation.tags}
+        return sorted(found, key=str.casefold)
+
     def action_cycle_filter(self) -> None:
         index = KIND_FILTERS.index(self.kind_filter)
         self.kind_filter = KIND_FILTERS[(index + 1) % len(KIND_FILTERS)]
+        self._fill()
+
+    def action_cycle_color_filter(self) -> None:
+        index = COLOR_FILTERS.index(self.color_filter)
+        self.color_filter = COLOR_FILTERS[(index + 1) % len(COLOR_FILTERS)]
+        self._fill()
+
+    def action_cycle_tag_filter(self) -> None:
+        choices = ["", *self.tags()]
+        index = choices.index(self.tag_filter) if self.tag_filter in choices else 0
+        self.tag_filter = choices[(index + 1) % len(choices)]
+        self._fill()
+
+    def action_clear_filters(self) -> None:
+        self.kind_filter, self.color_filter, self.tag_filter = "all", "all", ""
         self._fill()
 
     def _ask(self, request: type[_Request]) -> None:

@@ -1,4 +1,4 @@
-"""Export and import of annotations: Markdown to read, W3C Web Annotation JSON to move.
+"""Annotations as W3C Web Annotation JSON: exported to move them, imported to merge them.
 
 The JSON is an `AnnotationCollection` (https://www.w3.org/TR/annotation-model/)
 whose items carry a `TextQuoteSelector` and a `TextPositionSelector`; what the
@@ -28,17 +28,16 @@ from pathlib import Path
 from urllib.parse import quote as url_quote
 from urllib.parse import unquote as url_unquote
 
+from essaytui.interchange.errors import InterchangeError
 from essaytui.model.annotation import (
     DEFAULT_COLOR,
     Annotation,
     Kind,
     checked_time,
-    parse_time,
 )
 from essaytui.model.essay import Essay
 from essaytui.model.identity import DocumentPrint, sketch_from_text
 from essaytui.model.source import read_at_most, sanitize, sanitize_inline
-from essaytui.store.errors import InterchangeError
 from essaytui.store.store import EssayRecord, storable
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -66,50 +65,6 @@ MAX_PATH = 4_096
 MAX_LIST = 200
 MAX_OFFSET = 1_000_000_000
 _HASH = re.compile(r"[0-9a-f]{64}")
-
-
-# -- Markdown ------------------------------------------------------------------------
-
-
-def _date(moment: str) -> str:
-    try:
-        return parse_time(moment).strftime("%Y-%m-%d %H:%M UTC")
-    except ValueError:
-        return moment
-
-
-def _blockquote(text: str) -> str:
-    return "\n".join(f"> {line}" if line.strip() else ">" for line in text.strip().splitlines())
-
-
-def to_markdown(essay: Essay, annotations: Iterable[Annotation]) -> str:
-    """The essay's annotations as Markdown to read: by section, in reading order.
-
-    Deleted annotations are left out; bookmarks are listed like the others.
-    """
-    live = sorted(
-        (a for a in annotations if not a.is_deleted), key=lambda a: (a.start, a.end, a.created)
-    )
-    lines = [f"# {essay.title}", ""]
-    if essay.author:
-        lines += [f"*{essay.author}*", ""]
-    if not live:
-        lines += ["No annotations yet.", ""]
-    trail: tuple[str, ...] | None = None
-    for annotation in live:
-        if annotation.section_trail != trail:
-            trail = annotation.section_trail
-            heading = " › ".join(trail) if trail else "Opening"
-            lines += [f"## {heading}", ""]
-        if annotation.exact.strip():
-            lines += [_blockquote(annotation.exact), ""]
-        if annotation.note.strip():
-            lines += [annotation.note.strip(), ""]
-        details = [annotation.kind.value, _date(annotation.created)]
-        if annotation.tags:
-            details.append("tags: " + ", ".join(annotation.tags))
-        lines += ["— " + " · ".join(details), ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 # -- W3C Web Annotation ----------------------------------------------------------------
