@@ -18,7 +18,7 @@ from essaytui import paths
 from essaytui.actions import GENERAL, action
 from essaytui.commands import GoToProvider, palette_commands
 from essaytui.model.essay import Essay
-from essaytui.model.source import EssayFileError, load_essay
+from essaytui.model.files import EssayFileError, load_essay
 from essaytui.screens.reader import ReaderScreen
 from essaytui.store import AnnotationStore, StoreError
 from essaytui.typeahead import TypeaheadApp

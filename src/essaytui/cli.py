@@ -64,7 +64,7 @@ class InertArgumentParser(argparse.ArgumentParser):
 
     def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
         if message:
-            from essaytui.model.source import sanitize
+            from essaytui.model.text import sanitize
 
             super()._print_message(sanitize(message), file)
 
@@ -166,7 +166,7 @@ def _fail(message: str) -> int:
 def _inline(text: str) -> str:
     """`text` made inert for a terminal: a file name or a line from a file may hold
     escape sequences (issue 6), and stderr is usually a terminal."""
-    from essaytui.model.source import sanitize_inline
+    from essaytui.model.text import sanitize_inline
 
     return sanitize_inline(text)
 
@@ -214,7 +214,7 @@ def _silence_stdout() -> None:
 
 
 def _essay_errors() -> tuple[type[Exception], ...]:
-    from essaytui.model.source import EssayFileError
+    from essaytui.model.files import EssayFileError
 
     return (EssayFileError,)
 
@@ -238,12 +238,12 @@ def run_reader(options: argparse.Namespace) -> int:
 
 
 def read_standard_input() -> bytes:
-    """The essay piped in, at most `model.source.MAX_BYTES` of it.
+    """The essay piped in, at most `model.files.MAX_BYTES` of it.
 
     Raises:
         UsageError: it is larger than that.
     """
-    from essaytui.model.source import MAX_BYTES, read_at_most
+    from essaytui.model.files import MAX_BYTES, read_at_most
 
     data = read_at_most(sys.stdin.buffer, MAX_BYTES)
     if len(data) > MAX_BYTES:
@@ -281,8 +281,9 @@ def _essay_from_bytes(data: bytes, *, limit: int | None = None) -> tuple[Essay, 
     """
     import dataclasses
 
+    from essaytui.model.files import EssayFileError, decode_text
     from essaytui.model.parse import parse_essay
-    from essaytui.model.source import EssayFileError, decode_text, sanitize_inline
+    from essaytui.model.text import sanitize_inline
 
     try:
         text, warnings = decode_text(data, "standard input")
@@ -316,8 +317,8 @@ def stdin_app(data: bytes, data_dir: Path | None) -> EssayApp:
 
 def print_plain(path: Path | None, data_dir: Path | None, piped: bytes | None) -> int:
     """Write the essay as plain text to standard output (`essaytui PATH | less`)."""
+    from essaytui.model.files import EssayFileError, load_essay
     from essaytui.model.plain import DEFAULT_WIDTH, render_plain
-    from essaytui.model.source import EssayFileError, load_essay
 
     if piped is not None:
         essay, _ = _essay_from_bytes(piped)
@@ -351,7 +352,7 @@ def reader_app(path: Path | None, data_dir: Path | None) -> EssayApp:
 
     gc.disable()  # until the first screen is up: see essaytui.app.hold_collection
     from essaytui.app import FIRST_SCREEN_LIMIT, EssayApp
-    from essaytui.model.source import EssayFileError, load_essay
+    from essaytui.model.files import EssayFileError, load_essay
 
     if path is None:
         path = last_read_path(data_dir) or paths.default_essay()
@@ -420,8 +421,8 @@ def run_export(options: argparse.Namespace) -> int:
     """`essaytui export [PATH] [--format markdown|json] [--include-deleted] [-o FILE]`."""
     import dataclasses
 
+    from essaytui.model.files import EssayFileError, load_essay
     from essaytui.model.identity import read_print
-    from essaytui.model.source import EssayFileError, load_essay
     from essaytui.store import StoreError
     from essaytui.store.interchange import to_markdown, to_web_annotation
 
@@ -501,7 +502,7 @@ def run_import(options: argparse.Namespace) -> int:
 def run_convert(options: argparse.Namespace) -> int:
     """`essaytui convert FILE.txt [-o OUT.md]`."""
     from essaytui.model.convert import ConvertError, convert_text
-    from essaytui.model.source import EssayFileError, read_text_file
+    from essaytui.model.files import EssayFileError, read_text_file
 
     try:
         text, warnings = read_text_file(Path(options.file))
@@ -526,7 +527,7 @@ def _write_output(text: str, output: str | None) -> None:
     if not output:
         # Shown, or passed on to what shows it (`export | cat`): like ls, control
         # characters become visible symbols. -o FILE writes the text as it is.
-        from essaytui.model.source import sanitize
+        from essaytui.model.text import sanitize
 
         sys.stdout.write(sanitize(text))
         return
@@ -542,7 +543,7 @@ def _write_output(text: str, output: str | None) -> None:
 
 def run_list(options: argparse.Namespace) -> int:
     """`essaytui list`: recently read essays (most recent first), then the bundled ones."""
-    from essaytui.model.source import EssayFileError, load_essay
+    from essaytui.model.files import EssayFileError, load_essay
     from essaytui.store import AnnotationStore, EssaySummary, Position, StoreError
 
     data_dir = Path(options.data_dir) if options.data_dir else None
@@ -600,6 +601,6 @@ def _resolved(path: str) -> str:
 
 
 def _clean(text: str) -> str:
-    from essaytui.model.source import sanitize
+    from essaytui.model.text import sanitize
 
     return " ".join(sanitize(text).split())

@@ -15,7 +15,7 @@ from textual.dom import DOMNode
 from textual.fuzzy import Matcher
 
 from essaytui.actions import Action, all_bindings, help_of, keys_display
-from essaytui.model.essay import superscript
+from essaytui.model.text import superscript
 
 if TYPE_CHECKING:
     from essaytui.screens.reader import ReaderScreen

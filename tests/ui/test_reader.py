@@ -9,7 +9,7 @@ from textual.widgets import Input, Tree
 
 from essaytui import paths
 from essaytui.app import EssayApp
-from essaytui.model.source import EssayFileError
+from essaytui.model.files import EssayFileError
 from essaytui.screens.help import HelpScreen, help_plain
 from essaytui.screens.reader import ReaderScreen
 from essaytui.widgets.essay_view import EssayView

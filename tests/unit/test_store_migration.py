@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from essaytui_run import essaytui
 
+from essaytui.model.files import load_essay
 from essaytui.model.identity import title_hash
-from essaytui.model.source import load_essay
 from essaytui.store import AnnotationStore
 from essaytui.store.interchange import read_export
 from essaytui.store.schema import DATABASE_NAME, MIGRATIONS, SCHEMA_VERSION

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from essaytui.actions import EDITOR, action
-from essaytui.model.source import sanitize
+from essaytui.model.text import sanitize
 from essaytui.screens.confirm import ConfirmScreen
 
 #: Called with the note's text; returns an error message, or None once it is saved.

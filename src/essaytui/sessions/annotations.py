@@ -32,7 +32,7 @@ from essaytui.model.annotation import (
     with_note,
 )
 from essaytui.model.essay import Essay
-from essaytui.model.source import sanitize
+from essaytui.model.text import sanitize
 from essaytui.store import AnnotationStore
 
 #: Most changes `undo` can take back.
