@@ -497,15 +497,19 @@ def _notes_list(post: _Post, body_first: int) -> tuple[list[_Note], int]:
     notes_start = last + 1
     body_markers = post.markers_in(blocks[body_first : last + 1])
     for numbered in (False, True):
-        last = _split_glued_notes(lines, blocks, body_first, last, numbered)
-        start, found, leftovers = _collect_notes(lines, blocks, body_first, last, numbered)
+        # split on a copy: a list glued to the last paragraph that is not taken as
+        # notes after all stays where it was, in the body
+        trial = blocks.copy()
+        trial_last = _split_glued_notes(lines, trial, body_first, last, numbered)
+        start, found, leftovers = _collect_notes(lines, trial, body_first, trial_last, numbered)
         if not found:
             continue
         announced = start - 1 >= body_first and all(
-            _NOTES_HEADING.fullmatch(lines[i].strip()) for i in blocks[start - 1]
+            _NOTES_HEADING.fullmatch(lines[i].strip()) for i in trial[start - 1]
         )
         if numbered and not announced and not body_markers & {n.label for n in found}:
             continue  # an ordinary numbered list ending the body
+        blocks[:] = trial
         notes, notes_start = found, start
         post.remove(leftovers)
         break
