@@ -108,7 +108,10 @@ def sanitize_inline(text: str) -> str:
         text = text.replace("\t", " ")
     if "\r" in text:
         text = text.replace("\r", " ")
-    return _made_visible(text)
+    # `_made_visible` written out: this runs for every piece of text in a parse
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(lambda match: _VISIBLE[match.group()], text)
 
 
 def normalise_newlines(text: str) -> str:
