@@ -191,15 +191,15 @@ def _instrument(
     from textual.screen import Screen
 
     import essaytui.app as app_module
+    import essaytui.model.files as files_module
     import essaytui.model.parse as parse_module
-    import essaytui.model.source as source_module
     from essaytui.screens.reader import ReaderScreen, SidePane
     from essaytui.store import AnnotationStore
 
     wrap = timeline.wrap
-    wrap(source_module, "load_essay", "read and parse (load_essay)")
+    wrap(files_module, "load_essay", "read and parse (load_essay)")
     wrap(app_module, "load_essay", "read and parse (load_essay)")
-    wrap(parse_module, "parse_essay", "parse (parse_essay)")
+    wrap(files_module, "parse_essay", "parse (parse_essay)")
     wrap(parse_module, "build_terms", "glossary scan (build_terms)")
     wrap(AnnotationStore, "open_or_memory", "store: open (open_or_memory)")
     wrap(AnnotationStore, "_migrate", "store: migrations (_migrate)")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from textual.binding import Binding
@@ -128,15 +128,14 @@ def help_of(binding: Binding) -> str:
 # -- the registry -----------------------------------------------------------------------
 
 
-def binding_owners() -> list[type[DOMNode]]:
-    """Every class of the reader that declares bindings with ids, the app first.
+def binding_owners(app: type[DOMNode]) -> list[type[DOMNode]]:
+    """Every class of the reader that declares bindings with ids: `app` (the running
+    app's class) first, then those of the screens and widgets.
 
     The UI modules are imported to find them (so the help screen lists the note
     editor's keys even before the editor was first opened).
     """
-    from essaytui.app import EssayApp
-
-    owners: list[type[DOMNode]] = [EssayApp]
+    owners: list[type[DOMNode]] = [app]
     for package_name in UI_PACKAGES:
         package = importlib.import_module(package_name)
         for info in pkgutil.iter_modules(package.__path__, f"{package_name}."):
@@ -164,11 +163,12 @@ def bindings_of(owner: type[DOMNode]) -> Iterator[Binding]:
             yield binding
 
 
-def all_bindings(owners: Iterable[type[DOMNode]] | None = None) -> list[tuple[type, Binding]]:
-    """`(owner, binding)` for every binding with an id, each id once."""
+def all_bindings(app: type[DOMNode]) -> list[tuple[type, Binding]]:
+    """`(owner, binding)` for every binding with an id (the app `app`'s and every
+    screen's and widget's), each id once."""
     seen: set[str] = set()
     found: list[tuple[type, Binding]] = []
-    for owner in binding_owners() if owners is None else owners:
+    for owner in binding_owners(app):
         for binding in bindings_of(owner):
             assert binding.id is not None
             if binding.id not in seen:
@@ -177,9 +177,9 @@ def all_bindings(owners: Iterable[type[DOMNode]] | None = None) -> list[tuple[ty
     return found
 
 
-def known_ids(owners: Iterable[type[DOMNode]] | None = None) -> set[str]:
+def known_ids(app: type[DOMNode]) -> set[str]:
     """Every binding id `keys.toml` may remap."""
-    return {binding.id for _, binding in all_bindings(owners) if binding.id}
+    return {binding.id for _, binding in all_bindings(app) if binding.id}
 
 
 def keys_in_effect(binding: Binding, keymap: Mapping[str, str]) -> list[str]:

@@ -18,7 +18,7 @@ from essaytui import paths
 from essaytui.actions import GENERAL, action
 from essaytui.commands import GoToProvider, palette_commands
 from essaytui.model.essay import Essay
-from essaytui.model.source import EssayFileError, load_essay
+from essaytui.model.files import EssayFileError, load_essay
 from essaytui.screens.reader import ReaderScreen
 from essaytui.store import AnnotationStore, StoreError
 from essaytui.typeahead import TypeaheadApp
@@ -162,7 +162,7 @@ class EssayApp(TypeaheadApp[None]):
         from essaytui.keymap import unknown_ids
 
         name = paths.keymap_file().name
-        for warning in unknown_ids(self.keymap_in_effect, known_ids(), name):
+        for warning in unknown_ids(self.keymap_in_effect, known_ids(type(self)), name):
             self.startup_warnings.append(warning)
             with contextlib.suppress(LookupError):
                 self.reader.say(f"⚠ {warning}", seconds=10)

@@ -71,7 +71,7 @@ class InertArgumentParser(argparse.ArgumentParser):
 
     def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
         if message:
-            from essaytui.model.source import sanitize
+            from essaytui.model.text import sanitize
 
             super()._print_message(sanitize(message), file)
 
@@ -227,7 +227,7 @@ def _fail(message: str) -> int:
 def _inline(text: str) -> str:
     """`text` made inert for a terminal: a file name or a line from a file may hold
     escape sequences (issue 6), and stderr is usually a terminal."""
-    from essaytui.model.source import sanitize_inline
+    from essaytui.model.text import sanitize_inline
 
     return sanitize_inline(text)
 
@@ -275,7 +275,7 @@ def _silence_stdout() -> None:
 
 
 def _essay_errors() -> tuple[type[Exception], ...]:
-    from essaytui.model.source import EssayFileError
+    from essaytui.model.files import EssayFileError
 
     return (EssayFileError,)
 
@@ -299,12 +299,12 @@ def run_reader(options: argparse.Namespace) -> int:
 
 
 def read_standard_input() -> bytes:
-    """The essay piped in, at most `model.source.MAX_BYTES` of it.
+    """The essay piped in, at most `model.files.MAX_BYTES` of it.
 
     Raises:
         UsageError: it is larger than that.
     """
-    from essaytui.model.source import MAX_BYTES, read_at_most
+    from essaytui.model.files import MAX_BYTES, read_at_most
 
     data = read_at_most(sys.stdin.buffer, MAX_BYTES)
     if len(data) > MAX_BYTES:
@@ -342,8 +342,9 @@ def _essay_from_bytes(data: bytes, *, limit: int | None = None) -> tuple[Essay, 
     """
     import dataclasses
 
+    from essaytui.model.files import EssayFileError, decode_text
     from essaytui.model.parse import parse_essay
-    from essaytui.model.source import EssayFileError, decode_text, sanitize_inline
+    from essaytui.model.text import sanitize_inline
 
     try:
         text, warnings = decode_text(data, "standard input")
@@ -377,8 +378,8 @@ def stdin_app(data: bytes, data_dir: Path | None) -> EssayApp:
 
 def print_plain(path: Path | None, data_dir: Path | None, piped: bytes | None) -> int:
     """Write the essay as plain text to standard output (`essaytui PATH | less`)."""
+    from essaytui.model.files import EssayFileError, load_essay
     from essaytui.model.plain import DEFAULT_WIDTH, render_plain
-    from essaytui.model.source import EssayFileError, load_essay
 
     if piped is not None:
         essay, _ = _essay_from_bytes(piped)
@@ -412,7 +413,7 @@ def reader_app(path: Path | None, data_dir: Path | None) -> EssayApp:
 
     gc.disable()  # until the first screen is up: see essaytui.app.hold_collection
     from essaytui.app import FIRST_SCREEN_LIMIT, EssayApp
-    from essaytui.model.source import EssayFileError, load_essay
+    from essaytui.model.files import EssayFileError, load_essay
 
     if path is None:
         path = last_read_path(data_dir) or paths.default_essay()
@@ -487,8 +488,8 @@ def run_export(options: argparse.Namespace) -> int:
 
     from essaytui.interchange.markdown import to_markdown
     from essaytui.interchange.w3c import to_web_annotation
+    from essaytui.model.files import EssayFileError, load_essay
     from essaytui.model.identity import read_print
-    from essaytui.model.source import EssayFileError, load_essay
     from essaytui.store import StoreError
 
     if options.include_deleted and options.format != "json":
@@ -552,8 +553,8 @@ def run_export_all(options: argparse.Namespace) -> int:
     from essaytui.interchange.markdown import file_name, to_markdown
     from essaytui.interchange.w3c import to_web_annotation
     from essaytui.model.essay import EMPTY_ESSAY
+    from essaytui.model.files import EssayFileError, load_essay
     from essaytui.model.identity import read_print
-    from essaytui.model.source import EssayFileError, load_essay
     from essaytui.store import StoreError
 
     if options.path:
@@ -631,7 +632,7 @@ def run_cite(options: argparse.Namespace) -> int:
         to_csl_json,
         to_ris,
     )
-    from essaytui.model.source import EssayFileError, load_essay
+    from essaytui.model.files import EssayFileError, load_essay
     from essaytui.store import AnnotationStore, StoreError
 
     data_dir = Path(options.data_dir) if options.data_dir else None
@@ -745,7 +746,7 @@ def run_import(options: argparse.Namespace) -> int:
 def run_convert(options: argparse.Namespace) -> int:
     """`essaytui convert FILE.txt [-o OUT.md]`."""
     from essaytui.model.convert import ConvertError, convert_text
-    from essaytui.model.source import EssayFileError, read_text_file
+    from essaytui.model.files import EssayFileError, read_text_file
 
     try:
         text, warnings = read_text_file(Path(options.file))
@@ -770,7 +771,7 @@ def _write_output(text: str, output: str | None) -> None:
     if not output:
         # Shown, or passed on to what shows it (`export | cat`): like ls, control
         # characters become visible symbols. -o FILE writes the text as it is.
-        from essaytui.model.source import sanitize
+        from essaytui.model.text import sanitize
 
         sys.stdout.write(sanitize(text))
         return
@@ -786,7 +787,7 @@ def _write_output(text: str, output: str | None) -> None:
 
 def run_list(options: argparse.Namespace) -> int:
     """`essaytui list`: recently read essays (most recent first), then the bundled ones."""
-    from essaytui.model.source import EssayFileError, load_essay
+    from essaytui.model.files import EssayFileError, load_essay
     from essaytui.store import AnnotationStore, EssaySummary, Position, StoreError
 
     data_dir = Path(options.data_dir) if options.data_dir else None
@@ -844,6 +845,6 @@ def _resolved(path: str) -> str:
 
 
 def _clean(text: str) -> str:
-    from essaytui.model.source import sanitize
+    from essaytui.model.text import sanitize
 
     return " ".join(sanitize(text).split())

@@ -15,7 +15,7 @@ from textual.dom import DOMNode
 from textual.fuzzy import Matcher
 
 from essaytui.actions import Action, all_bindings, help_of, keys_display
-from essaytui.model.essay import superscript
+from essaytui.model.text import superscript
 
 if TYPE_CHECKING:
     from essaytui.screens.reader import ReaderScreen
@@ -113,7 +113,7 @@ def palette_commands(screen: ReaderScreen, keymap: Mapping[str, str]) -> Iterato
     after `keys.toml`, and only what `check_action` allows (no "Next match" without a
     search). Actions without a key (export, …) come from the screen's `COMMANDS`.
     """
-    for owner, binding in all_bindings():
+    for owner, binding in all_bindings(type(screen.app)):
         if not isinstance(binding, Action) or not binding.palette or binding.group is None:
             continue
         node = _node_of(screen, owner)

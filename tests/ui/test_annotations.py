@@ -8,7 +8,7 @@ from textual.widgets import TextArea
 
 from essaytui.app import EssayApp
 from essaytui.model.annotation import AnchorStatus, Kind
-from essaytui.model.essay import BLOCK_SEPARATOR
+from essaytui.model.text import BLOCK_SEPARATOR
 from essaytui.screens.confirm import ConfirmScreen
 from essaytui.screens.note_editor import NoteEditor
 from essaytui.screens.reader import ReaderScreen

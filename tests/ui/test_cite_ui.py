@@ -15,7 +15,7 @@ from essaytui.actions import all_bindings, help_of
 from essaytui.app import EssayApp
 from essaytui.interchange.styles import STYLE_SETTING
 from essaytui.model.annotation import COLORS, Kind, make_annotation
-from essaytui.model.source import load_essay
+from essaytui.model.files import load_essay
 from essaytui.screens.note_editor import NoteEditor
 from essaytui.screens.reader import ReaderScreen
 from essaytui.store import AnnotationStore
@@ -87,7 +87,7 @@ async def test_without_a_selection_the_same_keys_still_focus_the_panes(tmp_path:
         await pilot.press("2")
         assert isinstance(app.focused, EssayView)
         # both are bindings with ids and help: the colour keys under "Selecting text"
-        found = {binding.id: binding for _, binding in all_bindings()}
+        found = {binding.id: binding for _, binding in all_bindings(EssayApp)}
         green, notes = found["reader.color_green"], found["reader.focus_notes"]
         assert green.key == "2" and notes.key == "5"
         assert green.group is not None and green.group.description == "Selecting text"

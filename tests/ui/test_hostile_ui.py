@@ -22,7 +22,7 @@ from textual.widgets import OptionList, Static, TextArea
 from essaytui.app import EssayApp
 from essaytui.interchange.w3c import read_web_annotation_file, to_web_annotation
 from essaytui.model.annotation import Kind, make_annotation
-from essaytui.model.source import load_essay
+from essaytui.model.files import load_essay
 from essaytui.screens.confirm import ConfirmScreen
 from essaytui.screens.note_editor import NoteEditor
 from essaytui.screens.reader import ReaderScreen

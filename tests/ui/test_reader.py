@@ -9,7 +9,7 @@ from textual.widgets import Input, Tree
 
 from essaytui import paths
 from essaytui.app import EssayApp
-from essaytui.model.source import EssayFileError
+from essaytui.model.files import EssayFileError
 from essaytui.screens.help import HelpScreen, help_plain
 from essaytui.screens.reader import ReaderScreen
 from essaytui.widgets.essay_view import EssayView
@@ -240,7 +240,7 @@ async def test_help_screen_lists_every_key() -> None:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         assert isinstance(app.screen, HelpScreen)
-        shown = help_plain(app.keymap_in_effect, app.screen.keymap_file, width=100)
+        shown = help_plain(EssayApp, app.keymap_in_effect, app.screen.keymap_file, width=100)
         rows = [row.rstrip() for row in shown.splitlines()]
         # keys as typed, in a column of their own, then what they do
         for keys, what in (
@@ -520,7 +520,10 @@ async def test_the_side_pane_arrives_after_the_first_screen_and_keys_wait_for_it
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = reader(app)
-        await pilot.pause()
+        for _ in range(50):  # a frame or so after the first screen (later on a busy machine)
+            await pilot.pause()
+            if not screen.query(SidePlaceholder):
+                break
         # it has arrived: the placeholder that held its place is gone
         assert not screen.query(SidePlaceholder) and screen.query_one(SidePane).display
         # A key for the pane pressed before it arrives runs once it does (replayed here by

@@ -45,7 +45,7 @@ async def test_keys_can_be_remapped_in_keys_toml() -> None:
         # the help lists the binding ids with the keys now in effect, and where the file goes
         await pilot.press("escape", "question_mark")
         assert isinstance(app.screen, HelpScreen)
-        shown = help_plain(app.keymap_in_effect, app.screen.keymap_file, width=100)
+        shown = help_plain(EssayApp, app.keymap_in_effect, app.screen.keymap_file, width=100)
         row = next(line for line in shown.splitlines() if "essay.next_footnote" in line)
         assert row.split()[0] == "x"  # the key in effect, first in its row
         assert str(keys) in shown and "reader.back" in shown

@@ -31,8 +31,8 @@ from essaytui.interchange.citation import (
 )
 from essaytui.interchange.styles import STYLES
 from essaytui.model.essay import Essay
+from essaytui.model.files import load_essay
 from essaytui.model.parse import parse_essay
-from essaytui.model.source import load_essay
 
 
 @pytest.fixture(scope="module")

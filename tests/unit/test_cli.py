@@ -22,7 +22,7 @@ from essaytui.cli import COMMANDS
 from essaytui.model.annotation import Annotation, Kind, make_annotation
 from essaytui.model.convert import convert_text
 from essaytui.model.essay import Essay
-from essaytui.model.source import MAX_BYTES, load_essay, read_text_file
+from essaytui.model.files import MAX_BYTES, load_essay, read_text_file
 from essaytui.store import AnnotationStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -138,7 +138,7 @@ def test_device_is_not_a_regular_file(data: Path) -> None:
 
 UNREADABLE_SCRIPT = """
 import os, sys
-import essaytui.app, essaytui.cli, essaytui.model.parse, essaytui.model.source
+import essaytui.app, essaytui.cli, essaytui.model.parse, essaytui.model.files
 # Drop to 'nobody' only now: the interpreter and modules live under /root.
 os.setgroups([])
 os.setgid(65534)

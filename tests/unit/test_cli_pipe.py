@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 from essaytui import paths
+from essaytui.model.files import MAX_BYTES, load_essay
 from essaytui.model.plain import cell_width, render_plain, wrap
-from essaytui.model.source import MAX_BYTES, load_essay
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = paths.default_essay()

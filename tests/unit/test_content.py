@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from essaytui.model.essay import BlockKind, Essay, superscript
+from essaytui.model.essay import BlockKind, Essay
 from essaytui.model.glossary import build_terms, parse_glossary_source
 from essaytui.model.parse import parse_essay
+from essaytui.model.text import superscript
 
 ROOT = Path(__file__).resolve().parents[2]
 ESSAY_DIR = ROOT / "content" / "strategic-partners-with-caveats"

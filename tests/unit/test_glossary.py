@@ -8,19 +8,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from essaytui import paths
+from essaytui.model.files import load_essay
 from essaytui.model.glossary import (
     GlossaryEntry,
     GlossaryMatcher,
     build_terms,
     entries_from_front_matter,
     is_acronym,
-    lower_same_length,
     parse_glossary_source,
     term_id,
     variants,
 )
 from essaytui.model.parse import parse_essay
-from essaytui.model.source import load_essay
+from essaytui.model.text import lower_same_length
 
 DATA = Path(__file__).parent.parent / "data"
 

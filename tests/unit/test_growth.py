@@ -83,11 +83,11 @@ PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
         "find",
         [lambda n: "]" + " " * n, lambda n: "] " * n, lambda n: "[" * n],
     ),
-    "essaytui.model.essay._SENTENCE_END": (
+    "essaytui.model.text._SENTENCE_END": (
         "find",
         [lambda n: "." + '"' * n + "x", lambda n: ". " * n, lambda n: "." + " " * n + "x"],
     ),
-    "essaytui.model.essay._WORD": ("find", [lambda n: "a'" * n, lambda n: "a-" * n]),
+    "essaytui.model.text._WORD": ("find", [lambda n: "a'" * n, lambda n: "a-" * n]),
     "essaytui.model.glossary._SEE_ALSO": (
         "find",
         [
@@ -102,28 +102,34 @@ PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
         "match",
         [lambda n: "a" + " " * n + "b", lambda n: "a (" * n, lambda n: "a" + " " * n + "(b"],
     ),
-    "essaytui.model.parse._FRONT_MATTER": (
+    "essaytui.model.parse.front_matter._FRONT_MATTER": (
         "match",
         [lambda n: "---\n" + "---  x\n" * n, lambda n: "---" + " " * n, lambda n: "---\n" * n],
     ),
-    "essaytui.model.parse._FENCE_LINE": ("find", [lambda n: "```" * n, lambda n: "```\n" * n]),
-    "essaytui.model.parse._OPAQUE_START": (
+    "essaytui.model.parse.chunks._FENCE_LINE": (
+        "find",
+        [lambda n: "```" * n, lambda n: "```\n" * n],
+    ),
+    "essaytui.model.parse.chunks._OPAQUE_START": (
         "find",
         [lambda n: "<" * n, lambda n: "   <!-" * n, lambda n: "```" + "`" * n],
     ),
-    "essaytui.model.parse._TAG_LINE": ("find", [lambda n: "   <\n" * n, lambda n: " " * n]),
-    "essaytui.model.parse._BLANK_LINE": ("find", [lambda n: "\n" + " " * n, lambda n: "\n \n" * n]),
-    "essaytui.model.parse._SPLIT": (
+    "essaytui.model.parse.chunks._TAG_LINE": ("find", [lambda n: "   <\n" * n, lambda n: " " * n]),
+    "essaytui.model.parse.chunks._BLANK_LINE": (
+        "find",
+        [lambda n: "\n" + " " * n, lambda n: "\n \n" * n],
+    ),
+    "essaytui.model.parse.chunks._SPLIT": (
         "find",
         [lambda n: "\n" + " " * n + "x", lambda n: "\n[^" + "a" * n, lambda n: "\n[^a" * n],
     ),
-    "essaytui.model.parse._DEFINITION_START": ("find", [lambda n: ":" * n]),
-    "essaytui.model.parse._LIST_START": ("find", [lambda n: "1" * n, lambda n: "1." * n]),
-    "essaytui.model.parse._FOOTNOTE_DEF": (
+    "essaytui.model.parse.chunks._DEFINITION_START": ("find", [lambda n: ":" * n]),
+    "essaytui.model.parse.chunks._LIST_START": ("find", [lambda n: "1" * n, lambda n: "1." * n]),
+    "essaytui.model.parse.chunks._FOOTNOTE_DEF": (
         "match",
         [lambda n: "> " * n + "x[^1]: y", lambda n: "[^" * n, lambda n: "1." * n + "[^a"],
     ),
-    "essaytui.model.parse._LINK_DEF": (
+    "essaytui.model.parse.chunks._LINK_DEF": (
         "fullmatch",
         [
             lambda n: "> " * n + "[a]: /u x",
@@ -132,33 +138,42 @@ PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
             lambda n: "[a]: /" + "u" * n + " x",
         ],
     ),
-    "essaytui.model.parse._BR_TAG": ("find", [lambda n: "<br" + " " * n, lambda n: "<br" * n]),
-    "essaytui.model.parse._TAG": ("find", [lambda n: "a < b " * n, lambda n: "<" * n]),
-    "essaytui.model.parse._HIDDEN_HTML": (
+    "essaytui.model.parse.tokens._BR_TAG": (
+        "find",
+        [lambda n: "<br" + " " * n, lambda n: "<br" * n],
+    ),
+    "essaytui.model.parse.tokens._TAG": ("find", [lambda n: "a < b " * n, lambda n: "<" * n]),
+    "essaytui.model.parse.tokens._HIDDEN_HTML": (
         "find",
         [lambda n: "<!--" * n, lambda n: "<script" * n, lambda n: "<style></style" + " " * n],
     ),
-    "essaytui.model.parse._PARAGRAPH_BREAK": ("split", [lambda n: "\n" + " " * n + "x"]),
+    "essaytui.model.markdown._PARAGRAPH_BREAK": ("split", [lambda n: "\n" + " " * n + "x"]),
     "essaytui.model.parse._DEEP_PREFIX": (
         "find",
         [lambda n: "> " * n, lambda n: ">" * 149 + "x\n" * n],
     ),
-    "essaytui.model.parse._LABEL_END": ("find", [lambda n: "a]" * n]),
-    "essaytui.model.parse._CLOSING_BRACKET": ("find", [lambda n: "a]" * n]),
-    "essaytui.model.parse._PLAIN_LINE": (
+    "essaytui.model.markdown._LABEL_END": ("find", [lambda n: "a]" * n]),
+    "essaytui.model.markdown._CLOSING_BRACKET": ("find", [lambda n: "a]" * n]),
+    "essaytui.model.parse.front_matter._PLAIN_LINE": (
         "fullmatch",
         [lambda n: "title: a" + " " * n + "b", lambda n: "a" * n + ":", lambda n: "a:" + " " * n],
     ),
-    "essaytui.model.parse._SINGLE_QUOTED": ("fullmatch", [lambda n: "'" + "''" * n + "x"]),
-    "essaytui.model.parse._DOUBLE_QUOTED": ("fullmatch", [lambda n: '"' + "a" * n]),
-    "essaytui.model.parse._HTML_END[-]": ("find", [lambda n: "-" * n + "->"]),
-    "essaytui.model.parse._HTML_END[?]": ("find", [lambda n: "?" * n]),
-    "essaytui.model.parse._HTML_END[!]": ("find", [lambda n: "!" * n]),
-    "essaytui.model.parse._HTML_END[[]": ("find", [lambda n: "]" * n]),
-    "essaytui.model.parse._HTML_END[<]": ("find", [lambda n: "</pre" * n, lambda n: "<" * n]),
+    "essaytui.model.parse.front_matter._SINGLE_QUOTED": (
+        "fullmatch",
+        [lambda n: "'" + "''" * n + "x"],
+    ),
+    "essaytui.model.parse.front_matter._DOUBLE_QUOTED": ("fullmatch", [lambda n: '"' + "a" * n]),
+    "essaytui.model.parse.chunks._HTML_END[-]": ("find", [lambda n: "-" * n + "->"]),
+    "essaytui.model.parse.chunks._HTML_END[?]": ("find", [lambda n: "?" * n]),
+    "essaytui.model.parse.chunks._HTML_END[!]": ("find", [lambda n: "!" * n]),
+    "essaytui.model.parse.chunks._HTML_END[[]": ("find", [lambda n: "]" * n]),
+    "essaytui.model.parse.chunks._HTML_END[<]": (
+        "find",
+        [lambda n: "</pre" * n, lambda n: "<" * n],
+    ),
     "essaytui.model.search._UNBOUNDED": ("find", [lambda n: "{1" * n, lambda n: "{" + "1" * n]),
     "essaytui.model.search._BACKREFERENCE": ("find", [lambda n: "\\" * n, lambda n: "(?P" * n]),
-    "essaytui.model.source._UNSAFE": ("sub", [lambda n: "\x1b[0m" * n, lambda n: "a\u200b" * n]),
+    "essaytui.model.text._UNSAFE": ("sub", [lambda n: "\x1b[0m" * n, lambda n: "a\u200b" * n]),
     "essaytui.interchange.w3c._HASH": ("fullmatch", [lambda n: "a" * n]),
     "essaytui.interchange.citation._ACCESSED": (
         "findall",

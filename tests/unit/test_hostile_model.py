@@ -229,7 +229,7 @@ INVISIBLE = [
 
 @pytest.mark.parametrize("char", INVISIBLE)
 def test_invisible_characters_are_dropped_like_bidi_controls(char: str) -> None:
-    from essaytui.model.source import sanitize, sanitize_inline
+    from essaytui.model.text import sanitize, sanitize_inline
 
     assert sanitize(f"pass{char}word\u202e") == "password"
     assert sanitize_inline(f"pass{char}word") == "password"
@@ -240,7 +240,7 @@ def test_invisible_characters_are_dropped_like_bidi_controls(char: str) -> None:
 
 
 def test_a_lone_surrogate_never_reaches_the_output() -> None:
-    from essaytui.model.source import sanitize, sanitize_inline
+    from essaytui.model.text import sanitize, sanitize_inline
 
     assert sanitize("a\ud800b\udfffc") == "a\ufffdb\ufffdc"
     assert sanitize_inline("\udc80") == "\ufffd"
@@ -258,7 +258,7 @@ def test_a_lone_surrogate_never_reaches_the_output() -> None:
     ],
 )
 def test_a_file_of_only_a_byte_order_mark_is_empty(tmp_path: Path, data: bytes) -> None:
-    from essaytui.model.source import EssayFileError, read_text_file
+    from essaytui.model.files import EssayFileError, read_text_file
 
     path = tmp_path / "bom.md"
     path.write_bytes(data)
@@ -315,7 +315,7 @@ def test_the_bundled_essay_searched_for_a_runaway_pattern_answers() -> None:
     text = "load_essay(default_essay()).reading_text"
     script = SEARCH_IN_CHILD.format(query="re:(.|\\s)*§", text=text).replace(
         "import json, time",
-        "import json, time\nfrom essaytui.model.source import load_essay\n"
+        "import json, time\nfrom essaytui.model.files import load_essay\n"
         "from essaytui.paths import default_essay",
     )
     outcome = in_child(script)

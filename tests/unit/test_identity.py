@@ -18,6 +18,7 @@ import pytest
 
 from essaytui.model.annotation import Kind, make_annotation
 from essaytui.model.essay import Essay
+from essaytui.model.files import load_essay
 from essaytui.model.identity import (
     CLOSE_SIMILARITY,
     HEAD_BYTES,
@@ -27,7 +28,6 @@ from essaytui.model.identity import (
     read_print,
     title_hash,
 )
-from essaytui.model.source import load_essay
 from essaytui.store import AnnotationStore
 from essaytui.store.schema import DATABASE_NAME
 

@@ -17,7 +17,7 @@ from essaytui import paths
 from essaytui.interchange.markdown import block_id, file_name, tag_name, to_markdown
 from essaytui.model.annotation import Annotation, Kind, as_deleted, make_annotation, with_note
 from essaytui.model.essay import Essay
-from essaytui.model.source import load_essay
+from essaytui.model.files import load_essay
 from essaytui.store import AnnotationStore
 
 

@@ -15,7 +15,7 @@ from essaytui_run import essaytui
 from essaytui import paths
 from essaytui.model.annotation import Annotation, Kind, make_annotation, with_note, with_tags
 from essaytui.model.essay import Essay
-from essaytui.model.source import load_essay
+from essaytui.model.files import load_essay
 from essaytui.store import AnnotationStore
 from essaytui.store.schema import DATABASE_NAME, MIGRATIONS, NOTE_SEARCH_TABLE, SCHEMA_VERSION
 from essaytui.store.store import _annotation_values, search_terms
@@ -72,7 +72,7 @@ WRITER = """
 import sys
 from essaytui import paths
 from essaytui.model.annotation import Kind, make_annotation, with_note
-from essaytui.model.source import load_essay
+from essaytui.model.files import load_essay
 from essaytui.store import AnnotationStore
 
 essay = load_essay(paths.default_essay())

@@ -10,16 +10,14 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from essaytui import paths
-from essaytui.model.essay import (
-    BLOCK_SEPARATOR,
-    BlockKind,
-    Essay,
-    SpanKind,
-    sentence_bounds,
-    superscript,
-)
-from essaytui.model.parse import CHUNK_CHARS, RULE_TEXT, essay_id, parse_essay, plain_mapping
-from essaytui.model.source import load_essay
+from essaytui.model.essay import BlockKind, Essay, SpanKind
+from essaytui.model.files import load_essay
+from essaytui.model.identity import title_hash as essay_id
+from essaytui.model.parse import parse_essay
+from essaytui.model.parse.chunks import CHUNK_CHARS
+from essaytui.model.parse.front_matter import plain_mapping
+from essaytui.model.parse.tokens import RULE_TEXT
+from essaytui.model.text import BLOCK_SEPARATOR, sentence_bounds, superscript
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -426,7 +424,7 @@ def test_chunked_parse_resolves_late_definitions() -> None:
 def test_chunked_parse_matches_single_parse(monkeypatch: pytest.MonkeyPatch) -> None:
     source = long_source(400)
     whole = parse_essay(source)
-    import essaytui.model.parse as parse_module
+    import essaytui.model.parse.chunks as parse_module
 
     monkeypatch.setattr(parse_module, "CHUNK_CHARS", 5_000)
     chunked = parse_essay(source)
@@ -569,7 +567,7 @@ def test_a_prefix_parse_is_a_prefix_of_the_full_parse(source: str, limit: int) -
 @settings(max_examples=300, deadline=None)
 @given(source=_BLOCKY, size=st.integers(min_value=1, max_value=100))
 def test_chunked_parse_equals_single_parse(source: str, size: int) -> None:
-    import essaytui.model.parse as parse_module
+    import essaytui.model.parse.chunks as parse_module
 
     whole = parse_essay(source)
     saved = parse_module.CHUNK_CHARS
@@ -670,7 +668,7 @@ def test_markdown_parses_within_bounds_and_a_part_is_a_prefix(source: str, limit
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(source=_MARKDOWN, size=st.integers(min_value=1, max_value=60))
 def test_markdown_parsed_in_chunks_equals_one_parse(source: str, size: int) -> None:
-    import essaytui.model.parse as parse_module
+    import essaytui.model.parse.chunks as parse_module
 
     whole = parse_essay(source)
     saved = parse_module.CHUNK_CHARS

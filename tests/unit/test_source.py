@@ -13,12 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from essaytui.model.source import (
-    EssayFileError,
-    load_essay,
-    read_text_file,
-    sanitize,
-)
+from essaytui.model.files import EssayFileError, load_essay, read_text_file
+from essaytui.model.text import sanitize
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -103,7 +99,7 @@ def test_unreadable_file_reports_permission(tmp_path: Path) -> None:
         script = (
             "import json, os, sys\n"
             "from pathlib import Path\n"
-            "from essaytui.model.source import EssayFileError, read_text_file\n"
+            "from essaytui.model.files import EssayFileError, read_text_file\n"
             "os.setgroups([])\n"
             "os.setgid(65534)\n"
             "os.setuid(65534)\n"

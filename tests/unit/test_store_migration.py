@@ -15,8 +15,8 @@ import pytest
 from essaytui_run import essaytui
 
 from essaytui.interchange.w3c import read_export
+from essaytui.model.files import load_essay
 from essaytui.model.identity import title_hash
-from essaytui.model.source import load_essay
 from essaytui.store import AnnotationStore
 from essaytui.store.schema import DATABASE_NAME, MIGRATIONS, SCHEMA_VERSION
 

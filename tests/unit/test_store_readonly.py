@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from essaytui.model.annotation import Kind, make_annotation
-from essaytui.model.source import load_essay
+from essaytui.model.files import load_essay
 from essaytui.store import AnnotationStore
 from essaytui.store.schema import DATABASE_NAME, MIGRATIONS
 
@@ -50,7 +50,7 @@ STORE_CHECK = (
 import json, sys
 from essaytui.store import AnnotationStore, StoreWriteError
 from essaytui.model.annotation import Kind, make_annotation
-from essaytui.model.source import load_essay
+from essaytui.model.files import load_essay
 essay = load_essay(__import__("pathlib").Path(sys.argv[2]))
 """
     + DROP

@@ -36,8 +36,9 @@ from essaytui.model.annotation import (
     checked_time,
 )
 from essaytui.model.essay import Essay
+from essaytui.model.files import read_at_most
 from essaytui.model.identity import DocumentPrint, sketch_from_text
-from essaytui.model.source import read_at_most, sanitize, sanitize_inline
+from essaytui.model.text import sanitize, sanitize_inline
 from essaytui.store.store import EssayRecord, storable
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"

@@ -61,6 +61,22 @@ MAX_CONTEXT = 4 * CONTEXT_LENGTH
 #: Seconds one `reanchor_all` pass may spend on fuzzy searches; the annotations
 #: left after that get positions and exact matches only, marked unsettled.
 PASS_BUDGET = 2.0
+#: The weights of a candidate's score (design §4): the quote's similarity, each
+#: side's context, and the nearness to the old place.
+QUOTE_WEIGHT = 50
+CONTEXT_WEIGHT = 20
+POSITION_WEIGHT = 2
+_TOTAL_WEIGHT = QUOTE_WEIGHT + 2 * CONTEXT_WEIGHT + POSITION_WEIGHT
+#: How far a rough guess's ends may move when refined: an eighth of the quote,
+#: within these bounds.
+_MIN_SLACK = 2
+_MAX_SLACK = 8
+#: A saved position's sentence is found again by this many first characters at
+#: least, and settled within this many characters of rapidfuzz's alignment, which
+#: must score this much (of 100).
+_MIN_HEAD = 8
+_ALIGN_SLACK = 4
+_HEAD_CUTOFF = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +276,12 @@ def _suffix_score(quote: _Quote, text: str, end: int) -> float:
 
 
 def _combine(quote_score: float, prefix: float, suffix: float, position: float) -> float:
-    return (50 * quote_score + 20 * prefix + 20 * suffix + 2 * position) / 92
+    return (
+        QUOTE_WEIGHT * quote_score
+        + CONTEXT_WEIGHT * prefix
+        + CONTEXT_WEIGHT * suffix
+        + POSITION_WEIGHT * position
+    ) / _TOTAL_WEIGHT
 
 
 def _position_score(quote: _Quote, text: str, start: int) -> float:
@@ -339,7 +360,7 @@ def _refine(quote: _Quote, text: str, start: int, end: int) -> _Candidate:
 
     start = max(0, min(start, len(text)))
     end = max(start, min(end, len(text)))
-    slack = min(8, max(2, len(quote.exact) // 8))
+    slack = min(_MAX_SLACK, max(_MIN_SLACK, len(quote.exact) // 8))
     starts = range(max(0, start - slack), min(len(text), start + slack) + 1)
     ends = range(max(0, end - slack), min(len(text), end + slack) + 1)
     prefixes = {s: _prefix_score(quote, text, s) for s in starts}
@@ -351,14 +372,16 @@ def _refine(quote: _Quote, text: str, start: int, end: int) -> _Candidate:
         best_start = max(
             starts,
             key=lambda s: (
-                20 * prefixes[s] + 50 * Levenshtein.normalized_similarity(head, text[s : s + PIECE])
+                CONTEXT_WEIGHT * prefixes[s]
+                + QUOTE_WEIGHT * Levenshtein.normalized_similarity(head, text[s : s + PIECE])
             ),
         )
         best_end = max(
             ends,
             key=lambda e: (
-                20 * suffixes[e]
-                + 50 * Levenshtein.normalized_similarity(tail, text[max(0, e - PIECE) : e])
+                CONTEXT_WEIGHT * suffixes[e]
+                + QUOTE_WEIGHT
+                * Levenshtein.normalized_similarity(tail, text[max(0, e - PIECE) : e])
             ),
         )
         return _score(quote, text, best_start, max(best_start, best_end))
@@ -632,22 +655,22 @@ def reanchor_offset(offset: int, quote: str, text: str, hash_then: str = "") -> 
     if nearest is not None:
         return nearest
     head = quote[:PIECE]
-    if len(head) < 8 or len(head) > len(text):
+    if len(head) < _MIN_HEAD or len(head) > len(text):
         return fallback
     from rapidfuzz import fuzz
     from rapidfuzz.distance import Levenshtein
 
-    alignment = fuzz.partial_ratio_alignment(head, text, score_cutoff=80)
+    alignment = fuzz.partial_ratio_alignment(head, text, score_cutoff=_HEAD_CUTOFF)
     if alignment is None:
         return fallback
     rough = alignment.dest_start - alignment.src_start
     # The alignment may start a character or two early or late; settle on the
     # start where the sentence's first characters match, then the closest.
-    starts = range(max(0, rough - 4), min(len(text), rough + 4) + 1)
+    starts = range(max(0, rough - _ALIGN_SLACK), min(len(text), rough + _ALIGN_SLACK) + 1)
     return max(
         starts,
         key=lambda s: (
-            len(os.path.commonprefix([head[:8], text[s : s + 8]])),
+            len(os.path.commonprefix([head[:_MIN_HEAD], text[s : s + _MIN_HEAD]])),
             Levenshtein.normalized_similarity(head, text[s : s + len(head)]),
             -abs(s - rough),
         ),

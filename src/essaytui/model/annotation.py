@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import TypedDict
 
 from essaytui.model.essay import Essay
 
@@ -106,6 +107,9 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+#: Characters of a date-time that cannot be read shown in the error.
+_SHOWN = 40
+
 #: The earliest time a note can carry (older ones are refused on import).
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 #: How far in the future a note's time may be: clocks disagree, not by more than this.
@@ -139,7 +143,7 @@ def parse_time(value: str) -> datetime:
             moment = moment.replace(tzinfo=UTC)
         return moment.astimezone(UTC)
     except OverflowError:
-        raise ValueError(f"{value[:40]!r} is outside the range of dates") from None
+        raise ValueError(f"{value[:_SHOWN]!r} is outside the range of dates") from None
 
 
 def checked_time(value: str) -> str:
@@ -152,9 +156,9 @@ def checked_time(value: str) -> str:
     """
     moment = parse_time(value)
     if moment < EARLIEST:
-        raise ValueError(f"{value[:40]!r} is before 1970")
+        raise ValueError(f"{value[:_SHOWN]!r} is before 1970")
     if moment > datetime.now(UTC) + CLOCK_SKEW:
-        raise ValueError(f"{value[:40]!r} is in the future")
+        raise ValueError(f"{value[:_SHOWN]!r} is in the future")
     return format_time(moment)
 
 
@@ -218,30 +222,55 @@ def make_annotation(
         ValueError: the range lies outside the reading text or is empty.
     """
     kind = Kind(kind)
-    text = essay.reading_text
-    if not 0 <= start <= end <= len(text):
-        raise ValueError(f"range {start}..{end} is outside the text (0..{len(text)})")
+    place = _place(essay, start, end)
     if start == end and kind is not Kind.BOOKMARK:
         raise ValueError("an empty range can only be a bookmark")
-    prefix, exact, suffix = context_around(text, start, end)
     now = now_iso()
     return Annotation(
         id=str(uuid.uuid4()),
         essay_id=essay.id,
         essay_path=essay.source_path or "",
         kind=kind,
-        exact=exact,
-        prefix=prefix,
-        suffix=suffix,
-        start=start,
-        end=end,
-        section_trail=tuple(essay.section_trail(start)),
         note=note,
         color=color,
         tags=tuple(tags),
         created=now,
         modified=now,
         deleted=None,
+        **place,
+    )
+
+
+class _Place(TypedDict):
+    """The fields of an annotation that say where it is."""
+
+    exact: str
+    prefix: str
+    suffix: str
+    start: int
+    end: int
+    section_trail: tuple[str, ...]
+    text_hash: str
+
+
+def _place(essay: Essay, start: int, end: int) -> _Place:
+    """The place of `essay.reading_text[start:end]`: quote, context, offsets, trail and
+    the hash of the text.
+
+    Raises:
+        ValueError: the range lies outside the reading text.
+    """
+    text = essay.reading_text
+    if not 0 <= start <= end <= len(text):
+        raise ValueError(f"range {start}..{end} is outside the text (0..{len(text)})")
+    prefix, exact, suffix = context_around(text, start, end)
+    return _Place(
+        exact=exact,
+        prefix=prefix,
+        suffix=suffix,
+        start=start,
+        end=end,
+        section_trail=tuple(essay.section_trail(start)),
         text_hash=text_hash(text),
     )
 
@@ -280,11 +309,6 @@ def with_color(annotation: Annotation, color: str) -> Annotation:
     return replace(annotation, color=color, modified=later_than(annotation.modified))
 
 
-def touched(annotation: Annotation) -> Annotation:
-    """The annotation with `modified` bumped and nothing else changed."""
-    return replace(annotation, modified=later_than(annotation.modified))
-
-
 def as_deleted(annotation: Annotation) -> Annotation:
     """The annotation marked deleted (bumps `modified`)."""
     moment = later_than(annotation.modified)
@@ -306,20 +330,10 @@ def relocated(annotation: Annotation, essay: Essay, start: int, end: int) -> Ann
     Raises:
         ValueError: the range lies outside the reading text.
     """
-    text = essay.reading_text
-    if not 0 <= start <= end <= len(text):
-        raise ValueError(f"range {start}..{end} is outside the text (0..{len(text)})")
-    prefix, exact, suffix = context_around(text, start, end)
     return replace(
         annotation,
         essay_id=essay.id,
         essay_path=essay.source_path or annotation.essay_path,
-        exact=exact,
-        prefix=prefix,
-        suffix=suffix,
-        start=start,
-        end=end,
-        section_trail=tuple(essay.section_trail(start)),
-        text_hash=text_hash(text),
         modified=later_than(annotation.modified),
+        **_place(essay, start, end),
     )

@@ -163,7 +163,10 @@ _BIO = re.compile(rf"(?P<name>{_NAME}) (?:is|was|writes|studies|works)\b.{{3,300
 
 #: A line longer than this is a whole web paragraph, not one wrapped line.
 _WRAP_WIDTH = 100
+#: A line longer than this is no title.
 _TITLE_MAX = 160
+#: Wide enough that PyYAML never folds a front matter value.
+_YAML_WIDTH = 10_000
 
 
 def _folded(line: str) -> str:
@@ -292,7 +295,7 @@ def _blocks(lines: list[str]) -> list[list[int]]:
 
 def _split_title(line: str) -> tuple[str, str]:
     """`(title, series)` from a title line."""
-    text = " ".join(line.replace("\u00a0", " ").split())
+    text = _folded(line)
     for pattern in (_SERIES_PREFIX, _SERIES_SUFFIX):
         match = pattern.fullmatch(text)
         if match is not None:
@@ -364,6 +367,30 @@ def _collect_notes(
     return start, notes, leftovers
 
 
+@dataclass
+class _Post:
+    """A copied post being converted: its lines grouped in blocks, and what is found.
+
+    `blocks` holds indices into `lines` (see `_blocks`); it changes as a title's
+    block loses its first line or a notes list glued to a paragraph is split off.
+    """
+
+    lines: list[str]
+    blocks: list[list[int]]
+    warnings: list[str] = field(default_factory=list)
+    removed_at: set[int] = field(default_factory=set)
+
+    def markers_in(self, blocks: list[list[int]]) -> set[str]:
+        """The labels of the `[n]` markers in `blocks`."""
+        return {
+            m.group(1) for block in blocks for i in block for m in _MARKER.finditer(self.lines[i])
+        }
+
+    def remove(self, indices: list[int]) -> None:
+        """Drop these lines from the essay (they are reported)."""
+        self.removed_at.update(indices)
+
+
 def convert_text(text: str) -> Conversion:
     """Convert a blog post copied as plain text into an essay Markdown file.
 
@@ -374,11 +401,37 @@ def convert_text(text: str) -> Conversion:
     if not text.strip():
         raise ConvertError("the text is empty: there is nothing to convert")
     lines = text.split("\n")
-    blocks = _blocks(lines)
-    warnings: list[str] = []
-    removed_at: set[int] = set()
+    post = _Post(lines, _blocks(lines))
+    meta, body_first = _title_and_author(post)
+    notes, body_last = _notes_list(post, body_first)
+    body_blocks = post.blocks[body_first : body_last + 1]
+    definitions = _definitions(post, notes, body_blocks)
+    paragraphs = _paragraphs(post, body_blocks, {label: label for label in definitions})
+    if not paragraphs:
+        post.warnings.append("no body paragraphs found")
 
-    # -- title and author ---------------------------------------------------
+    footnotes: list[str] = []
+    for label, note in definitions.items():
+        body = _markdown_text([line for line in note.lines if line])
+        footnotes.append(f"[^{label}]: " + body.replace("\n", "\n    "))
+
+    removed = tuple(lines[i] for i in sorted(post.removed_at))
+    parts: list[str] = []
+    if meta:
+        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=_YAML_WIDTH)
+        parts.append("---\n" + front + "---")
+    parts.extend(paragraphs)
+    parts.extend(footnotes)
+    return Conversion("\n\n".join(parts) + "\n", removed, tuple(post.warnings))
+
+
+# -- title and author -----------------------------------------------------------
+
+
+def _title_and_author(post: _Post) -> tuple[dict[str, str], int]:
+    """The front matter found at the top (title, series, author) and the index of
+    the first block of the body, after any page furniture below the byline."""
+    lines, blocks = post.lines, post.blocks
     meta: dict[str, str] = {}
     body_first = 0
     first_block = blocks[0]
@@ -393,54 +446,72 @@ def convert_text(text: str) -> Conversion:
         else:
             body_first = 1
     else:
-        warnings.append("no title line found; the essay has no title in its front matter")
+        post.warnings.append("no title line found; the essay has no title in its front matter")
     if body_first < len(blocks) and len(blocks[body_first]) == 1:
-        line = " ".join(lines[blocks[body_first][0]].replace("\u00a0", " ").split())
-        byline = _BYLINE.fullmatch(line)
-        bio = _BIO.fullmatch(line) if byline is None and line.endswith(".") else None
-        if byline is not None:
-            meta["author"] = byline.group("name")
-            body_first += 1
-        elif bio is not None and "title" in meta and len(blocks) - body_first > 1:
-            meta["author"] = bio.group("name")
-            meta["author_note"] = line
+        author = _byline(lines[blocks[body_first][0]], "title" in meta, len(blocks) - body_first)
+        if author:
+            meta.update(author)
             body_first += 1
 
     # page furniture between the byline and the first paragraph (never the last block)
     while len(blocks) - body_first > 1 and all(
         is_header_leftover(lines[i]) for i in blocks[body_first]
     ):
-        removed_at.update(blocks[body_first])
+        post.remove(blocks[body_first])
         body_first += 1
+    return meta, body_first
 
-    # -- trailing leftovers, then the notes list ------------------------------
+
+def _byline(line: str, titled: bool, blocks_left: int) -> dict[str, str]:
+    """`author` (and `author_note`, from a one-sentence bio) if `line`, a block of its
+    own below the title, names the author; else nothing. A bio counts only below a
+    title and above more text."""
+    line = _folded(line)
+    byline = _BYLINE.fullmatch(line)
+    if byline is not None:
+        return {"author": byline.group("name")}
+    bio = _BIO.fullmatch(line) if line.endswith(".") else None
+    if bio is not None and titled and blocks_left > 1:
+        return {"author": bio.group("name"), "author_note": line}
+    return {}
+
+
+# -- trailing leftovers, then the notes list ---------------------------------------
+
+
+def _notes_list(post: _Post, body_first: int) -> tuple[list[_Note], int]:
+    """The notes listed at the end, and the index of the last block of the body.
+
+    Leftovers after the notes (or after the body, when there are none) are removed,
+    and so are a "Notes" heading and leftovers between the body and the notes.
+    """
+    lines, blocks = post.lines, post.blocks
     last = len(blocks) - 1
     while last >= body_first:
         block = blocks[last]
         if not all(is_leftover(lines[i]) for i in block):
             break
-        removed_at.update(block)
+        post.remove(block)
         last -= 1
     notes: list[_Note] = []
     notes_start = last + 1
-    body_markers = {
-        m.group(1)
-        for block in blocks[body_first : last + 1]
-        for i in block
-        for m in _MARKER.finditer(lines[i])
-    }
+    body_markers = post.markers_in(blocks[body_first : last + 1])
     for numbered in (False, True):
-        last = _split_glued_notes(lines, blocks, body_first, last, numbered)
-        start, found, leftovers = _collect_notes(lines, blocks, body_first, last, numbered)
+        # split on a copy: a list glued to the last paragraph that is not taken as
+        # notes after all stays where it was, in the body
+        trial = blocks.copy()
+        trial_last = _split_glued_notes(lines, trial, body_first, last, numbered)
+        start, found, leftovers = _collect_notes(lines, trial, body_first, trial_last, numbered)
         if not found:
             continue
         announced = start - 1 >= body_first and all(
-            _NOTES_HEADING.fullmatch(lines[i].strip()) for i in blocks[start - 1]
+            _NOTES_HEADING.fullmatch(lines[i].strip()) for i in trial[start - 1]
         )
         if numbered and not announced and not body_markers & {n.label for n in found}:
             continue  # an ordinary numbered list ending the body
+        blocks[:] = trial
         notes, notes_start = found, start
-        removed_at.update(leftovers)
+        post.remove(leftovers)
         break
     # a "Notes" heading and leftovers between the body and the notes go too
     body_last = notes_start - 1
@@ -450,10 +521,18 @@ def convert_text(text: str) -> Conversion:
             is_leftover(lines[i]) or _NOTES_HEADING.fullmatch(lines[i].strip()) for i in block
         ):
             break
-        removed_at.update(block)
+        post.remove(block)
         body_last -= 1
+    return notes, body_last
 
-    # -- notes → definitions --------------------------------------------------
+
+# -- notes → definitions ----------------------------------------------------------
+
+
+def _definitions(post: _Post, notes: list[_Note], body_blocks: list[list[int]]) -> dict[str, _Note]:
+    """The notes by label, the first of each; warnings for repeated or missing
+    numbers, notes no marker refers to and markers with no note."""
+    warnings = post.warnings
     definitions: dict[str, _Note] = {}
     previous = 0
     for note in notes:
@@ -464,8 +543,7 @@ def convert_text(text: str) -> Conversion:
             warnings.append(f"note {note.label} follows note {previous}: numbering has a gap")
         previous = int(note.label)
         definitions[note.label] = note
-    body_blocks = blocks[body_first : body_last + 1]
-    used = {m.group(1) for block in body_blocks for i in block for m in _MARKER.finditer(lines[i])}
+    used = post.markers_in(body_blocks)
     unreferenced = [label for label in definitions if label not in used]
     if unreferenced:
         warnings.append(
@@ -480,12 +558,17 @@ def convert_text(text: str) -> Conversion:
             + ", ".join(f"[{label}]" for label in missing)
             + " have no note; kept as literal text"
         )
+    return definitions
 
-    # -- body paragraphs --------------------------------------------------------
-    markers = {label: label for label in definitions}
+
+# -- body paragraphs --------------------------------------------------------------
+
+
+def _paragraphs(post: _Post, body_blocks: list[list[int]], markers: dict[str, str]) -> list[str]:
+    """The body as Markdown paragraphs, `[n]` markers of known notes made `[^n]`."""
     paragraphs: list[str] = []
     for block in body_blocks:
-        block_lines = [_strip_line(lines[i]) for i in block]
+        block_lines = [_strip_line(post.lines[i]) for i in block]
         if len(block_lines) > 1 and any(len(line) > _WRAP_WIDTH for line in block_lines[:-1]):
             # copied web text: one paragraph per line, no blank lines between
             paragraphs.extend(_markdown_text([line], markers) for line in block_lines)
@@ -499,19 +582,4 @@ def convert_text(text: str) -> Conversion:
                 group = []
             group.append(line)
         paragraphs.append(_markdown_text(group, markers))
-    if not paragraphs:
-        warnings.append("no body paragraphs found")
-
-    footnotes: list[str] = []
-    for label, note in definitions.items():
-        body = _markdown_text([line for line in note.lines if line])
-        footnotes.append(f"[^{label}]: " + body.replace("\n", "\n    "))
-
-    removed = tuple(lines[i] for i in sorted(removed_at))
-    parts: list[str] = []
-    if meta:
-        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
-        parts.append("---\n" + front + "---")
-    parts.extend(paragraphs)
-    parts.extend(footnotes)
-    return Conversion("\n\n".join(parts) + "\n", removed, tuple(warnings))
+    return paragraphs

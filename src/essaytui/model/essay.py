@@ -8,23 +8,12 @@ occurrences, search matches, annotations and the reading position.
 from __future__ import annotations
 
 import bisect
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 
-#: The text placed between two blocks in a reading text.
-BLOCK_SEPARATOR = "\n\n"
-
-#: The digits footnote markers are written in.
-SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-_SUPERSCRIPT = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
-
-
-def superscript(number: int) -> str:
-    """The footnote marker shown for footnote `number` (e.g. 12 → "¹²")."""
-    return str(number).translate(_SUPERSCRIPT)
+from essaytui.model.text import sentence_bounds
 
 
 class BlockKind(StrEnum):
@@ -141,10 +130,6 @@ class Term:
     occurrences: tuple[tuple[int, int], ...] = ()
 
 
-_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)\]⁰¹²³⁴⁵⁶⁷⁸⁹]*(?:\s+|$)|\n\n")
-_WORD = re.compile(r"\w[\w'’-]*", re.UNICODE)
-
-
 @dataclass(frozen=True)
 class Essay:
     """A parsed essay: metadata, blocks, reading text, outline, notes, glossary.
@@ -155,7 +140,7 @@ class Essay:
         title: the title (front matter, first heading, or file name).
         author: the author, or "".
         meta: the remaining front matter strings (series, author_note, ...).
-        reading_text: every block's visible text joined by BLOCK_SEPARATOR.
+        reading_text: every block's visible text joined by `text.BLOCK_SEPARATOR`.
         blocks: the blocks in reading order.
         sections: the outline, flat, in reading order.
         footnotes: referenced notes by number, then unreferenced ones.
@@ -212,11 +197,6 @@ class Essay:
         """Glossary terms keyed by id."""
         return {term.id: term for term in self.glossary}
 
-    @cached_property
-    def word_count(self) -> int:
-        """Words in the reading text (for reading-time estimates)."""
-        return len(self.reading_text.split())
-
     def block_index_at(self, offset: int) -> int:
         """Index of the block containing `offset` (or the last block before it)."""
         if not self.blocks:
@@ -263,41 +243,6 @@ class Essay:
         if position < end:
             pieces.append(text[position:end])
         return "".join(pieces).strip()
-
-
-def sentence_bounds(text: str, offset: int) -> tuple[int, int]:
-    """The `(start, end)` of the sentence of `text` that contains `offset`.
-
-    A sentence ends after `.`, `!`, `?` (and closing quotes) followed by space,
-    or at a paragraph break.
-    """
-    offset = max(0, min(offset, len(text)))
-    window_start = max(0, offset - 4000)
-    limit = min(len(text), offset + 4000)
-    start = window_start
-    following = None
-    # One pass over the whole window: a sentence's end (".¹ ") may run past `offset`,
-    # as when `offset` is a footnote marker, which belongs to the sentence before it.
-    for match in _SENTENCE_END.finditer(text, window_start, limit):
-        if match.end() <= offset:
-            start = match.end()
-        else:
-            following = match
-            break
-    if following is None:
-        end = min(len(text), offset + 4000)
-    elif following.group() == BLOCK_SEPARATOR:
-        end = following.start()
-    else:
-        end = following.start() + len(following.group().rstrip())
-    while start < end and text[start].isspace():
-        start += 1
-    return start, max(start, end)
-
-
-def word_starts(text: str, start: int, end: int) -> Sequence[int]:
-    """Offsets of the words that begin within `[start, end)` of `text`."""
-    return [match.start() for match in _WORD.finditer(text, start, end)]
 
 
 #: An essay with no text: what a view shows before it is given one.

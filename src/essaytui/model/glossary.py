@@ -15,12 +15,16 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.deflist import deflist_plugin
-
-from essaytui.model.essay import BLOCK_SEPARATOR, SUPERSCRIPT_DIGITS, Term
-from essaytui.model.source import sanitize, sanitize_inline
+from essaytui.model.essay import Term
+from essaytui.model.markdown import glossary_parser, tokens_to_text
+from essaytui.model.ranges import merge_ranges
+from essaytui.model.text import (
+    BLOCK_SEPARATOR,
+    SUPERSCRIPT_DIGITS,
+    lower_same_length,
+    sanitize,
+    sanitize_inline,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,26 +67,13 @@ def _split_names(line: str) -> tuple[str, tuple[str, ...]]:
     return names[0], tuple(dict.fromkeys(names[1:]))
 
 
-def _plain(children: Sequence[Token] | None) -> str:
-    pieces: list[str] = []
-    for child in children or ():
-        if child.type in ("text", "text_special", "code_inline"):
-            pieces.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            pieces.append(" ")
-        elif child.type == "image":
-            pieces.append(_plain(child.children))
-    return sanitize_inline("".join(pieces))
-
-
 def parse_glossary_source(source: str) -> tuple[list[GlossaryEntry], list[str]]:
     """Read a ``glossary.md`` definition list.
 
     Returns:
         The entries in file order and warnings (one line each).
     """
-    md = MarkdownIt("commonmark").use(deflist_plugin)
-    tokens = md.parse(sanitize(source))
+    tokens = glossary_parser().parse(sanitize(source))
     entries: list[GlossaryEntry] = []
     warnings: list[str] = []
     names: list[str] = []
@@ -106,7 +97,7 @@ def parse_glossary_source(source: str) -> tuple[list[GlossaryEntry], list[str]]:
         if token.type == "dt_open":
             if definitions:
                 flush()
-            names.append(_plain(tokens[index + 1].children))
+            names.append(tokens_to_text(tokens[index + 1].children))
         elif token.type == "dd_open":
             in_definition += 1
         elif token.type == "dd_close":
@@ -114,7 +105,7 @@ def parse_glossary_source(source: str) -> tuple[list[GlossaryEntry], list[str]]:
         elif token.type == "dl_close":
             flush()
         elif token.type == "inline" and in_definition:
-            text = _plain(token.children)
+            text = tokens_to_text(token.children)
             if text:
                 definitions.append(text)
         elif token.type in ("fence", "code_block") and in_definition:
@@ -266,7 +257,6 @@ def variants(name: str, aliases: Sequence[str] = ()) -> list[tuple[str, bool]]:
 #: Characters treated as one separator between words of a term.
 _SEPARATORS = " \u00a0\n-\u2010\u2011"
 _SEPARATOR_CLASS = "[ \u00a0\\n\\-\u2010\u2011]"
-_APOSTROPHES = "'’"
 _KEY_TABLE = str.maketrans({**dict.fromkeys(_SEPARATORS, " "), "’": "'"})
 
 
@@ -286,29 +276,6 @@ def _spaced(char: str) -> bool:
         or 0xFF66 <= code <= 0xFF9F  # half-width kana
         or code >= 0x20000
     )
-
-
-def lower_same_length(text: str) -> str:
-    """`text` lower-cased one character at a time, so offsets do not shift."""
-    if len(text) <= _LOWER_SLICE:
-        return _lower_slice(text)
-    # str.lower() of non-ASCII text allocates room for 3 code points of 4 bytes
-    # per character (special casing); slices keep that transient small.
-    return "".join(
-        _lower_slice(text[start : start + _LOWER_SLICE])
-        for start in range(0, len(text), _LOWER_SLICE)
-    )
-
-
-_LOWER_SLICE = 1 << 16
-
-
-def _lower_slice(text: str) -> str:
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    # A few characters (e.g. 'İ') lower to two code points; keep those as they are.
-    return "".join(low if len(low := char.lower()) == 1 else char for char in text)
 
 
 # A word boundary that does not count footnote markers (superscript digits,
@@ -491,7 +458,7 @@ class GlossaryMatcher:
         spans: Iterable[tuple[int, int]],
         excluded: Sequence[tuple[int, int]],
     ) -> list[tuple[int, int, str]]:
-        merged = _merge(excluded)
+        merged = merge_ranges(excluded)
         starts = [start for start, _ in merged]
         found: list[tuple[int, int, str]] = []
         for start, end in spans:
@@ -519,19 +486,6 @@ class GlossaryMatcher:
 def _is_word(char: str) -> bool:
     """A word character as `_WORD_CHAR` has it: \\w without superscript digits."""
     return (char.isalnum() or char == "_") and char not in SUPERSCRIPT_DIGITS
-
-
-def _merge(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(ranges):
-        if end <= start:
-            continue
-        if merged and start <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def build_terms(

@@ -45,10 +45,8 @@ import stat
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from essaytui.model.essay import Essay
+from essaytui.model.essay import Essay
 
 #: Bytes read from the start of a document for its print.
 HEAD_BYTES = 16 * 1024
@@ -63,7 +61,10 @@ SHINGLE_WORDS = 3
 #: Prefix of the ids made by `new_essay_id`.
 GENERATED_PREFIX = "doc-"
 
-_TITLE_HASH = re.compile(r"[0-9a-f]{16}")
+#: Hexadecimal digits of a hash id (`title_hash`, `new_essay_id`).
+ID_DIGITS = 16
+
+_TITLE_HASH = re.compile(rf"[0-9a-f]{{{ID_DIGITS}}}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +165,7 @@ def file_state(path: str | os.PathLike[str]) -> tuple[int, int] | None:
 
 def title_hash(title: str, author: str) -> str:
     """The id essaytui gave essays without a front-matter id before issue 10."""
-    return hashlib.sha256(f"{title}\0{author}".encode("utf-8", "replace")).hexdigest()[:16]
+    return hashlib.sha256(f"{title}\0{author}".encode("utf-8", "replace")).hexdigest()[:ID_DIGITS]
 
 
 def declared_id(essay: Essay) -> str | None:
@@ -191,7 +192,7 @@ def new_essay_id(path: str | None, digest: str) -> str:
     the reader would have made.
     """
     key = f"{path or ''}\0{digest}".encode("utf-8", "replace")
-    return GENERATED_PREFIX + hashlib.sha256(key).hexdigest()[:16]
+    return GENERATED_PREFIX + hashlib.sha256(key).hexdigest()[:ID_DIGITS]
 
 
 def resolved_path(path: str | os.PathLike[str]) -> str:

@@ -29,6 +29,8 @@ QUOTE_PREFIX = "> "
 LIST_INDENT = 3
 #: Indent of code blocks and definitions.
 BLOCK_INDENT = "    "
+#: Cells a note's number takes at the end (its text hangs after them).
+NOTE_NUMBER_WIDTH = 4
 #: Quotes and lists deeper than this are set at this depth, so text keeps its width.
 MAX_DEPTH = 8
 
@@ -153,8 +155,7 @@ def write_code(page: Page, block: Block, text: str) -> None:
 
 def write_rule(page: Page, block: Block, text: str) -> None:
     """A thematic break, centred."""
-    mark = "* * *"
-    page.lines.append(" " * max(0, (page.width - len(mark)) // 2) + mark)
+    page.lines.append(" " * max(0, (page.width - cell_width(text)) // 2) + text)
 
 
 def write_table_row(page: Page, block: Block, text: str) -> None:
@@ -216,7 +217,7 @@ def write_notes(page: Page, footnotes: tuple[Footnote, ...]) -> None:
     page.lines.extend(["Notes", "-----"])
     for note in shown:
         number = f"{note.number}." if note.number else f"[{note.label}]"
-        lead = f"{number} ".ljust(4)
+        lead = f"{number} ".ljust(NOTE_NUMBER_WIDTH)
         hang = " " * cell_width(lead)
         page.blank()
         blocks = note.blocks or (Block(BlockKind.PARAGRAPH, 0, len(note.text)),)

@@ -67,3 +67,18 @@ class RangeIndex(Generic[T]):
     def last_before(self, offset: int) -> int:
         """The index of the last range starting at or before `offset` (-1 when none)."""
         return bisect.bisect_right(self._starts, offset) - 1
+
+
+def merge_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`(start, end)` ranges sorted, empty ones dropped, overlapping or touching ones
+    joined into one."""
+    joined: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if end <= start:
+            continue
+        if joined and start <= joined[-1][1]:
+            if end > joined[-1][1]:
+                joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from essaytui.model.glossary import lower_same_length
+from essaytui.model.text import lower_same_length
 
 if TYPE_CHECKING:
     import regex
@@ -124,8 +124,19 @@ def find_matches(
     text: str, pattern: re.Pattern[str], *, limit: int = MAX_MATCHES
 ) -> list[tuple[int, int]]:
     """`(start, end)` of the non-empty matches of `pattern` in `text`, at most `limit`."""
+    return _spans(pattern.finditer(text), limit)
+
+
+class _Match(Protocol):
+    """A match of `re` or of `regex`."""
+
+    def span(self) -> tuple[int, int]: ...
+
+
+def _spans(matches: Iterable[_Match], limit: int) -> list[tuple[int, int]]:
+    """The spans of the non-empty `matches`, up to `limit` of them (one at least)."""
     found: list[tuple[int, int]] = []
-    for match in pattern.finditer(text):
+    for match in matches:
         start, end = match.span()
         if start == end:
             continue
@@ -203,22 +214,14 @@ def _find_with_timeout(
     text: str, expression: str, limit: int, timeout: float
 ) -> list[tuple[int, int]]:
     compiled = _user_regex(expression)
-    found: list[tuple[int, int]] = []
     if limit <= 0:
-        return found
+        return []
     try:
-        for match in compiled.finditer(text, concurrent=True, timeout=timeout):
-            start, end = match.span()
-            if start == end:
-                continue
-            found.append((start, end))
-            if len(found) >= limit:
-                break
+        return _spans(compiled.finditer(text, concurrent=True, timeout=timeout), limit)
     except TimeoutError:
         raise SearchTimeout(
             f"this regular expression took too long and was stopped (over {timeout:g} s)"
         ) from None
-    return found
 
 
 def next_match(matches: Sequence[tuple[int, int]], offset: int, forward: bool = True) -> int | None:

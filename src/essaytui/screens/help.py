@@ -18,6 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
@@ -37,7 +38,9 @@ KEYS_WIDTH = 20
 IDS_FROM_WIDTH = 90
 
 
-def help_rows(keymap: Mapping[str, str]) -> list[tuple[Binding.Group, str, str, str]]:
+def help_rows(
+    app: type[DOMNode], keymap: Mapping[str, str]
+) -> list[tuple[Binding.Group, str, str, str]]:
     """`(group, keys as typed, what it does, binding id)` for every binding, in help order."""
     rows = [
         (
@@ -46,7 +49,7 @@ def help_rows(keymap: Mapping[str, str]) -> list[tuple[Binding.Group, str, str, 
             help_of(binding),
             binding.id or "",
         )
-        for _, binding in all_bindings()
+        for _, binding in all_bindings(app)
     ]
     order = {group: index for index, group in enumerate(GROUP_ORDER)}
     rows.sort(key=lambda row: order.get(row[0], len(order)))
@@ -54,7 +57,12 @@ def help_rows(keymap: Mapping[str, str]) -> list[tuple[Binding.Group, str, str, 
 
 
 def help_text(
-    keymap: Mapping[str, str], keymap_file: str, needle: str = "", *, ids: bool = True
+    app: type[DOMNode],
+    keymap: Mapping[str, str],
+    keymap_file: str,
+    needle: str = "",
+    *,
+    ids: bool = True,
 ) -> Group:
     """The help as a table per group; only the rows mentioning `needle` when given.
 
@@ -64,7 +72,7 @@ def help_text(
     needle = needle.casefold().strip()
     rows = [
         row
-        for row in help_rows(keymap)
+        for row in help_rows(app, keymap)
         if not needle or any(needle in part.casefold() for part in row[1:])
     ]
     id_width = max((len(row[3]) for row in rows), default=0)
@@ -97,10 +105,12 @@ def help_text(
     return Group(*parts)
 
 
-def help_plain(keymap: Mapping[str, str], keymap_file: str, width: int = 100) -> str:
+def help_plain(
+    app: type[DOMNode], keymap: Mapping[str, str], keymap_file: str, width: int = 100
+) -> str:
     """The help as plain text at `width` cells, as the help screen shows it."""
     console = Console(width=width, file=io.StringIO(), color_system=None, legacy_windows=False)
-    console.print(help_text(keymap, keymap_file, ids=width >= IDS_FROM_WIDTH))
+    console.print(help_text(app, keymap, keymap_file, ids=width >= IDS_FROM_WIDTH))
     output = console.file
     assert isinstance(output, io.StringIO)
     return output.getvalue()
@@ -186,7 +196,7 @@ class HelpScreen(ModalScreen[None]):
         needle = self.query_one("#help-filter", Input).value
         wide = self.query_one("#help-text").size.width >= IDS_FROM_WIDTH or self.size.width >= 100
         self.query_one("#help-text", Static).update(
-            help_text(self.keymap, self.keymap_file, needle, ids=wide)
+            help_text(type(self.app), self.keymap, self.keymap_file, needle, ids=wide)
         )
 
     def action_scroll(self, where: str) -> None:

@@ -20,7 +20,7 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 
 from essaytui.actions import EDITOR, action
 from essaytui.model.annotation import COLORS, DEFAULT_COLOR, parse_tags
-from essaytui.model.source import sanitize
+from essaytui.model.text import sanitize
 from essaytui.screens.confirm import ConfirmScreen
 from essaytui.sessions.annotations import Draft
 

@@ -11,40 +11,27 @@ for a database another essaytui holds.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.events import Resize
-from textual.reactive import var
 from textual.widget import Widget
 from textual.widgets import TabbedContent, TabPane
 
-from essaytui.model.annotation import AnchorStatus
 from essaytui.model.essay import Essay
-from essaytui.model.ranges import RangeIndex
 from essaytui.model.search import SearchError
 from essaytui.screens.reader_actions import ReaderActions
-from essaytui.sessions.annotations import AnnotationSession, Change, Loading, Placed
+from essaytui.sessions.annotations import AnnotationSession
 from essaytui.sessions.layout import (
-    MEASURE,
-    MEASURE_MAX,
-    MEASURE_MIN,
-    MEASURE_SETTING,
-    SIDENOTES_SETTING,
     Plan,
-    Want,
-    plan,
 )
-from essaytui.sessions.navigator import Navigator, Place
+from essaytui.sessions.navigator import Navigator
 from essaytui.sessions.position import ReadingPosition
 from essaytui.sessions.search import Query, SearchSession
 from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, Target, TermHit
-from essaytui.store import AnnotationStore, StoreBusy, StoreError
-from essaytui.widgets.essay_view import EssayView, Mark
+from essaytui.store import StoreError
+from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.glossary import GlossaryPane
 from essaytui.widgets.key_hints import KeyHints
 from essaytui.widgets.notes import NotesPane
@@ -66,33 +53,6 @@ SHORT, LONG = 4.0, 10.0
 class ReaderScreen(ReaderActions):
     """Reading one essay."""
 
-    #: The essay read (a new value, the complete parse of a long file, reaches every pane).
-    essay: var[Essay] = var(None, always_update=True, init=False)  # type: ignore[arg-type]
-    #: Where the text and the panes go at the current width (see `sessions.layout`).
-    plan: var[Plan | None] = var(None, init=False)
-
-    def __init__(self, essay: Essay, store: AnnotationStore | None = None) -> None:
-        super().__init__()
-        self.set_reactive(ReaderScreen.essay, essay)
-        self.store = store if store is not None else AnnotationStore.in_memory()
-        self.navigator = Navigator()
-        self.search = SearchSession(essay.reading_text)
-        self.notes = AnnotationSession(essay, self.store)
-        self.position = ReadingPosition(essay, self.store)
-        self._side_ready = False
-        #: What the reader asked of the panes (o, p, 1…5, z) and of the text's measure.
-        self.outline_want = Want.AUTO
-        self.side_want = Want.AUTO
-        self.focus_mode = False
-        self.measure = _setting_int(self.store, MEASURE_SETTING, MEASURE, MEASURE_MIN, MEASURE_MAX)
-        self.sidenotes_on = self.store.get_setting(SIDENOTES_SETTING) != "off"
-        self._after_side: list[Callable[[], object]] = []
-        self._search_origin: Place | None = None
-        #: Per footnote label, which of its references enter in Sources goes to next.
-        self.next_ref: dict[str, int] = {}
-        self._searching: Query | None = None
-        self._search_next: Query | None = None
-
     # -- building ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -111,22 +71,6 @@ class ReaderScreen(ReaderActions):
         yield StatusLine(id="status")
         yield KeyHints(id="keys")
         yield Peek(id="peek", classes="-hidden")
-
-    @property
-    def view(self) -> EssayView:
-        """The essay view."""
-        return self.query_one(EssayView)
-
-    @property
-    def status(self) -> StatusLine:
-        """The status line."""
-        return self.query_one(StatusLine)
-
-    def say(self, message: str, seconds: float = SHORT) -> None:
-        """Tell the reader something for a while on the bottom line (the search bar's,
-        while it is open)."""
-        bar = self.query_one(SearchBar)
-        (bar if bar.display else self.status).say(message, seconds)
 
     def on_mount(self) -> None:
         self.relayout()  # before the first frame: the panes where the budget puts them
@@ -204,17 +148,6 @@ class ReaderScreen(ReaderActions):
     def on_resize(self, event: Resize) -> None:
         self.relayout(event.size.width)
 
-    def relayout(self, width: int | None = None) -> None:
-        """Lay the screen out again (after a resize, or a pane, focus or measure change)."""
-        self.plan = plan(
-            width or self.size.width or self.app.size.width,
-            self.measure,
-            outline=self.outline_want,
-            side=self.side_want,
-            sidenotes=self.sidenotes_on and bool(self.essay.footnote_refs),
-            focus=self.focus_mode,
-        )
-
     def watch_plan(self, plan: Plan | None) -> None:
         if plan is None:
             return
@@ -230,11 +163,6 @@ class ReaderScreen(ReaderActions):
             view.sidenote_width = plan.sidenotes
         self._place_peek()
 
-    @property
-    def narrow(self) -> bool:
-        """Whether the panes open over the essay (no room beside it)."""
-        return self.plan is None or (self.plan.outline == 0 and self.plan.side == 0)
-
     @on(SidePane.Ready)
     def _side_arrived(self, event: SidePane.Ready) -> None:
         self._side_ready = True
@@ -246,19 +174,6 @@ class ReaderScreen(ReaderActions):
         waiting, self._after_side = self._after_side, []
         for then in waiting:
             then()
-
-    def side_here(self, then: Callable[[], object]) -> bool:
-        """Whether the side pane is mounted; if not, `then` runs as soon as it is."""
-        if self._side_ready:
-            return True
-        self._after_side.append(then)
-        return False
-
-    def hide_side_if_narrow(self) -> None:
-        """After a jump from a pane over the essay, give the essay the screen back."""
-        if self.plan is not None and self.plan.side_over:
-            self.side_want = Want.AUTO
-            self.relayout()
 
     # -- where we are ----------------------------------------------------------------------
 
@@ -289,36 +204,6 @@ class ReaderScreen(ReaderActions):
         self.say(event.text)
 
     # -- jumps -----------------------------------------------------------------------------
-
-    def here(self) -> Place:
-        """Where the reader is now."""
-        return Place(self.view.top_offset, self.view.target)
-
-    def jump_to(self, offset: int, target: Target | None = None, *, center: bool = False) -> None:
-        """Remember where we are, then show `offset` (at the top, or in the upper third)."""
-        self.navigator.remember(self.here())
-        self.refresh_bindings()
-        view = self.view
-        view.scroll_to_offset(offset)
-        if center:
-            view.center_on(offset)
-        if target is not None:
-            view.select_target(target, scroll=False)
-
-    def arrive(self, offset: int, target: Target | None = None) -> None:
-        """A jump from a pane: there, in the upper third, the essay focused again."""
-        self.jump_to(offset, target, center=True)
-        self.hide_side_if_narrow()
-        self.view.focus()
-
-    def go_to_place(self, place: Place) -> None:
-        """Show `place` exactly as it was (back and forward)."""
-        view = self.view
-        view.scroll_to_offset(place.top_offset)
-        view.select_target(place.target, scroll=False)
-        view.focus()
-        self.hide_side_if_narrow()
-        self.refresh_bindings()
 
     # -- footnotes, terms, links ---------------------------------------------------------
 
@@ -422,28 +307,6 @@ class ReaderScreen(ReaderActions):
         if self.search.found(query, matches, self.view.top_offset):
             self._show_search(error)
 
-    def _show_search(self, error: str = "") -> None:
-        view, search = self.view, self.search
-        view.matches = _match_index(search.matches)
-        view.current_match = search.current
-        bar = self.query_one(SearchBar)
-        bar.set_count("invalid" if error and not search.matches else search.count)
-        if error:
-            self.say(error)
-        if search.current >= 0:
-            self._show_match()
-        self.refresh_bindings()
-
-    def _show_match(self) -> None:
-        view, search = self.view, self.search
-        start, end = search.matches[search.current]
-        view.current_match = search.current
-        row = view.row_of(start)
-        if row is None or row > view.scrollable_content_region.height // 3:
-            view.center_on(start)  # where the eye reads: the upper third
-        view.select_target(MatchRef(start, end, search.current), scroll=False)
-        self.query_one(SearchBar).set_count(search.count)
-
     @on(SearchBar.Submitted)
     def _search_submitted(self, event: SearchBar.Submitted) -> None:
         origin, self._search_origin = self._search_origin, None
@@ -458,45 +321,6 @@ class ReaderScreen(ReaderActions):
 
     # -- annotations -----------------------------------------------------------------------
 
-    def reload_annotations(self) -> None:
-        """Read the essay's annotations and show them; place moved ones in a worker."""
-        try:
-            loading = self.notes.read()
-        except StoreError as error:
-            self.say(str(error), seconds=LONG)
-            return
-        self.notes.take(loading)
-        self._show_annotations()
-        for warning in self.store.take_warnings():  # rows skipped as damaged, kept in the file
-            self.say(f"⚠ {warning}", seconds=LONG)
-        if loading.to_place:
-            self._place_annotations(loading)
-
-    @work(thread=True, exclusive=True, group="anchors", description="placing annotations")
-    def _place_annotations(self, loading: Loading) -> None:
-        placed = self.notes.place(loading)
-        self.app.call_from_thread(self._placed, loading, placed)
-
-    def _placed(self, loading: Loading, placed: Placed) -> None:
-        rewrites = self.notes.take(loading, placed)
-        self._show_annotations()
-        if rewrites:
-            self.perform(self.notes.rewrite(rewrites), quiet=True)
-
-    def _show_annotations(self) -> None:
-        self.view.set_marks(
-            Mark(
-                anchor.start,
-                anchor.end,
-                annotation.kind,
-                fuzzy=anchor.status is AnchorStatus.FUZZY,
-                color=annotation.color,
-            )
-            for annotation, anchor in self.notes.drawn()
-        )
-        if self._side_ready:
-            self.query_one(NotesPane).set_annotations(self.notes.annotations, self.notes.anchors)
-
     def _poll_store(self) -> None:
         try:
             # also when some notes ran out of time to be placed: another try
@@ -510,83 +334,7 @@ class ReaderScreen(ReaderActions):
         if event.pane.id == "notes-tab":
             self._poll_store()
 
-    def perform(self, change: Change | str, *, quiet: bool = False) -> bool:
-        """Make `change` now; if another essaytui holds the database, in a worker that
-        waits for it. Returns False when it is not going to be made (the reason is
-        shown): nothing to do, or the write failed."""
-        if isinstance(change, str):
-            self.say(change)
-            return False
-        try:
-            self.notes.make(change, wait=False)
-        except StoreBusy:
-            self.say("Waiting for the notes database (another essaytui is writing)…", LONG)
-            self._perform_waiting(change, quiet)
-            return True
-        except StoreError as error:
-            self.say(f"Not saved: {error}", seconds=LONG)
-            return False
-        self._made(change, quiet)
-        return True
-
-    @work(thread=True, group="store", description="waiting for the notes database")
-    def _perform_waiting(self, change: Change, quiet: bool) -> None:
-        try:
-            self.notes.make(change, wait=True)
-        except StoreError as error:
-            self.app.call_from_thread(self.say, f"Not saved: {error}", LONG)
-            return
-        self.app.call_from_thread(self._made, change, quiet)
-
-    async def perform_and_wait(self, change: Change | str) -> str | None:
-        """Make `change`, waiting off the event loop if another essaytui holds the
-        database; None once it is saved, else why it was not (the note editor stays
-        open with the text)."""
-        if isinstance(change, str):
-            return change
-        try:
-            try:
-                self.notes.make(change, wait=False)
-            except StoreBusy:
-                await asyncio.to_thread(self.notes.make, change, wait=True)
-        except StoreError as error:
-            self.say(f"Not saved: {error}", seconds=LONG)
-            return str(error)
-        self._made(change, quiet=False)
-        return None
-
-    def _made(self, change: Change, quiet: bool) -> None:
-        self.notes.made(change)
-        if not quiet:
-            self.say(change.done if self.store.persistent else f"{change.done} (this session only)")
-        self.reload_annotations()
-        if change.focus and self._side_ready:
-            self.query_one(NotesPane).highlight_annotation(change.focus)
-
     # -- the reading position ------------------------------------------------------------
-
-    def save_position(self) -> None:
-        """Remember the offset at the top of the view (and its sentence); never waits."""
-        view = self.view
-        try:
-            self.position.save(view.top_offset, view.bottom_offset, wait=False)
-        except StoreBusy:
-            return  # another essaytui is writing: the next save will do
-        except StoreError as error:
-            self.say(str(error), seconds=8)
-
-    def restore_position(self) -> None:
-        """Open at the saved place, found again by its sentence if the text changed."""
-        try:
-            offset = self.position.restore()
-        except StoreError:
-            return
-        if offset is not None:
-            self.view.scroll_to_offset(offset)
-
-
-def _match_index(matches: list[tuple[int, int]]) -> RangeIndex[int]:
-    return RangeIndex((start, end, index) for index, (start, end) in enumerate(matches))
 
 
 def _place(pane: Widget, width: int, over: bool) -> None:
@@ -594,12 +342,3 @@ def _place(pane: Widget, width: int, over: bool) -> None:
     pane.set_class(not width and not over, "-hidden")
     pane.set_class(over, "-over")
     pane.styles.width = width or None  # over the essay, the stylesheet gives the width
-
-
-def _setting_int(store: AnnotationStore, key: str, default: int, low: int, high: int) -> int:
-    """A whole-number setting within `[low, high]`, or `default`."""
-    try:
-        value = int(store.get_setting(key) or default)
-    except (ValueError, StoreError):
-        return default
-    return max(low, min(high, value))

@@ -35,7 +35,7 @@ from essaytui.model.annotation import (
     with_tags,
 )
 from essaytui.model.essay import Essay
-from essaytui.model.source import sanitize
+from essaytui.model.text import sanitize
 from essaytui.store import AnnotationStore, StoreError
 
 #: Most changes `undo` can take back.

@@ -232,7 +232,7 @@ def _explain(error: sqlite3.Error) -> str:
 
 def _inert(text: str) -> str:
     """A message made safe to show: it names the data folder, which may hold escapes."""
-    from essaytui.model.source import sanitize_inline
+    from essaytui.model.text import sanitize_inline
 
     return sanitize_inline(storable(text))
 

@@ -34,16 +34,9 @@ from essaytui.actions import (
     action,
 )
 from essaytui.model.annotation import COLORS, DEFAULT_COLOR, Kind
-from essaytui.model.essay import (
-    EMPTY_ESSAY,
-    Block,
-    BlockKind,
-    Essay,
-    SpanKind,
-    superscript,
-    word_starts,
-)
+from essaytui.model.essay import EMPTY_ESSAY, Block, BlockKind, Essay, SpanKind
 from essaytui.model.ranges import RangeIndex
+from essaytui.model.text import superscript, word_starts
 from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, Target, TermHit
 from essaytui.widgets.contrast import legible
 from essaytui.widgets.text_layout import LIST_INDENT, MAX_SHOWN_DEPTH, QUOTE_INDENT, TextLayout

@@ -18,7 +18,7 @@ from essaytui.actions import NOTES, action
 from essaytui.model.anchoring import Anchor
 from essaytui.model.annotation import COLORS, AnchorStatus, Annotation, Kind
 from essaytui.model.essay import EMPTY_ESSAY, Essay
-from essaytui.model.source import sanitize
+from essaytui.model.text import sanitize
 from essaytui.typeahead import hold_keys
 from essaytui.widgets.lists import ReaderList
 

@@ -12,7 +12,8 @@ from textual.reactive import var
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from essaytui.model.essay import EMPTY_ESSAY, BlockKind, Essay, Footnote, SpanKind, superscript
+from essaytui.model.essay import EMPTY_ESSAY, BlockKind, Essay, Footnote, SpanKind
+from essaytui.model.text import superscript
 from essaytui.widgets.lists import ReaderList
 
 _URL = re.compile(r"(?:https?|ftp|mailto|javascript|data|file):[^\s<>\"')\]]+", re.IGNORECASE)
