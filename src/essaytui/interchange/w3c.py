@@ -291,49 +291,9 @@ def _annotation_from_item(item: _Item, essay_id: str | None) -> Annotation:
     if not isinstance(extra_value, Mapping):
         raise item.fail(f"'{EXTRA_KEY}' must be a JSON object")
     extra: Mapping[str, object] = extra_value
-    quote, position = _selectors(item)
-    exact = item.text(quote, "exact", MAX_QUOTE)
-    prefix = item.text(quote, "prefix", MAX_CONTEXT, "")
-    suffix = item.text(quote, "suffix", MAX_CONTEXT, "")
-    if position is not None:
-        start, end = item.integer(position, "start"), item.integer(position, "end")
-        if end < start:
-            raise item.fail("the TextPositionSelector ends before it starts")
-    else:
-        # Without a position the quote alone finds the place (re-anchoring).
-        start, end = 0, len(exact)
-    body = data.get("body")
-    note = ""
-    if isinstance(body, list):
-        bodies = [b for b in body if isinstance(b, Mapping) and b.get("type") == "TextualBody"]
-        body = bodies[0] if bodies else None
-    if isinstance(body, Mapping):
-        note = item.text(body, "value", MAX_NOTE, "")
-    elif body is not None:
-        raise item.fail("'body' must be a TextualBody object")
-    motivation = data.get("motivation", "highlighting")
-    if not isinstance(motivation, str) or motivation not in _KIND_OF_MOTIVATION:
-        raise item.fail(f"unsupported motivation {str(motivation)[:40]!r}")
-    if "kind" in extra:
-        try:
-            kind = Kind(item.string(extra, "kind", 40))
-        except ValueError:
-            raise item.fail(f"unknown kind {str(extra.get('kind'))[:40]!r}") from None
-    else:
-        kind = _KIND_OF_MOTIVATION[motivation]
-        if note and kind is Kind.HIGHLIGHT:
-            kind = Kind.NOTE
-    if "created" not in data:
-        raise item.fail("missing 'created'")
-    created = item.time("created", data["created"])
-    modified = item.time("modified", data.get("modified", data["created"]))
-    deleted_value = extra.get("deleted")
-    if deleted_value is None or deleted_value is False:
-        deleted = None
-    elif deleted_value is True:
-        deleted = modified
-    else:
-        deleted = item.time("deleted", deleted_value)
+    exact, prefix, suffix, start, end = _quoted_range(item)
+    note = _note_of(item)
+    created, modified, deleted = _times_of(item, extra)
     text_hash = item.string(extra, "text_hash", 64, "")
     if text_hash and not _HASH.fullmatch(text_hash):
         raise item.fail("'text_hash' must be a sha256 hex digest")
@@ -342,7 +302,7 @@ def _annotation_from_item(item: _Item, essay_id: str | None) -> Annotation:
         id=annotation_id,
         essay_id=_essay_id(item, extra, essay_id),
         essay_path=item.string(extra, "essay_path", MAX_PATH, ""),
-        kind=kind,
+        kind=_kind_of(item, extra, note),
         exact=exact,
         prefix=prefix,
         suffix=suffix,
@@ -353,10 +313,67 @@ def _annotation_from_item(item: _Item, essay_id: str | None) -> Annotation:
         color=color,
         tags=item.strings(extra, "tags"),
         created=created,
-        modified=max(created, modified),
+        modified=modified,
         deleted=deleted,
         text_hash=text_hash,
     )
+
+
+def _quoted_range(item: _Item) -> tuple[str, str, str, int, int]:
+    """The quote, its context and its place, from the item's two selectors."""
+    quote, position = _selectors(item)
+    exact = item.text(quote, "exact", MAX_QUOTE)
+    prefix = item.text(quote, "prefix", MAX_CONTEXT, "")
+    suffix = item.text(quote, "suffix", MAX_CONTEXT, "")
+    if position is None:
+        return exact, prefix, suffix, 0, len(exact)  # the quote alone finds the place
+    start, end = item.integer(position, "start"), item.integer(position, "end")
+    if end < start:
+        raise item.fail("the TextPositionSelector ends before it starts")
+    return exact, prefix, suffix, start, end
+
+
+def _note_of(item: _Item) -> str:
+    """The text of the item's TextualBody ("" for none)."""
+    body = item.data.get("body")
+    if isinstance(body, list):
+        bodies = [b for b in body if isinstance(b, Mapping) and b.get("type") == "TextualBody"]
+        body = bodies[0] if bodies else None
+    if isinstance(body, Mapping):
+        return item.text(body, "value", MAX_NOTE, "")
+    if body is not None:
+        raise item.fail("'body' must be a TextualBody object")
+    return ""
+
+
+def _kind_of(item: _Item, extra: Mapping[str, object], note: str) -> Kind:
+    """The kind essaytui wrote, else the one the W3C motivation names."""
+    motivation = item.data.get("motivation", "highlighting")
+    if not isinstance(motivation, str) or motivation not in _KIND_OF_MOTIVATION:
+        raise item.fail(f"unsupported motivation {str(motivation)[:40]!r}")
+    if "kind" in extra:
+        try:
+            return Kind(item.string(extra, "kind", 40))
+        except ValueError:
+            raise item.fail(f"unknown kind {str(extra.get('kind'))[:40]!r}") from None
+    kind = _KIND_OF_MOTIVATION[motivation]
+    return Kind.NOTE if note and kind is Kind.HIGHLIGHT else kind
+
+
+def _times_of(item: _Item, extra: Mapping[str, object]) -> tuple[str, str, str | None]:
+    """`(created, modified, deleted)`, each checked and normalised; never modified
+    before created."""
+    data = item.data
+    if "created" not in data:
+        raise item.fail("missing 'created'")
+    created = item.time("created", data["created"])
+    modified = max(created, item.time("modified", data.get("modified", data["created"])))
+    deleted_value = extra.get("deleted")
+    if deleted_value is None or deleted_value is False:
+        return created, modified, None
+    if deleted_value is True:
+        return created, modified, modified
+    return created, modified, item.time("deleted", deleted_value)
 
 
 @dataclass(frozen=True, slots=True)

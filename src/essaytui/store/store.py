@@ -933,52 +933,45 @@ class AnnotationStore:
             for record in records:
                 self._remember_essay(connection, record)
             aliases: dict[tuple[str, str], str] = {}
-            added = updated = unchanged = deleted = refused = 0
+            counts = dict.fromkeys(MergeResult._fields, 0)
             for annotation in incoming:
                 key = (annotation.essay_id, annotation.essay_path)
                 if key not in aliases:
                     aliases[key] = _alias_target(connection, *key)
                 if aliases[key] != annotation.essay_id:
                     annotation = replace(annotation, essay_id=aliases[key])
-                row = connection.execute(
-                    f"SELECT {_ANNOTATION_COLUMNS} FROM annotations WHERE id = ?",
-                    (annotation.id,),
-                ).fetchone()
-                if row is None:
-                    connection.execute(_INSERT_ANNOTATION, _annotation_values(annotation))
-                    if annotation.is_deleted:
-                        deleted += 1
-                    else:
-                        added += 1
-                    continue
-                try:
-                    existing = _annotation_from_row(row)
-                except _BadRow as why:
-                    refused += 1
-                    self._warn(
-                        f"note {annotation.id} not imported: the note with that id here is "
-                        f"damaged ({why}) and is left as it is"
-                    )
-                    continue
-                if existing.essay_id != annotation.essay_id:
-                    refused += 1
-                    self._warn(
-                        f"note {annotation.id} not imported: that id belongs to a note of "
-                        "another essay here, which is left as it is"
-                    )
-                    continue
-                if not _wins(annotation, existing):
-                    unchanged += 1
-                    continue
-                values = _annotation_values(annotation)
-                connection.execute(_UPDATE_ANNOTATION, (*values[1:], values[0]))
-                if annotation.is_deleted and not existing.is_deleted:
-                    deleted += 1
-                else:
-                    updated += 1
-            return MergeResult(added, updated, unchanged, deleted, refused)
+                counts[self._merge_one(connection, annotation)] += 1
+            return MergeResult(**counts)
 
         return self._write(write, wait=wait)
+
+    def _merge_one(self, connection: sqlite3.Connection, annotation: Annotation) -> str:
+        """Merge one annotation (see `merge`); returns the `MergeResult` field it counts in."""
+        row = connection.execute(
+            f"SELECT {_ANNOTATION_COLUMNS} FROM annotations WHERE id = ?", (annotation.id,)
+        ).fetchone()
+        if row is None:
+            connection.execute(_INSERT_ANNOTATION, _annotation_values(annotation))
+            return "deleted" if annotation.is_deleted else "added"
+        try:
+            existing = _annotation_from_row(row)
+        except _BadRow as why:
+            self._warn(
+                f"note {annotation.id} not imported: the note with that id here is "
+                f"damaged ({why}) and is left as it is"
+            )
+            return "refused"
+        if existing.essay_id != annotation.essay_id:
+            self._warn(
+                f"note {annotation.id} not imported: that id belongs to a note of "
+                "another essay here, which is left as it is"
+            )
+            return "refused"
+        if not _wins(annotation, existing):
+            return "unchanged"
+        values = _annotation_values(annotation)
+        connection.execute(_UPDATE_ANNOTATION, (*values[1:], values[0]))
+        return "deleted" if annotation.is_deleted and not existing.is_deleted else "updated"
 
     # -- reading positions ----------------------------------------------------------
 
