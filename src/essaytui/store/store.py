@@ -1409,13 +1409,6 @@ class AnnotationStore:
         """
         return int(self._read("PRAGMA data_version")[0][0])
 
-    def essay_ids(self) -> list[str]:
-        """Ids of every essay that has annotations or a saved position, sorted."""
-        rows = self._read(
-            "SELECT essay_id FROM annotations UNION SELECT essay_id FROM positions ORDER BY 1"
-        )
-        return [str(row[0]) for row in rows]
-
 
 class _Document:
     """The document being identified: its path and, computed once when needed, its

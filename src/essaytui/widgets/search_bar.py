@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -29,30 +31,27 @@ class SearchBar(Horizontal):
         ),
     ]
 
+    @dataclass
     class _BarMessage(Message):
         """A message from the search bar (its `control`)."""
 
-        def __init__(self, bar: SearchBar) -> None:
-            super().__init__()
-            self.bar = bar
+        bar: SearchBar
 
         @property
         def control(self) -> SearchBar:
             return self.bar
 
+    @dataclass
     class Changed(_BarMessage):
         """The query changed (incremental search)."""
 
-        def __init__(self, bar: SearchBar, query: str) -> None:
-            super().__init__(bar)
-            self.query = query
+        query: str
 
+    @dataclass
     class Submitted(_BarMessage):
         """Enter: keep the matches and go back to reading."""
 
-        def __init__(self, bar: SearchBar, query: str) -> None:
-            super().__init__(bar)
-            self.query = query
+        query: str
 
     class Closed(_BarMessage):
         """Escape: clear the search."""
