@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ready import opened
 from textual.widgets import TextArea
 
 from essaytui.app import EssayApp
@@ -59,6 +60,7 @@ def write_essay(folder: Path, text: str = ESSAY) -> Path:
 async def test_v_selects_the_sentence_and_keys_move_its_end(tmp_path: Path) -> None:
     app = EssayApp(write_essay(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         text = view.essay.reading_text
         await pilot.press("v")
@@ -105,6 +107,7 @@ async def test_h_highlights_and_the_note_survives_a_restart(tmp_path: Path, data
     path = write_essay(tmp_path)
     app = EssayApp(path)
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         text = view.essay.reading_text
         view.scroll_to_offset(text.index("The first sentence"))
@@ -120,6 +123,7 @@ async def test_h_highlights_and_the_note_survives_a_restart(tmp_path: Path, data
     assert saved.section_trail == ("First part",)
     again = EssayApp(path)
     async with again.run_test(size=(80, 24)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         (shown,) = reader(again).notes.annotations
         assert shown.id == saved.id
@@ -129,6 +133,7 @@ async def test_h_highlights_and_the_note_survives_a_restart(tmp_path: Path, data
 async def test_h_without_a_selection_explains(tmp_path: Path) -> None:
     app = EssayApp(write_essay(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.press("h")
         assert reader(app).notes.annotations == []
         assert "Select text first" in reader(app).status.message
@@ -137,6 +142,7 @@ async def test_h_without_a_selection_explains(tmp_path: Path) -> None:
 async def test_a_opens_the_editor_and_ctrl_s_saves_the_note(tmp_path: Path) -> None:
     app = EssayApp(write_essay(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         view.scroll_to_offset(view.essay.reading_text.index("Another paragraph"))
         await pilot.press("v", "a")
@@ -153,6 +159,7 @@ async def test_a_opens_the_editor_and_ctrl_s_saves_the_note(tmp_path: Path) -> N
 async def test_escape_in_the_editor_asks_before_throwing_away_text(tmp_path: Path) -> None:
     app = EssayApp(write_essay(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.press("v", "a")
         await pilot.press(*"draft")
         await pilot.press("escape")
@@ -171,6 +178,7 @@ async def test_escape_in_the_editor_asks_before_throwing_away_text(tmp_path: Pat
 async def test_y_copies_the_quote_with_its_citation(tmp_path: Path) -> None:
     app = EssayApp(write_essay(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         view.scroll_to_offset(view.essay.reading_text.index("The closing"))
         await pilot.press("v", "y")
@@ -189,6 +197,7 @@ async def test_y_copies_the_quote_with_its_citation(tmp_path: Path) -> None:
 async def test_m_bookmarks_the_top_of_the_view(tmp_path: Path) -> None:
     app = EssayApp(write_essay(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         view.scroll_to_offset(view.essay.reading_text.index("The closing"))
         await pilot.press("m")
@@ -200,6 +209,7 @@ async def test_m_bookmarks_the_top_of_the_view(tmp_path: Path) -> None:
 async def test_notes_pane_enter_edit_delete_undo_and_filter(tmp_path: Path) -> None:
     app = EssayApp(write_essay(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         text = view.essay.reading_text
         view.scroll_to_offset(text.index("The closing"))
@@ -263,12 +273,14 @@ async def test_reading_position_reopens_at_the_same_sentence(tmp_path: Path) -> 
     path = write_essay(tmp_path)
     app = EssayApp(path)
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         await pilot.press("space", "space", "j")
         top = view.top_offset
         await pilot.press("q")
     again = EssayApp(path)
     async with again.run_test(size=(70, 20)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         assert view_of(again).top_offset == top
 
@@ -277,6 +289,7 @@ async def test_edited_essay_reanchors_and_lists_orphans(tmp_path: Path) -> None:
     path = write_essay(tmp_path)
     app = EssayApp(path)
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         text = view.essay.reading_text
         view.scroll_to_offset(text.index("Another paragraph"))
@@ -289,6 +302,7 @@ async def test_edited_essay_reanchors_and_lists_orphans(tmp_path: Path) -> None:
     path.write_text(edited, encoding="utf-8")
     again = EssayApp(path)
     async with again.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         screen = reader(again)
         statuses = sorted(screen.notes.anchors[a.id].status for a in screen.notes.annotations)
@@ -322,6 +336,7 @@ async def test_edited_essay_reanchors_and_lists_orphans(tmp_path: Path) -> None:
 async def test_palette_goes_to_a_note(tmp_path: Path) -> None:
     app = EssayApp(write_essay(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         text = view.essay.reading_text
         view.scroll_to_offset(text.index("The closing"))
@@ -339,6 +354,7 @@ async def test_sentence_steps_cross_wide_gaps_between_sentences(tmp_path: Path) 
     path = write_essay(tmp_path, "# T\n\nOne sentence.   Two sentence.  \u00a0 Three.\n")
     app = EssayApp(path)
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         text = view.essay.reading_text
         await pilot.press("v")

@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from ready import opened
 from textual.color import Color
 from textual.command import CommandPalette
 from textual.widgets import Input, Select, Static, TextArea
@@ -65,6 +66,7 @@ async def go_to(app: EssayApp, phrase: str) -> EssayView:
 async def test_a_colour_key_while_selecting_colours_the_next_highlight(tmp_path: Path) -> None:
     app = EssayApp(write(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await go_to(app, "Another paragraph")
         await pilot.press("v", "2")
         assert "Colour: green" in reader(app).status.message
@@ -80,6 +82,7 @@ async def test_a_colour_key_while_selecting_colours_the_next_highlight(tmp_path:
 async def test_without_a_selection_the_same_keys_still_focus_the_panes(tmp_path: Path) -> None:
     app = EssayApp(write(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         await pilot.press("5")
         await pilot.pause()
@@ -99,6 +102,7 @@ async def test_a_colour_key_on_a_highlight_recolours_it_and_undo_takes_it_back(
 ) -> None:
     app = EssayApp(write(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await go_to(app, "The closing")
         await pilot.press("v", "h")
         (first,) = reader(app).notes.annotations
@@ -128,6 +132,7 @@ def contrast(one: Color, two: Color) -> float:
 async def test_highlight_colours_keep_the_text_readable_in_every_theme(tmp_path: Path) -> None:
     app = EssayApp(write(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         checked = []
         for theme in sorted(app.available_themes):
             app.theme = theme
@@ -166,6 +171,7 @@ async def test_tags_are_completed_from_the_tags_in_use_and_saved_with_the_colour
         )
     app = EssayApp(path)
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await go_to(app, "Another paragraph")
         await pilot.press("v", "4", "a")
         editor = app.screen
@@ -218,6 +224,7 @@ async def test_ctrl_e_opens_the_note_in_the_readers_editor_and_brings_it_back(
     monkeypatch.setenv("VISUAL", f"{script} --wait")  # options are kept
     app = EssayApp(write(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await go_to(app, "Another paragraph")
         await pilot.press("v", "a", *"typed here", "enter", "ctrl+e")
         await app.workers.wait_for_complete()
@@ -245,6 +252,7 @@ async def test_a_failing_editor_loses_nothing(
     monkeypatch.delenv("VISUAL", raising=False)
     app = EssayApp(write(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.press("v", "a", *"keep me", "ctrl+e")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -262,6 +270,7 @@ async def test_without_an_editor_ctrl_e_says_how_to_set_one(
     monkeypatch.setenv("EDITOR", "/no/such/editor")
     app = EssayApp(write(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.press("v", "a", *"still here", "ctrl+e")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -297,6 +306,7 @@ async def test_notes_filter_by_kind_colour_and_tag_with_a_label(
             )
     app = EssayApp(path)
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.press("5")
         await pilot.pause()
         notes = reader(app).query_one(NotesPane)
@@ -333,6 +343,7 @@ async def test_the_citation_style_is_chosen_from_the_palette_and_kept(
 ) -> None:
     app = EssayApp(write(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.press("ctrl+p", *"citation style: APA")
         await pilot.pause(0.3)
         await pilot.press("enter")
@@ -367,6 +378,7 @@ async def test_find_note_opens_another_essay_at_the_passage(tmp_path: Path, data
         store.touch(other.id, str(other_path), other.title, other.author)
     app = EssayApp(write(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.press("ctrl+p", *"find note", "enter")
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)

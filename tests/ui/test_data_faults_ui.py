@@ -12,6 +12,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from ready import opened
 from textual.command import CommandPalette
 from textual.widgets import Static, TextArea
 
@@ -52,6 +53,7 @@ async def test_data_dir_that_cannot_be_created(
 
     app = EssayApp(ESSAY)
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         screen = app.reader
         assert not app.store.persistent
@@ -93,6 +95,7 @@ async def test_corrupt_database_is_moved_aside(data_dir: Path) -> None:
 
     app = EssayApp(ESSAY)
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         screen = app.reader
         asides = sorted(data_dir.glob(f"{DATABASE_NAME}.corrupt-*"))
@@ -140,6 +143,7 @@ async def test_disk_full_keeps_the_note_in_the_editor(data_dir: Path) -> None:
 
     app = FullDiskApp(ESSAY)
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         screen = app.reader
         await pilot.press("v", "a")

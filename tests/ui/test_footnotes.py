@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ready import opened
 from textual.widgets import OptionList
 
 from essaytui.app import EssayApp
@@ -43,6 +44,7 @@ def peek_text(app: EssayApp) -> str:
 async def test_f_selects_from_the_top_peeks_without_scrolling_and_wraps() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         essay = view.essay
         refs = essay.footnote_refs
@@ -90,6 +92,7 @@ async def test_f_selects_from_the_top_peeks_without_scrolling_and_wraps() -> Non
 async def test_enter_opens_the_source_and_backspace_returns_exactly() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         await pilot.press("j", "j", "f")
         top, item = view.top_offset, view.target
@@ -113,6 +116,7 @@ async def test_enter_opens_the_source_and_backspace_returns_exactly() -> None:
 async def test_two_level_jump_and_back_survives_a_resize() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         essay = view.essay
         await pilot.press("right_square_bracket", "j", "j", "j", "f")
@@ -162,6 +166,7 @@ async def test_two_level_jump_and_back_survives_a_resize() -> None:
 async def test_enter_on_a_source_cycles_through_its_references() -> None:
     app = EssayApp(EDGES)
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.pause()  # the side pane comes a frame after the essay
         view = view_of(app)
         shared = view.essay.footnotes_by_label["shared"]
@@ -188,6 +193,7 @@ async def test_enter_on_a_source_cycles_through_its_references() -> None:
 async def test_footnote_edge_cases_are_shown() -> None:
     app = EssayApp(EDGES)
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         view = view_of(app)
         essay = view.essay
@@ -232,6 +238,7 @@ async def test_footnote_edge_cases_are_shown() -> None:
 async def test_a_click_on_a_marker_follows_it() -> None:
     app = EssayApp(EDGES)
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         await pilot.pause()
         essay = view.essay
@@ -259,6 +266,7 @@ async def test_a_click_on_a_marker_follows_it() -> None:
 async def test_links_in_sources_show_the_url_and_ask_first() -> None:
     app = EssayApp(EDGES)
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.pause()  # the side pane comes a frame after the essay
         sources = reader(app).query_one(SourcesPane)
         url = "https://example.org/a/very/long/path/that/goes/on/and/on?query=value&more=1"
@@ -291,6 +299,7 @@ async def test_links_in_sources_show_the_url_and_ask_first() -> None:
 async def test_command_palette_goes_to_a_footnote() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"go to footnote 3")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ready import opened
 from textual.widgets import Input, OptionList, Static
 
 from essaytui.app import EssayApp
@@ -36,6 +37,7 @@ def term_names(pane: GlossaryPane) -> list[str]:
 async def test_t_selects_terms_with_a_peek_of_the_definition() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         essay = view.essay
         await pilot.press("t")
@@ -56,6 +58,7 @@ async def test_t_selects_terms_with_a_peek_of_the_definition() -> None:
 async def test_enter_opens_the_entry_and_an_occurrence_jumps_and_comes_back() -> None:
     app = EssayApp(EDGES)
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         await pilot.press("t")
         item = view.target
@@ -92,6 +95,7 @@ async def test_enter_opens_the_entry_and_an_occurrence_jumps_and_comes_back() ->
 async def test_terms_are_alphabetical_and_typing_filters() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.press("4")
         await pilot.pause()
         pane = reader(app).query_one(GlossaryPane)
@@ -112,6 +116,7 @@ async def test_terms_are_alphabetical_and_typing_filters() -> None:
 async def test_a_toggles_all_term_marks() -> None:
     app = EssayApp(EDGES)
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         first_per_section = list(view._visible_terms)
         # first per section: three terms in two sections
@@ -125,6 +130,7 @@ async def test_a_toggles_all_term_marks() -> None:
 async def test_command_palette_goes_to_a_term() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"go to term manchukuo")
@@ -140,6 +146,7 @@ async def test_command_palette_goes_to_a_term() -> None:
 async def test_the_entry_highlights_the_occurrence_the_reader_came_from() -> None:
     app = EssayApp(EDGES)
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         term = view.essay.terms_by_id["eurasian-economic-union"]
         await pilot.press("A")

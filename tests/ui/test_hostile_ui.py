@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from ready import opened
 from textual.command import CommandPalette
 from textual.events import Paste
 from textual.pilot import Pilot
@@ -116,6 +117,7 @@ def test_the_fixture_really_is_hostile() -> None:
 async def test_escape_sequences_never_reach_the_screen() -> None:
     app = make_app(ESCAPES)
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         screen = reader(app)
         view = screen.query_one(EssayView)
@@ -198,6 +200,7 @@ async def test_imported_and_typed_notes_show_sanitized(tmp_path: Path, data_dir:
     import_hostile_note(tmp_path, data_dir)
     app = make_app(ESCAPES)
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         screen = reader(app)
         notes = screen.query_one(NotesPane)
@@ -229,6 +232,7 @@ async def test_the_note_editor_never_shows_raw_escapes(tmp_path: Path, data_dir:
     foreign_id = import_hostile_note(tmp_path, data_dir)
     app = make_app(ESCAPES)
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         await pilot.press("v", "a")
         await pilot.pause()
@@ -255,6 +259,7 @@ async def test_markup_in_the_file_is_shown_literally() -> None:
     neither crash the app (`[/]`) nor become a clickable action (`[@click=app.quit]`)."""
     app = make_app(MARKUP)
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         screen = reader(app)
         view = screen.query_one(EssayView)
@@ -285,6 +290,7 @@ async def test_markup_in_the_file_is_shown_literally() -> None:
 async def test_unsafe_links_are_never_opened(data_dir: Path) -> None:
     app = make_app(ESCAPES)
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         screen = reader(app)
 
@@ -327,6 +333,7 @@ async def test_clicking_an_unsafe_link_does_not_open_it() -> None:
     not the content coordinates)."""
     app = make_app(ESCAPES)
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         screen = reader(app)
         view = screen.query_one(EssayView)
@@ -354,6 +361,7 @@ async def test_clicking_an_unsafe_link_does_not_open_it() -> None:
 async def test_malformed_front_matter_opens_with_a_warning() -> None:
     app = make_app(DATA / "malformed-front-matter.md")
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         screen = reader(app)
         assert screen.status.message.startswith("⚠")
@@ -368,6 +376,7 @@ async def test_latin1_file_opens_with_replacement_characters_and_a_warning(
     path.write_bytes("# Caf\xe9\n\nA na\xefve essay, encoded in Latin-1.\n".encode("latin-1"))
     app = make_app(path)
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         screen = reader(app)
         assert "not valid UTF-8: 2 bytes shown as \ufffd" in screen.status.message
@@ -414,6 +423,7 @@ async def test_pathological_document_opens_and_scrolls(tmp_path: Path, name: str
     path.write_text(source, encoding="utf-8")
     app = make_app(path)
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await open_fully(pilot, app)
         view = reader(app).query_one(EssayView)
         await pilot.press("G")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ready import opened
 from textual.widgets import Input, OptionList
 
 from essaytui.app import EssayApp
@@ -29,6 +30,7 @@ def row_text(view: EssayView, row: int) -> str:
 async def test_the_text_keeps_at_least_60_cells_beside_any_pane_at_every_width() -> None:
     app = EssayApp()
     async with app.run_test(size=(80, 40)) as pilot:
+        await opened(pilot)
         screen = app.reader
         view = screen.view
         for width in [*range(80, 221, 3), 119, 120, 121, 159, 160, 200]:
@@ -53,6 +55,7 @@ async def test_the_text_keeps_at_least_60_cells_beside_any_pane_at_every_width()
 async def test_at_200_columns_note_1_sits_on_the_row_of_its_marker() -> None:
     app = EssayApp()
     async with app.run_test(size=(200, 50)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         view = app.reader.view
         assert view.sidenotes
@@ -77,6 +80,7 @@ async def test_at_200_columns_note_1_sits_on_the_row_of_its_marker() -> None:
 async def test_a_peek_never_covers_the_status_line_or_the_reference(tmp_path: Path) -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         screen = app.reader
         view = screen.view
@@ -107,6 +111,7 @@ async def test_a_peek_never_covers_the_status_line_or_the_reference(tmp_path: Pa
 async def test_z_shows_the_essay_alone_and_keeps_the_status_line() -> None:
     app = EssayApp()
     async with app.run_test(size=(160, 45)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         screen = app.reader
         assert screen.query_one(OutlinePane).display
@@ -123,6 +128,7 @@ async def test_z_shows_the_essay_alone_and_keeps_the_status_line() -> None:
 async def test_the_measure_changes_with_plus_and_minus_and_is_remembered() -> None:
     app = EssayApp()
     async with app.run_test(size=(200, 50)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         view = app.reader.view
         assert view.column_width == 72
@@ -134,6 +140,7 @@ async def test_the_measure_changes_with_plus_and_minus_and_is_remembered() -> No
         assert view.column_width == 76
     again = EssayApp()
     async with again.run_test(size=(200, 50)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         assert again.reader.view.column_width == 76
 
@@ -141,6 +148,7 @@ async def test_the_measure_changes_with_plus_and_minus_and_is_remembered() -> No
 async def test_where_am_i_the_section_in_view_and_0_to_100_percent() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         screen = app.reader
 
@@ -163,6 +171,7 @@ async def test_where_am_i_the_section_in_view_and_0_to_100_percent() -> None:
 async def test_i_shows_the_edition_as_the_front_matter_describes_it() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.press("i")
         await pilot.pause()
         assert isinstance(app.screen, AboutScreen)
@@ -178,6 +187,7 @@ async def test_i_shows_the_edition_as_the_front_matter_describes_it() -> None:
 async def test_j_k_g_G_move_in_every_list() -> None:
     app = EssayApp()
     async with app.run_test(size=(160, 45)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         await pilot.press("1")
         outline = app.reader.query_one(OutlinePane)
@@ -206,6 +216,7 @@ async def test_j_k_g_G_move_in_every_list() -> None:
 async def test_back_and_forward_through_jumps_and_search_is_a_jump() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         view = app.reader.view
         await pilot.press("right_square_bracket", "right_square_bracket")
@@ -228,6 +239,7 @@ async def test_back_and_forward_through_jumps_and_search_is_a_jump() -> None:
 async def test_star_searches_for_the_selected_term() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.press("t")
         view = app.reader.view
         assert isinstance(view.target, TermHit)
@@ -242,6 +254,7 @@ async def test_star_searches_for_the_selected_term() -> None:
 async def test_quotes_and_backticks_go_to_the_bookmarks(data_dir: Path) -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = app.reader.view
         text = view.essay.reading_text
         for phrase in ("An often neglected fact", "In addition, competition"):
@@ -260,6 +273,7 @@ async def test_quotes_and_backticks_go_to_the_bookmarks(data_dir: Path) -> None:
 async def test_a_filter_shows_its_own_keys_and_what_it_shows() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.press("4")
         glossary = app.reader.query_one(GlossaryPane)
         field = glossary.query_one("#glossary-filter", Input)

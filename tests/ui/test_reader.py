@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from ready import opened
 from textual.widgets import Input, Tree
 
 from essaytui import paths
@@ -36,6 +37,7 @@ def view_of(app: EssayApp) -> EssayView:
 async def test_opens_the_bundled_essay_with_three_panes_where_they_fit() -> None:
     app = EssayApp()
     async with app.run_test(size=(200, 50)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         screen = reader(app)
         view = view_of(app)
@@ -53,6 +55,7 @@ async def test_opens_the_bundled_essay_with_three_panes_where_they_fit() -> None
 async def test_at_120_columns_the_text_gets_its_measure_beside_one_pane() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         screen = reader(app)
         view = view_of(app)
@@ -67,6 +70,7 @@ async def test_at_120_columns_the_text_gets_its_measure_beside_one_pane() -> Non
 async def test_scrolling_keys_move_the_view() -> None:
     app = EssayApp()
     async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         await pilot.pause()
         assert view.scroll_y == 0
@@ -105,6 +109,7 @@ async def test_scrolling_keys_move_the_view() -> None:
 async def test_sections_keys_and_outline_follow_the_reading() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         essay = view.essay
         outline = reader(app).query_one(OutlinePane)
@@ -124,6 +129,7 @@ async def test_sections_keys_and_outline_follow_the_reading() -> None:
 async def test_outline_enter_jumps_and_o_toggles() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         essay = view.essay
         outline = reader(app).query_one(OutlinePane)
@@ -142,6 +148,7 @@ async def test_outline_enter_jumps_and_o_toggles() -> None:
 async def test_search_counts_highlights_and_moves() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         await pilot.press("slash")
         bar = reader(app).query_one(SearchBar)
@@ -168,6 +175,7 @@ async def test_search_counts_highlights_and_moves() -> None:
 async def test_regex_search_and_invalid_regex_message() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         await pilot.press("slash", *"re:Sino-(Russian|Soviet)")
         await pilot.pause()
@@ -188,6 +196,7 @@ async def test_regex_search_and_invalid_regex_message() -> None:
 async def test_search_bar_takes_the_status_line_place_without_moving_the_essay() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         screen = reader(app)
         view = view_of(app)
         await pilot.pause()
@@ -204,6 +213,7 @@ async def test_search_bar_takes_the_status_line_place_without_moving_the_essay()
 async def test_key_hints_follow_the_focus() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         hints = reader(app).query_one(KeyHints)
         assert "Footnote" in hints.hints().plain and "Quit" in hints.hints().plain
         await pilot.press("slash")
@@ -216,6 +226,7 @@ async def test_key_hints_follow_the_focus() -> None:
 async def test_side_pane_toggle_and_focus_keys() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.pause()  # the side pane comes a frame after the essay
         screen = reader(app)
         side = screen.query_one(SidePane)
@@ -237,6 +248,7 @@ async def test_side_pane_toggle_and_focus_keys() -> None:
 async def test_help_screen_lists_every_key() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         assert isinstance(app.screen, HelpScreen)
@@ -263,6 +275,7 @@ async def test_help_screen_lists_every_key() -> None:
 async def test_narrow_terminal_panes_are_overlays() -> None:
     app = EssayApp()
     async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot)
         screen = reader(app)
         await pilot.pause()
         assert screen.has_class("-narrow")
@@ -281,6 +294,7 @@ async def test_narrow_terminal_panes_are_overlays() -> None:
 async def test_resize_keeps_the_same_sentence_at_the_top() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         await pilot.press("right_square_bracket", "right_square_bracket", "j", "j", "j")
         before = view.top_offset
@@ -295,6 +309,7 @@ async def test_resize_keeps_the_same_sentence_at_the_top() -> None:
 async def test_quit_key_exits() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
@@ -303,6 +318,7 @@ async def test_quit_key_exits() -> None:
 async def test_command_palette_goes_to_a_section() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         target = view.essay.sections[3]
         await pilot.press("ctrl+p")
@@ -319,6 +335,7 @@ async def test_an_essay_without_headings_reads(tmp_path: Path) -> None:
     essay.write_text("Just a paragraph.\n\nAnd another one, with no heading at all.\n")
     app = EssayApp(essay)
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         assert view.essay.title == "plain"
         await pilot.press("right_square_bracket")
@@ -361,6 +378,7 @@ def big_essay(folder: Path) -> Path:
 async def test_a_large_essay_shows_its_start_then_completes_in_place(tmp_path: Path) -> None:
     app = EssayApp(big_essay(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         assert not app.essay.complete
         first_length = len(view.essay.reading_text)
@@ -386,6 +404,7 @@ async def test_a_large_essay_shows_its_start_then_completes_in_place(tmp_path: P
 async def test_long_outline_titles_end_in_an_ellipsis_without_sideways_scrolling() -> None:
     app = EssayApp()
     async with app.run_test(size=(140, 40)) as pilot:
+        await opened(pilot)
         await pilot.pause()
         outline = reader(app).query_one(OutlinePane)
         width = outline.scrollable_content_region.width
@@ -402,6 +421,7 @@ async def test_an_essay_deleted_while_its_rest_loads_keeps_its_first_part(tmp_pa
     app = EssayApp(path)  # reads the first part now; the rest is read once the app runs
     path.unlink()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await app.workers.wait_for_complete()
         await pilot.pause()
         view = view_of(app)
@@ -417,6 +437,7 @@ async def test_an_essay_deleted_while_its_rest_loads_keeps_its_first_part(tmp_pa
 async def test_the_side_pane_border_shows_when_the_focus_is_inside_it() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         await pilot.pause()  # the side pane comes a frame after the essay
         side = reader(app).query_one(SidePane)
         idle = side.styles.border_top[1]
@@ -437,6 +458,7 @@ async def test_the_side_pane_border_shows_when_the_focus_is_inside_it() -> None:
 async def test_the_search_count_stays_true_while_a_message_is_shown() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         await pilot.press("slash", *"russia", "enter")
         await pilot.pause()
@@ -454,6 +476,7 @@ async def test_the_search_count_stays_true_while_a_message_is_shown() -> None:
 async def test_key_hints_take_the_new_theme_colours() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         hints = reader(app).query_one(KeyHints)
 
         def key_colour() -> object:
@@ -482,6 +505,7 @@ def test_an_app_that_never_runs_leaves_garbage_collection_on(tmp_path: Path) -> 
 async def test_clicking_a_key_hint_presses_its_key() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         screen = reader(app)
         hints = screen.query_one(KeyHints)
         await pilot.pause()
@@ -497,6 +521,7 @@ async def test_clicking_a_key_hint_presses_its_key() -> None:
 async def test_a_message_shown_in_the_search_bar_outlives_it() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         screen = reader(app)
         await pilot.press("slash", *"russia")
         screen.say("Not saved: the disk is full")
@@ -508,6 +533,7 @@ async def test_a_message_shown_in_the_search_bar_outlives_it() -> None:
 async def test_a_new_status_message_keeps_its_own_time() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         status = reader(app).status
         status.say("first", seconds=0.1)
         status.say("second", seconds=30)
