@@ -335,8 +335,13 @@ def essaytui_keys(path: Path, results: Results, search_word: str, repeats: int) 
                 for char in search_word:
                     add("search: type a character", await timed_key(app, pilot, char))
                 add("first search match (enter)", await timed_key(app, pilot, "enter"))
-                if not getattr(view, "matches", True):
-                    raise AssertionError(f"search for {search_word!r} found nothing")
+                # A long text is searched in a worker: its answer may come a moment later.
+                for _ in range(50):
+                    if getattr(view, "matches", True):
+                        break
+                    await pilot.pause(0.02)
+                else:
+                    raise AssertionError(f"search for {search_word!r} found nothing in 1 s")
                 await press(app, pilot, "escape")
 
         async def notes() -> None:
