@@ -5,14 +5,14 @@ strikethrough, footnotes, definition lists, GitHub's task lists and alerts
 (markdown-it-py's own), TeX math (``$…$`` and ``$$…$$`` by mdit-py-plugins'
 dollarmath; ``\(…\)``, ``\[…\]`` and amsmath environments here), attributes
 (``{#id .class}``) after links, images and code and on lines of their own, ``:::``
-container fences (their content is read as it stands). Four rules of markdown-it's are replaced by ones that take
-linear time on hostile input (a run of "[" or "[^"; see each rule), and the rules
-added here are linear too: what a failed search found is remembered. None of them
-lets a block run past a blank line, so a source cut at a blank line parses as the
-whole does. `glossary_parser` reads a ``glossary.md`` definition list.
-`tokens_to_text` is the one way inline tokens become plain text where no styling is
-kept (glossary terms and definitions). `plain_tokens` is the last resort, paragraphs
-without Markdown.
+container fences (their content is read as it stands). Four rules of markdown-it's
+are replaced by ones that take linear time on hostile input (a run of "[" or "[^";
+see each rule), and the rules added here are linear too: what a failed search
+found is remembered. None of them lets a block run past a blank line, so a source
+cut at a blank line parses as the whole does. `glossary_parser` reads a
+``glossary.md`` definition list. `tokens_to_text` is the one way inline tokens
+become plain text where no styling is kept (glossary terms and definitions).
+`plain_tokens` is the last resort, paragraphs without Markdown.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from markdown_it import MarkdownIt
+from markdown_it.ruler import RuleOptionsType
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block import reference as markdown_reference
 from markdown_it.rules_core import StateCore
@@ -71,7 +72,9 @@ def essay_parser() -> MarkdownIt:
     md.block.ruler.at("reference", _reference)
     md.inline.ruler.before("escape", "tex_inline", _tex_inline)
     md.inline.ruler.push("attrs_after", _attrs_after)
-    terminates = {"alt": ["paragraph", "reference", "blockquote", "list", "footnote_def"]}
+    terminates: RuleOptionsType = {
+        "alt": ["paragraph", "reference", "blockquote", "list", "footnote_def"]
+    }
     md.block.ruler.before("fence", "tex_block", _tex_block, terminates)
     md.block.ruler.before("fence", "attrs_line", _attrs_line, terminates)
     md.block.ruler.before("fence", "container_fence", _container_fence, terminates)
@@ -219,7 +222,7 @@ _TEX_CLOSE_PAREN = re.compile(r"\\\)")
 _TEX_CLOSE_BRACKET = re.compile(r"\\\]")
 _CLOSING_BRACE = re.compile(r"\}")
 # A ::: fence line (pandoc's fenced divs, MyST's and markdown-it-container's).
-_CONTAINER_FENCE = re.compile(r":{3,}[^\n]*")
+_CONTAINER_FENCE = re.compile(r":{3}[^\n]*")  # ":{3,}" would give back colons
 
 
 def _tex_inline(state: StateInline, silent: bool) -> bool:
@@ -231,7 +234,12 @@ def _tex_inline(state: StateInline, silent: bool) -> bool:
         return False
     display = source[start + 1] == "["
     name = "_essaytui_tex_brackets" if display else "_essaytui_tex_parens"
-    closers = _positions(state, name, _TEX_CLOSE_BRACKET if display else _TEX_CLOSE_PAREN)
+    closers = getattr(state, name, None)
+    if closers is None:
+        pattern = _TEX_CLOSE_BRACKET if display else _TEX_CLOSE_PAREN
+        found = (match.start() for match in pattern.finditer(source))
+        closers = [at for at in found if not _escaped(source, at)]
+        setattr(state, name, closers)
     index = bisect.bisect_left(closers, start + 2)
     if index >= len(closers) or closers[index] + 2 > state.posMax:
         return False
@@ -273,6 +281,8 @@ def _tex_block(state: StateBlock, start_line: int, end_line: int, silent: bool) 
     search_from = opening.end()
     while True:
         found = state.src.find(closer, search_from, state.eMarks[line])
+        while found >= 0 and _escaped(state.src, found):  # "\\]" is "\\" then "]"
+            found = state.src.find(closer, found + 1, state.eMarks[line])
         if found >= 0:
             break
         line += 1
@@ -293,6 +303,14 @@ def _tex_block(state: StateBlock, start_line: int, end_line: int, silent: bool) 
     token.map = [start_line, line + 1]
     state.line = line + 1
     return True
+
+
+def _escaped(source: str, at: int) -> bool:
+    """Whether the backslash at `at` is itself escaped (an odd run of them before it)."""
+    before = at
+    while before > 0 and source[before - 1] == "\\":
+        before -= 1
+    return (at - before) % 2 == 1
 
 
 def attributes_of(text: str) -> dict[str, str] | None:
@@ -385,6 +403,16 @@ def _attrs_after(state: StateInline, silent: bool) -> bool:
 
 # -- tokens and text -------------------------------------------------------------------
 
+_MATH_CLOSERS = {"\\(": "\\)", "\\[": "\\]"}
+
+
+def math_source(token: Token) -> str:
+    """Inline math as written, delimiters and all (``$x_1$``): where the math starts
+    and ends stays legible without colour, and a quote of it is valid TeX. A line
+    break inside it is a space, as between any two words of a paragraph."""
+    closer = _MATH_CLOSERS.get(token.markup, token.markup)
+    return f"{token.markup}{token.content.replace(chr(10), ' ')}{closer}"
+
 
 def tokens_to_text(children: Sequence[Token] | None) -> str:
     """The text of inline tokens without their markup: breaks become spaces, an image
@@ -398,7 +426,7 @@ def tokens_to_text(children: Sequence[Token] | None) -> str:
         elif child.type == "image":
             pieces.append(tokens_to_text(child.children))
         elif child.type.startswith("math_inline"):
-            pieces.append(child.content)
+            pieces.append(math_source(child))
     return sanitize_inline("".join(pieces))
 
 

@@ -39,6 +39,7 @@ from essaytui.model.ranges import RangeIndex
 from essaytui.model.text import superscript, word_starts
 from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, Target, TermHit
 from essaytui.widgets.contrast import legible
+from essaytui.widgets.table_layout import table_segments
 from essaytui.widgets.text_layout import LIST_INDENT, MAX_SHOWN_DEPTH, QUOTE_INDENT, TextLayout
 
 #: Cells kept clear on each side of the text column.
@@ -212,6 +213,10 @@ class EssayView(ScrollView, can_focus=True):
         "essay--heading2",
         "essay--heading3",
         "essay--code",
+        "essay--math",
+        "essay--image",
+        "essay--callout",
+        "essay--table-header",
         "essay--link",
         "essay--footnote",
         "essay--footnote-missing",
@@ -534,6 +539,8 @@ class EssayView(ScrollView, can_focus=True):
             style += self._style(f"heading{min(block.level, 3)}")
         elif block.kind is BlockKind.CODE:
             style += self._style("code")
+        elif block.kind is BlockKind.MATH or block.kind is BlockKind.CALLOUT:
+            style += self._style(str(block.kind))
         elif block.kind is BlockKind.DEFINITION_TERM:
             style += Style(bold=True)
         for key in sorted(keys):
@@ -616,6 +623,18 @@ class EssayView(ScrollView, can_focus=True):
         if block.kind is BlockKind.RULE:
             rule_width = column - sum(segment.cell_length for segment in segments) + margin
             segments.append(Segment("─" * max(0, rule_width), base + self._style("rule")))
+        elif block_index in layout.tables:
+            grid_line = line - layout.block_first_line[block_index]
+            segments.extend(
+                table_segments(
+                    layout.tables[block_index],
+                    grid_line,
+                    lambda start, end: self._text_segments(start, end, block_index),
+                    base + self._style("rule"),
+                    self._style("table-header"),
+                )
+            )
+            self.painted = True
         else:
             segments.extend(self._text_segments(start, end, block_index))
             if start < end:

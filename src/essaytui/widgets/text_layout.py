@@ -13,6 +13,7 @@ from array import array
 from rich.cells import cell_len, get_character_cell_size
 
 from essaytui.model.essay import Block, BlockKind, Essay
+from essaytui.widgets.table_layout import TableGrid, lay_out_table
 
 #: Cells a block is indented per level of block quote ("▎ ").
 QUOTE_INDENT = 2
@@ -123,6 +124,8 @@ class TextLayout:
         self.blocks: array[int] = array("l")
         #: Index of each block's first line.
         self.block_first_line: array[int] = array("l")
+        #: The grid of each TABLE block, by block index.
+        self.tables: dict[int, TableGrid] = {}
         self._wrap_all()
 
     def _wrap_all(self) -> None:
@@ -144,10 +147,15 @@ class TextLayout:
             if block.kind is BlockKind.RULE:
                 starts.append(block.start)
                 ends.append(block.end)
+            elif block.kind is BlockKind.TABLE and block.table is not None:
+                grid = lay_out_table(text, block.table, available, wrap_text)
+                self.tables[index] = grid
+                starts.extend(grid.starts)
+                ends.extend(grid.ends)
             else:
                 position = block.start
                 for piece in text[block.start : block.end].split("\n"):
-                    if block.kind is BlockKind.CODE:
+                    if block.kind is BlockKind.CODE or block.kind is BlockKind.MATH:
                         _hard_wrap(piece, position, available, starts, ends)
                     else:
                         wrap_text(piece, position, available, starts, ends)
@@ -169,6 +177,10 @@ class TextLayout:
             line += 1
         while line > 0 and self.blocks[line] == -1:
             line -= 1
+        grid = self.tables.get(self.blocks[line]) if self.tables else None
+        if grid is not None:  # a wrapped row's cells are side by side, not in order
+            first = self.block_first_line[self.blocks[line]]
+            line = first + grid.line_of(offset)
         return line
 
     def offset_of_line(self, line: int) -> int:

@@ -150,8 +150,10 @@ def _meta_text(value: object) -> str | None:
 
 
 def _one_line(text: str | None) -> str:
-    """`text` with its line breaks and runs of spaces made single spaces."""
-    return " ".join(text.split()) if text else ""
+    """`text` (a block scalar, maybe) with its lines joined by single spaces."""
+    if not text:
+        return ""
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 @dataclass(frozen=True, slots=True)

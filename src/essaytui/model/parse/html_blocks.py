@@ -34,17 +34,62 @@ HIDDEN_HTML = re.compile(
 _TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 # One attribute: a name, then maybe "=" and a value (quoted or bare). Each part
 # excludes what may start the next, so there is one way to match.
-_TAG_ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:[ ]*=[ ]*(?:"([^"]*)"|'([^']*)'|([^\s"'<>=`]+)))?""")
+_TAG_ATTRIBUTE = re.compile(
+    r"""([^\s"'<>/=]+)(?:[ ]*=[ ]*(?:"([^"]*)"|'([^']*)'|([^\s"'<>=`]+)))?"""
+)
 _SPACES = re.compile(r"\s+")
 
 #: Tags that end the text before them and start a new block.
 BLOCK_TAGS = frozenset(
-    "p div section article header footer main nav aside figure figcaption h1 h2 h3 h4"
-    " h5 h6 ul ol li dl dt dd table thead tbody tfoot tr td th caption blockquote pre"
-    " hr details summary address center form fieldset html body".split()
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "main",
+        "nav",
+        "aside",
+        "figure",
+        "figcaption",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "caption",
+        "blockquote",
+        "pre",
+        "hr",
+        "details",
+        "summary",
+        "address",
+        "center",
+        "form",
+        "fieldset",
+        "html",
+        "body",
+    ]
 )
 #: Tags whose content is never shown (when met one at a time, inline).
-HIDDEN_TAGS = frozenset("script style svg noscript template iframe object head".split())
+HIDDEN_TAGS = frozenset(
+    ["script", "style", "svg", "noscript", "template", "iframe", "object", "head"]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +168,9 @@ class _Splitter:
 
     def flush(self) -> None:
         current = self.current
-        if current is not None and any(_has_text(cell) for cell in current.cells):
-            self.pieces.append(current)
-        elif current is not None and current.kind == "rule":
+        if current is not None and (
+            current.kind == "rule" or any(_has_text(cell) for cell in current.cells)
+        ):
             self.pieces.append(current)
         self.current = None
 

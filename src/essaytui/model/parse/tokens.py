@@ -19,7 +19,6 @@ browser would (`html_blocks`), and inline tags keep their spacing and meaning.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,7 +35,7 @@ from essaytui.model.essay import (
     SpanKind,
     Table,
 )
-from essaytui.model.markdown import attributes_of, tokens_to_text
+from essaytui.model.markdown import attributes_of, math_source, tokens_to_text
 from essaytui.model.parse.html_blocks import BLOCK_TAGS, HIDDEN_TAGS, Tag, align_of, split_html
 from essaytui.model.text import (
     BLOCK_SEPARATOR,
@@ -71,7 +70,19 @@ CALLOUT_LABELS = {
 
 #: Headings that do not name the document (the title falls back past them).
 _CONTENTS_HEADINGS = frozenset(
-    "contents|table of contents|toc|summary|tl;dr|tldr|overview|abstract|index|目录|目次".split("|")
+    [
+        "contents",
+        "table of contents",
+        "toc",
+        "summary",
+        "tl;dr",
+        "tldr",
+        "overview",
+        "abstract",
+        "index",
+        "目录",
+        "目次",
+    ]
 )
 
 # HTML tags read inline, by what they become.
@@ -559,7 +570,7 @@ class Converter:
                     excluded.append((position, position + len(text)))
                     position += len(text)
             elif kind.startswith("math_inline"):
-                text = sanitize_inline(child.content)
+                text = sanitize_inline(math_source(child))
                 if text:
                     state.visible = True
                     pieces.append(text)
@@ -620,7 +631,9 @@ class Converter:
     ) -> int:
         text = IMAGE_SIGN + (sanitize_inline(alt) or IMAGE_WORD)
         pieces.append(text)
-        spans.append(Span(position, position + len(text), SpanKind.IMAGE, sanitize_inline(str(source))))
+        spans.append(
+            Span(position, position + len(text), SpanKind.IMAGE, sanitize_inline(str(source)))
+        )
         return position + len(text)
 
     def _anchor_of(self, context: _Context, token: Token, position: int) -> None:
