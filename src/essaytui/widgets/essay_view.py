@@ -630,8 +630,7 @@ class EssayView(ScrollView, can_focus=True):
                     layout.tables[block_index],
                     grid_line,
                     lambda start, end: self._text_segments(start, end, block_index),
-                    base + self._style("rule"),
-                    self._style("table-header"),
+                    (base, base + self._style("rule"), self._style("table-header")),
                 )
             )
             self.painted = True

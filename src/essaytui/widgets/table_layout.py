@@ -155,14 +155,19 @@ def lay_out_table(text: str, table: Table, width: int, wrap: Wrap) -> TableGrid:
 def _column_widths(natural: list[int], width: int) -> tuple[list[int], bool]:
     """Each column's width: its widest cell when the table fits; else the widest
     columns are narrowed first (to a common cap) until it does, none below
-    `MIN_COLUMN`. Also whether the table is still too wide (and cut)."""
+    `MIN_COLUMN`. A table that cannot fit so keeps its columns' widths (up to half
+    the text column each) and is cut. Also whether it is cut."""
     rules = len(COLUMN_RULE) * max(0, len(natural) - 1)
     budget = width - rules
     if sum(natural) <= budget:
         return list(natural), False
     least = [min(size, MIN_COLUMN) for size in natural]
-    if sum(least) >= budget:
-        return least, sum(least) > budget
+    if sum(least) > budget:
+        # cut anyway: better whole words up to the cut than every cell broken
+        # into slivers ("charli|e"); a very long cell still wraps
+        return [min(size, max(MIN_COLUMN, width // 2)) for size in natural], True
+    if sum(least) == budget:
+        return least, False
 
     def total(cap: int) -> int:
         return sum(max(low, min(size, cap)) for low, size in zip(least, natural, strict=True))
@@ -201,12 +206,13 @@ def table_segments(
     grid: TableGrid,
     line: int,
     styled: Styler,
-    rule_style: Style,
-    header_style: Style,
+    styles: tuple[Style, Style, Style],
 ) -> list[Segment]:
     """Grid line `line` drawn: each column's piece styled by `styled`, aligned in its
-    column, rules in `rule_style`; header lines with `header_style` over them; cut
-    at the grid's width with `CLIP_MARKER` when the table is wider."""
+    column; `styles` are those of the space around cells, of the rules, and of the
+    header (laid over its cells). Cut at the grid's width with `CLIP_MARKER` when
+    the table is wider."""
+    base, rule_style, header_style = styles
     grid_line = grid.lines[line]
     segments: list[Segment] = []
     if grid_line.rule:
@@ -223,10 +229,10 @@ def table_segments(
             room = max(0, width - sum(segment.cell_length for segment in cell))
             before = _space_before(grid.align[column], room)
             if before:
-                segments.append(Segment(" " * before))
+                segments.append(Segment(" " * before, base))
             segments.extend(cell)
             if room - before:
-                segments.append(Segment(" " * (room - before)))
+                segments.append(Segment(" " * (room - before), base))
     if grid.clipped:
         segments = Segment.adjust_line_length(segments, grid.width - 1)
         segments.append(Segment(CLIP_MARKER, rule_style))

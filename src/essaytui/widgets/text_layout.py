@@ -133,6 +133,8 @@ class TextLayout:
         starts, ends, blocks = self.starts, self.ends, self.blocks
         previous: Block | None = None
         for index, block in enumerate(self.essay.blocks):
+            if previous is not None and previous.kind is BlockKind.CALLOUT:
+                previous = None  # a callout's label heads its text: no blank line
             if previous is not None and not (
                 block.list_depth
                 and previous.list_depth
