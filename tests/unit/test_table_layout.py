@@ -135,3 +135,13 @@ def test_line_starts_stay_in_order_for_the_layout() -> None:
         layout = TextLayout(essay, width)
         assert list(layout.starts) == sorted(layout.starts)
         assert layout.tables  # every table has its grid
+
+
+def test_a_cell_on_screen_gives_back_the_offset_under_it() -> None:
+    essay, grid = grid_of("| Left | Right |\n|:--|--:|\n| ab | 日本 |\n", 60)
+    text = essay.reading_text
+    # "Left │ Right" over "ab   │  日本": a, b at cells 0, 1; 日 at 8-9, 本 at 10-11
+    assert [text[grid.offset_at(text, 2, x)] for x in (0, 1)] == ["a", "b"]
+    assert [text[grid.offset_at(text, 2, x)] for x in (8, 9, 10, 11)] == ["日", "日", "本", "本"]
+    assert grid.offset_at(text, 2, 3) == text.index("ab") + 2  # padding: the cell's end
+    assert grid.offset_at(text, 2, 30) == len(text)  # past the last cell: its end

@@ -816,6 +816,10 @@ class EssayView(ScrollView, can_focus=True):
         )
         column = x - margin - indent
         start, end = layout.starts[line], layout.ends[line]
+        grid = layout.tables.get(layout.blocks[line])
+        if grid is not None:  # a grid line's cells are not one run of text
+            first = layout.block_first_line[layout.blocks[line]]
+            return grid.offset_at(self.essay.reading_text, line - first, column)
         from rich.cells import get_character_cell_size
 
         cells = 0

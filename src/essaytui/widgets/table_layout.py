@@ -100,6 +100,28 @@ class TableGrid:
             line += 1
         return found
 
+    def offset_at(self, text: str, line: int, x: int) -> int:
+        """The offset under cell `x` of grid line `line` (its nearest cell's text:
+        the rules and padding belong to the cell they stand beside)."""
+        grid_line = self.lines[line]
+        left = 0
+        for column, width in enumerate(self.widths):
+            piece = grid_line.cells[column] if column < len(grid_line.cells) else None
+            right = left + width + len(COLUMN_RULE)
+            if x < right or column == len(self.widths) - 1:
+                if piece is None:
+                    return self.starts[line]
+                start, end = piece
+                room = width - cell_len(text[start:end])
+                cells = left + _space_before(self.align[column], room)
+                for offset in range(start, end):
+                    cells += cell_len(text[offset])
+                    if x < cells:
+                        return offset
+                return end
+            left = right
+        return self.starts[line]
+
 
 def lay_out_table(text: str, table: Table, width: int, wrap: Wrap) -> TableGrid:
     """`table` (its cells are offsets into `text`) as a grid `width` cells wide."""
