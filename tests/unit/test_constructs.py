@@ -13,10 +13,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from essaytui.model.essay import Align, Block, BlockKind, Essay, SpanKind
 from essaytui.model.files import load_essay
 from essaytui.model.parse import parse_essay
+from essaytui.model.parse.chunks import CHUNK_CHARS
 from essaytui.model.search import TextSearch, compile_query
 from essaytui.model.text import github_slug
 
@@ -340,3 +343,67 @@ def test_an_id_written_first_wins_and_notes_give_no_anchors() -> None:
     )
     assert essay.anchors["x"] == 0
     assert "y" not in essay.anchors
+
+
+# -- open-ended input ----------------------------------------------------------------
+
+
+def check_offsets(essay: Essay) -> None:
+    """Blocks in order; spans, cells and anchors inside the reading text."""
+    text = essay.reading_text
+    previous = 0
+    for block in essay.blocks:
+        assert previous <= block.start <= block.end <= len(text)
+        previous = block.end
+        for span in block.spans:
+            assert block.start <= span.start < span.end <= block.end
+        if block.table is not None:
+            for row in block.table.rows:
+                for start, end in row:
+                    assert block.start <= start <= end <= block.end
+    for offset in essay.anchors.values():
+        assert 0 <= offset <= len(text)
+
+
+_PIECES = st.sampled_from(
+    [
+        "| a | b |\n|:-|-:|\n| `c` | $x$ |\n",
+        "1. one\n1. two\n   - [x] done\n",
+        "![alt](i.png) and <img alt='x' src=y>",
+        "$$\nE = mc^2\n$$\n",
+        "\\[ a \\]",
+        "\\(b\\)",
+        "> [!TIP]\n> Tip.\n",
+        "## H {#h .c}\n",
+        "{#p}\n",
+        "::: note\n",
+        ":::\n",
+        "<h3 id='x'>T</h3><p>a<br>b</p>",
+        "<sup>2</sup><sub>i</sub>",
+        "<a name='n'></a>",
+        "[^1][^2]",
+        "中文\n中文",
+        "~~s~~",
+        "text with $5 and $6",
+        "<table><tr><th>h</th></tr><tr><td>d</td></tr></table>",
+        "{",
+        "<",
+        "$",
+        "\\",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=12), st.sampled_from(["\n", "\n\n", " "]))
+def test_any_mix_of_constructs_keeps_every_offset_inside(pieces: list[str], glue: str) -> None:
+    source = glue.join(pieces) + "\n\n[^1]: one\n[^2]: two\n"
+    check_offsets(parse_essay(source))
+
+
+def test_a_list_cut_by_a_chunk_boundary_goes_on_counting() -> None:
+    items = "".join(f"1. item {n} {'words ' * 40}\n\n" for n in range(1, 1_200))
+    essay = parse_essay("# Long\n\n" + items)
+    numbers = [block.marker for block in essay.blocks if block.list_depth]
+    assert len(essay.reading_text) > CHUNK_CHARS  # parsed in more than one chunk
+    assert numbers == [f"{n}." for n in range(1, 1_200)]

@@ -106,7 +106,7 @@ def parse_essay(
         sections=converter.sections(len(reading_text)),
         footnotes=footnotes,
         glossary=glossary,
-        anchors=converter.anchors(),
+        anchors=converter.anchors(len(reading_text)),
         meta=fields.meta,
         warnings=tuple(_capped(warnings)),
         source_path=path,

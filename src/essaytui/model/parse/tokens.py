@@ -785,10 +785,11 @@ class Converter:
             open_stack.append(index)
         return tuple(Section(*values) for values in sections)
 
-    def anchors(self) -> dict[str, int]:
+    def anchors(self, length: int) -> dict[str, int]:
         """Where each ``#id`` points: ids written in the essay, then every heading's
-        GitHub-style slug (a repeated one numbered ``-1``, ``-2`` as GitHub does)."""
-        anchors = dict(self.ids)
+        GitHub-style slug (a repeated one numbered ``-1``, ``-2`` as GitHub does).
+        An id with no text after it points at the end (`length`)."""
+        anchors = {name: min(offset, length) for name, offset in self.ids.items()}
         seen: dict[str, int] = {}
         for start, title in self.all_headings:
             base = github_slug(title)
