@@ -20,6 +20,7 @@ from essaytui.model.essay import Align, Block, BlockKind, Essay, SpanKind
 from essaytui.model.files import load_essay
 from essaytui.model.parse import parse_essay
 from essaytui.model.parse.chunks import CHUNK_CHARS
+from essaytui.model.plain import render_plain
 from essaytui.model.search import TextSearch, compile_query
 from essaytui.model.text import github_slug
 
@@ -407,3 +408,12 @@ def test_a_list_cut_by_a_chunk_boundary_goes_on_counting() -> None:
     numbers = [block.marker for block in essay.blocks if block.list_depth]
     assert len(essay.reading_text) > CHUNK_CHARS  # parsed in more than one chunk
     assert numbers == [f"{n}." for n in range(1, 1_200)]
+
+
+def test_plain_text_prints_a_table_row_by_row_and_math_as_written() -> None:
+    page = render_plain(construct("tables.md"), 100)
+    assert "Representation │ Size │ Alignment │ Niche │ Stable\n────" in page
+    assert "\nrepr(C) │ 4 │ 4 │ no │ yes\n" in page
+    assert "alpha │ bravo │ charlie" in page  # the columns a screen cuts are all here
+    math = render_plain(construct("math.md"), 100)
+    assert "    \\begin{align}\n    L(\\theta) &= " in math
