@@ -40,7 +40,13 @@ from essaytui.model.text import superscript, word_starts
 from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, Target, TermHit
 from essaytui.widgets.contrast import legible
 from essaytui.widgets.table_layout import table_segments
-from essaytui.widgets.text_layout import LIST_INDENT, MAX_SHOWN_DEPTH, QUOTE_INDENT, TextLayout
+from essaytui.widgets.text_layout import (
+    LIST_INDENT,
+    MAX_SHOWN_DEPTH,
+    TextLayout,
+    block_indent,
+    marker_cells,
+)
 
 #: Cells kept clear on each side of the text column.
 GAP = 2
@@ -772,10 +778,10 @@ class EssayView(ScrollView, can_focus=True):
         if block.list_depth:
             indent = " " * ((min(block.list_depth, MAX_SHOWN_DEPTH) - 1) * LIST_INDENT)
             if first_line and block.marker:
-                marker = f"{block.marker} ".rjust(LIST_INDENT)
+                marker = f"{block.marker} ".rjust(marker_cells(block))
                 segments.append(Segment(indent + marker, base + self._style("meta")))
             else:
-                segments.append(Segment(indent + " " * LIST_INDENT, base))
+                segments.append(Segment(indent + " " * marker_cells(block), base))
         return segments
 
     def _text_segments(self, start: int, end: int, block_index: int) -> list[Segment]:
@@ -810,11 +816,7 @@ class EssayView(ScrollView, can_focus=True):
             return None
         block = self.essay.blocks[layout.blocks[line]]
         margin = self.text_x
-        indent = (
-            min(block.quote_depth, MAX_SHOWN_DEPTH) * QUOTE_INDENT
-            + min(block.list_depth, MAX_SHOWN_DEPTH) * LIST_INDENT
-        )
-        column = x - margin - indent
+        column = x - margin - block_indent(block)
         start, end = layout.starts[line], layout.ends[line]
         grid = layout.tables.get(layout.blocks[line])
         if grid is not None:  # a grid line's cells are not one run of text

@@ -23,11 +23,18 @@ MAX_SHOWN_DEPTH = 8
 LIST_INDENT = 3
 
 
+def marker_cells(block: Block) -> int:
+    """Cells of a list block's innermost level: its marker and a space ("10. ",
+    "1. ☐ "), at least `LIST_INDENT`, so every line of the block starts in line."""
+    return max(LIST_INDENT, cell_len(block.marker) + 1) if block.marker else LIST_INDENT
+
+
 def block_indent(block: Block) -> int:
     """Cells to the left of a block's text (quote bars, list markers)."""
+    depth = min(block.list_depth, MAX_SHOWN_DEPTH)
     return (
         min(block.quote_depth, MAX_SHOWN_DEPTH) * QUOTE_INDENT
-        + min(block.list_depth, MAX_SHOWN_DEPTH) * LIST_INDENT
+        + (max(0, depth - 1) * LIST_INDENT + marker_cells(block) if depth else 0)
     )
 
 
