@@ -181,22 +181,21 @@ class _Splitter:
             content = _SPACES.sub(" ", html.unescape(raw))
             if self.current is None and not content.strip():
                 return
+        self.inline(Token("text", "", 0, content=content))
+
+    def inline(self, token: Token) -> None:
+        """Add text or an inline tag to the current piece (a new paragraph if none)."""
         if self.current is None:
             self.piece()
         assert self.current is not None
         if self.current.kind == "row" and not self.current.cells:
             self.current.cells.append([])
-        self.current.children.append(Token("text", "", 0, content=content))
+        self.current.children.append(token)
 
     def tag(self, raw: str, tag: Tag) -> None:
         name = tag.name
         if name not in BLOCK_TAGS:
-            if self.current is None:
-                self.piece()
-            assert self.current is not None
-            if self.current.kind == "row" and not self.current.cells:
-                self.current.cells.append([])
-            self.current.children.append(Token("html_inline", "", 0, content=raw))
+            self.inline(Token("html_inline", "", 0, content=raw))
             return
         if name == "pre":
             self.pre += -1 if tag.closing else 1
