@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
@@ -145,3 +147,43 @@ def test_a_cell_on_screen_gives_back_the_offset_under_it() -> None:
     assert [text[grid.offset_at(text, 2, x)] for x in (8, 9, 10, 11)] == ["日", "日", "本", "本"]
     assert grid.offset_at(text, 2, 3) == text.index("ab") + 2  # padding: the cell's end
     assert grid.offset_at(text, 2, 30) == len(text)  # past the last cell: its end
+
+
+_CELL = st.text(alphabet="ab 日本-", min_size=0, max_size=30).map(lambda s: " ".join(s.split()))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(_CELL, min_size=1, max_size=6), min_size=1, max_size=6),
+    st.integers(min_value=10, max_value=90),
+)
+def test_any_table_fits_its_width_and_shows_every_cell_once(
+    rows: list[list[str]], width: int
+) -> None:
+    columns = max(len(row) for row in rows)
+    lines = ["| " + " | ".join(row + [""] * (columns - len(row))) + " |" for row in rows]
+    source = "\n".join([lines[0], "|" + "---|" * columns, *lines[1:]]) + "\n"
+    essay = parse_essay(source)
+    tables = [block for block in essay.blocks if block.kind is BlockKind.TABLE]
+    if not tables:
+        return  # every cell empty: nothing to show
+    block = tables[0]
+    assert block.table is not None
+    grid = lay_out_table(essay.reading_text, block.table, width, wrap_text)
+    drawn_lines = drawn(grid, essay)
+    for line in drawn_lines:
+        assert cell_len(line) == (width if grid.clipped else grid.natural_width)
+    if not grid.clipped:
+        assert grid.natural_width <= width
+        # each cell's words appear, in order, in its column
+        text = essay.reading_text
+        for row_number, row in enumerate(block.table.rows):
+            for column, (start, end) in enumerate(row):
+                pieces = [
+                    text[piece[0] : piece[1]]
+                    for line, number in zip(grid.lines, grid.rows, strict=True)
+                    if number == row_number
+                    and column < len(line.cells)
+                    and (piece := line.cells[column]) is not None
+                ]
+                assert "".join(pieces).replace(" ", "") == text[start:end].replace(" ", "")
