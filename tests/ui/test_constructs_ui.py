@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ready import opened
+
 from essaytui.app import EssayApp
 from essaytui.screens.reader import ReaderScreen
 from essaytui.widgets.essay_view import EssayView
@@ -22,6 +24,7 @@ def view_of(app: EssayApp) -> EssayView:
 async def test_a_search_match_in_a_table_is_drawn_in_its_cell() -> None:
     app = EssayApp(CONSTRUCTS / "tables.md")
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         await pilot.press("slash", *"alignment", "enter")
         await pilot.pause()
@@ -41,8 +44,8 @@ async def test_a_search_match_in_a_table_is_drawn_in_its_cell() -> None:
 async def test_a_click_on_a_cell_finds_the_word_under_it() -> None:
     app = EssayApp(CONSTRUCTS / "tables.md")
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
-        await pilot.pause()
         text = view.essay.reading_text
         offset = text.index("same as the field")
         row = view.row_of(offset)
@@ -56,7 +59,7 @@ async def test_a_click_on_a_cell_finds_the_word_under_it() -> None:
 async def test_the_pane_title_is_the_essays_title() -> None:
     app = EssayApp(CONSTRUCTS / "contents-first.md")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await opened(pilot)
         view = view_of(app)
         assert view.essay.title == "Introduction"
         assert str(view.border_title) == "Introduction"
