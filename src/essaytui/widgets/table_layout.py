@@ -20,6 +20,7 @@ import bisect
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -42,10 +43,10 @@ Wrap = Callable[[str, int, int, "array[int]", "array[int]"], None]
 Styler = Callable[[int, int], list[Segment]]
 
 
-@dataclass(frozen=True, slots=True)
-class GridLine:
+class GridLine(NamedTuple):
     """One screen line of a table: per column, the slice of text shown (or None),
-    whether it is a header line, or the rule under the header."""
+    whether it is a header line, or the rule under the header. (A named tuple: one
+    is made per table row of the essay at every width, and a tuple is made fastest.)"""
 
     cells: tuple[tuple[int, int] | None, ...]
     header: bool = False
@@ -124,44 +125,64 @@ class TableGrid:
 
 
 def lay_out_table(text: str, table: Table, width: int, wrap: Wrap) -> TableGrid:
-    """`table` (its cells are offsets into `text`) as a grid `width` cells wide."""
+    """`table` (its cells are offsets into `text`) as a grid `width` cells wide.
+
+    Every table of the essay is laid out when the essay is wrapped (the layout must
+    know how many lines each takes), so a row whose cells all fit, the usual case, is
+    one line made at once; only a cell too long for its column is wrapped.
+    """
     columns = max(len(table.align), max((len(row) for row in table.rows), default=0))
     align = tuple(table.align) + (Align.DEFAULT,) * (columns - len(table.align))
     natural = [0] * columns
+    sizes: list[list[int]] = []  # each cell's widest line; -1 for a cell of several lines
     for row in table.rows:
+        row_sizes = []
         for column, (start, end) in enumerate(row):
-            for piece in text[start:end].split("\n"):
-                natural[column] = max(natural[column], cell_len(piece))
+            cell = text[start:end]
+            if "\n" in cell:
+                size = max(cell_len(piece) for piece in cell.split("\n"))
+                row_sizes.append(-1)
+            else:
+                size = len(cell) if cell.isascii() else cell_len(cell)
+                row_sizes.append(size)
+            if size > natural[column]:
+                natural[column] = size
+        sizes.append(row_sizes)
     widths, clipped = _column_widths(natural, max(1, width))
     lines: list[GridLine] = []
     rows: list[int] = []
     starts: list[int] = []
     ends: list[int] = []
-    for number, row in enumerate(table.rows):
-        if number == table.header and number:
-            at = row[0][0] if row else (ends[-1] if ends else 0)
-            lines.append(GridLine((), rule=True))
-            rows.append(-1)
-            starts.append(at)
-            ends.append(at)
-        pieces = [_wrapped(text, row[column], widths[column], wrap) for column in range(len(row))]
-        height = max((len(cell) for cell in pieces), default=1)
-        for index in range(height):
-            cells = tuple(
-                cell[index] if column < len(pieces) and index < len(cell) else None
-                for column, cell in enumerate(pieces + [[]] * (columns - len(pieces)))
-            )
-            shown = [piece for piece in cells if piece is not None]
-            lines.append(GridLine(cells, header=number < table.header))
-            rows.append(number)
-            starts.append(min(piece[0] for piece in shown) if shown else row[0][0])
-            ends.append(max(piece[1] for piece in shown) if shown else row[0][0])
-    if table.header and table.header >= len(table.rows):
-        at = ends[-1] if ends else 0
+
+    def rule(at: int) -> None:
         lines.append(GridLine((), rule=True))
         rows.append(-1)
         starts.append(at)
         ends.append(at)
+
+    for number, row in enumerate(table.rows):
+        first = row[0][0] if row else (ends[-1] if ends else 0)
+        if number == table.header and number:
+            rule(first)
+        header = number < table.header
+        row_sizes = sizes[number]
+        if all(0 <= size <= widths[column] for column, size in enumerate(row_sizes)):
+            lines.append(GridLine(row + (None,) * (columns - len(row)), header=header))
+            rows.append(number)
+            starts.append(first)
+            ends.append(row[-1][1] if row else first)
+            continue
+        pieces = [_wrapped(text, row[column], widths[column], wrap) for column in range(len(row))]
+        pieces.extend([] for _ in range(columns - len(pieces)))
+        for index in range(max((len(cell) for cell in pieces), default=1)):
+            cells = tuple(cell[index] if index < len(cell) else None for cell in pieces)
+            shown = [piece for piece in cells if piece is not None]
+            lines.append(GridLine(cells, header=header))
+            rows.append(number)
+            starts.append(min(piece[0] for piece in shown) if shown else first)
+            ends.append(max(piece[1] for piece in shown) if shown else first)
+    if table.header and table.header >= len(table.rows):
+        rule(ends[-1] if ends else 0)
     return TableGrid(
         widths=tuple(widths),
         align=align,
