@@ -32,10 +32,8 @@ def marker_cells(block: Block) -> int:
 def block_indent(block: Block) -> int:
     """Cells to the left of a block's text (quote bars, list markers)."""
     depth = min(block.list_depth, MAX_SHOWN_DEPTH)
-    return (
-        min(block.quote_depth, MAX_SHOWN_DEPTH) * QUOTE_INDENT
-        + (max(0, depth - 1) * LIST_INDENT + marker_cells(block) if depth else 0)
-    )
+    lists = (depth - 1) * LIST_INDENT + marker_cells(block) if depth else 0
+    return min(block.quote_depth, MAX_SHOWN_DEPTH) * QUOTE_INDENT + lists
 
 
 def _is_break_char(char: str) -> bool:
