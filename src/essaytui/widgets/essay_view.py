@@ -35,6 +35,7 @@ from essaytui.actions import (
 )
 from essaytui.model.annotation import COLORS, DEFAULT_COLOR, Kind
 from essaytui.model.essay import EMPTY_ESSAY, Block, BlockKind, Essay, SpanKind
+from essaytui.model.parse.tokens import CALLOUT_LABELS
 from essaytui.model.ranges import RangeIndex
 from essaytui.model.text import superscript, word_starts
 from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, Target, TermHit
@@ -222,6 +223,7 @@ class EssayView(ScrollView, can_focus=True):
         "essay--math",
         "essay--image",
         "essay--callout",
+        *(f"essay--callout-{kind}" for kind in CALLOUT_LABELS),
         "essay--table-header",
         "essay--link",
         "essay--footnote",
@@ -536,7 +538,7 @@ class EssayView(ScrollView, can_focus=True):
     def _combined(self, block_index: int, keys: frozenset[str]) -> Style:
         block = self.essay.blocks[block_index]
         # Blocks of one kind and level look alike: cache by those, not by block.
-        cache_key = (f"{block.kind}{block.level}", keys)
+        cache_key = (f"{block.kind}{block.level}{block.callout}", keys)
         style = self._style_cache.get(cache_key)
         if style is not None:
             return style
@@ -545,8 +547,12 @@ class EssayView(ScrollView, can_focus=True):
             style += self._style(f"heading{min(block.level, 3)}")
         elif block.kind is BlockKind.CODE:
             style += self._style("code")
-        elif block.kind is BlockKind.MATH or block.kind is BlockKind.CALLOUT:
-            style += self._style(str(block.kind))
+        elif block.kind is BlockKind.MATH:
+            style += self._style("math")
+        elif block.kind is BlockKind.CALLOUT:
+            style += self._style("callout")
+            if block.callout in CALLOUT_LABELS:  # a warning looks like one
+                style += self._style(f"callout-{block.callout}")
         elif block.kind is BlockKind.DEFINITION_TERM:
             style += Style(bold=True)
         for key in sorted(keys):
