@@ -14,7 +14,7 @@ from essaytui.widgets.side_pane import SidePlaceholder
 LIMIT = 500  # pauses; each yields to the event loop (seconds, not minutes, at worst)
 
 
-async def opened(pilot: Pilot) -> None:
+async def opened(pilot: Pilot[None]) -> None:
     """Return once the reader's side pane has arrived (or the app shows another screen)."""
     app = pilot.app
     for _ in range(LIMIT):

@@ -138,15 +138,55 @@ PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
             lambda n: "[a]: /" + "u" * n + " x",
         ],
     ),
-    "essaytui.model.parse.tokens._BR_TAG": (
+    "essaytui.model.parse.html_blocks.TAG": (
         "find",
-        [lambda n: "<br" + " " * n, lambda n: "<br" * n],
+        [lambda n: "a < b " * n, lambda n: "<" * n],
     ),
-    "essaytui.model.parse.tokens._TAG": ("find", [lambda n: "a < b " * n, lambda n: "<" * n]),
-    "essaytui.model.parse.tokens._HIDDEN_HTML": (
+    "essaytui.model.parse.html_blocks.HIDDEN_HTML": (
         "find",
-        [lambda n: "<!--" * n, lambda n: "<script" * n, lambda n: "<style></style" + " " * n],
+        [
+            lambda n: "<!--" * n,
+            lambda n: "<script" * n,
+            lambda n: "<style></style" + " " * n,
+            lambda n: "<svg " + "</svg " * n,
+        ],
     ),
+    "essaytui.model.parse.html_blocks._TAG_NAME": (
+        "match",
+        [lambda n: "<" + "a" * n + " ", lambda n: "</" + "-" * n],
+    ),
+    "essaytui.model.parse.html_blocks._TAG_ATTRIBUTE": (
+        "find",
+        [
+            lambda n: ' a="x' * n,
+            lambda n: " a='" * n,
+            lambda n: " a = " * n,
+            lambda n: "a" * n + "=",
+            lambda n: ' a="' + "x" * n,
+        ],
+    ),
+    "essaytui.model.parse.html_blocks._SPACES": (
+        "sub",
+        [lambda n: " \n" * n + "x", lambda n: "a " * n],
+    ),
+    "essaytui.model.markdown._TEX_OPEN": (
+        "find",
+        [lambda n: "\\begin{align" * n, lambda n: "\\" * n, lambda n: "\\begin{" * n],
+    ),
+    "essaytui.model.markdown._TEX_CLOSE_PAREN": (
+        "find",
+        [lambda n: "\\)" * n, lambda n: "\\" * n],
+    ),
+    "essaytui.model.markdown._TEX_CLOSE_BRACKET": (
+        "find",
+        [lambda n: "\\]" * n, lambda n: "\\" * n],
+    ),
+    "essaytui.model.markdown._CLOSING_BRACE": ("find", [lambda n: "}" * n, lambda n: "{" * n]),
+    "essaytui.model.markdown._CONTAINER_FENCE": (
+        "fullmatch",
+        [lambda n: ":" * n + "\n", lambda n: ":::" + " " * n + "\n"],
+    ),
+    "essaytui.model.text._NOT_SLUG": ("sub", [lambda n: "!" * n, lambda n: "a-" * n]),
     "essaytui.model.markdown._PARAGRAPH_BREAK": ("split", [lambda n: "\n" + " " * n + "x"]),
     "essaytui.model.parse._DEEP_PREFIX": (
         "find",
@@ -417,6 +457,16 @@ ENTRY_CASES: dict[str, tuple[Callable[[int], Callable[[], object]], int]] = {
     "parse: [ repeated": (lambda n: _parse("[" * n), 10_000),
     "parse: colour codes": (lambda n: _parse("\x1b[31m" * n), 5_000),
     "parse: < in an HTML block": (lambda n: _parse("<div>\n" + "a < b " * n), 5_000),
+    "parse: \\[ on every line": (lambda n: _parse("a\n\\[ x\n" * n), 2_000),
+    "parse: \\( repeated": (lambda n: _parse("\\(" * n), 5_000),
+    "parse: $ repeated": (lambda n: _parse("$a " * n), 5_000),
+    "parse: { after links": (lambda n: _parse("[a](b){" * n), 2_000),
+    "parse: unclosed attributes in HTML": (lambda n: _parse('<p a="x ' * n), 2_000),
+    "parse: ::: lines": (lambda n: _parse(":::\n" * n), 5_000),
+    "parse: a table of many rows": (
+        lambda n: _parse("| a | b |\n|---|:-:|\n" + "| x `c` | $y$ |\n" * n),
+        1_000,
+    ),
     "parse: notes right after prose": (
         lambda n: _parse("prose\n" + "".join(f"[^{i}]: note {i}\n" for i in range(n))),
         300,

@@ -119,14 +119,16 @@ def test_tiny_blocks_quote_list_table_code_rule_definition() -> None:
     bullet = by_text["trade along OBOR;"]
     assert (bullet.list_depth, bullet.marker, bullet.kind) == (1, "•", BlockKind.PARAGRAPH)
     assert by_text["second, the economy."].marker == "2."
-    header = by_text["Year │ Trade"]
-    assert (header.kind, header.level) == (BlockKind.TABLE, 1)
-    assert by_text["2015 │ $68bn"].level == 0
+    table = next(b for b in essay.blocks if b.kind is BlockKind.TABLE)
+    assert text[table.start : table.end] == "Year │ Trade\n2014 │ $88bn $95bn\n2015 │ $68bn"
+    assert table.table is not None and table.table.header == 1
+    assert [[text[s:e] for s, e in row] for row in table.table.rows][0] == ["Year", "Trade"]
     assert by_text['route = "land + sea"'].kind == BlockKind.CODE
     assert by_text[RULE_TEXT].kind == BlockKind.RULE
     assert by_text["Term of art"].kind == BlockKind.DEFINITION_TERM
     assert by_text["A phrase with a special meaning."].kind == BlockKind.DEFINITION
-    assert by_text["A map of the routes"].kind == BlockKind.PARAGRAPH  # image alt text
+    image = by_text["🖼 A map of the routes"]  # an image: its sign and alt text
+    assert [span.kind for span in image.spans] == [SpanKind.IMAGE]
     heading = by_text["A closer look"]
     assert (heading.kind, heading.level) == (BlockKind.HEADING, 3)
 

@@ -210,7 +210,7 @@ def _escape_inline(text: str, escape_brackets: bool) -> str:
     tag_at = {m.start() for m in _TAG_OPEN.finditer(text)}
     out: list[str] = []
     for i, char in enumerate(text):
-        if char in "\\*`~" or (char == "[" and escape_brackets):
+        if char in "\\*`~$" or (char == "[" and escape_brackets):
             out.append("\\" + char)
         elif char == "_":
             before = text[i - 1] if i > 0 else " "

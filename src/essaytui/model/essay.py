@@ -26,6 +26,8 @@ class BlockKind(StrEnum):
     TABLE = "table"
     DEFINITION_TERM = "definition_term"
     DEFINITION = "definition"
+    MATH = "math"  # display math, its TeX as written
+    CALLOUT = "callout"  # the label of a GitHub alert ("Note", "Warning")
 
 
 class SpanKind(StrEnum):
@@ -37,6 +39,8 @@ class SpanKind(StrEnum):
     STRIKE = "strike"
     LINK = "link"
     FOOTNOTE_REF = "footnote_ref"
+    IMAGE = "image"  # "🖼 alt text"; `data` is the image's address
+    MATH = "math"  # inline TeX as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +57,28 @@ class Span:
     data: str = ""
 
 
+class Align(StrEnum):
+    """How a table column's cells are set (``:--``, ``:-:``, ``--:``)."""
+
+    DEFAULT = ""
+    LEFT = "left"
+    CENTER = "center"
+    RIGHT = "right"
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """The grid of a TABLE block: every row's cells as `(start, end)` offsets.
+
+    A row may have fewer cells than `align` has columns (the rest are empty);
+    the first `header` rows are the header.
+    """
+
+    rows: tuple[tuple[tuple[int, int], ...], ...]
+    align: tuple[Align, ...]
+    header: int = 1
+
+
 @dataclass(frozen=True, slots=True)
 class Block:
     """One block of text: `reading_text[start:end]` is what the reader sees.
@@ -64,8 +90,12 @@ class Block:
         level: heading level (1-6); 0 for other blocks.
         quote_depth: how many block quotes enclose the block.
         list_depth: how many lists enclose the block.
-        marker: the list marker of the first line ("•", "3."), "" otherwise.
+        marker: the list marker of the first line ("•", "3.", "☐"), "" otherwise.
         spans: inline spans, sorted by start.
+        table: the cells of a TABLE block (its text: rows joined by newlines, cells
+            by `CELL_SEPARATOR`).
+        callout: the kind of the GitHub alert enclosing the block ("note",
+            "warning", …), "" outside one.
     """
 
     kind: BlockKind
@@ -76,6 +106,8 @@ class Block:
     list_depth: int = 0
     marker: str = ""
     spans: tuple[Span, ...] = ()
+    table: Table | None = None
+    callout: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +177,9 @@ class Essay:
         sections: the outline, flat, in reading order.
         footnotes: referenced notes by number, then unreferenced ones.
         glossary: terms sorted by name.
+        anchors: where each ``#id`` a link may name points in the reading text:
+            headings' ids (``{#id}``, ``<h2 id>``) and GitHub-style slugs, and
+            ``<a id>`` / ``<a name>`` anchors.
         warnings: problems found while parsing, one line each.
         source_path: the file the essay came from, if any.
         complete: False while only the first part of a large file is parsed.
@@ -158,6 +193,7 @@ class Essay:
     sections: tuple[Section, ...] = ()
     footnotes: tuple[Footnote, ...] = ()
     glossary: tuple[Term, ...] = ()
+    anchors: Mapping[str, int] = field(default_factory=dict)
     meta: Mapping[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     source_path: str | None = None

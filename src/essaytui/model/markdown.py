@@ -1,11 +1,18 @@
-"""markdown-it-py, set up the way essays and glossaries are read, and its tokens as text.
+r"""markdown-it-py, set up the way essays and glossaries are read, and its tokens as text.
 
-`essay_parser` is CommonMark with tables, strikethrough, footnotes and definition
-lists, and four rules of markdown-it's replaced by ones that take linear time on
-hostile input (a run of "[" or "[^"; see each rule). `glossary_parser` reads a
+`essay_parser` is CommonMark with what real documents use besides: tables,
+strikethrough, footnotes, definition lists, GitHub's task lists and alerts
+(markdown-it-py's own), TeX math (``$…$`` and ``$$…$$`` by mdit-py-plugins'
+dollarmath; ``\(…\)``, ``\[…\]`` and amsmath environments here), attributes
+(``{#id .class}``) after links, images and code and on lines of their own, ``:::``
+container fences (their content is read as it stands). Four rules of markdown-it's
+are replaced by ones that take linear time on hostile input (a run of "[" or "[^";
+see each rule), and the rules added here are linear too: what a failed search
+found is remembered. None of them lets a block run past a blank line, so a source
+cut at a blank line parses as the whole does. `glossary_parser` reads a
 ``glossary.md`` definition list. `tokens_to_text` is the one way inline tokens
-become plain text where no styling is kept (image alt text, glossary terms and
-definitions). `plain_tokens` is the last resort, paragraphs without Markdown.
+become plain text where no styling is kept (glossary terms and definitions).
+`plain_tokens` is the last resort, paragraphs without Markdown.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from markdown_it import MarkdownIt
+from markdown_it.ruler import RuleOptionsType
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block import reference as markdown_reference
 from markdown_it.rules_core import StateCore
@@ -22,7 +30,10 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline import image as markdown_image
 from markdown_it.rules_inline import link as markdown_link
 from markdown_it.token import Token
+from mdit_py_plugins.attrs.parse import ParseError
+from mdit_py_plugins.attrs.parse import parse as parse_attrs
 from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from essaytui.model.text import sanitize_inline
@@ -40,6 +51,16 @@ def essay_parser() -> MarkdownIt:
     """The parser of essays (a new one: a parse keeps state in it)."""
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough"])
+    md.options["tasklists"] = True  # "- [x] done": the item's meta says "checked"
+    md.options["alerts"] = True  # "> [!NOTE]": alert_open … alert_close
+    # "$5 and $6" is money, not math: no space inside the dollars, no digit outside
+    md.use(
+        dollarmath_plugin,
+        allow_space=False,
+        allow_digits=False,
+        allow_blank_lines=False,
+        double_inline=True,
+    )
     # Definitions stay where they are written (we collect them ourselves) and
     # every [^label] becomes a reference token, defined or not, so undefined
     # references can be shown and reported rather than silently left as text.
@@ -49,6 +70,14 @@ def essay_parser() -> MarkdownIt:
     md.inline.ruler.at("link", _link)
     md.inline.ruler.at("image", _image)
     md.block.ruler.at("reference", _reference)
+    md.inline.ruler.before("escape", "tex_inline", _tex_inline)
+    md.inline.ruler.push("attrs_after", _attrs_after)
+    terminates: RuleOptionsType = {
+        "alt": ["paragraph", "reference", "blockquote", "list", "footnote_def"]
+    }
+    md.block.ruler.before("fence", "tex_block", _tex_block, terminates)
+    md.block.ruler.before("fence", "attrs_line", _attrs_line, terminates)
+    md.block.ruler.before("fence", "container_fence", _container_fence, terminates)
     # One option holds both nesting limits: set it for each phase of a parse.
     md.core.ruler.before("block", "block_nesting", _nesting(MAX_NESTING))
     md.core.ruler.before("inline", "inline_nesting", _nesting(INLINE_NESTING))
@@ -182,7 +211,207 @@ def _reference(state: StateBlock, start_line: int, end_line: int, silent: bool) 
     return found
 
 
+# -- math, attributes and containers ------------------------------------------------
+
+# amsmath's environments (as mdit-py-plugins' amsmath lists them), or \[.
+_TEX_OPEN = re.compile(
+    r"\\\[|\\begin\{(equation|multline|gather|align|alignat|flalign|matrix|pmatrix"
+    r"|bmatrix|Bmatrix|vmatrix|Vmatrix|eqnarray)(\*?)\}"
+)
+_TEX_CLOSE_PAREN = re.compile(r"\\\)")
+_TEX_CLOSE_BRACKET = re.compile(r"\\\]")
+_CLOSING_BRACE = re.compile(r"\}")
+# A ::: fence line (pandoc's fenced divs, MyST's and markdown-it-container's).
+_CONTAINER_FENCE = re.compile(r":{3}[^\n]*")  # ":{3,}" would give back colons
+
+
+def _tex_inline(state: StateInline, silent: bool) -> bool:
+    r"""``\(…\)`` (and ``\[…\]`` inside a paragraph) as math, before the escape rule
+    reads the backslashes away. The closers are listed once per run (`_positions`)."""
+    source = state.src
+    start = state.pos
+    if source[start] != "\\" or start + 1 >= state.posMax or source[start + 1] not in "([":
+        return False
+    display = source[start + 1] == "["
+    name = "_essaytui_tex_brackets" if display else "_essaytui_tex_parens"
+    closers = getattr(state, name, None)
+    if closers is None:
+        pattern = _TEX_CLOSE_BRACKET if display else _TEX_CLOSE_PAREN
+        found = (match.start() for match in pattern.finditer(source))
+        closers = [at for at in found if not _escaped(source, at)]
+        setattr(state, name, closers)
+    index = bisect.bisect_left(closers, start + 2)
+    if index >= len(closers) or closers[index] + 2 > state.posMax:
+        return False
+    close = closers[index]
+    if close == start + 2:
+        return False
+    if not silent:
+        token = state.push("math_inline_double" if display else "math_inline", "math", 0)
+        token.content = source[start + 2 : close]
+        token.markup = source[start : start + 2]
+    state.pos = close + 2
+    return True
+
+
+def _tex_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    r"""Display math on lines of its own: ``\[ … \]``, or an amsmath environment
+    (``\begin{align} … \end{align}``, kept whole).
+
+    Unlike mdit-py-plugins' amsmath, the math ends at a blank line (as in LaTeX), so
+    no math runs across a place where a long source is cut; and where the closer was
+    searched for in vain from one line to another, a line in between that needs the
+    same closer is known to fail at once (each line of a paragraph asks this rule
+    whether it starts math: "\[" on every line was quadratic).
+    """
+    if state.is_code_block(start_line):
+        return False
+    begin = state.bMarks[start_line] + state.tShift[start_line]
+    line_end = state.eMarks[start_line]
+    opening = _TEX_OPEN.match(state.src, begin, line_end)
+    if opening is None:
+        return False
+    environment = opening.group(1)
+    closer = f"\\end{{{environment}{opening.group(2)}}}" if environment else "\\]"
+    failed: dict[str, tuple[int, int]] = state.env.setdefault("_essaytui_tex_failed", {})
+    known = failed.get(closer)
+    if known is not None and known[0] <= start_line < known[1]:
+        return False
+    line = start_line
+    search_from = opening.end()
+    while True:
+        found = state.src.find(closer, search_from, state.eMarks[line])
+        while found >= 0 and _escaped(state.src, found):  # "\\]" is "\\" then "]"
+            found = state.src.find(closer, found + 1, state.eMarks[line])
+        if found >= 0:
+            break
+        line += 1
+        if line >= end_line or state.isEmpty(line) or state.sCount[line] < state.blkIndent:
+            failed[closer] = (start_line, line)
+            return False
+        search_from = state.bMarks[line] + state.tShift[line]
+    if silent:
+        return True
+    if environment:
+        content = state.src[begin : found + len(closer)]
+    else:
+        content = state.src[opening.end() : found]
+    token = state.push("math_block", "math", 0)
+    token.block = True
+    token.content = content
+    token.markup = "\\[" if not environment else "amsmath"
+    token.map = [start_line, line + 1]
+    state.line = line + 1
+    return True
+
+
+def _escaped(source: str, at: int) -> bool:
+    """Whether the backslash at `at` is itself escaped (an odd run of them before it)."""
+    before = at
+    while before > 0 and source[before - 1] == "\\":
+        before -= 1
+    return (at - before) % 2 == 1
+
+
+def attributes_of(text: str) -> dict[str, str] | None:
+    """The attributes of `text`, all of it one ``{…}`` (kramdown's ``{: …}`` too)."""
+    if text.startswith("{:"):
+        text = "{" + text[2:]
+    try:
+        end, attributes = parse_attrs(text)
+    except ParseError:
+        return None
+    return attributes if end == len(text) - 1 else None
+
+
+def _attrs_line(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """A line of attributes only (``{#id .class}``, kramdown's ``{: #id}``): taken out
+    of the text, its id kept for the block that follows (an ``attrs_block`` token)."""
+    if state.is_code_block(start_line):
+        return False
+    begin = state.bMarks[start_line] + state.tShift[start_line]
+    end = state.eMarks[start_line]
+    if begin >= end or state.src[begin] != "{":
+        return False
+    text = state.src[begin:end].rstrip(" ")
+    if not text.endswith("}"):
+        return False
+    attributes = attributes_of(text)
+    if not attributes or not ({"id", "class"} & attributes.keys()):
+        return False  # "{x}" alone on a line is text, not attributes
+    if not silent:
+        token = state.push("attrs_block", "", 0)
+        token.attrs = dict(attributes)
+        token.map = [start_line, start_line + 1]
+    state.line = start_line + 1
+    return True
+
+
+def _container_fence(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """A ``:::`` fence line, opening or closing a container: taken out of the text, so
+    the container's content reads as it stands."""
+    if state.is_code_block(start_line):
+        return False
+    begin = state.bMarks[start_line] + state.tShift[start_line]
+    end = state.eMarks[start_line]
+    if _CONTAINER_FENCE.fullmatch(state.src, begin, end) is None:
+        return False
+    if not silent:
+        token = state.push("container_fence", "", 0)
+        token.info = state.src[begin:end].strip(": ")
+        token.map = [start_line, start_line + 1]
+    state.line = start_line + 1
+    return True
+
+
+#: The inline tokens attributes may follow, written right after them.
+_ATTRIBUTED = {"image": "image", "code_inline": "code_inline", "link_close": "link_open"}
+
+
+def _attrs_after(state: StateInline, silent: bool) -> bool:
+    """``{#id .class k=v}`` right after a link, an image or code: taken out of the
+    text, the attributes set on it (as mdit-py-plugins' attrs does, which reads the
+    rest of the run at each "{" - quadratic; here only up to the next "}")."""
+    start = state.pos
+    if state.src[start] != "{" or state.pending or not state.tokens:
+        return False
+    last = state.tokens[-1]
+    opener_type = _ATTRIBUTED.get(last.type)
+    if opener_type is None:
+        return False
+    closers = _positions(state, "_essaytui_braces", _CLOSING_BRACE)
+    index = bisect.bisect_right(closers, start)
+    if index >= len(closers) or closers[index] >= state.posMax:
+        return False
+    close = closers[index]
+    attributes = attributes_of(state.src[start : close + 1])
+    if attributes is None:
+        return False
+    if not silent:
+        opener = last
+        if opener_type != last.type:
+            for token in reversed(state.tokens):
+                if token.type == opener_type:
+                    opener = token
+                    break
+        for key, value in attributes.items():
+            if key in ("id", "class"):
+                opener.attrSet(key, value)
+    state.pos = close + 1
+    return True
+
+
 # -- tokens and text -------------------------------------------------------------------
+
+_MATH_CLOSERS = {"\\(": "\\)", "\\[": "\\]"}
+
+
+def math_source(token: Token) -> str:
+    """Inline math as written, delimiters and all (``$x_1$``): where the math starts
+    and ends stays legible without colour, and a quote of it is valid TeX. A line
+    break inside it is a space, as between any two words of a paragraph."""
+    closer = _MATH_CLOSERS.get(token.markup, token.markup)
+    return f"{token.markup}{token.content.replace(chr(10), ' ')}{closer}"
 
 
 def tokens_to_text(children: Sequence[Token] | None) -> str:
@@ -196,6 +425,8 @@ def tokens_to_text(children: Sequence[Token] | None) -> str:
             pieces.append(" ")
         elif child.type == "image":
             pieces.append(tokens_to_text(child.children))
+        elif child.type.startswith("math_inline"):
+            pieces.append(math_source(child))
     return sanitize_inline("".join(pieces))
 
 

@@ -158,12 +158,14 @@ def write_rule(page: Page, block: Block, text: str) -> None:
     page.lines.append(" " * max(0, (page.width - cell_width(text)) // 2) + text)
 
 
-def write_table_row(page: Page, block: Block, text: str) -> None:
-    """A table row as its cells joined by │ (a header row is underlined)."""
+def write_table(page: Page, block: Block, text: str) -> None:
+    """A table row by row, its cells joined by │; the header rows underlined."""
     edge = margin(block)
-    page.lines.extend(wrap(text, page.width, edge.first, edge.rest + "  "))
-    if block.level:
-        page.lines.append(edge.rest + "─" * min(page.width, max(1, cell_width(text))))
+    header = block.table.header if block.table is not None else 0
+    for number, row in enumerate(text.split("\n")):
+        page.lines.extend(wrap(row, page.width, edge.first, edge.rest + "  "))
+        if number + 1 == header:
+            page.lines.append(edge.rest + "─" * min(page.width, max(1, cell_width(row))))
 
 
 def write_definition(page: Page, block: Block, text: str) -> None:
@@ -178,7 +180,8 @@ BLOCK_WRITERS: dict[BlockKind, Callable[[Page, Block, str], None]] = {
     BlockKind.PARAGRAPH: write_paragraph,
     BlockKind.CODE: write_code,
     BlockKind.RULE: write_rule,
-    BlockKind.TABLE: write_table_row,
+    BlockKind.TABLE: write_table,
+    BlockKind.MATH: write_code,
     BlockKind.DEFINITION_TERM: write_paragraph,
     BlockKind.DEFINITION: write_definition,
 }

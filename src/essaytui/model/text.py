@@ -208,3 +208,50 @@ def sentence_bounds(text: str, offset: int) -> tuple[int, int]:
 def word_starts(text: str, start: int, end: int) -> Sequence[int]:
     """Offsets of the words that begin within `[start, end)` of `text`."""
     return [match.start() for match in _WORD.finditer(text, start, end)]
+
+
+# -- anchors, CJK, superscripts and subscripts ------------------------------------------
+
+# What GitHub drops from a heading when it makes its anchor: everything but letters,
+# digits, "_", "-" and spaces (each character looked at once).
+_NOT_SLUG = re.compile(r"[^\w\- ]")
+
+
+def github_slug(title: str) -> str:
+    """A heading's anchor as GitHub makes it: "Goals and non-goals" → ``goals-and-non-goals``."""
+    return _NOT_SLUG.sub("", title.strip().lower()).replace(" ", "-")
+
+
+def is_cjk(char: str) -> bool:
+    """Whether `char` is a Chinese, Japanese or Korean character or CJK punctuation
+    (between two of them a line break is no space)."""
+    if not char:
+        return False
+    code = ord(char)
+    return (
+        0x3000 <= code <= 0x30FF  # CJK symbols and punctuation, hiragana, katakana
+        or 0x3400 <= code <= 0x4DBF  # extension A
+        or 0x4E00 <= code <= 0x9FFF  # unified ideographs
+        or 0xAC00 <= code <= 0xD7AF  # Hangul syllables
+        or 0xF900 <= code <= 0xFAFF  # compatibility ideographs
+        or 0xFF00 <= code <= 0xFFEF  # full-width and half-width forms
+        or 0x20000 <= code <= 0x2FA1F  # extensions B-F, supplement
+    )
+
+
+_SCRIPTS = {
+    "sup": str.maketrans("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ"),
+    "sub": str.maketrans("0123456789+-=()aeoxhklmnpst", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₒₓₕₖₗₘₙₚₛₜ"),
+}
+_SCRIPT_CHARACTERS = {
+    "sup": frozenset("0123456789+-=()ni "),
+    "sub": frozenset("0123456789+-=()aeoxhklmnpst "),
+}
+
+
+def script_text(text: str, script: str) -> str:
+    """`text` written as superscript (`script` "sup") or subscript ("sub") characters
+    when each of it has one (``<sup>2</sup>`` → "²"); else `text` as it is."""
+    if not set(text) <= _SCRIPT_CHARACTERS[script]:
+        return text
+    return text.translate(_SCRIPTS[script])

@@ -35,11 +35,19 @@ from essaytui.actions import (
 )
 from essaytui.model.annotation import COLORS, DEFAULT_COLOR, Kind
 from essaytui.model.essay import EMPTY_ESSAY, Block, BlockKind, Essay, SpanKind
+from essaytui.model.parse.tokens import CALLOUT_LABELS
 from essaytui.model.ranges import RangeIndex
 from essaytui.model.text import superscript, word_starts
 from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, Target, TermHit
 from essaytui.widgets.contrast import legible
-from essaytui.widgets.text_layout import LIST_INDENT, MAX_SHOWN_DEPTH, QUOTE_INDENT, TextLayout
+from essaytui.widgets.table_layout import table_segments
+from essaytui.widgets.text_layout import (
+    LIST_INDENT,
+    MAX_SHOWN_DEPTH,
+    TextLayout,
+    block_indent,
+    marker_cells,
+)
 
 #: Cells kept clear on each side of the text column.
 GAP = 2
@@ -212,6 +220,11 @@ class EssayView(ScrollView, can_focus=True):
         "essay--heading2",
         "essay--heading3",
         "essay--code",
+        "essay--math",
+        "essay--image",
+        "essay--callout",
+        *(f"essay--callout-{kind}" for kind in CALLOUT_LABELS),
+        "essay--table-header",
         "essay--link",
         "essay--footnote",
         "essay--footnote-missing",
@@ -525,7 +538,7 @@ class EssayView(ScrollView, can_focus=True):
     def _combined(self, block_index: int, keys: frozenset[str]) -> Style:
         block = self.essay.blocks[block_index]
         # Blocks of one kind and level look alike: cache by those, not by block.
-        cache_key = (f"{block.kind}{block.level}", keys)
+        cache_key = (f"{block.kind}{block.level}{block.callout}", keys)
         style = self._style_cache.get(cache_key)
         if style is not None:
             return style
@@ -534,6 +547,12 @@ class EssayView(ScrollView, can_focus=True):
             style += self._style(f"heading{min(block.level, 3)}")
         elif block.kind is BlockKind.CODE:
             style += self._style("code")
+        elif block.kind is BlockKind.MATH:
+            style += self._style("math")
+        elif block.kind is BlockKind.CALLOUT:
+            style += self._style("callout")
+            if block.callout in CALLOUT_LABELS:  # a warning looks like one
+                style += self._style(f"callout-{block.callout}")
         elif block.kind is BlockKind.DEFINITION_TERM:
             style += Style(bold=True)
         for key in sorted(keys):
@@ -616,6 +635,17 @@ class EssayView(ScrollView, can_focus=True):
         if block.kind is BlockKind.RULE:
             rule_width = column - sum(segment.cell_length for segment in segments) + margin
             segments.append(Segment("─" * max(0, rule_width), base + self._style("rule")))
+        elif block_index in layout.tables:
+            grid_line = line - layout.block_first_line[block_index]
+            segments.extend(
+                table_segments(
+                    layout.tables[block_index],
+                    grid_line,
+                    lambda start, end: self._text_segments(start, end, block_index),
+                    (base, base + self._style("rule"), self._style("table-header")),
+                )
+            )
+            self.painted = True
         else:
             segments.extend(self._text_segments(start, end, block_index))
             if start < end:
@@ -754,10 +784,10 @@ class EssayView(ScrollView, can_focus=True):
         if block.list_depth:
             indent = " " * ((min(block.list_depth, MAX_SHOWN_DEPTH) - 1) * LIST_INDENT)
             if first_line and block.marker:
-                marker = f"{block.marker} ".rjust(LIST_INDENT)
+                marker = f"{block.marker} ".rjust(marker_cells(block))
                 segments.append(Segment(indent + marker, base + self._style("meta")))
             else:
-                segments.append(Segment(indent + " " * LIST_INDENT, base))
+                segments.append(Segment(indent + " " * marker_cells(block), base))
         return segments
 
     def _text_segments(self, start: int, end: int, block_index: int) -> list[Segment]:
@@ -792,12 +822,12 @@ class EssayView(ScrollView, can_focus=True):
             return None
         block = self.essay.blocks[layout.blocks[line]]
         margin = self.text_x
-        indent = (
-            min(block.quote_depth, MAX_SHOWN_DEPTH) * QUOTE_INDENT
-            + min(block.list_depth, MAX_SHOWN_DEPTH) * LIST_INDENT
-        )
-        column = x - margin - indent
+        column = x - margin - block_indent(block)
         start, end = layout.starts[line], layout.ends[line]
+        grid = layout.tables.get(layout.blocks[line])
+        if grid is not None:  # a grid line's cells are not one run of text
+            first = layout.block_first_line[layout.blocks[line]]
+            return grid.offset_at(self.essay.reading_text, line - first, column)
         from rich.cells import get_character_cell_size
 
         cells = 0

@@ -13,6 +13,7 @@ from array import array
 from rich.cells import cell_len, get_character_cell_size
 
 from essaytui.model.essay import Block, BlockKind, Essay
+from essaytui.widgets.table_layout import TableGrid, lay_out_table
 
 #: Cells a block is indented per level of block quote ("▎ ").
 QUOTE_INDENT = 2
@@ -22,12 +23,17 @@ MAX_SHOWN_DEPTH = 8
 LIST_INDENT = 3
 
 
+def marker_cells(block: Block) -> int:
+    """Cells of a list block's innermost level: its marker and a space ("10. ",
+    "1. ☐ "), at least `LIST_INDENT`, so every line of the block starts in line."""
+    return max(LIST_INDENT, cell_len(block.marker) + 1) if block.marker else LIST_INDENT
+
+
 def block_indent(block: Block) -> int:
     """Cells to the left of a block's text (quote bars, list markers)."""
-    return (
-        min(block.quote_depth, MAX_SHOWN_DEPTH) * QUOTE_INDENT
-        + min(block.list_depth, MAX_SHOWN_DEPTH) * LIST_INDENT
-    )
+    depth = min(block.list_depth, MAX_SHOWN_DEPTH)
+    lists = (depth - 1) * LIST_INDENT + marker_cells(block) if depth else 0
+    return min(block.quote_depth, MAX_SHOWN_DEPTH) * QUOTE_INDENT + lists
 
 
 def _is_break_char(char: str) -> bool:
@@ -123,6 +129,8 @@ class TextLayout:
         self.blocks: array[int] = array("l")
         #: Index of each block's first line.
         self.block_first_line: array[int] = array("l")
+        #: The grid of each TABLE block, by block index.
+        self.tables: dict[int, TableGrid] = {}
         self._wrap_all()
 
     def _wrap_all(self) -> None:
@@ -130,6 +138,8 @@ class TextLayout:
         starts, ends, blocks = self.starts, self.ends, self.blocks
         previous: Block | None = None
         for index, block in enumerate(self.essay.blocks):
+            if previous is not None and previous.kind is BlockKind.CALLOUT:
+                previous = None  # a callout's label heads its text: no blank line
             if previous is not None and not (
                 block.list_depth
                 and previous.list_depth
@@ -144,10 +154,15 @@ class TextLayout:
             if block.kind is BlockKind.RULE:
                 starts.append(block.start)
                 ends.append(block.end)
+            elif block.kind is BlockKind.TABLE and block.table is not None:
+                grid = lay_out_table(text, block.table, available, wrap_text)
+                self.tables[index] = grid
+                starts.extend(grid.starts)
+                ends.extend(grid.ends)
             else:
                 position = block.start
                 for piece in text[block.start : block.end].split("\n"):
-                    if block.kind is BlockKind.CODE:
+                    if block.kind is BlockKind.CODE or block.kind is BlockKind.MATH:
                         _hard_wrap(piece, position, available, starts, ends)
                     else:
                         wrap_text(piece, position, available, starts, ends)
@@ -169,6 +184,10 @@ class TextLayout:
             line += 1
         while line > 0 and self.blocks[line] == -1:
             line -= 1
+        grid = self.tables.get(self.blocks[line]) if self.tables else None
+        if grid is not None:  # a wrapped row's cells are side by side, not in order
+            first = self.block_first_line[self.blocks[line]]
+            line = first + grid.line_of(offset)
         return line
 
     def offset_of_line(self, line: int) -> int:

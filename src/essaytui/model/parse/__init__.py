@@ -95,7 +95,7 @@ def parse_essay(
     reading_text = converter.essay.text()
     footnotes, footnote_warnings = converter.footnotes(complete)
     warnings.extend(footnote_warnings)
-    fields = essay_fields(data, converter.first_heading, path)
+    fields = essay_fields(data, converter.title_heading, path)
     glossary = _glossary(data, glossary_source, reading_text, converter.essay.excluded, warnings)
     return Essay(
         id=fields.id,
@@ -106,6 +106,7 @@ def parse_essay(
         sections=converter.sections(len(reading_text)),
         footnotes=footnotes,
         glossary=glossary,
+        anchors=converter.anchors(len(reading_text)),
         meta=fields.meta,
         warnings=tuple(_capped(warnings)),
         source_path=path,

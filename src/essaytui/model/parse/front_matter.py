@@ -149,6 +149,13 @@ def _meta_text(value: object) -> str | None:
     return sanitize(str(value)).strip()
 
 
+def _one_line(text: str | None) -> str:
+    """`text` (a block scalar, maybe) with its lines joined by single spaces."""
+    if not text:
+        return ""
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 @dataclass(frozen=True, slots=True)
 class EssayFields:
     """What the front matter (or its fallbacks) says of an essay as a whole."""
@@ -159,17 +166,20 @@ class EssayFields:
     meta: dict[str, str]
 
 
-def essay_fields(data: dict[str, Any], first_heading: str | None, path: str | None) -> EssayFields:
+def essay_fields(data: dict[str, Any], heading: str | None, path: str | None) -> EssayFields:
     """The id, title, author and other metadata of an essay with front matter `data`.
 
-    The title falls back to the first heading, then the file name at `path`, then
-    "Untitled"; the id to a hash of title and author (`identity.title_hash`).
+    The title (on one line, however the YAML wrote it: a block scalar is read whole)
+    falls back to `heading` (the converter's `title_heading`: the first level-1
+    heading, else the first that is not "Contents" or "Summary"), then the file name
+    at `path`, then "Untitled"; the id to a hash of title and author
+    (`identity.title_hash`).
     """
-    title = _meta_text(data.get("title")) or first_heading
+    title = _one_line(_meta_text(data.get("title"))) or heading
     if not title and path:
         title = sanitize_inline(PurePath(path).stem)
     title = title or "Untitled"
-    author = _meta_text(data.get("author")) or ""
+    author = _one_line(_meta_text(data.get("author")))
     identifier = _meta_text(data.get("id")) or title_hash(title, author)
     meta: dict[str, str] = {}
     for key, value in data.items():

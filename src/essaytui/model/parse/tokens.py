@@ -3,38 +3,103 @@
 `Converter` is fed the tokens of each chunk in turn (`feed`) and keeps what the
 whole essay needs: the essay's blocks and reading text (a `_Builder`), each footnote
 definition's own reading text, the numbers of the references in order of first
-use, and the headings. A reference inside a note to a note not yet numbered is
-written ``[^label]`` and patched once the numbers are known (`footnotes`).
+use, the headings and the anchors links may name. A reference inside a note to a
+note not yet numbered is written ``[^label]`` and patched once the numbers are
+known (`footnotes`).
+
+What each construct becomes: a table one TABLE block (rows on lines of their own,
+cells at known offsets); a list item a block with its marker, numbered as CommonMark
+says (from the list's start, whatever the items are written with; a list cut by a
+chunk boundary goes on counting); a task item ☐ or ☑; an image "🖼 alt" (an IMAGE
+span keeping the address); TeX a MATH span or block, as written; a GitHub alert a
+CALLOUT label and its blocks inside a quote; HTML blocks are cut into blocks as a
+browser would (`html_blocks`), and inline tags keep their spacing and meaning.
 """
 
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from markdown_it.token import Token
 
-from essaytui.model.essay import Block, BlockKind, Footnote, Section, Span, SpanKind
-from essaytui.model.markdown import tokens_to_text
-from essaytui.model.text import BLOCK_SEPARATOR, sanitize_inline, superscript
+from essaytui.model.essay import (
+    Align,
+    Block,
+    BlockKind,
+    Footnote,
+    Section,
+    Span,
+    SpanKind,
+    Table,
+)
+from essaytui.model.markdown import attributes_of, math_source, tokens_to_text
+from essaytui.model.parse.html_blocks import BLOCK_TAGS, HIDDEN_TAGS, Tag, align_of, split_html
+from essaytui.model.text import (
+    BLOCK_SEPARATOR,
+    github_slug,
+    is_cjk,
+    sanitize_inline,
+    script_text,
+    superscript,
+)
 
 #: The text of a thematic break (``---``) in the reading text.
 RULE_TEXT = "* * *"
 
-#: Between the cells of a table row in the reading text.
+#: Between the cells of a table row in the reading text (rows are lines).
 CELL_SEPARATOR = " │ "
 
-_BR_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
-# A tag ends at ">" and cannot hold "<": without that, each "<" of "a < b" searched to
-# the end of the block for a ">" (quadratic).
-_TAG = re.compile(r"<[^<>]*>")
-# HTML comments (even unclosed ones) and script/style bodies are not text
-_HIDDEN_HTML = re.compile(
-    r"<!--.*?(?:-->|\Z)|<(script|style)\b.*?(?:</\1\s*>|\Z)", re.DOTALL | re.IGNORECASE
+#: What an image reads as: the sign, then its alt text (or `IMAGE_WORD`).
+IMAGE_SIGN = "🖼 "
+IMAGE_WORD = "image"
+
+#: Between two footnote markers written one after the other ("¹⁰˒¹¹").
+MARKER_SEPARATOR = "˒"
+
+#: The labels of GitHub's alerts.
+CALLOUT_LABELS = {
+    "note": "Note",
+    "tip": "Tip",
+    "important": "Important",
+    "warning": "Warning",
+    "caution": "Caution",
+}
+
+#: Headings that do not name the document (the title falls back past them).
+_CONTENTS_HEADINGS = frozenset(
+    [
+        "contents",
+        "table of contents",
+        "toc",
+        "summary",
+        "tl;dr",
+        "tldr",
+        "overview",
+        "abstract",
+        "index",
+        "目录",
+        "目次",
+    ]
 )
+
+# HTML tags read inline, by what they become.
+_INLINE_SPANS = {
+    "em": SpanKind.EMPHASIS,
+    "i": SpanKind.EMPHASIS,
+    "cite": SpanKind.EMPHASIS,
+    "strong": SpanKind.STRONG,
+    "b": SpanKind.STRONG,
+    "code": SpanKind.CODE,
+    "kbd": SpanKind.CODE,
+    "tt": SpanKind.CODE,
+    "s": SpanKind.STRIKE,
+    "del": SpanKind.STRIKE,
+    "strike": SpanKind.STRIKE,
+    "a": SpanKind.LINK,
+}
 
 
 @dataclass(slots=True)
@@ -70,9 +135,19 @@ class _Context:
     list_depth: int = 0
     definition_depth: int = 0
     marker: str = ""
+    # per open list: [ordered, the next item's number, its delimiter ("." or ")")]
+    lists: list[list[Any]] = field(default_factory=list)
+    # the kinds of the alerts the walk is inside ("note", "warning", …)
+    callouts: list[str] = field(default_factory=list)
+    # ids given by an attribute line ({#id}) to the block that comes next
+    pending_ids: list[str] = field(default_factory=list)
     # (position, label) of references inside a note rendered as "[^label]"
     # because the note they point to had no number yet
     pending: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def callout(self) -> str:
+        return self.callouts[-1] if self.callouts else ""
 
 
 @dataclass(slots=True)
@@ -81,6 +156,17 @@ class _Note:
     blocks: tuple[Block, ...]
     pending: list[tuple[int, str]]
     order: int
+
+
+@dataclass(slots=True)
+class _Inline:
+    """The state of one run of inline tokens: open spans, HTML read so far."""
+
+    open_spans: list[tuple[SpanKind, int, str]] = field(default_factory=list)
+    hidden: int = 0  # inside <script>, <style>, …: text is not shown
+    visible: bool = False  # whether anything but white space was written yet
+    script: str = ""  # "sup" or "sub" while inside one
+    last_ref_end: int = -1  # where the last footnote marker ended
 
 
 class Converter:
@@ -97,7 +183,20 @@ class Converter:
         self.duplicates: list[str] = []
         self.cited_in_notes: set[str] = set()
         self.headings: list[tuple[int, int, str]] = []  # (start, level, title)
-        self.first_heading: str | None = None
+        #: Every heading of the essay (in quotes and lists too): (start, title).
+        self.all_headings: list[tuple[int, str]] = []
+        #: Ids written in the essay (attributes, HTML ids and names) → offset.
+        self.ids: dict[str, int] = {}
+        self.first_h1: str | None = None
+        self.first_named: str | None = None  # the first heading that is no "Contents"
+        # an ordered list that closed the last chunk: [delimiter, next number]
+        self._list_at_end: list[Any] | None = None
+
+    @property
+    def title_heading(self) -> str | None:
+        """The heading that titles the essay when its front matter does not: the first
+        of level 1, else the first that is not a contents or summary heading."""
+        return self.first_h1 or self.first_named
 
     # -- block level --
 
@@ -106,53 +205,95 @@ class Converter:
         for token in tokens:
             if token.type == "footnote_reference_open":
                 self.defined.add(token.meta["label"])
+        continued, self._list_at_end = self._list_at_end, None
         index = 0
         count = len(tokens)
         while index < count:
             token = tokens[index]
             kind = token.type
             context = self.stack[-1]
-            if kind == "paragraph_open" or kind == "heading_open" or kind == "dt_open":
+            if kind in ("paragraph_open", "heading_open", "dt_open", "alert_title_open"):
                 if kind == "heading_open":
                     block_kind, level = BlockKind.HEADING, int(token.tag[1:] or 1)
                 elif kind == "dt_open":
                     block_kind, level = BlockKind.DEFINITION_TERM, 0
+                elif kind == "alert_title_open":
+                    block_kind, level = BlockKind.CALLOUT, 0
                 elif context.definition_depth:
                     block_kind, level = BlockKind.DEFINITION, 0
                 else:
                     block_kind, level = BlockKind.PARAGRAPH, 0
                 inline = tokens[index + 1] if index + 1 < count else None
                 if inline is not None and inline.type == "inline":
-                    self._inline_block(context, block_kind, [inline.children or []], level)
+                    children = inline.children or []
+                    if block_kind is BlockKind.CALLOUT:
+                        children = [Token("text", "", 0, content=self._callout_label(context))]
+                    elif block_kind is BlockKind.HEADING:
+                        children = self._heading_attributes(context, children)
+                    self._inline_block(context, block_kind, [children], level)
                     index += 2
                     continue
             elif kind == "fence" or kind == "code_block":
                 self._plain_block(context, BlockKind.CODE, token.content.rstrip("\n"), True)
+            elif kind == "math_block" or kind == "math_block_label":
+                self._plain_block(context, BlockKind.MATH, token.content.strip("\n"), True)
             elif kind == "hr":
                 self._plain_block(context, BlockKind.RULE, RULE_TEXT, False)
             elif kind == "html_block":
-                text = _HIDDEN_HTML.sub("", token.content)
-                text = _TAG.sub("", _BR_TAG.sub("\n", text)).strip()
-                if text:
-                    self._plain_block(context, BlockKind.PARAGRAPH, text, False)
+                self._html_block(context, token.content)
             elif kind == "blockquote_open":
                 context.quote_depth += 1
             elif kind == "blockquote_close":
                 context.quote_depth -= 1
-            elif kind == "bullet_list_open" or kind == "ordered_list_open":
+            elif kind == "alert_open":
+                context.quote_depth += 1
+                context.callouts.append(str(token.meta.get("kind", "note")).lower())
+            elif kind == "alert_close":
+                context.quote_depth -= 1
+                if context.callouts:
+                    context.callouts.pop()
+            elif kind == "bullet_list_open":
                 context.list_depth += 1
+                context.lists.append([False, 0, ""])
+            elif kind == "ordered_list_open":
+                context.list_depth += 1
+                start = _list_start(token)
+                if (
+                    index == 0
+                    and continued is not None
+                    and len(self.stack) == 1
+                    and context.list_depth == 1
+                    and context.quote_depth == 0
+                    and continued[0] == token.markup
+                ):
+                    start = continued[1]  # the list the last chunk ended with goes on
+                context.lists.append([True, start, token.markup])
             elif kind == "bullet_list_close" or kind == "ordered_list_close":
                 context.list_depth -= 1
+                closed = context.lists.pop() if context.lists else None
+                if (
+                    closed is not None
+                    and closed[0]
+                    and index == count - 1
+                    and len(self.stack) == 1
+                    and context.list_depth == 0
+                    and context.quote_depth == 0
+                ):
+                    self._list_at_end = [closed[2], closed[1]]
             elif kind == "list_item_open":
-                context.marker = f"{token.info}{token.markup}" if token.info else "•"
+                context.marker = self._item_marker(context, token)
             elif kind == "list_item_close":
                 context.marker = ""
             elif kind == "dd_open":
                 context.definition_depth += 1
             elif kind == "dd_close":
                 context.definition_depth -= 1
-            elif kind == "tr_open":
-                index = self._table_row(context, tokens, index)
+            elif kind == "table_open":
+                index = self._table(context, tokens, index)
+            elif kind == "attrs_block":
+                identifier = token.attrs.get("id")
+                if identifier:
+                    context.pending_ids.append(str(identifier))
             elif kind == "footnote_reference_open":
                 self.stack.append(_Context(_Builder(), label=token.meta["label"]))
             elif kind == "footnote_reference_close" and len(self.stack) > 1:
@@ -162,7 +303,9 @@ class Converter:
     def feed_definitions(self, tokens: Sequence[Token]) -> None:
         """Take only the footnote definitions from `tokens`; the essay is left as it is."""
         essay_context = self.stack[0]
-        headings, first_heading = len(self.headings), self.first_heading
+        headings, all_headings = len(self.headings), len(self.all_headings)
+        titles = (self.first_h1, self.first_named)
+        ids, at_end = dict(self.ids), self._list_at_end
         self.stack[0] = _Context(_Builder())
         try:
             self.feed(tokens)
@@ -170,40 +313,181 @@ class Converter:
         finally:
             self.stack[0] = essay_context
             del self.headings[headings:]
-            self.first_heading = first_heading
+            del self.all_headings[all_headings:]
+            self.first_h1, self.first_named = titles
+            self.ids, self._list_at_end = ids, at_end
 
-    def _table_row(self, context: _Context, tokens: Sequence[Token], index: int) -> int:
-        cells: list[list[Token]] = []
-        header = False
+    @staticmethod
+    def _item_marker(context: _Context, token: Token) -> str:
+        """A list item's marker: its number in its list, or a bullet; a task's box."""
+        marker = "•"
+        if context.lists and context.lists[-1][0]:
+            numbering = context.lists[-1]
+            marker = f"{numbering[1]}{numbering[2]}"
+            numbering[1] += 1
+        checked = token.meta.get("checked") if token.meta else None
+        if checked is not None:
+            box = "☑" if checked else "☐"
+            marker = box if marker == "•" else f"{marker} {box}"
+        return marker
+
+    @staticmethod
+    def _callout_label(context: _Context) -> str:
+        kind = context.callout
+        return CALLOUT_LABELS.get(kind, kind.capitalize() or "Note")
+
+    def _heading_attributes(self, context: _Context, children: list[Token]) -> list[Token]:
+        """A heading's children without trailing attributes (``## Goals {#goals}``,
+        kramdown's ``{: #goals}``); their id is kept for the heading."""
+        if not children or children[-1].type != "text":
+            return children
+        text = children[-1].content.rstrip()
+        brace = text.rfind("{")
+        if brace < 0 or not text.endswith("}"):
+            return children
+        attributes = attributes_of(text[brace:])
+        if attributes is None:
+            return children
+        if attributes.get("id"):
+            context.pending_ids.append(str(attributes["id"]))
+        last = Token("text", "", 0, content=text[:brace].rstrip())
+        return [*children[:-1], last]
+
+    def _table(self, context: _Context, tokens: Sequence[Token], index: int) -> int:
+        """A table (from `table_open` at `index`) as one TABLE block; the index of its
+        `table_close`."""
+        rows: list[list[list[Token]]] = []
+        align: list[Align] = []
+        header = 0
         index += 1
-        while index < len(tokens) and tokens[index].type != "tr_close":
+        while index < len(tokens) and tokens[index].type != "table_close":
             token = tokens[index]
-            if token.type == "th_open":
-                header = True
-            elif token.type == "inline":
-                cells.append(token.children or [])
+            if token.type == "tr_open":
+                rows.append([])
+            elif token.type in ("th_open", "td_open"):
+                if token.type == "th_open" and len(rows) == 1:
+                    align.append(align_of({"style": str(token.attrs.get("style", ""))}))
+                if rows:
+                    rows[-1].append([])
+            elif token.type == "inline" and rows and rows[-1]:
+                rows[-1][-1] = token.children or []
+            elif token.type == "thead_close":
+                header = len(rows)
             index += 1
-        self._inline_block(context, BlockKind.TABLE, cells, 1 if header else 0)
+        self._table_block(context, rows, header, align)
         return index
+
+    def _table_block(
+        self,
+        context: _Context,
+        rows: list[list[list[Token]]],
+        header: int,
+        align: list[Align],
+    ) -> None:
+        builder = context.builder
+        start = builder.next_start()
+        pieces: list[str] = []
+        spans: list[Span] = []
+        grid: list[tuple[tuple[int, int], ...]] = []
+        position = start
+        for number, row in enumerate(rows):
+            if number:
+                pieces.append("\n")
+                position += 1
+            cells: list[tuple[int, int]] = []
+            for column, children in enumerate(row):
+                if column:
+                    pieces.append(CELL_SEPARATOR)
+                    position += len(CELL_SEPARATOR)
+                begin = position
+                position = self._inline(context, children, pieces, spans, position)
+                cells.append((begin, position))
+            grid.append(tuple(cells))
+        columns = max((len(row) for row in rows), default=0)
+        if not grid or not "".join(pieces).replace(CELL_SEPARATOR, "").strip():
+            return
+        align = (align + [Align.DEFAULT] * columns)[:columns]
+        spans.sort(key=_span_start)
+        self._add(
+            context,
+            BlockKind.TABLE,
+            start,
+            position,
+            "".join(pieces),
+            spans,
+            table=Table(tuple(grid), tuple(align), header),
+        )
+
+    def _html_block(self, context: _Context, source: str) -> None:
+        """An HTML block as the blocks a browser would show: headings, paragraphs,
+        items, rows, code; ids of its tags become anchors."""
+        depth, list_depth, marker = context.quote_depth, context.list_depth, context.marker
+        for piece in split_html(source):
+            if piece.anchor:
+                context.pending_ids.append(piece.anchor)
+            context.quote_depth = depth + piece.quote_depth
+            if piece.kind == "row":
+                header = 1 if piece.header else 0
+                self._table_block(context, [piece.cells], header, piece.align)
+            elif piece.kind == "code":
+                text = "".join(token.content for token in piece.children).strip("\n")
+                self._plain_block(context, BlockKind.CODE, text, True)
+            elif piece.kind == "rule":
+                self._plain_block(context, BlockKind.RULE, RULE_TEXT, False)
+            elif piece.kind == "heading":
+                self._inline_block(context, BlockKind.HEADING, [piece.children], piece.level)
+            elif piece.kind == "item":
+                context.list_depth = list_depth + piece.level
+                context.marker = piece.marker
+                self._inline_block(context, BlockKind.PARAGRAPH, [piece.children], 0)
+                context.list_depth = list_depth
+            else:
+                self._inline_block(context, BlockKind.PARAGRAPH, [piece.children], 0)
+        context.quote_depth, context.list_depth, context.marker = depth, list_depth, marker
 
     def _plain_block(self, context: _Context, kind: BlockKind, text: str, code: bool) -> None:
         if not text:
             return
-        text = sanitize_inline(text) if kind != BlockKind.CODE else _sanitize_code(text)
-        builder = context.builder
-        start = builder.next_start()
+        keeps_lines = kind is BlockKind.CODE or kind is BlockKind.MATH
+        text = _sanitize_code(text) if keeps_lines else sanitize_inline(text)
+        start = context.builder.next_start()
+        block = self._add(context, kind, start, start + len(text), text, [])
+        if code and block is not None:
+            context.builder.excluded.append((block.start, block.end))
+
+    def _add(
+        self,
+        context: _Context,
+        kind: BlockKind,
+        start: int,
+        end: int,
+        text: str,
+        spans: list[Span],
+        level: int = 0,
+        table: Table | None = None,
+    ) -> Block:
+        """Add a block of `text` at `start`; what it takes from the context (nesting,
+        marker, pending ids) is used up."""
         block = Block(
             kind,
             start,
-            start + len(text),
+            end,
+            level=level,
             quote_depth=context.quote_depth,
             list_depth=context.list_depth,
             marker=context.marker,
+            spans=tuple(spans),
+            table=table,
+            callout=context.callout,
         )
         context.marker = ""
-        builder.add(block, text)
-        if code:
-            builder.excluded.append((block.start, block.end))
+        context.builder.add(block, text)
+        if context.pending_ids:
+            if context.label is None:
+                for identifier in context.pending_ids:
+                    self.ids.setdefault(identifier, start)
+            context.pending_ids.clear()
+        return block
 
     def _inline_block(
         self,
@@ -212,39 +496,31 @@ class Converter:
         parts: list[list[Token]],
         level: int,
     ) -> None:
-        builder = context.builder
-        start = builder.next_start()
+        start = context.builder.next_start()
         pieces: list[str] = []
         spans: list[Span] = []
         position = start
-        for number, children in enumerate(parts):
-            if number:
-                pieces.append(CELL_SEPARATOR)
-                position += len(CELL_SEPARATOR)
+        for children in parts:
             position = self._inline(context, children, pieces, spans, position)
-        if position == start:
-            return  # nothing visible (e.g. an image without alt text)
         text = "".join(pieces)
+        if text[-1:].isspace():
+            # ends with what it shows (<br> or white space of HTML at the end)
+            text, spans, position = _trimmed(text, spans, start)
+        if position == start:
+            context.pending_ids.clear()
+            return  # nothing visible
         if spans:
             spans.sort(key=_span_start)
-        block = Block(
-            kind,
-            start,
-            position,
-            level=level,
-            quote_depth=context.quote_depth,
-            list_depth=context.list_depth,
-            marker=context.marker,
-            spans=tuple(spans),
-        )
-        context.marker = ""
-        builder.add(block, text)
+        self._add(context, kind, start, position, text, spans, level=level)
         if kind == BlockKind.HEADING and context.label is None:
             title = _without_markers(text, start, spans)
+            self.all_headings.append((start, title))
             if context.quote_depth == 0 and context.list_depth == 0:
                 self.headings.append((start, level, title))
-            if self.first_heading is None and title:
-                self.first_heading = title
+            if title and level == 1 and self.first_h1 is None:
+                self.first_h1 = title
+            if title and self.first_named is None and title.lower() not in _CONTENTS_HEADINGS:
+                self.first_named = title
 
     # -- inline level --
 
@@ -256,57 +532,159 @@ class Converter:
         spans: list[Span],
         position: int,
     ) -> int:
-        open_spans: list[tuple[SpanKind, int, str]] = []
+        state = _Inline()
         excluded = context.builder.excluded
-        for child in children:
+        for number, child in enumerate(children):
             kind = child.type
+            if state.hidden and kind != "html_inline":
+                continue
             if kind == "text" or kind == "text_special":
                 text = sanitize_inline(child.content)
-                pieces.append(text)
-                position += len(text)
+                if state.script:
+                    text = script_text(text, state.script)
+                if not state.visible or (pieces and pieces[-1].endswith("\n")):
+                    text = text.lstrip(" ")  # a line (of HTML) starts with its text
+                if text:
+                    state.visible = state.visible or not text.isspace()
+                    pieces.append(text)
+                    position += len(text)
             elif kind == "softbreak":
-                pieces.append(" ")
-                position += 1
+                # no space where a line breaks between two CJK characters (as in
+                # mdit-py-cjk-friendly: a browser would join them)
+                before = pieces[-1][-1:] if pieces else ""
+                following = children[number + 1] if number + 1 < len(children) else None
+                after = following.content[:1] if following is not None else ""
+                if not (is_cjk(before) and is_cjk(after)):
+                    pieces.append(" ")
+                    position += 1
             elif kind == "hardbreak":
                 pieces.append("\n")
                 position += 1
             elif kind == "code_inline":
                 text = sanitize_inline(child.content)
                 if text:
+                    self._anchor_of(context, child, position)
+                    state.visible = True
                     pieces.append(text)
                     spans.append(Span(position, position + len(text), SpanKind.CODE))
+                    excluded.append((position, position + len(text)))
+                    position += len(text)
+            elif kind.startswith("math_inline"):
+                text = sanitize_inline(math_source(child))
+                if text:
+                    state.visible = True
+                    pieces.append(text)
+                    spans.append(Span(position, position + len(text), SpanKind.MATH))
                     excluded.append((position, position + len(text)))
                     position += len(text)
             elif kind in _OPENERS:
                 data = ""
                 if kind == "link_open":
                     data = sanitize_inline(str(child.attrs.get("href", "")))
-                open_spans.append((_OPENERS[kind], position, data))
+                    self._anchor_of(context, child, position)
+                state.open_spans.append((_OPENERS[kind], position, data))
             elif kind in _CLOSERS:
-                span_kind = _CLOSERS[kind]
-                for back in range(len(open_spans) - 1, -1, -1):
-                    if open_spans[back][0] == span_kind:
-                        _, start, data = open_spans.pop(back)
-                        if position > start:
-                            spans.append(Span(start, position, span_kind, data))
-                            if span_kind == SpanKind.LINK:
-                                excluded.append((start, position))
-                        break
+                self._close_span(state, _CLOSERS[kind], position, spans, excluded)
             elif kind == "footnote_ref":
+                if state.last_ref_end == position:
+                    pieces.append(MARKER_SEPARATOR)  # "¹⁰˒¹¹", not "¹⁰¹¹"
+                    position += len(MARKER_SEPARATOR)
                 label = sanitize_inline(str(child.meta["label"]))
                 marker = self._marker(context, label, position)
                 pieces.append(marker)
+                state.visible = True
                 end = position + len(marker)
                 spans.append(Span(position, end, SpanKind.FOOTNOTE_REF, label))
                 excluded.append((position, end))
-                position = end
+                position = state.last_ref_end = end
             elif kind == "image":
-                text = tokens_to_text(child.children)
-                pieces.append(text)
-                position += len(text)
-            elif kind == "html_inline" and _BR_TAG.fullmatch(child.content.strip()):
-                pieces.append("\n")
-                position += 1
+                self._anchor_of(context, child, position)
+                alt = tokens_to_text(child.children).strip()
+                position = self._image(child.attrs.get("src", ""), alt, pieces, spans, position)
+                excluded.append((spans[-1].start, position))
+                state.visible = True
+            elif kind == "html_inline":
+                position = self._html_inline(context, state, child.content, pieces, spans, position)
+        return position
+
+    def _close_span(
+        self,
+        state: _Inline,
+        span_kind: SpanKind,
+        position: int,
+        spans: list[Span],
+        excluded: list[tuple[int, int]],
+    ) -> None:
+        open_spans = state.open_spans
+        for back in range(len(open_spans) - 1, -1, -1):
+            if open_spans[back][0] == span_kind:
+                _, start, data = open_spans.pop(back)
+                if position > start:
+                    spans.append(Span(start, position, span_kind, data))
+                    if span_kind == SpanKind.LINK:
+                        excluded.append((start, position))
+                break
+
+    @staticmethod
+    def _image(
+        source: object, alt: str, pieces: list[str], spans: list[Span], position: int
+    ) -> int:
+        text = IMAGE_SIGN + (sanitize_inline(alt) or IMAGE_WORD)
+        pieces.append(text)
+        spans.append(
+            Span(position, position + len(text), SpanKind.IMAGE, sanitize_inline(str(source)))
+        )
+        return position + len(text)
+
+    def _anchor_of(self, context: _Context, token: Token, position: int) -> None:
+        """Keep the id a token was given by attributes (``[x](y){#id}``)."""
+        identifier = token.attrs.get("id") if token.attrs else None
+        if identifier and context.label is None:
+            self.ids.setdefault(str(identifier), position)
+
+    def _html_inline(
+        self,
+        context: _Context,
+        state: _Inline,
+        raw: str,
+        pieces: list[str],
+        spans: list[Span],
+        position: int,
+    ) -> int:
+        """One inline HTML tag: what a browser makes of it, as text and spans."""
+        tag = Tag.read(raw)
+        if tag is None:
+            return position  # a comment
+        name = tag.name
+        if name in HIDDEN_TAGS:
+            state.hidden = max(0, state.hidden + (-1 if tag.closing else 1))
+            return position
+        if state.hidden:
+            return position
+        attributes = tag.attributes
+        if not tag.closing and context.label is None:
+            identifier = attributes.get("id") or (attributes.get("name") if name == "a" else None)
+            if identifier:
+                self.ids.setdefault(sanitize_inline(identifier), position)
+        if name == "br" or (
+            name in BLOCK_TAGS and state.visible and pieces and not pieces[-1].endswith("\n")
+        ):
+            pieces.append("\n")  # a line break, as a browser makes one
+            position += 1
+        elif name == "img" and not tag.closing:
+            alt = " ".join(attributes.get("alt", "").split())
+            position = self._image(attributes.get("src", ""), alt, pieces, spans, position)
+            context.builder.excluded.append((spans[-1].start, position))
+            state.visible = True
+        elif name in ("sup", "sub"):
+            state.script = "" if tag.closing else name
+        elif name in _INLINE_SPANS:
+            span_kind = _INLINE_SPANS[name]
+            if tag.closing:
+                self._close_span(state, span_kind, position, spans, context.builder.excluded)
+            elif name != "a" or "href" in attributes:
+                data = sanitize_inline(attributes.get("href", "")) if name == "a" else ""
+                state.open_spans.append((span_kind, position, data))
         return position
 
     def _marker(self, context: _Context, label: str, position: int) -> str:
@@ -407,6 +785,19 @@ class Converter:
             open_stack.append(index)
         return tuple(Section(*values) for values in sections)
 
+    def anchors(self, length: int) -> dict[str, int]:
+        """Where each ``#id`` points: ids written in the essay, then every heading's
+        GitHub-style slug (a repeated one numbered ``-1``, ``-2`` as GitHub does).
+        An id with no text after it points at the end (`length`)."""
+        anchors = {name: min(offset, length) for name, offset in self.ids.items()}
+        seen: dict[str, int] = {}
+        for start, title in self.all_headings:
+            base = github_slug(title)
+            count = seen.get(base, 0)
+            seen[base] = count + 1
+            anchors.setdefault(f"{base}-{count}" if count else base, start)
+        return anchors
+
 
 _OPENERS = {
     "em_open": SpanKind.EMPHASIS,
@@ -424,6 +815,27 @@ _CLOSERS = {
 
 def _span_start(span: Span) -> int:
     return span.start
+
+
+def _list_start(token: Token) -> int:
+    """The number an ordered list starts from (``3.`` → 3)."""
+    start = token.attrGet("start")
+    try:
+        return int(str(start)) if start is not None else 1
+    except ValueError:
+        return 1
+
+
+def _trimmed(text: str, spans: list[Span], start: int) -> tuple[str, list[Span], int]:
+    """`text` (at `start`) without white space at its end, and its spans within it."""
+    text = text.rstrip()
+    end = start + len(text)
+    kept = [
+        span if span.end <= end else Span(span.start, end, span.kind, span.data)
+        for span in spans
+        if span.start < end
+    ]
+    return text, kept, end
 
 
 def _without_markers(text: str, start: int, spans: list[Span]) -> str:
@@ -467,6 +879,12 @@ def _apply_patches(
         index = bisect.bisect_right(ends, offset) - 1
         return offset + (shifts[index] if index >= 0 else 0)
 
+    def moved_table(table: Table | None) -> Table | None:
+        if table is None:
+            return None
+        rows = tuple(tuple((moved(s), moved(e)) for s, e in row) for row in table.rows)
+        return Table(rows, table.align, table.header)
+
     new_blocks = tuple(
         Block(
             block.kind,
@@ -477,6 +895,8 @@ def _apply_patches(
             block.list_depth,
             block.marker,
             tuple(Span(moved(s.start), moved(s.end), s.kind, s.data) for s in block.spans),
+            moved_table(block.table),
+            block.callout,
         )
         for block in blocks
     )
