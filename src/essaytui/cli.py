@@ -12,7 +12,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from essaytui.app import EssayApp
     from essaytui.model.essay import Essay
     from essaytui.store import AnnotationStore
+    from essaytui.store.store import EssaySummary
 
 COMMANDS = ("list", "export", "import-notes", "convert", "cite", "notes")
 
@@ -114,109 +115,139 @@ def build_parser() -> argparse.ArgumentParser:
 def build_command_parser(command: str) -> argparse.ArgumentParser:
     """The parser of one subcommand."""
     parser = InertArgumentParser(prog=f"essaytui {command}")
-    if command == "list":
-        parser.description = (
-            "The essays recently read, most recent first, each once with its path; then "
-            "other essays with notes, and the bundled essays."
-        )
-    elif command == "export":
-        parser.description = (
-            "Export the live annotations of an essay (deleted ones are left out). Markdown "
-            "is a note ready for an Obsidian vault or Zotero: front matter with the "
-            "citation, a heading per section, each passage as a quote with a stable "
-            "^block-id and the footnotes it cites, your note below it, colour and tags as "
-            "#tags. Exporting again gives the same file but for what changed. Control "
-            "characters are shown as symbols unless -o is given."
-        )
-        parser.add_argument(
-            "path", nargs="?", metavar="PATH", help="the essay (default: the last one read)"
-        )
-        parser.add_argument(
-            "--all",
-            action="store_true",
-            help="every essay with notes, one file each, in the folder -o DIR "
-            f"(default: ./{EXPORT_FOLDER})",
-        )
-        parser.add_argument(
-            "--format",
-            choices=("markdown", "json"),
-            default="markdown",
-            help="markdown (default) or json (W3C Web Annotation)",
-        )
-        parser.add_argument(
-            "--include-deleted",
-            action="store_true",
-            help="json only: add deletion markers, so that importing the file on "
-            "another machine deletes those notes there too",
-        )
-        parser.add_argument(
-            "-o",
-            "--output",
-            metavar="FILE",
-            help="write here instead of standard output (with --all: the folder)",
-        )
-    elif command == "cite":
-        from essaytui.interchange.styles import CITE_FORMATS, STYLES
-
-        parser.description = (
-            "Print the essay's reference, from its front matter (author, title, series, "
-            "site, publisher, date, url, accessed, type: what is missing is left out). "
-            "text is formatted in the citation style; bibtex, csl-json and ris are for "
-            "Zotero, BibTeX and other reference managers."
-        )
-        parser.add_argument(
-            "path", nargs="?", metavar="PATH", help="the essay (default: the last one read)"
-        )
-        parser.add_argument(
-            "--format",
-            choices=CITE_FORMATS,
-            default="text",
-            help="text (default), bibtex, csl-json or ris",
-        )
-        parser.add_argument(
-            "--style",
-            choices=tuple(STYLES),
-            help="the citation style of text (default: the one chosen in the reader, "
-            "else chicago-author-date)",
-        )
-        parser.add_argument(
-            "--sources",
-            action="store_true",
-            help="add each footnote as an entry of its own (its words kept as the note)",
-        )
-    elif command == "notes":
-        parser.description = "Your notes across every essay."
-        actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-        search = actions.add_parser(
-            "search",
-            help="find notes by the words of their quote, note or tags",
-            description="Find notes in every essay whose quote, note or tags hold every "
-            "word given (a word also finds longer ones: grievan finds grievances). Each "
-            "is listed with its essay, section and date; exit status 1 when none is found.",
-        )
-        search.add_argument("words", nargs="+", metavar="WORD")
-        _data_dir_option(search)
-    elif command == "import-notes":
-        parser.description = (
-            "Merge annotations exported before, by id: never duplicates, a deletion "
-            "marker deletes, the newer copy of a note wins. Reports how many were "
-            "added, updated, deleted and unchanged; a note whose id belongs to a note "
-            "of another essay is refused."
-        )
-        parser.add_argument("file", metavar="FILE.json")
-    elif command == "convert":
-        parser.description = (
-            "Turn a blog post copied as plain text (title, author, paragraphs with [n] "
-            "markers, a numbered notes list) into an essay file. Web-page leftovers are "
-            "removed and listed on standard error. Control characters are shown as "
-            "symbols unless -o OUT.md is given."
-        )
-        parser.add_argument("file", metavar="FILE.txt")
-        parser.add_argument(
-            "-o", "--output", metavar="OUT.md", help="write here instead of standard output"
-        )
+    _COMMAND_OPTIONS[command](parser)
     _data_dir_option(parser)
     return parser
+
+
+def _list_options(parser: argparse.ArgumentParser) -> None:
+    """The options of `essaytui list`."""
+    parser.description = (
+        "The essays recently read, most recent first, each once with its path; then "
+        "other essays with notes, and the bundled essays."
+    )
+
+
+def _export_options(parser: argparse.ArgumentParser) -> None:
+    """The options of `essaytui export`."""
+    parser.description = (
+        "Export the live annotations of an essay (deleted ones are left out). Markdown "
+        "is a note ready for an Obsidian vault or Zotero: front matter with the "
+        "citation, a heading per section, each passage as a quote with a stable "
+        "^block-id and the footnotes it cites, your note below it, colour and tags as "
+        "#tags. Exporting again gives the same file but for what changed. Control "
+        "characters are shown as symbols unless -o is given."
+    )
+    parser.add_argument(
+        "path", nargs="?", metavar="PATH", help="the essay (default: the last one read)"
+    )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="every essay with notes, one file each, in the folder -o DIR "
+        f"(default: ./{EXPORT_FOLDER})",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("markdown", "json"),
+        default="markdown",
+        help="markdown (default) or json (W3C Web Annotation)",
+    )
+    parser.add_argument(
+        "--include-deleted",
+        action="store_true",
+        help="json only: add deletion markers, so that importing the file on "
+        "another machine deletes those notes there too",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write here instead of standard output (with --all: the folder)",
+    )
+
+
+def _cite_options(parser: argparse.ArgumentParser) -> None:
+    """The options of `essaytui cite`."""
+    from essaytui.interchange.styles import CITE_FORMATS, STYLES
+
+    parser.description = (
+        "Print the essay's reference, from its front matter (author, title, series, "
+        "site, publisher, date, url, accessed, type: what is missing is left out). "
+        "text is formatted in the citation style; bibtex, csl-json and ris are for "
+        "Zotero, BibTeX and other reference managers."
+    )
+    parser.add_argument(
+        "path", nargs="?", metavar="PATH", help="the essay (default: the last one read)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=CITE_FORMATS,
+        default="text",
+        help="text (default), bibtex, csl-json or ris",
+    )
+    parser.add_argument(
+        "--style",
+        choices=tuple(STYLES),
+        help="the citation style of text (default: the one chosen in the reader, "
+        "else chicago-author-date)",
+    )
+    parser.add_argument(
+        "--sources",
+        action="store_true",
+        help="add each footnote as an entry of its own (its words kept as the note)",
+    )
+
+
+def _notes_options(parser: argparse.ArgumentParser) -> None:
+    """The options of `essaytui notes`."""
+    parser.description = "Your notes across every essay."
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    search = actions.add_parser(
+        "search",
+        help="find notes by the words of their quote, note or tags",
+        description="Find notes in every essay whose quote, note or tags hold every "
+        "word given (a word also finds longer ones: grievan finds grievances). Each "
+        "is listed with its essay, section and date; exit status 1 when none is found.",
+    )
+    search.add_argument("words", nargs="+", metavar="WORD")
+    _data_dir_option(search)
+
+
+def _import_notes_options(parser: argparse.ArgumentParser) -> None:
+    """The options of `essaytui import-notes`."""
+    parser.description = (
+        "Merge annotations exported before, by id: never duplicates, a deletion "
+        "marker deletes, the newer copy of a note wins. Reports how many were "
+        "added, updated, deleted and unchanged; a note whose id belongs to a note "
+        "of another essay is refused."
+    )
+    parser.add_argument("file", metavar="FILE.json")
+
+
+def _convert_options(parser: argparse.ArgumentParser) -> None:
+    """The options of `essaytui convert`."""
+    parser.description = (
+        "Turn a blog post copied as plain text (title, author, paragraphs with [n] "
+        "markers, a numbered notes list) into an essay file. Web-page leftovers are "
+        "removed and listed on standard error. Control characters are shown as "
+        "symbols unless -o OUT.md is given."
+    )
+    parser.add_argument("file", metavar="FILE.txt")
+    parser.add_argument(
+        "-o", "--output", metavar="OUT.md", help="write here instead of standard output"
+    )
+
+
+#: Each subcommand's options, added to its parser by `build_command_parser`.
+_COMMAND_OPTIONS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
+    "list": _list_options,
+    "export": _export_options,
+    "cite": _cite_options,
+    "notes": _notes_options,
+    "import-notes": _import_notes_options,
+    "convert": _convert_options,
+}
 
 
 def _fail(message: str) -> int:
@@ -548,13 +579,6 @@ def _citation_style(store: AnnotationStore | None) -> str:
 
 def run_export_all(options: argparse.Namespace) -> int:
     """`essaytui export --all [-o DIR] [--format markdown|json]`: one file per essay."""
-    import dataclasses
-
-    from essaytui.interchange.markdown import file_name, to_markdown
-    from essaytui.interchange.w3c import to_web_annotation
-    from essaytui.model.essay import EMPTY_ESSAY
-    from essaytui.model.files import EssayFileError, load_essay
-    from essaytui.model.identity import read_print
     from essaytui.store import StoreError
 
     if options.path:
@@ -566,46 +590,8 @@ def run_export_all(options: argparse.Namespace) -> int:
     with _open_store(options) as store:
         try:
             style = _citation_style(store)
-            essays = store.essays_with_notes()
-            for summary in essays:
-                everything = store.list_for_essay(
-                    summary.essay_id, include_deleted=options.include_deleted
-                )
-                candidates = [*store.essay_paths(summary.essay_id), summary.path]
-                path = next((Path(p) for p in candidates if p and Path(p).is_file()), None)
-                essay = None
-                if path is not None:
-                    try:
-                        essay = load_essay(path)
-                    except EssayFileError:
-                        essay = None
-                if essay is None:
-                    print(
-                        f"essaytui: warning: the file of “{_inline(summary.title)}” is not "
-                        "found: its notes are exported without the essay's text",
-                        file=sys.stderr,
-                    )
-                    title = summary.title or (Path(summary.path).stem if summary.path else "")
-                    essay = dataclasses.replace(EMPTY_ESSAY, title=title or "Untitled")
-                essay = dataclasses.replace(essay, id=summary.essay_id)
-                if options.format == "json":
-                    document = to_web_annotation(
-                        essay,
-                        everything,
-                        include_deleted=options.include_deleted,
-                        fingerprint=read_print(path) if path is not None else None,
-                    )
-                    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-                    target = folder / f"{file_name(essay)}.json"
-                else:
-                    text = to_markdown(essay, everything, style=style)
-                    target = folder / f"{file_name(essay)}.md"
-                try:
-                    folder.mkdir(parents=True, exist_ok=True)
-                    target.write_text(text, encoding="utf-8", errors="replace")
-                except OSError as error:
-                    raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
-                written.append(target)
+            for summary in store.essays_with_notes():
+                written.append(_export_one(store, summary, folder, options, style))
         except StoreError as error:
             raise UsageError(str(error)) from None
         _report_warnings(store)
@@ -619,6 +605,67 @@ def run_export_all(options: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _export_one(
+    store: AnnotationStore,
+    summary: EssaySummary,
+    folder: Path,
+    options: argparse.Namespace,
+    style: str,
+) -> Path:
+    """Write the notes of one essay of `export --all` into `folder`; the file written."""
+    from essaytui.interchange.markdown import file_name, to_markdown
+    from essaytui.interchange.w3c import to_web_annotation
+    from essaytui.model.identity import read_print
+
+    everything = store.list_for_essay(summary.essay_id, include_deleted=options.include_deleted)
+    path, essay = _essay_of(store, summary)
+    if options.format == "json":
+        document = to_web_annotation(
+            essay,
+            everything,
+            include_deleted=options.include_deleted,
+            fingerprint=read_print(path) if path is not None else None,
+        )
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        target = folder / f"{file_name(essay)}.json"
+    else:
+        text = to_markdown(essay, everything, style=style)
+        target = folder / f"{file_name(essay)}.md"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8", errors="replace")
+    except OSError as error:
+        raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
+    return target
+
+
+def _essay_of(store: AnnotationStore, summary: EssaySummary) -> tuple[Path | None, Essay]:
+    """The file of an essay with notes and the essay read from it (under the store's
+    id), or, when no file of it can be read, an empty essay with its title (warned)."""
+    import dataclasses
+
+    from essaytui.model.essay import EMPTY_ESSAY
+    from essaytui.model.files import EssayFileError, load_essay
+
+    candidates = [*store.essay_paths(summary.essay_id), summary.path]
+    path = next((Path(p) for p in candidates if p and Path(p).is_file()), None)
+    essay = None
+    if path is not None:
+        try:
+            essay = load_essay(path)
+        except EssayFileError:
+            essay = None
+    if essay is None:
+        print(
+            f"essaytui: warning: the file of “{_inline(summary.title)}” is not "
+            "found: its notes are exported without the essay's text",
+            file=sys.stderr,
+        )
+        title = summary.title or (Path(summary.path).stem if summary.path else "")
+        essay = dataclasses.replace(EMPTY_ESSAY, title=title or "Untitled")
+    return path, dataclasses.replace(essay, id=summary.essay_id)
 
 
 def run_cite(options: argparse.Namespace) -> int:
@@ -788,7 +835,7 @@ def _write_output(text: str, output: str | None) -> None:
 def run_list(options: argparse.Namespace) -> int:
     """`essaytui list`: recently read essays (most recent first), then the bundled ones."""
     from essaytui.model.files import EssayFileError, load_essay
-    from essaytui.store import AnnotationStore, EssaySummary, Position, StoreError
+    from essaytui.store import AnnotationStore, Position, StoreError
 
     data_dir = Path(options.data_dir) if options.data_dir else None
     recent: list[Position] = []
