@@ -102,6 +102,10 @@ _INLINE_SPANS = {
 }
 
 
+#: Block tokens whose inline token follows them at once.
+_TEXT_BLOCKS = frozenset({"paragraph_open", "heading_open", "dt_open", "alert_title_open"})
+
+
 @dataclass(slots=True)
 class _Builder:
     """Accumulates the blocks of one reading text (the essay's or a note's)."""
@@ -212,93 +216,118 @@ class Converter:
             token = tokens[index]
             kind = token.type
             context = self.stack[-1]
-            if kind in ("paragraph_open", "heading_open", "dt_open", "alert_title_open"):
-                if kind == "heading_open":
-                    block_kind, level = BlockKind.HEADING, int(token.tag[1:] or 1)
-                elif kind == "dt_open":
-                    block_kind, level = BlockKind.DEFINITION_TERM, 0
-                elif kind == "alert_title_open":
-                    block_kind, level = BlockKind.CALLOUT, 0
-                elif context.definition_depth:
-                    block_kind, level = BlockKind.DEFINITION, 0
-                else:
-                    block_kind, level = BlockKind.PARAGRAPH, 0
-                inline = tokens[index + 1] if index + 1 < count else None
-                if inline is not None and inline.type == "inline":
-                    children = inline.children or []
-                    if block_kind is BlockKind.CALLOUT:
-                        children = [Token("text", "", 0, content=self._callout_label(context))]
-                    elif block_kind is BlockKind.HEADING:
-                        children = self._heading_attributes(context, children)
-                    self._inline_block(context, block_kind, [children], level)
-                    index += 2
-                    continue
-            elif kind == "fence" or kind == "code_block":
-                self._plain_block(context, BlockKind.CODE, token.content.rstrip("\n"), True)
-            elif kind == "math_block" or kind == "math_block_label":
-                self._plain_block(context, BlockKind.MATH, token.content.strip("\n"), True)
-            elif kind == "hr":
-                self._plain_block(context, BlockKind.RULE, RULE_TEXT, False)
-            elif kind == "html_block":
-                self._html_block(context, token.content)
-            elif kind == "blockquote_open":
-                context.quote_depth += 1
-            elif kind == "blockquote_close":
-                context.quote_depth -= 1
-            elif kind == "alert_open":
-                context.quote_depth += 1
-                context.callouts.append(str(token.meta.get("kind", "note")).lower())
-            elif kind == "alert_close":
-                context.quote_depth -= 1
-                if context.callouts:
-                    context.callouts.pop()
-            elif kind == "bullet_list_open":
-                context.list_depth += 1
-                context.lists.append([False, 0, ""])
-            elif kind == "ordered_list_open":
-                context.list_depth += 1
-                start = _list_start(token)
-                if (
-                    index == 0
-                    and continued is not None
-                    and len(self.stack) == 1
-                    and context.list_depth == 1
-                    and context.quote_depth == 0
-                    and continued[0] == token.markup
-                ):
-                    start = continued[1]  # the list the last chunk ended with goes on
-                context.lists.append([True, start, token.markup])
+            if kind in _TEXT_BLOCKS and self._text_block(context, tokens, index):
+                index += 2  # the block's opening token and its inline token
+                continue
+            if kind == "ordered_list_open":
+                self._open_ordered_list(context, token, continued if index == 0 else None)
             elif kind == "bullet_list_close" or kind == "ordered_list_close":
-                context.list_depth -= 1
-                closed = context.lists.pop() if context.lists else None
-                if (
-                    closed is not None
-                    and closed[0]
-                    and index == count - 1
-                    and len(self.stack) == 1
-                    and context.list_depth == 0
-                    and context.quote_depth == 0
-                ):
-                    self._list_at_end = [closed[2], closed[1]]
-            elif kind == "list_item_open":
-                context.marker = self._item_marker(context, token)
-            elif kind == "list_item_close":
-                context.marker = ""
-            elif kind == "dd_open":
-                context.definition_depth += 1
-            elif kind == "dd_close":
-                context.definition_depth -= 1
+                self._close_list(context, last=index == count - 1)
             elif kind == "table_open":
                 index = self._table(context, tokens, index)
-            elif kind == "attrs_block":
-                identifier = token.attrs.get("id")
-                if identifier:
-                    context.pending_ids.append(str(identifier))
-            elif kind == "footnote_reference_open":
-                self.stack.append(_Context(_Builder(), label=token.meta["label"]))
-            elif kind == "footnote_reference_close" and len(self.stack) > 1:
-                self._close_note(self.stack.pop())
+            else:
+                self._block_token(context, token)
             index += 1
+
+    def _text_block(self, context: _Context, tokens: Sequence[Token], index: int) -> bool:
+        """A paragraph, heading, definition term or alert title opened at `index`, with
+        the inline token after it, made into a block; False when no inline follows."""
+        token = tokens[index]
+        kind = token.type
+        if kind == "heading_open":
+            block_kind, level = BlockKind.HEADING, int(token.tag[1:] or 1)
+        elif kind == "dt_open":
+            block_kind, level = BlockKind.DEFINITION_TERM, 0
+        elif kind == "alert_title_open":
+            block_kind, level = BlockKind.CALLOUT, 0
+        elif context.definition_depth:
+            block_kind, level = BlockKind.DEFINITION, 0
+        else:
+            block_kind, level = BlockKind.PARAGRAPH, 0
+        inline = tokens[index + 1] if index + 1 < len(tokens) else None
+        if inline is None or inline.type != "inline":
+            return False
+        children = inline.children or []
+        if block_kind is BlockKind.CALLOUT:
+            children = [Token("text", "", 0, content=self._callout_label(context))]
+        elif block_kind is BlockKind.HEADING:
+            children = self._heading_attributes(context, children)
+        self._inline_block(context, block_kind, [children], level)
+        return True
+
+    def _open_ordered_list(
+        self, context: _Context, token: Token, continued: list[Any] | None
+    ) -> None:
+        """An ordered list begins; `continued`: the list the last chunk ended with, when
+        this token opens the chunk (that list goes on counting if this is the same)."""
+        context.list_depth += 1
+        start = _list_start(token)
+        if (
+            continued is not None
+            and len(self.stack) == 1
+            and context.list_depth == 1
+            and context.quote_depth == 0
+            and continued[0] == token.markup
+        ):
+            start = continued[1]
+        context.lists.append([True, start, token.markup])
+
+    def _close_list(self, context: _Context, *, last: bool) -> None:
+        """A list ends; an ordered list ending the chunk (`last`) at the top level is
+        remembered, so that the next chunk can go on counting."""
+        context.list_depth -= 1
+        closed = context.lists.pop() if context.lists else None
+        if (
+            closed is not None
+            and closed[0]
+            and last
+            and len(self.stack) == 1
+            and context.list_depth == 0
+            and context.quote_depth == 0
+        ):
+            self._list_at_end = [closed[2], closed[1]]
+
+    def _block_token(self, context: _Context, token: Token) -> None:
+        """Any other block token: a block of its own, or a change of nesting."""
+        kind = token.type
+        if kind == "fence" or kind == "code_block":
+            self._plain_block(context, BlockKind.CODE, token.content.rstrip("\n"), True)
+        elif kind == "math_block" or kind == "math_block_label":
+            self._plain_block(context, BlockKind.MATH, token.content.strip("\n"), True)
+        elif kind == "hr":
+            self._plain_block(context, BlockKind.RULE, RULE_TEXT, False)
+        elif kind == "html_block":
+            self._html_block(context, token.content)
+        elif kind == "blockquote_open":
+            context.quote_depth += 1
+        elif kind == "blockquote_close":
+            context.quote_depth -= 1
+        elif kind == "alert_open":
+            context.quote_depth += 1
+            context.callouts.append(str(token.meta.get("kind", "note")).lower())
+        elif kind == "alert_close":
+            context.quote_depth -= 1
+            if context.callouts:
+                context.callouts.pop()
+        elif kind == "bullet_list_open":
+            context.list_depth += 1
+            context.lists.append([False, 0, ""])
+        elif kind == "list_item_open":
+            context.marker = self._item_marker(context, token)
+        elif kind == "list_item_close":
+            context.marker = ""
+        elif kind == "dd_open":
+            context.definition_depth += 1
+        elif kind == "dd_close":
+            context.definition_depth -= 1
+        elif kind == "attrs_block":
+            identifier = token.attrs.get("id")
+            if identifier:
+                context.pending_ids.append(str(identifier))
+        elif kind == "footnote_reference_open":
+            self.stack.append(_Context(_Builder(), label=token.meta["label"]))
+        elif kind == "footnote_reference_close" and len(self.stack) > 1:
+            self._close_note(self.stack.pop())
 
     def feed_definitions(self, tokens: Sequence[Token]) -> None:
         """Take only the footnote definitions from `tokens`; the essay is left as it is."""
@@ -539,44 +568,24 @@ class Converter:
             if state.hidden and kind != "html_inline":
                 continue
             if kind == "text" or kind == "text_special":
-                text = sanitize_inline(child.content)
-                if state.script:
-                    text = script_text(text, state.script)
-                if not state.visible or (pieces and pieces[-1].endswith("\n")):
-                    text = text.lstrip(" ")  # a line (of HTML) starts with its text
-                if text:
-                    state.visible = state.visible or not text.isspace()
-                    pieces.append(text)
-                    position += len(text)
+                position = _text(state, child.content, pieces, position)
             elif kind == "softbreak":
-                # no space where a line breaks between two CJK characters (as in
-                # mdit-py-cjk-friendly: a browser would join them)
-                before = pieces[-1][-1:] if pieces else ""
                 following = children[number + 1] if number + 1 < len(children) else None
-                after = following.content[:1] if following is not None else ""
-                if not (is_cjk(before) and is_cjk(after)):
+                if _breaks_with_space(pieces, following):
                     pieces.append(" ")
                     position += 1
             elif kind == "hardbreak":
                 pieces.append("\n")
                 position += 1
             elif kind == "code_inline":
-                text = sanitize_inline(child.content)
-                if text:
+                if child.content:
                     self._anchor_of(context, child, position)
-                    state.visible = True
-                    pieces.append(text)
-                    spans.append(Span(position, position + len(text), SpanKind.CODE))
-                    excluded.append((position, position + len(text)))
-                    position += len(text)
+                position = _verbatim(
+                    state, child.content, SpanKind.CODE, pieces, spans, excluded, position
+                )
             elif kind.startswith("math_inline"):
-                text = sanitize_inline(math_source(child))
-                if text:
-                    state.visible = True
-                    pieces.append(text)
-                    spans.append(Span(position, position + len(text), SpanKind.MATH))
-                    excluded.append((position, position + len(text)))
-                    position += len(text)
+                text = math_source(child)
+                position = _verbatim(state, text, SpanKind.MATH, pieces, spans, excluded, position)
             elif kind in _OPENERS:
                 data = ""
                 if kind == "link_open":
@@ -586,17 +595,7 @@ class Converter:
             elif kind in _CLOSERS:
                 self._close_span(state, _CLOSERS[kind], position, spans, excluded)
             elif kind == "footnote_ref":
-                if state.last_ref_end == position:
-                    pieces.append(MARKER_SEPARATOR)  # "¹⁰˒¹¹", not "¹⁰¹¹"
-                    position += len(MARKER_SEPARATOR)
-                label = sanitize_inline(str(child.meta["label"]))
-                marker = self._marker(context, label, position)
-                pieces.append(marker)
-                state.visible = True
-                end = position + len(marker)
-                spans.append(Span(position, end, SpanKind.FOOTNOTE_REF, label))
-                excluded.append((position, end))
-                position = state.last_ref_end = end
+                position = self._footnote_ref(context, state, child, pieces, spans, position)
             elif kind == "image":
                 self._anchor_of(context, child, position)
                 alt = tokens_to_text(child.children).strip()
@@ -606,6 +605,29 @@ class Converter:
             elif kind == "html_inline":
                 position = self._html_inline(context, state, child.content, pieces, spans, position)
         return position
+
+    def _footnote_ref(
+        self,
+        context: _Context,
+        state: _Inline,
+        child: Token,
+        pieces: list[str],
+        spans: list[Span],
+        position: int,
+    ) -> int:
+        """A footnote reference's marker, kept apart from one right before it."""
+        if state.last_ref_end == position:
+            pieces.append(MARKER_SEPARATOR)  # "¹⁰˒¹¹", not "¹⁰¹¹"
+            position += len(MARKER_SEPARATOR)
+        label = sanitize_inline(str(child.meta["label"]))
+        marker = self._marker(context, label, position)
+        pieces.append(marker)
+        state.visible = True
+        end = position + len(marker)
+        spans.append(Span(position, end, SpanKind.FOOTNOTE_REF, label))
+        context.builder.excluded.append((position, end))
+        state.last_ref_end = end
+        return end
 
     def _close_span(
         self,
@@ -901,3 +923,46 @@ def _apply_patches(
         for block in blocks
     )
     return "".join(pieces), new_blocks
+
+
+def _text(state: _Inline, content: str, pieces: list[str], position: int) -> int:
+    """Plain text of a paragraph (in a `<sup>`/`<sub>` as such where it can be)."""
+    text = sanitize_inline(content)
+    if state.script:
+        text = script_text(text, state.script)
+    if not state.visible or (pieces and pieces[-1].endswith("\n")):
+        text = text.lstrip(" ")  # a line (of HTML) starts with its text
+    if text:
+        state.visible = state.visible or not text.isspace()
+        pieces.append(text)
+        position += len(text)
+    return position
+
+
+def _breaks_with_space(pieces: list[str], following: Token | None) -> bool:
+    """Whether a soft line break reads as a space: not between two CJK characters (as
+    in mdit-py-cjk-friendly: a browser would join them)."""
+    before = pieces[-1][-1:] if pieces else ""
+    after = following.content[:1] if following is not None else ""
+    return not (is_cjk(before) and is_cjk(after))
+
+
+def _verbatim(
+    state: _Inline,
+    content: str,
+    kind: SpanKind,
+    pieces: list[str],
+    spans: list[Span],
+    excluded: list[tuple[int, int]],
+    position: int,
+) -> int:
+    """Inline code or TeX as written: a span of `kind`, kept out of glossary matching."""
+    text = sanitize_inline(content)
+    if not text:
+        return position
+    state.visible = True
+    pieces.append(text)
+    end = position + len(text)
+    spans.append(Span(position, end, kind))
+    excluded.append((position, end))
+    return end
