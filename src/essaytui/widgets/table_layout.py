@@ -133,21 +133,7 @@ def lay_out_table(text: str, table: Table, width: int, wrap: Wrap) -> TableGrid:
     """
     columns = max(len(table.align), max((len(row) for row in table.rows), default=0))
     align = tuple(table.align) + (Align.DEFAULT,) * (columns - len(table.align))
-    natural = [0] * columns
-    sizes: list[list[int]] = []  # each cell's widest line; -1 for a cell of several lines
-    for row in table.rows:
-        row_sizes = []
-        for column, (start, end) in enumerate(row):
-            cell = text[start:end]
-            if "\n" in cell:
-                size = max(cell_len(piece) for piece in cell.split("\n"))
-                row_sizes.append(-1)
-            else:
-                size = len(cell) if cell.isascii() else cell_len(cell)
-                row_sizes.append(size)
-            if size > natural[column]:
-                natural[column] = size
-        sizes.append(row_sizes)
+    natural, sizes = _cell_sizes(text, table, columns)
     widths, clipped = _column_widths(natural, max(1, width))
     lines: list[GridLine] = []
     rows: list[int] = []
@@ -193,6 +179,27 @@ def lay_out_table(text: str, table: Table, width: int, wrap: Wrap) -> TableGrid:
         clipped=clipped,
         rows=tuple(rows),
     )
+
+
+def _cell_sizes(text: str, table: Table, columns: int) -> tuple[list[int], list[list[int]]]:
+    """Each column's natural width (its widest line), and each cell's width in cells
+    (-1 for a cell of several lines, which is always wrapped)."""
+    natural = [0] * columns
+    sizes: list[list[int]] = []
+    for row in table.rows:
+        row_sizes = []
+        for column, (start, end) in enumerate(row):
+            cell = text[start:end]
+            if "\n" in cell:
+                size = max(cell_len(piece) for piece in cell.split("\n"))
+                row_sizes.append(-1)
+            else:
+                size = len(cell) if cell.isascii() else cell_len(cell)
+                row_sizes.append(size)
+            if size > natural[column]:
+                natural[column] = size
+        sizes.append(row_sizes)
+    return natural, sizes
 
 
 def _column_widths(natural: list[int], width: int) -> tuple[list[int], bool]:
