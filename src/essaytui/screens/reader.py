@@ -26,6 +26,7 @@ from essaytui.sessions.annotations import AnnotationSession
 from essaytui.sessions.layout import (
     Plan,
 )
+from essaytui.sessions.links import link_peek
 from essaytui.sessions.navigator import Navigator
 from essaytui.sessions.position import ReadingPosition
 from essaytui.sessions.search import Query, SearchSession
@@ -229,9 +230,8 @@ class ReaderScreen(ReaderActions):
                     f"{term.name}: {term.definition}\n\nenter: open in Glossary",
                     "… enter: the whole entry",
                 )
-            case LinkRef(url=url):
-                where = "go there" if url.startswith("#") else "open it"
-                return f"Link: {url}\n\nenter: {where}", ""
+            case LinkRef(url=url, image=image):
+                return link_peek(self.essay, url, image), ""
             case MatchRef():
                 return "", ""
 
@@ -255,8 +255,8 @@ class ReaderScreen(ReaderActions):
                 self.open_source(label)
             case TermHit(term_id=term_id):
                 self.open_term(term_id)
-            case LinkRef(url=url):
-                self.open_link(url)
+            case LinkRef(url=url, image=image):
+                self.open_link(url, noun="image" if image else "address")
             case MatchRef():
                 pass
 
