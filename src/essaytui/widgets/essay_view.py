@@ -137,7 +137,8 @@ class EssayView(ScrollView, can_focus=True):
             "Next link",
             "next_link",
             LINKS,
-            help="select the next link; enter shows where it goes (and jumps, inside the essay)",
+            help="select the next link or image; enter jumps there (inside the essay) "
+            "or shows the address and opens it if asked",
         ),
         _key("L", "link(-1)", "Previous link", "previous_link", LINKS),
         _key(
@@ -149,7 +150,8 @@ class EssayView(ScrollView, can_focus=True):
             show=True,
             palette=False,
             hint="Follow",
-            help="follow the selection: footnote → Sources, term → Glossary, link → shown",
+            help="follow the selection: footnote → Sources, term → Glossary, "
+            "link → its place in the essay, or its address shown",
         ),
         _key("escape", "clear", "Clear selection", "clear", READING, palette=False),
         _key(
