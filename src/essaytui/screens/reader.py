@@ -11,6 +11,8 @@ for a database another essaytui holds.
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -29,7 +31,7 @@ from essaytui.sessions.layout import (
 from essaytui.sessions.links import link_peek
 from essaytui.sessions.navigator import Navigator
 from essaytui.sessions.position import ReadingPosition
-from essaytui.sessions.search import Query, SearchSession
+from essaytui.sessions.search import Hit, Query, SearchSession
 from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, Target, TermHit
 from essaytui.store import StoreError
 from essaytui.widgets.essay_view import EssayView
@@ -39,7 +41,7 @@ from essaytui.widgets.notes import NotesPane
 from essaytui.widgets.outline import OutlinePane
 from essaytui.widgets.peek import Peek
 from essaytui.widgets.search_bar import SearchBar
-from essaytui.widgets.side_pane import SidePane, SidePlaceholder
+from essaytui.widgets.side_pane import TABS, SidePane, SidePlaceholder
 from essaytui.widgets.sources import SourcesPane
 from essaytui.widgets.status import StatusLine, reading_status
 
@@ -111,7 +113,7 @@ class ReaderScreen(ReaderActions):
         """Read another essay in this screen: its own notes, place, jumps and search."""
         self.save_position()
         self.navigator = Navigator()
-        self.search = SearchSession(essay.reading_text)
+        self.search = SearchSession(essay.reading_text, essay.footnotes)
         self.notes = AnnotationSession(essay, self.store)
         self.position = ReadingPosition(essay, self.store)
         self.next_ref = {}
@@ -127,7 +129,7 @@ class ReaderScreen(ReaderActions):
 
     def watch_essay(self, essay: Essay) -> None:
         """A new version of the essay (the complete parse of a large file), or another."""
-        self.search.set_text(essay.reading_text)
+        self.search.set_text(essay.reading_text, essay.footnotes)
         self.notes.essay = essay
         self.position.essay = essay
         self.reload_annotations()
@@ -298,7 +300,7 @@ class ReaderScreen(ReaderActions):
             matches, error = [], str(problem)
         self.app.call_from_thread(self._found, query, matches, error)
 
-    def _found(self, query: Query, matches: list[tuple[int, int]], error: str) -> None:
+    def _found(self, query: Query, matches: list[Hit], error: str) -> None:
         if self._searching is query:
             self._searching = None
             waiting, self._search_next = self._search_next, None
@@ -306,6 +308,20 @@ class ReaderScreen(ReaderActions):
                 self._start_search(waiting)
         if self.search.found(query, matches, self.view.top_offset):
             self._show_search(error)
+
+    def show_matches_in_sources(self, in_notes: dict[str, list[tuple[int, int]]]) -> None:
+        if self.side_here(partial(self.show_matches_in_sources, in_notes)):
+            self.query_one(SourcesPane).matches = in_notes
+
+    def show_source_of_match(self, label: str, *, open_pane: bool) -> None:
+        if not self.side_here(partial(self.show_source_of_match, label, open_pane=open_pane)):
+            return
+        side = self.query_one(SidePane)
+        if open_pane:
+            self._show_side("sources")
+        elif side.has_class("-hidden") or side.active != TABS["sources"]:
+            return  # the peek shows the note
+        self.query_one(SourcesPane).show_source(label)
 
     @on(SearchBar.Submitted)
     def _search_submitted(self, event: SearchBar.Submitted) -> None:

@@ -289,7 +289,7 @@ class ReaderActions(ReaderBase):
         if action == "forward":
             return self.navigator.can_go_forward
         if action == "next_match":
-            return bool(self.search.matches)
+            return bool(self.search.hits)
         if action == "clear_search":
             return bool(self.search.query) or None
         if action == "color":
@@ -559,7 +559,7 @@ class ReaderActions(ReaderBase):
         self.query_one(SearchBar).input.value = words  # runs the search (Input.Changed)
 
     def action_next_match(self, direction: int) -> None:
-        if not self.search.matches:
+        if not self.search.hits:
             self.say("No search: press / to search.")
             return
         self.navigator.remember(self.here())
