@@ -12,6 +12,7 @@ always wins however the searches finish.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,6 +44,21 @@ class Query:
         return self.text.startswith(REGEX_PREFIX)
 
 
+#: Between two notes' texts in the text searched for notes: no match spans it.
+NOTE_GAP = "\n\x00\n"
+
+
+@dataclass(frozen=True, slots=True)
+class _Notes:
+    """The notes searched: their texts joined by `NOTE_GAP`, where each starts, and
+    each one's place in reading order."""
+
+    notes: list[Footnote]
+    starts: list[int]
+    places: list[int]
+    search: TextSearch | None
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """A match: `[start, end)` of the essay's reading text, or of footnote `note`'s text.
@@ -66,7 +82,7 @@ class SearchSession:
     def __init__(self, text: str, notes: Sequence[Footnote] = ()) -> None:
         self._search = TextSearch(text)
         self._notes: Sequence[Footnote] = notes
-        self._note_searches: list[tuple[Footnote, int, TextSearch]] | None = None
+        self._notes_text: _Notes | None = None
         self.query = ""
         #: Every match, in the essay and in its notes, in reading order.
         self.hits: list[Hit] = []
@@ -98,7 +114,7 @@ class SearchSession:
             self._search = TextSearch(text)
         if notes is not self._notes:
             self._notes = notes
-            self._note_searches = None
+            self._notes_text = None
 
     def begin(self, query: str) -> Query | None:
         """A new query: the search to run, or None for an empty query (nothing to find).
@@ -125,32 +141,41 @@ class SearchSession:
             Hit(start, end, "", start)
             for start, end in self._search.find(query.text, query.pattern)
         ]
-        room = MAX_MATCHES - len(hits)
+        notes = self._searchable_notes()
+        if notes.search is None:
+            return hits
         in_notes: list[tuple[int, int, Hit]] = []
-        for order, (note, place, search) in enumerate(self._searches_of_notes()):
-            if room <= 0:
-                break
-            for start, end in search.find(query.text, query.pattern, limit=room):
-                in_notes.append((place, order, Hit(start, end, note.label, place)))
-            room = MAX_MATCHES - len(hits) - len(in_notes)
-        if in_notes:
-            # a note's matches come right after its reference (after the essay's own
-            # matches that start there), in the order of the notes
-            merged = [(hit.place, -1, hit) for hit in hits] + in_notes
-            merged.sort(key=_note_order)
-            hits = [hit for _, _, hit in merged]
-        return hits
+        room = MAX_MATCHES - len(hits)
+        for start, end in notes.search.find(query.text, query.pattern, limit=max(0, room)):
+            index = bisect.bisect_right(notes.starts, start) - 1
+            note, place, base = notes.notes[index], notes.places[index], notes.starts[index]
+            if end - base <= len(note.text):  # not across the gap between two notes
+                in_notes.append((place, index, Hit(start - base, end - base, note.label, place)))
+        if not in_notes:
+            return hits
+        # a note's matches come right after its reference (after the essay's own
+        # matches that start there), in the order of the notes
+        merged = [(hit.place, -1, hit) for hit in hits] + in_notes
+        merged.sort(key=_note_order)
+        return [hit for _, _, hit in merged]
 
-    def _searches_of_notes(self) -> list[tuple[Footnote, int, TextSearch]]:
-        """Each defined note with its place in reading order and its own `TextSearch`."""
-        if self._note_searches is None:
+    def _searchable_notes(self) -> _Notes:
+        """The defined notes' texts joined into one (one search for thousands of notes)."""
+        if self._notes_text is None:
             end = len(self.text)
-            self._note_searches = [
-                (note, note.refs[0][1] if note.refs else end, TextSearch(note.text))
-                for note in self._notes
-                if note.defined and note.text
-            ]
-        return self._note_searches
+            notes = [note for note in self._notes if note.defined and note.text]
+            starts: list[int] = []
+            position = 0
+            for note in notes:
+                starts.append(position)
+                position += len(note.text) + len(NOTE_GAP)
+            self._notes_text = _Notes(
+                notes,
+                starts,
+                [note.refs[0][1] if note.refs else end for note in notes],
+                TextSearch(NOTE_GAP.join(note.text for note in notes)) if notes else None,
+            )
+        return self._notes_text
 
     def found(self, query: Query, hits: Sequence[Hit], top: int) -> bool:
         """Take the matches of `query` and make current the first at or after `top`.

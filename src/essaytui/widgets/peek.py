@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.geometry import Region
+from textual.widget import Widget
 from textual.widgets import Static
+
+from essaytui.widgets.overlay import repaint_rows
 
 #: The widest a peek gets, in cells (border and padding included).
 PEEK_WIDTH = 70
@@ -33,6 +36,10 @@ class Peek(Static):
         #: The text shown, and whether it was cut to fit.
         self.shown = ""
         self.cut = False
+        #: Where the peek is on the screen, None while hidden.
+        self.placed: Region | None = None
+        #: The widget the peek lies over: its rows are repainted when the peek moves.
+        self.beneath: Widget | None = None
 
     def show_near(self, text: str, area: Region, row: int, *, more: str = "") -> None:
         """Show `text` next to line `row` of `area` (the essay's text, on the screen).
@@ -63,12 +70,21 @@ class Peek(Static):
         self.styles.width = width
         self.styles.height = height
         self.update(self.shown)
-        self.styles.offset = (area.x + max(0, (area.width - width) // 2), y)
+        x = area.x + max(0, (area.width - width) // 2)
+        self.styles.offset = (x, y)
+        self._moved_to(Region(x, y, width, height))
         self.remove_class("-hidden")
 
     def hide(self) -> None:
         """Take the peek away."""
         self.add_class("-hidden")
+        self._moved_to(None)
+
+    def _moved_to(self, placed: Region | None) -> None:
+        before, self.placed = self.placed, placed
+        if placed != before and self.beneath is not None:
+            # wide characters cut by its old and new edges are drawn whole again
+            repaint_rows(self.beneath, before, placed)
 
     def _wrap(self, text: str, width: int) -> list[str]:
         lines: list[str] = []

@@ -158,13 +158,19 @@ class SourcesPane(ReaderList):
         self._entries.clear()
         self._fill(0, self.CHUNK)
 
-    def watch_matches(self) -> None:
-        """Mark the new matches: the sources listed are made again, the place kept."""
-        self._entries.clear()
-        label = self.highlighted_label
-        self._fill(self._first, self._stop)
-        if label is not None:
-            self._highlight(label)
+    def watch_matches(
+        self, old: dict[str, list[tuple[int, int]]], new: dict[str, list[tuple[int, int]]]
+    ) -> None:
+        """Mark the new matches: only the sources whose marks changed are made again."""
+        changed = [label for label in old.keys() | new.keys() if old.get(label) != new.get(label)]
+        notes = self.essay.footnotes
+        for label in changed:
+            position = self._positions.get(label)
+            if position is None or not self._first <= position < self._stop:
+                self._entries.pop(label, None)  # made again, marked, when it is listed
+                continue
+            prompt = source_prompt(self.essay, notes[position], self._numbers, new.get(label, ()))
+            self.replace_option_prompt(f"note:{label}", prompt)
 
     # -- what is listed --------------------------------------------------------------
 
