@@ -223,9 +223,7 @@ class ReaderScreen(ReaderActions):
                 note = self.essay.footnotes_by_label.get(label)
                 if note is None or not note.defined:
                     return f"[^{label}] is referenced but never defined.", ""
-                # a no-break space: the note starts on its number's line, also when it
-                # begins with a long run of CJK text with no space to break at
-                number = f"{note.number}.\u00a0" if note.number else ""
+                number = f"{note.number}. " if note.number else ""
                 return f"{number}{note.text}\n\nenter: open in Sources", "… enter: the whole note"
             case TermHit(term_id=term_id):
                 term = self.essay.terms_by_id.get(term_id)

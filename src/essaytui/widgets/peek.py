@@ -8,12 +8,14 @@ read all of it.
 
 from __future__ import annotations
 
-from rich.text import Text
+from array import array
+
 from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Static
 
 from essaytui.widgets.overlay import repaint_rows
+from essaytui.widgets.text_layout import wrap_text
 
 #: The widest a peek gets, in cells (border and padding included).
 PEEK_WIDTH = 70
@@ -65,8 +67,9 @@ class Peek(Static):
             return
         inner = height - _FRAME_HEIGHT
         self.cut = len(lines) > inner
-        # uncut, the text is left to wrap itself (no hard line breaks in it)
-        self.shown = "\n".join([*lines[: max(0, inner - 1)], more or "…"]) if self.cut else text
+        # the lines as wrapped here, by the essay's own rules (CJK punctuation included)
+        shown = [*lines[: max(0, inner - 1)], more or "…"] if self.cut else lines
+        self.shown = "\n".join(shown)
         self.styles.width = width
         self.styles.height = height
         self.update(self.shown)
@@ -88,6 +91,9 @@ class Peek(Static):
 
     def _wrap(self, text: str, width: int) -> list[str]:
         lines: list[str] = []
-        for wrapped in Text(text).wrap(self.app.console, max(1, width)):
-            lines.append(wrapped.plain.rstrip())
+        for paragraph in text.split("\n"):
+            starts: array[int] = array("q")
+            ends: array[int] = array("q")
+            wrap_text(paragraph, 0, max(1, width), starts, ends)
+            lines.extend(paragraph[start:end] for start, end in zip(starts, ends, strict=True))
         return lines or [""]

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.message import Message
@@ -44,9 +45,11 @@ def source_prompt(
     """
     text = Text()
     number = superscript(note.number) if note.number else "–"
-    # a no-break space: the note starts on its number's line even when its first word
-    # is a long run of CJK text with no space to break at
-    text.append(f"{number}\u00a0", style="bold")
+    # A note that opens with CJK text follows its number closely: after a space, the
+    # list would take the whole run of characters (no space to break at) to the next
+    # line and leave the number alone on its own.
+    opens_wide = note.defined and note.text[:1] != "" and cell_len(note.text[0]) == 2
+    text.append(number if opens_wide else f"{number} ", style="bold")
     if not note.defined:
         text.append(f"[^{note.label}] is referenced but never defined.", style="italic")
     else:
