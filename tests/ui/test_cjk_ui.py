@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from ready import opened
 from rich.cells import cell_len
 from rich.console import Console, RenderableType
 from textual._compositor import CompositorUpdate
@@ -128,7 +129,7 @@ def view_of(app: EssayApp) -> EssayView:
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    await pilot.pause()
+    await opened(pilot)  # the side pane there (it comes just after the first screen)
     await pilot.pause()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ready import opened
 from rich.console import Console
 
 from essaytui.app import EssayApp
@@ -149,6 +150,7 @@ async def test_slugs_with_punctuation_and_chinese_headings_jump() -> None:
 async def test_a_footnote_link_opens_its_source_and_a_back_link_returns_to_the_text() -> None:
     app = recording()
     async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
         view = view_of(app)
         essay = view.essay
         await select_link(app, pilot, "#fn1")
@@ -231,3 +233,65 @@ async def test_the_help_lists_the_link_keys() -> None:
     assert any(row[0] == "l" and row[-1] == "essay.next_link" for row in rows if row)
     assert any(row[0] == "L" and row[-1] == "essay.previous_link" for row in rows if row)
     assert "enter jumps there" in " ".join(shown.split())
+
+
+async def test_html_anchors_jump_and_backspace_returns() -> None:
+    app = recording()
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = view_of(app)
+        text = view.essay.reading_text
+        for url, heading in (("#step2", "Pick a harbour"), ("#faq", "Questions people ask")):
+            link = await select_link(app, pilot, url)
+            before = view.top_offset
+            await pilot.press("enter")
+            await pilot.pause()
+            row = next(
+                row
+                for row in range(view.scrollable_content_region.height)
+                if heading in "".join(segment.text for segment in view.render_line(row))
+            )
+            if row:  # not at the top only when the end of the essay is reached
+                assert round(view.scroll_y) == view.max_scroll_y
+            else:
+                assert heading in text[view.top_offset : view.top_offset + 40]
+            await pilot.press("backspace")
+            await pilot.pause()
+            assert view.top_offset == before and view.target == link
+        assert app.opened == []
+
+
+async def test_an_image_shows_its_address_and_opens_only_when_asked() -> None:
+    app = recording()
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = view_of(app)
+        await pilot.press("l")  # the build badge comes first
+        image = view.target
+        assert isinstance(image, LinkRef) and image.image
+        assert image.url.startswith("https://img.shields.io/")
+        assert peek_text(app).startswith(f"Image: {image.url}")
+        await pilot.press("enter")
+        assert isinstance(app.screen, ConfirmScreen)
+        question = str(app.screen.query_one("#confirm-question").render())
+        assert "Open this image?" in question and image.url in question
+        await pilot.press("escape")
+        assert app.opened == []
+        await pilot.press("enter", "enter")  # asked again, and this time yes
+        assert app.opened == [image.url]
+
+
+async def test_the_link_keys_can_be_remapped_in_keys_toml() -> None:
+    from essaytui import paths
+
+    keys = paths.keymap_file()
+    keys.parent.mkdir(parents=True, exist_ok=True)
+    keys.write_text('[keys]\n"essay.next_link" = "semicolon"\n')
+    app = recording()
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = view_of(app)
+        await pilot.press("l")
+        assert view.target is None  # l no longer selects a link
+        await pilot.press("semicolon")
+        assert view.target == links_of(view)[0]
+        shown = help_plain(EssayApp, app.keymap_in_effect, str(keys), width=100)
+        row = next(line for line in shown.splitlines() if "essay.next_link" in line)
+        assert row.split()[0] == ";"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ready import opened
 from textual.pilot import Pilot
 
 from essaytui.app import EssayApp
@@ -32,8 +33,9 @@ def view_of(app: EssayApp) -> EssayView:
     return reader(app).query_one(EssayView)
 
 
-async def opened(pilot: Pilot[None], app: EssayApp) -> EssayView:
+async def parsed(pilot: Pilot[None], app: EssayApp) -> EssayView:
     """The view once the whole essay is parsed (a long file's rest comes in a worker)."""
+    await opened(pilot)
     view = view_of(app)
     for _ in range(200):
         if view.essay.complete:
@@ -59,7 +61,7 @@ async def search(pilot: Pilot[None], app: EssayApp, query: str) -> SearchBar:
 async def test_the_count_includes_matches_in_notes_and_n_reaches_each() -> None:
     app = EssayApp(NOTES)
     async with app.run_test(size=(120, 40)) as pilot:
-        view = await opened(pilot, app)
+        view = await parsed(pilot, app)
         essay = view.essay
         assert "datamation" not in essay.reading_text.lower()  # only in the notes
         holding = [note for note in essay.footnotes if "Datamation" in note.text]
@@ -86,7 +88,7 @@ async def test_the_count_includes_matches_in_notes_and_n_reaches_each() -> None:
 async def test_matches_in_the_text_and_in_notes_come_in_reading_order() -> None:
     app = EssayApp(NOTES)
     async with app.run_test(size=(120, 40)) as pilot:
-        view = await opened(pilot, app)
+        view = await parsed(pilot, app)
         essay = view.essay
         # "1975" is in the text ("In 1975 a site …") and in the notes' dates
         in_text = essay.reading_text.count("1975")
@@ -109,12 +111,12 @@ async def test_matches_in_the_text_and_in_notes_come_in_reading_order() -> None:
 async def test_sources_marks_the_matches_in_notes() -> None:
     app = EssayApp(NOTES)
     async with app.run_test(size=(160, 45)) as pilot:
-        await opened(pilot, app)
+        await parsed(pilot, app)
         await search(pilot, app, "datamation")
         await pilot.press("3")
         await pilot.pause()
         sources = reader(app).query_one(SourcesPane)
-        essay = (await opened(pilot, app)).essay
+        essay = (await parsed(pilot, app)).essay
         label = next(note.label for note in essay.footnotes if "Datamation" in note.text)
         sources.show_source(label)
         prompt = sources.get_option(f"note:{label}").prompt
@@ -144,7 +146,7 @@ async def test_sources_marks_the_matches_in_notes() -> None:
 async def test_sources_reaches_the_last_of_hundreds_of_notes_with_end_and_back() -> None:
     app = EssayApp(NOTES)
     async with app.run_test(size=(120, 40)) as pilot:
-        essay = (await opened(pilot, app)).essay
+        essay = (await parsed(pilot, app)).essay
         assert len(essay.footnotes) > 300
         await pilot.press("3")
         await pilot.pause()
@@ -181,7 +183,7 @@ async def test_sources_reaches_the_last_of_hundreds_of_notes_with_end_and_back()
 async def test_down_from_the_first_note_reaches_past_the_first_chunk() -> None:
     app = EssayApp(NOTES)
     async with app.run_test(size=(120, 40)) as pilot:
-        essay = (await opened(pilot, app)).essay
+        essay = (await parsed(pilot, app)).essay
         await pilot.press("3")
         await pilot.pause()
         sources = reader(app).query_one(SourcesPane)
@@ -206,7 +208,7 @@ async def test_down_from_the_first_note_reaches_past_the_first_chunk() -> None:
 async def test_the_peek_of_a_long_note_says_enter_shows_all_of_it() -> None:
     app = EssayApp(NOTES)
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await opened(pilot, app)
+        view = await parsed(pilot, app)
         essay = view.essay
         long_note = next(note for note in essay.footnotes if len(note.text) > 700)
         start, end = long_note.refs[0]

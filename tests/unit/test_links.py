@@ -14,18 +14,16 @@ from essaytui.sessions.links import (
     Outside,
     Refused,
     ToSource,
-    heading_slugs,
     hyperlink,
     link_peek,
     resolve,
-    slug,
 )
 
 README = Path(__file__).resolve().parents[1] / "data" / "reading" / "links-readme.md"
 
 
 @pytest.mark.parametrize(
-    ("title", "expected"),
+    ("title", "fragment"),
     [
         ("Goals and non-goals", "goals-and-non-goals"),
         ("What's new?", "whats-new"),
@@ -33,19 +31,29 @@ README = Path(__file__).resolve().parents[1] / "data" / "reading" / "links-readm
         ("snake_case names", "snake_case-names"),
         ("中文说明", "中文说明"),
         ("Café déjà vu", "café-déjà-vu"),
-        ("  Trailing  ", "trailing"),
     ],
 )
-def test_slugs_are_made_as_github_makes_them(title: str, expected: str) -> None:
-    assert slug(title) == expected
+def test_headings_are_reached_by_their_github_slugs(title: str, fragment: str) -> None:
+    essay = parse_essay(f"# Top\n\nText.\n\n## {title}\n\nMore text.\n")
+    assert resolve(essay, f"#{fragment}") == InEssay(essay.sections[1].start)
 
 
 def test_repeated_titles_get_numbered_slugs() -> None:
     essay = load_essay(README)
-    slugs = heading_slugs(essay)
     usages = [section.start for section in essay.sections if section.title == "Usage"]
-    assert slugs["usage"] == usages[0] and slugs["usage-1"] == usages[1]
+    assert resolve(essay, "#usage") == InEssay(usages[0])
     assert resolve(essay, "#usage-1") == InEssay(usages[1])
+
+
+def test_html_anchors_are_reached() -> None:
+    essay = load_essay(README)
+    text = essay.reading_text
+    step2 = resolve(essay, "#step2")
+    assert isinstance(step2, InEssay)
+    assert text[step2.offset :].lstrip().startswith("Pick a harbour")  # <a id="step2"></a>
+    faq = resolve(essay, "#faq")
+    assert isinstance(faq, InEssay)
+    assert text[faq.offset :].startswith("Questions people ask")  # <a name="faq"></a>
 
 
 def test_fragments_are_decoded_and_case_folded() -> None:

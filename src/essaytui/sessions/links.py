@@ -1,16 +1,15 @@
 """Where a link goes: a place in the essay, a source, or an address outside it.
 
-Internal links (`#goals`) name a heading by its id or its GitHub-style slug, an
-`<a id>` / `<a name>` anchor, or a footnote the way renderers write their back links
-(`#fn1`, `#fnref:2`, `#user-content-fn-3`). `resolve` turns a link's address into a
-`Destination` the screen acts on; nothing here knows about the screen.
+Internal links (`#goals`) name a heading by its id or its GitHub-style slug, or an
+`<a id>` / `<a name>` anchor (all in `Essay.anchors`), or a footnote the way renderers
+write their links and back links (`#fn1`, `#fnref:2`, `#user-content-fn-3`).
+`resolve` turns a link's address into a `Destination` the screen acts on; nothing here
+knows about the screen.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -68,47 +67,6 @@ class Missing:
 Destination = InEssay | ToSource | Outside | Refused | Missing
 
 
-def slug(title: str) -> str:
-    """A heading's anchor as GitHub makes it: `#goals-and-non-goals`.
-
-    Lower case; punctuation dropped (letters of every script, digits, `-` and `_`
-    kept); each space a `-`.
-    """
-    kept = "".join(
-        char
-        for char in title.strip().lower()
-        if char in "-_ " or unicodedata.category(char)[0] in "LNM"
-    )
-    return kept.replace(" ", "-")
-
-
-#: The slugs of the essay asked about last (an essay is not hashable: its `meta` is a dict).
-_last_slugs: tuple[Essay, dict[str, int]] | None = None
-
-
-def heading_slugs(essay: Essay) -> Mapping[str, int]:
-    """Every heading's GitHub slug → its offset; repeated titles get `-1`, `-2`, …"""
-    global _last_slugs
-    if _last_slugs is not None and _last_slugs[0] is essay:
-        return _last_slugs[1]
-    found: dict[str, int] = {}
-    for section in essay.sections:
-        base = slug(section.title)
-        name, count = base, 0
-        while name in found:
-            count += 1
-            name = f"{base}-{count}"
-        found[name] = section.start
-    _last_slugs = (essay, found)
-    return found
-
-
-def essay_anchors(essay: Essay) -> Mapping[str, int]:
-    """The ids the model found (headings' ids, `<a id>` anchors), if it records them."""
-    anchors: Mapping[str, int] | None = getattr(essay, "anchors", None)
-    return anchors or {}
-
-
 def resolve(essay: Essay, url: str) -> Destination:
     """Where the link address `url` leads in (or out of) `essay`."""
     address = url.strip()
@@ -118,9 +76,7 @@ def resolve(essay: Essay, url: str) -> Destination:
         return Outside(url)
     fragment = unquote(address[1:])
     for name in dict.fromkeys((fragment, fragment.lower())):
-        offset = essay_anchors(essay).get(name)
-        if offset is None:
-            offset = heading_slugs(essay).get(name)
+        offset = essay.anchors.get(name)
         if offset is not None:
             return InEssay(offset)
     return _footnote_link(essay, fragment) or Missing(fragment)

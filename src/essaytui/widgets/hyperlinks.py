@@ -19,8 +19,8 @@ from essaytui.model.essay import Essay, Span, SpanKind
 from essaytui.sessions.links import hyperlink
 from essaytui.sessions.targets import LinkRef
 
-#: Span kinds whose `data` is an address (images from the model of issue 12 on).
-ADDRESS_KINDS = frozenset(kind for kind in SpanKind if kind.value in ("link", "image"))
+#: Span kinds whose `data` is an address.
+ADDRESS_KINDS = frozenset((SpanKind.LINK, SpanKind.IMAGE))
 
 
 def essay_links(essay: Essay) -> list[tuple[int, int, LinkRef]]:
