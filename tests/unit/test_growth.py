@@ -42,6 +42,14 @@ Build = Callable[[int], str]
 #: the adversarial inputs: "find" (every match), "match", "fullmatch", "sub", "split".
 PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
     "essaytui.model.anchoring._SPACE": ("find", [lambda n: "a " * n, lambda n: " " * n + "x"]),
+    "essaytui.sessions.links._FOOTNOTE_LINK": (
+        "match",
+        [lambda n: "fn" + "-" * n, lambda n: "user-content-" * n + "fn1"],
+    ),
+    "essaytui.sessions.links._REPEAT": (
+        "match",
+        [lambda n: "1-" * n + "x", lambda n: "a-" + "1" * n + "x", lambda n: "-:_" * n],
+    ),
     "essaytui.model.convert._LEFTOVER": (
         "fullmatch",
         [

@@ -11,6 +11,8 @@ for a database another essaytui holds.
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,9 +28,10 @@ from essaytui.sessions.annotations import AnnotationSession
 from essaytui.sessions.layout import (
     Plan,
 )
+from essaytui.sessions.links import link_peek
 from essaytui.sessions.navigator import Navigator
 from essaytui.sessions.position import ReadingPosition
-from essaytui.sessions.search import Query, SearchSession
+from essaytui.sessions.search import Hit, Query, SearchSession
 from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, Target, TermHit
 from essaytui.store import StoreError
 from essaytui.widgets.essay_view import EssayView
@@ -38,7 +41,7 @@ from essaytui.widgets.notes import NotesPane
 from essaytui.widgets.outline import OutlinePane
 from essaytui.widgets.peek import Peek
 from essaytui.widgets.search_bar import SearchBar
-from essaytui.widgets.side_pane import SidePane, SidePlaceholder
+from essaytui.widgets.side_pane import TABS, SidePane, SidePlaceholder
 from essaytui.widgets.sources import SourcesPane
 from essaytui.widgets.status import StatusLine, reading_status
 
@@ -75,6 +78,7 @@ class ReaderScreen(ReaderActions):
     def on_mount(self) -> None:
         self.relayout()  # before the first frame: the panes where the budget puts them
         view = self.view
+        self.query_one(Peek).beneath = view
         view.border_title = Text(self.essay.title)
         if self.essay.author:
             view.border_subtitle = Text(self.essay.author)
@@ -110,7 +114,7 @@ class ReaderScreen(ReaderActions):
         """Read another essay in this screen: its own notes, place, jumps and search."""
         self.save_position()
         self.navigator = Navigator()
-        self.search = SearchSession(essay.reading_text)
+        self.search = SearchSession(essay.reading_text, essay.footnotes)
         self.notes = AnnotationSession(essay, self.store)
         self.position = ReadingPosition(essay, self.store)
         self.next_ref = {}
@@ -126,7 +130,7 @@ class ReaderScreen(ReaderActions):
 
     def watch_essay(self, essay: Essay) -> None:
         """A new version of the essay (the complete parse of a large file), or another."""
-        self.search.set_text(essay.reading_text)
+        self.search.set_text(essay.reading_text, essay.footnotes)
         self.notes.essay = essay
         self.position.essay = essay
         self.reload_annotations()
@@ -229,9 +233,8 @@ class ReaderScreen(ReaderActions):
                     f"{term.name}: {term.definition}\n\nenter: open in Glossary",
                     "… enter: the whole entry",
                 )
-            case LinkRef(url=url):
-                where = "go there" if url.startswith("#") else "open it"
-                return f"Link: {url}\n\nenter: {where}", ""
+            case LinkRef(url=url, image=image):
+                return link_peek(self.essay, url, image), ""
             case MatchRef():
                 return "", ""
 
@@ -255,8 +258,8 @@ class ReaderScreen(ReaderActions):
                 self.open_source(label)
             case TermHit(term_id=term_id):
                 self.open_term(term_id)
-            case LinkRef(url=url):
-                self.open_link(url)
+            case LinkRef(url=url, image=image):
+                self.open_link(url, noun="image" if image else "address")
             case MatchRef():
                 pass
 
@@ -298,7 +301,7 @@ class ReaderScreen(ReaderActions):
             matches, error = [], str(problem)
         self.app.call_from_thread(self._found, query, matches, error)
 
-    def _found(self, query: Query, matches: list[tuple[int, int]], error: str) -> None:
+    def _found(self, query: Query, matches: list[Hit], error: str) -> None:
         if self._searching is query:
             self._searching = None
             waiting, self._search_next = self._search_next, None
@@ -306,6 +309,20 @@ class ReaderScreen(ReaderActions):
                 self._start_search(waiting)
         if self.search.found(query, matches, self.view.top_offset):
             self._show_search(error)
+
+    def show_matches_in_sources(self, in_notes: dict[str, list[tuple[int, int]]]) -> None:
+        if self.side_here(partial(self.show_matches_in_sources, in_notes)):
+            self.query_one(SourcesPane).matches = in_notes
+
+    def show_source_of_match(self, label: str, *, open_pane: bool) -> None:
+        if not self.side_here(partial(self.show_source_of_match, label, open_pane=open_pane)):
+            return
+        side = self.query_one(SidePane)
+        if open_pane:
+            self._show_side("sources")
+        elif side.has_class("-hidden") or side.active != TABS["sources"]:
+            return  # the peek shows the note
+        self.query_one(SourcesPane).show_source(label)
 
     @on(SearchBar.Submitted)
     def _search_submitted(self, event: SearchBar.Submitted) -> None:

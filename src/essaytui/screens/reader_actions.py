@@ -8,7 +8,6 @@ action here says which, and what to tell the reader.
 from __future__ import annotations
 
 import contextlib
-import re
 from functools import partial
 from pathlib import Path
 from typing import ClassVar, Protocol, runtime_checkable
@@ -40,6 +39,7 @@ from essaytui.sessions.layout import (
     SIDENOTES_SETTING,
     Want,
 )
+from essaytui.sessions.links import InEssay, Missing, Outside, Refused, ToSource, resolve
 from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, TermHit
 from essaytui.store import AnnotationStore, StoreError
 from essaytui.typeahead import hold_keys
@@ -51,8 +51,6 @@ from essaytui.widgets.search_bar import SearchBar
 from essaytui.widgets.side_pane import SidePane
 from essaytui.widgets.sources import SourcesPane
 
-#: Addresses never opened, whatever the reader answers.
-UNSAFE_SCHEMES = ("javascript:", "data:", "file:", "vbscript:")
 #: The file in the export folder that quotations are added to when no clipboard works.
 QUOTATIONS_FILE = "quotations.md"
 
@@ -62,12 +60,6 @@ def export_folder(store: AnnotationStore) -> Path:
     if store.persistent and store.path is not None:
         return store.path.parent / "exports"
     return Path.home()
-
-
-def slug(title: str) -> str:
-    """A heading's anchor as GitHub makes it: `#goals-and-non-goals`."""
-    kept = re.sub(r"[^\w\- ]", "", title.strip().lower())
-    return kept.replace(" ", "-")
 
 
 class ReaderActions(ReaderBase):
@@ -297,7 +289,7 @@ class ReaderActions(ReaderBase):
         if action == "forward":
             return self.navigator.can_go_forward
         if action == "next_match":
-            return bool(self.search.matches)
+            return bool(self.search.hits)
         if action == "clear_search":
             return bool(self.search.query) or None
         if action == "color":
@@ -495,35 +487,27 @@ class ReaderActions(ReaderBase):
             self.relayout()
         side.show_tab(pane)
 
-    def open_link(self, url: str) -> None:
+    def open_link(self, url: str, *, noun: str = "address") -> None:
         """Go to a place in the essay (`#id`), or show an address and open it if asked."""
         from essaytui.screens.confirm import ConfirmScreen
 
-        if url.startswith("#"):
-            offset = self.internal_link(url[1:])
-            if offset is None:
-                self.say(f"No heading or anchor “{url}” in this essay.")
-            else:
+        match resolve(self.essay, url):
+            case InEssay(offset):
                 self.jump_to(offset, center=False)
-            return
-        if url.strip().lower().startswith(UNSAFE_SCHEMES):
-            self.say(f"Not opened (unsafe address): {url}", seconds=8)
-            return
+            case ToSource(label):
+                self.open_source(label)
+            case Missing(fragment):
+                self.say(f"No heading or anchor “#{fragment}” in this essay.")
+            case Refused():
+                self.say(f"Not opened (unsafe address): {url}", seconds=8)
+            case Outside():
 
-        def opened(confirmed: bool | None) -> None:
-            if confirmed:
-                self.app.open_url(url)
-                self.say(f"Opened {url}")
+                def opened(confirmed: bool | None) -> None:
+                    if confirmed:
+                        self.app.open_url(url)
+                        self.say(f"Opened {url}")
 
-        self.app.push_screen(ConfirmScreen(f"Open this address?\n\n{url}"), opened)
-
-    def internal_link(self, fragment: str) -> int | None:
-        """Where `#fragment` points in the essay: a heading by its GitHub-style slug."""
-        wanted = fragment.strip().lower()
-        for section in self.essay.sections:
-            if slug(section.title) == wanted:
-                return section.start
-        return None
+                self.app.push_screen(ConfirmScreen(f"Open this {noun}?\n\n{url}"), opened)
 
     @on(SourcesPane.SourceChosen)
     def _source_chosen(self, event: SourcesPane.SourceChosen) -> None:
@@ -575,7 +559,7 @@ class ReaderActions(ReaderBase):
         self.query_one(SearchBar).input.value = words  # runs the search (Input.Changed)
 
     def action_next_match(self, direction: int) -> None:
-        if not self.search.matches:
+        if not self.search.hits:
             self.say("No search: press / to search.")
             return
         self.navigator.remember(self.here())

@@ -31,8 +31,8 @@ from essaytui.sessions.layout import (
 )
 from essaytui.sessions.navigator import Navigator, Place
 from essaytui.sessions.position import ReadingPosition
-from essaytui.sessions.search import Query, SearchSession
-from essaytui.sessions.targets import MatchRef, Target
+from essaytui.sessions.search import Hit, Query, SearchSession
+from essaytui.sessions.targets import FootnoteRef, MatchRef, Target
 from essaytui.store import AnnotationStore, StoreBusy, StoreError
 from essaytui.widgets.essay_view import EssayView, Mark
 from essaytui.widgets.notes import NotesPane
@@ -57,7 +57,7 @@ class ReaderBase(Screen[None]):
         self.set_reactive(ReaderBase.essay, essay)
         self.store = store if store is not None else AnnotationStore.in_memory()
         self.navigator = Navigator()
-        self.search = SearchSession(essay.reading_text)
+        self.search = SearchSession(essay.reading_text, essay.footnotes)
         self.notes = AnnotationSession(essay, self.store)
         self.position = ReadingPosition(essay, self.store)
         self._side_ready = False
@@ -151,10 +151,11 @@ class ReaderBase(Screen[None]):
 
     def _show_search(self, error: str = "") -> None:
         view, search = self.view, self.search
-        view.matches = _match_index(search.matches)
+        view.matches = _match_index(search.hits)
         view.current_match = search.current
+        self.show_matches_in_sources(search.in_notes)
         bar = self.query_one(SearchBar)
-        bar.set_count("invalid" if error and not search.matches else search.count)
+        bar.set_count("invalid" if error and not search.hits else search.count)
         if error:
             self.say(error)
         if search.current >= 0:
@@ -163,13 +164,43 @@ class ReaderBase(Screen[None]):
 
     def _show_match(self) -> None:
         view, search = self.view, self.search
-        start, end = search.matches[search.current]
+        hit = search.current_hit
+        assert hit is not None
         view.current_match = search.current
+        self.query_one(SearchBar).set_count(search.count)
+        if hit.note:
+            self._show_match_in_note(hit)
+            return
+        start, end = hit.start, hit.end
         row = view.row_of(start)
         if row is None or row > view.scrollable_content_region.height // 3:
             view.center_on(start)  # where the eye reads: the upper third
         view.select_target(MatchRef(start, end, search.current), scroll=False)
-        self.query_one(SearchBar).set_count(search.count)
+
+    def _show_match_in_note(self, hit: Hit) -> None:
+        """A match in a footnote: its reference selected (the peek shows the note), and
+        the note in Sources when Sources is on screen or the note is never referenced."""
+        note = self.essay.footnotes_by_label.get(hit.note)
+        if note is None:
+            return
+        number = f"note {note.number}" if note.number else f"note [^{note.label}]"
+        view = self.view
+        if note.refs:
+            start, end = note.refs[0]
+            row = view.row_of(start)
+            if row is None or row > view.scrollable_content_region.height // 3:
+                view.center_on(start)
+            view.select_target(FootnoteRef(start, end, note.label), scroll=False)
+            self.show_source_of_match(note.label, open_pane=False)
+        else:
+            self.show_source_of_match(note.label, open_pane=True)
+        self.say(f"Match in {number}.")
+
+    def show_matches_in_sources(self, in_notes: dict[str, list[tuple[int, int]]]) -> None:
+        """Mark the search's matches in the Sources pane (once it is mounted)."""
+
+    def show_source_of_match(self, label: str, *, open_pane: bool) -> None:
+        """Show the source `label` in Sources if the pane is on screen (or `open_pane`)."""
 
     def reload_annotations(self) -> None:
         """Read the essay's annotations and show them; place moved ones in a worker."""
@@ -284,8 +315,9 @@ class ReaderBase(Screen[None]):
             self.view.scroll_to_offset(offset)
 
 
-def _match_index(matches: list[tuple[int, int]]) -> RangeIndex[int]:
-    return RangeIndex((start, end, index) for index, (start, end) in enumerate(matches))
+def _match_index(hits: list[Hit]) -> RangeIndex[int]:
+    """The essay's own matches, each with its number among all the matches."""
+    return RangeIndex((hit.start, hit.end, index) for index, hit in enumerate(hits) if not hit.note)
 
 
 def _setting_int(store: AnnotationStore, key: str, default: int, low: int, high: int) -> int:

@@ -26,11 +26,12 @@ class TermHit:
 
 @dataclass(frozen=True, slots=True)
 class LinkRef:
-    """A link to `url` (inside the essay when it starts with ``#``)."""
+    """A link to `url` (inside the essay when it starts with ``#``), or an image's address."""
 
     start: int
     end: int
     url: str
+    image: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,7 @@ from essaytui.model.ranges import RangeIndex
 from essaytui.model.text import superscript, word_starts
 from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, Target, TermHit
 from essaytui.widgets.contrast import legible
+from essaytui.widgets.hyperlinks import essay_links, hyperlinks_wanted, with_hyperlinks
 from essaytui.widgets.table_layout import table_segments
 from essaytui.widgets.text_layout import (
     LIST_INDENT,
@@ -137,7 +138,8 @@ class EssayView(ScrollView, can_focus=True):
             "Next link",
             "next_link",
             LINKS,
-            help="select the next link; enter shows where it goes (and jumps, inside the essay)",
+            help="select the next link or image; enter jumps there (inside the essay) "
+            "or shows the address and opens it if asked",
         ),
         _key("L", "link(-1)", "Previous link", "previous_link", LINKS),
         _key(
@@ -149,7 +151,8 @@ class EssayView(ScrollView, can_focus=True):
             show=True,
             palette=False,
             hint="Follow",
-            help="follow the selection: footnote → Sources, term → Glossary, link → shown",
+            help="follow the selection: footnote → Sources, term → Glossary, "
+            "link → its place in the essay, or its address shown",
         ),
         _key("escape", "clear", "Clear selection", "clear", READING, palette=False),
         _key(
@@ -329,6 +332,8 @@ class EssayView(ScrollView, can_focus=True):
         self._top_anchor = 0
         self._mouse_anchor: int | None = None
         self._wrapped_notes: dict[tuple[str, int, str], list[str]] = {}
+        #: Links drawn as terminal hyperlinks (OSC 8) too.
+        self._hyperlinks = hyperlinks_wanted()
         self.set_reactive(EssayView.essay, essay)
         self._essay_changed()
 
@@ -647,7 +652,10 @@ class EssayView(ScrollView, can_focus=True):
             )
             self.painted = True
         else:
-            segments.extend(self._text_segments(start, end, block_index))
+            pieces = self._text_segments(start, end, block_index)
+            if self._hyperlinks:
+                pieces = with_hyperlinks(pieces, start, block.spans)
+            segments.extend(pieces)
             if start < end:
                 self.painted = True
         return Strip(segments)
@@ -949,21 +957,15 @@ class EssayView(ScrollView, can_focus=True):
         self._step(self._visible_terms, TermHit, TermHit, direction, "glossary term")
 
     def action_link(self, direction: int) -> None:
-        self._step(self._links(), LinkRef, LinkRef, direction, "link")
+        self._step(self._links(), _same_link, LinkRef, direction, "link")
 
-    def _links(self) -> RangeIndex[str]:
-        """Every link of the essay (collected once per essay)."""
+    def _links(self) -> RangeIndex[LinkRef]:
+        """Every link and image of the essay (collected once per essay)."""
         if self._all_links is None or self._all_links[0] is not self.essay:
-            links = [
-                (span.start, span.end, span.data)
-                for block in self.essay.blocks
-                for span in block.spans
-                if span.kind is SpanKind.LINK
-            ]
-            self._all_links = (self.essay, RangeIndex(links))
+            self._all_links = (self.essay, RangeIndex(essay_links(self.essay)))
         return self._all_links[1]
 
-    _all_links: tuple[Essay, RangeIndex[str]] | None = None
+    _all_links: tuple[Essay, RangeIndex[LinkRef]] | None = None
 
     def action_follow(self) -> None:
         target = self.target
@@ -971,8 +973,7 @@ class EssayView(ScrollView, can_focus=True):
             links = self._links()
             index = links.first_from(self.top_offset)
             if index < len(links) and links[index][0] < self.bottom_offset:
-                start, end, url = links[index]
-                target = LinkRef(start, end, url)  # enter opens the first link on screen
+                target = links[index][2]  # enter opens the first link on screen
                 self.select_target(target, scroll=False)
         if target is None or isinstance(target, MatchRef):
             raise SkipAction()
@@ -1136,7 +1137,7 @@ class EssayView(ScrollView, can_focus=True):
         links = self._links()
         index = links.index_at(offset)
         if index >= 0:
-            return LinkRef(*links[index])
+            return links[index][2]
         return None
 
     def _click(self, offset: int) -> None:
@@ -1145,6 +1146,10 @@ class EssayView(ScrollView, can_focus=True):
         if target is not None:
             self.select_target(target, scroll=False)
             self.post_message(self.TargetFollowed(self, target))
+
+
+def _same_link(start: int, end: int, link: LinkRef) -> LinkRef:
+    return link
 
 
 def _next_word(text: str, cursor: int, direction: int) -> int:

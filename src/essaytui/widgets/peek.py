@@ -8,9 +8,14 @@ read all of it.
 
 from __future__ import annotations
 
-from rich.text import Text
+from array import array
+
 from textual.geometry import Region
+from textual.widget import Widget
 from textual.widgets import Static
+
+from essaytui.widgets.overlay import repaint_rows
+from essaytui.widgets.text_layout import wrap_text
 
 #: The widest a peek gets, in cells (border and padding included).
 PEEK_WIDTH = 70
@@ -33,6 +38,10 @@ class Peek(Static):
         #: The text shown, and whether it was cut to fit.
         self.shown = ""
         self.cut = False
+        #: Where the peek is on the screen, None while hidden.
+        self.placed: Region | None = None
+        #: The widget the peek lies over: its rows are repainted when the peek moves.
+        self.beneath: Widget | None = None
 
     def show_near(self, text: str, area: Region, row: int, *, more: str = "") -> None:
         """Show `text` next to line `row` of `area` (the essay's text, on the screen).
@@ -58,20 +67,33 @@ class Peek(Static):
             return
         inner = height - _FRAME_HEIGHT
         self.cut = len(lines) > inner
-        # uncut, the text is left to wrap itself (no hard line breaks in it)
-        self.shown = "\n".join([*lines[: max(0, inner - 1)], more or "…"]) if self.cut else text
+        # the lines as wrapped here, by the essay's own rules (CJK punctuation included)
+        shown = [*lines[: max(0, inner - 1)], more or "…"] if self.cut else lines
+        self.shown = "\n".join(shown)
         self.styles.width = width
         self.styles.height = height
         self.update(self.shown)
-        self.styles.offset = (area.x + max(0, (area.width - width) // 2), y)
+        x = area.x + max(0, (area.width - width) // 2)
+        self.styles.offset = (x, y)
+        self._moved_to(Region(x, y, width, height))
         self.remove_class("-hidden")
 
     def hide(self) -> None:
         """Take the peek away."""
         self.add_class("-hidden")
+        self._moved_to(None)
+
+    def _moved_to(self, placed: Region | None) -> None:
+        before, self.placed = self.placed, placed
+        if placed != before and self.beneath is not None:
+            # wide characters cut by its old and new edges are drawn whole again
+            repaint_rows(self.beneath, before, placed)
 
     def _wrap(self, text: str, width: int) -> list[str]:
         lines: list[str] = []
-        for wrapped in Text(text).wrap(self.app.console, max(1, width)):
-            lines.append(wrapped.plain.rstrip())
+        for paragraph in text.split("\n"):
+            starts: array[int] = array("q")
+            ends: array[int] = array("q")
+            wrap_text(paragraph, 0, max(1, width), starts, ends)
+            lines.extend(paragraph[start:end] for start, end in zip(starts, ends, strict=True))
         return lines or [""]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.message import Message
@@ -30,21 +32,56 @@ def paragraph_numbers(essay: Essay) -> list[int]:
     return numbers
 
 
-def source_prompt(essay: Essay, note: Footnote, numbers: list[int]) -> Text:
-    """How a source reads in the pane: number, text, and its references (¶ paragraph)."""
+#: How the search's matches inside a note are marked (legible in every theme).
+MATCH_STYLE = "reverse"
+
+
+def source_prompt(
+    essay: Essay, note: Footnote, numbers: list[int], matches: Sequence[tuple[int, int]] = ()
+) -> Text:
+    """How a source reads in the pane: number, text, and its references (¶ paragraph).
+
+    `matches` are ranges of the note's text to mark (the current search's).
+    """
     text = Text()
     number = superscript(note.number) if note.number else "–"
-    text.append(f"{number} ", style="bold")
+    # A note that opens with CJK text follows its number closely: after a space, the
+    # list would take the whole run of characters (no space to break at) to the next
+    # line and leave the number alone on its own.
+    opens_wide = note.defined and note.text[:1] != "" and cell_len(note.text[0]) == 2
+    text.append(number if opens_wide else f"{number} ", style="bold")
     if not note.defined:
         text.append(f"[^{note.label}] is referenced but never defined.", style="italic")
     else:
-        text.append(note.text.replace("\n\n", "\n"))
+        text.append_text(_note_body(note.text, matches))
     if note.refs:
         backrefs = "  ".join(f"↩ ¶{numbers[essay.block_index_at(start)]}" for start, _ in note.refs)
         text.append(f"\n{backrefs}", style="dim")
     elif note.defined:
         text.append("\n(never referenced in the text)", style="dim italic")
     text.append("\n")
+    return text
+
+
+def _note_body(body: str, matches: Sequence[tuple[int, int]]) -> Text:
+    """The note's text with its paragraphs one line apart and `matches` marked."""
+    text = Text()
+    removed = 0  # characters dropped before the current piece (one per paragraph break)
+    position = 0
+    marks: list[tuple[int, int]] = []
+    for index, piece in enumerate(body.split("\n\n")):
+        if index:
+            text.append("\n")
+            position += 2
+            removed += 1
+        end = position + len(piece)
+        for start, stop in matches:
+            if start < end and stop > position:
+                marks.append((max(start, position) - removed, min(stop, end) - removed))
+        text.append(piece)
+        position = end
+    for start, stop in marks:
+        text.stylize(MATCH_STYLE, start, stop)
     return text
 
 
@@ -65,11 +102,6 @@ class _Source:
 @dataclass(frozen=True, slots=True)
 class _Link:
     url: str
-
-
-@dataclass(frozen=True, slots=True)
-class _More:
-    direction: int
 
 
 class SourcesPane(ReaderList):
@@ -97,18 +129,28 @@ class SourcesPane(ReaderList):
         def control(self) -> SourcesPane:
             return self.pane
 
-    #: How many sources the list holds at once; more are a keypress away, so an essay
-    #: with thousands of notes opens the pane as fast as one with seven.
-    WINDOW = 120
+    #: Sources added to the list at a time. Laying a source out costs ~0.5 ms (a
+    #: README's 372 notes: 200 ms at once), so the list holds the sources near the
+    #: highlight and adds the next ones as the reader nears either end of it: any number
+    #: of notes opens as fast as a hundred, and scrolling, G and End reach the last.
+    CHUNK = 100
+    #: Within this many options of an end of the list, the next sources are added.
+    MARGIN = 12
 
     #: The essay whose sources are listed (bound to the reader's).
     essay: var[Essay] = var(EMPTY_ESSAY, always_update=True, init=False)
+    #: The search's matches inside notes, by label (marked in the sources).
+    matches: var[dict[str, list[tuple[int, int]]]] = var(dict, always_update=True, init=False)
 
     def __init__(self, essay: Essay, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         #: What each option stands for, by its index.
-        self._payloads: list[_Source | _Link | _More | None] = []
-        self._window_start = 0
+        self._payloads: list[_Source | _Link | None] = []
+        #: The sources listed: `essay.footnotes[first:stop]`.
+        self._first = 0
+        self._stop = 0
+        #: Each source's options, made once (laying an option out again is ~30x cheaper).
+        self._entries: dict[str, list[tuple[Option, _Source | _Link]]] = {}
         self.set_reactive(SourcesPane.essay, essay)
         self.watch_essay(essay)
 
@@ -116,50 +158,155 @@ class SourcesPane(ReaderList):
         """List the sources of `essay`."""
         self._numbers = paragraph_numbers(essay)
         self._positions = {note.label: index for index, note in enumerate(essay.footnotes)}
-        self._fill(0)
+        self._entries.clear()
+        self._fill(0, self.CHUNK)
 
-    def _fill(self, start: int) -> None:
+    def watch_matches(
+        self, old: dict[str, list[tuple[int, int]]], new: dict[str, list[tuple[int, int]]]
+    ) -> None:
+        """Mark the new matches: only the sources whose marks changed are made again."""
+        changed = [label for label in old.keys() | new.keys() if old.get(label) != new.get(label)]
         notes = self.essay.footnotes
-        start = max(0, min(start, len(notes) - self.WINDOW))
-        self._window_start = start
-        end = min(len(notes), start + self.WINDOW)
-        self.clear_options()
+        for label in changed:
+            position = self._positions.get(label)
+            if position is None or not self._first <= position < self._stop:
+                self._entries.pop(label, None)  # made again, marked, when it is listed
+                continue
+            prompt = source_prompt(self.essay, notes[position], self._numbers, new.get(label, ()))
+            self.replace_option_prompt(f"note:{label}", prompt)
+
+    # -- what is listed --------------------------------------------------------------
+
+    def _entries_of(self, index: int) -> list[tuple[Option, _Source | _Link]]:
+        note = self.essay.footnotes[index]
+        entries = self._entries.get(note.label)
+        if entries is None:
+            prompt = source_prompt(
+                self.essay, note, self._numbers, self.matches.get(note.label, ())
+            )
+            entries = [(Option(prompt, id=f"note:{note.label}"), _Source(note.label))]
+            for number, url in enumerate(note_urls(note)):
+                link = Option(
+                    Text(f"   ↗ {url}", style="underline"), id=f"link:{note.label}:{number}"
+                )
+                entries.append((link, _Link(url)))
+            self._entries[note.label] = entries
+        return entries
+
+    def _options_of(self, first: int, stop: int) -> tuple[list[Option], list[_Source | _Link]]:
         options: list[Option] = []
-        payloads: list[_Source | _Link | _More | None] = []
-        if start > 0:
-            options.append(Option(Text(f"↑ {start} earlier sources: enter to show", style="dim")))
-            payloads.append(_More(-1))
-        for note in notes[start:end]:
-            options.append(
-                Option(source_prompt(self.essay, note, self._numbers), id=f"note:{note.label}")
-            )
-            payloads.append(_Source(note.label))
-            for index, url in enumerate(note_urls(note)):
-                link_id = f"link:{note.label}:{index}"
-                options.append(Option(Text(f"   ↗ {url}", style="underline"), id=link_id))
-                payloads.append(_Link(url))
-        if end < len(notes):
-            options.append(
-                Option(Text(f"↓ {len(notes) - end} later sources: enter to show", style="dim"))
-            )
-            payloads.append(_More(1))
+        payloads: list[_Source | _Link] = []
+        for index in range(first, stop):
+            for option, payload in self._entries_of(index):
+                options.append(option)
+                payloads.append(payload)
+        return options, payloads
+
+    def _fill(self, first: int, stop: int) -> None:
+        """List the sources `[first, stop)` (at least a chunk of them) and nothing else."""
+        count = len(self.essay.footnotes)
+        first = max(0, min(first, count - self.CHUNK))
+        stop = min(count, max(stop, first + self.CHUNK))
+        self.clear_options()
+        options, payloads = self._options_of(first, stop)
+        self._first, self._stop = first, stop
+        self._payloads = [*payloads]
         if not options:
             options.append(Option("This essay has no footnotes.", disabled=True))
-            payloads.append(None)
-        self._payloads = payloads
+            self._payloads.append(None)
         self.add_options(options)
+
+    def _add_later(self) -> None:
+        """List the next chunk of sources after the last one listed."""
+        stop = min(len(self.essay.footnotes), self._stop + self.CHUNK)
+        options, payloads = self._options_of(self._stop, stop)
+        self._stop = stop
+        self._payloads.extend(payloads)
+        self.add_options(options)
+
+    def _add_earlier(self) -> None:
+        """List the chunk of sources before the first one listed; nothing on screen moves."""
+        highlighted, scroll_y = self.highlighted, self.scroll_y
+        first = max(0, self._first - self.CHUNK)
+        added = sum(len(self._entries_of(index)) for index in range(first, self._first))
+        self._fill(first, self._stop)
+        # OptionList knows each option's first line only privately; it is the way to
+        # keep the view still while options arrive above it.
+        shift = self._index_to_line.get(added, 0)
+        if highlighted is not None:
+            with self.prevent(OptionList.OptionHighlighted):
+                self.highlighted = highlighted + added
+        self.scroll_to(y=scroll_y + shift, animate=False, immediate=True)
+
+    @property
+    def _more_later(self) -> bool:
+        return self._stop < len(self.essay.footnotes)
+
+    # -- reaching every source -------------------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        if self._more_later and (self.highlighted or 0) >= self.option_count - self.MARGIN:
+            self._add_later()
+        super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if self._first > 0 and (self.highlighted or 0) <= self.MARGIN:
+            self._add_earlier()
+        super().action_cursor_up()
+
+    def action_page_down(self) -> None:
+        if self._more_later and (self.highlighted or 0) >= self.option_count - 3 * self.MARGIN:
+            self._add_later()
+        super().action_page_down()  # type: ignore[no-untyped-call]
+
+    def action_page_up(self) -> None:
+        if self._first > 0 and (self.highlighted or 0) <= 3 * self.MARGIN:
+            self._add_earlier()
+        super().action_page_up()  # type: ignore[no-untyped-call]
+
+    def action_first(self) -> None:
+        if self._first > 0:
+            self._fill(0, self.CHUNK)
+        super().action_first()
+
+    def action_last(self) -> None:
+        if self._more_later:
+            count = len(self.essay.footnotes)
+            self._fill(count - self.CHUNK, count)
+        super().action_last()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        # the wheel or the scroll bar near an end: list more before it is reached
+        if self._near_an_end():
+            self.call_later(self._list_more_near_ends)
+
+    def _near_an_end(self) -> bool:
+        near_bottom = self.scroll_y >= self.max_scroll_y - self.scrollable_content_region.height
+        return (self._more_later and near_bottom) or (self._first > 0 and self.scroll_y < 1)
+
+    def _list_more_near_ends(self) -> None:
+        if not self._near_an_end():
+            return
+        if self._more_later and self.scroll_y >= 1:
+            self._add_later()
+        else:
+            self._add_earlier()
 
     def show_source(self, label: str) -> None:
         """Highlight the source with `label` and scroll it into view."""
         position = self._positions.get(label)
         if position is None:
             return
-        if not self._window_start <= position < self._window_start + self.WINDOW:
-            self._fill(position - self.WINDOW // 4)
+        if not self._first <= position < self._stop:
+            self._fill(position - self.CHUNK // 4, position + self.CHUNK // 2)
+        self._highlight(label)
+        self.scroll_to_highlight(top=True)
+
+    def _highlight(self, label: str) -> None:
         for index, payload in enumerate(self._payloads):
             if payload == _Source(label):
                 self.highlighted = index
-                self.scroll_to_highlight(top=True)
                 return
 
     @property
@@ -175,15 +322,6 @@ class SourcesPane(ReaderList):
         event.stop()
         payload = self._payloads[event.option_index]
         match payload:
-            case _More(direction):
-                step = self.WINDOW // 2
-                target = (
-                    self._window_start - step
-                    if direction < 0
-                    else self._window_start + self.WINDOW - 1 + step
-                )
-                notes = self.essay.footnotes
-                self.show_source(notes[max(0, min(target, len(notes) - 1))].label)
             case _Source(label):
                 self.post_message(self.SourceChosen(self, label))
             case _Link(url):

@@ -36,15 +36,13 @@ def block_indent(block: Block) -> int:
     return min(block.quote_depth, MAX_SHOWN_DEPTH) * QUOTE_INDENT + lists
 
 
-def _is_break_char(char: str) -> bool:
-    return char == " "
-
-
 def wrap_text(text: str, base: int, width: int, starts: array[int], ends: array[int]) -> None:
     """Append the wrapped lines of `text` (no newlines) as offsets from `base`.
 
-    Breaks after spaces; a word longer than the width is cut. Wide (CJK)
-    characters are measured in cells and may break anywhere.
+    Breaks after spaces; a word longer than the width is cut. Text with wide (CJK)
+    characters is measured in cells and broken by the Unicode line-breaking rules
+    (`line_break`): between ideographs, never before closing punctuation nor after
+    opening punctuation.
     """
     width = max(1, width)
     length = len(text)
@@ -80,34 +78,26 @@ def _wrap_narrow(text: str, base: int, width: int, starts: array[int], ends: arr
 
 
 def _wrap_wide(text: str, base: int, width: int, starts: array[int], ends: array[int]) -> None:
+    # the line-breaking rules are needed (and their module imported) for wide text only
+    from essaytui.widgets.line_break import line_end
+
     length = len(text)
     position = 0
     while position < length:
         cells = 0
         index = position
-        last_break = -1  # the line may end before this index
         while index < length:
             size = get_character_cell_size(text[index])
             if cells + size > width:
                 break
-            if text[index] == " ":
-                last_break = index
-            elif size == 2:
-                last_break = index + 1 if index + 1 < length else -1
-                if index > position:
-                    last_break = max(last_break, index)
             cells += size
             index += 1
         if index >= length:
             starts.append(base + position)
             ends.append(base + length)
             return
-        if text[index] == " ":
-            cut = index
-        elif last_break > position:
-            cut = last_break
-        else:
-            cut = max(index, position + 1)
+        # one character at least, even one wider than the line
+        cut = line_end(text, position, max(index, position + 1))
         end = cut
         while end > position and text[end - 1] == " ":
             end -= 1

@@ -1,0 +1,81 @@
+"""Terminal hyperlinks (OSC 8) over the cells where an essay's links are drawn.
+
+A terminal that knows OSC 8 makes the link text clickable (ctrl/cmd+click opens it in
+the browser); one that does not ignores the sequence. Only web and mail addresses are
+carried (`sessions.links.hyperlink`); `#…` links jump inside the essay with enter.
+Set `ESSAYTUI_NO_HYPERLINKS=1` for a terminal that prints the sequences instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from functools import lru_cache
+
+from rich.segment import Segment
+from rich.style import Style
+
+from essaytui.model.essay import Essay, Span, SpanKind
+from essaytui.sessions.links import hyperlink
+from essaytui.sessions.targets import LinkRef
+
+#: Span kinds whose `data` is an address.
+ADDRESS_KINDS = frozenset((SpanKind.LINK, SpanKind.IMAGE))
+
+
+def essay_links(essay: Essay) -> list[tuple[int, int, LinkRef]]:
+    """Every link and image of `essay` in reading order, as `(start, end, LinkRef)`."""
+    return [
+        (
+            span.start,
+            span.end,
+            LinkRef(span.start, span.end, span.data, span.kind is not SpanKind.LINK),
+        )
+        for block in essay.blocks
+        for span in block.spans
+        if span.kind in ADDRESS_KINDS
+    ]
+
+
+def hyperlinks_wanted() -> bool:
+    """Whether to emit terminal hyperlinks (not on the Linux console, nor when told not to)."""
+    if os.environ.get("ESSAYTUI_NO_HYPERLINKS"):
+        return False
+    return os.environ.get("TERM", "") not in ("linux", "dumb")
+
+
+@lru_cache(maxsize=512)
+def _link_style(address: str) -> Style:
+    # one Style per address: its link id stays the same on every line and every frame,
+    # so a terminal underlines a wrapped link as one
+    return Style(link=address)
+
+
+def with_hyperlinks(segments: list[Segment], start: int, spans: Sequence[Span]) -> list[Segment]:
+    """`segments` (drawing the reading text from `start` on) with each link's address.
+
+    The segments are cut at every span's edges already, so each lies wholly inside a
+    link or wholly outside it.
+    """
+    links = [
+        (span.start, span.end, address)
+        for span in spans
+        if span.kind in ADDRESS_KINDS and (address := hyperlink(span.data)) is not None
+    ]
+    if not links:
+        return segments
+    end = start + sum(len(segment.text) for segment in segments)
+    links = [link for link in links if link[0] < end and link[1] > start]
+    if not links:
+        return segments
+    result: list[Segment] = []
+    position = start
+    for segment in segments:
+        text, style = segment.text, segment.style
+        for link_start, link_end, address in links:
+            if link_start <= position < link_end:
+                style = (style or Style()) + _link_style(address)
+                break
+        result.append(Segment(text, style))
+        position += len(text)
+    return result
