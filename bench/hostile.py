@@ -27,7 +27,9 @@ AS_FILED = {
     "200 KB of '['": '"[" * 200_000',
     "400 KB of colour codes": '"\\x1b[31m" * (400_000 // 5)',
     "'<div>' + 'a < b ' × 40,000 (240 KB)": '"<div>\\n" + "a < b " * 40_000',
-    "1 MB of notes right after prose": '"prose\\n" + "".join(f"[^{i}]: note {i}\\n" for i in range(60_000))',
+    "1 MB of notes right after prose": (
+        '"prose\\n" + "".join(f"[^{i}]: note {i}\\n" for i in range(60_000))'
+    ),
     "200,000 × x, then 300 nested '> '": '"x" * 200_000 + "\\n\\n" + "> " * 300 + "deep"',
     "title: a + 40,000 spaces + b": '"---\\ntitle: a" + " " * 40_000 + "b\\n---\\n\\nx"',
 }
