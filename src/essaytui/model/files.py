@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import shlex
 import stat
 from pathlib import Path
 from typing import BinaryIO
@@ -131,20 +132,44 @@ def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
         other = _other_encoding(data) if decoded < bad else None
         if other is not None:
             text, encoding, how = other
-            warnings.append(f"{name} is not valid UTF-8: decoded as {encoding} ({how})")
+            warnings.append(f"{name}{_READ_AS}{encoding} (not UTF-8{how})")
             return normalise_newlines(text), warnings
         head = text[:_SNIFF_BYTES]
         if head.count("\ufffd") > len(head) * _NOT_UTF8_SHARE:
-            raise EssayFileError(f"{name}: is not UTF-8 text") from None
+            raise EssayFileError(
+                f"{name}: is not UTF-8 text (nor in any encoding that could be detected)"
+            ) from None
         warnings.append(f"{name} is not valid UTF-8: {bad} bytes shown as \ufffd")
     return normalise_newlines(text), warnings
 
 
+#: What the warning about a file read in another encoding says after its name.
+_READ_AS = ": read as "
+
+#: The name a text read from standard input goes by in messages.
+STDIN_NAME = "standard input"
+
 #: Single-byte encodings a text file is all but never in, though a detector may find
 #: them as likely as the real one on a short text (EBCDIC, Mac, DOS Persian; UTF-16
 #: and UTF-32 without a byte order mark would have NUL bytes, refused as binary).
-_UNLIKELY_ENCODINGS = ("utf_16", "utf_32", "mac_", "cp037", "cp273", "cp424", "cp500", "cp875",
-                       "cp1006", "cp1026", "cp1140", "hz")
+_UNLIKELY_ENCODINGS = (
+    "utf_16",
+    "utf_32",
+    "mac_",
+    "cp037",
+    "cp273",
+    "cp424",
+    "cp500",
+    "cp875",
+    "cp1006",
+    "cp1026",
+    "cp1140",
+    "hz",
+)
+
+#: How many bytes at its end a file cut short may have of a character it lost the rest
+#: of (UTF-8 and GB18030 characters are at most 4 bytes).
+_CUT_BYTES = 3
 
 #: Detections whose disorder ("chaos") is this close to the best are taken as ties.
 _CHAOS_TIE = 0.02
@@ -154,19 +179,36 @@ _C1_BYTES = bytes(range(0x80, 0xA0))
 
 #: How an encoding is named to the reader (Python's codec name otherwise).
 _ENCODING_NAMES = {
-    "cp1250": "windows-1250", "cp1251": "windows-1251", "cp1252": "windows-1252",
-    "cp1253": "windows-1253", "cp1254": "windows-1254", "cp1255": "windows-1255",
-    "cp1256": "windows-1256", "cp1257": "windows-1257", "cp1258": "windows-1258",
-    "cp932": "Shift_JIS", "shift_jis": "Shift_JIS", "euc_jp": "EUC-JP", "gb2312": "GB2312",
-    "gbk": "GBK", "gb18030": "GB18030", "big5": "Big5", "euc_kr": "EUC-KR", "koi8_r": "KOI8-R",
-    "koi8_u": "KOI8-U", "latin_1": "latin-1", "iso8859_1": "latin-1", "iso8859_15": "latin-9",
+    "cp1250": "Windows-1250",
+    "cp1251": "Windows-1251",
+    "cp1252": "Windows-1252",
+    "cp1253": "Windows-1253",
+    "cp1254": "Windows-1254",
+    "cp1255": "Windows-1255",
+    "cp1256": "Windows-1256",
+    "cp1257": "Windows-1257",
+    "cp1258": "Windows-1258",
+    "cp932": "Shift_JIS",
+    "shift_jis": "Shift_JIS",
+    "euc_jp": "EUC-JP",
+    "gb2312": "GB2312",
+    "gbk": "GBK",
+    "gb18030": "GB18030",
+    "big5": "Big5",
+    "euc_kr": "EUC-KR",
+    "koi8_r": "KOI8-R",
+    "koi8_u": "KOI8-U",
+    "latin_1": "Latin-1",
+    "iso8859_1": "Latin-1",
+    "iso8859_15": "Latin-9",
 }
 
 
 def _other_encoding(data: bytes) -> tuple[str, str, str] | None:
     """`data` decoded from the encoding an HTML page declares, else the one detected.
 
-    Returns the text, the encoding's name for the reader and how it was found; None
+    Returns the text, the encoding's name for the reader and how it was found (", as
+    the page declares", or "" when detected); None
     when no encoding reads it as text (then it is shown as UTF-8 with U+FFFD).
     """
     from essaytui.model.html import declared_charset
@@ -174,13 +216,13 @@ def _other_encoding(data: bytes) -> tuple[str, str, str] | None:
     declared = declared_charset(data[:_SNIFF_BYTES])
     if declared is not None:
         try:
-            return data.decode(declared), _encoding_name(declared, data), "as the page declares"
+            return data.decode(declared), _encoding_name(declared, data), ", as the page declares"
         except (LookupError, UnicodeDecodeError):
             pass
     detected = _detect_encoding(data)
     if detected is None:
         return None
-    return data.decode(detected, errors="replace"), _encoding_name(detected, data), "detected"
+    return data.decode(detected, errors="replace"), _encoding_name(detected, data), ""
 
 
 def _detect_encoding(data: bytes) -> str | None:
@@ -189,7 +231,13 @@ def _detect_encoding(data: bytes) -> str | None:
     windows-1252 (with Latin-1, its subset) is the one such files are mostly in."""
     from charset_normalizer import from_bytes
 
-    matches = list(from_bytes(data))
+    matches = []
+    for cut in range(min(_CUT_BYTES, len(data) // 8) + 1):
+        # a file cut in the middle of its last character (an interrupted download) is
+        # detected without the bytes left of that character
+        matches = list(from_bytes(data[: len(data) - cut]))
+        if any(m.encoding not in ("ascii", "utf_8") for m in matches):
+            break
     likely = [m for m in matches if not m.encoding.startswith(_UNLIKELY_ENCODINGS)] or matches
     if not likely:
         return None
@@ -211,7 +259,7 @@ def _encoding_name(encoding: str, data: bytes) -> str:
         return encoding
     if codec == "cp1252" and len(data.translate(None, _C1_BYTES)) == len(data):
         # read the same as Latin-1: say the name people know the file by
-        return "latin-1"
+        return "Latin-1"
     return _ENCODING_NAMES.get(codec, codec)
 
 
@@ -240,7 +288,7 @@ def load_essay(path: Path, *, limit: int | None = None) -> Essay:
     """
     text, warnings = read_text_file(path)
     text, notices = essay_markdown(text, str(path), path.suffix)
-    warnings.extend(notices)
+    warnings = merge_notices(warnings, notices)
     try:
         resolved = path.resolve()
     except OSError:
@@ -283,12 +331,8 @@ def essay_markdown(text: str, name: str, suffix: str = "") -> tuple[str, list[st
         EssayFileError: a page that cannot be read.
     """
     global _last_conversion
-    suffix = suffix.lower()
-    # a Markdown essay never starts with "<": the page test is not even imported for it
-    page = suffix in PAGE_SUFFIXES or (
-        text.lstrip("\ufeff \t\r\n")[:1] == "<" and _starts_as_page(text)
-    )
-    if not page and suffix != TEXT_SUFFIX:
+    page = is_page(text, suffix)
+    if not page and suffix.lower() != TEXT_SUFFIX:
         return text, []
     cached = _last_conversion
     if cached is not None and cached[0] == name and cached[1] == text:
@@ -299,17 +343,75 @@ def essay_markdown(text: str, name: str, suffix: str = "") -> tuple[str, list[st
     return result[0], list(result[1])
 
 
-def _starts_as_page(text: str) -> bool:
+def merge_notices(warnings: list[str], notices: list[str]) -> list[str]:
+    """The warnings of reading a file, then the notices of converting it, with the
+    encoding a converted file was read in and the conversion's notice on one line
+    ("read as Windows-1252 (not UTF-8), converted from …; keep it: …"): the reader's
+    status shows the first line (and how many more there are)."""
+    if warnings and notices and _READ_AS in warnings[0]:
+        encoding = warnings[0].partition(_READ_AS)[2]
+        return [f"read as {encoding}, {notices[0]}", *warnings[1:], *notices[1:]]
+    return [*warnings, *notices]
+
+
+def is_page(text: str, suffix: str = "") -> bool:
+    """Whether a file's text is a saved web page: a `PAGE_SUFFIXES` name, or text that
+    starts as a page does (`html.looks_like_html`)."""
+    if suffix.lower() in PAGE_SUFFIXES:
+        return True
+    # a Markdown essay never starts with "<": the page test is not even imported for it
+    if text.lstrip("\ufeff \t\r\n")[:1] != "<":
+        return False
     from essaytui.model.html import looks_like_html
 
     return looks_like_html(text)
 
 
+@dataclasses.dataclass(frozen=True)
+class ConvertedFile:
+    """A web page or a copied blog post as an essay file (`essaytui convert`).
+
+    Attributes:
+        markdown: the essay file.
+        warnings: problems worth telling the user about, one line each.
+        removed: the web-page leftover lines a blog post's conversion dropped.
+    """
+
+    markdown: str
+    warnings: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+
+def convert_file(text: str, name: str, suffix: str = "") -> ConvertedFile:
+    """Convert a file's text into an essay file: a saved web page (`is_page`) through
+    `html.page_to_essay`, anything else as a copied blog post (`convert.convert_text`).
+
+    Raises:
+        EssayFileError: the text cannot be converted (a page that cannot be read, no
+            text at all).
+    """
+    if is_page(text, suffix):
+        from essaytui.model.html import PageError, page_to_essay
+
+        try:
+            page = page_to_essay(text)
+        except PageError as error:
+            raise EssayFileError(f"{name}: {error}") from None
+        return ConvertedFile(page.markdown, page.warnings)
+    from essaytui.model.convert import ConvertError, convert_text
+
+    try:
+        conversion = convert_text(text)
+    except ConvertError as error:
+        raise EssayFileError(f"{name}: {error}") from None
+    return ConvertedFile(conversion.markdown, conversion.warnings, conversion.removed)
+
+
 def _keep_hint(name: str) -> str:
-    if name == "standard input":
-        return "to save it, save the page as a file and run essaytui convert FILE -o OUT.md"
-    file = Path(name).name
-    return f"to save it: essaytui convert {file} -o {Path(file).stem}.md"
+    if name == STDIN_NAME:
+        return "keep it: save it as a file, then essaytui convert FILE -o OUT.md"
+    output = Path(name).with_suffix(".md").name
+    return f"keep it: essaytui convert {shlex.quote(name)} -o {shlex.quote(output)}"
 
 
 def _count(number: int, word: str) -> str:
@@ -324,7 +426,7 @@ def _page_markdown(text: str, name: str) -> tuple[str, list[str]]:
     except PageError as error:
         raise EssayFileError(f"{name}: {error}") from None
     notes = _count(page.footnotes, "footnote") if page.footnotes else "no footnotes found"
-    notice = f"shown converted from a web page ({notes}); {_keep_hint(name)}"
+    notice = f"converted from a web page ({notes}); {_keep_hint(name)}"
     return page.markdown, [notice, *page.warnings]
 
 
@@ -337,10 +439,11 @@ def _post_markdown(text: str, name: str) -> tuple[str, list[str]]:
         return text, []
     if not conversion.looks_like_post:
         return text, []
-    found = [_count(conversion.referenced_notes, "note")] if conversion.referenced_notes else []
-    if conversion.leftover_lines:
-        found.append(f"{_count(conversion.leftover_lines, 'page line')} left out")
-    notice = f"shown converted from a copied blog post ({', '.join(found)}); {_keep_hint(name)}"
+    # Short: the status line shows one line (~115 cells at 120 columns), and this may
+    # follow the encoding the file was read in. `convert` lists the lines left out.
+    notes = _count(conversion.referenced_notes, "note") if conversion.referenced_notes else ""
+    what = f"a blog post ({notes})" if notes else "a blog post"
+    notice = f"converted from {what}; {_keep_hint(name)}"
     return conversion.markdown, [notice, *conversion.warnings]
 
 

@@ -70,6 +70,20 @@ class PageConversion:
 #: Elements deeper than this keep only their text (markdownify recurses per level).
 MAX_DEPTH = 80
 
+#: Pages larger than this (in characters) are refused: the biggest real articles
+#: saved with their markup (a 1.7 MB post with inline SVG, Wikipedia's longest pages
+#: at ~5 MB) are well below it, and converting takes about a second per 2 MB here.
+MAX_PAGE_CHARS = 16 * 1024 * 1024
+
+#: Pages with more elements than this are refused, whatever their size: the footnote
+#: search holds every element of the page (~1 s and ~60 MB for this many).
+MAX_ELEMENTS = 600_000
+
+#: Articles with more elements than this are refused: markdownify (with Beautiful Soup)
+#: takes ~50–100 µs an element on a loaded 2-core machine, so this many is ~10 s. A long
+#: blog post has a few thousand; Wikipedia's longest articles ~60,000.
+MAX_ARTICLE_ELEMENTS = 150_000
+
 #: Attributes longer than this are dropped (inline images, tracking blobs).
 _MAX_ATTRIBUTE = 2048
 
@@ -166,7 +180,9 @@ _FURNITURE = frozenset(
      "comments-area", "comment-respond", "respond", "wp-block-comments", "disqus_thread",
      "post-navigation", "navigation", "subscribe-widget", "subscription-widget-wrap",
      "newsletter", "post-ufi-button", "byline-share", "mw-editsection", "navbox",
-     "printfooter", "catlinks", "speechify-ignore"}
+     "printfooter", "catlinks", "speechify-ignore", "button-wrapper", "subscription-widget",
+     "subscription-widget-wrap-editor", "post-footer", "entry-utility", "sd-like",
+     "jetpack-likes-widget-wrapper", "wp-block-post-comments-form"}
 )  # fmt: skip
 
 #: Tags that hold whole blocks of a page (a note's block is the nearest of them).
@@ -193,6 +209,8 @@ _NOTES_HEADINGS = frozenset(
 #: What stands for a reference in the text until markdownify has written it: private
 #: use characters the page's own are removed of first.
 _REF_OPEN, _REF_CLOSE = "\ue000", "\ue001"
+_NOTE_SEPARATOR = "\ue002"
+_PRIVATE_MARKS = dict.fromkeys(map(ord, (_REF_OPEN, _REF_CLOSE, _NOTE_SEPARATOR)))
 _REF_TOKEN = re.compile("\ue000(\\d{1,6})\ue001")
 
 #: Wide enough that PyYAML never folds a front matter value.
@@ -205,18 +223,29 @@ def page_to_essay(text: str) -> PageConversion:
     Raises:
         PageError: the page cannot be read, or has no text.
     """
-    root = _parse(text.replace(_REF_OPEN, "").replace(_REF_CLOSE, ""))
+    if len(text) > MAX_PAGE_CHARS:
+        raise PageError(
+            f"is too large a web page to convert ({len(text) / 2**20:.0f} MB of markup; "
+            f"the limit is {MAX_PAGE_CHARS // 2**20} MB)"
+        )
+    root = _parse(text.translate(_PRIVATE_MARKS))
     meta = _metadata(root)
     for element in list(root.iter(*_DROPPED_TAGS)):
         _remove(element)
     _strip_attributes(root)
     _flatten_deep(root)
-    notes = _Footnotes(root)
+    notes = _Footnotes(root, meta.get("url", ""))
     body = root.find("body")
     if body is None:
         body = root
     article = _article(body)
     _drop_furniture(article)
+    count = sum(1 for _ in article.iter())
+    if count > MAX_ARTICLE_ELEMENTS:
+        raise PageError(
+            f"has too many elements in its article to convert ({count:,}; the limit is "
+            f"{MAX_ARTICLE_ELEMENTS:,})"
+        )
     title = meta.get("title") or _first_text(article, "h1") or _first_text(body, "h1")
     _drop_title_heading(article, title)
     markdown_body = _markdown(article)
@@ -235,7 +264,9 @@ def page_to_essay(text: str) -> PageConversion:
         parts.append("---\n" + dumped + "---")
     parts.append(markdown_body.strip("\n"))
     for label, definition in notes.definitions:
-        indented = "\n".join(f"    {line}" if line.strip() else "" for line in definition.split("\n"))
+        indented = "\n".join(
+            f"    {line}" if line.strip() else "" for line in definition.split("\n")
+        )
         parts.append(f"[^{label}]: " + indented.strip())
     warnings = list(notes.warnings)
     if not title:
@@ -257,6 +288,11 @@ def _parse(text: str) -> HtmlElement:
     if any("Excessive depth" in entry.message for entry in parser.error_log):
         raise PageError(
             "is nested too deeply to be read (more than 2048 elements inside each other)"
+        )
+    count = sum(1 for _ in root.iter())
+    if count > MAX_ELEMENTS:
+        raise PageError(
+            f"has too many elements to convert ({count:,}; the limit is {MAX_ELEMENTS:,})"
         )
     return root
 
@@ -320,7 +356,7 @@ def _flatten_deep(root: HtmlElement) -> None:
 
 
 def _tokens(element: HtmlElement, attribute: str) -> list[str]:
-    return element.get(attribute, "").split()
+    return str(element.get(attribute, "")).split()
 
 
 def _has_token(element: HtmlElement, attribute: str, wanted: str) -> bool:
@@ -334,6 +370,11 @@ def _note_like(element: HtmlElement) -> bool:
         if value and any(word in value for word in _NOTE_WORDS):
             return True
     return False
+
+
+def _has_text(element: HtmlElement) -> bool:
+    """Whether `element` holds any text but white space (stops at the first)."""
+    return any(piece.strip() for piece in element.itertext())
 
 
 def _text(element: HtmlElement) -> str:
@@ -354,7 +395,7 @@ class _Footnotes:
     `definitions` holds `(label, Markdown)` in the order of first reference.
     """
 
-    def __init__(self, root: HtmlElement) -> None:
+    def __init__(self, root: HtmlElement, page_url: str = "") -> None:
         self.definitions: list[tuple[str, str]] = []
         self.warnings: list[str] = []
         # lxml makes a Python object for an element on demand; the dict keeps each one
@@ -366,6 +407,10 @@ class _Footnotes:
                 key = element.get(attribute)
                 if key and key not in targets:
                     targets[key] = element
+        self._page_url = page_url
+        #: note block → its links and the fragments they point to, found once per
+        #: block (a block may be a candidate for every link of a page)
+        self._inside: dict[HtmlElement, tuple[set[HtmlElement], set[str]]] = {}
         found: list[tuple[HtmlElement, HtmlElement]] = []  # (reference box, note)
         for link in list(root.iter("a")):
             reference = self._reference(link, targets, order)
@@ -380,17 +425,15 @@ class _Footnotes:
         reference_ids = {
             key for box, _ in found for element in box.iter() for key in _ids(element)
         } | {key for box, _ in found for key in _ids(box)}
-        for note, label in labels.items():
-            self.definitions.append((label, _note_markdown(note, reference_ids)))
-        for note in labels:
-            self._take_out(note)
+        bodies = [_note_body(note, reference_ids, page_url) for note in labels]
+        self.definitions = list(zip(labels.values(), _notes_markdown(bodies), strict=True))
+        self._take_out(list(labels))
 
-    @staticmethod
     def _reference(
-        link: HtmlElement, targets: dict[str, HtmlElement], order: dict[HtmlElement, int]
+        self, link: HtmlElement, targets: dict[str, HtmlElement], order: dict[HtmlElement, int]
     ) -> tuple[HtmlElement, HtmlElement] | None:
-        href = link.get("href", "")
-        if not href.startswith("#") or len(href) < 2:
+        href = _fragment(link.get("href", ""), self._page_url)
+        if href is None:
             return None
         text = _text(link)
         if len(text) > 20 or _MARKER_TEXT.fullmatch(text) is None:
@@ -401,32 +444,65 @@ class _Footnotes:
         if target is None or order.get(target, -1) <= order.get(link, 0):
             return None  # a note comes after its reference; links back go up the page
         note = _note_block(target)
-        if note is None or any(element is link for element in note.iter("a")):
+        if note is None:
+            return None
+        links, fragments = self._links_inside(note)
+        if link in links:
             return None
         parent = link.getparent()
         box = parent if parent is not None and parent.tag == "sup" and len(parent) == 1 else link
         in_sup = box.tag == "sup" or link.find("sup") is not None
-        linked_back = bool(set(_ids(box)) | set(_ids(link))) and any(
-            a.get("href", "")[1:] in (set(_ids(box)) | set(_ids(link))) for a in note.iter("a")
-        )
+        linked_back = not fragments.isdisjoint(_ids(box) + _ids(link))
         marked = _note_like(link) or _note_like(box) or _note_like(target) or _note_like(note)
         if not (linked_back or marked or in_sup):
             return None
         return box, note
 
-    def _take_out(self, note: HtmlElement) -> None:
-        """Remove a note, then what held only notes (its list, a "Notes" heading)."""
-        parent = note.getparent()
-        _remove(note)
-        while parent is not None and parent.tag not in ("body", "html", "article", "main"):
-            if _text(parent) or parent.find(".//img") is not None:
-                break
-            above = parent.getparent()
-            previous = parent.getprevious()
-            _remove(parent)
-            if previous is not None and _is_notes_heading(previous):
-                _remove(previous)
-            parent = above
+    def _links_inside(self, note: HtmlElement) -> tuple[set[HtmlElement], set[str]]:
+        inside = self._inside.get(note)
+        if inside is None:
+            links = set(note.iter("a"))
+            fragments = {_fragment(a.get("href", ""), self._page_url) or "#" for a in links}
+            inside = self._inside[note] = (links, {fragment[1:] for fragment in fragments})
+        return inside
+
+    @staticmethod
+    def _take_out(notes: list[HtmlElement]) -> None:
+        """Remove the notes, then what held only notes (their list, a "Notes" heading).
+
+        All the notes first, then each holder once: a list of n notes is looked at once,
+        not after each of them (that was quadratic).
+        """
+        holders: dict[HtmlElement, None] = {}
+        for note in notes:
+            parent = note.getparent()
+            if parent is not None:
+                holders[parent] = None
+            _remove(note)
+        for holder in holders:
+            place: HtmlElement | None = holder
+            while place is not None and place.getparent() is not None:
+                if place.tag in ("body", "html", "article", "main"):
+                    break
+                if _has_text(place) or place.find(".//img") is not None:
+                    break
+                above = place.getparent()
+                previous = place.getprevious()
+                _remove(place)
+                if previous is not None and _is_notes_heading(previous):
+                    _remove(previous)
+                place = above
+
+
+def _fragment(href: str, page_url: str) -> str | None:
+    """``#id`` for a link into this page (Substack writes the post's full address before
+    the ``#``), else None."""
+    base, hash_, fragment = href.partition("#")
+    if not hash_ or not fragment:
+        return None
+    if base and (not page_url or base.rstrip("/") != page_url.partition("#")[0].rstrip("/")):
+        return None
+    return "#" + fragment
 
 
 def _ids(element: HtmlElement) -> list[str]:
@@ -455,12 +531,12 @@ def _is_notes_heading(element: HtmlElement) -> bool:
     return words in _NOTES_HEADINGS
 
 
-def _note_markdown(note: HtmlElement, reference_ids: set[str]) -> str:
-    """A note's text as Markdown, without its number and its links back."""
+def _note_body(note: HtmlElement, reference_ids: set[str], page_url: str) -> HtmlElement:
+    """A copy of a note as a ``<div>``, without its links back."""
     body = copy.deepcopy(note)
     body.tail = None
     for link in list(body.iter("a")):
-        href = link.get("href", "")
+        href = _fragment(link.get("href", ""), page_url) or ""
         backward = href.startswith("#") and unquote(href[1:]) in reference_ids
         if backward or any(
             word in link.get("class", "") for word in ("backlink", "backref", "reverse")
@@ -472,22 +548,48 @@ def _note_markdown(note: HtmlElement, reference_ids: set[str]) -> str:
             if "backlink" in token or "footnote-return" in token:
                 _remove(element)
     body.tag = "div"
-    markdown = _markdown(body, leftovers=False)
+    return body
+
+
+def _notes_markdown(bodies: list[HtmlElement]) -> list[str]:
+    """The notes as Markdown, one string each, written in one go: a Beautiful Soup per
+    note cost a millisecond each."""
+    from lxml import html
+
+    if not bodies:
+        return []
+    holder = html.Element("div")
+    for body in bodies:
+        separator = html.Element("p")
+        separator.text = _NOTE_SEPARATOR
+        holder.append(separator)
+        holder.append(body)
+    pieces = _markdown(holder, leftovers=False).split(_NOTE_SEPARATOR)[1:]
     # the arrows a back link leaves when it is plain text ("↩", "^ a b")
-    markdown = markdown.strip().removeprefix("^").strip()
-    return markdown.rstrip("↩︎\ufe0e ").strip() or "(empty note)"
+    cleaned = (piece.strip().removeprefix("^").strip().rstrip(_BACK_ARROWS) for piece in pieces)
+    return [piece.strip() or "(empty note)" for piece in cleaned]
+
+
+#: What a back link leaves at the end of a note when it is plain text: ↩, its text
+#: and emoji variation selectors, spaces (characters to strip, not a suffix).
+_BACK_ARROWS = "↩\ufe0e\ufe0f "
 
 
 # -- the article -----------------------------------------------------------------------------
 
 
 def _article(body: HtmlElement) -> HtmlElement:
+    found: dict[tuple[str, str] | str, list[HtmlElement]] = {place: [] for place in _ARTICLE_PLACES}
+    for element in body.iter():  # one pass over the page, not one per place
+        if element.tag in found:
+            found[element.tag].append(element)
+        for attribute in ("itemprop", "class", "id", "role"):
+            for token in _tokens(element, attribute):
+                places = found.get((attribute, token))
+                if places is not None:
+                    places.append(element)
     for place in _ARTICLE_PLACES:
-        if isinstance(place, str):
-            candidates = list(body.iter(place))
-        else:
-            attribute, token = place
-            candidates = [e for e in body.iter() if _has_token(e, attribute, token)]
+        candidates = found[place]
         with_text = [c for c in candidates if len(_text(c)) >= 200] or [
             c for c in candidates if _text(c)
         ]
@@ -531,22 +633,46 @@ def _markdown(element: HtmlElement, *, leftovers: bool = True) -> str:
 def _converter() -> Any:
     from markdownify import MarkdownConverter
 
-    class EssayMarkdown(MarkdownConverter):  # type: ignore[misc]
+    class EssayMarkdown(MarkdownConverter):
         """markdownify, writing what the reader shows as the page did."""
 
         def convert_a(self, el: Any, text: str, parent_tags: set[str]) -> str:
             if not el.get("href"):
                 return text
-            return str(super().convert_a(el, text, parent_tags))
+            # (markdownify's stub leaves out its convert_* methods)
+            return str(super().convert_a(el, text, parent_tags))  # type: ignore[misc]
 
         def convert_img(self, el: Any, text: str, parent_tags: set[str]) -> str:
             if not el.get("src") and not el.get("alt"):
                 return ""
-            return str(super().convert_img(el, text, parent_tags))
+            return str(super().convert_img(el, text, parent_tags))  # type: ignore[misc]
 
+        def convert_span(self, el: Any, text: str, parent_tags: set[str]) -> str:
+            math = _math(el.get("class") or [], el.get_text())
+            return text if math is None else math
+
+    # wrap without a width: white space inside a paragraph is one space, as a browser
+    # shows it (pandoc and many generators break lines at 72 columns)
     return EssayMarkdown(
-        heading_style="atx", bullets="-", escape_misc=True, strong_em_symbol="*", autolinks=False
-    )
+        heading_style="atx", bullets="-", escape_misc=True, strong_em_symbol="*",
+        autolinks=False, wrap=True, wrap_width=None,
+    )  # fmt: skip
+
+
+def _math(classes: list[str], tex: str) -> str | None:
+    """Pandoc's ``<span class="math inline">\\(…\\)</span>`` (and ``display``, ``\\[…\\]``)
+    as ``$…$`` / ``$$…$$``, the TeX as written; None for any other span."""
+    if "math" not in classes:
+        return None
+    tex = " ".join(tex.split())
+    display = "display" in classes
+    for opening, closing in (("\\(", "\\)"), ("\\[", "\\]"), ("$$", "$$"), ("$", "$")):
+        if tex.startswith(opening) and tex.endswith(closing) and len(tex) >= 2 * len(opening):
+            tex = tex[len(opening) : len(tex) - len(closing)].strip()
+            break
+    if not tex:
+        return ""
+    return f"\n\n$${tex}$$\n\n" if display else f"${tex}$"
 
 
 def _drop_page_leftovers(markdown: str) -> str:
@@ -556,7 +682,9 @@ def _drop_page_leftovers(markdown: str) -> str:
 
     paragraphs = markdown.strip("\n").split("\n\n")
     start, end = 0, len(paragraphs)
-    while start < end and all(is_header_leftover(_plain(line)) for line in _lines(paragraphs[start])):
+    while start < end and all(
+        is_header_leftover(_plain(line)) for line in _lines(paragraphs[start])
+    ):
         start += 1
     while end > start and all(is_leftover(_plain(line)) for line in _lines(paragraphs[end - 1])):
         end -= 1
@@ -589,17 +717,24 @@ def _metadata(root: HtmlElement) -> dict[str, str]:
     title = _first(tags, "og:title", "twitter:title", "dc.title") or linked.get("headline", "")
     if not title:
         element = root.find(".//title")
-        title = _without_site(_text(element), site) if element is not None else ""
+        heading = _first_text(root, "h1")
+        title = _without_site(_text(element), site, heading) if element is not None else ""
     author = _first(tags, "author", "article:author", "dc.creator", "parsely-author",
                     "sailthru.author") or linked.get("author", "")  # fmt: skip
     if not author:
         for element in root.iter():
-            if _has_token(element, "rel", "author") or _has_token(element, "class", "p-author"):
+            if (
+                _has_token(element, "rel", "author")
+                or _has_token(element, "class", "p-author")
+                or {"author", "vcard"} <= set(_tokens(element, "class"))
+            ):
                 author = _text(element)
                 break
     if author.startswith(("http://", "https://")):
         author = ""  # Facebook profile addresses in article:author
-    date = _first(tags, "article:published_time", "dc.date", "date") or linked.get("date", "")
+    date = _first(tags, "article:published_time", "dc.date", "dcterms.date", "date") or linked.get(
+        "date", ""
+    )
     url = ""
     for link in root.iter("link"):
         if _has_token(link, "rel", "canonical") and link.get("href"):
@@ -624,9 +759,12 @@ def _clean_value(value: str, limit: int) -> str:
     return value if len(value) <= limit else ""
 
 
-def _without_site(title: str, site: str) -> str:
-    """ "Post – Site" → "Post" (when the site's name is known, or Medium's "| by …")."""
+def _without_site(title: str, site: str, heading: str = "") -> str:
+    """ "Post – Site" → "Post" (when the site's name is known, the page's heading is
+    "Post", or Medium's "| by …")."""
     for separator in (" | ", " – ", " — ", " - ", " · ", " :: "):
+        if heading and title.startswith(heading + separator):
+            return heading
         head, found, tail = title.rpartition(separator)
         if found and head and (tail == site or tail in ("Medium", "Substack")):
             title = head
