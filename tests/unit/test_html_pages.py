@@ -273,3 +273,57 @@ def test_looks_like_html(text: str, expected: bool) -> None:
 )  # fmt: skip
 def test_declared_charset(head: bytes, charset: str | None) -> None:
     assert declared_charset(head) == charset
+
+
+# -- other generators, as their markup is written ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "note"),
+    [
+        (  # Wikipedia (MediaWiki's Cite extension)
+            '<p>Claim.<sup id="cite_ref-1" class="reference"><a href="#cite_note-1">[1]</a>'
+            '</sup></p><div class="mw-heading"><h2>References</h2></div><div class="reflist">'
+            '<ol class="references"><li id="cite_note-1"><span class="mw-cite-backlink"><b>'
+            '<a href="#cite_ref-1">^</a></b></span> <span class="reference-text">A. Author, '
+            "<i>Book</i> (2001).</span></li></ol></div>",
+            "A. Author, Book (2001).",
+        ),
+        (  # GitHub's rendered Markdown
+            '<p>Claim.<sup><a href="#user-content-fn-1-4f2a" id="user-content-fnref-1-4f2a" '
+            'data-footnote-ref="" aria-describedby="footnote-label">1</a></sup></p>'
+            '<section data-footnotes="" class="footnotes"><h2 id="footnote-label" '
+            'class="sr-only">Footnotes</h2><ol><li id="user-content-fn-1-4f2a"><p>A note. '
+            '<a href="#user-content-fnref-1-4f2a" data-footnote-backref="" '
+            'class="data-footnote-backref" aria-label="Back to reference 1">↩</a></p></li>'
+            "</ol></section>",
+            "A note.",
+        ),
+        (  # WordPress's Footnotes Made Easy plugin
+            '<p>Claim.<span id="easy-footnote-1-211" class="easy-footnote-margin-adjust">'
+            '</span><span class="easy-footnote"><a href="#easy-footnote-bottom-1-211" '
+            'title="A note."><sup>1</sup></a></span></p><div class="easy-footnote-title">'
+            '<h4>Notes</h4></div><ol class="easy-footnotes-wrapper"><li class='
+            '"easy-footnote-single"><span id="easy-footnote-bottom-1-211" class='
+            '"easy-footnote-margin-adjust"></span>A note.<a class="easy-footnote-to-top" '
+            'href="#easy-footnote-1-211"></a></li></ol>',
+            "A note.",
+        ),
+    ],
+)
+def test_more_footnote_markup(body: str, note: str) -> None:
+    result = page_to_essay(f"<!DOCTYPE html><html><body><article>{body}</article></body></html>")
+    essay = parse_essay(result.markdown)
+    assert [footnote.text for footnote in essay.footnotes] == [note]
+    assert essay.reading_text.startswith("Claim.")
+    assert "References" not in essay.reading_text and "Footnotes" not in essay.reading_text
+    assert "Notes" not in essay.reading_text and "↩" not in essay.reading_text
+
+
+def test_dollars_in_a_page_are_text_and_its_tex_is_math() -> None:
+    result = page_to_essay(
+        "<html><body><article><p>It costs $5, or $10 with <code>$HOME</code> set; "
+        '<span class="math inline">\\(a_1 + b\\)</span>.</p></article></body></html>'
+    )
+    assert "It costs \\$5, or \\$10 with `$HOME` set; $a_1 + b$." in result.markdown
+    assert parse_essay(result.markdown).reading_text.startswith("It costs $5, or $10 with $HOME")

@@ -14,11 +14,14 @@ import dataclasses
 import shlex
 import stat
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from essaytui.model.essay import Essay
 from essaytui.model.parse import parse_essay
 from essaytui.model.text import normalise_newlines, sanitize_inline
+
+if TYPE_CHECKING:
+    from essaytui.model.html import PageConversion
 
 #: Files larger than this are refused (a long book is ~2 MB of text).
 MAX_BYTES = 64 * 1024 * 1024
@@ -391,12 +394,7 @@ def convert_file(text: str, name: str, suffix: str = "") -> ConvertedFile:
             text at all).
     """
     if is_page(text, suffix):
-        from essaytui.model.html import PageError, page_to_essay
-
-        try:
-            page = page_to_essay(text)
-        except PageError as error:
-            raise EssayFileError(f"{name}: {error}") from None
+        page = _page(text, name)
         return ConvertedFile(page.markdown, page.warnings)
     from essaytui.model.convert import ConvertError, convert_text
 
@@ -418,13 +416,17 @@ def _count(number: int, word: str) -> str:
     return f"{number} {word}" if number == 1 else f"{number} {word}s"
 
 
-def _page_markdown(text: str, name: str) -> tuple[str, list[str]]:
+def _page(text: str, name: str) -> PageConversion:
     from essaytui.model.html import PageError, page_to_essay
 
     try:
-        page = page_to_essay(text)
+        return page_to_essay(text)
     except PageError as error:
         raise EssayFileError(f"{name}: {error}") from None
+
+
+def _page_markdown(text: str, name: str) -> tuple[str, list[str]]:
+    page = _page(text, name)
     notes = _count(page.footnotes, "footnote") if page.footnotes else "no footnotes found"
     notice = f"converted from a web page ({notes}); {_keep_hint(name)}"
     return page.markdown, [notice, *page.warnings]

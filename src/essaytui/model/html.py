@@ -26,7 +26,14 @@ Decisions worth knowing:
   tried: it dropped the footnote links and the notes list; trafilatura takes
   ~350 ms to import with sixteen packages, network ones among them.)
 * Elements nested deeper than `MAX_DEPTH` keep their text but lose their markup;
-  a page nested deeper than libxml2 reads (2048) is refused with a one-line error.
+  a page nested deeper than libxml2 reads (2048), larger than `MAX_PAGE_CHARS`, or with
+  more elements than `MAX_ELEMENTS` (`MAX_ARTICLE_ELEMENTS` in its article) is refused
+  with a one-line error: markdownify takes ~50–100 µs an element here.
+* White space inside a paragraph is one space, as a browser shows it (pandoc breaks
+  its lines at 72 columns); pandoc's ``<span class="math">`` TeX is written as
+  ``$…$``/``$$…$$`` with no Markdown escapes in it.
+* A link into the page may carry the page's own address before its ``#`` (Substack);
+  its canonical address says which links those are.
 """
 
 from __future__ import annotations
@@ -646,6 +653,11 @@ def _converter() -> Any:
             if not el.get("src") and not el.get("alt"):
                 return ""
             return str(super().convert_img(el, text, parent_tags))  # type: ignore[misc]
+
+        def escape(self, text: str, parent_tags: set[str]) -> str:
+            # a page's own dollars are text, never TeX (the parser reads $…$ as math)
+            escaped = str(super().escape(text, parent_tags))  # type: ignore[misc]
+            return escaped.replace("$", "\\$")
 
         def convert_span(self, el: Any, text: str, parent_tags: set[str]) -> str:
             math = _math(el.get("class") or [], el.get_text())
