@@ -56,7 +56,13 @@ commands:
   essaytui notes search WORD…            find notes in every essay (quote, note, tags)
   essaytui import-notes FILE.json        merge annotations exported before; reports
                                          added / updated / deleted / unchanged
-  essaytui convert FILE.txt [-o OUT.md]  turn a copied blog post into an essay file
+  essaytui convert FILE [-o OUT.md]      turn a copied blog post (.txt) or a saved
+                                         web page (.html) into an essay file
+
+PATH may be a Markdown essay, a saved web page (.html: its article and footnotes
+are shown) or a copied blog post (.txt with [n] markers and a notes list); both
+open converted, and the status line says how to keep the conversion. A file not
+in UTF-8 is read in the encoding it declares or that is detected, with a warning.
 
 Run `essaytui COMMAND --help` for a command's options. Press ? in the reader for keys.
 """
@@ -105,7 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
         "path",
         nargs="?",
         metavar="PATH",
-        help="a Markdown essay to read, or - for standard input",
+        help="an essay to read (Markdown, a saved web page, a copied blog post), or - for "
+        "standard input",
     )
     _data_dir_option(parser)
     parser.add_argument("--version", action="version", version=f"essaytui {__version__}")
@@ -229,11 +236,14 @@ def _convert_options(parser: argparse.ArgumentParser) -> None:
     """The options of `essaytui convert`."""
     parser.description = (
         "Turn a blog post copied as plain text (title, author, paragraphs with [n] "
-        "markers, a numbered notes list) into an essay file. Web-page leftovers are "
-        "removed and listed on standard error. Control characters are shown as "
-        "symbols unless -o OUT.md is given."
+        "markers, a numbered notes list) or a saved web page (.html, or any file "
+        "that starts as one: its article, title, author, date and address, and its "
+        "footnotes as [^n]) into an essay file. Web-page leftovers are removed (those "
+        "of a text are listed on standard error). A file not in UTF-8 is read in the "
+        "encoding it declares or that is detected, with a warning naming it. Control "
+        "characters are shown as symbols unless -o OUT.md is given."
     )
-    parser.add_argument("file", metavar="FILE.txt")
+    parser.add_argument("file", metavar="FILE.txt|FILE.html")
     parser.add_argument(
         "-o", "--output", metavar="OUT.md", help="write here instead of standard output"
     )
@@ -373,14 +383,22 @@ def _essay_from_bytes(data: bytes, *, limit: int | None = None) -> tuple[Essay, 
     """
     import dataclasses
 
-    from essaytui.model.files import EssayFileError, decode_text
+    from essaytui.model.files import (
+        STDIN_NAME,
+        EssayFileError,
+        decode_text,
+        essay_markdown,
+        merge_notices,
+    )
     from essaytui.model.parse import parse_essay
     from essaytui.model.text import sanitize_inline
 
     try:
-        text, warnings = decode_text(data, "standard input")
+        text, warnings = decode_text(data, STDIN_NAME)
+        text, notices = essay_markdown(text, STDIN_NAME)
     except EssayFileError as error:
         raise UsageError(str(error)) from None
+    warnings = merge_notices(warnings, notices)
     essay = parse_essay(text, limit=limit)
     essay = dataclasses.replace(
         essay, warnings=tuple(sanitize_inline(w) for w in warnings) + essay.warnings
@@ -791,14 +809,14 @@ def run_import(options: argparse.Namespace) -> int:
 
 
 def run_convert(options: argparse.Namespace) -> int:
-    """`essaytui convert FILE.txt [-o OUT.md]`."""
-    from essaytui.model.convert import ConvertError, convert_text
-    from essaytui.model.files import EssayFileError, read_text_file
+    """`essaytui convert FILE [-o OUT.md]`: a copied blog post or a saved web page."""
+    from essaytui.model.files import EssayFileError, convert_file, read_text_file
 
+    path = Path(options.file)
     try:
-        text, warnings = read_text_file(Path(options.file))
-        conversion = convert_text(text)
-    except (EssayFileError, ConvertError) as error:
+        text, warnings = read_text_file(path)
+        conversion = convert_file(text, str(path), path.suffix)
+    except EssayFileError as error:
         raise UsageError(str(error)) from None
     # Written before the report: an unusable -o is then one line, not a list then an error.
     _write_output(conversion.markdown, options.output)

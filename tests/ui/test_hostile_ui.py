@@ -369,9 +369,9 @@ async def test_malformed_front_matter_opens_with_a_warning() -> None:
         assert "This paragraph must be shown" in view_text(screen.query_one(EssayView))
 
 
-async def test_latin1_file_opens_with_replacement_characters_and_a_warning(
-    tmp_path: Path,
-) -> None:
+async def test_latin1_file_opens_read_as_latin1_with_a_warning(tmp_path: Path) -> None:
+    # issue 12 item 10: read in the detected encoding, named in the status (it used to
+    # show "na\ufffdve")
     path = tmp_path / "latin.md"
     path.write_bytes("# Caf\xe9\n\nA na\xefve essay, encoded in Latin-1.\n".encode("latin-1"))
     app = make_app(path)
@@ -379,9 +379,9 @@ async def test_latin1_file_opens_with_replacement_characters_and_a_warning(
         await opened(pilot)
         await pilot.pause()
         screen = reader(app)
-        assert "not valid UTF-8: 2 bytes shown as \ufffd" in screen.status.message
+        assert "read as Latin-1 (not UTF-8)" in screen.status.message
         text = view_text(screen.query_one(EssayView))
-        assert "na\ufffdve essay" in text
+        assert "na\xefve essay" in text
 
 
 PATHOLOGICAL = {

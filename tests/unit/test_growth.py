@@ -60,6 +60,14 @@ PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
         ],
     ),
     "essaytui.model.convert._HEADER": ("fullmatch", [lambda n: "1" * n + "x"]),
+    "essaytui.model.html._MARKER_TEXT": (
+        "fullmatch",
+        [lambda n: "[" + " " * n + "x", lambda n: "footnote" + " " * n + "1x", lambda n: "i" * n],
+    ),
+    "essaytui.model.html._REF_TOKEN": (
+        "find",
+        [lambda n: "\ue000" + "1" * n, lambda n: "\ue000" * n],
+    ),
     "essaytui.model.convert._NOTES_HEADING": (
         "fullmatch",
         [lambda n: "#" * n + "x", lambda n: "notes" + " " * n + "x"],
@@ -329,13 +337,14 @@ def _runner(
     return lambda size: pattern_use(pattern, mode, build(size))
 
 
-def in_child(call: str) -> dict[str, float]:
-    """Run `call` (an expression of this module returning a dict) in a fresh process."""
+def in_child(call: str, module: str = "test_growth") -> dict[str, float]:
+    """Run `call` (an expression of `module`, a test module beside this one, returning a
+    dict) in a fresh process."""
     script = (
         "import json, sys\n"
         f"sys.path.insert(0, {str(HERE)!r})\n"
-        "import test_growth\n"
-        f"print(json.dumps(test_growth.{call}))\n"
+        f"import {module}\n"
+        f"print(json.dumps({module}.{call}))\n"
     )
     try:
         result = subprocess.run(

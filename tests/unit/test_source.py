@@ -136,8 +136,9 @@ def test_latin1_text_opens_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "latin.md"
     path.write_bytes("Café au lait, naïve façade.\n".encode("latin-1"))
     text, warnings = read_text_file(path)
-    assert text.startswith("Caf\ufffd au lait")
-    assert warnings == [f"{path} is not valid UTF-8: 3 bytes shown as \ufffd"]
+    # issue 12 item 10: read in the detected encoding, named (it used to show "Caf\ufffd")
+    assert text.startswith("Café au lait")
+    assert warnings == [f"{path}: read as Latin-1 (not UTF-8)"]
 
 
 def test_utf16_with_bom(tmp_path: Path) -> None:
@@ -174,7 +175,7 @@ def test_read_warnings_reach_the_essay(tmp_path: Path) -> None:
     path = tmp_path / "latin.md"
     path.write_bytes(b"Caf\xe9.")
     essay = load_essay(path)
-    assert essay.warnings[0].endswith("1 bytes shown as \ufffd")
+    assert essay.warnings[0] == f"{path}: read as Latin-1 (not UTF-8)"
 
 
 def test_load_essay_limit(tmp_path: Path) -> None:

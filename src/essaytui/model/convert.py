@@ -53,11 +53,28 @@ class Conversion:
         markdown: the essay file: YAML front matter, paragraphs, footnotes.
         removed: the leftover lines dropped, in the order they appeared.
         warnings: problems worth telling the user about, one line each.
+        referenced_notes: notes of the notes list that a `[n]` marker refers to.
+        leftover_lines: lines dropped as web-page leftovers ("Leave a Reply", "Share
+            this:", "5 min read"; a "Notes" heading is not one).
     """
 
     markdown: str
     removed: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    referenced_notes: int = 0
+    leftover_lines: int = 0
+
+    @property
+    def looks_like_post(self) -> bool:
+        """Whether the text had the shape of a copied blog post: `[n]` markers that
+        refer to a notes list at its end, or at least `POST_LEFTOVERS` lines of web-page
+        furniture. Plain text with neither is not one (the reader opens it as it is)."""
+        return self.referenced_notes > 0 or self.leftover_lines >= POST_LEFTOVERS
+
+
+#: Web-page leftover lines that make a text without notes a copied blog post: one
+#: "Share" or "Comments" line may end any text; two such lines are a page's.
+POST_LEFTOVERS = 2
 
 
 # -- recognising the parts of a post ------------------------------------------
@@ -416,13 +433,16 @@ def convert_text(text: str) -> Conversion:
         footnotes.append(f"[^{label}]: " + body.replace("\n", "\n    "))
 
     removed = tuple(lines[i] for i in sorted(post.removed_at))
+    referenced = len(post.markers_in(body_blocks) & definitions.keys())
+    leftovers = sum(1 for i in post.removed_at if not _NOTES_HEADING.fullmatch(lines[i].strip()))
     parts: list[str] = []
     if meta:
         front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=_YAML_WIDTH)
         parts.append("---\n" + front + "---")
     parts.extend(paragraphs)
     parts.extend(footnotes)
-    return Conversion("\n\n".join(parts) + "\n", removed, tuple(post.warnings))
+    markdown = "\n\n".join(parts) + "\n"
+    return Conversion(markdown, removed, tuple(post.warnings), referenced, leftovers)
 
 
 # -- title and author -----------------------------------------------------------

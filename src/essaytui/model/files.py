@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import shlex
 import stat
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from essaytui.model.essay import Essay
 from essaytui.model.parse import parse_essay
 from essaytui.model.text import normalise_newlines, sanitize_inline
+
+if TYPE_CHECKING:
+    from essaytui.model.html import PageConversion
 
 #: Files larger than this are refused (a long book is ~2 MB of text).
 MAX_BYTES = 64 * 1024 * 1024
@@ -125,11 +129,141 @@ def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
     except UnicodeDecodeError:
         text = data.decode("utf-8-sig", errors="replace")
         bad = text.count("\ufffd") - data.count("\ufffd".encode())
+        # More characters decoded from UTF-8 sequences than bytes that fail: a UTF-8 file
+        # with a few damaged bytes, not a file in another encoding.
+        decoded = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
+        other = _other_encoding(data) if decoded < bad else None
+        if other is not None:
+            text, encoding, how = other
+            warnings.append(f"{name}{_READ_AS}{encoding} (not UTF-8{how})")
+            return normalise_newlines(text), warnings
         head = text[:_SNIFF_BYTES]
         if head.count("\ufffd") > len(head) * _NOT_UTF8_SHARE:
-            raise EssayFileError(f"{name}: is not UTF-8 text") from None
+            raise EssayFileError(
+                f"{name}: is not UTF-8 text (nor in any encoding that could be detected)"
+            ) from None
         warnings.append(f"{name} is not valid UTF-8: {bad} bytes shown as \ufffd")
     return normalise_newlines(text), warnings
+
+
+#: What the warning about a file read in another encoding says after its name.
+_READ_AS = ": read as "
+
+#: The name a text read from standard input goes by in messages.
+STDIN_NAME = "standard input"
+
+#: Single-byte encodings a text file is all but never in, though a detector may find
+#: them as likely as the real one on a short text (EBCDIC, Mac, DOS Persian; UTF-16
+#: and UTF-32 without a byte order mark would have NUL bytes, refused as binary).
+_UNLIKELY_ENCODINGS = (
+    "utf_16",
+    "utf_32",
+    "mac_",
+    "cp037",
+    "cp273",
+    "cp424",
+    "cp500",
+    "cp875",
+    "cp1006",
+    "cp1026",
+    "cp1140",
+    "hz",
+)
+
+#: How many bytes at its end a file cut short may have of a character it lost the rest
+#: of (UTF-8 and GB18030 characters are at most 4 bytes).
+_CUT_BYTES = 3
+
+#: Detections whose disorder ("chaos") is this close to the best are taken as ties.
+_CHAOS_TIE = 0.02
+
+#: The bytes where windows-1252 and Latin-1 differ.
+_C1_BYTES = bytes(range(0x80, 0xA0))
+
+#: How an encoding is named to the reader (Python's codec name otherwise).
+_ENCODING_NAMES = {
+    "cp1250": "Windows-1250",
+    "cp1251": "Windows-1251",
+    "cp1252": "Windows-1252",
+    "cp1253": "Windows-1253",
+    "cp1254": "Windows-1254",
+    "cp1255": "Windows-1255",
+    "cp1256": "Windows-1256",
+    "cp1257": "Windows-1257",
+    "cp1258": "Windows-1258",
+    "cp932": "Shift_JIS",
+    "shift_jis": "Shift_JIS",
+    "euc_jp": "EUC-JP",
+    "gb2312": "GB2312",
+    "gbk": "GBK",
+    "gb18030": "GB18030",
+    "big5": "Big5",
+    "euc_kr": "EUC-KR",
+    "koi8_r": "KOI8-R",
+    "koi8_u": "KOI8-U",
+    "latin_1": "Latin-1",
+    "iso8859_1": "Latin-1",
+    "iso8859_15": "Latin-9",
+}
+
+
+def _other_encoding(data: bytes) -> tuple[str, str, str] | None:
+    """`data` decoded from the encoding an HTML page declares, else the one detected.
+
+    Returns the text, the encoding's name for the reader and how it was found (", as
+    the page declares", or "" when detected); None
+    when no encoding reads it as text (then it is shown as UTF-8 with U+FFFD).
+    """
+    from essaytui.model.html import declared_charset
+
+    declared = declared_charset(data[:_SNIFF_BYTES])
+    if declared is not None:
+        try:
+            return data.decode(declared), _encoding_name(declared, data), ", as the page declares"
+        except (LookupError, UnicodeDecodeError):
+            pass
+    detected = _detect_encoding(data)
+    if detected is None:
+        return None
+    return data.decode(detected, errors="replace"), _encoding_name(detected, data), ""
+
+
+def _detect_encoding(data: bytes) -> str | None:
+    """The likeliest encoding of `data` (charset-normalizer), with ties settled for
+    windows-1252: on a short text many single-byte encodings read equally well, and
+    windows-1252 (with Latin-1, its subset) is the one such files are mostly in."""
+    from charset_normalizer import from_bytes
+
+    matches = []
+    for cut in range(min(_CUT_BYTES, len(data) // 8) + 1):
+        # a file cut in the middle of its last character (an interrupted download) is
+        # detected without the bytes left of that character
+        matches = list(from_bytes(data[: len(data) - cut]))
+        if any(m.encoding not in ("ascii", "utf_8") for m in matches):
+            break
+    likely = [m for m in matches if not m.encoding.startswith(_UNLIKELY_ENCODINGS)] or matches
+    if not likely:
+        return None
+    best = min(m.chaos for m in likely)
+    ties = [m for m in likely if m.chaos <= best + _CHAOS_TIE]
+    if any("cp1252" in m.could_be_from_charset for m in ties):
+        try:
+            data.decode("cp1252")
+            return "cp1252"
+        except UnicodeDecodeError:
+            pass
+    return max(ties, key=lambda m: m.coherence).encoding
+
+
+def _encoding_name(encoding: str, data: bytes) -> str:
+    try:
+        codec = codecs.lookup(encoding).name.replace("-", "_")
+    except LookupError:
+        return encoding
+    if codec == "cp1252" and len(data.translate(None, _C1_BYTES)) == len(data):
+        # read the same as Latin-1: say the name people know the file by
+        return "Latin-1"
+    return _ENCODING_NAMES.get(codec, codec)
 
 
 def _size(size: int) -> str:
@@ -156,6 +290,8 @@ def load_essay(path: Path, *, limit: int | None = None) -> Essay:
             glossary file only add a warning.
     """
     text, warnings = read_text_file(path)
+    text, notices = essay_markdown(text, str(path), path.suffix)
+    warnings = merge_notices(warnings, notices)
     try:
         resolved = path.resolve()
     except OSError:
@@ -171,6 +307,146 @@ def load_essay(path: Path, *, limit: int | None = None) -> Essay:
     essay = parse_essay(text, path=str(resolved), glossary_source=glossary_source, limit=limit)
     all_warnings = tuple(sanitize_inline(w) for w in warnings) + essay.warnings
     return dataclasses.replace(essay, warnings=all_warnings, source_path=str(resolved))
+
+
+#: File name endings of saved web pages (other files are pages too when they start
+#: as one: `html.looks_like_html`).
+PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+
+#: The file name ending of plain text, which may be a copied blog post.
+TEXT_SUFFIX = ".txt"
+
+#: The last conversion made (the first screen of a long file and then the whole of it
+#: are read from the same text: converting it once is enough).
+_last_conversion: tuple[str, str, tuple[str, list[str]]] | None = None
+
+
+def essay_markdown(text: str, name: str, suffix: str = "") -> tuple[str, list[str]]:
+    """The Markdown to read for a file's text, and notices about how it was made.
+
+    A saved web page (a `PAGE_SUFFIXES` name, or text that starts as a page does) is
+    converted (`html.page_to_essay`); a ``.txt`` file that has the shape of a copied
+    blog post (`convert.Conversion.looks_like_post`) is converted as `essaytui convert`
+    would; anything else is Markdown as it is. The notice of a conversion says how
+    to keep it as a file.
+
+    Raises:
+        EssayFileError: a page that cannot be read.
+    """
+    global _last_conversion
+    page = is_page(text, suffix)
+    if not page and suffix.lower() != TEXT_SUFFIX:
+        return text, []
+    cached = _last_conversion
+    if cached is not None and cached[0] == name and cached[1] == text:
+        markdown, notices = cached[2]
+        return markdown, list(notices)
+    result = _page_markdown(text, name) if page else _post_markdown(text, name)
+    _last_conversion = (name, text, result)
+    return result[0], list(result[1])
+
+
+def merge_notices(warnings: list[str], notices: list[str]) -> list[str]:
+    """The warnings of reading a file, then the notices of converting it, with the
+    encoding a converted file was read in and the conversion's notice on one line
+    ("read as Windows-1252 (not UTF-8), converted from …; keep it: …"): the reader's
+    status shows the first line (and how many more there are)."""
+    if warnings and notices and _READ_AS in warnings[0]:
+        encoding = warnings[0].partition(_READ_AS)[2]
+        return [f"read as {encoding}, {notices[0]}", *warnings[1:], *notices[1:]]
+    return [*warnings, *notices]
+
+
+def is_page(text: str, suffix: str = "") -> bool:
+    """Whether a file's text is a saved web page: a `PAGE_SUFFIXES` name, or text that
+    starts as a page does (`html.looks_like_html`)."""
+    if suffix.lower() in PAGE_SUFFIXES:
+        return True
+    # a Markdown essay never starts with "<": the page test is not even imported for it
+    if text.lstrip("\ufeff \t\r\n")[:1] != "<":
+        return False
+    from essaytui.model.html import looks_like_html
+
+    return looks_like_html(text)
+
+
+@dataclasses.dataclass(frozen=True)
+class ConvertedFile:
+    """A web page or a copied blog post as an essay file (`essaytui convert`).
+
+    Attributes:
+        markdown: the essay file.
+        warnings: problems worth telling the user about, one line each.
+        removed: the web-page leftover lines a blog post's conversion dropped.
+    """
+
+    markdown: str
+    warnings: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+
+def convert_file(text: str, name: str, suffix: str = "") -> ConvertedFile:
+    """Convert a file's text into an essay file: a saved web page (`is_page`) through
+    `html.page_to_essay`, anything else as a copied blog post (`convert.convert_text`).
+
+    Raises:
+        EssayFileError: the text cannot be converted (a page that cannot be read, no
+            text at all).
+    """
+    if is_page(text, suffix):
+        page = _page(text, name)
+        return ConvertedFile(page.markdown, page.warnings)
+    from essaytui.model.convert import ConvertError, convert_text
+
+    try:
+        conversion = convert_text(text)
+    except ConvertError as error:
+        raise EssayFileError(f"{name}: {error}") from None
+    return ConvertedFile(conversion.markdown, conversion.warnings, conversion.removed)
+
+
+def _keep_hint(name: str) -> str:
+    if name == STDIN_NAME:
+        return "keep it: save it as a file, then essaytui convert FILE -o OUT.md"
+    output = Path(name).with_suffix(".md").name
+    return f"keep it: essaytui convert {shlex.quote(name)} -o {shlex.quote(output)}"
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}" if number == 1 else f"{number} {word}s"
+
+
+def _page(text: str, name: str) -> PageConversion:
+    from essaytui.model.html import PageError, page_to_essay
+
+    try:
+        return page_to_essay(text)
+    except PageError as error:
+        raise EssayFileError(f"{name}: {error}") from None
+
+
+def _page_markdown(text: str, name: str) -> tuple[str, list[str]]:
+    page = _page(text, name)
+    notes = _count(page.footnotes, "footnote") if page.footnotes else "no footnotes found"
+    notice = f"converted from a web page ({notes}); {_keep_hint(name)}"
+    return page.markdown, [notice, *page.warnings]
+
+
+def _post_markdown(text: str, name: str) -> tuple[str, list[str]]:
+    from essaytui.model.convert import ConvertError, convert_text
+
+    try:
+        conversion = convert_text(text)
+    except ConvertError:
+        return text, []
+    if not conversion.looks_like_post:
+        return text, []
+    # Short: the status line shows one line (~115 cells at 120 columns), and this may
+    # follow the encoding the file was read in. `convert` lists the lines left out.
+    notes = _count(conversion.referenced_notes, "note") if conversion.referenced_notes else ""
+    what = f"a blog post ({notes})" if notes else "a blog post"
+    notice = f"converted from {what}; {_keep_hint(name)}"
+    return conversion.markdown, [notice, *conversion.warnings]
 
 
 def read_at_most(stream: BinaryIO, limit: int) -> bytes:

@@ -1,0 +1,827 @@
+"""Turn a saved web page into an essay Markdown file.
+
+`page_to_essay` reads the page with lxml (libxml2: a C parser that recovers from
+unclosed and misnested tags and never fetches anything), finds the footnotes, keeps
+the article, and writes it as Markdown with markdownify. The title, author, date,
+site and address come from the page's meta tags. Nothing in the page is run:
+scripts, styles, frames, forms and embedded objects are dropped before anything
+else is done, and no image, style sheet or address is ever fetched.
+
+Decisions worth knowing:
+
+* Footnotes are found before anything is removed, on the whole page. A reference
+  is a link to ``#id`` whose text is a marker (``1``, ``[2]``, ``*``, ``iv``,
+  "footnote 3") and whose target comes later in the page, inside a note (a list
+  item, paragraph or block) that either links back to the reference or is marked
+  as a note (``fn``/``footnote``/``cite_note``/``_ftn`` ids, ``footnotes``/
+  ``references`` classes, ``doc-endnote`` roles), or a reference that sits in a
+  ``<sup>``. That covers kramdown/Jekyll, Hugo and Pandoc (``fn``/``fnref``),
+  WordPress (core footnote blocks, Jetpack Markdown, Footnotes Made Easy, notes
+  pasted from Word), Substack, Wikipedia (``cite_note``) and GitHub. The notes
+  become ``[^n]`` definitions, numbered by first reference, without their back
+  links; the notes list (and a "Notes" heading just above it) leaves the body.
+* The article is the page's `articleBody`, `e-content`, `entry-content`,
+  `post-content`, … element, else its `<article>`, `<main>` or body; sharing,
+  comment and related-post blocks inside it are dropped. (readability-lxml was
+  tried: it dropped the footnote links and the notes list; trafilatura takes
+  ~350 ms to import with sixteen packages, network ones among them.)
+* Elements nested deeper than `MAX_DEPTH` keep their text but lose their markup;
+  a page nested deeper than libxml2 reads (2048), larger than `MAX_PAGE_CHARS`, or with
+  more elements than `MAX_ELEMENTS` (`MAX_ARTICLE_ELEMENTS` in its article) is refused
+  with a one-line error: markdownify takes ~50–100 µs an element here.
+* White space inside a paragraph is one space, as a browser shows it (pandoc breaks
+  its lines at 72 columns); pandoc's ``<span class="math">`` TeX is written as
+  ``$…$``/``$$…$$`` with no Markdown escapes in it.
+* A link into the page may carry the page's own address before its ``#`` (Substack);
+  its canonical address says which links those are.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+__all__ = ["PageConversion", "PageError", "declared_charset", "looks_like_html", "page_to_essay"]
+
+
+class PageError(ValueError):
+    """The page cannot be turned into an essay; `str(error)` is one line."""
+
+
+@dataclass(frozen=True)
+class PageConversion:
+    """A web page as an essay.
+
+    Attributes:
+        markdown: the essay file: YAML front matter, the article, footnotes.
+        title: the page's title ("" when it has none).
+        footnotes: how many footnotes were found.
+        warnings: problems worth telling the user about, one line each.
+    """
+
+    markdown: str
+    title: str
+    footnotes: int
+    warnings: tuple[str, ...] = ()
+
+
+#: Elements deeper than this keep only their text (markdownify recurses per level).
+MAX_DEPTH = 80
+
+#: Pages larger than this (in characters) are refused: the biggest real articles
+#: saved with their markup (a 1.7 MB post with inline SVG, Wikipedia's longest pages
+#: at ~5 MB) are well below it, and converting takes about a second per 2 MB here.
+MAX_PAGE_CHARS = 16 * 1024 * 1024
+
+#: Pages with more elements than this are refused, whatever their size: the footnote
+#: search holds every element of the page (~1 s and ~60 MB for this many).
+MAX_ELEMENTS = 600_000
+
+#: Articles with more elements than this are refused: markdownify (with Beautiful Soup)
+#: takes ~50–100 µs an element on a loaded 2-core machine, so this many is ~10 s. A long
+#: blog post has a few thousand; Wikipedia's longest articles ~60,000.
+MAX_ARTICLE_ELEMENTS = 150_000
+
+#: Attributes longer than this are dropped (inline images, tracking blobs).
+_MAX_ATTRIBUTE = 2048
+
+#: How much of a file's start is looked at to tell a page and its charset.
+_HEAD_CHARS = 4096
+
+# -- recognising a page --------------------------------------------------------------
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether `text` starts as an HTML page does (a doctype or ``<html``), after any
+    byte order mark, white space, XML declaration and comments."""
+    head = text[:_HEAD_CHARS].lstrip("\ufeff \t\r\n").lower()
+    while head.startswith(("<!--", "<?")):
+        closing = "-->" if head.startswith("<!--") else "?>"
+        end = head.find(closing)
+        if end < 0:
+            return False
+        head = head[end + len(closing) :].lstrip(" \t\r\n")
+    return head.startswith(("<!doctype html", "<html"))
+
+
+def declared_charset(head: bytes) -> str | None:
+    """The character encoding an HTML page declares in its first bytes (a ``<meta
+    charset>``, a ``content="text/html; charset=…"`` or an XML declaration), or None."""
+    text = head[:_HEAD_CHARS].decode("ascii", "replace").lower()
+    if not looks_like_html(text):
+        return None
+    if text.lstrip("\ufeff \t\r\n").startswith("<?xml"):
+        found = _attribute_value(text[: text.find("?>") + 1], "encoding=")
+        if found:
+            return found
+    position = text.find("<meta")
+    while position >= 0:
+        end = text.find(">", position)
+        tag = text[position : end if end >= 0 else len(text)]
+        found = _attribute_value(tag, "charset=")
+        if found:
+            return found
+        position = text.find("<meta", position + 5)
+    return None
+
+
+def _attribute_value(tag: str, key: str) -> str | None:
+    at = tag.find(key)
+    if at < 0:
+        return None
+    value = tag[at + len(key) :].lstrip(" \"'")
+    name = ""
+    for char in value:
+        if not (char.isascii() and (char.isalnum() or char in "-_:.")):
+            break
+        name += char
+    return name[:40] or None
+
+
+# -- the conversion ----------------------------------------------------------------------
+
+#: Elements dropped with everything in them: nothing in a page runs or is fetched.
+_DROPPED_TAGS = (
+    "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object",
+    "embed", "applet", "svg", "canvas", "form", "button", "input", "select", "textarea",
+    "link", "meta", "base", "audio", "video", "source", "track", "map", "dialog",
+)  # fmt: skip
+
+#: Attributes kept on what is left (markdownify reads href, src, alt, title and the
+#: table ones; the footnote search reads id, name, class, role and rel first).
+_KEPT_ATTRIBUTES = frozenset(
+    {"href", "src", "alt", "title", "id", "name", "class", "role", "rel", "colspan",
+     "rowspan", "align", "start", "itemprop"}
+)  # fmt: skip
+
+#: Where the article is, most specific first: (attribute, token) or a tag name.
+_ARTICLE_PLACES: tuple[tuple[str, str] | str, ...] = (
+    ("itemprop", "articleBody"),
+    ("class", "e-content"),
+    ("class", "entry-content"),
+    ("class", "post-content"),
+    ("class", "article-content"),
+    ("class", "post-body"),
+    ("class", "available-content"),
+    ("id", "mw-content-text"),
+    "article",
+    "main",
+    ("role", "main"),
+    ("id", "content"),
+)
+
+#: Class or id tokens of what surrounds a post inside its article: sharing buttons,
+#: likes, comments, related posts, newsletter boxes, post navigation.
+_FURNITURE = frozenset(
+    {"sharedaddy", "sd-sharing-enabled", "sharing", "share", "share-buttons", "social-share",
+     "jp-relatedposts", "jp-post-flair", "related-posts", "related", "comments",
+     "comments-area", "comment-respond", "respond", "wp-block-comments", "disqus_thread",
+     "post-navigation", "navigation", "subscribe-widget", "subscription-widget-wrap",
+     "newsletter", "post-ufi-button", "byline-share", "mw-editsection", "navbox",
+     "printfooter", "catlinks", "speechify-ignore", "button-wrapper", "subscription-widget",
+     "subscription-widget-wrap-editor", "post-footer", "entry-utility", "sd-like",
+     "jetpack-likes-widget-wrapper", "wp-block-post-comments-form"}
+)  # fmt: skip
+
+#: Tags that hold whole blocks of a page (a note's block is the nearest of them).
+_BLOCK_TAGS = frozenset(
+    {"li", "p", "div", "dd", "dt", "aside", "section", "td", "blockquote", "footer", "body"}
+)
+
+#: Words in the ids, classes and roles of notes, their lists and their references.
+_NOTE_WORDS = ("fn", "footnote", "endnote", "cite_note", "ftn", "note", "reference", "reflist")
+
+#: A reference's text, once stripped: a number, a letter, a numeral or a symbol, perhaps
+#: bracketed or preceded by "footnote"/"note".
+_MARKER_TEXT = re.compile(
+    r"[\[(]?\s*(?:(?:foot)?note\s*)?(?:\d{1,4}|[a-z]|[ivxlc]{1,6}|[*†‡§¶#]{1,3})\s*[\])]?",
+    re.IGNORECASE,
+)
+
+#: Headings of a notes list, removed with it.
+_NOTES_HEADINGS = frozenset(
+    {"notes", "note", "footnotes", "endnotes", "references", "sources", "citations",
+     "notes and references", "bibliography"}
+)  # fmt: skip
+
+#: What stands for a reference in the text until markdownify has written it: private
+#: use characters the page's own are removed of first.
+_REF_OPEN, _REF_CLOSE = "\ue000", "\ue001"
+_NOTE_SEPARATOR = "\ue002"
+_PRIVATE_MARKS = dict.fromkeys(map(ord, (_REF_OPEN, _REF_CLOSE, _NOTE_SEPARATOR)))
+_REF_TOKEN = re.compile("\ue000(\\d{1,6})\ue001")
+
+#: Wide enough that PyYAML never folds a front matter value.
+_YAML_WIDTH = 10_000
+
+
+def page_to_essay(text: str) -> PageConversion:
+    """Convert a saved web page (its decoded text) into an essay Markdown file.
+
+    Raises:
+        PageError: the page cannot be read, or has no text.
+    """
+    if len(text) > MAX_PAGE_CHARS:
+        raise PageError(
+            f"is too large a web page to convert ({len(text) / 2**20:.0f} MB of markup; "
+            f"the limit is {MAX_PAGE_CHARS // 2**20} MB)"
+        )
+    root = _parse(text.translate(_PRIVATE_MARKS))
+    meta = _metadata(root)
+    for element in list(root.iter(*_DROPPED_TAGS)):
+        _remove(element)
+    _strip_attributes(root)
+    _flatten_deep(root)
+    notes = _Footnotes(root, meta.get("url", ""))
+    body = root.find("body")
+    if body is None:
+        body = root
+    article = _article(body)
+    _drop_furniture(article)
+    count = sum(1 for _ in article.iter())
+    if count > MAX_ARTICLE_ELEMENTS:
+        raise PageError(
+            f"has too many elements in its article to convert ({count:,}; the limit is "
+            f"{MAX_ARTICLE_ELEMENTS:,})"
+        )
+    title = meta.get("title") or _first_text(article, "h1") or _first_text(body, "h1")
+    _drop_title_heading(article, title)
+    markdown_body = _markdown(article)
+    if not markdown_body.strip() and not notes.definitions:
+        raise PageError("has no text to read (a page filled in by scripts shows nothing here)")
+    markdown_body = _REF_TOKEN.sub(lambda m: f"[^{m.group(1)}]", markdown_body)
+    parts: list[str] = []
+    front = {key: value for key, value in meta.items() if value}
+    if title:
+        front["title"] = title
+    if front:
+        import yaml
+
+        ordered = {k: front[k] for k in ("title", "author", "date", "site", "url") if k in front}
+        dumped = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=_YAML_WIDTH)
+        parts.append("---\n" + dumped + "---")
+    parts.append(markdown_body.strip("\n"))
+    for label, definition in notes.definitions:
+        indented = "\n".join(
+            f"    {line}" if line.strip() else "" for line in definition.split("\n")
+        )
+        parts.append(f"[^{label}]: " + indented.strip())
+    warnings = list(notes.warnings)
+    if not title:
+        warnings.append("the page has no title")
+    markdown = "\n\n".join(part for part in parts if part) + "\n"
+    return PageConversion(markdown, title, len(notes.definitions), tuple(warnings))
+
+
+def _parse(text: str) -> HtmlElement:
+    from lxml import etree, html
+
+    parser = html.HTMLParser(
+        remove_comments=True, remove_pis=True, no_network=True, huge_tree=True, encoding="utf-8"
+    )
+    try:
+        root = html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
+    except (etree.ParserError, ValueError) as error:
+        raise PageError(f"cannot be read as a web page ({error})") from None
+    if any("Excessive depth" in entry.message for entry in parser.error_log):
+        raise PageError(
+            "is nested too deeply to be read (more than 2048 elements inside each other)"
+        )
+    count = sum(1 for _ in root.iter())
+    if count > MAX_ELEMENTS:
+        raise PageError(
+            f"has too many elements to convert ({count:,}; the limit is {MAX_ELEMENTS:,})"
+        )
+    return root
+
+
+def _remove(element: HtmlElement) -> None:
+    """Take `element` out of the tree with everything in it, keeping the text after it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _replace_with_text(element: HtmlElement, text: str) -> None:
+    element.tail = text + (element.tail or "")
+    _remove(element)
+
+
+def _strip_attributes(root: HtmlElement) -> None:
+    for element in root.iter():
+        attributes = element.attrib
+        for name in list(attributes):
+            value = attributes[name]
+            if (
+                name not in _KEPT_ATTRIBUTES
+                or len(value) > _MAX_ATTRIBUTE
+                or (name in ("href", "src") and _unsafe_address(value))
+            ):
+                del attributes[name]
+
+
+def _unsafe_address(value: str) -> bool:
+    """Addresses worth nothing in a terminal, or that run something: scripts, inline data."""
+    scheme = value.strip().lower()
+    return scheme.startswith(("javascript:", "vbscript:", "data:"))
+
+
+def _flatten_deep(root: HtmlElement) -> None:
+    """Elements at `MAX_DEPTH` keep the text of everything inside them, not its markup."""
+    from lxml import etree
+
+    depth = 0
+    boundary: list[HtmlElement] = []
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            depth += 1
+            if depth == MAX_DEPTH and len(element):
+                boundary.append(element)
+        else:
+            depth -= 1
+    for element in boundary:
+        words = " ".join(" ".join(element.itertext()).split())
+        del element[:]
+        element.text = words
+
+
+def _tokens(element: HtmlElement, attribute: str) -> list[str]:
+    return str(element.get(attribute, "")).split()
+
+
+def _has_token(element: HtmlElement, attribute: str, wanted: str) -> bool:
+    return wanted in _tokens(element, attribute)
+
+
+def _note_like(element: HtmlElement) -> bool:
+    """Whether the id, name, class or role of `element` says it is a footnote."""
+    for attribute in ("id", "name", "class", "role"):
+        value = element.get(attribute, "").lower()
+        if value and any(word in value for word in _NOTE_WORDS):
+            return True
+    return False
+
+
+def _has_text(element: HtmlElement) -> bool:
+    """Whether `element` holds any text but white space (stops at the first)."""
+    return any(piece.strip() for piece in element.itertext())
+
+
+def _text(element: HtmlElement) -> str:
+    return " ".join(" ".join(element.itertext()).split())
+
+
+def _first_text(element: HtmlElement, tag: str) -> str:
+    found = element.find(f".//{tag}")
+    return _text(found) if found is not None else ""
+
+
+# -- footnotes -------------------------------------------------------------------------------
+
+
+class _Footnotes:
+    """The footnotes of a page: references replaced by placeholders, notes taken out.
+
+    `definitions` holds `(label, Markdown)` in the order of first reference.
+    """
+
+    def __init__(self, root: HtmlElement, page_url: str = "") -> None:
+        self.definitions: list[tuple[str, str]] = []
+        self.warnings: list[str] = []
+        # lxml makes a Python object for an element on demand; the dict keeps each one
+        # alive, so that an element is the same object (and key) all through
+        order = {element: index for index, element in enumerate(root.iter())}
+        targets: dict[str, HtmlElement] = {}
+        for element in root.iter():
+            for attribute in ("id", "name"):
+                key = element.get(attribute)
+                if key and key not in targets:
+                    targets[key] = element
+        self._page_url = page_url
+        #: note block → its links and the fragments they point to, found once per
+        #: block (a block may be a candidate for every link of a page)
+        self._inside: dict[HtmlElement, tuple[set[HtmlElement], set[str]]] = {}
+        found: list[tuple[HtmlElement, HtmlElement]] = []  # (reference box, note)
+        for link in list(root.iter("a")):
+            reference = self._reference(link, targets, order)
+            if reference is not None:
+                found.append(reference)
+        labels: dict[HtmlElement, str] = {}
+        for box, note in found:
+            label = labels.get(note)
+            if label is None:
+                label = labels[note] = str(len(labels) + 1)
+            _replace_with_text(box, f"{_REF_OPEN}{label}{_REF_CLOSE}")
+        reference_ids = {
+            key for box, _ in found for element in box.iter() for key in _ids(element)
+        } | {key for box, _ in found for key in _ids(box)}
+        bodies = [_note_body(note, reference_ids, page_url) for note in labels]
+        self.definitions = list(zip(labels.values(), _notes_markdown(bodies), strict=True))
+        self._take_out(list(labels))
+
+    def _reference(
+        self, link: HtmlElement, targets: dict[str, HtmlElement], order: dict[HtmlElement, int]
+    ) -> tuple[HtmlElement, HtmlElement] | None:
+        href = _fragment(link.get("href", ""), self._page_url)
+        if href is None:
+            return None
+        text = _text(link)
+        if len(text) > 20 or _MARKER_TEXT.fullmatch(text) is None:
+            return None
+        target = targets.get(unquote(href[1:]))
+        if target is None:
+            target = targets.get(href[1:])
+        if target is None or order.get(target, -1) <= order.get(link, 0):
+            return None  # a note comes after its reference; links back go up the page
+        note = _note_block(target)
+        if note is None:
+            return None
+        links, fragments = self._links_inside(note)
+        if link in links:
+            return None
+        parent = link.getparent()
+        box = parent if parent is not None and parent.tag == "sup" and len(parent) == 1 else link
+        in_sup = box.tag == "sup" or link.find("sup") is not None
+        linked_back = not fragments.isdisjoint(_ids(box) + _ids(link))
+        marked = _note_like(link) or _note_like(box) or _note_like(target) or _note_like(note)
+        if not (linked_back or marked or in_sup):
+            return None
+        return box, note
+
+    def _links_inside(self, note: HtmlElement) -> tuple[set[HtmlElement], set[str]]:
+        inside = self._inside.get(note)
+        if inside is None:
+            links = set(note.iter("a"))
+            fragments = {_fragment(a.get("href", ""), self._page_url) or "#" for a in links}
+            inside = self._inside[note] = (links, {fragment[1:] for fragment in fragments})
+        return inside
+
+    @staticmethod
+    def _take_out(notes: list[HtmlElement]) -> None:
+        """Remove the notes, then what held only notes (their list, a "Notes" heading).
+
+        All the notes first, then each holder once: a list of n notes is looked at once,
+        not after each of them (that was quadratic).
+        """
+        holders: dict[HtmlElement, None] = {}
+        for note in notes:
+            parent = note.getparent()
+            if parent is not None:
+                holders[parent] = None
+            _remove(note)
+        for holder in holders:
+            place: HtmlElement | None = holder
+            while place is not None and place.getparent() is not None:
+                if place.tag in ("body", "html", "article", "main"):
+                    break
+                if _has_text(place) or place.find(".//img") is not None:
+                    break
+                above = place.getparent()
+                previous = place.getprevious()
+                _remove(place)
+                if previous is not None and _is_notes_heading(previous):
+                    _remove(previous)
+                place = above
+
+
+def _fragment(href: str, page_url: str) -> str | None:
+    """``#id`` for a link into this page (Substack writes the post's full address before
+    the ``#``), else None."""
+    base, hash_, fragment = href.partition("#")
+    if not hash_ or not fragment:
+        return None
+    if base and (not page_url or base.rstrip("/") != page_url.partition("#")[0].rstrip("/")):
+        return None
+    return "#" + fragment
+
+
+def _ids(element: HtmlElement) -> list[str]:
+    return [key for key in (element.get("id"), element.get("name")) if key]
+
+
+def _note_block(target: HtmlElement) -> HtmlElement | None:
+    """The block that holds the note `target` (a list item, paragraph, …) points into."""
+    block: HtmlElement | None = target
+    while block is not None and block.tag not in _BLOCK_TAGS:
+        block = block.getparent()
+    if block is None or block.tag in ("body", "footer") or block.find(".//article") is not None:
+        return None
+    return block
+
+
+def _is_notes_heading(element: HtmlElement) -> bool:
+    heading = element
+    if element.tag not in ("h1", "h2", "h3", "h4", "h5", "h6", "p"):
+        # Wikipedia wraps its headings: <div class="mw-heading"><h2>References</h2></div>
+        inner = [child for child in element if isinstance(child.tag, str)]
+        if len(inner) != 1 or inner[0].tag not in ("h2", "h3", "h4"):
+            return False
+        heading = inner[0]
+    words = _text(heading).lower().rstrip(":")
+    return words in _NOTES_HEADINGS
+
+
+def _note_body(note: HtmlElement, reference_ids: set[str], page_url: str) -> HtmlElement:
+    """A copy of a note as a ``<div>``, without its links back."""
+    body = copy.deepcopy(note)
+    body.tail = None
+    for link in list(body.iter("a")):
+        href = _fragment(link.get("href", ""), page_url) or ""
+        backward = href.startswith("#") and unquote(href[1:]) in reference_ids
+        if backward or any(
+            word in link.get("class", "") for word in ("backlink", "backref", "reverse")
+        ):
+            _remove(link)
+    for element in list(body.iter()):
+        if element is not body and element.getparent() is not None:
+            token = " ".join(_tokens(element, "class"))
+            if "backlink" in token or "footnote-return" in token:
+                _remove(element)
+    body.tag = "div"
+    return body
+
+
+def _notes_markdown(bodies: list[HtmlElement]) -> list[str]:
+    """The notes as Markdown, one string each, written in one go: a Beautiful Soup per
+    note cost a millisecond each."""
+    from lxml import html
+
+    if not bodies:
+        return []
+    holder = html.Element("div")
+    for body in bodies:
+        separator = html.Element("p")
+        separator.text = _NOTE_SEPARATOR
+        holder.append(separator)
+        holder.append(body)
+    pieces = _markdown(holder, leftovers=False).split(_NOTE_SEPARATOR)[1:]
+    # the arrows a back link leaves when it is plain text ("↩", "^ a b")
+    cleaned = (piece.strip().removeprefix("^").strip().rstrip(_BACK_ARROWS) for piece in pieces)
+    return [piece.strip() or "(empty note)" for piece in cleaned]
+
+
+#: What a back link leaves at the end of a note when it is plain text: ↩, its text
+#: and emoji variation selectors, spaces (characters to strip, not a suffix).
+_BACK_ARROWS = "↩\ufe0e\ufe0f "
+
+
+# -- the article -----------------------------------------------------------------------------
+
+
+def _article(body: HtmlElement) -> HtmlElement:
+    found: dict[tuple[str, str] | str, list[HtmlElement]] = {place: [] for place in _ARTICLE_PLACES}
+    for element in body.iter():  # one pass over the page, not one per place
+        if element.tag in found:
+            found[element.tag].append(element)
+        for attribute in ("itemprop", "class", "id", "role"):
+            for token in _tokens(element, attribute):
+                places = found.get((attribute, token))
+                if places is not None:
+                    places.append(element)
+    for place in _ARTICLE_PLACES:
+        candidates = found[place]
+        with_text = [c for c in candidates if len(_text(c)) >= 200] or [
+            c for c in candidates if _text(c)
+        ]
+        if with_text:
+            return max(with_text, key=lambda c: len(_text(c)))
+    for element in list(body.iter("header", "nav", "footer", "aside")):
+        _remove(element)
+    return body
+
+
+def _drop_furniture(article: HtmlElement) -> None:
+    for element in list(article.iter()):
+        if element is article or element.getparent() is None:
+            continue
+        tokens = _tokens(element, "class") + _tokens(element, "id")
+        if element.tag == "nav" or any(token in _FURNITURE for token in tokens):
+            _remove(element)
+
+
+def _drop_title_heading(article: HtmlElement, title: str) -> None:
+    """The title is in the front matter; the article's own first heading would repeat it."""
+    heading = article.find(".//h1")
+    if heading is not None and title and _text(heading) == title:
+        _remove(heading)
+
+
+def _markdown(element: HtmlElement, *, leftovers: bool = True) -> str:
+    """`element` as Markdown (markdownify), without page furniture at its ends."""
+    from bs4 import BeautifulSoup
+    from lxml import html
+
+    soup = BeautifulSoup(html.tostring(element, encoding="unicode"), "lxml")
+    try:
+        markdown = str(_converter().convert_soup(soup))
+    except RecursionError:
+        raise PageError("is nested too deeply to be read") from None
+    return _drop_page_leftovers(markdown) if leftovers else markdown
+
+
+@cache
+def _converter() -> Any:
+    from markdownify import MarkdownConverter
+
+    class EssayMarkdown(MarkdownConverter):
+        """markdownify, writing what the reader shows as the page did."""
+
+        def convert_a(self, el: Any, text: str, parent_tags: set[str]) -> str:
+            if not el.get("href"):
+                return text
+            # (markdownify's stub leaves out its convert_* methods)
+            return str(super().convert_a(el, text, parent_tags))  # type: ignore[misc]
+
+        def convert_img(self, el: Any, text: str, parent_tags: set[str]) -> str:
+            if not el.get("src") and not el.get("alt"):
+                return ""
+            return str(super().convert_img(el, text, parent_tags))  # type: ignore[misc]
+
+        def escape(self, text: str, parent_tags: set[str]) -> str:
+            # a page's own dollars are text, never TeX (the parser reads $…$ as math)
+            escaped = str(super().escape(text, parent_tags))  # type: ignore[misc]
+            return escaped.replace("$", "\\$")
+
+        def convert_span(self, el: Any, text: str, parent_tags: set[str]) -> str:
+            math = _math(el.get("class") or [], el.get_text())
+            return text if math is None else math
+
+    # wrap without a width: white space inside a paragraph is one space, as a browser
+    # shows it (pandoc and many generators break lines at 72 columns)
+    return EssayMarkdown(
+        heading_style="atx", bullets="-", escape_misc=True, strong_em_symbol="*",
+        autolinks=False, wrap=True, wrap_width=None,
+    )  # fmt: skip
+
+
+def _math(classes: list[str], tex: str) -> str | None:
+    """Pandoc's ``<span class="math inline">\\(…\\)</span>`` (and ``display``, ``\\[…\\]``)
+    as ``$…$`` / ``$$…$$``, the TeX as written; None for any other span."""
+    if "math" not in classes:
+        return None
+    tex = " ".join(tex.split())
+    display = "display" in classes
+    for opening, closing in (("\\(", "\\)"), ("\\[", "\\]"), ("$$", "$$"), ("$", "$")):
+        if tex.startswith(opening) and tex.endswith(closing) and len(tex) >= 2 * len(opening):
+            tex = tex[len(opening) : len(tex) - len(closing)].strip()
+            break
+    if not tex:
+        return ""
+    return f"\n\n$${tex}$$\n\n" if display else f"${tex}$"
+
+
+def _drop_page_leftovers(markdown: str) -> str:
+    """Whole paragraphs that are page furniture ("Share", "5 min read", "Leave a
+    Reply"), at the start and the end of the article (the blog-post converter's lists)."""
+    from essaytui.model.convert import is_header_leftover, is_leftover
+
+    paragraphs = markdown.strip("\n").split("\n\n")
+    start, end = 0, len(paragraphs)
+    while start < end and all(
+        is_header_leftover(_plain(line)) for line in _lines(paragraphs[start])
+    ):
+        start += 1
+    while end > start and all(is_leftover(_plain(line)) for line in _lines(paragraphs[end - 1])):
+        end -= 1
+    return "\n\n".join(paragraphs[start:end])
+
+
+def _lines(paragraph: str) -> Iterator[str]:
+    return (line for line in paragraph.split("\n") if line.strip())
+
+
+def _plain(line: str) -> str:
+    """A Markdown line as the words it shows, near enough to compare with leftovers."""
+    return line.replace("\\", "").strip(" #*_-")
+
+
+# -- metadata --------------------------------------------------------------------------------
+
+
+def _metadata(root: HtmlElement) -> dict[str, str]:
+    """Title, author, date, site and address from the page's head (meta tags, then the
+    schema.org JSON-LD block, then microformats)."""
+    tags: dict[str, str] = {}
+    for meta in root.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        content = " ".join((meta.get("content") or "").split())
+        if key and content and key not in tags:
+            tags[key] = content
+    linked = _json_ld(root)
+    site = _first(tags, "og:site_name", "application-name") or ""
+    title = _first(tags, "og:title", "twitter:title", "dc.title") or linked.get("headline", "")
+    if not title:
+        element = root.find(".//title")
+        heading = _first_text(root, "h1")
+        title = _without_site(_text(element), site, heading) if element is not None else ""
+    author = _first(tags, "author", "article:author", "dc.creator", "parsely-author",
+                    "sailthru.author") or linked.get("author", "")  # fmt: skip
+    if not author:
+        for element in root.iter():
+            if (
+                _has_token(element, "rel", "author")
+                or _has_token(element, "class", "p-author")
+                or {"author", "vcard"} <= set(_tokens(element, "class"))
+            ):
+                author = _text(element)
+                break
+    if author.startswith(("http://", "https://")):
+        author = ""  # Facebook profile addresses in article:author
+    date = _first(tags, "article:published_time", "dc.date", "dcterms.date", "date") or linked.get(
+        "date", ""
+    )
+    url = ""
+    for link in root.iter("link"):
+        if _has_token(link, "rel", "canonical") and link.get("href"):
+            url = link.get("href", "")
+            break
+    url = url or _first(tags, "og:url") or ""
+    return {
+        "title": _clean_value(title, 300),
+        "author": _clean_value(author, 200),
+        "date": date[:10] if len(date) >= 10 and date[:4].isdigit() else "",
+        "site": _clean_value(site, 200),
+        "url": url if url.startswith(("http://", "https://")) and len(url) < 2000 else "",
+    }
+
+
+def _first(tags: dict[str, str], *keys: str) -> str | None:
+    return next((tags[key] for key in keys if tags.get(key)), None)
+
+
+def _clean_value(value: str, limit: int) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= limit else ""
+
+
+def _without_site(title: str, site: str, heading: str = "") -> str:
+    """ "Post – Site" → "Post" (when the site's name is known, the page's heading is
+    "Post", or Medium's "| by …")."""
+    for separator in (" | ", " – ", " — ", " - ", " · ", " :: "):
+        if heading and title.startswith(heading + separator):
+            return heading
+        head, found, tail = title.rpartition(separator)
+        if found and head and (tail == site or tail in ("Medium", "Substack")):
+            title = head
+            if " | by " in title:
+                title = title.rpartition(" | by ")[0]
+            return title
+    return title
+
+
+def _json_ld(root: HtmlElement) -> dict[str, str]:
+    """headline, author and date from the page's schema.org JSON-LD (data, never run)."""
+    found: dict[str, str] = {}
+    for script in root.iter("script"):
+        if script.get("type", "").lower() != "application/ld+json":
+            continue
+        raw = script.text or ""
+        if len(raw) > 1_000_000:
+            continue
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            continue
+        for item in _ld_items(data):
+            author = item.get("author")
+            if isinstance(author, list) and author:
+                author = author[0]
+            if isinstance(author, dict):
+                author = author.get("name")
+            for key, value in (
+                ("headline", item.get("headline")),
+                ("author", author),
+                ("date", item.get("datePublished")),
+            ):
+                if isinstance(value, str) and value.strip() and key not in found:
+                    found[key] = value.strip()
+    return found
+
+
+def _ld_items(data: object) -> Iterable[dict[str, Any]]:
+    if isinstance(data, list):
+        for item in data[:50]:
+            if isinstance(item, dict):
+                yield item
+    elif isinstance(data, dict):
+        yield data
+        graph = data.get("@graph")
+        if isinstance(graph, list):
+            yield from _ld_items(graph)

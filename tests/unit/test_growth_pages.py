@@ -1,0 +1,113 @@
+"""Growth tests for reading other files (issue 12 item 10): converting a web page, the
+footnote search on pages built to make it quadratic, deep markup, and detecting an
+encoding, all take about linear time.
+
+As in `test_growth`: each case is timed at n and 8n in a child process with a timeout
+(a case that turns quadratic or hangs fails instead of stalling the suite), and the
+ratio must stay under `test_growth.MAX_RATIO`. No absolute time is asserted.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from test_growth import assert_near_linear, growth, in_child
+
+Build = Callable[[int], str]
+
+
+def _page(body: str) -> str:
+    head = "<!DOCTYPE html><html><head><title>T</title></head>"
+    return f"{head}<body><article>{body}</article></body></html>"
+
+
+def _notes(n: int) -> str:
+    """n references, each to its own note (kramdown's markup)."""
+    text = "".join(
+        f'<p>Paragraph {i} says something.<sup id="fnref:{i}"><a href="#fn:{i}" '
+        f'class="footnote">{i}</a></sup></p>'
+        for i in range(1, n + 1)
+    )
+    notes = "".join(
+        f'<li id="fn:{i}"><p>Note {i}. <a href="#fnref:{i}" class="reversefootnote">↩</a></p></li>'
+        for i in range(1, n + 1)
+    )
+    return _page(f'{text}<div class="footnotes"><ol>{notes}</ol></div>')
+
+
+def _links_into_one_block(n: int) -> str:
+    """n marker-like links to an anchor at the end of the one block that holds them all:
+    each candidate note is the whole page."""
+    links = "".join(f'<span>Text <a href="#end">{i % 9 + 1}</a> more.</span>' for i in range(n))
+    return _page(f'<div>{links}<span id="end">the end</span></div>')
+
+
+def _many_refs_to_one_note(n: int) -> str:
+    refs = "".join(f'<p>Claim {i}.<sup><a href="#n">1</a></sup></p>' for i in range(n))
+    return _page(f'{refs}<ol><li id="n">The one note <a href="#top">↩</a></li></ol>')
+
+
+def _plain_article(n: int) -> str:
+    return _page(
+        "".join(
+            f"<h2>Part {i}</h2><p>Some <em>text</em> with <a href='https://x.example/{i}'>a "
+            f"link</a> and <code>code</code>.</p><ul><li>one</li><li>two</li></ul>"
+            for i in range(n)
+        )
+    )
+
+
+def _deep(n: int) -> str:
+    # at most libxml2's depth (2048): deeper is refused, not converted
+    depth = min(n, 2000)
+    return _page(("<div>" * depth + "<p>x</p>" + "</div>" * depth) * max(1, n // depth))
+
+
+PAGE_CASES: dict[str, Build] = {
+    "notes": _notes,
+    "links into one block": _links_into_one_block,
+    "many refs to one note": _many_refs_to_one_note,
+    "plain article": _plain_article,
+    "deep": _deep,
+}
+
+
+def _convert(page: str) -> Callable[[], object]:
+    from essaytui.model.html import page_to_essay
+
+    return lambda: page_to_essay(page)
+
+
+def _converting(build: Build) -> Callable[[int], Callable[[], object]]:
+    return lambda size: _convert(build(size))
+
+
+def page_ratios(n: int) -> dict[str, float]:
+    ratios: dict[str, float] = {}
+    for name, build in PAGE_CASES.items():
+        print(f"timing {name}", file=sys.stderr, flush=True)
+        ratios[name] = growth(_converting(build), n)
+    return ratios
+
+
+def _decode(data: bytes) -> Callable[[], object]:
+    from essaytui.model.files import decode_text
+
+    return lambda: decode_text(data, "file.txt")
+
+
+def decode_ratios(n: int) -> dict[str, float]:
+    sentence = "Le château se dressait au bout de l'allée, à côté du café. "
+    return {
+        "latin-1": growth(lambda size: _decode((sentence * size).encode("latin-1")), n),
+        "cp1251": growth(lambda size: _decode(("Москва — столица. " * size).encode("cp1251")), n),
+    }
+
+
+def test_page_conversion_grows_linearly() -> None:
+    assert_near_linear(in_child("page_ratios(60)", "test_growth_pages"))
+
+
+def test_decoding_grows_linearly() -> None:
+    assert_near_linear(in_child("decode_ratios(2_000)", "test_growth_pages"))
