@@ -380,7 +380,9 @@ def big_essay(folder: Path) -> Path:
 async def test_a_large_essay_shows_its_start_then_completes_in_place(tmp_path: Path) -> None:
     app = EssayApp(big_essay(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()  # not opened(): the rest may be parsed by the time the pane is up
+        # A short sleep, not pause() or opened(): those wait for the process to be idle
+        # (up to a second each), and the rest's parse may be done by then.
+        await pilot.pause(0.02)
         view = view_of(app)
         assert not app.essay.complete
         first_length = len(view.essay.reading_text)
