@@ -362,10 +362,27 @@ def in_child(call: str, module: str = "test_growth") -> dict[str, float]:
     return ratios
 
 
+#: Times a case is measured again when it came out above `MAX_RATIO` (a busy machine
+#: can stall one timing; a case that really grows faster than linear stays above it).
+RETRIES = 2
+
+
 def assert_near_linear(ratios: dict[str, float]) -> None:
     assert ratios
     slow = {name: round(ratio, 1) for name, ratio in ratios.items() if ratio > MAX_RATIO}
     assert not slow, f"grew faster than linear from n to 8n: {slow}"
+
+
+def assert_grows_linearly(call: str, module: str = "test_growth") -> None:
+    """`call`'s cases (run in a child) grow about linearly: each case's best ratio of up
+    to 1 + `RETRIES` measurements is at most `MAX_RATIO`."""
+    ratios = in_child(call, module)
+    for _ in range(RETRIES):
+        if all(ratio <= MAX_RATIO for ratio in ratios.values()):
+            break
+        again = in_child(call, module)
+        ratios = {name: min(ratio, again.get(name, ratio)) for name, ratio in ratios.items()}
+    assert_near_linear(ratios)
 
 
 PATTERN_MODULES = sorted({name.rsplit(".", 1)[0] for name in PATTERN_CASES})
@@ -373,7 +390,7 @@ PATTERN_MODULES = sorted({name.rsplit(".", 1)[0] for name in PATTERN_CASES})
 
 @pytest.mark.parametrize("module", PATTERN_MODULES)
 def test_patterns_grow_linearly(module: str) -> None:
-    assert_near_linear(in_child(f"pattern_ratios({module!r}, 2_000)"))
+    assert_grows_linearly(f"pattern_ratios({module!r}, 2_000)")
 
 
 # -- entry points ----------------------------------------------------------------------
@@ -554,4 +571,4 @@ def entry_ratios(name: str) -> dict[str, float]:
 
 @pytest.mark.parametrize("name", list(ENTRY_CASES))
 def test_entry_points_grow_linearly(name: str) -> None:
-    assert_near_linear(in_child(f"entry_ratios({name!r})"))
+    assert_grows_linearly(f"entry_ratios({name!r})")

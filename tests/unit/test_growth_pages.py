@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from test_growth import assert_near_linear, growth, in_child
+from test_growth import assert_grows_linearly, growth
 
 Build = Callable[[int], str]
 
@@ -106,8 +106,8 @@ def decode_ratios(n: int) -> dict[str, float]:
 
 
 def test_page_conversion_grows_linearly() -> None:
-    assert_near_linear(in_child("page_ratios(60)", "test_growth_pages"))
+    assert_grows_linearly("page_ratios(60)", "test_growth_pages")
 
 
 def test_decoding_grows_linearly() -> None:
-    assert_near_linear(in_child("decode_ratios(2_000)", "test_growth_pages"))
+    assert_grows_linearly("decode_ratios(2_000)", "test_growth_pages")
