@@ -50,7 +50,13 @@ def loading(path: Path) -> str:
 
 def test_a_page_in_the_charset_it_declares_imports_the_page_libraries() -> None:
     found = imported_after(loading(DATA / "html" / "word-notes-windows-1252.html"))
-    assert found == ["lxml", "bs4", "markdownify"]
+    # Beautiful Soup imports a charset detector of its own accord (bs4.dammit takes
+    # charset-normalizer when it is installed): whether it comes along is bs4's doing.
+    assert [name for name in found if name != "charset_normalizer"] == [
+        "lxml",
+        "bs4",
+        "markdownify",
+    ]
 
 
 def test_a_text_in_another_encoding_imports_the_detector_only() -> None:
