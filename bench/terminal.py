@@ -573,9 +573,10 @@ class Tmux:
     def pane_pid(self, name: str) -> int:
         return int(self.run("display-message", "-p", "-t", name, "#{pane_pid}")[0])
 
-    def capture(self, name: str) -> list[str]:
-        """The visible screen of the session's pane, as plain text rows."""
-        return self.run("capture-pane", "-p", "-t", name)
+    def capture(self, name: str, styled: bool = False) -> list[str]:
+        """The visible screen of the session's pane, as plain text rows (with `styled`,
+        with the escape codes of their colours and weights too)."""
+        return self.run("capture-pane", "-p", *(["-e"] if styled else []), "-t", name)
 
     def send_keys(self, name: str, *keys: str, literal: bool = False) -> None:
         self.run("send-keys", "-t", name, *(["-l"] if literal else []), *keys)
@@ -680,8 +681,8 @@ class Session:
     started: float
     app: AppStart
 
-    def screen(self) -> list[str]:
-        rows = self.bench.tmux.capture(self.name)
+    def screen(self, styled: bool = False) -> list[str]:
+        rows = self.bench.tmux.capture(self.name, styled)
         height = self.bench.size[1]
         return (rows + [""] * height)[:height]
 
@@ -739,16 +740,16 @@ class Session:
             time.sleep(0.05)
         return None, time.perf_counter() >= deadline
 
-    def steady(self, timeout: float = KEY_TIMEOUT_S) -> list[str]:
+    def steady(self, timeout: float = KEY_TIMEOUT_S, styled: bool = False) -> list[str]:
         """The screen once it has stopped changing for STEADY_S."""
-        rows = self.screen()
+        rows = self.screen(styled)
         since = time.perf_counter()
         deadline = since + timeout
         while time.perf_counter() - since < STEADY_S:
             if time.perf_counter() > deadline:
                 break
             time.sleep(POLL_S)
-            now_rows = self.screen()
+            now_rows = self.screen(styled)
             if now_rows != rows:
                 rows, since = now_rows, time.perf_counter()
         return rows
@@ -759,19 +760,22 @@ class Session:
         effect: Callable[[list[str], list[str]], bool],
         *,
         literal: bool = False,
+        styled: bool = False,
     ) -> KeyTiming:
-        """From sending `keys` to the screen showing `effect(before, after)`.
+        """From sending `keys` to the screen showing `effect(before, after)` (with
+        `styled`, compared with their colours and weights: a selection may change
+        nothing else, e.g. a footnote whose sidenote is already shown turns bold).
 
         Raises:
             HarnessError: the effect was not seen within KEY_TIMEOUT_S.
         """
-        before = self.steady()
+        before = self.steady(styled=styled)
         cpu_before = cpu_ns(self.pid)
         start = time.perf_counter()
         self.bench.tmux.send_keys(self.name, *keys, literal=literal)
         while True:
             now = time.perf_counter()
-            rows = self.screen()
+            rows = self.screen(styled)
             if effect(before, rows):
                 cpu_after = cpu_ns(self.pid)
                 cpu = None
@@ -840,9 +844,9 @@ def time_keys(
         def footnotes() -> None:
             session.press("g")
             for _ in range(repeats):
-                add("next footnote (f)", ["f"], body_changed)
-                add("jump to source (enter)", ["Enter"], body_changed)
-                add("back (backspace)", ["BSpace"], body_changed)
+                add("next footnote (f)", ["f"], body_changed, styled=True)
+                add("jump to source (enter)", ["Enter"], body_changed, styled=True)
+                add("back (backspace)", ["BSpace"], body_changed, styled=True)
 
         def search() -> None:
             if word is None:
