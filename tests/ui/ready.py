@@ -7,19 +7,24 @@ waits for it here rather than hoping one pause is enough.
 
 from __future__ import annotations
 
+import time
+
 from textual.pilot import Pilot
 
 from essaytui.widgets.side_pane import SidePlaceholder
 
-LIMIT = 500  # pauses; each yields to the event loop (seconds, not minutes, at worst)
+#: Seconds to wait for the pane. A pause may itself last up to a second (Textual waits for
+#: the process to be idle), so the wait is bounded by the clock, not by a count of pauses.
+LIMIT = 30.0
 
 
 async def opened(pilot: Pilot[None]) -> None:
     """Return once the reader's side pane has arrived (or the app shows another screen)."""
     app = pilot.app
-    for _ in range(LIMIT):
+    deadline = time.monotonic() + LIMIT
+    while time.monotonic() < deadline:
         await pilot.pause()
         screen = app.screen
         if not screen.query(SidePlaceholder) and getattr(screen, "_side_ready", True):
             return
-    raise AssertionError("the side pane never arrived")
+    raise AssertionError(f"the side pane did not arrive in {LIMIT:g} s")
