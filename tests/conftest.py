@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from essaytui.app import SETTLE_HEAP
 
 # Property tests give the same answer on every run of the README's test command (and CI):
 # the default profile derandomizes (a fixed seed, no example database). A longer random
@@ -28,7 +32,24 @@ def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # No test copies into the developer's own tmux buffer or desktop clipboard.
     for name in ("TMUX", "TMUX_PANE", "DISPLAY", "WAYLAND_DISPLAY"):
         monkeypatch.delenv(name, raising=False)
+    # No full collection at each app's start: in one process of hundreds of apps it walks
+    # every earlier test's leftovers (tests/ui/test_heap.py holds the real start's).
+    monkeypatch.setenv(SETTLE_HEAP, "0")
     return data_dir
+
+
+@pytest.fixture(autouse=True)
+def _styles_cache_cleared() -> Iterator[None]:
+    """Let each test's widgets go when it ends.
+
+    Textual's `StylesCache.get_inner_outer` is an `lru_cache` on a method: it keeps up to
+    1,024 styles caches alive, and through them their widgets and apps. Over the UI tests
+    the heap grew from ~80k objects to ~700k, and everything else got slower with it.
+    """
+    yield
+    module = sys.modules.get("textual._styles_cache")  # not imported by the unit tests
+    if module is not None:
+        module.StylesCache.get_inner_outer.cache_clear()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ready import opened
+from ready import opened, reader, view_of
 from textual.widgets import OptionList
 
 from essaytui.app import EssayApp
@@ -19,16 +19,6 @@ from essaytui.widgets.sources import SourcesPane
 from essaytui.widgets.status import StatusLine
 
 EDGES = Path(__file__).resolve().parents[1] / "data" / "ui" / "footnotes.md"
-
-
-def reader(app: EssayApp) -> ReaderScreen:
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen)
-    return screen
-
-
-def view_of(app: EssayApp) -> EssayView:
-    return reader(app).query_one(EssayView)
 
 
 def status_text(app: EssayApp) -> str:

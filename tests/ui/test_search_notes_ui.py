@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ready import opened
+from ready import opened, reader, view_of
 from textual.pilot import Pilot
 
 from essaytui.app import EssayApp
-from essaytui.screens.reader import ReaderScreen
 from essaytui.sessions.targets import FootnoteRef, MatchRef
 from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.peek import Peek
@@ -21,16 +20,6 @@ from essaytui.widgets.search_bar import SearchBar
 from essaytui.widgets.sources import MATCH_STYLE, SourcesPane
 
 NOTES = Path(__file__).resolve().parents[1] / "data" / "reading" / "many-notes.md"
-
-
-def reader(app: EssayApp) -> ReaderScreen:
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen)
-    return screen
-
-
-def view_of(app: EssayApp) -> EssayView:
-    return reader(app).query_one(EssayView)
 
 
 async def parsed(pilot: Pilot[None], app: EssayApp) -> EssayView:
