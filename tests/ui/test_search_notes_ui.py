@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from burst import burst
 from ready import opened, reader, view_of
+from textual import events
 from textual.pilot import Pilot
 
 from essaytui.app import EssayApp
@@ -156,10 +158,12 @@ async def test_sources_reaches_the_last_of_hundreds_of_notes_with_end_and_back()
         assert sources.highlighted_label == essay.footnotes[0].label
         await pilot.press("G")
         assert sources.highlighted_label == essay.footnotes[-1].label
-        # and up from the last, one note at a time, past where the list began
-        seen: list[str] = []
-        for _ in range(sources.CHUNK + 20):
-            await pilot.press("k")
+        # and up from the last, one note at a time, past where the list began: k once
+        # through the app, then its action on the pane (what k runs), looking after each
+        await pilot.press("k")
+        seen: list[str] = [label] if (label := sources.highlighted_label) else []
+        for _ in range(sources.CHUNK + 19):
+            sources.action_cursor_up()
             label = sources.highlighted_label
             if label is not None and (not seen or seen[-1] != label):
                 seen.append(label)
@@ -177,10 +181,10 @@ async def test_down_from_the_first_note_reaches_past_the_first_chunk() -> None:
         await pilot.pause()
         sources = reader(app).query_one(SourcesPane)
         await pilot.press("home")
-        # bursts of page downs, as a reader holds the key
+        # bursts of page downs, as a reader holds the key (the terminal repeats it)
         last = essay.footnotes[-1].label
         for _ in range(20):
-            await pilot.press(*["pagedown"] * 20)
+            await burst(pilot, *[events.Key("pagedown", None)] * 20)
             if sources.highlighted_label == last:
                 break
         assert sources.highlighted_label == last
