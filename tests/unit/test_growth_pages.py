@@ -12,7 +12,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
+import pytest
 from test_growth import assert_grows_linearly, growth
+
+pytestmark = pytest.mark.xdist_group("growth")  # one timing at a time (see test_growth)
 
 Build = Callable[[int], str]
 
