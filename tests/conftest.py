@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sys
 from collections.abc import Iterator
@@ -36,6 +37,44 @@ def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # every earlier test's leftovers (tests/ui/test_heap.py holds the real start's).
     monkeypatch.setenv(SETTLE_HEAP, "0")
     return data_dir
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Timed tests go to one worker under `-n 2` (`--dist loadgroup`), one after another."""
+    for item in items:
+        if item.get_closest_marker("timed") is not None:
+            item.add_marker(pytest.mark.xdist_group("timed"))
+
+
+@pytest.fixture(autouse=True)
+def _timed_alone(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """Under `-n 2`, a test marked `timed` runs while no other test of the suite does.
+
+    A growth test compares two timings; with the other worker busy beside it on two cores
+    they measured the load (ratios over 30 for linear work on a loaded machine). Every test
+    holds a shared lock while it runs, a timed one the exclusive lock. A gate taken first
+    keeps the timed test from waiting forever behind a stream of shared ones.
+    """
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        yield
+        return
+    folder = tmp_path_factory.getbasetemp().parent  # shared by the workers of one run
+    timed = request.node.get_closest_marker("timed") is not None
+    with open(folder / "timed.gate", "a") as gate, open(folder / "timed.lock", "a") as lock:
+        fcntl.flock(gate, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX if timed else fcntl.LOCK_SH)
+        finally:
+            if not timed:
+                fcntl.flock(gate, fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            if timed:
+                fcntl.flock(gate, fcntl.LOCK_UN)
 
 
 @pytest.fixture(autouse=True)

@@ -31,9 +31,8 @@ import essaytui
 HERE = Path(__file__).resolve().parent
 SRC = str(HERE.parents[1] / "src")
 
-#: Under `pytest -n 2` the timings run one after another in one worker (`--dist
-#: loadgroup`), never two growth tests against each other on two cores.
-pytestmark = pytest.mark.xdist_group("growth")
+#: Under `pytest -n 2` no other test runs beside a growth test (tests/conftest.py).
+pytestmark = pytest.mark.timed
 
 #: Growth from n to 8n above this fails (linear ≈ 8, quadratic ≈ 64).
 MAX_RATIO = 24

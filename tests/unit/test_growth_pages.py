@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pytest
 from test_growth import assert_grows_linearly, growth
 
-pytestmark = pytest.mark.xdist_group("growth")  # one timing at a time (see test_growth)
+pytestmark = pytest.mark.timed  # no other test beside it (tests/conftest.py)
 
 Build = Callable[[int], str]
 
