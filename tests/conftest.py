@@ -39,13 +39,6 @@ def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return data_dir
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Timed tests go to one worker under `-n 2` (`--dist loadgroup`), one after another."""
-    for item in items:
-        if item.get_closest_marker("timed") is not None:
-            item.add_marker(pytest.mark.xdist_group("timed"))
-
-
 @pytest.fixture(autouse=True)
 def _timed_alone(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
