@@ -499,15 +499,17 @@ class ReaderActions(ReaderBase):
             case Missing(fragment):
                 self.say(f"No heading or anchor “#{fragment}” in this essay.")
             case Refused():
-                self.say(f"Not opened (unsafe address): {url}", seconds=8)
-            case Outside():
+                self.say(
+                    f"Not opened (only http, https and mailto addresses are): {url}", seconds=8
+                )
+            case Outside(address):
 
                 def opened(confirmed: bool | None) -> None:
                     if confirmed:
-                        self.app.open_url(url)
-                        self.say(f"Opened {url}")
+                        self.app.open_url(address)
+                        self.say(f"Opened {address}")
 
-                self.app.push_screen(ConfirmScreen(f"Open this {noun}?\n\n{url}"), opened)
+                self.app.push_screen(ConfirmScreen(f"Open this {noun}?\n\n{address}"), opened)
 
     @on(SourcesPane.SourceChosen)
     def _source_chosen(self, event: SourcesPane.SourceChosen) -> None:
