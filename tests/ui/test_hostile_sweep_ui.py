@@ -33,6 +33,7 @@ from essaytui.app import EssayApp
 from essaytui.interchange.w3c import to_web_annotation
 from essaytui.model.annotation import Kind, make_annotation
 from essaytui.screens.about import AboutScreen
+from essaytui.screens.help import HelpScreen
 from essaytui.screens.note_editor import NoteEditor
 from essaytui.screens.reader import ReaderScreen
 from essaytui.store import AnnotationStore
@@ -140,8 +141,10 @@ async def palette_search(pilot: Pilot[None], words: str, expect: str) -> None:
 
 
 async def test_every_place_shows_hostile_strings_as_inert_text(
-    hostile_essay: Path, data_dir: Path
+    hostile_essay: Path, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # the help screen names keys.toml, in a folder of the reader's environment
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config \x1b]0;PWN\x07 [/b]"))
     store_notes(hostile_essay, data_dir)
     app = EssayApp(hostile_essay)
     async with app.run_test(size=(160, 60)) as pilot:
@@ -209,6 +212,15 @@ async def test_every_place_shows_hostile_strings_as_inert_text(
         await pilot.press("2", "f")
         await pilot.pause()
         assert_inert(app, f"A source that says {LITERAL}")
+        # the help screen
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("G")  # its end names the file
+        await pilot.pause()
+        assert_inert(app, "config ␛]0;PWN␇", "[/b]/essaytui/keys.toml")
+        await pilot.press("escape")
+        await pilot.pause()
         # a notification and a status message
         app.notify(HOSTILE, title=HOSTILE)
         app.reader.say(HOSTILE)
