@@ -32,6 +32,7 @@ from textual.widgets import Static
 from essaytui.app import EssayApp
 from essaytui.interchange.w3c import to_web_annotation
 from essaytui.model.annotation import Kind, make_annotation
+from essaytui.model.identity import new_essay_id, print_of_bytes
 from essaytui.screens.about import AboutScreen
 from essaytui.screens.help import HelpScreen
 from essaytui.screens.note_editor import NoteEditor
@@ -112,12 +113,18 @@ def store_notes(path: Path, data_dir: Path) -> None:
     other = replace(
         make_annotation(essay, start, start + 30, Kind.NOTE, note=f"tricks elsewhere {HOSTILE}"),
         id="0f0f0f0f-0000-4000-8000-000000000001",
-        essay_id="other-essay",
         essay_path=f"/gone/{FILE_NAME}",
     )
     export = path.parent / "import.json"
     # written as `export --format json` writes it, about an essay elsewhere
-    collection = to_web_annotation(replace(essay, id="other-essay", title=HOSTILE), [other])
+    # with the print of its document, so that this database remembers its title
+    other_id = new_essay_id(f"/gone/{FILE_NAME}", "0" * 64)
+    other = replace(other, essay_id=other_id)
+    collection = to_web_annotation(
+        replace(essay, id=other_id, title=HOSTILE),
+        [other],
+        fingerprint=print_of_bytes(b"another document altogether " * 40),
+    )
     export.write_text(json.dumps(collection), encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "essaytui", "import-notes", str(export)],
@@ -172,9 +179,9 @@ async def test_every_place_shows_hostile_strings_as_inert_text(
         # Find note…: the notes of every essay, the imported one's title and path
         app.reader.action_find_note()
         await pilot.pause()
-        await palette_search(pilot, "elsewhere", "another essay")
+        await palette_search(pilot, "elsewhere", "” — x [/b]")
         assert_inert(
-            app, "“The passage about tricks, x [/” — another essay", f"Tricks {LITERAL} ␛]0;PWN␇"
+            app, f"“The passage about tricks, x [/” — {LITERAL}", f"Tricks {LITERAL} ␛]0;PWN␇"
         )
         await pilot.press("enter")
         await pilot.pause()
