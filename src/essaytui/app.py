@@ -12,6 +12,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from essaytui import paths
@@ -19,6 +20,7 @@ from essaytui.actions import GENERAL, action
 from essaytui.commands import GoToProvider, palette_commands
 from essaytui.model.essay import Essay
 from essaytui.model.files import EssayFileError, load_essay
+from essaytui.model.text import sanitize, sanitize_inline
 from essaytui.screens.reader import ReaderScreen
 from essaytui.store import AnnotationStore, StoreError
 from essaytui.typeahead import TypeaheadApp
@@ -258,6 +260,26 @@ class EssayApp(TypeaheadApp[None]):
         self.essay = essay
         self.reader.essay = essay
         self.call_after_refresh(settle_heap)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A notification, its words made inert for the terminal and never markup: what
+        it says may name a file or quote one."""
+        del markup  # nothing the reader is told is markup
+        super().notify(
+            sanitize(message),
+            title=sanitize_inline(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def action_command_palette(self) -> None:
         """Open the command palette; keys typed right after ctrl+p go into its search."""

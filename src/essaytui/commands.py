@@ -15,7 +15,8 @@ from textual.dom import DOMNode
 from textual.fuzzy import Matcher
 
 from essaytui.actions import Action, all_bindings, help_of, keys_display
-from essaytui.model.text import superscript
+from essaytui.model.text import sanitize_inline, superscript
+from essaytui.widgets.inert import inert_markup
 
 if TYPE_CHECKING:
     from essaytui.screens.reader import ReaderScreen
@@ -59,7 +60,12 @@ class GoToProvider(Provider):
                 )
             )
         found.extend(screen.note_targets())
-        return found
+        # titles and help lines hold the essay's words and the reader's notes: one line,
+        # inert for the terminal, before they are matched and shown
+        return [
+            (sanitize_inline(title), sanitize_inline(help_text), callback)
+            for title, help_text, callback in found
+        ]
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._targets()[:200]:
@@ -80,14 +86,9 @@ class GoToProvider(Provider):
 
 
 def as_markup(text: str) -> str:
-    """`text` written as Textual markup that shows it as it is.
-
-    The palette parses help lines as markup. `textual.markup.escape` escapes only the
-    brackets that look like tags, so a `[/usr/bin` from a note or a definition stayed an
-    unmatched closing tag (MarkupError). Here every `[` is escaped; in Textual's markup a
-    backslash is special only right before a bracket, so nothing else changes.
-    """
-    return text.replace("[", "\\[")
+    """`text` written as Textual markup that shows it as it is (the palette parses help
+    lines as markup): `essaytui.widgets.inert.inert_markup`."""
+    return inert_markup(text)
 
 
 def highlighted(matcher: Matcher, title: str) -> Content:

@@ -293,7 +293,7 @@ async def test_links_in_sources_show_the_url_and_ask_first() -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
-        assert "unsafe" in status_text(app)
+        assert "Not opened (only http, https and mailto" in status_text(app)
 
 
 async def test_command_palette_goes_to_a_footnote() -> None:

@@ -298,7 +298,9 @@ async def test_unsafe_links_are_never_opened(data_dir: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
-        assert screen.status.message.startswith("Not opened (unsafe address): data:image/png")
+        assert screen.status.message.startswith(
+            "Not opened (only http, https and mailto addresses are): data:image/png"
+        )
 
         # The links of a source, chosen with enter in the Sources pane.
         await pilot.press("3")
@@ -315,7 +317,10 @@ async def test_unsafe_links_are_never_opened(data_dir: Path) -> None:
             await pilot.press("enter")
             await pilot.pause()
             assert isinstance(app.screen, ReaderScreen), url
-            assert screen.status.message == f"Not opened (unsafe address): {url}"
+            assert (
+                screen.status.message
+                == f"Not opened (only http, https and mailto addresses are): {url}"
+            )
 
         # A web address is shown and asked about first (so the check above can tell).
         safe = next(k for k, v in urls.items() if v.startswith("https:"))
@@ -351,7 +356,9 @@ async def test_clicking_an_unsafe_link_does_not_open_it() -> None:
         await pilot.pause()
         assert isinstance(view.target, LinkRef) and view.target.url == link.data
         assert isinstance(app.screen, ReaderScreen)
-        assert screen.status.message.startswith("Not opened (unsafe address): data:")
+        assert screen.status.message.startswith(
+            "Not opened (only http, https and mailto addresses are): data:"
+        )
         assert app.opened == []
 
 

@@ -230,7 +230,7 @@ def test_bibtex_escapes_what_latex_would_read() -> None:
     reference = Reference(id="k", type="report", title="50% of $5 & #1_a {b}", publisher="A&B")
     (entry,) = parse_string(to_bibtex([reference])).entries
     fields = {field.key: field.value for field in entry.fields}
-    assert fields["title"] == r"50\% of \$5 \& \#1\_a \{b\}"
+    assert fields["title"] == r"50\% of \$5 \& \#1\_a \textbraceleft{}b\textbraceright{}"
     assert entry.entry_type == "techreport" and fields["publisher"] == r"A\&B"
 
 

@@ -203,6 +203,21 @@ def citation_key(authors: Sequence[Person], title: str, issued: Sequence[int]) -
     return f"{key}-{year}".lower()
 
 
+#: The characters of a citation key: BibTeX ends a key at a comma or brace and chokes on
+#: quotes, `#`, `%`, `=`, backslashes and spaces; these are safe in every tool.
+_KEY_UNSAFE = re.compile(r"[^a-z0-9-]+")
+
+
+def safe_key(text: str) -> str:
+    """`text` as a citation key: ASCII letters (lower case), digits and dashes only; a
+    short hash when nothing of it is left."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    key = _KEY_UNSAFE.sub("-", plain).strip("-")
+    return key or "ref-" + hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:8]
+
+
 def _ascii_word(text: str) -> str:
     import unicodedata
 
@@ -278,6 +293,7 @@ def source_references(essay: Essay) -> list[Reference]:
     """
     found: list[Reference] = []
     key = essay_reference(essay).id
+    keys: set[str] = set()
     for note in essay.footnotes:
         if not note.defined or not note.text.strip():
             continue
@@ -298,10 +314,15 @@ def source_references(essay: Essay) -> list[Reference]:
         urls = _URL.findall(text)
         url = urls[0].rstrip(".,;") if len(urls) == 1 else ""
         kind = "post-weblog" if re.search(r"\bblog\b", container, re.IGNORECASE) else "document"
+        # a label is the file's own text ("x,}" is one): made a key, kept unique
         label = note.number or note.label
+        note_key = safe_key(f"{key}-note-{label}")
+        while note_key in keys:
+            note_key = safe_key(f"{note_key}-{len(keys)}")
+        keys.add(note_key)
         found.append(
             Reference(
-                id=f"{key}-note-{label}",
+                id=note_key,
                 type=kind,
                 title=title,
                 authors=authors,
@@ -373,8 +394,10 @@ def to_csl_json(reference: Reference) -> dict[str, object]:
 
 _BIBTEX_SPECIAL = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    # BibTeX counts every brace, escaped or not, to find where a value ends: "\}" would
+    # end it early. These commands keep the braces of a value balanced.
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "&": r"\&",
     "%": r"\%",
     "$": r"\$",
@@ -396,8 +419,26 @@ _HOW_PUBLISHED = {"post-weblog": "Blog post", "webpage": "Web page", "post": "On
 
 
 def bibtex_escape(text: str) -> str:
-    """`text` with LaTeX's special characters escaped (Unicode is left to the engine)."""
-    return "".join(_BIBTEX_SPECIAL.get(char, char) for char in text)
+    """`text` on one line with LaTeX's special characters escaped (Unicode is left to the
+    engine): nothing in it can end its field or its entry."""
+    return "".join(_BIBTEX_SPECIAL.get(char, char) for char in one_line(text))
+
+
+def one_line(text: str) -> str:
+    """`text` with every run of white space (newlines too) one space: a field on one
+    line, so a value can never start a line of its own (a RIS tag, a BibTeX entry)."""
+    return " ".join(text.split())
+
+
+#: Characters percent-encoded in a BibTeX `url`: braces and backslashes would end or
+#: escape the field, white space and controls have no place in an address. `%` and `#`
+#: are kept: they belong to addresses, and `url` is a verbatim field (biblatex, `\url`).
+_URL_UNSAFE = re.compile(r'[{}\\\s"<>^`|\x00-\x1f\x7f-\x9f]')
+
+
+def bibtex_url(url: str) -> str:
+    """`url` as a BibTeX `url` field may hold it (see `_URL_UNSAFE`)."""
+    return _URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), url)
 
 
 def _bibtex_title(title: str) -> str:
@@ -447,13 +488,13 @@ def to_bibtex(references: Iterable[Reference]) -> str:
             fields.append(("year", str(ref.issued[0])))
             fields.append(("date", _iso(ref.issued)))
         if ref.url:
-            fields.append(("url", ref.url))
+            fields.append(("url", bibtex_url(ref.url.strip())))
         if ref.accessed:
             fields.append(("urldate", _iso(ref.accessed)))
         if ref.note:
             fields.append(("note", bibtex_escape(ref.note)))
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-        entries.append(f"@{kind}{{{ref.id},\n{body}\n}}\n")
+        entries.append(f"@{kind}{{{safe_key(ref.id)},\n{body}\n}}\n")
     return "\n".join(entries)
 
 
@@ -477,29 +518,30 @@ def _ris_date(parts: Sequence[int]) -> str:
 
 
 def to_ris(references: Iterable[Reference]) -> str:
-    """The references as RIS records (EndNote, Zotero, Mendeley)."""
+    """The references as RIS records (EndNote, Zotero, Mendeley), one line per field:
+    a value's newlines are folded, so it can never start a tag or end a record."""
     lines: list[str] = []
     for ref in references:
         lines.append(f"TY  - {_RIS_TYPES.get(ref.type, 'GEN')}")
-        lines.extend(f"AU  - {person.sort_form()}" for person in ref.authors)
+        lines.extend(f"AU  - {one_line(person.sort_form())}" for person in ref.authors)
         for tag, value in (
             ("TI", ref.title),
             ("T2", ref.container),
             ("T3", ref.series),
             ("PB", ref.publisher),
         ):
-            if value:
-                lines.append(f"{tag}  - {value}")
+            if value.strip():
+                lines.append(f"{tag}  - {one_line(value)}")
         if ref.issued:
             lines.append(f"PY  - {ref.issued[0]}")
             lines.append(f"DA  - {_ris_date(ref.issued)}")
-        if ref.url:
-            lines.append(f"UR  - {ref.url}")
+        if ref.url.strip():
+            lines.append(f"UR  - {one_line(ref.url)}")
         if ref.accessed:
             lines.append(f"Y2  - {_ris_date(ref.accessed)}")
-        if ref.note:
-            lines.append(f"N1  - {ref.note}")
-        lines.append(f"ID  - {ref.id}")
+        if ref.note.strip():
+            lines.append(f"N1  - {one_line(ref.note)}")
+        lines.append(f"ID  - {safe_key(ref.id)}")
         lines.append("ER  - ")
         lines.append("")
     return "\n".join(lines)

@@ -43,6 +43,11 @@ class EssayFileError(Exception):
     """A file cannot be opened as an essay; `str(error)` is one line for the reader."""
 
 
+#: What decoding bytes with a codec named by a file can raise: an unknown name is a
+#: LookupError, and a codec may fail with any UnicodeError, not only UnicodeDecodeError.
+CODEC_ERRORS: tuple[type[Exception], ...] = (LookupError, UnicodeError)
+
+
 def _looks_binary(head: bytes) -> bool:
     if b"\x00" in head:
         return True
@@ -106,7 +111,12 @@ def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
 
     A file of nothing but white space and byte order marks is empty.
     """
-    text, warnings = _decode(data, name)
+    try:
+        text, warnings = _decode(data, name)
+    except CODEC_ERRORS as error:
+        # every codec failure has a fallback in `_decode`; one that slips through is still
+        # a file that cannot be read, never a traceback
+        raise EssayFileError(f"{name}: cannot be decoded ({error})") from None
     if not text.replace("\ufeff", "").strip():
         raise EssayFileError(f"{name}: is empty")
     return text, warnings
@@ -220,12 +230,18 @@ def _other_encoding(data: bytes) -> tuple[str, str, str] | None:
     if declared is not None:
         try:
             return data.decode(declared), _encoding_name(declared, data), ", as the page declares"
-        except (LookupError, UnicodeDecodeError):
+        except CODEC_ERRORS:
+            # a charset no codec has, or one that cannot decode anything (Python's
+            # "undefined" raises a bare UnicodeError): the page is read as if it declared none
             pass
     detected = _detect_encoding(data)
     if detected is None:
         return None
-    return data.decode(detected, errors="replace"), _encoding_name(detected, data), ""
+    try:
+        text = data.decode(detected, errors="replace")
+    except CODEC_ERRORS:
+        return None
+    return text, _encoding_name(detected, data), ""
 
 
 def _detect_encoding(data: bytes) -> str | None:
@@ -250,7 +266,7 @@ def _detect_encoding(data: bytes) -> str | None:
         try:
             data.decode("cp1252")
             return "cp1252"
-        except UnicodeDecodeError:
+        except CODEC_ERRORS:
             pass
     return max(ties, key=lambda m: m.coherence).encoding
 

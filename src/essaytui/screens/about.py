@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from essaytui.actions import DIALOGS, action
 from essaytui.model.essay import Essay
+from essaytui.model.text import sanitize, sanitize_inline
 from essaytui.widgets.status import reading_minutes
 
 #: Front-matter keys shown, in this order, with how they are labelled.
@@ -25,23 +26,27 @@ FIELDS: tuple[tuple[str, str], ...] = (
 
 
 def about_text(essay: Essay) -> Text:
-    """Title, author and the front matter's notes, then the essay's length."""
+    """Title, author and the front matter's notes, then the essay's length.
+
+    Every value is the file's own (its name too): made inert for the terminal here, and
+    appended as text, never parsed as markup.
+    """
     text = Text()
-    text.append(essay.title, style="bold")
+    text.append(sanitize_inline(essay.title), style="bold")
     if essay.author:
-        text.append(f"\nby {essay.author}", style="italic")
+        text.append(f"\nby {sanitize_inline(essay.author)}", style="italic")
     for key, label in FIELDS:
         value = essay.meta.get(key)
         if value:
             text.append(f"\n\n{label}\n", style="bold underline")
-            text.append(value)
+            text.append(sanitize(value))
     shown = {key for key, _ in FIELDS}
     others = [(key, value) for key, value in essay.meta.items() if key not in shown and value]
     if others:
         text.append("\n\nAlso\n", style="bold underline")
         for key, value in others:
-            text.append(f"{key}: ", style="dim")
-            text.append(f"{value}\n")
+            text.append(f"{sanitize_inline(key)}: ", style="dim")
+            text.append(f"{sanitize(value)}\n")
     words = len(essay.reading_text.split())
     notes = sum(1 for note in essay.footnotes if note.number)
     text.append("\n\nLength\n", style="bold underline")
@@ -50,7 +55,7 @@ def about_text(essay: Essay) -> Text:
         f" · {len(essay.sections)} sections · {notes} notes · {len(essay.glossary)} glossary terms"
     )
     if essay.source_path:
-        text.append(f"\n\nFile: {essay.source_path}", style="dim")
+        text.append(f"\n\nFile: {sanitize_inline(essay.source_path)}", style="dim")
     return text
 
 

@@ -31,6 +31,7 @@ from essaytui.actions import (
     help_of,
     keys_display,
 )
+from essaytui.model.text import sanitize_inline
 
 #: The keys column, in cells.
 KEYS_WIDTH = 20
@@ -89,14 +90,15 @@ def help_text(
             if ids:
                 table.add_column(width=id_width, no_wrap=True, style="dim")
             parts.append(table)
-        cells = [Text(keys), Text(what)] + ([Text(binding_id)] if ids else [])
+        # keys and the file's path come from the reader's keys.toml and environment
+        cells = [Text(sanitize_inline(keys)), Text(what)] + ([Text(binding_id)] if ids else [])
         table.add_row(*cells)
     if not rows:
-        parts.append(Text(f"\nNo key mentions “{needle}”.", style="italic"))
+        parts.append(Text(f"\nNo key mentions “{sanitize_inline(needle)}”.", style="italic"))
     remap = "Remap any key by its id" + ("" if ids else " (shown in a wider terminal)")
     parts.append(
         Text(
-            f"\n{remap} in {keymap_file or 'keys.toml'}, for example\n"
+            f"\n{remap} in {sanitize_inline(keymap_file) or 'keys.toml'}, for example\n"
             '  [keys]\n  "reader.back" = "backspace,h"\n'
             "Command line: essaytui --help",
             style="dim",

@@ -20,9 +20,10 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 
 from essaytui.actions import EDITOR, action
 from essaytui.model.annotation import COLORS, DEFAULT_COLOR, parse_tags
-from essaytui.model.text import sanitize
+from essaytui.model.text import sanitize, sanitize_inline
 from essaytui.screens.confirm import ConfirmScreen
 from essaytui.sessions.annotations import Draft
+from essaytui.widgets.inert import inert
 
 #: Called with what was written; returns an error message, or None once it is saved.
 SaveNote = Callable[[Draft], Awaitable[str | None]]
@@ -170,7 +171,7 @@ class NoteEditor(ModalScreen[Draft | None]):
             with Horizontal(id="note-meta"):
                 yield Label("Tags")
                 yield Input(
-                    " ".join(self.initial_tags),
+                    self._shown_tags,
                     placeholder="words, completed from your tags (→ accepts)",
                     id="note-tags",
                     suggester=TagSuggester(self.known_tags),
@@ -192,6 +193,11 @@ class NoteEditor(ModalScreen[Draft | None]):
         editor = self.query_one(TextArea)
         self.set_focus(editor)  # now: keys held for the editor go to it next
         editor.move_cursor(editor.document.end)
+
+    @property
+    def _shown_tags(self) -> str:
+        # as the note itself: a tag is shown (and saved again) inert for the terminal
+        return " ".join(sanitize_inline(tag) for tag in self.initial_tags)
 
     @property
     def text(self) -> str:
@@ -234,7 +240,7 @@ class NoteEditor(ModalScreen[Draft | None]):
             waiting.stop()
             self._saving = False
         if error is not None:
-            shown.update(f"Not saved: {error}")
+            shown.update(inert(f"Not saved: {error}"))
             return
         self.dismiss(draft)
 
@@ -248,7 +254,7 @@ class NoteEditor(ModalScreen[Draft | None]):
         draft = self.draft
         if (draft.text, draft.tags, draft.color) == (
             sanitize(self.initial),
-            self.initial_tags,
+            parse_tags(self._shown_tags),
             self.initial_color,
         ):
             self.dismiss(None)

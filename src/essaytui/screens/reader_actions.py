@@ -499,15 +499,17 @@ class ReaderActions(ReaderBase):
             case Missing(fragment):
                 self.say(f"No heading or anchor “#{fragment}” in this essay.")
             case Refused():
-                self.say(f"Not opened (unsafe address): {url}", seconds=8)
-            case Outside():
+                self.say(
+                    f"Not opened (only http, https and mailto addresses are): {url}", seconds=8
+                )
+            case Outside(address):
 
                 def opened(confirmed: bool | None) -> None:
                     if confirmed:
-                        self.app.open_url(url)
-                        self.say(f"Opened {url}")
+                        self.app.open_url(address)
+                        self.say(f"Opened {address}")
 
-                self.app.push_screen(ConfirmScreen(f"Open this {noun}?\n\n{url}"), opened)
+                self.app.push_screen(ConfirmScreen(f"Open this {noun}?\n\n{address}"), opened)
 
     @on(SourcesPane.SourceChosen)
     def _source_chosen(self, event: SourcesPane.SourceChosen) -> None:
@@ -842,6 +844,7 @@ class FindNoteProvider(Provider):
         import asyncio
 
         from essaytui.model.text import sanitize_inline
+        from essaytui.widgets.inert import inert, inert_markup
 
         reader = next(
             (s for s in reversed(self.app.screen_stack) if isinstance(s, ReaderActions)), None
@@ -858,14 +861,16 @@ class FindNoteProvider(Provider):
             title = sanitize_inline(hit.title or "another essay")
             snippet = " ".join(sanitize_inline(hit.snippet).split())[:70]
             where = " › ".join(annotation.section_trail) or "Opening"
+            # Content, not a str: the palette parses a str as markup, and a note or a
+            # title such as "x [/b] y" ended the app (MarkupError)
             yield Hit(
                 1.0 - rank / (len(hits) + 1),
-                f"“{snippet}” — {'this essay' if here else title}",
+                inert(f"“{snippet}” — {'this essay' if here else title}"),
                 partial(open_note, self.app, annotation.id, annotation.essay_id, hit.path),
                 text=snippet,
-                help=sanitize_inline(
+                help=inert_markup(
                     f"{where} · {annotation.kind.value} · {annotation.modified[:10]}"
-                ).replace("[", "\\["),
+                ),
             )
 
 

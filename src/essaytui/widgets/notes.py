@@ -20,6 +20,7 @@ from essaytui.model.annotation import COLORS, AnchorStatus, Annotation, Kind
 from essaytui.model.essay import EMPTY_ESSAY, Essay
 from essaytui.model.text import sanitize
 from essaytui.typeahead import hold_keys
+from essaytui.widgets.inert import inert
 from essaytui.widgets.lists import ReaderList
 
 KIND_FILTERS: tuple[str, ...] = ("all", "highlight", "note", "bookmark")
@@ -261,9 +262,10 @@ class NotesPane(ReaderList):
                 if not self.filtering
                 else f"None shown: {self.filter_label}. F shows everything."
             )
-            options.append(Option(hint, disabled=True))
+            options.append(Option(inert(hint), disabled=True))
         self.add_options(options)
-        self.border_title = f"Notes ({len(shown)}) · showing: {self.filter_label or 'all'}"
+        # the filter names a tag: a str title would be parsed as markup
+        self.border_title = inert(f"Notes ({len(shown)}) · showing: {self.filter_label or 'all'}")
         if highlighted_id is not None:
             self.highlight_annotation(highlighted_id)
         elif self.highlighted is None:

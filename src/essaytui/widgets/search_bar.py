@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widgets import Input, Label
 
 from essaytui.actions import SEARCH, action
+from essaytui.widgets.inert import inert
 from essaytui.widgets.status import PassingMessage
 
 
@@ -102,7 +103,7 @@ class SearchBar(Horizontal):
     def _show(self) -> None:
         message = self._message.text
         shown = f"{self._count} · {message}" if message else self._count
-        self.query_one("#search-count", Label).update(shown.strip(" ·"))
+        self.query_one("#search-count", Label).update(inert(shown.strip(" ·")))
 
     @on(Input.Changed, "#search-input")
     def _changed(self, event: Input.Changed) -> None:

@@ -12,6 +12,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from essaytui.model.essay import Essay
+from essaytui.widgets.inert import inert
 
 #: Reading speeds: words of alphabetic text, characters of Chinese or Japanese text.
 WORDS_PER_MINUTE = 230
@@ -136,8 +137,8 @@ class StatusLine(Widget):
     def render(self) -> Content:
         message = self._message.text
         if message and self._status:
-            return Content(f"{message}   ·   {self._status}")
-        return Content(message or self._status)
+            return inert(f"{message}   ·   {self._status}")
+        return inert(message or self._status)
 
     def set_status(self, status: str) -> None:
         """Update the reading status (shown after any message)."""
