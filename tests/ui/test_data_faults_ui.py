@@ -16,7 +16,9 @@ from ready import opened
 from textual.command import CommandPalette
 from textual.widgets import Static, TextArea
 
+from essaytui import paths
 from essaytui.app import EssayApp
+from essaytui.cli import reader_app
 from essaytui.screens.confirm import ConfirmScreen
 from essaytui.screens.note_editor import NoteEditor
 from essaytui.screens.reader import ReaderScreen
@@ -170,3 +172,19 @@ async def test_disk_full_keeps_the_note_in_the_editor(data_dir: Path) -> None:
         assert app.screen is editor and area.text == note
         assert screen.query_one(EssayView).selected_range is not None
         assert "My note that must not be lost" not in notes_text(app)
+
+
+async def test_the_reader_with_no_path_shows_the_damaged_database_notice(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    with AnnotationStore.open(data) as store:
+        store.save_position("x", 0, essay_path=str(ESSAY), title="read before")
+    (data / DATABASE_NAME).write_bytes(b"not a database at all\x00\xff" * 300)
+    app = reader_app(None, data)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        moved = sorted(data.glob(f"{DATABASE_NAME}.corrupt-*"))
+        assert len(moved) == 1
+        message = app.reader.status.message
+        assert "damaged" in message and str(moved[0]) in message, message
+        assert app.essay_path == paths.default_essay()  # the last read is in the old file
