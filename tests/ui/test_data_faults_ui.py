@@ -8,6 +8,7 @@ full disk does).
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from textual.widgets import Static, TextArea
 from essaytui import paths
 from essaytui.app import EssayApp
 from essaytui.cli import reader_app
+from essaytui.model.annotation import Kind, make_annotation
+from essaytui.model.files import load_essay
 from essaytui.screens.confirm import ConfirmScreen
 from essaytui.screens.note_editor import NoteEditor
 from essaytui.screens.reader import ReaderScreen
@@ -188,3 +191,33 @@ async def test_the_reader_with_no_path_shows_the_damaged_database_notice(tmp_pat
         message = app.reader.status.message
         assert "damaged" in message and str(moved[0]) in message, message
         assert app.essay_path == paths.default_essay()  # the last read is in the old file
+
+
+async def test_a_full_disk_at_opening_shows_the_notes_and_says_changes_cannot_be_saved(
+    data_dir: Path,
+) -> None:
+    import resource
+    import signal
+
+    essay = load_essay(ESSAY)
+    with AnnotationStore.open(data_dir) as store:
+        essay = dataclasses.replace(essay, id=store.identify(essay))
+        store.add(make_annotation(essay, 3, 30, Kind.NOTE, note="weathered the storm"))
+    # A real fault: every write past 16 KiB fails (EFBIG, as ENOSPC on a full disk), so
+    # SQLite cannot make the -shm file it needs ("disk I/O error"). Only while the app
+    # opens its store; the limit is given back before anything else runs.
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 1024, hard))
+    try:
+        app = EssayApp(ESSAY)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        await pilot.pause()
+        assert app.store.read_only
+        message = app.reader.status.message
+        assert "full or failing" in message and "changes can't be saved" in message
+        assert "weathered the storm" in notes_text(app)

@@ -84,6 +84,7 @@ _SQLITE_LOCKED = 6
 _SQLITE_FULL = 13
 _SQLITE_READONLY = 8
 _SQLITE_CANTOPEN = 14
+_SQLITE_IOERR = 10
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -216,6 +217,14 @@ def _is_read_only(error: sqlite3.Error) -> bool:
         return True
     message = str(error).lower().replace(" ", "").replace("-", "")
     return "readonly" in message or "unabletoopen" in message
+
+
+def _is_disk_fault(error: sqlite3.Error) -> bool:
+    """A full disk, or one that fails to write (SQLite's "disk I/O error")."""
+    if _error_code(error) in (_SQLITE_IOERR, _SQLITE_FULL):
+        return True
+    message = str(error).lower()
+    return "disk i/o error" in message or "disk is full" in message
 
 
 def _explain(error: sqlite3.Error) -> str:
@@ -493,14 +502,25 @@ class AnnotationStore:
         try:
             return cls(database, page_limit=page_limit)
         except StoreUnavailable as error:
-            # e.g. a read-only file system that access() did not report
             cause = error.__cause__
-            if isinstance(cause, sqlite3.Error) and _is_read_only(cause) and database.is_file():
+            if not (isinstance(cause, sqlite3.Error) and database.is_file()):
+                raise
+            # e.g. a read-only file system that access() did not report
+            if _is_read_only(cause):
                 return cls._read_only(folder, database)
+            # A full or failing disk: SQLite cannot even make its -shm file to read.
+            if _is_disk_fault(cause):
+                problem = (
+                    f"The disk holding the notes folder {folder} is full or failing "
+                    f"({cause}): your notes are shown, but changes can't be saved."
+                )
+                return cls._read_only(folder, database, problem=problem)
             raise
 
     @classmethod
-    def _read_only(cls, folder: Path, database: Path) -> AnnotationStore:
+    def _read_only(
+        cls, folder: Path, database: Path, *, problem: str | None = None
+    ) -> AnnotationStore:
         """The notes of a database that cannot be written, copied into memory.
 
         SQLite opens it with `mode=ro`, or `immutable=1` when its -wal/-shm files
@@ -546,7 +566,8 @@ class AnnotationStore:
         store._page_limit = None
         store._busy_ms = BUSY_TIMEOUT_MS
         store.problem = _inert(
-            f"The notes folder {folder} is read-only: your notes are shown, "
+            problem
+            or f"The notes folder {folder} is read-only: your notes are shown, "
             "but changes can't be saved."
         )
         try:
