@@ -221,3 +221,29 @@ async def test_a_full_disk_at_opening_shows_the_notes_and_says_changes_cannot_be
         message = app.reader.status.message
         assert "full or failing" in message and "changes can't be saved" in message
         assert "weathered the storm" in notes_text(app)
+
+
+async def test_a_note_written_after_the_data_folder_was_removed_is_kept(data_dir: Path) -> None:
+    import shutil
+
+    app = EssayApp(ESSAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        await pilot.press("v", "h")  # a highlight in the folder that will go
+        await pilot.pause()
+        shutil.rmtree(data_dir)
+        await pilot.press("j", "v", "a")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        app.screen.query_one(TextArea).insert("written after the folder went")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        assert not isinstance(app.screen, NoteEditor)
+        message = app.reader.status.message
+        assert "was removed while essaytui was open" in message, message
+        assert str(data_dir) in message
+        assert "written after the folder went" in notes_text(app)
+    with AnnotationStore.open(data_dir) as store:
+        kept = store.all_annotations(include_deleted=False)
+    assert sorted(a.note for a in kept) == ["", "written after the folder went"]
