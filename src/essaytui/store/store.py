@@ -48,6 +48,7 @@ from essaytui.model.annotation import (
 )
 from essaytui.model.identity import DocumentPrint
 from essaytui.store.errors import (
+    EditConflict,
     StoreBusy,
     StoreError,
     StoreUnavailable,
@@ -907,22 +908,33 @@ class AnnotationStore:
             raise
         return annotation
 
-    def update(self, annotation: Annotation, *, wait: bool = True) -> Annotation:
+    def update(
+        self, annotation: Annotation, *, wait: bool = True, base: Annotation | None = None
+    ) -> Annotation:
         """Replace the stored annotation with the same id; bumps `modified`.
+
+        With `base` (the version the change was made from), only if that is still the
+        version stored: a note changed or deleted meanwhile (in another window) is
+        never overwritten or brought back.
 
         Returns the annotation as stored.
 
         Raises:
+            EditConflict: the stored version is not `base` any more; nothing was written.
             UnknownAnnotation: no annotation has that id.
             StoreBusy: `wait` is False and the database is locked.
             StoreWriteError: it was not saved.
         """
         stored = replace(annotation, modified=later_than(annotation.modified))
-        self._replace(stored, wait=wait)
+        self._replace(stored, wait=wait, base=base)
         return stored
 
-    def _replace(self, annotation: Annotation, *, wait: bool = True) -> None:
+    def _replace(
+        self, annotation: Annotation, *, wait: bool = True, base: Annotation | None = None
+    ) -> None:
         def write(connection: sqlite3.Connection) -> int:
+            if base is not None:
+                _check_base(connection, base)
             values = _annotation_values(annotation)
             cursor = connection.execute(_UPDATE_ANNOTATION, (*values[1:], values[0]))
             return cursor.rowcount
@@ -1548,6 +1560,25 @@ class _Document:
         if self._source is not None or self.path is None:
             return None
         return identity.file_state(self.path)
+
+
+def _check_base(connection: sqlite3.Connection, base: Annotation) -> None:
+    """Inside a write: raise `EditConflict` unless `base` is the version stored."""
+    row = connection.execute(
+        f"SELECT {_ANNOTATION_COLUMNS} FROM annotations WHERE id = ?", (base.id,)
+    ).fetchone()
+    if row is None:
+        return  # the update finds no row: UnknownAnnotation
+    try:
+        current = _annotation_from_row(row)
+    except _BadRow:
+        current = None
+    if current is None or (current.modified, current.deleted) != (base.modified, base.deleted):
+        deleted = current is not None and current.is_deleted and not base.is_deleted
+        raise EditConflict(
+            "That note was " + ("deleted" if deleted else "changed") + " since it was opened.",
+            current,
+        )
 
 
 def _alias_target(connection: sqlite3.Connection, essay_id: str, path: str) -> str:
