@@ -13,7 +13,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from burst import burst
 from ready import opened
+from textual import events
 from textual.command import CommandPalette
 from textual.widgets import Static, TextArea
 
@@ -247,3 +249,28 @@ async def test_a_note_written_after_the_data_folder_was_removed_is_kept(data_dir
     with AnnotationStore.open(data_dir) as store:
         kept = store.all_annotations(include_deleted=False)
     assert sorted(a.note for a in kept) == ["", "written after the folder went"]
+
+
+async def test_keys_after_a_failed_ctrl_s_never_reach_the_note(data_dir: Path) -> None:
+    with AnnotationStore.open(data_dir):
+        pass
+    connection = sqlite3.connect(data_dir / DATABASE_NAME)
+    pages = int(connection.execute("PRAGMA page_count").fetchone()[0])
+    connection.close()
+    FullDiskApp.page_limit = pages
+    note = "A note too long for the full disk. " * 200
+
+    app = FullDiskApp(ESSAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        await pilot.press("v", "a")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, NoteEditor)
+        area = editor.query_one(TextArea)
+        area.insert(note)
+        await burst(pilot, events.Key("ctrl+s", None), "jjj")
+        await pilot.pause()
+        assert app.screen is editor  # not saved: the editor stays with the text
+        assert area.text == note  # the j meant for the reader are not in it
+        assert "disk is full" in str(editor.query_one("#note-error", Static).content)
