@@ -98,12 +98,15 @@ class EssayApp(TypeaheadApp[None]):
         data_dir: Path | None = None,
         source: str | None = None,
         source_bytes: bytes | None = None,
+        store: AnnotationStore | None = None,
     ) -> None:
         """The reader on the essay at `path` (`essay`: its first part, parsed already).
 
         An essay with no file (read from standard input) comes as `source`, its
         text, and `source_bytes`, what was read: the rest is parsed from the text,
-        and the bytes identify it.
+        and the bytes identify it. `store` is the notes store when the caller opened
+        it already (its notice, such as a damaged database moved aside, is shown);
+        the app closes it.
         """
         # Collection is held while the essay is read and the app built (see
         # hold_collection), and again from `on_load` until the first screen is up. Given
@@ -117,7 +120,9 @@ class EssayApp(TypeaheadApp[None]):
             self._source = source
             if essay is None:
                 essay = load_essay(self.essay_path, limit=FIRST_SCREEN_LIMIT)
-            self.store = AnnotationStore.open_or_memory(self.data_dir)
+            self.store = (
+                store if store is not None else AnnotationStore.open_or_memory(self.data_dir)
+            )
             # Issue 10: the essay's identity is the document's, never its title's. Resolved
             # once here; the rest of a long essay keeps it (`_loaded`).
             identifier = self.store.identify(essay, source=source_bytes)

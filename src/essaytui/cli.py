@@ -463,26 +463,45 @@ def reader_app(path: Path | None, data_dir: Path | None) -> EssayApp:
     gc.disable()  # until the first screen is up: see essaytui.app.hold_collection
     from essaytui.app import FIRST_SCREEN_LIMIT, EssayApp
     from essaytui.model.files import EssayFileError, load_essay
+    from essaytui.store import AnnotationStore, StoreError
 
+    # Opened once, here, and handed to the app: a damaged database is moved aside by
+    # the first open, and a second one would start clean with nothing to tell.
+    store = AnnotationStore.open_or_memory(data_dir)
     if path is None:
-        path = last_read_path(data_dir) or paths.default_essay()
+        try:
+            path = _last_read_in(store) or paths.default_essay()
+        except StoreError:
+            path = paths.default_essay()
     try:
         essay = load_essay(path, limit=FIRST_SCREEN_LIMIT)
     except EssayFileError as error:
         gc.enable()
+        store.close()
         raise UsageError(str(error)) from None
-    return EssayApp(path, essay=essay, data_dir=data_dir)
+    return EssayApp(path, essay=essay, data_dir=data_dir, store=store)
 
 
 def last_read_path(data_dir: Path | None) -> Path | None:
-    """The essay read last, if it still exists."""
+    """The essay read last, if it still exists (what the store has to say on opening
+    goes to standard error)."""
     from essaytui.store import AnnotationStore, StoreError
 
     try:
         with AnnotationStore.open(data_dir) as store:
+            _announce(store)
             return _last_read_in(store)
     except StoreError:
         return None
+
+
+def _announce(store: AnnotationStore) -> None:
+    """What the store says about itself on opening, on standard error: a damaged
+    database moved aside, a folder or disk that takes no changes (notes shown only)."""
+    if store.notice:
+        print(f"essaytui: {_inline(store.notice)}", file=sys.stderr)
+    if store.problem:
+        print(f"essaytui: {_inline(store.problem)}", file=sys.stderr)
 
 
 def _last_read_in(store: AnnotationStore) -> Path | None:
@@ -520,8 +539,7 @@ def _open_store(options: argparse.Namespace) -> AnnotationStore:
         store = AnnotationStore.open(data_dir)
     except StoreError as error:
         raise UsageError(str(error)) from None
-    if store.notice:
-        print(f"essaytui: {_inline(store.notice)}", file=sys.stderr)
+    _announce(store)
     return store
 
 
@@ -705,11 +723,13 @@ def run_cite(options: argparse.Namespace) -> int:
     path = Path(options.path) if options.path else None
     try:
         with AnnotationStore.open(data_dir) as store:
+            _announce(store)
             if style is None:
                 style = _citation_style(store)
             if path is None:
                 path = _last_read_in(store)
-    except StoreError:
+    except StoreError as error:
+        print(f"essaytui: {_inline(str(error))}", file=sys.stderr)
         style = style or _citation_style(None)
     try:
         essay = load_essay(path or paths.default_essay())
@@ -860,6 +880,7 @@ def run_list(options: argparse.Namespace) -> int:
     others: list[EssaySummary] = []
     try:
         with AnnotationStore.open(data_dir) as store:
+            _announce(store)
             recent = store.recent(200)
             others = store.essays_with_notes(exclude={p.essay_id for p in recent})
             _report_warnings(store)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from typing import TypeVar
 
 from textual import events
@@ -55,11 +56,22 @@ def takes_text(widget: Widget | None) -> bool:
     return isinstance(widget, Input | TextArea)
 
 
-def hold_keys(widget: Widget) -> None:
-    """Hold the keys typed after this one until an input takes the focus (see module)."""
+def hold_keys(
+    widget: Widget, *, until: Callable[[], bool] | None = None, seconds: float = HOLD_SECONDS
+) -> None:
+    """Hold the keys typed after this one until an input takes the focus, or until
+    `until()` is true (see module and `TypeaheadApp.hold_keys`)."""
     app = widget.app
     if isinstance(app, TypeaheadApp):
-        app.hold_keys()
+        app.hold_keys(until=until, seconds=seconds)
+
+
+def drop_held_keys(widget: Widget) -> None:
+    """Forget the keys waiting for their turn (they were meant for a screen that is
+    not coming: a note editor whose save failed stays open)."""
+    app = widget.app
+    if isinstance(app, TypeaheadApp):
+        app.drop_held_keys()
 
 
 class TypeaheadApp(App[ReturnType]):
@@ -75,21 +87,31 @@ class TypeaheadApp(App[ReturnType]):
         self._holding = False
         self._held_since: Widget | None = None
         self._hold_until = 0.0
+        self._hold_done: Callable[[], bool] | None = None
         self._watchdog: Timer | None = None
 
     # -- holding for an input ---------------------------------------------------------
 
-    def hold_keys(self) -> None:
+    def hold_keys(
+        self, *, until: Callable[[], bool] | None = None, seconds: float = HOLD_SECONDS
+    ) -> None:
         """Hold the keys that come next until a new input or text area has the focus.
 
         Call it from an action that will focus an input later. The hold ends when an
-        input other than the one focused now has the focus, or after `HOLD_SECONDS`.
+        input other than the one focused now has the focus, or after `seconds`. With
+        `until`, it ends when `until()` is true instead (an action that closes a screen
+        later: the keys typed after it go to the screen below, not into the closing one).
         """
         if not self._holding:
             self._holding = True
             self._held_since = self.focused
-        self._hold_until = time.monotonic() + HOLD_SECONDS
+            self._hold_done = until
+        self._hold_until = time.monotonic() + seconds
         self._watch()
+
+    def drop_held_keys(self) -> None:
+        """Forget the keys waiting for their turn."""
+        self._waiting.clear()
 
     @property
     def holding_keys(self) -> bool:
@@ -104,9 +126,14 @@ class TypeaheadApp(App[ReturnType]):
         now = time.monotonic()
         if self._holding:
             focused = self.focused
-            if (takes_text(focused) and focused is not self._held_since) or now >= self._hold_until:
+            if self._hold_done is not None:
+                done = self._hold_done()
+            else:
+                done = takes_text(focused) and focused is not self._held_since
+            if done or now >= self._hold_until:
                 self._holding = False
                 self._held_since = None
+                self._hold_done = None
         if self._in_flight is not None and now >= self._in_flight_until:
             self._in_flight = None
         if not self._holding and self._in_flight is None:

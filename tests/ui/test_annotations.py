@@ -367,3 +367,28 @@ async def test_sentence_steps_cross_wide_gaps_between_sentences(tmp_path: Path) 
         # the heading is selected first; each ) reaches the end of the next sentence
         expected = [text.index(s) + len(s) for s in ("One sentence.", "Two sentence.", "Three.")]
         assert ends == expected
+
+
+async def test_saving_an_edit_of_a_note_deleted_in_another_window_keeps_both(
+    data_dir: Path,
+) -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("v", "a", *"first", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("5", "e")  # window B opens the editor on "first"
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        with AnnotationStore.open(data_dir) as window_a:
+            (note,) = window_a.all_annotations(include_deleted=False)
+            window_a.delete(note.id)
+        app.screen.query_one(TextArea).insert(" and more")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        assert not isinstance(app.screen, NoteEditor)
+        message = app.reader.status.message
+        assert "deleted elsewhere" in message and "new note" in message, message
+    with AnnotationStore.open(data_dir) as store:
+        everything = {a.note: a.is_deleted for a in store.all_annotations()}
+    assert everything == {"first": True, "first and more": False}

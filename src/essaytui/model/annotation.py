@@ -315,6 +315,12 @@ def as_deleted(annotation: Annotation) -> Annotation:
     return replace(annotation, deleted=moment, modified=moment)
 
 
+def as_copy(annotation: Annotation) -> Annotation:
+    """A new annotation with the same place, note, tags and colour: a new id, made now."""
+    moment = now_iso()
+    return replace(annotation, id=str(uuid.uuid4()), created=moment, modified=moment, deleted=None)
+
+
 def as_restored(annotation: Annotation) -> Annotation:
     """The annotation with its deletion undone (bumps `modified`)."""
     return replace(annotation, deleted=None, modified=later_than(annotation.modified))

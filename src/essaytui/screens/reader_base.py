@@ -249,7 +249,7 @@ class ReaderBase(Screen[None]):
             self.say(change)
             return False
         try:
-            self.notes.make(change, wait=False)
+            change = self.notes.make(change, wait=False)
         except StoreBusy:
             self.say("Waiting for the notes database (another essaytui is writing)…", LONG)
             self._perform_waiting(change, quiet)
@@ -263,7 +263,7 @@ class ReaderBase(Screen[None]):
     @work(thread=True, group="store", description="waiting for the notes database")
     def _perform_waiting(self, change: Change, quiet: bool) -> None:
         try:
-            self.notes.make(change, wait=True)
+            change = self.notes.make(change, wait=True)
         except StoreError as error:
             self.app.call_from_thread(self.say, f"Not saved: {error}", LONG)
             return
@@ -277,9 +277,9 @@ class ReaderBase(Screen[None]):
             return change
         try:
             try:
-                self.notes.make(change, wait=False)
+                change = self.notes.make(change, wait=False)
             except StoreBusy:
-                await asyncio.to_thread(self.notes.make, change, wait=True)
+                change = await asyncio.to_thread(self.notes.make, change, wait=True)
         except StoreError as error:
             self.say(f"Not saved: {error}", seconds=LONG)
             return str(error)

@@ -48,6 +48,7 @@ from essaytui.model.annotation import (
 )
 from essaytui.model.identity import DocumentPrint
 from essaytui.store.errors import (
+    EditConflict,
     StoreBusy,
     StoreError,
     StoreUnavailable,
@@ -84,6 +85,7 @@ _SQLITE_LOCKED = 6
 _SQLITE_FULL = 13
 _SQLITE_READONLY = 8
 _SQLITE_CANTOPEN = 14
+_SQLITE_IOERR = 10
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -216,6 +218,14 @@ def _is_read_only(error: sqlite3.Error) -> bool:
         return True
     message = str(error).lower().replace(" ", "").replace("-", "")
     return "readonly" in message or "unabletoopen" in message
+
+
+def _is_disk_fault(error: sqlite3.Error) -> bool:
+    """A full disk, or one that fails to write (SQLite's "disk I/O error")."""
+    if _error_code(error) in (_SQLITE_IOERR, _SQLITE_FULL):
+        return True
+    message = str(error).lower()
+    return "disk i/o error" in message or "disk is full" in message
 
 
 def _explain(error: sqlite3.Error) -> str:
@@ -357,20 +367,44 @@ def _position_from_row(row: sqlite3.Row) -> Position:
     )
 
 
-def _move_aside(database: Path) -> Path:
-    """Rename a damaged database (and its WAL files) to a dated name; return it."""
+def _aside_name(database: Path, why: str) -> Path:
+    """A dated name beside `database` that is not taken (`essaytui.sqlite3.<why>-<date>`)."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    aside = database.with_name(f"{database.name}.corrupt-{stamp}")
+    aside = database.with_name(f"{database.name}.{why}-{stamp}")
     counter = 2
     while aside.exists():
-        aside = database.with_name(f"{database.name}.corrupt-{stamp}-{counter}")
+        aside = database.with_name(f"{database.name}.{why}-{stamp}-{counter}")
         counter += 1
+    return aside
+
+
+def _move_aside(database: Path) -> Path:
+    """Rename a damaged database (and its WAL files) to a dated name; return it."""
+    aside = _aside_name(database, "corrupt")
     os.replace(database, aside)
     for suffix in ("-wal", "-shm"):
         companion = database.with_name(database.name + suffix)
         if companion.exists():
             os.replace(companion, aside.with_name(aside.name + suffix))
     return aside
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """The device and inode of the file at `path`, or None when there is none."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino)
+
+
+def _copy_database(source: sqlite3.Connection, destination: Path) -> None:
+    """Write everything `source` holds to a new database file `destination`."""
+    target = sqlite3.connect(destination)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
 
 
 def _run_step(connection: sqlite3.Connection, step: object) -> None:
@@ -435,31 +469,40 @@ class AnnotationStore:
         self._page_limit = page_limit
         self._busy_ms = BUSY_TIMEOUT_MS
         target = str(database) if _persistent else ":memory:"
+        self._connection, self.notice = self._connect_or_move_aside(target)
+        #: The file written to (device, inode): a write first checks it is still there.
+        self._file = _file_identity(self.path) if self.path is not None else None
+
+    def _connect_or_move_aside(self, target: str) -> tuple[sqlite3.Connection, str | None]:
+        """A connection to `target`; a damaged file there is moved aside first (and the
+        notice saying so returned with it).
+
+        Raises:
+            StoreUnavailable: the file cannot be opened, created or migrated.
+        """
         try:
-            self._connection = self._connect(target)
+            return self._connect(target), None
         except sqlite3.DatabaseError as error:
-            if not (_persistent and _is_corrupt(error)):
+            if not (self.persistent and _is_corrupt(error)):
                 raise StoreUnavailable(
                     _inert(
                         f"Notes cannot be saved: the database {target} could not be opened "
                         f"({error})."
                     )
                 ) from error
-            assert self.path is not None
-            aside = _move_aside(self.path)
-            self.notice = _inert(
-                f"The notes database was damaged; it was moved to {aside} "
-                "and a new one was started."
-            )
-            try:
-                self._connection = self._connect(target)
-            except sqlite3.DatabaseError as second:
-                raise StoreUnavailable(
-                    _inert(
-                        f"Notes cannot be saved: a new database {target} could not be made "
-                        f"({second})."
-                    )
-                ) from second
+        assert self.path is not None
+        aside = _move_aside(self.path)
+        notice = _inert(
+            f"The notes database was damaged; it was moved to {aside} and a new one was started."
+        )
+        try:
+            return self._connect(target), notice
+        except sqlite3.DatabaseError as second:
+            raise StoreUnavailable(
+                _inert(
+                    f"Notes cannot be saved: a new database {target} could not be made ({second})."
+                )
+            ) from second
 
     # -- opening ----------------------------------------------------------------
 
@@ -493,14 +536,25 @@ class AnnotationStore:
         try:
             return cls(database, page_limit=page_limit)
         except StoreUnavailable as error:
-            # e.g. a read-only file system that access() did not report
             cause = error.__cause__
-            if isinstance(cause, sqlite3.Error) and _is_read_only(cause) and database.is_file():
+            if not (isinstance(cause, sqlite3.Error) and database.is_file()):
+                raise
+            # e.g. a read-only file system that access() did not report
+            if _is_read_only(cause):
                 return cls._read_only(folder, database)
+            # A full or failing disk: SQLite cannot even make its -shm file to read.
+            if _is_disk_fault(cause):
+                problem = (
+                    f"The disk holding the notes folder {folder} is full or failing "
+                    f"({cause}): your notes are shown, but changes can't be saved."
+                )
+                return cls._read_only(folder, database, problem=problem)
             raise
 
     @classmethod
-    def _read_only(cls, folder: Path, database: Path) -> AnnotationStore:
+    def _read_only(
+        cls, folder: Path, database: Path, *, problem: str | None = None
+    ) -> AnnotationStore:
         """The notes of a database that cannot be written, copied into memory.
 
         SQLite opens it with `mode=ro`, or `immutable=1` when its -wal/-shm files
@@ -541,12 +595,14 @@ class AnnotationStore:
         store.persistent = False
         store.read_only = True
         store.notice = None
+        store._file = None
         store.warnings = []
         store._lock = threading.RLock()
         store._page_limit = None
         store._busy_ms = BUSY_TIMEOUT_MS
         store.problem = _inert(
-            f"The notes folder {folder} is read-only: your notes are shown, "
+            problem
+            or f"The notes folder {folder} is read-only: your notes are shown, "
             "but changes can't be saved."
         )
         try:
@@ -720,6 +776,8 @@ class AnnotationStore:
         """
         if self.read_only:
             raise StoreWriteError(f"Could not save: {self.problem}")
+        with self._lock:
+            self._follow_file()
         connection = self._connection
 
         def attempt() -> T:
@@ -739,6 +797,64 @@ class AnnotationStore:
             return self._attempts(attempt, wait=wait)
         except sqlite3.Error as error:
             raise StoreWriteError(_inert(f"Could not save: {_explain(error)}.")) from error
+
+    def _follow_file(self) -> None:
+        """Make sure the next write reaches the file at `path`.
+
+        A connection keeps writing to its file after the file is deleted (the data
+        folder removed while the reader is open) or replaced (a backup restored over
+        it): every note would go to a file no one can open again. So the database is
+        made again at `path` with what this connection holds (when it is gone), or the
+        new file there is used and what this connection held is kept beside it (when
+        it was replaced). A warning says which.
+
+        Raises:
+            StoreWriteError: no database can be made at `path`; nothing is written.
+        """
+        if self.path is None or self._file is None:
+            return
+        found = _file_identity(self.path)
+        if found == self._file:
+            return
+        database, old = self.path, self._connection
+        try:
+            database.parent.mkdir(parents=True, exist_ok=True)
+            copy = _aside_name(database, "restored" if found is None else "replaced")
+            _copy_database(old, copy)
+            # Closed before a new file is opened at `path`: closing removes the WAL
+            # files by name, and they must be this connection's, not the new file's.
+            old.close()
+            if found is None:
+                os.replace(copy, database)
+                said = (
+                    f"The notes folder {database.parent} was removed while essaytui was "
+                    "open: it was made again, with the notes this window had, and the "
+                    "change was saved there."
+                )
+            else:
+                # SQLite leaves the WAL of a file that moved: opened with the new file, it
+                # would lay this connection's pages over it. Its content is in the copy.
+                for suffix in ("-wal", "-shm"):
+                    stale = database.with_name(database.name + suffix)
+                    if stale.exists():
+                        os.replace(stale, copy.with_name(copy.name + suffix))
+                said = (
+                    f"The notes database {database} was replaced by another file while "
+                    "essaytui was open: the change was saved in the new one, and the notes "
+                    f"this window had were kept in {copy}."
+                )
+            connection, notice = self._connect_or_move_aside(str(database))
+        except (OSError, sqlite3.Error, StoreUnavailable) as error:
+            raise StoreWriteError(
+                _inert(
+                    f"Could not save: the notes database {database} was removed or replaced, "
+                    f"and a new one could not be made ({error})."
+                )
+            ) from error
+        self._connection, self._file = connection, _file_identity(database)
+        self._warn(said)
+        if notice:
+            self._warn(notice)
 
     def _read(self, sql: str, parameters: tuple[object, ...] = ()) -> list[sqlite3.Row]:
         try:
@@ -792,22 +908,33 @@ class AnnotationStore:
             raise
         return annotation
 
-    def update(self, annotation: Annotation, *, wait: bool = True) -> Annotation:
+    def update(
+        self, annotation: Annotation, *, wait: bool = True, base: Annotation | None = None
+    ) -> Annotation:
         """Replace the stored annotation with the same id; bumps `modified`.
+
+        With `base` (the version the change was made from), only if that is still the
+        version stored: a note changed or deleted meanwhile (in another window) is
+        never overwritten or brought back.
 
         Returns the annotation as stored.
 
         Raises:
+            EditConflict: the stored version is not `base` any more; nothing was written.
             UnknownAnnotation: no annotation has that id.
             StoreBusy: `wait` is False and the database is locked.
             StoreWriteError: it was not saved.
         """
         stored = replace(annotation, modified=later_than(annotation.modified))
-        self._replace(stored, wait=wait)
+        self._replace(stored, wait=wait, base=base)
         return stored
 
-    def _replace(self, annotation: Annotation, *, wait: bool = True) -> None:
+    def _replace(
+        self, annotation: Annotation, *, wait: bool = True, base: Annotation | None = None
+    ) -> None:
         def write(connection: sqlite3.Connection) -> int:
+            if base is not None:
+                _check_base(connection, base)
             values = _annotation_values(annotation)
             cursor = connection.execute(_UPDATE_ANNOTATION, (*values[1:], values[0]))
             return cursor.rowcount
@@ -1433,6 +1560,25 @@ class _Document:
         if self._source is not None or self.path is None:
             return None
         return identity.file_state(self.path)
+
+
+def _check_base(connection: sqlite3.Connection, base: Annotation) -> None:
+    """Inside a write: raise `EditConflict` unless `base` is the version stored."""
+    row = connection.execute(
+        f"SELECT {_ANNOTATION_COLUMNS} FROM annotations WHERE id = ?", (base.id,)
+    ).fetchone()
+    if row is None:
+        return  # the update finds no row: UnknownAnnotation
+    try:
+        current = _annotation_from_row(row)
+    except _BadRow:
+        current = None
+    if current is None or (current.modified, current.deleted) != (base.modified, base.deleted):
+        deleted = current is not None and current.is_deleted and not base.is_deleted
+        raise EditConflict(
+            "That note was " + ("deleted" if deleted else "changed") + " since it was opened.",
+            current,
+        )
 
 
 def _alias_target(connection: sqlite3.Connection, essay_id: str, path: str) -> str:
