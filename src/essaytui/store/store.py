@@ -909,6 +909,7 @@ class AnnotationStore:
         *,
         essays: Iterable[EssayRecord] = (),
         wait: bool = True,
+        wins: Callable[[Annotation, Annotation], bool] | None = None,
     ) -> MergeResult:
         """Merge annotations (e.g. an import) by id, in one transaction.
 
@@ -920,7 +921,9 @@ class AnnotationStore:
         Notes filed under an id this database retired (migration 3 split a
         title hash by path) go to the essay that took their path. `essays`
         describes the import's essays: one unknown here is remembered with its
-        print, so opening that document later finds its notes.
+        print, so opening that document later finds its notes. `wins(incoming,
+        existing)` replaces the rule "newer `modified` wins" (the sync folder breaks
+        ties by device); it is asked inside the transaction, about the row as it is.
 
         Raises:
             StoreBusy: `wait` is False and the database is locked.
@@ -928,6 +931,7 @@ class AnnotationStore:
         """
         incoming = list(annotations)
         records = list(essays)
+        rule = wins or _wins
 
         def write(connection: sqlite3.Connection) -> MergeResult:
             for record in records:
@@ -940,12 +944,17 @@ class AnnotationStore:
                     aliases[key] = _alias_target(connection, *key)
                 if aliases[key] != annotation.essay_id:
                     annotation = replace(annotation, essay_id=aliases[key])
-                counts[self._merge_one(connection, annotation)] += 1
+                counts[self._merge_one(connection, annotation, rule)] += 1
             return MergeResult(**counts)
 
         return self._write(write, wait=wait)
 
-    def _merge_one(self, connection: sqlite3.Connection, annotation: Annotation) -> str:
+    def _merge_one(
+        self,
+        connection: sqlite3.Connection,
+        annotation: Annotation,
+        wins: Callable[[Annotation, Annotation], bool],
+    ) -> str:
         """Merge one annotation (see `merge`); returns the `MergeResult` field it counts in."""
         row = connection.execute(
             f"SELECT {_ANNOTATION_COLUMNS} FROM annotations WHERE id = ?", (annotation.id,)
@@ -967,7 +976,7 @@ class AnnotationStore:
                 "another essay here, which is left as it is"
             )
             return "refused"
-        if not _wins(annotation, existing):
+        if annotation == existing or not wins(annotation, existing):
             return "unchanged"
         values = _annotation_values(annotation)
         connection.execute(_UPDATE_ANNOTATION, (*values[1:], values[0]))
@@ -1254,14 +1263,27 @@ class AnnotationStore:
             self._warn(f"where this essay was read could not be remembered ({error})")
 
     def _remember_essay(self, connection: sqlite3.Connection, record: EssayRecord) -> None:
-        """Inside a merge: keep an imported essay's print, if this database lacks it."""
-        if record.print is None or not record.id:
+        """Inside a merge: keep an imported essay's print (or, for a front-matter id, its
+        title, so its notes are listed by name), if this database lacks it."""
+        if not record.id:
             return
         # A front-matter id needs no print: opening the file gives it back.
         if not (
             identity.is_generated(record.id)
             or record.id == identity.title_hash(record.title, record.author)
         ):
+            if record.title and not identity.looks_like_title_hash(record.id):
+                connection.execute(
+                    "INSERT OR IGNORE INTO essays (id, title, author, created) VALUES (?, ?, ?, ?)",
+                    (
+                        storable(record.id),
+                        storable(record.title),
+                        storable(record.author),
+                        now_iso(),
+                    ),
+                )
+            return
+        if record.print is None:
             return
         connection.execute(
             "INSERT OR IGNORE INTO essays (id, digest, sketch, title, author, created) "
@@ -1293,6 +1315,18 @@ class AnnotationStore:
             for row in rows
             if str(row[0]) not in skip
         ]
+
+    def essay_record(self, essay_id: str) -> EssayRecord | None:
+        """What this database knows of an essay: title, author and print (None if nothing)."""
+        rows = self._read(
+            "SELECT title, author, digest, sketch FROM essays WHERE id = ?", (essay_id,)
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        digest, sketch = str(row["digest"] or ""), str(row["sketch"] or "")
+        found = DocumentPrint(digest, identity.sketch_from_text(sketch)) if digest else None
+        return EssayRecord(essay_id, str(row["title"] or ""), str(row["author"] or ""), found)
 
     def essay_paths(self, essay_id: str) -> list[str]:
         """Every path the essay was read from, most recent first."""
