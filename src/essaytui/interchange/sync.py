@@ -91,7 +91,7 @@ class SyncError(Exception):
     """The sync folder cannot be used at all; `str()` says why, in one line."""
 
 
-class _BadFile(ValueError):
+class BadFile(ValueError):
     """A file of the folder that is skipped (and left) this time."""
 
 
@@ -212,30 +212,39 @@ def read_json(path: Path) -> dict[str, object]:
     """A JSON object from a file of the folder.
 
     Raises:
-        _BadFile: it cannot be read, is empty, too large, not UTF-8, not JSON, not an
+        BadFile: it cannot be read, is empty, too large, not UTF-8, not JSON, not an
             object, or nested too deeply.
     """
     try:
         with open(path, "rb") as handle:
             data = read_at_most(handle, MAX_FILE_BYTES)
     except OSError as error:
-        raise _BadFile(f"cannot be read ({error.strerror or error})") from None
+        raise BadFile(f"cannot be read ({error.strerror or error})") from None
+    return json_object(data)
+
+
+def json_object(data: bytes) -> dict[str, object]:
+    """`read_json` of bytes already read (a side of a git conflict).
+
+    Raises:
+        BadFile: see `read_json`.
+    """
     if len(data) > MAX_FILE_BYTES:
-        raise _BadFile(f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        raise BadFile(f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
     if not data.strip():
-        raise _BadFile("is empty (still being written?)")
+        raise BadFile("is empty (still being written?)")
     try:
         parsed = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise _BadFile("is not UTF-8 text") from None
+        raise BadFile("is not UTF-8 text") from None
     except RecursionError:
-        raise _BadFile("is nested too deeply") from None
+        raise BadFile("is nested too deeply") from None
     except ValueError:
-        raise _BadFile("is not valid JSON (half-written?)") from None
+        raise BadFile("is not valid JSON (half-written?)") from None
     if not isinstance(parsed, dict):
-        raise _BadFile("is not a JSON object")
+        raise BadFile("is not a JSON object")
     if _depth(parsed) > MAX_DEPTH:
-        raise _BadFile("is nested too deeply")
+        raise BadFile("is nested too deeply")
     return parsed
 
 
@@ -429,25 +438,27 @@ def _device_in(raw: Mapping[str, object]) -> str:
     return device if isinstance(device, str) and _DEVICE.fullmatch(device) else ""
 
 
-def parse_annotation_file(path: Path, key: str, name_id: str | None) -> FolderCopy:
-    """The annotation a file of `annotations/<key>/` holds.
+def parse_annotation_file(
+    path: Path, key: str, name_id: str | None, data: bytes | None = None
+) -> FolderCopy:
+    """The annotation a file of `annotations/<key>/` holds (`data`: its bytes, if read).
 
     Raises:
-        _BadFile: unreadable, not a valid annotation, or not the note its name and
+        BadFile: unreadable, not a valid annotation, or not the note its name and
             folder say (another essay's, or another id).
     """
-    raw = read_json(path)
+    raw = read_json(path) if data is None else json_object(data)
     try:
         found = from_web_annotation(raw)
     except (InterchangeError, RecursionError, ValueError) as error:
-        raise _BadFile(f"is not a valid annotation ({error})") from None
+        raise BadFile(f"is not a valid annotation ({error})") from None
     if len(found) != 1:
-        raise _BadFile("does not hold exactly one annotation")
+        raise BadFile("does not hold exactly one annotation")
     annotation = found[0]
     if name_id is not None and annotation.id != name_id:
-        raise _BadFile(f"holds note {annotation.id}, not the one its name says: refused")
+        raise BadFile(f"holds note {annotation.id}, not the one its name says: refused")
     if essay_key(annotation.essay_id) != key:
-        raise _BadFile("holds a note of another essay than its folder's: refused")
+        raise BadFile("holds a note of another essay than its folder's: refused")
     version = Version(annotation, _device_in(raw))
     return FolderCopy(path, version.digest, version.device, annotation.modified, version, raw)
 
@@ -500,7 +511,7 @@ def scan_annotations(
             continue
         try:
             copy = parse_annotation_file(path, key, name_id)
-        except _BadFile as why:
+        except BadFile as why:
             report.warn(f"{relative} {why}; left as it is")
             report.skipped.add(path)
             if "refused" in str(why):
@@ -564,7 +575,7 @@ def _parsed(copy: FolderCopy, report: SyncReport) -> FolderCopy | None:
     key = copy.path.parent.name
     try:
         found = parse_annotation_file(copy.path, key, copy.path.name[: -len(".json")])
-    except _BadFile as why:
+    except BadFile as why:
         report.warn(f"{copy.path.name} {why}; left as it is")
         report.skipped.add(copy.path)
         return None
@@ -670,7 +681,7 @@ def _write_outgoing(plan: _Plan, new_state: SyncState, report: SyncReport) -> No
             continue  # half-written by the engine, perhaps: left for the next sync
         raw = before.raw if before is not None else None
         if before is not None and raw is None:
-            with contextlib.suppress(_BadFile):
+            with contextlib.suppress(BadFile):
                 raw = read_json(before.path)
         try:
             write_atomic(target, annotation_file(version, raw))
@@ -790,7 +801,7 @@ def read_essays(folder: Path, report: SyncReport) -> dict[str, _EssayFile]:
         key = entry.name.split(".", 1)[0].split(" ", 1)[0]
         try:
             raw = read_json(Path(entry.path))
-        except _BadFile as why:
+        except BadFile as why:
             report.warn(f"{ESSAYS_DIR}/{entry.name} {why}; left as it is")
             continue
         parsed = _record_of(raw, key)
@@ -982,7 +993,7 @@ def positions_elsewhere(folder: Path, essay_id: str, device: str) -> list[Remote
             continue
         try:
             raw = read_json(Path(entry.path))
-        except _BadFile:
+        except BadFile:
             continue
         if raw.get("essay_id") != essay_id:
             continue
