@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
     from essaytui.app import EssayApp
+    from essaytui.interchange.anki import Card
     from essaytui.interchange.sync import SyncReport
+    from essaytui.model.annotation import Annotation
     from essaytui.model.essay import Essay
     from essaytui.store import AnnotationStore
     from essaytui.store.store import EssaySummary
@@ -161,9 +163,11 @@ def _export_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=("markdown", "json"),
+        choices=("markdown", "json", "anki", "tsv"),
         default="markdown",
-        help="markdown (default) or json (W3C Web Annotation)",
+        help="markdown (default), json (W3C Web Annotation), anki (a deck, .apkg: one "
+        "card per highlight or note; exporting again updates the cards) or tsv (Anki's "
+        "plain-text import)",
     )
     parser.add_argument(
         "--include-deleted",
@@ -175,7 +179,8 @@ def _export_options(parser: argparse.ArgumentParser) -> None:
         "-o",
         "--output",
         metavar="FILE",
-        help="write here instead of standard output (with --all: the folder)",
+        help="write here instead of standard output (with --all: the folder; with "
+        "--format anki: the deck, by default TITLE.apkg or essaytui-notes.apkg)",
     )
 
 
@@ -575,6 +580,8 @@ def run_export(options: argparse.Namespace) -> int:
 
     if options.include_deleted and options.format != "json":
         raise UsageError("export: --include-deleted goes with --format json")
+    if options.format in ("anki", "tsv"):
+        return run_export_cards(options)
     if options.all:
         return run_export_all(options)
     # The store is opened first: when the data folder is unusable, that is the
@@ -1066,3 +1073,86 @@ def _print_sync_details(report: SyncReport) -> None:
             "folder; nothing is lost, the next sync tries again",
             file=sys.stderr,
         )
+
+
+def run_export_cards(options: argparse.Namespace) -> int:
+    """`essaytui export [PATH | --all] --format anki|tsv [-o FILE]`: flash cards."""
+    from essaytui.interchange.anki import cards_of, deck_name, to_tsv, write_apkg
+    from essaytui.interchange.markdown import file_name
+    from essaytui.store import StoreError
+
+    if options.all and options.path:
+        raise UsageError("export: --all exports every essay; give no PATH with it")
+    decks: list[tuple[str, list[Card]]] = []
+    names: list[str] = []
+    with _open_store(options) as store:
+        try:
+            style = _citation_style(store)
+            for essay, annotations in _essays_for_cards(store, options):
+                cards = cards_of(essay, annotations, _citation_text(essay, style))
+                decks.append((deck_name(essay), cards))
+                names.append(file_name(essay))
+        except StoreError as error:
+            raise UsageError(str(error)) from None
+        _report_warnings(store)
+    count = sum(len(cards) for _, cards in decks)
+    if options.format == "tsv":
+        deck = decks[0][0] if len(decks) == 1 else "essaytui"
+        text = to_tsv([c for _, cards in decks for c in cards], deck)
+        if options.output:
+            _write_output(text, options.output)
+        else:
+            # every field is already sanitised and escaped: the tabs between them stay
+            sys.stdout.write(text)
+    else:
+        default = "essaytui-notes.apkg" if options.all or not names else f"{names[0]}.apkg"
+        target = Path(options.output or default)
+        if target.is_dir():
+            raise UsageError(f"export: {target}: is a directory")
+        try:
+            write_apkg(decks, target)
+        except OSError as error:
+            raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
+        print(f"essaytui: wrote {_inline(str(target))}", file=sys.stderr)
+    print(f"essaytui: exported {count} card(s) from {len(decks)} essay(s)", file=sys.stderr)
+    return 0
+
+
+def _essays_for_cards(
+    store: AnnotationStore, options: argparse.Namespace
+) -> list[tuple[Essay, list[Annotation]]]:
+    """The essays to make cards of (the one asked for, or every one with notes), with
+    their live annotations.
+
+    Raises:
+        UsageError: the essay cannot be read. StoreError: the store cannot be read.
+    """
+    import dataclasses
+
+    from essaytui.model.files import EssayFileError, load_essay
+
+    if options.all:
+        found = []
+        for summary in store.essays_with_notes():
+            _, essay = _essay_of(store, summary)
+            found.append((essay, store.list_for_essay(summary.essay_id)))
+        return found
+    path = Path(options.path) if options.path else _last_read_in(store)
+    if path is None:
+        raise UsageError("export: no essay given and none read yet (essaytui export PATH)")
+    try:
+        essay = load_essay(path)
+    except EssayFileError as error:
+        raise UsageError(str(error)) from None
+    essay = dataclasses.replace(essay, id=store.identify(essay, record=False))
+    return [(essay, store.list_for_essay(essay.id))]
+
+
+def _citation_text(essay: Essay, style: str) -> str:
+    """The essay's reference in the chosen style (its title and author if that fails)."""
+    from essaytui.interchange.citation import CitationError, bibliography_entry, essay_reference
+
+    try:
+        return bibliography_entry(essay_reference(essay), style)
+    except CitationError:
+        return ", ".join(part for part in (essay.author, essay.title) if part)
