@@ -212,7 +212,7 @@ def test_conflict_copies_of_the_engines_are_merged_and_removed(
     other = annotation_path(folder, second)
     dropbox = other.with_name(f"{second.id} (Desk's conflicted copy 2026-12-07).json")
     older = json.loads(other.read_text())
-    older["modified"] = at(-30)
+    older["created"] = older["modified"] = at(-30)
     older["body"] = {"type": "TextualBody", "value": "an older copy"}
     dropbox.write_text(json.dumps(older))
     assert is_conflict_copy(syncthing.name) and is_conflict_copy(dropbox.name)
@@ -234,7 +234,7 @@ def test_conflict_copies_of_the_engines_are_merged_and_removed(
         (b'{"@context": "http://www.w3.org/ns/anno.jsonld", "id": "urn:uu', "not valid JSON"),
         (b"\xff\xfe not text", "not UTF-8"),
         (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
-        (b'{"a": ' + b"[" * 20 + b"1" + b"]" * 20 + b"}", "nested too deeply"),
+        (b'{"a": ' + b"[" * 70 + b"1" + b"]" * 70 + b"}", "nested too deeply"),
         (b'{"type": "Annotation"}', "not a valid annotation"),
     ],
 )

@@ -892,6 +892,33 @@ class AnnotationStore:
         )
         return self._annotations(rows)
 
+    def annotation_stamps(self) -> dict[str, tuple[str, str, str | None]]:
+        """`id → (essay_id, modified, deleted)` of every annotation: every change to a
+        note changes one of these, so comparing them finds what changed, cheaply."""
+        rows = self._read("SELECT id, essay_id, modified, deleted FROM annotations")
+        return {
+            str(row[0]): (str(row[1]), str(row[2]), None if row[3] is None else str(row[3]))
+            for row in rows
+        }
+
+    def annotation_essays(self) -> list[str]:
+        """The ids of every essay with annotations (deleted ones too)."""
+        return [str(row[0]) for row in self._read("SELECT DISTINCT essay_id FROM annotations")]
+
+    def annotations_by_id(self, ids: Iterable[str]) -> list[Annotation]:
+        """The annotations with these ids (deleted ones too; unknown ids left out)."""
+        wanted = list(dict.fromkeys(ids))
+        found: list[Annotation] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self._read(
+                f"SELECT {_ANNOTATION_COLUMNS} FROM annotations "
+                f"WHERE id IN ({', '.join('?' * len(chunk))})",
+                tuple(chunk),
+            )
+            found.extend(self._annotations(rows))
+        return found
+
     def count(self) -> int:
         """How many annotations are stored, deleted ones included."""
         return int(self._read("SELECT count(*) FROM annotations")[0][0])
