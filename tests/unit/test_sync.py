@@ -427,3 +427,29 @@ def test_losing_the_state_file_costs_one_full_read_not_a_note(
     assert file_times(folder) == files
     os.remove(state)
     assert sync_folder(desk, folder).summary() == "nothing new"
+
+
+def test_when_says_how_long_ago_in_words() -> None:
+    from essaytui.interchange.sync import when
+
+    now = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
+    assert when("2026-12-07T14:59:30.000Z", now) == "just now"
+    assert when("2026-12-07T09:00:00.000Z", now) == "today"
+    assert when("2026-12-06T23:00:00.000Z", now) == "yesterday"
+    assert when("2026-12-01T10:00:00.000Z", now) == "6 days ago"
+
+
+def test_another_machines_place_is_found_in_an_edited_text(essay: Essay) -> None:
+    from essaytui.interchange.sync import RemotePosition
+    from essaytui.model.annotation import text_hash
+    from essaytui.sessions.sync import offer, remote_offset
+
+    text = essay.reading_text
+    same = RemotePosition("a" * 16, "laptop", 40, 0.5, "", text_hash(text), at(0))
+    assert remote_offset(essay, same) == 40
+    quote = text[text.index("official") :][:30]
+    moved = RemotePosition("a" * 16, "laptop", 3, 0.5, quote, "0" * 64, at(0))
+    assert remote_offset(essay, moved) == text.index("official")
+    lost = RemotePosition("a" * 16, "", 3, 0.5, "not in the text", "0" * 64, at(0))
+    assert remote_offset(essay, lost) == len(text) // 2
+    assert offer(lost).startswith("continue at 50 % (another machine, ")
