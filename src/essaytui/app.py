@@ -227,7 +227,8 @@ class EssayApp(TypeaheadApp[None]):
             self.elsewhere = outcome.elsewhere
             line = f"Read further elsewhere: {offer(outcome.elsewhere)}"
             reader.say(f"{line} — ctrl+p “Sync: continue”", 20)
-            self.notify(f"{line}.\nCommand palette: “Sync: continue there”.", timeout=20)
+            came = f"{outcome.message}\n" if outcome.message else ""
+            self.notify(f"{came}{line}.\nCommand palette: “Sync: continue there”.", timeout=20)
         elif outcome.message:
             reader.say(outcome.message, 10)
 

@@ -1070,7 +1070,8 @@ def _print_sync_details(report: SyncReport) -> None:
     if report.not_written:
         print(
             f"essaytui: {report.not_written} file(s) could not be written to the sync "
-            "folder; nothing is lost, the next sync tries again",
+            f"folder ({_inline(report.write_problem)}); nothing is lost, the next sync "
+            "tries again",
             file=sys.stderr,
         )
 

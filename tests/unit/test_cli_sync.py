@@ -179,3 +179,68 @@ def test_a_work_tree_without_a_remote_only_commits(tmp_path: Path, git_env: dict
     assert git("status", "--porcelain", cwd=repository) == "?? README\n"
     again = essaytui("sync", data=laptop)
     assert "0 commits" in again.stdout
+
+
+# -- a sync folder that cannot be written --------------------------------------------
+
+AS_NOBODY = """
+import os, sys
+# everything the sync imports, imported as the owner: 'nobody' cannot read /root
+import encodings.idna, encodings.utf_8_sig, json, sqlite3, socket, subprocess, hashlib, uuid, re
+import essaytui.cli, essaytui.store, essaytui.model.files, essaytui.model.text
+import essaytui.interchange.sync, essaytui.interchange.sync_git, essaytui.interchange.w3c
+if os.geteuid() == 0:
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+from essaytui.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_read_only_sync_folder_takes_notes_in_sends_none_and_loses_nothing() -> None:
+    """The denial is real: the folder belongs to root and the sync runs as 'nobody' (or,
+    not as root, the folder is made read-only for this very user)."""
+    import shutil
+    import sys
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="essaytui-sync-ro-"))
+    try:
+        root.chmod(0o755)
+        folder, laptop, desk = root / "Sync", root / "laptop", root / "desk"
+        folder.mkdir()
+        add_notes(laptop, "comprehensive", note="from the laptop")
+        assert essaytui("sync", folder, data=laptop).returncode == 0
+        (made,) = add_notes(desk, "official", note="written on the desk")
+        desk.chmod(0o777)
+        for path in desk.rglob("*"):
+            path.chmod(0o777 if path.is_dir() else 0o666)
+        for path in [folder, *folder.rglob("*")]:
+            path.chmod(0o555 if path.is_dir() else 0o444)
+        done = subprocess.run(
+            [sys.executable, "-c", AS_NOBODY, "sync", str(folder)],
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "ESSAYTUI_DATA_DIR": str(desk), "HOME": str(root)},
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 1, done.stderr
+        assert "1 note from another machine (1 new)" in done.stdout
+        problems = [p for p in done.stderr.splitlines() if "now your sync folder" not in p]
+        assert len(problems) == 1 and "could not be written to the sync folder" in problems[0]
+        assert "Permission denied" in problems[0] and "nothing is lost" in problems[0]
+        assert "Traceback" not in done.stderr
+        mine = notes_of(desk)
+        assert mine[made.id].note == "written on the desk" and len(mine) == 2
+        for path in [folder, *folder.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        again = essaytui("sync", data=desk)
+        assert again.returncode == 0 and "1 note sent" in again.stdout, again.stderr
+        assert annotation_path(folder, made).is_file()
+    finally:
+        for path in [root, *root.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        shutil.rmtree(root)

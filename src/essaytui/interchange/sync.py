@@ -408,8 +408,15 @@ class SyncReport:
     notes_only: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     not_written: int = 0
+    write_problem: str = ""
     hidden_warnings: int = 0
     skipped: set[Path] = field(default_factory=set)
+
+    def cannot_write(self, error: OSError) -> None:
+        """Count a file that could not be written (the first reason is kept)."""
+        if not self.not_written:
+            self.write_problem = sanitize_inline(storable(str(error.strerror or error)))
+        self.not_written += 1
 
     @property
     def received(self) -> int:
@@ -789,9 +796,7 @@ def _write_outgoing(plan: _Plan, new_state: SyncState, report: SyncReport) -> No
         try:
             found = write_atomic(target, annotation_file(version, raw), made)
         except OSError as error:
-            if not report.not_written:
-                report.warn(f"cannot write to the sync folder ({error.strerror or error})")
-            report.not_written += 1
+            report.cannot_write(error)
             continue
         local = signature(version.annotation)
         _remember(new_state, plan.folder, relative, version, local, found)
@@ -976,9 +981,7 @@ def sync_essays(
         try:
             write_atomic(target, data)
         except OSError as error:
-            if not report.not_written:
-                report.warn(f"cannot write to the sync folder ({error.strerror or error})")
-            report.not_written += 1
+            report.cannot_write(error)
             continue
         for copy in known.copies if known else []:
             with contextlib.suppress(OSError):
@@ -1053,9 +1056,7 @@ def sync_positions(
         try:
             write_atomic(target, data)
         except OSError as error:
-            if not report.not_written:
-                report.warn(f"cannot write to the sync folder ({error.strerror or error})")
-            report.not_written += 1
+            report.cannot_write(error)
             continue
         found = _stat(target)
         if found is not None:

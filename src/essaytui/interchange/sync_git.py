@@ -311,6 +311,7 @@ def _add(total: SyncReport, more: SyncReport) -> None:
     total.kept_after_deletion += more.kept_after_deletion
     total.restored += more.restored
     total.not_written += more.not_written
+    total.write_problem = total.write_problem or more.write_problem
     total.notes_only += [t for t in more.notes_only if t not in total.notes_only]
     for warning in more.warnings:
         if warning not in total.warnings:

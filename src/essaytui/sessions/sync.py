@@ -100,7 +100,10 @@ class ReaderSync:
         if problem:
             message = f"⚠ Sync: {problem}"
         elif report.not_written:
-            message = "⚠ Sync: the sync folder cannot be written; nothing is lost"
+            message = (
+                f"⚠ Sync: the sync folder cannot be written ({report.write_problem}); "
+                "nothing is lost"
+            )
         return SyncOutcome(message, report.received > 0, elsewhere)
 
     def _sync(self, folder: Path) -> tuple[SyncReport, str]:
