@@ -198,6 +198,11 @@ class EssayApp(TypeaheadApp[None]):
 
     def _start_sync(self) -> None:
         """With a sync folder set, sync in the background (the essay has just opened)."""
+        try:
+            if not self.store.get_setting(paths.SYNC_FOLDER_SETTING):
+                return  # the sync's modules are not even imported
+        except StoreError:
+            return
         from essaytui.sessions.sync import ReaderSync
 
         sync = ReaderSync(self.store, self.essay.id)

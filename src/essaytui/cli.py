@@ -928,7 +928,7 @@ def run_list(options: argparse.Namespace) -> int:
         title = other.title or (Path(where).stem if where else "Untitled")
         missing = "" if where and Path(where).is_file() else "  (file missing)"
         if other.essay_id in notes_only:
-            missing = "  (notes only: the essay was never opened on this machine)"
+            missing += "  (notes only: the essay was never opened on this machine)"
         print(
             f"  {_clean(title)}  {other.notes} note(s)\n"
             f"    {_inline(where or '(unknown file)')}{missing}"

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from essaytui import paths
 from essaytui.interchange.errors import InterchangeError
 from essaytui.interchange.w3c import (
     MAX_PATH,
@@ -69,7 +70,7 @@ POSITIONS_DIR = "positions"
 SYNC_KEY = "essaytui:sync"
 #: Settings in the store: the folder remembered by `essaytui sync DIR`, this data
 #: folder's device id and the name shown to other machines.
-FOLDER_SETTING = "sync.folder"
+FOLDER_SETTING = paths.SYNC_FOLDER_SETTING
 DEVICE_SETTING = "sync.device"
 #: The state file (sizes and times of the files as last seen), in the data folder.
 STATE_FILE = "sync-state.json"
