@@ -244,3 +244,43 @@ def test_a_read_only_sync_folder_takes_notes_in_sends_none_and_loses_nothing() -
         for path in [root, *root.rglob("*")]:
             path.chmod(0o755 if path.is_dir() else 0o644)
         shutil.rmtree(root)
+
+
+def test_three_machines_syncing_at_the_same_moment_end_with_the_same_notes(
+    tmp_path: Path,
+) -> None:
+    import sys
+
+    folder = tmp_path / "Sync"
+    machines = [tmp_path / name for name in ("laptop", "desk", "phone")]
+    (shared,) = add_notes(machines[0], "comprehensive", note="shared")
+    assert essaytui("sync", folder, data=machines[0]).returncode == 0
+    for data in machines[1:]:
+        assert essaytui("sync", folder, data=data).returncode == 0
+    for number, data in enumerate(machines):
+        add_notes(data, "official", "friends", note=f"own notes of machine {number}")
+        with AnnotationStore.open(data) as store:
+            store.update(replace(shared, note=f"edited on machine {number}"))
+    last = notes_of(machines[2])[shared.id]
+    running = [
+        subprocess.Popen(
+            [sys.executable, "-m", "essaytui", "sync"],
+            env={**os.environ, "ESSAYTUI_DATA_DIR": str(data)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+        )
+        for data in machines
+    ]
+    for process in running:
+        _, errors = process.communicate(timeout=120)
+        assert process.returncode == 0, errors
+    for _ in range(2):
+        for data in machines:
+            assert essaytui("sync", data=data).returncode == 0
+    results = [notes_of(data) for data in machines]
+    assert results[0] == results[1] == results[2]
+    assert len(results[0]) == 7
+    assert results[0][shared.id] == last  # the latest edit, on every machine
+    leftovers = [p.name for p in folder.rglob("*") if p.name.startswith(".")]
+    assert leftovers == []

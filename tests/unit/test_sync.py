@@ -453,3 +453,25 @@ def test_another_machines_place_is_found_in_an_edited_text(essay: Essay) -> None
     lost = RemotePosition("a" * 16, "", 3, 0.5, "not in the text", "0" * 64, at(0))
     assert remote_offset(essay, lost) == len(text) // 2
     assert offer(lost).startswith("continue at 50 % (another machine, ")
+
+
+def test_two_machines_with_different_copies_of_an_essay_do_not_rewrite_its_file(
+    tmp_path: Path, folder: Path, machines: list[AnnotationStore]
+) -> None:
+    laptop, desk, _ = machines
+    for store, title in ((laptop, "First title"), (desk, "Edited title")):
+        path = tmp_path / f"{title}.md"
+        path.write_text(f"---\nid: shared-essay\ntitle: {title}\n---\n\nSome text here.\n")
+        essay = load_essay(path)
+        store.identify(essay)
+        store.touch(essay.id, str(path), essay.title, essay.author)
+        start = essay.reading_text.index("text")
+        store.add(make_annotation(essay, start, start + 4, "highlight"))
+    for store in (laptop, desk, laptop, desk):
+        sync_folder(store, folder)
+    files = file_times(folder)
+    for store in (laptop, desk):
+        sync_folder(store, folder)
+    assert file_times(folder) == files
+    listed = json.loads((folder / "essays" / f"{essay_key('shared-essay')}.json").read_text())
+    assert listed["title"] == "First title" and len(listed["paths"]) == 2

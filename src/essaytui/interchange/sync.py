@@ -944,20 +944,23 @@ def _joined(first: Iterable[str], second: Iterable[str]) -> list[str]:
 def _essay_content(
     store: AnnotationStore, essay_id: str, position: Position | None, there: _EssayFile | None
 ) -> dict[str, object]:
-    """What this machine knows of an essay, joined with what the folder's file says."""
+    """What the folder should say of an essay: what it says already (two machines whose
+    copies of an essay differ would otherwise rewrite the file back and forth), with
+    what this machine knows filling the gaps, and the paths of both."""
     record = store.essay_record(essay_id)
     title = (record.title if record else "") or (position.title if position else "")
     author = (record.author if record else "") or (position.author if position else "")
-    if there is not None:
-        title = title or there.record.title
-        author = author or there.record.author
-    content: dict[str, object] = {"id": essay_id, "title": title, "author": author}
     found = record.print if record is not None else None
-    if found is None and there is not None:
-        found = there.record.print
+    if there is not None:
+        title = there.record.title or title
+        author = there.record.author or author
+        found = there.record.print or found
+    content: dict[str, object] = {"id": essay_id, "title": title, "author": author}
     if found is not None:
         content["fingerprint"] = {"digest": found.digest, "sketch": found.sketch_text()}
     mine = store.essay_paths(essay_id)
+    if position is not None and position.essay_path:
+        mine.append(position.essay_path)  # a front-matter id records no path of its own
     content["paths"] = _joined(mine, there.paths if there else [])
     return content
 
