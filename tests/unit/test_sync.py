@@ -475,3 +475,26 @@ def test_two_machines_with_different_copies_of_an_essay_do_not_rewrite_its_file(
     assert file_times(folder) == files
     listed = json.loads((folder / "essays" / f"{essay_key('shared-essay')}.json").read_text())
     assert listed["title"] == "First title" and len(listed["paths"]) == 2
+
+
+def test_links_and_fifos_in_the_folder_are_not_read(
+    tmp_path: Path, essay: Essay, folder: Path, machines: list[AnnotationStore]
+) -> None:
+    laptop, desk, _ = machines
+    kept = note_on(essay, "comprehensive", "n", at(0))
+    laptop.merge([kept])
+    laptop.save_position(essay.id, 10, progress=0.5)
+    sync_folder(laptop, folder)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = replace(note_on(essay, "official", "from outside", at(1)), essay_id="outsider")
+    (outside / f"{secret.id}.json").write_text(_file_of(secret))
+    (folder / ANNOTATIONS_DIR / essay_key("outsider")).symlink_to(outside)
+    key_folder = folder / ANNOTATIONS_DIR / essay_key(essay.id)
+    (key_folder / f"{'7' * 8}-7777-4777-8777-{'7' * 12}.json").symlink_to(
+        outside / f"{secret.id}.json"
+    )
+    os.mkfifo(folder / POSITIONS_DIR / essay_key(essay.id) / f"{'ab' * 8}.json")
+    report = sync_folder(desk, folder)
+    assert report.added == 1 and desk.get(secret.id) is None
+    assert [p.progress for p in positions_elsewhere(folder, essay.id, device_id(desk))] == [0.5]

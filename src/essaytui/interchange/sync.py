@@ -42,6 +42,7 @@ import json
 import os
 import re
 import socket
+import stat
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -220,7 +221,11 @@ def read_json(path: Path) -> dict[str, object]:
             object, or nested too deeply.
     """
     try:
-        with open(path, "rb") as handle:
+        # without blocking: a FIFO swapped in after the folder was listed would wait
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise BadFile("is not a regular file")
             data = read_at_most(handle, MAX_FILE_BYTES)
     except OSError as error:
         raise BadFile(f"cannot be read ({error.strerror or error})") from None
@@ -524,7 +529,8 @@ def parse_annotation_file(
 def _files(folder: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
     """`(subfolder name, entry)` for every file one level below `folder`."""
     try:
-        subfolders = [entry for entry in os.scandir(folder) if entry.is_dir()]
+        # not through a symbolic link: the folder's files are read, nothing else
+        subfolders = [e for e in os.scandir(folder) if e.is_dir(follow_symlinks=False)]
     except OSError:
         return
     for subfolder in subfolders:
@@ -1103,6 +1109,8 @@ def positions_elsewhere(folder: Path, essay_id: str, device: str) -> list[Remote
         name = entry.name
         if not name.endswith(".json") or is_conflict_copy(name) or name.startswith("."):
             continue
+        if not entry.is_file(follow_symlinks=False):
+            continue  # a FIFO would block the read; a link leads out of the folder
         other = name[: -len(".json")]
         if other == device or not _DEVICE.fullmatch(other):
             continue
