@@ -54,6 +54,9 @@ commands:
                                          the live annotations of an essay (Markdown:
                                          an Obsidian-ready note)
   essaytui export --all [-o DIR]         every essay's notes, one file each
+  essaytui export [PATH | --all] --format anki|tsv [-o deck.apkg]
+                                         highlights and notes as Anki cards; a new
+                                         export updates the cards, never doubles them
   essaytui cite [PATH] [--format text|bibtex|csl-json|ris] [--style STYLE] [--sources]
                                          the essay's reference (and its sources')
   essaytui notes search WORD…            find notes in every essay (quote, note, tags)

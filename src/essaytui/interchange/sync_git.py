@@ -157,7 +157,8 @@ def commit(git: Git, message: str) -> bool:
     folders = [n for n in NOTE_FOLDERS if n in tracked or (git.folder / n).exists()]
     if not folders:
         return False
-    git.run("add", "-A", "--", *folders)
+    # a temporary file left by a sync that was killed mid-write is not a note
+    git.run("add", "-A", "--", *folders, ":(exclude,glob)**/.*.tmp")
     if git.run("diff", "--cached", "--quiet", "--", *folders, check=False).returncode == 0:
         return False
     git.run("commit", "-q", "--no-verify", "-m", message, "--", *folders)
