@@ -226,7 +226,12 @@ class EssayApp(TypeaheadApp[None]):
         from essaytui.sessions.sync import offer
 
         reader = self.reader
-        if outcome.received:
+        joined = (outcome.rekeyed or {}).get(self.essay.id)
+        if joined is not None:
+            # the same document was known on another machine first: its id now
+            self.essay = dataclasses.replace(self.essay, id=joined)
+            reader.essay = dataclasses.replace(reader.essay, id=joined)
+        elif outcome.received:
             reader.reload_annotations()
         if outcome.elsewhere is not None and outcome.elsewhere != self.elsewhere:
             self.elsewhere = outcome.elsewhere

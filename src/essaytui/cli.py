@@ -1064,6 +1064,11 @@ def _print_sync_details(report: SyncReport) -> None:
         )
     if report.conflicts_merged:
         print(f"merged and removed {report.conflicts_merged} conflict copy(ies)")
+    for title in report.joined:
+        print(
+            f"joined the notes of {_clean(title)}: another machine knew the same document "
+            "under another id"
+        )
     for title in report.notes_only:
         print(f"notes only (the essay is not on this machine yet): {_clean(title)}")
     for warning in report.warnings:

@@ -498,3 +498,37 @@ def test_links_and_fifos_in_the_folder_are_not_read(
     report = sync_folder(desk, folder)
     assert report.added == 1 and desk.get(secret.id) is None
     assert [p.progress for p in positions_elsewhere(folder, essay.id, device_id(desk))] == [0.5]
+
+
+def test_the_same_document_read_on_two_machines_before_syncing_is_joined(
+    tmp_path: Path, folder: Path, machines: list[AnnotationStore]
+) -> None:
+    laptop, desk, _ = machines
+    text = "# Notes on rivers\n\n" + " ".join(f"river{i}" for i in range(300)) + "\n"
+    ids: list[str] = []
+    made: list[Annotation] = []
+    for store, name, quote in ((laptop, "a", "river10"), (desk, "b", "river20")):
+        path = tmp_path / name / "rivers.md"
+        path.parent.mkdir()
+        path.write_text(text)
+        essay = load_essay(path)
+        essay = replace(essay, id=store.identify(essay))
+        store.save_position(essay.id, 5, essay_path=str(path), title=essay.title)
+        ids.append(essay.id)
+        made.append(store.add(note_on(essay, quote, f"from {name}")))
+    assert ids[0] != ids[1]  # first read at different paths: two ids
+    reports = [sync_folder(store, folder) for store in (laptop, desk, laptop, desk)]
+    assert any(r.joined == ["Notes on rivers"] for r in reports)
+    canonical = min(ids)
+    for store, name in ((laptop, "a"), (desk, "b")):
+        opened = load_essay(tmp_path / name / "rivers.md")
+        assert store.identify(opened) == canonical
+        notes = store.list_for_essay(canonical)
+        assert sorted(n.note for n in notes) == ["from a", "from b"]
+    keys = sorted(p.name for p in (folder / ANNOTATIONS_DIR).iterdir())
+    assert keys == [essay_key(canonical)]
+    assert sorted(p.stem for p in (folder / "essays").iterdir()) == [essay_key(canonical)]
+    files = file_times(folder)
+    for store in (laptop, desk):
+        assert sync_folder(store, folder).summary() == "nothing new"
+    assert file_times(folder) == files

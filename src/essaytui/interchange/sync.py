@@ -45,7 +45,7 @@ import socket
 import stat
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -59,7 +59,7 @@ from essaytui.interchange.w3c import (
 )
 from essaytui.model.annotation import Annotation, checked_time, time_key
 from essaytui.model.files import read_at_most
-from essaytui.model.identity import DocumentPrint, sketch_from_text
+from essaytui.model.identity import DocumentPrint, is_generated, sketch_from_text
 from essaytui.model.text import sanitize_inline
 from essaytui.store.errors import StoreError
 from essaytui.store.store import AnnotationStore, EssayRecord, Position, storable
@@ -412,6 +412,8 @@ class SyncReport:
     kept_after_deletion: int = 0
     restored: int = 0
     notes_only: list[str] = field(default_factory=list)
+    joined: list[str] = field(default_factory=list)
+    rekeyed: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     not_written: int = 0
     write_problem: str = ""
@@ -546,12 +548,15 @@ def _files(folder: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
 
 
 def scan_annotations(
-    folder: Path, state: SyncState, report: SyncReport
+    folder: Path, state: SyncState, report: SyncReport, joined: Mapping[str, str] | None = None
 ) -> dict[str, list[FolderCopy]]:
     """Every annotation of the folder, by id; a file unchanged since the last sync is
-    not read (its state stands for it), a bad one is skipped with a warning."""
+    not read (its state stands for it), a bad one is skipped with a warning. A note
+    filed under an essay `joined` into another is read as that essay's, from a file to
+    move (`_moved`)."""
     found: dict[str, list[FolderCopy]] = {}
     root = folder / ANNOTATIONS_DIR
+    joined_keys = {essay_key(old) for old in joined or {}}
     for key, entry in _files(root):
         relative = f"{ANNOTATIONS_DIR}/{key}/{entry.name}"
         # a note's own file is "<36-character id>.json"; a conflict copy's name is longer
@@ -567,6 +572,7 @@ def scan_annotations(
         seen = state.files.get(relative)
         if (
             not conflict
+            and key not in joined_keys
             and name_id is not None
             and seen is not None
             and (seen.size, seen.mtime_ns) == (info.st_size, info.st_mtime_ns)
@@ -584,9 +590,27 @@ def scan_annotations(
                 report.refused += 1
             continue
         copy.conflict, copy.relative = conflict, relative
+        if joined and key in joined_keys:
+            copy = _moved(copy, joined)
         assert copy.version is not None
         found.setdefault(copy.version.annotation.id, []).append(copy)
     return found
+
+
+def _moved(copy: FolderCopy, joined: Mapping[str, str]) -> FolderCopy:
+    """A copy under an essay joined into another, as a copy of that essay's note: a
+    candidate like a conflict copy, and removed like one once its note is written in
+    its new place."""
+    assert copy.version is not None
+    annotation = copy.version.annotation
+    if annotation.essay_id not in joined:
+        return copy
+    version = Version(replace(annotation, essay_id=joined[annotation.essay_id]), copy.device)
+    moved = FolderCopy(
+        copy.location, version.digest, version.device, annotation.modified, version, None, True
+    )
+    moved.relative = copy.relative
+    return moved
 
 
 # -- deciding ----------------------------------------------------------------------------
@@ -659,7 +683,10 @@ def _own_copies(
     own_key = essay_key(local.essay_id)
     mine: list[FolderCopy] = []
     for copy in copies:
-        if copy.folder_key == own_key:
+        moved_here = copy.conflict and (
+            copy.version is not None and copy.version.annotation.essay_id == local.essay_id
+        )
+        if copy.folder_key == own_key or moved_here:
             mine.append(copy)
         elif not copy.conflict:
             report.refused += 1
@@ -977,11 +1004,13 @@ def sync_essays(
     essay_ids: Iterable[str],
     positions: Mapping[str, Position],
     report: SyncReport,
+    there: Mapping[str, _EssayFile],
+    joined: Mapping[str, str],
 ) -> list[EssayRecord]:
     """Write the essays this machine has notes on (only where their file changes) and
-    return every essay the folder describes, for the merge to remember."""
-    there = read_essays(folder, report)
-    for essay_id in sorted(set(essay_ids)):
+    return the essays the folder describes, for the merge to remember (not those joined
+    into another: their file is removed once the other's is written)."""
+    for essay_id in sorted(set(essay_ids) - set(joined)):
         known = there.get(essay_id)
         content = _essay_content(store, essay_id, positions.get(essay_id), known)
         data = dumps(_with_unknown(content, known.raw if known else None))
@@ -997,7 +1026,41 @@ def sync_essays(
             with contextlib.suppress(OSError):
                 copy.unlink()
                 report.conflicts_merged += 1
-    return [essay.record for essay in there.values()]
+    for old, new in joined.items():
+        if old in there and essay_path(folder, new).is_file():
+            with contextlib.suppress(OSError):
+                essay_path(folder, old).unlink()
+    return [essay.record for key, essay in there.items() if key not in joined]
+
+
+def join_same_documents(
+    store: AnnotationStore, there: Mapping[str, _EssayFile], report: SyncReport
+) -> dict[str, str]:
+    """Essays known under two generated ids (the same document first read on two
+    machines) joined under the smaller one, on every machine alike: `{old id: new id}`.
+
+    Only the same bytes count (the print's digest), never a close text.
+    """
+    by_digest: dict[str, set[str]] = {}
+    for essay in there.values():
+        found = essay.record.print
+        if found is not None and found.digest and is_generated(essay.record.id):
+            by_digest.setdefault(found.digest, set()).add(essay.record.id)
+    joined: dict[str, str] = {}
+    for digest, ids in sorted(by_digest.items()):
+        here = {i for i in store.essays_with_digest(digest) if is_generated(i)}
+        everyone = ids | here
+        canonical = min(everyone)
+        for old in sorted(everyone - {canonical}):
+            joined[old] = canonical
+            if old in here:
+                record = store.essay_record(old)
+                store.join_essays(old, canonical)
+                report.joined.append((record.title if record else "") or old)
+                report.rekeyed[old] = canonical
+    # notes made under an id after it was joined (a reader open meanwhile) follow it
+    store.refile_joined()
+    return joined
 
 
 # -- reading positions ------------------------------------------------------------------
@@ -1152,11 +1215,13 @@ def sync_folder(store: AnnotationStore, folder: Path, *, device: str | None = No
     state_file = state_path(store)
     state = SyncState.load(state_file, folder)
     new_state = SyncState(state.folder)
-    copies = scan_annotations(folder, state, report)
+    there = read_essays(folder, report)
+    joined = join_same_documents(store, there, report)
+    copies = scan_annotations(folder, state, report, joined)
     plan = plan_sync(store, folder, state, device, copies, report)
     positions = {p.essay_id: p for p in store.recent(1_000_000)}
     essay_ids = set(store.annotation_essays()) | set(positions)
-    essays = sync_essays(store, folder, essay_ids, positions, report)
+    essays = sync_essays(store, folder, essay_ids, positions, report, there, joined)
     result = store.merge(plan.incoming_annotations(), essays=essays, wins=plan.wins)
     report.added, report.updated, report.deleted = result.added, result.updated, result.deleted
     report.refused += result.refused
@@ -1165,6 +1230,9 @@ def sync_folder(store: AnnotationStore, folder: Path, *, device: str | None = No
     _write_outgoing(plan, new_state, report)
     _carry_over(plan, copies, new_state)
     _remove_merged(plan, report)
+    for old in joined:
+        with contextlib.suppress(OSError):  # only once empty: its notes moved
+            os.rmdir(folder / ANNOTATIONS_DIR / essay_key(old))
     sync_positions(folder, positions.values(), device, state, new_state, report)
     _notes_only(store, plan, report)
     if new_state.files != state.files:

@@ -314,6 +314,8 @@ def _add(total: SyncReport, more: SyncReport) -> None:
     total.not_written += more.not_written
     total.write_problem = total.write_problem or more.write_problem
     total.notes_only += [t for t in more.notes_only if t not in total.notes_only]
+    total.joined += [t for t in more.joined if t not in total.joined]
+    total.rekeyed.update(more.rekeyed)
     for warning in more.warnings:
         if warning not in total.warnings:
             total.warn(warning)

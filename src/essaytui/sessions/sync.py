@@ -38,6 +38,8 @@ class SyncOutcome:
     message: str
     received: bool
     elsewhere: RemotePosition | None = None
+    #: essays now filed under another id (the same document known on another machine)
+    rekeyed: dict[str, str] | None = None
 
 
 def sync_folder_of(store: AnnotationStore) -> Path | None:
@@ -93,6 +95,7 @@ class ReaderSync:
         with self._lock:
             try:
                 report, problem = self._sync(self.folder)
+                essay_id = report.rekeyed.get(essay_id, essay_id)
                 elsewhere = self.further_elsewhere(self.folder, essay_id)
             except (SyncError, StoreError) as error:
                 return SyncOutcome(f"⚠ Sync: {error}", False)
@@ -104,7 +107,10 @@ class ReaderSync:
                 f"⚠ Sync: the sync folder cannot be written ({report.write_problem}); "
                 "nothing is lost"
             )
-        return SyncOutcome(message, report.received > 0, elsewhere)
+        if report.joined and not message:
+            message = f"⇅ Notes joined with another machine's: {', '.join(report.joined)}"
+        received = report.received > 0 or bool(report.rekeyed)
+        return SyncOutcome(message, received, elsewhere, report.rekeyed)
 
     def _sync(self, folder: Path) -> tuple[SyncReport, str]:
         from essaytui.interchange.sync_git import GitError, is_git_work_tree, sync_git

@@ -1355,6 +1355,58 @@ class AnnotationStore:
         found = DocumentPrint(digest, identity.sketch_from_text(sketch)) if digest else None
         return EssayRecord(essay_id, str(row["title"] or ""), str(row["author"] or ""), found)
 
+    def essays_with_digest(self, digest: str) -> list[str]:
+        """The ids of the essays whose print has this digest (the same bytes)."""
+        rows = self._read("SELECT id FROM essays WHERE digest = ? ORDER BY id", (digest,))
+        return [str(row[0]) for row in rows]
+
+    def join_essays(self, old: str, new: str) -> None:
+        """File everything of essay `old` under `new`: the same document, known under
+        two generated ids on two machines (the sync folder found it by its print). The
+        later reading position is kept; `old` stays an alias of `new`, so notes filed
+        under it later (an export, a reader still open) find their essay.
+
+        Raises:
+            StoreWriteError: nothing was changed.
+        """
+
+        def write(connection: sqlite3.Connection) -> None:
+            connection.execute("UPDATE annotations SET essay_id = ? WHERE essay_id = ?", (new, old))
+            connection.execute(
+                "DELETE FROM positions WHERE essay_id = ? AND EXISTS (SELECT 1 FROM positions "
+                "p WHERE p.essay_id = ? AND p.updated >= positions.updated)",
+                (old, new),
+            )
+            connection.execute(
+                "DELETE FROM positions WHERE essay_id = ? AND EXISTS "
+                "(SELECT 1 FROM positions p WHERE p.essay_id = ?)",
+                (new, old),
+            )
+            connection.execute("UPDATE positions SET essay_id = ? WHERE essay_id = ?", (new, old))
+            connection.execute("UPDATE essay_paths SET essay_id = ? WHERE essay_id = ?", (new, old))
+            connection.execute(
+                "INSERT OR IGNORE INTO essays (id, digest, sketch, title, author, created) "
+                "SELECT ?, digest, sketch, title, author, created FROM essays WHERE id = ?",
+                (new, old),
+            )
+            connection.execute("DELETE FROM essays WHERE id = ?", (old,))
+            connection.execute(
+                "INSERT OR REPLACE INTO essay_aliases (alias, path, essay_id) VALUES (?, '', ?)",
+                (old, new),
+            )
+            _refile_joined(connection)
+
+        self._write(write)
+
+    def refile_joined(self) -> int:
+        """Move notes filed under an essay id joined into another since (`join_essays`)
+        to that essay; how many moved.
+
+        Raises:
+            StoreWriteError: nothing was changed.
+        """
+        return self._write(_refile_joined)
+
     def essay_paths(self, essay_id: str) -> list[str]:
         """Every path the essay was read from, most recent first."""
         rows = self._read(
@@ -1494,6 +1546,21 @@ class _Document:
         if self._source is not None or self.path is None:
             return None
         return identity.file_state(self.path)
+
+
+def _refile_joined(connection: sqlite3.Connection) -> int:
+    """Notes under a generated id joined into another (`join_essays`) go to that one.
+
+    Only aliases between generated ids with no path: those of migration 3 (a title hash
+    split by path) route imports, and are left to `merge`.
+    """
+    cursor = connection.execute(
+        "UPDATE annotations SET essay_id = (SELECT a.essay_id FROM essay_aliases a "
+        "WHERE a.alias = annotations.essay_id AND a.path = '') WHERE essay_id IN "
+        "(SELECT alias FROM essay_aliases WHERE path = '' AND alias LIKE 'doc-%' "
+        "AND essay_id LIKE 'doc-%')"
+    )
+    return cursor.rowcount
 
 
 def _alias_target(connection: sqlite3.Connection, essay_id: str, path: str) -> str:
