@@ -7,7 +7,7 @@ import dataclasses
 import gc
 from collections.abc import Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -24,6 +24,10 @@ from essaytui.model.text import sanitize, sanitize_inline
 from essaytui.screens.reader import ReaderScreen
 from essaytui.store import AnnotationStore, StoreError
 from essaytui.typeahead import TypeaheadApp
+
+if TYPE_CHECKING:
+    from essaytui.interchange.sync import RemotePosition
+    from essaytui.sessions.sync import ReaderSync, SyncOutcome
 
 #: Files larger than this show their first part while the rest parses. ~32 KB is some
 #: twenty screens of text; each KB more costs ~1.7 ms before the first screen (measured
@@ -131,6 +135,11 @@ class EssayApp(TypeaheadApp[None]):
             #: binding id → keys, as remapped in keys.toml
             self.keymap_in_effect: dict[str, str] = {}
             self._apply_keymap()
+            #: the sync folder's session, once one is set (`_start_sync`)
+            self.sync: ReaderSync | None = None
+            #: where another machine is further on in this essay, offered once
+            self.elsewhere: RemotePosition | None = None
+            self._quitting = False
             saved_theme = self.store.get_setting("theme")
             if saved_theme and saved_theme in self.available_themes:
                 self.theme = saved_theme
@@ -181,9 +190,73 @@ class EssayApp(TypeaheadApp[None]):
             self.store.set_setting("theme", theme)
 
     async def action_quit(self) -> None:
-        """Save the reading position, then quit."""
+        """Save the reading position, then quit (after a sync, with a sync folder set:
+        `q` again quits at once)."""
         self.save_position()
+        if self.sync is not None and not self._quitting:
+            self._quitting = True
+            with contextlib.suppress(LookupError):
+                self.reader.say("Syncing your notes… (q again quits at once)", 30)
+            self._sync_now(then_exit=True)
+            return
         self.exit()
+
+    # -- the sync folder ------------------------------------------------------------------
+
+    def _start_sync(self) -> None:
+        """With a sync folder set, sync in the background (the essay has just opened)."""
+        try:
+            if not self.store.get_setting(paths.SYNC_FOLDER_SETTING):
+                return  # the sync's modules are not even imported
+        except StoreError:
+            return
+        from essaytui.sessions.sync import ReaderSync
+
+        sync = ReaderSync(self.store, self.essay.id)
+        if sync.active:
+            self.sync = sync
+            self._sync_now()
+
+    @work(thread=True, group="sync")
+    def _sync_now(self, then_exit: bool = False) -> None:
+        sync = self.sync
+        if sync is None:
+            return
+        outcome = sync.run(self.essay.id)
+        self.call_from_thread(self._synced, outcome, then_exit)
+
+    def _synced(self, outcome: SyncOutcome, then_exit: bool) -> None:
+        """Show what a background sync brought (or quit, after the last one)."""
+        if then_exit:
+            self.exit()
+            return
+        from essaytui.sessions.sync import offer
+
+        reader = self.reader
+        joined = (outcome.rekeyed or {}).get(self.essay.id)
+        if joined is not None:
+            # the same document was known on another machine first: its id now
+            self.essay = dataclasses.replace(self.essay, id=joined)
+            reader.essay = dataclasses.replace(reader.essay, id=joined)
+        elif outcome.received:
+            reader.reload_annotations()
+        if outcome.elsewhere is not None and outcome.elsewhere != self.elsewhere:
+            self.elsewhere = outcome.elsewhere
+            line = f"Read further elsewhere: {offer(outcome.elsewhere)}"
+            reader.say(f"{line} — ctrl+p “Sync: continue”", 20)
+            came = f"{outcome.message}\n" if outcome.message else ""
+            self.notify(f"{came}{line}.\nCommand palette: “Sync: continue there”.", timeout=20)
+        elif outcome.message:
+            reader.say(outcome.message, 10)
+
+    def action_continue_elsewhere(self) -> None:
+        """Go to where another machine is further on in this essay."""
+        from essaytui.sessions.sync import remote_offset
+
+        remote, self.elsewhere = self.elsewhere, None
+        if remote is not None:
+            reader = self.reader
+            reader.jump_to(remote_offset(reader.essay, remote))
 
     def save_position(self) -> None:
         """Save the reading position, if the reader is showing."""
@@ -211,6 +284,7 @@ class EssayApp(TypeaheadApp[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._touch)  # after the first screen: a write waits on disk
+        self.call_after_refresh(self._start_sync)
         if self.keymap_in_effect:
             self.call_after_refresh(self._check_keymap)
         if not self.essay.complete:
@@ -252,6 +326,9 @@ class EssayApp(TypeaheadApp[None]):
         reader = self.reader
         reader.open_essay(essay)
         self._touch()
+        self.elsewhere = None
+        if self.sync is not None:
+            self._start_sync()
         if annotation_id is not None:
             # after the reader's first layout (it restores the saved place on mount)
             reader.call_after_refresh(reader.go_to_annotation, annotation_id)
@@ -310,3 +387,16 @@ class EssayApp(TypeaheadApp[None]):
         )
         if isinstance(screen, ReaderScreen):
             yield from palette_commands(screen, self.keymap_in_effect)
+            yield from self._sync_commands()
+
+    def _sync_commands(self) -> Iterable[SystemCommand]:
+        if self.elsewhere is not None:
+            from essaytui.sessions.sync import offer
+
+            yield SystemCommand(
+                "Sync: continue there", offer(self.elsewhere), self.action_continue_elsewhere
+            )
+        if self.sync is not None:
+            yield SystemCommand(
+                "Sync: sync notes now", f"with {self.sync.folder}", lambda: self._sync_now()
+            )

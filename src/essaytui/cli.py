@@ -22,11 +22,14 @@ if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
     from essaytui.app import EssayApp
+    from essaytui.interchange.anki import Card
+    from essaytui.interchange.sync import SyncReport
+    from essaytui.model.annotation import Annotation
     from essaytui.model.essay import Essay
     from essaytui.store import AnnotationStore
     from essaytui.store.store import EssaySummary
 
-COMMANDS = ("list", "export", "import-notes", "convert", "cite", "notes")
+COMMANDS = ("list", "export", "import-notes", "convert", "cite", "notes", "sync")
 
 #: Where `export --all` writes without -o.
 EXPORT_FOLDER = "essaytui-notes"
@@ -51,11 +54,18 @@ commands:
                                          the live annotations of an essay (Markdown:
                                          an Obsidian-ready note)
   essaytui export --all [-o DIR]         every essay's notes, one file each
+  essaytui export [PATH | --all] --format anki|tsv [-o deck.apkg]
+                                         highlights and notes as Anki cards; a new
+                                         export updates the cards, never doubles them
   essaytui cite [PATH] [--format text|bibtex|csl-json|ris] [--style STYLE] [--sources]
                                          the essay's reference (and its sources')
   essaytui notes search WORD…            find notes in every essay (quote, note, tags)
   essaytui import-notes FILE.json        merge annotations exported before; reports
                                          added / updated / deleted / unchanged
+  essaytui sync [DIR] [--forget]         exchange notes and reading positions with
+                                         other machines through a folder that
+                                         Syncthing, Dropbox, Nextcloud or git carries
+                                         (the first DIR is remembered)
   essaytui convert FILE [-o OUT.md]      turn a copied blog post (.txt) or a saved
                                          web page (.html) into an essay file
 
@@ -156,9 +166,11 @@ def _export_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=("markdown", "json"),
+        choices=("markdown", "json", "anki", "tsv"),
         default="markdown",
-        help="markdown (default) or json (W3C Web Annotation)",
+        help="markdown (default), json (W3C Web Annotation), anki (a deck, .apkg: one "
+        "card per highlight or note; exporting again updates the cards) or tsv (Anki's "
+        "plain-text import)",
     )
     parser.add_argument(
         "--include-deleted",
@@ -170,7 +182,8 @@ def _export_options(parser: argparse.ArgumentParser) -> None:
         "-o",
         "--output",
         metavar="FILE",
-        help="write here instead of standard output (with --all: the folder)",
+        help="write here instead of standard output (with --all: the folder; with "
+        "--format anki: the deck, by default TITLE.apkg or essaytui-notes.apkg)",
     )
 
 
@@ -249,6 +262,30 @@ def _convert_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _sync_options(parser: argparse.ArgumentParser) -> None:
+    """The options of `essaytui sync`."""
+    parser.description = (
+        "Exchange notes and reading positions with your other machines through a "
+        "folder that a file-sync engine (Syncthing, Dropbox, Nextcloud) or git "
+        "carries: one file per note, written only when that note changed. The later "
+        "change of a note wins on every machine; a deletion is a change like any "
+        "other. In a git work tree the sync commits, pulls (settling conflicts on "
+        "notes by the same rule) and pushes; without a remote it only commits. The "
+        "first DIR given is remembered, and the reader then syncs by itself when an "
+        "essay opens and when it quits. Exit status 1 when something could not be "
+        "sent or fetched (it goes at the next sync)."
+    )
+    parser.add_argument(
+        "folder",
+        nargs="?",
+        metavar="DIR",
+        help="the sync folder (default: the one remembered); made if missing",
+    )
+    parser.add_argument(
+        "--forget", action="store_true", help="forget the remembered folder (no sync)"
+    )
+
+
 #: Each subcommand's options, added to its parser by `build_command_parser`.
 _COMMAND_OPTIONS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     "list": _list_options,
@@ -257,6 +294,7 @@ _COMMAND_OPTIONS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     "notes": _notes_options,
     "import-notes": _import_notes_options,
     "convert": _convert_options,
+    "sync": _sync_options,
 }
 
 
@@ -528,6 +566,8 @@ def run_command(command: str, options: argparse.Namespace) -> int:
         return run_cite(options)
     if command == "notes":
         return run_notes_search(options)
+    if command == "sync":
+        return run_sync(options)
     return run_import(options)
 
 
@@ -561,6 +601,8 @@ def run_export(options: argparse.Namespace) -> int:
 
     if options.include_deleted and options.format != "json":
         raise UsageError("export: --include-deleted goes with --format json")
+    if options.format in ("anki", "tsv"):
+        return run_export_cards(options)
     if options.all:
         return run_export_all(options)
     # The store is opened first: when the data folder is unusable, that is the
@@ -878,11 +920,14 @@ def run_list(options: argparse.Namespace) -> int:
     data_dir = Path(options.data_dir) if options.data_dir else None
     recent: list[Position] = []
     others: list[EssaySummary] = []
+    notes_only: set[str] = set()
     try:
         with AnnotationStore.open(data_dir) as store:
             _announce(store)
             recent = store.recent(200)
             others = store.essays_with_notes(exclude={p.essay_id for p in recent})
+            # notes that came from another machine, for an essay never opened here
+            notes_only = {o.essay_id for o in others if not store.essay_paths(o.essay_id)}
             _report_warnings(store)
     except StoreError as error:
         print(f"essaytui: {_inline(str(error))}", file=sys.stderr)
@@ -906,6 +951,8 @@ def run_list(options: argparse.Namespace) -> int:
         where = other.path
         title = other.title or (Path(where).stem if where else "Untitled")
         missing = "" if where and Path(where).is_file() else "  (file missing)"
+        if other.essay_id in notes_only:
+            missing += "  (notes only: the essay was never opened on this machine)"
         print(
             f"  {_clean(title)}  {other.notes} note(s)\n"
             f"    {_inline(where or '(unknown file)')}{missing}"
@@ -934,3 +981,208 @@ def _clean(text: str) -> str:
     from essaytui.model.text import sanitize
 
     return " ".join(sanitize(text).split())
+
+
+def run_sync(options: argparse.Namespace) -> int:
+    """`essaytui sync [DIR] [--forget]`: exchange notes through the sync folder."""
+    from essaytui.interchange.sync import FOLDER_SETTING
+    from essaytui.store import StoreError
+
+    with _open_store(options) as store:
+        try:
+            remembered = store.get_setting(FOLDER_SETTING) or ""
+            if options.forget:
+                if options.folder:
+                    raise UsageError("sync: --forget takes no DIR")
+                store.set_setting(FOLDER_SETTING, "")
+                what = f"the sync folder {_inline(remembered)}" if remembered else "no folder"
+                print(f"essaytui: forgot {what}; the reader no longer syncs by itself")
+                return 0
+            if not options.folder and not remembered:
+                raise UsageError(
+                    "sync: no sync folder given and none remembered (essaytui sync DIR)"
+                )
+            if store.read_only or not store.persistent:
+                raise UsageError(f"sync: {store.problem or 'notes cannot be saved here'}")
+            folder = _sync_folder(options.folder or remembered, given=bool(options.folder))
+            if options.folder and not remembered:
+                store.set_setting(FOLDER_SETTING, str(folder))
+                print(
+                    f"essaytui: {_inline(str(folder))} is now your sync folder "
+                    "(essaytui sync --forget to stop)",
+                    file=sys.stderr,
+                )
+            status = _sync_now(store, folder)
+        except StoreError as error:
+            raise UsageError(f"sync: {error}") from None
+        _report_warnings(store)
+    return status
+
+
+def _sync_folder(name: str, *, given: bool) -> Path:
+    """The sync folder, made when given on the command line and missing.
+
+    Raises:
+        UsageError: it is not a folder, cannot be made, or (remembered) is not there.
+    """
+    folder = Path(name).expanduser().absolute()
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"sync: {name} is not a folder")
+    if not folder.exists():
+        if not given:
+            raise UsageError(
+                f"sync: the sync folder {name} is not there (not mounted?); nothing synced"
+            )
+        try:
+            folder.mkdir(parents=True)
+        except OSError as error:
+            raise UsageError(f"sync: cannot make {name} ({error.strerror or error})") from None
+    return folder
+
+
+def _sync_now(store: AnnotationStore, folder: Path) -> int:
+    """Sync with `folder` (a git work tree or a plain folder) and say what happened.
+
+    Raises:
+        UsageError: the folder or git cannot be used.
+        StoreError: the notes cannot be read or saved.
+    """
+    from essaytui.interchange.sync import SyncError, device_id, device_name, sync_folder
+    from essaytui.interchange.sync_git import GitError, is_git_work_tree, sync_git
+
+    problems: list[str] = []
+    try:
+        device = device_id(store)
+        if is_git_work_tree(folder):
+            report, outcome = sync_git(store, folder, device=device, name=device_name())
+            problems = outcome.problems
+            git_line = outcome.summary()
+        else:
+            report = sync_folder(store, folder, device=device)
+            git_line = ""
+    except (SyncError, GitError) as error:
+        raise UsageError(f"sync: {error}") from None
+    print(f"synced with {_inline(str(folder))}: {report.summary()}")
+    if git_line:
+        print(git_line)
+    _print_sync_details(report)
+    for problem in problems:
+        print(f"essaytui: {_inline(problem)}", file=sys.stderr)
+    return 1 if problems or report.not_written else 0
+
+
+def _print_sync_details(report: SyncReport) -> None:
+    """The lines of a sync report beyond its summary: kept notes, notes only, warnings."""
+    if report.kept_after_deletion:
+        print(
+            f"kept {report.kept_after_deletion} note(s) deleted on another machine: "
+            "they were edited here after that"
+        )
+    if report.restored:
+        print(
+            f"{report.restored} note(s) deleted here came back: they were edited on "
+            "another machine after that"
+        )
+    if report.conflicts_merged:
+        print(f"merged and removed {report.conflicts_merged} conflict copy(ies)")
+    for title in report.joined:
+        print(
+            f"joined the notes of {_clean(title)}: another machine knew the same document "
+            "under another id"
+        )
+    for title in report.notes_only:
+        print(f"notes only (the essay is not on this machine yet): {_clean(title)}")
+    for warning in report.warnings:
+        print(f"essaytui: warning: {_inline(warning)}", file=sys.stderr)
+    if report.hidden_warnings:
+        print(f"essaytui: and {report.hidden_warnings} more warning(s)", file=sys.stderr)
+    if report.not_written:
+        print(
+            f"essaytui: {report.not_written} file(s) could not be written to the sync "
+            f"folder ({_inline(report.write_problem)}); nothing is lost, the next sync "
+            "tries again",
+            file=sys.stderr,
+        )
+
+
+def run_export_cards(options: argparse.Namespace) -> int:
+    """`essaytui export [PATH | --all] --format anki|tsv [-o FILE]`: flash cards."""
+    from essaytui.interchange.anki import cards_of, deck_name, to_tsv, write_apkg
+    from essaytui.interchange.markdown import file_name
+    from essaytui.store import StoreError
+
+    if options.all and options.path:
+        raise UsageError("export: --all exports every essay; give no PATH with it")
+    decks: list[tuple[str, list[Card]]] = []
+    names: list[str] = []
+    with _open_store(options) as store:
+        try:
+            style = _citation_style(store)
+            for essay, annotations in _essays_for_cards(store, options):
+                cards = cards_of(essay, annotations, _citation_text(essay, style))
+                decks.append((deck_name(essay), cards))
+                names.append(file_name(essay))
+        except StoreError as error:
+            raise UsageError(str(error)) from None
+        _report_warnings(store)
+    count = sum(len(cards) for _, cards in decks)
+    if options.format == "tsv":
+        deck = decks[0][0] if len(decks) == 1 else "essaytui"
+        text = to_tsv([c for _, cards in decks for c in cards], deck)
+        if options.output:
+            _write_output(text, options.output)
+        else:
+            # every field is already sanitised and escaped: the tabs between them stay
+            sys.stdout.write(text)
+    else:
+        default = "essaytui-notes.apkg" if options.all or not names else f"{names[0]}.apkg"
+        target = Path(options.output or default)
+        if target.is_dir():
+            raise UsageError(f"export: {target}: is a directory")
+        try:
+            write_apkg(decks, target)
+        except OSError as error:
+            raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
+        print(f"essaytui: wrote {_inline(str(target))}", file=sys.stderr)
+    print(f"essaytui: exported {count} card(s) from {len(decks)} essay(s)", file=sys.stderr)
+    return 0
+
+
+def _essays_for_cards(
+    store: AnnotationStore, options: argparse.Namespace
+) -> list[tuple[Essay, list[Annotation]]]:
+    """The essays to make cards of (the one asked for, or every one with notes), with
+    their live annotations.
+
+    Raises:
+        UsageError: the essay cannot be read. StoreError: the store cannot be read.
+    """
+    import dataclasses
+
+    from essaytui.model.files import EssayFileError, load_essay
+
+    if options.all:
+        found = []
+        for summary in store.essays_with_notes():
+            _, essay = _essay_of(store, summary)
+            found.append((essay, store.list_for_essay(summary.essay_id)))
+        return found
+    path = Path(options.path) if options.path else _last_read_in(store)
+    if path is None:
+        raise UsageError("export: no essay given and none read yet (essaytui export PATH)")
+    try:
+        essay = load_essay(path)
+    except EssayFileError as error:
+        raise UsageError(str(error)) from None
+    essay = dataclasses.replace(essay, id=store.identify(essay, record=False))
+    return [(essay, store.list_for_essay(essay.id))]
+
+
+def _citation_text(essay: Essay, style: str) -> str:
+    """The essay's reference in the chosen style (its title and author if that fails)."""
+    from essaytui.interchange.citation import CitationError, bibliography_entry, essay_reference
+
+    try:
+        return bibliography_entry(essay_reference(essay), style)
+    except CitationError:
+        return ", ".join(part for part in (essay.author, essay.title) if part)

@@ -13,6 +13,8 @@ import platformdirs
 APP_NAME = "essaytui"
 DATA_DIR_ENV = "ESSAYTUI_DATA_DIR"
 DEFAULT_ESSAY = "strategic-partners-with-caveats"
+#: The setting that holds the sync folder (`essaytui sync DIR`), read at every start.
+SYNC_FOLDER_SETTING = "sync.folder"
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:

@@ -1019,6 +1019,33 @@ class AnnotationStore:
         )
         return self._annotations(rows)
 
+    def annotation_stamps(self) -> dict[str, tuple[str, str, str | None]]:
+        """`id → (essay_id, modified, deleted)` of every annotation: every change to a
+        note changes one of these, so comparing them finds what changed, cheaply."""
+        rows = self._read("SELECT id, essay_id, modified, deleted FROM annotations")
+        return {
+            str(row[0]): (str(row[1]), str(row[2]), None if row[3] is None else str(row[3]))
+            for row in rows
+        }
+
+    def annotation_essays(self) -> list[str]:
+        """The ids of every essay with annotations (deleted ones too)."""
+        return [str(row[0]) for row in self._read("SELECT DISTINCT essay_id FROM annotations")]
+
+    def annotations_by_id(self, ids: Iterable[str]) -> list[Annotation]:
+        """The annotations with these ids (deleted ones too; unknown ids left out)."""
+        wanted = list(dict.fromkeys(ids))
+        found: list[Annotation] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self._read(
+                f"SELECT {_ANNOTATION_COLUMNS} FROM annotations "
+                f"WHERE id IN ({', '.join('?' * len(chunk))})",
+                tuple(chunk),
+            )
+            found.extend(self._annotations(rows))
+        return found
+
     def count(self) -> int:
         """How many annotations are stored, deleted ones included."""
         return int(self._read("SELECT count(*) FROM annotations")[0][0])
@@ -1036,6 +1063,7 @@ class AnnotationStore:
         *,
         essays: Iterable[EssayRecord] = (),
         wait: bool = True,
+        wins: Callable[[Annotation, Annotation], bool] | None = None,
     ) -> MergeResult:
         """Merge annotations (e.g. an import) by id, in one transaction.
 
@@ -1047,7 +1075,9 @@ class AnnotationStore:
         Notes filed under an id this database retired (migration 3 split a
         title hash by path) go to the essay that took their path. `essays`
         describes the import's essays: one unknown here is remembered with its
-        print, so opening that document later finds its notes.
+        print, so opening that document later finds its notes. `wins(incoming,
+        existing)` replaces the rule "newer `modified` wins" (the sync folder breaks
+        ties by device); it is asked inside the transaction, about the row as it is.
 
         Raises:
             StoreBusy: `wait` is False and the database is locked.
@@ -1055,6 +1085,7 @@ class AnnotationStore:
         """
         incoming = list(annotations)
         records = list(essays)
+        rule = wins or _wins
 
         def write(connection: sqlite3.Connection) -> MergeResult:
             for record in records:
@@ -1067,12 +1098,17 @@ class AnnotationStore:
                     aliases[key] = _alias_target(connection, *key)
                 if aliases[key] != annotation.essay_id:
                     annotation = replace(annotation, essay_id=aliases[key])
-                counts[self._merge_one(connection, annotation)] += 1
+                counts[self._merge_one(connection, annotation, rule)] += 1
             return MergeResult(**counts)
 
         return self._write(write, wait=wait)
 
-    def _merge_one(self, connection: sqlite3.Connection, annotation: Annotation) -> str:
+    def _merge_one(
+        self,
+        connection: sqlite3.Connection,
+        annotation: Annotation,
+        wins: Callable[[Annotation, Annotation], bool],
+    ) -> str:
         """Merge one annotation (see `merge`); returns the `MergeResult` field it counts in."""
         row = connection.execute(
             f"SELECT {_ANNOTATION_COLUMNS} FROM annotations WHERE id = ?", (annotation.id,)
@@ -1094,7 +1130,7 @@ class AnnotationStore:
                 "another essay here, which is left as it is"
             )
             return "refused"
-        if not _wins(annotation, existing):
+        if annotation == existing or not wins(annotation, existing):
             return "unchanged"
         values = _annotation_values(annotation)
         connection.execute(_UPDATE_ANNOTATION, (*values[1:], values[0]))
@@ -1381,14 +1417,27 @@ class AnnotationStore:
             self._warn(f"where this essay was read could not be remembered ({error})")
 
     def _remember_essay(self, connection: sqlite3.Connection, record: EssayRecord) -> None:
-        """Inside a merge: keep an imported essay's print, if this database lacks it."""
-        if record.print is None or not record.id:
+        """Inside a merge: keep an imported essay's print (or, for a front-matter id, its
+        title, so its notes are listed by name), if this database lacks it."""
+        if not record.id:
             return
         # A front-matter id needs no print: opening the file gives it back.
         if not (
             identity.is_generated(record.id)
             or record.id == identity.title_hash(record.title, record.author)
         ):
+            if record.title and not identity.looks_like_title_hash(record.id):
+                connection.execute(
+                    "INSERT OR IGNORE INTO essays (id, title, author, created) VALUES (?, ?, ?, ?)",
+                    (
+                        storable(record.id),
+                        storable(record.title),
+                        storable(record.author),
+                        now_iso(),
+                    ),
+                )
+            return
+        if record.print is None:
             return
         connection.execute(
             "INSERT OR IGNORE INTO essays (id, digest, sketch, title, author, created) "
@@ -1420,6 +1469,70 @@ class AnnotationStore:
             for row in rows
             if str(row[0]) not in skip
         ]
+
+    def essay_record(self, essay_id: str) -> EssayRecord | None:
+        """What this database knows of an essay: title, author and print (None if nothing)."""
+        rows = self._read(
+            "SELECT title, author, digest, sketch FROM essays WHERE id = ?", (essay_id,)
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        digest, sketch = str(row["digest"] or ""), str(row["sketch"] or "")
+        found = DocumentPrint(digest, identity.sketch_from_text(sketch)) if digest else None
+        return EssayRecord(essay_id, str(row["title"] or ""), str(row["author"] or ""), found)
+
+    def essays_with_digest(self, digest: str) -> list[str]:
+        """The ids of the essays whose print has this digest (the same bytes)."""
+        rows = self._read("SELECT id FROM essays WHERE digest = ? ORDER BY id", (digest,))
+        return [str(row[0]) for row in rows]
+
+    def join_essays(self, old: str, new: str) -> None:
+        """File everything of essay `old` under `new`: the same document, known under
+        two generated ids on two machines (the sync folder found it by its print). The
+        later reading position is kept; `old` stays an alias of `new`, so notes filed
+        under it later (an export, a reader still open) find their essay.
+
+        Raises:
+            StoreWriteError: nothing was changed.
+        """
+
+        def write(connection: sqlite3.Connection) -> None:
+            connection.execute("UPDATE annotations SET essay_id = ? WHERE essay_id = ?", (new, old))
+            connection.execute(
+                "DELETE FROM positions WHERE essay_id = ? AND EXISTS (SELECT 1 FROM positions "
+                "p WHERE p.essay_id = ? AND p.updated >= positions.updated)",
+                (old, new),
+            )
+            connection.execute(
+                "DELETE FROM positions WHERE essay_id = ? AND EXISTS "
+                "(SELECT 1 FROM positions p WHERE p.essay_id = ?)",
+                (new, old),
+            )
+            connection.execute("UPDATE positions SET essay_id = ? WHERE essay_id = ?", (new, old))
+            connection.execute("UPDATE essay_paths SET essay_id = ? WHERE essay_id = ?", (new, old))
+            connection.execute(
+                "INSERT OR IGNORE INTO essays (id, digest, sketch, title, author, created) "
+                "SELECT ?, digest, sketch, title, author, created FROM essays WHERE id = ?",
+                (new, old),
+            )
+            connection.execute("DELETE FROM essays WHERE id = ?", (old,))
+            connection.execute(
+                "INSERT OR REPLACE INTO essay_aliases (alias, path, essay_id) VALUES (?, '', ?)",
+                (old, new),
+            )
+            _refile_joined(connection)
+
+        self._write(write)
+
+    def refile_joined(self) -> int:
+        """Move notes filed under an essay id joined into another since (`join_essays`)
+        to that essay; how many moved.
+
+        Raises:
+            StoreWriteError: nothing was changed.
+        """
+        return self._write(_refile_joined)
 
     def essay_paths(self, essay_id: str) -> list[str]:
         """Every path the essay was read from, most recent first."""
@@ -1579,6 +1692,21 @@ def _check_base(connection: sqlite3.Connection, base: Annotation) -> None:
             "That note was " + ("deleted" if deleted else "changed") + " since it was opened.",
             current,
         )
+
+
+def _refile_joined(connection: sqlite3.Connection) -> int:
+    """Notes under a generated id joined into another (`join_essays`) go to that one.
+
+    Only aliases between generated ids with no path: those of migration 3 (a title hash
+    split by path) route imports, and are left to `merge`.
+    """
+    cursor = connection.execute(
+        "UPDATE annotations SET essay_id = (SELECT a.essay_id FROM essay_aliases a "
+        "WHERE a.alias = annotations.essay_id AND a.path = '') WHERE essay_id IN "
+        "(SELECT alias FROM essay_aliases WHERE path = '' AND alias LIKE 'doc-%' "
+        "AND essay_id LIKE 'doc-%')"
+    )
+    return cursor.rowcount
 
 
 def _alias_target(connection: sqlite3.Connection, essay_id: str, path: str) -> str:
