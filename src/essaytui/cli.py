@@ -64,6 +64,9 @@ are shown) or a copied blog post (.txt with [n] markers and a notes list); both
 open converted, and the status line says how to keep the conversion. A file not
 in UTF-8 is read in the encoding it declares or that is detected, with a warning.
 
+--data-dir DIR (where the notes live) goes before or after any command:
+`essaytui --data-dir DIR list` and `essaytui list --data-dir DIR` are the same.
+
 Run `essaytui COMMAND --help` for a command's options. Press ? in the reader for keys.
 """
 
@@ -91,13 +94,41 @@ class UsageError(Exception):
     """A problem with what the user asked for; printed as one line, exit 2."""
 
 
-def _data_dir_option(parser: argparse.ArgumentParser) -> None:
+def _data_dir_option(parser: argparse.ArgumentParser, *, inner: bool = False) -> None:
+    """`--data-dir DIR` on `parser`. On an inner parser (`notes search`) it has no default
+    of its own: argparse would let that None overwrite a value given before the action."""
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
+        default=argparse.SUPPRESS if inner else None,
         help=f"where annotations live (default: ${paths.DATA_DIR_ENV}, "
         "else the user data directory)",
     )
+
+
+#: Options that mean the same for every command, written before or after it.
+GLOBAL_OPTIONS = ("--data-dir",)
+
+
+def split_global_options(args: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The global options written before the first other word, and the rest.
+
+    `essaytui --data-dir DIR list` is how the README writes it; the command's own parser
+    then reads those options as if written after the command.
+    """
+    lifted: list[str] = []
+    index = 0
+    while index < len(args):
+        word = args[index]
+        if word in GLOBAL_OPTIONS and index + 1 < len(args):
+            lifted += args[index : index + 2]
+            index += 2
+        elif word.split("=", 1)[0] in GLOBAL_OPTIONS and "=" in word:
+            lifted.append(word)
+            index += 1
+        else:
+            break
+    return lifted, list(args[index:])
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -218,7 +249,7 @@ def _notes_options(parser: argparse.ArgumentParser) -> None:
         "is listed with its essay, section and date; exit status 1 when none is found.",
     )
     search.add_argument("words", nargs="+", metavar="WORD")
-    _data_dir_option(search)
+    _data_dir_option(search, inner=True)
 
 
 def _import_notes_options(parser: argparse.ArgumentParser) -> None:
@@ -278,9 +309,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     _tolerant_output()
     try:
-        if args and args[0] in COMMANDS:
-            command = args[0]
-            options = build_command_parser(command).parse_args(args[1:])
+        lifted, rest = split_global_options(args)
+        if rest and rest[0] in COMMANDS:
+            command = rest[0]
+            options = build_command_parser(command).parse_args([*lifted, *rest[1:]])
             status = run_command(command, options)
         else:
             options = build_parser().parse_args(args)
