@@ -151,6 +151,7 @@ class ReaderScreen(ReaderActions):
 
     def on_resize(self, event: Resize) -> None:
         self.relayout(event.size.width)
+        self._place_peek_later()
 
     def watch_plan(self, plan: Plan | None) -> None:
         if plan is None:
@@ -165,7 +166,7 @@ class ReaderScreen(ReaderActions):
             view = self.view
             view.text_width = plan.text
             view.sidenote_width = plan.sidenotes
-        self._place_peek()
+        self._place_peek_later()
 
     @on(SidePane.Ready)
     def _side_arrived(self, event: SidePane.Ready) -> None:
@@ -213,6 +214,7 @@ class ReaderScreen(ReaderActions):
 
     @on(EssayView.TargetSelected)
     def _target_selected(self, event: EssayView.TargetSelected) -> None:
+        self.peek_closed_for = None  # a new selection: its peek may show
         self._place_peek()
         self._update_status()
 
@@ -238,6 +240,11 @@ class ReaderScreen(ReaderActions):
             case MatchRef():
                 return "", ""
 
+    def _place_peek_later(self) -> None:
+        # The panes' new places and sizes are known only once the layout has run: a peek
+        # placed now would be measured against the view as it was.
+        self.call_after_refresh(self._place_peek)
+
     def _place_peek(self) -> None:
         peek = self.query_one(Peek)
         view = self.view
@@ -246,10 +253,13 @@ class ReaderScreen(ReaderActions):
         row = view.row_of(target.start) if target is not None else None
         if isinstance(target, FootnoteRef) and view.sidenote_is_whole(target.label):
             text = ""  # the whole note is in the margin beside its line
-        if not text or row is None:
-            peek.hide()
+        plan = self.plan
+        covered = plan is not None and (plan.outline_over or plan.side_over)
+        if not text or row is None or covered or target == self.peek_closed_for:
+            peek.hide()  # nothing to show, or a pane is over the text or shows it whole
             return
-        peek.show_near(text, view.scrollable_content_region, row, more=more)
+        area = view.scrollable_content_region
+        peek.show_near(text, area, row, more=more, column=view.text_column)
 
     @on(EssayView.TargetFollowed)
     def _target_followed(self, event: EssayView.TargetFollowed) -> None:

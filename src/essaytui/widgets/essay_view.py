@@ -363,6 +363,11 @@ class EssayView(ScrollView, can_focus=True):
         return max(0, (width - block) // 2)
 
     @property
+    def text_column(self) -> tuple[int, int]:
+        """The text column on the screen: (its first cell, its width)."""
+        return (self.scrollable_content_region.x + self.text_x, self.column_width)
+
+    @property
     def sidenotes(self) -> bool:
         """Whether footnotes are set in the margin beside the text."""
         return self.sidenote_width > 0 and bool(self._footnote_refs)
