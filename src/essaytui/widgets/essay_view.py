@@ -54,6 +54,8 @@ from essaytui.widgets.text_layout import (
 GAP = 2
 #: Between the text column and the sidenotes.
 SIDENOTE_GAP = 3
+#: The most of the selected words that `v`'s hint repeats, in characters.
+SELECTION_QUOTE = 18
 
 T = TypeVar("T")
 
@@ -162,7 +164,7 @@ class EssayView(ScrollView, can_focus=True):
             "select",
             SELECTING,
             help="start a selection: the sentence at the selected reference or match, "
-            "or at the top of the view",
+            "or the first of body text at the top of the view (headings are never quoted)",
         ),
         # While selecting, these move the selection's end.
         _key("w", "extend('word', 1)", "Word forward", "extend_word", SELECTING, palette=False),
@@ -488,6 +490,15 @@ class EssayView(ScrollView, can_focus=True):
     def watch_target(self, target: Target | None) -> None:
         self.refresh()
         self.post_message(self.TargetSelected(self, target))
+
+    def validate_selection(self, selection: tuple[int, int] | None) -> tuple[int, int] | None:
+        # Headings are never part of a quotation (many were added by the editors): a
+        # selection starts in body text and stops before the next heading.
+        if selection is None:
+            return None
+        anchor, cursor = selection
+        anchor = self.essay.body_at_or_after(anchor)
+        return (anchor, self.essay.within_body(anchor, cursor))
 
     def watch_selection(self) -> None:
         self.refresh()
@@ -999,19 +1010,17 @@ class EssayView(ScrollView, can_focus=True):
         if self.selection is not None:
             raise SkipAction()
         target = self.target
-        if isinstance(target, MatchRef):
+        essay = self.essay
+        if isinstance(target, MatchRef) and essay.body_at_or_after(target.start) == target.start:
             start, end = target.start, target.end  # exactly what the search found
+            what = "the match"
         else:
+            # a heading is never quoted: the first sentence of body text at or below it
             point = target.start if target is not None else self.top_offset
-            start, end = self.essay.sentence_bounds(point)
+            start, end = essay.sentence_bounds(essay.body_at_or_after(point))
+            what = "1 sentence"
         self.selection = (start, end)
-        self.post_message(
-            self.Notice(
-                self,
-                "Selecting: w/b words, )/( sentences, }/{ paragraphs; "
-                "h highlight, a note, y copy, escape cancel.",
-            )
-        )
+        self.post_message(self.Notice(self, selection_hint(essay.quote(start, end), what)))
 
     def action_extend(self, unit: str, direction: int) -> None:
         if self.selection is None:
@@ -1054,6 +1063,9 @@ class EssayView(ScrollView, can_focus=True):
                 if cursor <= block.start and index > 0:
                     block = self.essay.blocks[index - 1]
                 cursor = block.start
+        if self.essay.within_body(anchor, cursor) != cursor:
+            cursor = self.essay.within_body(anchor, cursor)
+            self.post_message(self.Notice(self, "The selection stops at the section's heading."))
         self.selection = (anchor, cursor)
         self.scroll_to_offset(cursor, top=False)
 
@@ -1151,6 +1163,14 @@ class EssayView(ScrollView, can_focus=True):
         if target is not None:
             self.select_target(target, scroll=False)
             self.post_message(self.TargetFollowed(self, target))
+
+
+def selection_hint(quote: str, what: str) -> str:
+    """What `v` selected, and what `)` adds: "Selected 1 sentence (“In his…”): ) adds…"."""
+    head = " ".join(quote.split()[:4])
+    head = head if len(head) <= SELECTION_QUOTE else head[: SELECTION_QUOTE - 1].rstrip()
+    more = "…" if head != " ".join(quote.split()) else ""
+    return f"Selected {what} (“{head}{more}”): ) adds the next sentence, }} the paragraph."
 
 
 def _same_link(start: int, end: int, link: LinkRef) -> LinkRef:
