@@ -884,6 +884,7 @@ def _write_output(text: str, output: str | None) -> None:
 
 def run_list(options: argparse.Namespace) -> int:
     """`essaytui list`: recently read essays (most recent first), then the bundled ones."""
+    from essaytui.model.essay import progress_percent
     from essaytui.model.files import EssayFileError, load_essay
     from essaytui.store import AnnotationStore, Position, StoreError
 
@@ -904,7 +905,7 @@ def run_list(options: argparse.Namespace) -> int:
         where = position.essay_path or "(read from standard input)"
         missing = "" if Path(where).is_file() else "  (file missing)"
         author = position.author or "unknown author"
-        percent = round(position.progress * 100)
+        percent = progress_percent(position.progress)
         when = position.updated[:16].replace("T", " ")
         print(
             f"  {_clean(position.title)} — {_clean(author)}  {percent}%  "

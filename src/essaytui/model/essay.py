@@ -318,5 +318,22 @@ class Essay:
         return "".join(pieces).strip()
 
 
+def reading_progress(length: int, top: int, bottom: int) -> float:
+    """How far through a text of `length` a view showing `[top, bottom)` is, from 0 to 1.
+
+    0 with the top of the text at the top of the view, 1 only with its end on screen, and
+    in between the share of the scrolling done. The status line and `essaytui list` both
+    show this, so the figure a reader quits at is the figure the list gives.
+    """
+    if bottom >= length:
+        return 1.0
+    return min(0.99, max(0.0, top / max(1, length - (bottom - top))))
+
+
+def progress_percent(progress: float) -> int:
+    """`progress` (0..1) as the whole percent shown: rounded down, so 100 means the end."""
+    return max(0, min(100, int(progress * 100 + 1e-9)))
+
+
 #: An essay with no text: what a view shows before it is given one.
 EMPTY_ESSAY = Essay(id="", title="", author="", reading_text="", blocks=())

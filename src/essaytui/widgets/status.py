@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.timer import Timer
 from textual.widget import Widget
 
-from essaytui.model.essay import Essay
+from essaytui.model.essay import Essay, progress_percent, reading_progress
 
 #: Reading speeds: words of alphabetic text, characters of Chinese or Japanese text.
 WORDS_PER_MINUTE = 230
@@ -76,9 +76,7 @@ def reading_status(
     section = essay.section_at(point)
     if section is not None:
         parts.append(f"§ {section.index + 1}/{len(essay.sections)} {section.title}")
-    scrollable = max(1, length - (bottom - top))
-    percent = 100 if at_end else min(99, int(100 * top / scrollable))
-    parts.append(f"{percent}%")
+    parts.append(f"{progress_percent(reading_progress(length, top, bottom))}%")
     parts.append("end" if at_end else f"~{reading_minutes(text, top)} min left")
     if not essay.complete:
         parts.append("first part only" if rest_unreadable else "loading the rest…")
