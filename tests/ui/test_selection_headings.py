@@ -63,8 +63,10 @@ async def test_v_at_a_heading_selects_the_first_sentence_below_and_y_copies_it()
         expected = first_sentence_after(essay, top)
         assert view.selected_range == expected
         hint = screen.status.message
-        assert "1 sentence" in hint and ") adds the next sentence" in hint
+        assert "Selected 1 sentence" in hint and ") adds one more" in hint
         assert essay.reading_text[expected[0] : expected[0] + 10] in hint
+        # the whole hint fits beside the figures at 80 columns
+        assert len(hint) + len(" · 14% · ~5 min left") <= 78
         await pilot.press("y")
         quotation = await copied(pilot, app)
         assert "Not copied" not in screen.status.message

@@ -31,6 +31,7 @@ from essaytui.actions import (
     help_of,
     keys_display,
 )
+from essaytui.widgets.key_hints import KeyHints
 
 #: The keys column, in cells.
 KEYS_WIDTH = 20
@@ -116,6 +117,27 @@ def help_plain(
     return output.getvalue()
 
 
+class HelpFilter(Input):
+    """The help screen's filter: escape goes back to the list (and its hint says so)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        action(
+            "escape",
+            "back",
+            "Back to the list",
+            id="help.filter_back",
+            group=DIALOGS,
+            show=True,
+            palette=False,
+            hint="Back to the list",
+            help="in help's filter: back to the list (the filter stays)",
+        ),
+    ]
+
+    def action_back(self) -> None:
+        self.screen.set_focus(self.screen.query_one("#help-scroll"))
+
+
 class HelpScreen(ModalScreen[None]):
     """Every key of the reader, with its id for remapping."""
 
@@ -126,7 +148,9 @@ class HelpScreen(ModalScreen[None]):
             "Close help",
             id="help.close",
             group=DIALOGS,
+            show=True,
             palette=False,
+            hint="Close",
             help="in help: close it",
         ),
         action(
@@ -135,7 +159,9 @@ class HelpScreen(ModalScreen[None]):
             "Scroll down",
             id="help.down",
             group=DIALOGS,
+            show=True,
             palette=False,
+            hint="Scroll",
             help="in help: scroll (also k, space, b, g, G)",
         ),
         action("k,up", "scroll('up')", "Scroll up", id="help.up", group=DIALOGS, palette=False),
@@ -163,6 +189,7 @@ class HelpScreen(ModalScreen[None]):
             "Filter",
             id="help.filter",
             group=DIALOGS,
+            show=True,
             palette=False,
             help="in help: show only the keys that mention what you type",
         ),
@@ -175,7 +202,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
-            yield Input(
+            yield HelpFilter(
                 placeholder="Filter keys… (escape: back to the list)",
                 id="help-filter",
                 compact=True,
@@ -183,6 +210,7 @@ class HelpScreen(ModalScreen[None]):
             )
             with VerticalScroll(id="help-scroll"):
                 yield Static(id="help-text")
+        yield KeyHints()  # the keys of this dialog, not those of the reader beneath
 
     def on_mount(self) -> None:
         self.query_one("#help-box").border_title = "essaytui keys"

@@ -55,7 +55,7 @@ GAP = 2
 #: Between the text column and the sidenotes.
 SIDENOTE_GAP = 3
 #: The most of the selected words that `v`'s hint repeats, in characters.
-SELECTION_QUOTE = 18
+SELECTION_QUOTE = 14
 
 T = TypeVar("T")
 
@@ -1166,11 +1166,17 @@ class EssayView(ScrollView, can_focus=True):
 
 
 def selection_hint(quote: str, what: str) -> str:
-    """What `v` selected, and what `)` adds: "Selected 1 sentence (“In his…”): ) adds…"."""
-    head = " ".join(quote.split()[:4])
-    head = head if len(head) <= SELECTION_QUOTE else head[: SELECTION_QUOTE - 1].rstrip()
-    more = "…" if head != " ".join(quote.split()) else ""
-    return f"Selected {what} (“{head}{more}”): ) adds the next sentence, }} the paragraph."
+    """What `v` selected and what `)` adds, short enough to sit beside the figures of an
+    80-column status line: "Selected 1 sentence (“In all aspects…”); ) adds one more"."""
+    words = quote.split()
+    head = ""
+    for word in words:
+        if head and len(head) + 1 + len(word) > SELECTION_QUOTE:
+            break
+        head = f"{head} {word}" if head else word
+    head = head[:SELECTION_QUOTE]
+    more = "…" if head != " ".join(words) else ""
+    return f"Selected {what} (“{head.rstrip(',;:')}{more}”); ) adds one more"
 
 
 def _same_link(start: int, end: int, link: LinkRef) -> LinkRef:
