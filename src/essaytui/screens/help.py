@@ -30,6 +30,7 @@ from essaytui.actions import (
     all_bindings,
     help_of,
     keys_display,
+    keys_taken,
 )
 from essaytui.widgets.key_hints import KeyHints
 
@@ -43,14 +44,16 @@ def help_rows(
     app: type[DOMNode], keymap: Mapping[str, str]
 ) -> list[tuple[Binding.Group, str, str, str]]:
     """`(group, keys as typed, what it does, binding id)` for every binding, in help order."""
+    pairs = all_bindings(app)
+    taken = keys_taken(pairs, keymap)
     rows = [
         (
             binding.group or GENERAL,
-            keys_display(binding, keymap),
+            keys_display(binding, keymap, taken.get(owner, ())),
             help_of(binding),
             binding.id or "",
         )
-        for _, binding in all_bindings(app)
+        for owner, binding in pairs
     ]
     order = {group: index for index, group in enumerate(GROUP_ORDER)}
     rows.sort(key=lambda row: order.get(row[0], len(order)))
@@ -98,7 +101,7 @@ def help_text(
     parts.append(
         Text(
             f"\n{remap} in {keymap_file or 'keys.toml'}, for example\n"
-            '  [keys]\n  "reader.back" = "backspace,h"\n'
+            '  [keys]\n  "reader.back" = "backspace,H"\n'
             "Command line: essaytui --help",
             style="dim",
         )
