@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from essaytui.app import EssayApp
     from essaytui.model.essay import Essay
     from essaytui.store import AnnotationStore
-    from essaytui.store.store import EssaySummary
+    from essaytui.store.store import EssaySummary, Position
 
 COMMANDS = ("list", "export", "import-notes", "convert", "cite", "notes")
 
@@ -884,9 +884,7 @@ def _write_output(text: str, output: str | None) -> None:
 
 def run_list(options: argparse.Namespace) -> int:
     """`essaytui list`: recently read essays (most recent first), then the bundled ones."""
-    from essaytui.model.essay import progress_percent
-    from essaytui.model.files import EssayFileError, load_essay
-    from essaytui.store import AnnotationStore, Position, StoreError
+    from essaytui.store import AnnotationStore, StoreError
 
     data_dir = Path(options.data_dir) if options.data_dir else None
     recent: list[Position] = []
@@ -898,6 +896,45 @@ def run_list(options: argparse.Namespace) -> int:
             _report_warnings(store)
     except StoreError as error:
         print(f"essaytui: {_inline(str(error))}", file=sys.stderr)
+    bundled = _bundled_essays()
+    by_id = {essay.id: str(path) for path, essay in bundled}
+    by_path = {_resolved(str(path)): str(path) for path, _ in bundled}
+    bundled_notes: dict[str, int] = {}
+    shown = _print_recent(recent)
+    # a bundled essay with notes is listed once, under Bundled, with its notes counted
+    listed = []
+    for other in others:
+        home = by_id.get(other.essay_id) or by_path.get(_resolved(other.path) if other.path else "")
+        if home is None:
+            listed.append(other)
+        else:
+            bundled_notes[home] = bundled_notes.get(home, 0) + other.notes
+    if listed:
+        print("Other essays with notes:")
+    for other in listed:
+        where = other.path
+        title = other.title or (Path(where).stem if where else "Untitled")
+        missing = "" if where and Path(where).is_file() else "  (file missing)"
+        print(
+            f"  {_clean(title)}  {other.notes} note(s)\n"
+            f"    {_inline(where or '(unknown file)')}{missing}"
+        )
+    print("Bundled:")
+    for path, essay in bundled:
+        read = "  (read)" if _resolved(str(path)) in shown else ""
+        notes = bundled_notes.get(str(path), 0)
+        counted = f"  {notes} note(s)" if notes else ""
+        print(
+            f"  {_clean(essay.title)} — {_clean(essay.author or 'unknown author')}{read}"
+            f"{counted}\n    {path}"
+        )
+    return 0
+
+
+def _print_recent(recent: list[Position]) -> set[str]:
+    """Print the recently read essays; the files they were read from."""
+    from essaytui.model.essay import progress_percent
+
     shown: set[str] = set()
     if recent:
         print("Recently read:")
@@ -912,28 +949,20 @@ def run_list(options: argparse.Namespace) -> int:
             f"last read {_clean(when)} UTC\n    {_inline(where)}{missing}"
         )
         shown.add(_resolved(where) if position.essay_path else "")
-    if others:
-        print("Other essays with notes:")
-    for other in others:
-        where = other.path
-        title = other.title or (Path(where).stem if where else "Untitled")
-        missing = "" if where and Path(where).is_file() else "  (file missing)"
-        print(
-            f"  {_clean(title)}  {other.notes} note(s)\n"
-            f"    {_inline(where or '(unknown file)')}{missing}"
-        )
-    print("Bundled:")
+    return shown
+
+
+def _bundled_essays() -> list[tuple[Path, Essay]]:
+    """The bundled essays that can be read, with their files."""
+    from essaytui.model.files import EssayFileError, load_essay
+
+    found = []
     for path in paths.bundled_essays():
         try:
-            essay = load_essay(path)
+            found.append((path, load_essay(path)))
         except EssayFileError:
             continue
-        read = "  (read)" if _resolved(str(path)) in shown else ""
-        print(
-            f"  {_clean(essay.title)} — {_clean(essay.author or 'unknown author')}{read}\n"
-            f"    {path}"
-        )
-    return 0
+    return found
 
 
 def _resolved(path: str) -> str:

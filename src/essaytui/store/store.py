@@ -1254,14 +1254,23 @@ class AnnotationStore:
             self._warn(f"where this essay was read could not be remembered ({error})")
 
     def _remember_essay(self, connection: sqlite3.Connection, record: EssayRecord) -> None:
-        """Inside a merge: keep an imported essay's print, if this database lacks it."""
-        if record.print is None or not record.id:
+        """Inside a merge: keep an imported essay's print (and title), if this database
+        lacks it."""
+        if not record.id:
             return
-        # A front-matter id needs no print: opening the file gives it back.
         if not (
             identity.is_generated(record.id)
             or record.id == identity.title_hash(record.title, record.author)
         ):
+            # A front-matter id needs no print (opening the file gives it back), but its
+            # title is what `list` and `notes search` call the essay until it is opened.
+            connection.execute(
+                "INSERT OR IGNORE INTO essays (id, digest, sketch, title, author, created) "
+                "VALUES (?, '', '', ?, ?, ?)",
+                (storable(record.id), storable(record.title), storable(record.author), now_iso()),
+            )
+            return
+        if record.print is None:
             return
         connection.execute(
             "INSERT OR IGNORE INTO essays (id, digest, sketch, title, author, created) "
