@@ -131,7 +131,10 @@ def palette_commands(screen: ReaderScreen, keymap: Mapping[str, str]) -> Iterato
             ),
             _runner(node, binding.action),
         )
+    in_use = f"choose_style('{screen.notes.citation_style()}')"
     for title, help_text, name in screen.COMMANDS_WITHOUT_KEYS:
+        if name == in_use:  # the style in use says so, among the others
+            title, help_text = f"{title} (in use)", f"the style in use · {help_text}"
         yield SystemCommand(title, as_markup(help_text), _runner(screen, name))
 
 

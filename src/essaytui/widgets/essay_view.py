@@ -54,6 +54,8 @@ from essaytui.widgets.text_layout import (
 GAP = 2
 #: Between the text column and the sidenotes.
 SIDENOTE_GAP = 3
+#: The margin's mark on the line where a bookmark is (one cell wide in every terminal).
+BOOKMARK_MARK = "⚑"
 #: The most of the selected words that `v`'s hint repeats, in characters.
 SELECTION_QUOTE = 14
 
@@ -679,20 +681,27 @@ class EssayView(ScrollView, can_focus=True):
     def _margin(self, start: int, end: int, width: int, base: Style) -> list[Segment]:
         """The cells left of the text: blank, or a mark where the reader annotated.
 
-        ▎ beside a highlighted line, ✎ on the first line of a note and ▎ on the rest, so
-        the reader's own marks never look like a term's or a link's.
+        ▎ beside a highlighted line, ✎ on the first line of a note and ▎ on the rest, ⚑ on
+        the line where a bookmark is, so the reader's own marks never look like a term's
+        or a link's.
         """
         if not width:
             return []
         kinds = {
             (mark.kind, mark.start >= start)
             for _, _, mark in self._marks.overlapping(start, max(end, start + 1))
-            if mark.kind is not Kind.BOOKMARK
         }
-        if not kinds or width < 2:
+        bookmark = (Kind.BOOKMARK, True) in kinds
+        kinds = {kind for kind in kinds if kind[0] is not Kind.BOOKMARK}
+        if (not kinds and not bookmark) or width < 2:
             return [Segment(" " * width, base)]
-        note = any(kind is Kind.NOTE for kind, _ in kinds)
-        symbol = "✎" if (Kind.NOTE, True) in kinds else "▎"
+        note = bookmark or any(kind is Kind.NOTE for kind, _ in kinds)
+        if (Kind.NOTE, True) in kinds:
+            symbol = "✎"
+        elif bookmark:
+            symbol = BOOKMARK_MARK
+        else:
+            symbol = "▎"
         style = legible(
             base + self._style("margin-note" if note else "margin-highlight"), None, base.bgcolor
         )
@@ -971,6 +980,16 @@ class EssayView(ScrollView, can_focus=True):
 
     def action_term(self, direction: int) -> None:
         self._step(self._visible_terms, TermHit, TermHit, direction, "glossary term")
+
+    def on_key(self, event: events.Key) -> None:
+        # `l` in an essay without links is disabled (so the palette leaves it out), and a
+        # disabled key would do nothing at all: say why instead.
+        if self._links() or self.selection is not None:
+            return
+        bound = self._bindings.key_to_bindings.get(event.key, ())
+        if any(binding.action.startswith("link(") for binding in bound):
+            event.stop()
+            self.post_message(self.Notice(self, "This essay has no links."))
 
     def action_link(self, direction: int) -> None:
         self._step(self._links(), _same_link, LinkRef, direction, "link")
