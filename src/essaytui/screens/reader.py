@@ -80,8 +80,7 @@ class ReaderScreen(ReaderActions):
         view = self.view
         self.query_one(Peek).beneath = view
         view.border_title = Text(self.essay.title)
-        if self.essay.author:
-            view.border_subtitle = Text(self.essay.author)
+        view.border_subtitle = essay_subtitle(self.essay)
         view.focus()
         self._update_status()
         for warning in self._startup_messages():
@@ -123,7 +122,7 @@ class ReaderScreen(ReaderActions):
         view.selection = None
         view.scroll_to(y=0, animate=False, immediate=True)
         view.border_title = Text(essay.title)
-        view.border_subtitle = Text(essay.author) if essay.author else ""
+        view.border_subtitle = essay_subtitle(essay)
         self.essay = essay
         self.relayout()
         self.refresh_bindings()
@@ -362,6 +361,21 @@ class ReaderScreen(ReaderActions):
             self._poll_store()
 
     # -- the reading position ------------------------------------------------------------
+
+
+def essay_subtitle(essay: Essay) -> Text:
+    """The line under the essay: its author, and, dimmed, who added its section headings
+    when the edition says (front matter `headings: added by the editors`), so that a
+    reader quoting a heading knows it is not the author's."""
+    from essaytui.model.text import sanitize_inline
+
+    subtitle = Text(sanitize_inline(essay.author))
+    headings = sanitize_inline(essay.meta.get("headings", "")).strip()
+    if headings:
+        if subtitle:
+            subtitle.append(" · ")
+        subtitle.append(f"headings {headings}", style="dim italic")
+    return subtitle
 
 
 def _place(pane: Widget, width: int, over: bool) -> None:
