@@ -150,3 +150,20 @@ async def test_nothing_shows_past_the_peek_at_each_size() -> None:
             # the text column's cells are all under the peek on its rows
             left = view.scrollable_content_region.x + view.text_x
             assert drawn.x < left and drawn.right > left + view.column_width - 1, size
+
+
+async def test_a_peek_made_wide_is_placed_again_when_the_terminal_narrows() -> None:
+    """At 200 columns the note is in the margin (or a peek); narrowed to 80, whatever
+    shows is placed for the new width, never left where the wide layout had it."""
+    app = EssayApp()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await opened(pilot)
+        await pilot.press("g", "f")
+        await settle(pilot)
+        check_peek(app)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert check_peek(app) is not None  # no margin at 80: the peek shows the note
+        await pilot.resize_terminal(200, 50)
+        await settle(pilot)
+        check_peek(app)
