@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from textual.binding import Binding
@@ -225,6 +225,21 @@ def key_display(key: str) -> str:
     return "+".join([*modifiers, shown])
 
 
-def keys_display(binding: Binding, keymap: Mapping[str, str]) -> str:
-    """All keys of `binding` as typed, separated by spaces (`j ↓`)."""
-    return " ".join(key_display(key) for key in keys_in_effect(binding, keymap))
+def keys_display(binding: Binding, keymap: Mapping[str, str], taken: Collection[str] = ()) -> str:
+    """All keys of `binding` as typed, separated by spaces (`j ↓`), but those in `taken`
+    (keys.toml gave them to another binding of the same widget: Textual takes them away)."""
+    keys = keys_in_effect(binding, keymap)
+    if binding.id not in keymap:
+        keys = [key for key in keys if key not in taken]
+    return " ".join(key_display(key) for key in keys)
+
+
+def keys_taken(
+    pairs: Iterable[tuple[type, Binding]], keymap: Mapping[str, str]
+) -> dict[type, set[str]]:
+    """Per owner, the keys that keys.toml gave to one of its bindings."""
+    taken: dict[type, set[str]] = {}
+    for owner, binding in pairs:
+        if binding.id in keymap:
+            taken.setdefault(owner, set()).update(keys_in_effect(binding, keymap))
+    return taken

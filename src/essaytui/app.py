@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from essaytui import paths
-from essaytui.actions import GENERAL, action
+from essaytui.actions import GENERAL, action, bindings_of
 from essaytui.commands import GoToProvider, palette_commands
 from essaytui.model.essay import Essay
 from essaytui.model.files import EssayFileError, load_essay
@@ -174,11 +175,19 @@ class EssayApp(TypeaheadApp[None]):
             self.keymap_in_effect = keymap
 
     def _check_keymap(self) -> None:
-        from essaytui.actions import known_ids
-        from essaytui.keymap import unknown_ids
+        from essaytui.actions import hint_of, known_ids
+        from essaytui.keymap import clashes, unknown_ids
 
         name = paths.keymap_file().name
-        for warning in unknown_ids(self.keymap_in_effect, known_ids(type(self)), name):
+        keymap = self.keymap_in_effect
+        problems = unknown_ids(keymap, known_ids(type(self)), name)
+        problems += clashes(
+            binding_chains(type(self)),
+            keymap,
+            lambda key: self._normalize_keymap({"key": key})["key"],
+            hint_of,
+        )
+        for warning in problems:
             self.startup_warnings.append(warning)
             with contextlib.suppress(LookupError):
                 self.reader.say(f"⚠ {warning}", seconds=10)
@@ -400,3 +409,36 @@ class EssayApp(TypeaheadApp[None]):
             yield SystemCommand(
                 "Sync: sync notes now", f"with {self.sync.folder}", lambda: self._sync_now()
             )
+
+
+def binding_chains(app: type[DOMNode]) -> list[list[list[Binding]]]:
+    """Where the focus can be, each as the bindings that apply there, the most specific
+    first: a pane of the reader, the reader, the app (or a dialog, then the app). Two
+    bindings in one chain that share a key both apply when that key is pressed."""
+    from essaytui.screens.about import AboutScreen
+    from essaytui.screens.confirm import ConfirmScreen
+    from essaytui.screens.help import HelpFilter, HelpScreen
+    from essaytui.screens.note_editor import NoteEditor
+    from essaytui.screens.reader_actions import ReaderActions
+    from essaytui.widgets.essay_view import EssayView
+    from essaytui.widgets.glossary import GlossaryPane
+    from essaytui.widgets.lists import ReaderList
+    from essaytui.widgets.notes import NotesPane
+    from essaytui.widgets.outline import OutlinePane
+    from essaytui.widgets.search_bar import SearchBar
+
+    def own(owner: type[DOMNode]) -> list[Binding]:
+        # what the class declares and what it inherits, as Textual merges them
+        return [b for cls in reversed(owner.__mro__) for b in bindings_of(cls)]
+
+    top = own(app)
+    reader = [own(ReaderActions), top]
+    chains = [
+        [own(pane), *reader] for pane in (EssayView, OutlinePane, NotesPane, ReaderList, SearchBar)
+    ]
+    chains.append([own(ReaderList), own(GlossaryPane), *reader])
+    chains += [
+        [own(dialog), top] for dialog in (AboutScreen, ConfirmScreen, HelpScreen, NoteEditor)
+    ]
+    chains.append([own(HelpFilter), own(HelpScreen), top])
+    return chains

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from essaytui.model.annotation import Annotation
     from essaytui.model.essay import Essay
     from essaytui.store import AnnotationStore
-    from essaytui.store.store import EssaySummary
+    from essaytui.store.store import EssaySummary, Position
 
 COMMANDS = ("list", "export", "import-notes", "convert", "cite", "notes", "sync")
 
@@ -74,6 +74,9 @@ are shown) or a copied blog post (.txt with [n] markers and a notes list); both
 open converted, and the status line says how to keep the conversion. A file not
 in UTF-8 is read in the encoding it declares or that is detected, with a warning.
 
+--data-dir DIR (where the notes live) goes before or after any command:
+`essaytui --data-dir DIR list` and `essaytui list --data-dir DIR` are the same.
+
 Run `essaytui COMMAND --help` for a command's options. Press ? in the reader for keys.
 """
 
@@ -101,13 +104,41 @@ class UsageError(Exception):
     """A problem with what the user asked for; printed as one line, exit 2."""
 
 
-def _data_dir_option(parser: argparse.ArgumentParser) -> None:
+def _data_dir_option(parser: argparse.ArgumentParser, *, inner: bool = False) -> None:
+    """`--data-dir DIR` on `parser`. On an inner parser (`notes search`) it has no default
+    of its own: argparse would let that None overwrite a value given before the action."""
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
+        default=argparse.SUPPRESS if inner else None,
         help=f"where annotations live (default: ${paths.DATA_DIR_ENV}, "
         "else the user data directory)",
     )
+
+
+#: Options that mean the same for every command, written before or after it.
+GLOBAL_OPTIONS = ("--data-dir",)
+
+
+def split_global_options(args: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The global options written before the first other word, and the rest.
+
+    `essaytui --data-dir DIR list` is how the README writes it; the command's own parser
+    then reads those options as if written after the command.
+    """
+    lifted: list[str] = []
+    index = 0
+    while index < len(args):
+        word = args[index]
+        if word in GLOBAL_OPTIONS and index + 1 < len(args):
+            lifted += args[index : index + 2]
+            index += 2
+        elif word.split("=", 1)[0] in GLOBAL_OPTIONS and "=" in word:
+            lifted.append(word)
+            index += 1
+        else:
+            break
+    return lifted, list(args[index:])
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -231,7 +262,7 @@ def _notes_options(parser: argparse.ArgumentParser) -> None:
         "is listed with its essay, section and date; exit status 1 when none is found.",
     )
     search.add_argument("words", nargs="+", metavar="WORD")
-    _data_dir_option(search)
+    _data_dir_option(search, inner=True)
 
 
 def _import_notes_options(parser: argparse.ArgumentParser) -> None:
@@ -316,9 +347,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     _tolerant_output()
     try:
-        if args and args[0] in COMMANDS:
-            command = args[0]
-            options = build_command_parser(command).parse_args(args[1:])
+        lifted, rest = split_global_options(args)
+        if rest and rest[0] in COMMANDS:
+            command = rest[0]
+            options = build_command_parser(command).parse_args([*lifted, *rest[1:]])
             status = run_command(command, options)
         else:
             options = build_parser().parse_args(args)
@@ -914,8 +946,7 @@ def _write_output(text: str, output: str | None) -> None:
 
 def run_list(options: argparse.Namespace) -> int:
     """`essaytui list`: recently read essays (most recent first), then the bundled ones."""
-    from essaytui.model.files import EssayFileError, load_essay
-    from essaytui.store import AnnotationStore, Position, StoreError
+    from essaytui.store import AnnotationStore, StoreError
 
     data_dir = Path(options.data_dir) if options.data_dir else None
     recent: list[Position] = []
@@ -931,23 +962,22 @@ def run_list(options: argparse.Namespace) -> int:
             _report_warnings(store)
     except StoreError as error:
         print(f"essaytui: {_inline(str(error))}", file=sys.stderr)
-    shown: set[str] = set()
-    if recent:
-        print("Recently read:")
-    for position in recent:
-        where = position.essay_path or "(read from standard input)"
-        missing = "" if Path(where).is_file() else "  (file missing)"
-        author = position.author or "unknown author"
-        percent = round(position.progress * 100)
-        when = position.updated[:16].replace("T", " ")
-        print(
-            f"  {_clean(position.title)} — {_clean(author)}  {percent}%  "
-            f"last read {_clean(when)} UTC\n    {_inline(where)}{missing}"
-        )
-        shown.add(_resolved(where) if position.essay_path else "")
-    if others:
-        print("Other essays with notes:")
+    bundled = _bundled_essays()
+    by_id = {essay.id: str(path) for path, essay in bundled}
+    by_path = {_resolved(str(path)): str(path) for path, _ in bundled}
+    bundled_notes: dict[str, int] = {}
+    shown = _print_recent(recent)
+    # a bundled essay with notes is listed once, under Bundled, with its notes counted
+    listed = []
     for other in others:
+        home = by_id.get(other.essay_id) or by_path.get(_resolved(other.path) if other.path else "")
+        if home is None:
+            listed.append(other)
+        else:
+            bundled_notes[home] = bundled_notes.get(home, 0) + other.notes
+    if listed:
+        print("Other essays with notes:")
+    for other in listed:
         where = other.path
         title = other.title or (Path(where).stem if where else "Untitled")
         missing = "" if where and Path(where).is_file() else "  (file missing)"
@@ -958,17 +988,49 @@ def run_list(options: argparse.Namespace) -> int:
             f"    {_inline(where or '(unknown file)')}{missing}"
         )
     print("Bundled:")
-    for path in paths.bundled_essays():
-        try:
-            essay = load_essay(path)
-        except EssayFileError:
-            continue
+    for path, essay in bundled:
         read = "  (read)" if _resolved(str(path)) in shown else ""
+        notes = bundled_notes.get(str(path), 0)
+        counted = f"  {notes} note(s)" if notes else ""
         print(
-            f"  {_clean(essay.title)} — {_clean(essay.author or 'unknown author')}{read}\n"
-            f"    {path}"
+            f"  {_clean(essay.title)} — {_clean(essay.author or 'unknown author')}{read}"
+            f"{counted}\n    {path}"
         )
     return 0
+
+
+def _print_recent(recent: list[Position]) -> set[str]:
+    """Print the recently read essays; the files they were read from."""
+    from essaytui.model.essay import progress_percent
+
+    shown: set[str] = set()
+    if recent:
+        print("Recently read:")
+    for position in recent:
+        where = position.essay_path or "(read from standard input)"
+        missing = "" if Path(where).is_file() else "  (file missing)"
+        author = position.author or "unknown author"
+        percent = progress_percent(position.progress)
+        when = position.updated[:16].replace("T", " ")
+        print(
+            f"  {_clean(position.title)} — {_clean(author)}  {percent}%  "
+            f"last read {_clean(when)} UTC\n    {_inline(where)}{missing}"
+        )
+        shown.add(_resolved(where) if position.essay_path else "")
+    return shown
+
+
+def _bundled_essays() -> list[tuple[Path, Essay]]:
+    """The bundled essays that can be read, with their files."""
+    from essaytui.model.files import EssayFileError, load_essay
+
+    found = []
+    for path in paths.bundled_essays():
+        try:
+            found.append((path, load_essay(path)))
+        except EssayFileError:
+            continue
+    return found
 
 
 def _resolved(path: str) -> str:

@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.dom import DOMNode
 from textual.fuzzy import Matcher
 
-from essaytui.actions import Action, all_bindings, help_of, keys_display
+from essaytui.actions import Action, all_bindings, help_of, keys_display, keys_taken
 from essaytui.model.text import sanitize_inline, superscript
 from essaytui.widgets.inert import inert_markup
 
@@ -114,7 +114,9 @@ def palette_commands(screen: ReaderScreen, keymap: Mapping[str, str]) -> Iterato
     after `keys.toml`, and only what `check_action` allows (no "Next match" without a
     search). Actions without a key (export, …) come from the screen's `COMMANDS`.
     """
-    for owner, binding in all_bindings(type(screen.app)):
+    pairs = all_bindings(type(screen.app))
+    taken = keys_taken(pairs, keymap)
+    for owner, binding in pairs:
         if not isinstance(binding, Action) or not binding.palette or binding.group is None:
             continue
         node = _node_of(screen, owner)
@@ -125,10 +127,15 @@ def palette_commands(screen: ReaderScreen, keymap: Mapping[str, str]) -> Iterato
             continue
         yield SystemCommand(
             f"{binding.group.description}: {binding.description}",
-            as_markup(f"{keys_display(binding, keymap)}  ·  {help_of(binding)}"),
+            as_markup(
+                f"{keys_display(binding, keymap, taken.get(owner, ()))}  ·  {help_of(binding)}"
+            ),
             _runner(node, binding.action),
         )
+    in_use = f"choose_style('{screen.notes.citation_style()}')"
     for title, help_text, name in screen.COMMANDS_WITHOUT_KEYS:
+        if name == in_use:  # the style in use says so, among the others
+            title, help_text = f"{title} (in use)", f"the style in use · {help_text}"
         yield SystemCommand(title, as_markup(help_text), _runner(screen, name))
 
 

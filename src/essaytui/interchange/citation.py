@@ -697,7 +697,16 @@ def paragraph_number(essay: Essay, offset: int) -> int:
 
 
 def locator_of(essay: Essay, start: int, end: int) -> str:
-    """The paragraphs `[start, end)` spans: "4", or "4–5"."""
+    """The paragraphs the words of `[start, end)` are in: "4", or "4–5" (a heading or
+    the space between blocks at either end counts for nothing)."""
+    body = []
+    for block in essay.blocks[max(0, essay.block_index_at(start)) :]:
+        if block.start >= end:
+            break
+        if block.end > start and block.kind is not BlockKind.HEADING:
+            body.append(block)
+    if body:
+        start, end = max(start, body[0].start), min(end, body[-1].end)
     first = paragraph_number(essay, start)
     last = paragraph_number(essay, max(start, end - 1))
     return str(first) if last == first else f"{first}–{last}"

@@ -80,8 +80,7 @@ class ReaderScreen(ReaderActions):
         view = self.view
         self.query_one(Peek).beneath = view
         view.border_title = Text(self.essay.title)
-        if self.essay.author:
-            view.border_subtitle = Text(self.essay.author)
+        view.border_subtitle = essay_subtitle(self.essay)
         view.focus()
         self._update_status()
         for warning in self._startup_messages():
@@ -123,7 +122,7 @@ class ReaderScreen(ReaderActions):
         view.selection = None
         view.scroll_to(y=0, animate=False, immediate=True)
         view.border_title = Text(essay.title)
-        view.border_subtitle = Text(essay.author) if essay.author else ""
+        view.border_subtitle = essay_subtitle(essay)
         self.essay = essay
         self.relayout()
         self.refresh_bindings()
@@ -151,6 +150,7 @@ class ReaderScreen(ReaderActions):
 
     def on_resize(self, event: Resize) -> None:
         self.relayout(event.size.width)
+        self._place_peek_later()
 
     def watch_plan(self, plan: Plan | None) -> None:
         if plan is None:
@@ -165,7 +165,7 @@ class ReaderScreen(ReaderActions):
             view = self.view
             view.text_width = plan.text
             view.sidenote_width = plan.sidenotes
-        self._place_peek()
+        self._place_peek_later()
 
     @on(SidePane.Ready)
     def _side_arrived(self, event: SidePane.Ready) -> None:
@@ -213,6 +213,7 @@ class ReaderScreen(ReaderActions):
 
     @on(EssayView.TargetSelected)
     def _target_selected(self, event: EssayView.TargetSelected) -> None:
+        self.peek_closed_for = None  # a new selection: its peek may show
         self._place_peek()
         self._update_status()
 
@@ -238,6 +239,11 @@ class ReaderScreen(ReaderActions):
             case MatchRef():
                 return "", ""
 
+    def _place_peek_later(self) -> None:
+        # The panes' new places and sizes are known only once the layout has run: a peek
+        # placed now would be measured against the view as it was.
+        self.call_after_refresh(self._place_peek)
+
     def _place_peek(self) -> None:
         peek = self.query_one(Peek)
         view = self.view
@@ -246,10 +252,13 @@ class ReaderScreen(ReaderActions):
         row = view.row_of(target.start) if target is not None else None
         if isinstance(target, FootnoteRef) and view.sidenote_is_whole(target.label):
             text = ""  # the whole note is in the margin beside its line
-        if not text or row is None:
-            peek.hide()
+        plan = self.plan
+        covered = plan is not None and (plan.outline_over or plan.side_over)
+        if not text or row is None or covered or target == self.peek_closed_for:
+            peek.hide()  # nothing to show, or a pane is over the text or shows it whole
             return
-        peek.show_near(text, view.scrollable_content_region, row, more=more)
+        area = view.scrollable_content_region
+        peek.show_near(text, area, row, more=more, column=view.text_column)
 
     @on(EssayView.TargetFollowed)
     def _target_followed(self, event: EssayView.TargetFollowed) -> None:
@@ -352,6 +361,21 @@ class ReaderScreen(ReaderActions):
             self._poll_store()
 
     # -- the reading position ------------------------------------------------------------
+
+
+def essay_subtitle(essay: Essay) -> Text:
+    """The line under the essay: its author, and, dimmed, who added its section headings
+    when the edition says (front matter `headings: added by the editors`), so that a
+    reader quoting a heading knows it is not the author's."""
+    from essaytui.model.text import sanitize_inline
+
+    subtitle = Text(sanitize_inline(essay.author))
+    headings = sanitize_inline(essay.meta.get("headings", "")).strip()
+    if headings:
+        if subtitle:
+            subtitle.append(" · ")
+        subtitle.append(f"headings {headings}", style="dim italic")
+    return subtitle
 
 
 def _place(pane: Widget, width: int, over: bool) -> None:

@@ -461,6 +461,7 @@ class ReaderActions(ReaderBase):
             return
         self.navigator.remember(self.here())
         self.refresh_bindings()
+        self.peek_closed_for = self.view.target  # the pane shows it now, whole
         self.query_one(Peek).hide()
         self._show_side("sources")
         sources = self.query_one(SourcesPane)
@@ -473,6 +474,7 @@ class ReaderActions(ReaderBase):
             return
         self.navigator.remember(self.here())
         self.refresh_bindings()
+        self.peek_closed_for = self.view.target  # the pane shows it now, whole
         self.query_one(Peek).hide()
         self._show_side("glossary")
         target = self.view.target

@@ -73,6 +73,8 @@ class ReaderBase(Screen[None]):
         self.next_ref: dict[str, int] = {}
         self._searching: Query | None = None
         self._search_next: Query | None = None
+        #: The selection whose pane was opened (enter): its peek stays closed.
+        self.peek_closed_for: Target | None = None
 
     @property
     def view(self) -> EssayView:

@@ -1421,7 +1421,6 @@ class AnnotationStore:
         title, so its notes are listed by name), if this database lacks it."""
         if not record.id:
             return
-        # A front-matter id needs no print: opening the file gives it back.
         if not (
             identity.is_generated(record.id)
             or record.id == identity.title_hash(record.title, record.author)

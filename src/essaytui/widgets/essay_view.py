@@ -54,6 +54,10 @@ from essaytui.widgets.text_layout import (
 GAP = 2
 #: Between the text column and the sidenotes.
 SIDENOTE_GAP = 3
+#: The margin's mark on the line where a bookmark is (one cell wide in every terminal).
+BOOKMARK_MARK = "⚑"
+#: The most of the selected words that `v`'s hint repeats, in characters.
+SELECTION_QUOTE = 14
 
 T = TypeVar("T")
 
@@ -162,7 +166,7 @@ class EssayView(ScrollView, can_focus=True):
             "select",
             SELECTING,
             help="start a selection: the sentence at the selected reference or match, "
-            "or at the top of the view",
+            "or the first of body text at the top of the view (headings are never quoted)",
         ),
         # While selecting, these move the selection's end.
         _key("w", "extend('word', 1)", "Word forward", "extend_word", SELECTING, palette=False),
@@ -363,6 +367,11 @@ class EssayView(ScrollView, can_focus=True):
         return max(0, (width - block) // 2)
 
     @property
+    def text_column(self) -> tuple[int, int]:
+        """The text column on the screen: (its first cell, its width)."""
+        return (self.scrollable_content_region.x + self.text_x, self.column_width)
+
+    @property
     def sidenotes(self) -> bool:
         """Whether footnotes are set in the margin beside the text."""
         return self.sidenote_width > 0 and bool(self._footnote_refs)
@@ -483,6 +492,15 @@ class EssayView(ScrollView, can_focus=True):
     def watch_target(self, target: Target | None) -> None:
         self.refresh()
         self.post_message(self.TargetSelected(self, target))
+
+    def validate_selection(self, selection: tuple[int, int] | None) -> tuple[int, int] | None:
+        # Headings are never part of a quotation (many were added by the editors): a
+        # selection starts in body text and stops before the next heading.
+        if selection is None:
+            return None
+        anchor, cursor = selection
+        anchor = self.essay.body_at_or_after(anchor)
+        return (anchor, self.essay.within_body(anchor, cursor))
 
     def watch_selection(self) -> None:
         self.refresh()
@@ -663,20 +681,27 @@ class EssayView(ScrollView, can_focus=True):
     def _margin(self, start: int, end: int, width: int, base: Style) -> list[Segment]:
         """The cells left of the text: blank, or a mark where the reader annotated.
 
-        ▎ beside a highlighted line, ✎ on the first line of a note and ▎ on the rest, so
-        the reader's own marks never look like a term's or a link's.
+        ▎ beside a highlighted line, ✎ on the first line of a note and ▎ on the rest, ⚑ on
+        the line where a bookmark is, so the reader's own marks never look like a term's
+        or a link's.
         """
         if not width:
             return []
         kinds = {
             (mark.kind, mark.start >= start)
             for _, _, mark in self._marks.overlapping(start, max(end, start + 1))
-            if mark.kind is not Kind.BOOKMARK
         }
-        if not kinds or width < 2:
+        bookmark = (Kind.BOOKMARK, True) in kinds
+        kinds = {kind for kind in kinds if kind[0] is not Kind.BOOKMARK}
+        if (not kinds and not bookmark) or width < 2:
             return [Segment(" " * width, base)]
-        note = any(kind is Kind.NOTE for kind, _ in kinds)
-        symbol = "✎" if (Kind.NOTE, True) in kinds else "▎"
+        note = bookmark or any(kind is Kind.NOTE for kind, _ in kinds)
+        if (Kind.NOTE, True) in kinds:
+            symbol = "✎"
+        elif bookmark:
+            symbol = BOOKMARK_MARK
+        else:
+            symbol = "▎"
         style = legible(
             base + self._style("margin-note" if note else "margin-highlight"), None, base.bgcolor
         )
@@ -956,6 +981,16 @@ class EssayView(ScrollView, can_focus=True):
     def action_term(self, direction: int) -> None:
         self._step(self._visible_terms, TermHit, TermHit, direction, "glossary term")
 
+    def on_key(self, event: events.Key) -> None:
+        # `l` in an essay without links is disabled (so the palette leaves it out), and a
+        # disabled key would do nothing at all: say why instead.
+        if self._links() or self.selection is not None:
+            return
+        bound = self._bindings.key_to_bindings.get(event.key, ())
+        if any(binding.action.startswith("link(") for binding in bound):
+            event.stop()
+            self.post_message(self.Notice(self, "This essay has no links."))
+
     def action_link(self, direction: int) -> None:
         self._step(self._links(), _same_link, LinkRef, direction, "link")
 
@@ -994,19 +1029,17 @@ class EssayView(ScrollView, can_focus=True):
         if self.selection is not None:
             raise SkipAction()
         target = self.target
-        if isinstance(target, MatchRef):
+        essay = self.essay
+        if isinstance(target, MatchRef) and essay.body_at_or_after(target.start) == target.start:
             start, end = target.start, target.end  # exactly what the search found
+            what = "the match"
         else:
+            # a heading is never quoted: the first sentence of body text at or below it
             point = target.start if target is not None else self.top_offset
-            start, end = self.essay.sentence_bounds(point)
+            start, end = essay.sentence_bounds(essay.body_at_or_after(point))
+            what = "1 sentence"
         self.selection = (start, end)
-        self.post_message(
-            self.Notice(
-                self,
-                "Selecting: w/b words, )/( sentences, }/{ paragraphs; "
-                "h highlight, a note, y copy, escape cancel.",
-            )
-        )
+        self.post_message(self.Notice(self, selection_hint(essay.quote(start, end), what)))
 
     def action_extend(self, unit: str, direction: int) -> None:
         if self.selection is None:
@@ -1049,6 +1082,9 @@ class EssayView(ScrollView, can_focus=True):
                 if cursor <= block.start and index > 0:
                     block = self.essay.blocks[index - 1]
                 cursor = block.start
+        if self.essay.within_body(anchor, cursor) != cursor:
+            cursor = self.essay.within_body(anchor, cursor)
+            self.post_message(self.Notice(self, "The selection stops at the section's heading."))
         self.selection = (anchor, cursor)
         self.scroll_to_offset(cursor, top=False)
 
@@ -1146,6 +1182,20 @@ class EssayView(ScrollView, can_focus=True):
         if target is not None:
             self.select_target(target, scroll=False)
             self.post_message(self.TargetFollowed(self, target))
+
+
+def selection_hint(quote: str, what: str) -> str:
+    """What `v` selected and what `)` adds, short enough to sit beside the figures of an
+    80-column status line: "Selected 1 sentence (“In all aspects…”); ) adds one more"."""
+    words = quote.split()
+    head = ""
+    for word in words:
+        if head and len(head) + 1 + len(word) > SELECTION_QUOTE:
+            break
+        head = f"{head} {word}" if head else word
+    head = head[:SELECTION_QUOTE]
+    more = "…" if head != " ".join(words) else ""
+    return f"Selected {what} (“{head.rstrip(',;:')}{more}”); ) adds one more"
 
 
 def _same_link(start: int, end: int, link: LinkRef) -> LinkRef:

@@ -48,7 +48,9 @@ def source_prompt(
     # A note that opens with CJK text follows its number closely: after a space, the
     # list would take the whole run of characters (no space to break at) to the next
     # line and leave the number alone on its own.
-    opens_wide = note.defined and note.text[:1] != "" and cell_len(note.text[0]) == 2
+    # The same when the run opens with a quotation mark or a bracket: “中俄…” is one run.
+    first = note.text.split(maxsplit=1)[0][:4] if note.text.strip() else ""
+    opens_wide = note.defined and any(cell_len(character) == 2 for character in first)
     text.append(number if opens_wide else f"{number} ", style="bold")
     if not note.defined:
         text.append(f"[^{note.label}] is referenced but never defined.", style="italic")
