@@ -810,12 +810,22 @@ def run_import(options: argparse.Namespace) -> int:
 
 def run_convert(options: argparse.Namespace) -> int:
     """`essaytui convert FILE [-o OUT.md]`: a copied blog post or a saved web page."""
-    from essaytui.model.files import EssayFileError, convert_file, read_text_file
+    from essaytui.model.files import (
+        EssayFileError,
+        convert_book_file,
+        convert_file,
+        is_book_file,
+        read_text_file,
+    )
 
     path = Path(options.file)
     try:
-        text, warnings = read_text_file(path)
-        conversion = convert_file(text, str(path), path.suffix)
+        if is_book_file(path):
+            warnings: list[str] = []
+            conversion = convert_book_file(path)
+        else:
+            text, warnings = read_text_file(path)
+            conversion = convert_file(text, str(path), path.suffix)
     except EssayFileError as error:
         raise UsageError(str(error)) from None
     # Written before the report: an unusable -o is then one line, not a list then an error.

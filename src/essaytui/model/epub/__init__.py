@@ -1,0 +1,266 @@
+"""EPUB books (2 and 3) as essays.
+
+A book becomes essay Markdown — YAML front matter from its package's metadata, its
+spine's documents through the web-page converter (`chapters`), its notes as footnotes —
+and that Markdown is parsed like any essay. The book's own table of contents then
+replaces the outline the headings would give. The rest of the reader never knows the
+essay was a book.
+
+The package: `archive` (the zip, read with caps, nothing extracted), `package` (the
+OPF, metadata, spine, nav/NCX), `documents` (XHTML → element trees), `chapters` (the
+conversion), `cache` (conversions kept by the book's bytes).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from essaytui.model.epub.archive import (
+    Archive,
+    BookError,
+    EncryptedBook,
+    looks_like_epub,
+)
+from essaytui.model.essay import Essay, Section
+
+__all__ = [
+    "BookError",
+    "BookMarkdown",
+    "EncryptedBook",
+    "book_markdown",
+    "is_book",
+    "load_book",
+    "looks_like_epub",
+]
+
+#: The file name ending of a book.
+EPUB_SUFFIX = ".epub"
+
+#: Book files larger than this are refused (pictures make books large; text rarely).
+MAX_BOOK_FILE = 1024 * 1024 * 1024
+
+#: The prefix of a book's id (made from its package identifier).
+ID_PREFIX = "book-"
+
+_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+#: Wide enough that PyYAML never folds a front matter value.
+_YAML_WIDTH = 10_000
+
+
+@dataclass(frozen=True)
+class BookMarkdown:
+    """A book as essay Markdown.
+
+    Attributes:
+        markdown: front matter, the chapters, the footnotes' definitions.
+        outline: `(level, title, anchor id)` of the book's table of contents.
+        warnings: one line each.
+        complete: False when only the first part was converted.
+    """
+
+    markdown: str
+    outline: tuple[tuple[int, str, str], ...] = ()
+    warnings: tuple[str, ...] = ()
+    complete: bool = True
+
+
+def is_book(path: Path) -> bool:
+    """Whether `path` names an EPUB: by its name, or by its first bytes (never blocks: only
+    a regular file is looked into)."""
+    if path.suffix.lower() == EPUB_SUFFIX:
+        return True
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return False
+        with path.open("rb") as handle:
+            return looks_like_epub(handle.read(64))
+    except OSError:
+        return False
+
+
+def book_markdown(
+    path: Path | None,
+    *,
+    data: bytes | None = None,
+    enough: int | None = None,
+    cache_dir: Path | None = None,
+) -> BookMarkdown:
+    """The book at `path` (or its bytes, `data`) as essay Markdown.
+
+    Args:
+        enough: convert only until about this many characters are written (the first
+            screen); a cached conversion is always whole.
+        cache_dir: where conversions are cached (None: not cached).
+
+    Raises:
+        BookError: the book cannot be read (`EncryptedBook`: DRM).
+    """
+    from essaytui.model.epub import cache
+
+    name = str(path) if path is not None else "standard input"
+    key = _key(path, data, name)
+    if cache_dir is not None:
+        cached = cache.load(cache_dir, key)
+        if cached is not None:
+            return BookMarkdown(cached.markdown, cached.outline, cached.warnings)
+    converted = _convert(path, data, name, key, enough)
+    if cache_dir is not None and converted.complete:
+        cache.store(
+            cache_dir,
+            key,
+            cache.CachedBook(converted.markdown, converted.outline, converted.warnings),
+        )
+    return converted
+
+
+def _key(path: Path | None, data: bytes | None, name: str) -> str:
+    from essaytui.model.epub import cache
+
+    if data is not None:
+        return hashlib.sha256(data).hexdigest()
+    assert path is not None
+    _check_file(path, name)
+    try:
+        return cache.file_key(path)
+    except OSError as error:
+        raise BookError(f"{name}: cannot be read: {error.strerror or error}") from None
+
+
+def _check_file(path: Path, name: str) -> None:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise BookError(f"{name}: no such file") from None
+    except OSError as error:
+        raise BookError(f"{name}: cannot be read: {error.strerror or error}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise BookError(f"{name}: is a directory, not an essay file")
+    if not stat.S_ISREG(info.st_mode):
+        raise BookError(f"{name}: is not a regular file")
+    if info.st_size > MAX_BOOK_FILE:
+        raise BookError(f"{name}: is too large a book ({info.st_size / 2**20:.0f} MB)")
+
+
+def _convert(
+    path: Path | None, data: bytes | None, name: str, key: str, enough: int | None
+) -> BookMarkdown:
+    from essaytui.model.epub.chapters import convert_book
+    from essaytui.model.epub.package import read_package
+
+    source: Path | io.BytesIO = io.BytesIO(data) if data is not None else path  # type: ignore[assignment]
+    archive = Archive(source, name)
+    try:
+        package = read_package(archive)
+        text = convert_book(archive, package, enough=enough)
+    finally:
+        archive.close()
+    front = _front_matter(package, text.cover, name)
+    parts = [front, *text.chapters]
+    for label, definition in text.notes:
+        indented = "\n".join(
+            f"    {line}" if line.strip() else "" for line in definition.split("\n")
+        )
+        parts.append(f"[^{label}]: " + indented.strip())
+    markdown = "\n\n".join(part for part in parts if part) + "\n"
+    warnings = [*package.warnings, *text.warnings]
+    return BookMarkdown(markdown, tuple(text.outline), tuple(warnings), text.complete)
+
+
+def _front_matter(package: object, cover: str, name: str) -> str:
+    import yaml
+
+    from essaytui.model.epub.package import Package
+
+    assert isinstance(package, Package)
+    front: dict[str, object] = {}
+    if package.identifier.strip():
+        digest = hashlib.sha256(package.identifier.strip().encode("utf-8", "replace"))
+        front["id"] = ID_PREFIX + digest.hexdigest()[:16]
+    front["title"] = package.title or Path(name).stem
+    people = package.people
+    authors = people.get("author", [])
+    if authors:
+        front["author"] = authors if len(authors) > 1 else authors[0]
+    for role, names in people.items():
+        if role != "author":
+            front[role] = ", ".join(names)
+    meta = package.meta
+    for key in ("series", "part", "publisher", "language", "identifier"):
+        if meta.get(key):
+            front[key] = meta[key]
+    date = _DATE.match(meta.get("date", "").strip())
+    if date:
+        front["date"] = date.group(0)
+    if cover:
+        front["cover"] = cover
+    front["type"] = "book"
+    dumped = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=_YAML_WIDTH)
+    return "---\n" + dumped + "---"
+
+
+def load_book(
+    path: Path | None,
+    *,
+    data: bytes | None = None,
+    limit: int | None = None,
+    cache_dir: Path | None = None,
+    source_path: str | None = None,
+) -> Essay:
+    """The book at `path` (or its bytes, `data`) as an `Essay`.
+
+    Args:
+        limit: parse (and, when it is not cached, convert) only about this many
+            characters; the essay then has `complete=False`.
+        cache_dir: where conversions are cached (None: not cached).
+        source_path: the path the essay records (the resolved `path`).
+
+    Raises:
+        BookError: the book cannot be read.
+    """
+    from essaytui.model.parse import parse_essay
+    from essaytui.model.text import sanitize_inline
+
+    enough = limit + 1 if limit is not None else None
+    book = book_markdown(path, data=data, enough=enough, cache_dir=cache_dir)
+    essay = parse_essay(book.markdown, path=source_path, limit=limit)
+    essay = with_outline(essay, book.outline)
+    warnings = tuple(sanitize_inline(w) for w in book.warnings) + essay.warnings
+    complete = essay.complete and book.complete
+    return dataclasses.replace(essay, warnings=warnings, complete=complete)
+
+
+def with_outline(essay: Essay, outline: tuple[tuple[int, str, str], ...]) -> Essay:
+    """`essay` with the book's table of contents as its sections (where its entries'
+    anchors are in the text); the headings' outline when none is."""
+    from essaytui.model.text import sanitize_inline
+
+    placed = [
+        (essay.anchors[anchor], level, sanitize_inline(title))
+        for level, title, anchor in outline
+        if anchor in essay.anchors
+    ]
+    if not placed:
+        return essay
+    placed.sort(key=lambda entry: entry[0])
+    length = len(essay.reading_text)
+    rows: list[list[int | str]] = []  # [start, level, title, end, parent]
+    open_stack: list[int] = []
+    for start, level, title in placed:
+        while open_stack and int(rows[open_stack[-1]][1]) >= level:
+            rows[open_stack.pop()][3] = start
+        parent = open_stack[-1] if open_stack else -1
+        rows.append([start, level, title, length, parent])
+        open_stack.append(len(rows) - 1)
+    sections = tuple(
+        Section(index, str(title), int(level), int(start), int(end), int(parent))
+        for index, (start, level, title, end, parent) in enumerate(rows)
+    )
+    return dataclasses.replace(essay, sections=sections)
