@@ -56,13 +56,17 @@ commands:
   essaytui notes search WORD…            find notes in every essay (quote, note, tags)
   essaytui import-notes FILE.json        merge annotations exported before; reports
                                          added / updated / deleted / unchanged
-  essaytui convert FILE [-o OUT.md]      turn a copied blog post (.txt) or a saved
-                                         web page (.html) into an essay file
+  essaytui convert FILE [-o OUT.md]      turn a copied blog post (.txt), a saved
+                                         web page (.html) or a book (.epub) into an
+                                         essay file
 
 PATH may be a Markdown essay, a saved web page (.html: its article and footnotes
 are shown) or a copied blog post (.txt with [n] markers and a notes list); both
 open converted, and the status line says how to keep the conversion. A file not
 in UTF-8 is read in the encoding it declares or that is detected, with a warning.
+PATH may also be an EPUB book (2 or 3, without DRM): its chapters in reading order,
+its table of contents as the outline, its endnotes as footnotes; the conversion is
+cached ($ESSAYTUI_CACHE_DIR, else the user cache directory).
 
 Run `essaytui COMMAND --help` for a command's options. Press ? in the reader for keys.
 """
@@ -111,8 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
         "path",
         nargs="?",
         metavar="PATH",
-        help="an essay to read (Markdown, a saved web page, a copied blog post), or - for "
-        "standard input",
+        help="an essay to read (Markdown, a saved web page, a copied blog post, an EPUB "
+        "book), or - for standard input",
     )
     _data_dir_option(parser)
     parser.add_argument("--version", action="version", version=f"essaytui {__version__}")
@@ -238,12 +242,13 @@ def _convert_options(parser: argparse.ArgumentParser) -> None:
         "Turn a blog post copied as plain text (title, author, paragraphs with [n] "
         "markers, a numbered notes list) or a saved web page (.html, or any file "
         "that starts as one: its article, title, author, date and address, and its "
-        "footnotes as [^n]) into an essay file. Web-page leftovers are removed (those "
+        "footnotes as [^n]) or an EPUB book (its chapters in reading order, its endnotes "
+        "as [^n], its metadata as front matter) into an essay file. Web-page leftovers are removed (those "
         "of a text are listed on standard error). A file not in UTF-8 is read in the "
         "encoding it declares or that is detected, with a warning naming it. Control "
         "characters are shown as symbols unless -o OUT.md is given."
     )
-    parser.add_argument("file", metavar="FILE.txt|FILE.html")
+    parser.add_argument("file", metavar="FILE.txt|FILE.html|FILE.epub")
     parser.add_argument(
         "-o", "--output", metavar="OUT.md", help="write here instead of standard output"
     )
