@@ -230,11 +230,29 @@ def load_book(
 
     enough = limit + 1 if limit is not None else None
     book = book_markdown(path, data=data, enough=enough, cache_dir=cache_dir)
-    essay = parse_essay(book.markdown, path=source_path, limit=limit)
+    essay = parse_essay(_first_part(book.markdown, limit), path=source_path, limit=limit)
     essay = with_outline(essay, book.outline)
     warnings = tuple(sanitize_inline(w) for w in book.warnings) + essay.warnings
     complete = essay.complete and book.complete
     return dataclasses.replace(essay, warnings=warnings, complete=complete)
+
+
+#: How much more than the first screen's limit of a cached book is given to the parse.
+_FIRST_PART_FACTOR = 4
+
+
+def _first_part(markdown: str, limit: int | None) -> str:
+    """What to parse for the first screen of a (cached, whole) book: its start and its
+    notes' definitions, not the chapters between. The parse scans the whole source it is
+    given before cutting it at `limit` (~0.3 s for 10 MB); the reading text it keeps is
+    the same."""
+    if limit is None:
+        return markdown
+    notes_at = markdown.find("\n\n[^1]: ")
+    cut = markdown.find("\n\n", _FIRST_PART_FACTOR * limit)
+    if cut < 0 or (0 <= notes_at <= cut):
+        return markdown
+    return markdown[:cut] + (markdown[notes_at:] if notes_at >= 0 else "\n")
 
 
 def with_outline(essay: Essay, outline: tuple[tuple[int, str, str], ...]) -> Essay:
