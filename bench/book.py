@@ -36,10 +36,10 @@ from harness import compile_sources, machine_description  # noqa: E402
 OUT = BENCH / "out"
 
 _WORDS = (
-    "the keeper lamp island harbour evening storm light water oil glass gull cliff tide "
-    "boat rope morning winter letter season window stone house road village bell wind "
-    "slowly quietly again always never under across beyond before after because while"
-).split()
+    "the keeper lamp island harbour evening storm light water oil glass gull cliff tide boat "
+    "rope morning winter letter season window stone house road village bell wind slowly "
+    "quietly again always never under across beyond before after because while"
+).split(" ")
 
 FIRST_SENTENCE = "Chapter one opens the generated book for the benchmark."
 
