@@ -35,11 +35,13 @@ from harness import compile_sources, machine_description  # noqa: E402
 
 OUT = BENCH / "out"
 
-_WORDS = (
+#: The words of the generated prose.
+_PROSE = (
     "the keeper lamp island harbour evening storm light water oil glass gull cliff tide boat "
     "rope morning winter letter season window stone house road village bell wind slowly "
     "quietly again always never under across beyond before after because while"
-).split(" ")
+)
+_WORDS = _PROSE.split()
 
 FIRST_SENTENCE = "Chapter one opens the generated book for the benchmark."
 
