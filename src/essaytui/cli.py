@@ -245,8 +245,8 @@ def _convert_options(parser: argparse.ArgumentParser) -> None:
         "footnotes as [^n]) or an EPUB book (its chapters in reading order, its endnotes "
         "as [^n], its metadata as front matter) into an essay file. Web-page leftovers "
         "are removed (those of a text are listed on standard error). A file not in "
-        "UTF-8 is read in the encoding it declares or that is detected, with a warning naming it. Control "
-        "characters are shown as symbols unless -o OUT.md is given."
+        "UTF-8 is read in the encoding it declares or that is detected, with a warning "
+        "naming it. Control characters are shown as symbols unless -o OUT.md is given."
     )
     parser.add_argument("file", metavar="FILE.txt|FILE.html|FILE.epub")
     parser.add_argument(

@@ -21,12 +21,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from essaytui.model.epub.archive import (
-    Archive,
-    BookError,
-    EncryptedBook,
-    looks_like_epub,
-)
+from essaytui.model.epub.errors import BookError, EncryptedBook, looks_like_epub
 from essaytui.model.essay import Essay, Section
 
 __all__ = [
@@ -152,6 +147,7 @@ def _check_file(path: Path, name: str) -> None:
 def _convert(
     path: Path | None, data: bytes | None, name: str, key: str, enough: int | None
 ) -> BookMarkdown:
+    from essaytui.model.epub.archive import Archive
     from essaytui.model.epub.chapters import convert_book
     from essaytui.model.epub.package import read_package
 

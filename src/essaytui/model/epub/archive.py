@@ -14,6 +14,8 @@ import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
+from essaytui.model.epub.errors import BookError, MemberError
+
 #: The largest member read (a chapter of XHTML; a 50 MB chapter is refused).
 MAX_MEMBER_BYTES = 16 * 1024 * 1024
 
@@ -29,27 +31,6 @@ _BOMB_FLOOR = 1024 * 1024
 MAX_MEMBERS = 100_000
 
 _READ_CHUNK = 1 << 20
-
-#: What an EPUB's first member says (the OCF's ``mimetype`` file).
-EPUB_MIMETYPE = b"application/epub+zip"
-
-
-class BookError(ValueError):
-    """The book cannot be read at all; `str(error)` is one line for the reader."""
-
-
-class EncryptedBook(BookError):
-    """The book's text is encrypted (DRM)."""
-
-
-class MemberError(ValueError):
-    """One member of the book cannot be read; the rest of the book may be fine."""
-
-
-def looks_like_epub(head: bytes) -> bool:
-    """Whether the first bytes of a file are an EPUB's: a zip whose first member is
-    ``mimetype`` holding ``application/epub+zip``."""
-    return head.startswith(b"PK\x03\x04") and head[30:38] == b"mimetype" and EPUB_MIMETYPE in head
 
 
 class Archive:

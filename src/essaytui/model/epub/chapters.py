@@ -25,8 +25,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from essaytui.model.epub.archive import Archive, BookError, MemberError, resolve
+from essaytui.model.epub.archive import Archive, resolve
 from essaytui.model.epub.documents import EPUB_TYPE, epub_types, parse_document
+from essaytui.model.epub.errors import BookError, MemberError
 from essaytui.model.epub.package import Package, TocEntry, member_title
 
 #: ``epub:type`` words and ARIA roles of a note.

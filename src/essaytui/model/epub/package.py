@@ -12,7 +12,8 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
-from essaytui.model.epub.archive import Archive, BookError, EncryptedBook, MemberError, resolve
+from essaytui.model.epub.archive import Archive, resolve
+from essaytui.model.epub.errors import BookError, EncryptedBook, MemberError
 
 #: Encryption algorithms that only obfuscate embedded fonts (IDPF and Adobe): a book
 #: using them is not DRM-protected.
