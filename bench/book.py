@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
             for pid in bench.pids:
                 terminal.end_process(pid, grace=2.0)
     floor = terminal.summarise(runs["hello"]).first_s
-    print(machine_description())
+    print("\n".join(machine_description()))
     print(
         f"\nBook: {book.name}, {xhtml_bytes(book) / 2**20:.1f} MB of XHTML, "
         f"{book.stat().st_size / 2**20:.1f} MB zipped; median of {options.repeats}.\n"

@@ -105,10 +105,10 @@ class _Converter:
         self._documents: dict[str, Any] = {}
         self._ids: dict[str, dict[str, Any]] = {}
         self._orders: dict[str, dict[Any, int]] = {}
-        #: note element → label, in order of first reference (the dict keeps the lxml
-        #: proxies alive, so an element stays the same key)
-        self._labels: dict[Any, str] = {}
-        self._note_member: dict[Any, str] = {}
+        #: (document, id) of each note → its label, in order of first reference. Not
+        #: the note's element: that would keep its whole document in memory, and a
+        #: converted chapter's tree is let go (~100 MB for 10 MB of XHTML).
+        self._labels: dict[tuple[str, str], str] = {}
         self._reference_ids: set[tuple[str, str]] = set()
         self._toc: dict[str, list[tuple[int, TocEntry]]] = {}
         for index, entry in enumerate(package.toc):
@@ -116,7 +116,7 @@ class _Converter:
         self._elements = 0
         self._document_warnings: list[str] = []
         #: copies of the notes taken out of the running text, made as they leave it
-        self._note_copies: dict[Any, Any] = {}
+        self._note_copies: dict[tuple[str, str], Any] = {}
 
     def run(self, enough: int | None) -> BookText:
         text = self.text
@@ -130,6 +130,7 @@ class _Converter:
                 )
                 break
             markdown = self._chapter(item.member, first=number == 0)
+            self._let_go(item.member)
             if markdown:
                 text.chapters.append(markdown)
                 written += len(markdown)
@@ -178,6 +179,13 @@ class _Converter:
         self._documents[member] = root
         return root
 
+    def _let_go(self, member: str) -> None:
+        """Forget a converted document's tree (read again if a later note is in it)."""
+        if self._documents.get(member) is not None:
+            del self._documents[member]
+        self._ids.pop(member, None)
+        self._orders.pop(member, None)
+
     def _ids_of(self, member: str, root: Any) -> dict[str, Any]:
         ids = self._ids.get(member)
         if ids is None:
@@ -213,7 +221,7 @@ class _Converter:
         self._elements += sum(1 for _ in body.iter())
         for link in list(body.iter("a")):
             self._reference(member, root, link)
-        took_notes = self._take_out_notes(member, body)
+        took_notes = self._take_out_notes(member, root, body)
         from essaytui.model.html import has_text
 
         if took_notes and not _text_outside_headings(body):
@@ -307,10 +315,10 @@ class _Converter:
             return
         if not explicit and not self._plain_reference(member, root, link, target_member, note):
             return
-        label = self._labels.get(note)
+        key = (target_member, str(note.get("id") or unquote(fragment)))
+        label = self._labels.get(key)
         if label is None:
-            label = self._labels[note] = str(len(self._labels) + 1)
-            self._note_member[note] = target_member
+            label = self._labels[key] = str(len(self._labels) + 1)
         parent = link.getparent()
         box = parent if parent is not None and parent.tag == "sup" and len(parent) == 1 else link
         for element in (box, link):
@@ -345,17 +353,22 @@ class _Converter:
         in_notes = holder is not None and _holds_notes(holder)
         return in_sup or links_back or in_notes or note_like(note) or _is_note(note)
 
-    def _take_out_notes(self, member: str, body: Any) -> bool:
+    def _note(self, key: tuple[str, str], root: Any) -> Any | None:
+        """The note `key` names, in its document's tree `root`."""
+        target = self._ids_of(key[0], root).get(key[1])
+        return _note_element(target) if target is not None else None
+
+    def _take_out_notes(self, member: str, root: Any, body: Any) -> bool:
         """Remove this document's notes (those referenced so far), then what held only
         notes: their list, a "Notes" heading, a notes section. True if any were."""
         from essaytui.model.html import has_text, is_notes_heading, remove_element
 
-        notes = [note for note, where in self._note_member.items() if where == member]
         holders: dict[Any, None] = {}
-        for note in notes:
-            if note.getparent() is None or not _inside(note, body):
+        for key in [key for key in self._labels if key[0] == member]:
+            note = self._note(key, root)
+            if note is None or note.getparent() is None or not _inside(note, body):
                 continue
-            self._note_copies.setdefault(note, _note_copy(note))
+            self._note_copies.setdefault(key, _note_copy(note))
             holders[note.getparent()] = None
             remove_element(note)
         for holder in holders:
@@ -380,11 +393,13 @@ class _Converter:
         from essaytui.model.html import REF_CLOSE, REF_OPEN, notes_markdown
 
         bodies = []
-        for note in self._labels:
-            copy = self._note_copies.get(note)
+        for key in self._labels:
+            copy = self._note_copies.get(key)
             if copy is None:
-                copy = _note_copy(note)
-            bodies.append(self._without_back_links(copy, self._note_member[note]))
+                root = self.document(key[0])
+                note = self._note(key, root) if root is not None else None
+                copy = _note_copy(note) if note is not None else _missing_note()
+            bodies.append(self._without_back_links(copy, key[0]))
         texts = [
             text.replace(REF_OPEN, "[^").replace(REF_CLOSE, "]") for text in notes_markdown(bodies)
         ]
@@ -408,6 +423,15 @@ class _Converter:
                 link.attrib.pop("href", None)
         body.tag = "div"
         return body
+
+
+def _missing_note() -> Any:
+    """What stands for a note that could not be read again (its document went missing)."""
+    from lxml import html
+
+    body = html.Element("div")
+    body.text = "(this note could not be read)"
+    return body
 
 
 def _note_copy(note: Any) -> Any:
