@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -246,3 +247,63 @@ def test_os_cache_path_is_not_the_data_path(tmp_path: Path) -> None:
 
     assert paths.cache_dir() != paths.data_dir()
     assert os.environ[paths.CACHE_DIR_ENV]
+
+
+def test_placeholder_identifiers_are_not_identities() -> None:
+    from essaytui.model.epub import is_distinctive
+
+    assert is_distinctive("urn:uuid:0b0c5c1e-1111-4222-8333-444455556666")
+    assert is_distinctive("https://standardebooks.org/ebooks/david-hume/an-enquiry")
+    assert is_distinctive("9780000000002")
+    for weak in (
+        "",
+        "  ",
+        "isbn",
+        "calibre",
+        "12",
+        "urn:uuid:00000000-0000-0000-0000-000000000000",
+    ):
+        assert not is_distinctive(weak), weak
+
+
+def test_a_book_without_identifier_is_found_by_its_text_when_moved_and_edited(
+    tmp_path: Path,
+) -> None:
+    from essaytui.store import AnnotationStore
+
+    first = epub3_book(tmp_path / "keeper.epub", identifier="unknown")
+    with AnnotationStore.open(tmp_path / "data") as store:
+        essay = load_essay(first)
+        assert not essay.id.startswith("book-")
+        known = store.identify(essay)
+    # re-zipped with one more sentence (other bytes, the same text nearly) and moved
+    moved = tmp_path / "shelf" / "keeper (edited).epub"
+    moved.parent.mkdir()
+    epub3_book(moved, identifier="unknown")
+    edited = moved.read_bytes()
+    first.unlink()
+    from epub_books import CHAPTER_2, write_epub
+
+    with zipfile.ZipFile(moved) as archive:
+        files: dict[str, str | bytes] = {
+            name: archive.read(name)
+            for name in archive.namelist()
+            if name not in ("mimetype", "META-INF/container.xml")
+        }
+    chapter = files["OEBPS/text/chapter-2.xhtml"]
+    assert isinstance(chapter, bytes)
+    files["OEBPS/text/chapter-2.xhtml"] = chapter.replace(
+        b"stayed for two days.", b"stayed for two days. Then it was calm."
+    )
+    write_epub(moved, files)
+    assert moved.read_bytes() != edited and CHAPTER_2
+    with AnnotationStore.open(tmp_path / "data") as store:
+        assert store.identify(load_essay(moved)) == known
+    # the print sketches the book's words, not its compressed bytes
+    from essaytui.model import identity
+    from essaytui.model.epub.sample import text_sample
+
+    found = identity.read_print(moved)
+    sample = text_sample(moved, identity.HEAD_BYTES)
+    assert found is not None and sample is not None and "Then it was calm." in sample
+    assert found.sketch == identity.sketch_of(sample)

@@ -177,7 +177,7 @@ def _front_matter(package: object, cover: str, name: str) -> str:
 
     assert isinstance(package, Package)
     front: dict[str, object] = {}
-    if package.identifier.strip():
+    if is_distinctive(package.identifier):
         digest = hashlib.sha256(package.identifier.strip().encode("utf-8", "replace"))
         front["id"] = ID_PREFIX + digest.hexdigest()[:16]
     front["title"] = package.title or Path(name).stem
@@ -200,6 +200,27 @@ def _front_matter(package: object, cover: str, name: str) -> str:
     front["type"] = "book"
     dumped = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=_YAML_WIDTH)
     return "---\n" + dumped + "---"
+
+
+#: Identifiers some tools write into every book they make: not an identity.
+_PLACEHOLDER_IDS = frozenset(
+    {"unknown", "none", "null", "isbn", "uuid", "bookid", "book-id", "id", "calibre", "epub",
+     "urn:uuid:", "0", "1", "123456789", "0000000000", "0000000000000"}
+)  # fmt: skip
+
+#: Identifiers shorter than this are not taken as an identity either.
+_MIN_ID_CHARS = 6
+
+
+def is_distinctive(identifier: str) -> bool:
+    """Whether a package identifier can name one book: not empty, not a placeholder, not
+    all zeros. A book without one is known by its path and its text's fingerprint, as
+    any other file (`essaytui.model.identity`)."""
+    value = identifier.strip().lower()
+    if len(value) < _MIN_ID_CHARS or value in _PLACEHOLDER_IDS:
+        return False
+    meaningful = value.rsplit(":", 1)[-1].replace("-", "").strip("0")
+    return bool(meaningful)
 
 
 def load_book(
