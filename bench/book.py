@@ -7,7 +7,8 @@ document), then, in a private tmux server as `bench/terminal.py` does, starts in
 - the hello-world Textual app (`bench/apps.py hello`), the floor;
 - `essaytui book.epub` with an empty cache directory (*first open*: the first chapters are
   converted before the first screen, the rest in the background);
-- `essaytui book.epub` with the cache the first open left (*reopen*).
+- `essaytui book.epub` with the cache the first open left (*reopen*);
+- `essaytui` on the bundled essay (9 KB of Markdown): what essaytui costs before any book.
 
 Each start is timed to the book's first sentence on screen, then until the app goes quiet
 (*settled*: the whole book converted and parsed), and its peak memory read from /proc.
@@ -31,7 +32,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 import terminal  # noqa: E402
 from apps import HELLO_LINE  # noqa: E402
-from harness import compile_sources, machine_description  # noqa: E402
+from harness import BUNDLED, compile_sources, machine_description  # noqa: E402
 
 OUT = BENCH / "out"
 
@@ -146,7 +147,17 @@ def main(argv: list[str] | None = None) -> int:
     book = write_book(OUT / f"book-{options.size:g}mb.epub", options.size)
     compile_sources()
     size = terminal.parse_size(options.terminal_size)
-    runs: dict[str, list[terminal.Launch]] = {"hello": [], "first open": [], "reopen": []}
+    runs: dict[str, list[terminal.Launch]] = {
+        "hello": [],
+        "essaytui, bundled essay": [],
+        "first open": [],
+        "reopen": [],
+    }
+    bundled = terminal.AppStart(
+        "essaytui",
+        [str(script), str(BUNDLED)],
+        terminal.first_sentence(BUNDLED.read_text(encoding="utf-8")),
+    )
     with tempfile.TemporaryDirectory(prefix="essaytui-bench-book-") as tmp:
         tmux = terminal.Tmux(f"essaytui-bench-book-{os.getpid()}", terminal.server_env())
         try:
@@ -161,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
                     "essaytui", [str(script), str(book)], FIRST_SENTENCE, env
                 )
                 runs["hello"].append(bench.launch(hello))
+                runs["essaytui, bundled essay"].append(bench.launch(bundled))
                 runs["first open"].append(bench.launch(reader))
                 runs["reopen"].append(bench.launch(reader))
                 terminal.progress(f"run {repeat + 1}/{options.repeats} done")

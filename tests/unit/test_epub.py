@@ -307,3 +307,39 @@ def test_a_book_without_identifier_is_found_by_its_text_when_moved_and_edited(
     sample = text_sample(moved, identity.HEAD_BYTES)
     assert found is not None and sample is not None and "Then it was calm." in sample
     assert found.sketch == identity.sketch_of(sample)
+
+
+def test_a_long_books_first_screen_reads_only_the_cached_start(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    chapters = {
+        f"OEBPS/c{i}.xhtml": _page(
+            f"<h1>Chapter {i}</h1>"
+            + "".join(
+                f"<p>Paragraph {n} of chapter {i} goes on for a while."
+                f'<a href="notes.xhtml#n{i}-{n}" epub:type="noteref">{n}</a></p>'
+                for n in range(120)
+            )
+        )
+        for i in range(60)
+    }
+    notes = "".join(
+        f'<li id="n{i}-{n}" epub:type="endnote"><p>Note {i}.{n}.</p></li>'
+        for i in range(60)
+        for n in range(120)
+    )
+    chapters["OEBPS/notes.xhtml"] = _page(
+        f'<section epub:type="endnotes"><ol>{notes}</ol></section>'
+    )
+    book = _book(tmp_path / "long.epub", chapters)
+    whole = load_book(book, cache_dir=cache)
+    (head,) = (cache / "books").glob("*.head.json")
+    (full,) = [p for p in (cache / "books").glob("*.json") if p != head]
+    kept = json.loads(head.read_text(encoding="utf-8"))["markdown"]
+    assert "Chapter 0" in kept and "Chapter 59" not in kept and "Note 59.119." not in kept
+    # the whole conversion is not read for the first screen: spoil it, the start still opens
+    full.write_text("spoilt", encoding="utf-8")
+    first = load_book(book, limit=4096, cache_dir=cache)
+    assert not first.complete
+    assert whole.reading_text.startswith(first.reading_text)
+    shown = [note for note in first.footnotes if note.refs]
+    assert shown and all(note.defined and note.text.startswith("Note 0.") for note in shown)

@@ -103,16 +103,19 @@ def book_markdown(
     name = str(path) if path is not None else "standard input"
     key = _key(path, data, name)
     if cache_dir is not None:
+        # the first screen reads the cached start of the book (~0.3 MB), not all of it
+        head = enough is not None and _FIRST_PART_FACTOR * enough <= HEAD_CHARS
+        cached = cache.load(cache_dir, key, head=True) if head else None
+        if cached is not None:
+            return BookMarkdown(cached.markdown, cached.outline, cached.warnings, False)
         cached = cache.load(cache_dir, key)
         if cached is not None:
             return BookMarkdown(cached.markdown, cached.outline, cached.warnings)
     converted = _convert(path, data, name, key, enough)
     if cache_dir is not None and converted.complete:
-        cache.store(
-            cache_dir,
-            key,
-            cache.CachedBook(converted.markdown, converted.outline, converted.warnings),
-        )
+        whole = cache.CachedBook(converted.markdown, converted.outline, converted.warnings)
+        start = _first_part(converted.markdown, HEAD_CHARS)
+        cache.store(cache_dir, key, whole, None if start is None else whole.with_text(start))
     return converted
 
 
@@ -247,7 +250,10 @@ def load_book(
 
     enough = limit + 1 if limit is not None else None
     book = book_markdown(path, data=data, enough=enough, cache_dir=cache_dir)
-    essay = parse_essay(_first_part(book.markdown, limit), path=source_path, limit=limit)
+    source = book.markdown
+    if limit is not None:
+        source = _first_part(source, _FIRST_PART_FACTOR * limit) or source
+    essay = parse_essay(source, path=source_path, limit=limit)
     essay = with_outline(essay, book.outline)
     warnings = tuple(sanitize_inline(w) for w in book.warnings) + essay.warnings
     complete = essay.complete and book.complete
@@ -257,19 +263,30 @@ def load_book(
 #: How much more than the first screen's limit of a cached book is given to the parse.
 _FIRST_PART_FACTOR = 4
 
+#: Characters of a book's start cached apart from the whole, for its first screen.
+HEAD_CHARS = 256 * 1024
 
-def _first_part(markdown: str, limit: int | None) -> str:
-    """What to parse for the first screen of a (cached, whole) book: its start and its
-    notes' definitions, not the chapters between. The parse scans the whole source it is
-    given before cutting it at `limit` (~0.3 s for 10 MB); the reading text it keeps is
-    the same."""
-    if limit is None:
-        return markdown
+_REFERENCE = re.compile(r"\[\^(\d{1,6})\]")
+
+
+def _first_part(markdown: str, chars: int) -> str | None:
+    """The start of a book's Markdown (about `chars` characters, cut between blocks) and
+    the definitions of the notes it refers to; None when the book is not much longer.
+
+    The parse scans the whole source it is given before it cuts it at its limit (~0.3 s
+    for 10 MB): given this instead, it keeps the same reading text."""
     notes_at = markdown.find("\n\n[^1]: ")
-    cut = markdown.find("\n\n", _FIRST_PART_FACTOR * limit)
-    if cut < 0 or (0 <= notes_at <= cut):
-        return markdown
-    return markdown[:cut] + (markdown[notes_at:] if notes_at >= 0 else "\n")
+    cut = markdown.find("\n\n", chars)
+    if cut < 0 or 0 <= notes_at <= cut:
+        return None
+    start = markdown[:cut]
+    if notes_at < 0:
+        return start + "\n"
+    last = max((int(label) for label in _REFERENCE.findall(start)), default=0)
+    if not last:
+        return start + "\n"
+    end = markdown.find(f"\n\n[^{last + 1}]: ", notes_at)
+    return start + markdown[notes_at : end if end >= 0 else len(markdown)] + "\n"
 
 
 def with_outline(essay: Essay, outline: tuple[tuple[int, str, str], ...]) -> Essay:

@@ -41,6 +41,10 @@ class CachedBook:
     outline: tuple[tuple[int, str, str], ...]
     warnings: tuple[str, ...]
 
+    def with_text(self, markdown: str) -> CachedBook:
+        """The same book with other Markdown (its start)."""
+        return CachedBook(markdown, self.outline, self.warnings)
+
 
 def file_key(path: Path) -> str:
     """The sha256 of the file's bytes (read in pieces; ~20 ms for 10 MB).
@@ -55,13 +59,15 @@ def file_key(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _entry(folder: Path, key: str) -> Path:
-    return folder / BOOKS_FOLDER / f"{key}-v{CONVERTER_VERSION}.json"
+def _entry(folder: Path, key: str, head: bool = False) -> Path:
+    part = ".head" if head else ""
+    return folder / BOOKS_FOLDER / f"{key}-v{CONVERTER_VERSION}{part}.json"
 
 
-def load(folder: Path, key: str) -> CachedBook | None:
-    """The cached conversion of the book with `key`, or None (missing or unusable)."""
-    entry = _entry(folder, key)
+def load(folder: Path, key: str, *, head: bool = False) -> CachedBook | None:
+    """The cached conversion of the book with `key` (`head`: only its start, when one was
+    kept), or None (missing or unusable)."""
+    entry = _entry(folder, key, head)
     try:
         if entry.stat().st_size > MAX_CACHED_BYTES:
             return None
@@ -94,9 +100,16 @@ def _checked(data: object, key: str) -> CachedBook | None:
     return CachedBook(markdown, tuple(entries), tuple(warnings))
 
 
-def store(folder: Path, key: str, book: CachedBook) -> None:
-    """Cache a book's conversion; a cache that cannot be written is no loss, only slower."""
-    entry = _entry(folder, key)
+def store(folder: Path, key: str, book: CachedBook, head: CachedBook | None = None) -> None:
+    """Cache a book's conversion, and its start (`head`) apart when it has one; a cache
+    that cannot be written is no loss, only slower."""
+    if head is not None:
+        _write(_entry(folder, key, head=True), key, head)
+    if _write(_entry(folder, key), key, book):
+        _prune(_entry(folder, key).parent)
+
+
+def _write(entry: Path, key: str, book: CachedBook) -> bool:
     data = {
         "format": _FORMAT,
         "converter": CONVERTER_VERSION,
@@ -117,15 +130,15 @@ def store(folder: Path, key: str, book: CachedBook) -> None:
                 os.unlink(temporary)
             raise
     except OSError:
-        return
-    _prune(entry.parent)
+        return False
+    return True
 
 
 def _prune(books: Path) -> None:
-    """Keep the `MAX_CACHED_BOOKS` most recently written conversions."""
+    """Keep the `MAX_CACHED_BOOKS` most recently written conversions (and their starts)."""
     with contextlib.suppress(OSError):
         found = [(p.stat().st_mtime, p) for p in books.glob("*.json")]
         found.sort(reverse=True)
-        for _, old in found[MAX_CACHED_BOOKS:]:
+        for _, old in found[2 * MAX_CACHED_BOOKS :]:
             with contextlib.suppress(OSError):
                 old.unlink()
