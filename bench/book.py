@@ -59,31 +59,10 @@ def write_book(path: Path, megabytes: float = 10.0, chapters: int = 120) -> Path
     """A deterministic EPUB 3 with about `megabytes` of XHTML."""
     rng = random.Random(25)
     per_chapter = int(megabytes * 1024 * 1024 / chapters)
-    note = 0
     notes: list[str] = []
     files: dict[str, str] = {}
     for number in range(1, chapters + 1):
-        parts = [f'<section epub:type="chapter" id="c{number}"><h2>Chapter {number}</h2>']
-        if number == 1:
-            parts.append(f"<p>{FIRST_SENTENCE}</p>")
-        size = 0
-        while size < per_chapter:
-            sentences = " ".join(_sentence(rng) for _ in range(rng.randint(3, 7)))
-            if rng.random() < 0.2:
-                note += 1
-                sentences += (
-                    f'<a href="endnotes.xhtml#note-{note}" id="noteref-{note}" '
-                    f'epub:type="noteref">{note}</a>'
-                )
-                notes.append(
-                    f'<li id="note-{note}" epub:type="endnote"><p>{_sentence(rng)} '
-                    f'<a href="c{number}.xhtml#noteref-{note}" epub:type="backlink">↩</a></p></li>'
-                )
-            paragraph = f"<p>{sentences}</p>\n"
-            parts.append(paragraph)
-            size += len(paragraph)
-        parts.append("</section>")
-        files[f"OEBPS/c{number}.xhtml"] = _page("".join(parts))
+        files[f"OEBPS/c{number}.xhtml"] = _chapter(number, per_chapter, rng, notes)
     files["OEBPS/endnotes.xhtml"] = _page(
         '<section epub:type="endnotes"><h2>Endnotes</h2><ol>' + "".join(notes) + "</ol></section>"
     )
@@ -118,6 +97,32 @@ def write_book(path: Path, megabytes: float = 10.0, chapters: int = 120) -> Path
     return path
 
 
+def _chapter(number: int, size: int, rng: random.Random, notes: list[str]) -> str:
+    """Chapter `number`: about `size` characters of paragraphs, a fifth of them with a
+    noteref whose endnote is added to `notes`."""
+    parts = [f'<section epub:type="chapter" id="c{number}"><h2>Chapter {number}</h2>']
+    if number == 1:
+        parts.append(f"<p>{FIRST_SENTENCE}</p>")
+    written = 0
+    while written < size:
+        sentences = " ".join(_sentence(rng) for _ in range(rng.randint(3, 7)))
+        if rng.random() < 0.2:
+            note = len(notes) + 1
+            sentences += (
+                f'<a href="endnotes.xhtml#note-{note}" id="noteref-{note}" '
+                f'epub:type="noteref">{note}</a>'
+            )
+            notes.append(
+                f'<li id="note-{note}" epub:type="endnote"><p>{_sentence(rng)} '
+                f'<a href="c{number}.xhtml#noteref-{note}" epub:type="backlink">↩</a></p></li>'
+            )
+        paragraph = f"<p>{sentences}</p>\n"
+        parts.append(paragraph)
+        written += len(paragraph)
+    parts.append("</section>")
+    return _page("".join(parts))
+
+
 def _page(body: str) -> str:
     return (
         '<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml" '
@@ -132,42 +137,29 @@ def xhtml_bytes(path: Path) -> int:
         return sum(i.file_size for i in archive.infolist() if i.filename.endswith(".xhtml"))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="essaytui opening a ~10 MB EPUB")
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--size", type=float, default=10.0, help="MB of XHTML (default 10)")
-    parser.add_argument("--timeout", type=float, default=180.0)
-    parser.add_argument("--terminal-size", default="140x45")
-    options = parser.parse_args(argv)
-    try:
-        python, script = terminal.check_setup(False, False)
-    except terminal.HarnessError as error:
-        print(f"bench/book.py: {error}", file=sys.stderr)
-        return 2
-    book = write_book(OUT / f"book-{options.size:g}mb.epub", options.size)
-    compile_sources()
-    size = terminal.parse_size(options.terminal_size)
+def measure(book: Path, options: argparse.Namespace) -> dict[str, list[terminal.Launch]]:
+    """Start each app `options.repeats` times in turn; the launches by start."""
+    python, script = terminal.check_setup(False, False)
     runs: dict[str, list[terminal.Launch]] = {
         "hello": [],
         "essaytui, bundled essay": [],
         "first open": [],
         "reopen": [],
     }
+    hello = terminal.AppStart("hello", [str(python), str(BENCH / "apps.py"), "hello"], HELLO_LINE)
     bundled = terminal.AppStart(
         "essaytui",
         [str(script), str(BUNDLED)],
         terminal.first_sentence(BUNDLED.read_text(encoding="utf-8")),
     )
+    size = terminal.parse_size(options.terminal_size)
     with tempfile.TemporaryDirectory(prefix="essaytui-bench-book-") as tmp:
         tmux = terminal.Tmux(f"essaytui-bench-book-{os.getpid()}", terminal.server_env())
+        bench = terminal.Bench(tmux, Path(tmp) / "data", size, options.timeout)
         try:
-            bench = terminal.Bench(tmux, Path(tmp) / "data", size, options.timeout)
-            hello = terminal.AppStart(
-                "hello", [str(python), str(BENCH / "apps.py"), "hello"], HELLO_LINE
-            )
             for repeat in range(options.repeats):
-                cache = Path(tmp) / f"cache-{repeat}"
-                env = {"ESSAYTUI_CACHE_DIR": str(cache)}
+                # a cache of its own per repeat: the first open finds it empty
+                env = {"ESSAYTUI_CACHE_DIR": str(Path(tmp) / f"cache-{repeat}")}
                 reader = terminal.AppStart(
                     "essaytui", [str(script), str(book)], FIRST_SENTENCE, env
                 )
@@ -180,21 +172,47 @@ def main(argv: list[str] | None = None) -> int:
             tmux.close()
             for pid in bench.pids:
                 terminal.end_process(pid, grace=2.0)
+    return runs
+
+
+def report(book: Path, runs: dict[str, list[terminal.Launch]], repeats: int) -> str:
+    """The figures as Markdown, with the ratios to the hello-world app of the same runs."""
     floor = terminal.summarise(runs["hello"]).first_s
-    print("\n".join(machine_description()))
-    print(
-        f"\nBook: {book.name}, {xhtml_bytes(book) / 2**20:.1f} MB of XHTML, "
-        f"{book.stat().st_size / 2**20:.1f} MB zipped; median of {options.repeats}.\n"
-    )
-    print("| start | first sentence | ratio to hello-world | settled | peak memory |")
-    print("|---|---|---|---|---|")
+    lines = [
+        *machine_description(),
+        "",
+        f"Book: {book.name}, {xhtml_bytes(book) / 2**20:.1f} MB of XHTML, "
+        f"{book.stat().st_size / 2**20:.1f} MB zipped; median of {repeats}.",
+        "",
+        "| start | first sentence | ratio to hello-world | settled | peak memory |",
+        "|---|---|---|---|---|",
+    ]
     for name, launches in runs.items():
         summary = terminal.summarise(launches)
-        print(
+        lines.append(
             f"| {name} | {terminal.seconds(summary.first_s)} | "
             f"{terminal.ratio(summary.first_s, floor)} | {terminal.seconds(summary.settled_s)} | "
             f"{terminal.megabytes(summary.peak_mb)} |"
         )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the book, time its opening, print the figures."""
+    parser = argparse.ArgumentParser(description="essaytui opening a ~10 MB EPUB")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--size", type=float, default=10.0, help="MB of XHTML (default 10)")
+    parser.add_argument("--timeout", type=float, default=180.0)
+    parser.add_argument("--terminal-size", default="140x45")
+    options = parser.parse_args(argv)
+    book = write_book(OUT / f"book-{options.size:g}mb.epub", options.size)
+    compile_sources()
+    try:
+        runs = measure(book, options)
+    except terminal.HarnessError as error:
+        print(f"bench/book.py: {error}", file=sys.stderr)
+        return 2
+    print(report(book, runs, options.repeats))
     return 0
 
 
