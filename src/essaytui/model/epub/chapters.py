@@ -114,11 +114,13 @@ class _Converter:
         for index, entry in enumerate(package.toc):
             self._toc.setdefault(entry.member, []).append((index, entry))
         self._elements = 0
+        self._enough: int | None = None
         self._document_warnings: list[str] = []
         #: copies of the notes taken out of the running text, made as they leave it
         self._note_copies: dict[tuple[str, str], Any] = {}
 
     def run(self, enough: int | None) -> BookText:
+        self._enough = enough
         text = self.text
         written = 0
         linear = [item for item in self.package.spine if item.linear]
@@ -231,6 +233,8 @@ class _Converter:
                 self.text.images += 1
             return ""
         self._place_toc_anchors(member, root, body)
+        if self._enough is not None:
+            _cut_after(body, _FIRST_PART_TEXT * self._enough)
         return self._markdown(member, body)
 
     def _is_cover(self, member: str, body: Any, *, first: bool) -> bool:
@@ -423,6 +427,32 @@ class _Converter:
                 link.attrib.pop("href", None)
         body.tag = "div"
         return body
+
+
+#: For the first screen, a long first chapter is converted only this many times as far as
+#: needed (in characters of text): markdownify takes ~1 ms a KB, and a chapter may be
+#: 100 KB. What is converted is the start of what the whole conversion writes.
+_FIRST_PART_TEXT = 2
+
+
+def _cut_after(body: Any, chars: int) -> None:
+    """Drop what follows the first `chars` characters of text in `body`, block by block:
+    from the innermost element that holds the text in several blocks (a chapter is often
+    one ``<section>``)."""
+    from essaytui.model.html import remove_element
+
+    container = body
+    while True:
+        children = [child for child in container if isinstance(child.tag, str)]
+        if len(children) != 1:
+            break
+        container = children[0]
+    total = len(container.text or "")
+    for child in list(container):
+        if total > chars:
+            remove_element(child)
+            continue
+        total += sum(len(piece) for piece in child.itertext()) + len(child.tail or "")
 
 
 def _missing_note() -> Any:
