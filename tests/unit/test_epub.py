@@ -343,3 +343,23 @@ def test_a_long_books_first_screen_reads_only_the_cached_start(tmp_path: Path) -
     assert whole.reading_text.startswith(first.reading_text)
     shown = [note for note in first.footnotes if note.refs]
     assert shown and all(note.defined and note.text.startswith("Note 0.") for note in shown)
+
+
+def test_a_long_first_chapter_is_converted_only_as_far_as_the_first_screen(
+    tmp_path: Path,
+) -> None:
+    paragraphs = "".join(
+        f"<p>Paragraph {n} of the one long chapter, with <i>some</i> markup.</p>"
+        for n in range(3000)
+    )
+    chapters = {
+        "OEBPS/c0.xhtml": _page(f'<section epub:type="chapter"><h1>One</h1>{paragraphs}</section>'),
+        "OEBPS/c1.xhtml": _page("<h1>Two</h1><p>The second chapter.</p>"),
+    }
+    book = _book(tmp_path / "one-long-chapter.epub", chapters)
+    first = book_markdown(book, enough=4097)
+    assert not first.complete
+    assert "Paragraph 100 of" in first.markdown and "Paragraph 2999 of" not in first.markdown
+    whole = load_book(book)
+    part = load_book(book, limit=4096)
+    assert whole.reading_text.startswith(part.reading_text) and not part.complete
