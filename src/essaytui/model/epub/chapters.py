@@ -115,6 +115,8 @@ class _Converter:
             self._toc.setdefault(entry.member, []).append((index, entry))
         self._elements = 0
         self._enough: int | None = None
+        #: whether a chapter was converted only in part (nothing may follow it then)
+        self._cut = False
         self._document_warnings: list[str] = []
         #: copies of the notes taken out of the running text, made as they leave it
         self._note_copies: dict[tuple[str, str], Any] = {}
@@ -136,7 +138,7 @@ class _Converter:
             if markdown:
                 text.chapters.append(markdown)
                 written += len(markdown)
-            if enough is not None and written >= enough and number < len(linear) - 1:
+            if self._cut or (enough is not None and written >= enough and number < len(linear) - 1):
                 text.complete = False
                 break
         if not any(_has_words(chapter) for chapter in text.chapters):
@@ -233,8 +235,8 @@ class _Converter:
                 self.text.images += 1
             return ""
         self._place_toc_anchors(member, root, body)
-        if self._enough is not None:
-            _cut_after(body, _FIRST_PART_TEXT * self._enough)
+        if self._enough is not None and _cut_after(body, _FIRST_PART_TEXT * self._enough):
+            self._cut = True
         return self._markdown(member, body)
 
     def _is_cover(self, member: str, body: Any, *, first: bool) -> bool:
@@ -435,10 +437,10 @@ class _Converter:
 _FIRST_PART_TEXT = 2
 
 
-def _cut_after(body: Any, chars: int) -> None:
+def _cut_after(body: Any, chars: int) -> bool:
     """Drop what follows the first `chars` characters of text in `body`, block by block:
     from the innermost element that holds the text in several blocks (a chapter is often
-    one ``<section>``)."""
+    one ``<section>``). True if anything was dropped."""
     from essaytui.model.html import remove_element
 
     container = body
@@ -448,11 +450,14 @@ def _cut_after(body: Any, chars: int) -> None:
             break
         container = children[0]
     total = len(container.text or "")
+    cut = False
     for child in list(container):
         if total > chars:
             remove_element(child)
+            cut = True
             continue
         total += sum(len(piece) for piece in child.itertext()) + len(child.tail or "")
+    return cut
 
 
 def _missing_note() -> Any:
