@@ -388,6 +388,7 @@ def _essay_from_bytes(data: bytes, *, limit: int | None = None) -> tuple[Essay, 
     """
     import dataclasses
 
+    from essaytui.model.epub.errors import looks_like_epub
     from essaytui.model.files import (
         STDIN_NAME,
         EssayFileError,
@@ -398,6 +399,10 @@ def _essay_from_bytes(data: bytes, *, limit: int | None = None) -> tuple[Essay, 
     from essaytui.model.parse import parse_essay
     from essaytui.model.text import sanitize_inline
 
+    if looks_like_epub(data[:64]):
+        # piped text is parsed again for the rest of a long essay (EssayApp's source),
+        # which would lose a book's outline; a book is read, cached and known by its file
+        raise UsageError(f"{STDIN_NAME}: is an EPUB book: open it as a file (essaytui BOOK.epub)")
     try:
         text, warnings = decode_text(data, STDIN_NAME)
         text, notices = essay_markdown(text, STDIN_NAME)

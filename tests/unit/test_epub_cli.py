@@ -72,3 +72,19 @@ def test_the_second_run_reads_the_cache(tmp_path: Path) -> None:
     assert len(list((tmp_path / "cache" / "books").glob("*.json"))) == 1
     again = essaytui(book, home=tmp_path)
     assert again.returncode == 0 and again.stdout == first.stdout
+
+
+def test_a_book_on_standard_input_says_to_open_it_as_a_file(tmp_path: Path) -> None:
+    book = epub3_book(tmp_path / "keeper.epub")
+    result = subprocess.run(
+        [sys.executable, "-m", "essaytui", "-"],
+        input=book.read_bytes(),
+        capture_output=True,
+        env={**os.environ, "ESSAYTUI_DATA_DIR": str(tmp_path / "data")},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.decode() == (
+        "essaytui: standard input: is an EPUB book: open it as a file (essaytui BOOK.epub)\n"
+    )
