@@ -233,3 +233,17 @@ def test_member_names_that_climb_are_not_members() -> None:
     assert book_archive.resolve("OEBPS/c.xhtml", "/etc/passwd") is None
     assert book_archive.resolve("OEBPS/c.xhtml", "https://example.org/x") is None
     assert book_archive.resolve("OEBPS/text/c.xhtml", "../notes.xhtml#n1") == "OEBPS/notes.xhtml"
+
+
+def test_an_entity_bomb_is_never_expanded(tmp_path: Path) -> None:
+    levels = ['<!ENTITY a "' + "a" * 60 + '">']
+    for name, previous in zip("bcdefg", "abcdef", strict=True):
+        levels.append(f'<!ENTITY {name} "' + f"&{previous};" * 20 + '">')
+    chapter = (
+        '<?xml version="1.0"?>\n<!DOCTYPE html [\n' + "\n".join(levels) + "\n]>\n"
+        '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>Before.</p><p>&g;</p>'
+        "<p>After.</p></body></html>"
+    )
+    essay = load_essay(simple_book(tmp_path / "laughs.epub", {"c.xhtml": chapter}))
+    assert "Before." in essay.reading_text and "After." in essay.reading_text
+    assert len(essay.reading_text) < 1000
