@@ -109,6 +109,10 @@ class _Converter:
         #: the note's element: that would keep its whole document in memory, and a
         #: converted chapter's tree is let go (~100 MB for 10 MB of XHTML).
         self._labels: dict[tuple[str, str], str] = {}
+        #: the notes referenced so far, by the document they are in
+        self._notes_in: dict[str, list[tuple[str, str]]] = {}
+        #: whether each document looked at is a notes chapter
+        self._notes_chapters: dict[str, bool] = {}
         self._reference_ids: set[tuple[str, str]] = set()
         self._toc: dict[str, list[tuple[int, TocEntry]]] = {}
         for index, entry in enumerate(package.toc):
@@ -325,6 +329,7 @@ class _Converter:
         label = self._labels.get(key)
         if label is None:
             label = self._labels[key] = str(len(self._labels) + 1)
+            self._notes_in.setdefault(target_member, []).append(key)
         parent = link.getparent()
         box = parent if parent is not None and parent.tag == "sup" and len(parent) == 1 else link
         for element in (box, link):
@@ -354,10 +359,17 @@ class _Converter:
         links_back = any(
             a.get("href", "").partition("#")[2] in own_ids for a in note.iter("a") if own_ids
         )
-        notes_root = self.document(target_member)
-        holder = next(notes_root.iter("body"), None) if notes_root is not None else None
-        in_notes = holder is not None and _holds_notes(holder)
-        return in_sup or links_back or in_notes or note_like(note) or _is_note(note)
+        if in_sup or links_back or note_like(note) or _is_note(note):
+            return True
+        return self._is_notes_chapter(target_member)
+
+    def _is_notes_chapter(self, member: str) -> bool:
+        known = self._notes_chapters.get(member)
+        if known is None:
+            root = self.document(member)
+            body = next(root.iter("body"), None) if root is not None else None
+            known = self._notes_chapters[member] = body is not None and _holds_notes(body)
+        return known
 
     def _note(self, key: tuple[str, str], root: Any) -> Any | None:
         """The note `key` names, in its document's tree `root`."""
@@ -370,7 +382,7 @@ class _Converter:
         from essaytui.model.html import has_text, is_notes_heading, remove_element
 
         holders: dict[Any, None] = {}
-        for key in [key for key in self._labels if key[0] == member]:
+        for key in self._notes_in.get(member, []):
             note = self._note(key, root)
             if note is None or note.getparent() is None or not _inside(note, body):
                 continue
