@@ -20,9 +20,13 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from essaytui.model.epub.errors import BookError, EncryptedBook, looks_like_epub
 from essaytui.model.essay import Essay, Section
+
+if TYPE_CHECKING:
+    from essaytui.model.epub.package import Package
 
 __all__ = [
     "BookError",
@@ -111,7 +115,7 @@ def book_markdown(
         cached = cache.load(cache_dir, key)
         if cached is not None:
             return BookMarkdown(cached.markdown, cached.outline, cached.warnings)
-    converted = _convert(path, data, name, key, enough)
+    converted = _convert(path, data, name, enough)
     if cache_dir is not None and converted.complete:
         whole = cache.CachedBook(converted.markdown, converted.outline, converted.warnings)
         start = _first_part(converted.markdown, HEAD_CHARS)
@@ -122,9 +126,8 @@ def book_markdown(
 def _key(path: Path | None, data: bytes | None, name: str) -> str:
     from essaytui.model.epub import cache
 
-    if data is not None:
-        return hashlib.sha256(data).hexdigest()
-    assert path is not None
+    if data is not None or path is None:
+        return hashlib.sha256(data or b"").hexdigest()
     _check_file(path, name)
     try:
         return cache.file_key(path)
@@ -147,15 +150,12 @@ def _check_file(path: Path, name: str) -> None:
         raise BookError(f"{name}: is too large a book ({info.st_size / 2**20:.0f} MB)")
 
 
-def _convert(
-    path: Path | None, data: bytes | None, name: str, key: str, enough: int | None
-) -> BookMarkdown:
+def _convert(path: Path | None, data: bytes | None, name: str, enough: int | None) -> BookMarkdown:
     from essaytui.model.epub.archive import Archive
     from essaytui.model.epub.chapters import convert_book
     from essaytui.model.epub.package import read_package
 
-    source: Path | io.BytesIO = io.BytesIO(data) if data is not None else path  # type: ignore[assignment]
-    archive = Archive(source, name)
+    archive = Archive(io.BytesIO(data or b"") if path is None else path, name)
     try:
         package = read_package(archive)
         text = convert_book(archive, package, enough=enough)
@@ -173,12 +173,9 @@ def _convert(
     return BookMarkdown(markdown, tuple(text.outline), tuple(warnings), text.complete)
 
 
-def _front_matter(package: object, cover: str, name: str) -> str:
+def _front_matter(package: Package, cover: str, name: str) -> str:
     import yaml
 
-    from essaytui.model.epub.package import Package
-
-    assert isinstance(package, Package)
     front: dict[str, object] = {}
     if is_distinctive(package.identifier):
         digest = hashlib.sha256(package.identifier.strip().encode("utf-8", "replace"))
