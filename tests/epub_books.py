@@ -131,6 +131,7 @@ CHAPTER_1 = """<section epub:type="chapter" id="chapter-1">
 <p>The keeper came to the island in March, when the gulls were loud.<a href="endnotes.xhtml#note-1" id="noteref-1" epub:type="noteref">1</a> He carried one trunk and a lamp.</p>
 <p><img src="../images/map.png" alt="A map of the island"/></p>
 <p>Nobody met him at the jetty.<a href="endnotes.xhtml#note-2" id="noteref-2" epub:type="noteref">2</a></p>
+<p>He had been warned about <a href="chapter-2.xhtml#storm">the storms</a> and <a href="https://example.org/coast">the coast</a>.</p>
 </section>"""
 
 CHAPTER_2 = """<section epub:type="chapter" id="chapter-2">

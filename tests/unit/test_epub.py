@@ -363,3 +363,26 @@ def test_a_long_first_chapter_is_converted_only_as_far_as_the_first_screen(
     whole = load_book(book)
     part = load_book(book, limit=4096)
     assert whole.reading_text.startswith(part.reading_text) and not part.complete
+
+
+def test_links_between_chapters_lead_to_their_places_in_the_essay(tmp_path: Path) -> None:
+    from essaytui.model.essay import SpanKind
+
+    essay = load_essay(epub3_book(tmp_path / "keeper.epub"))
+    text = essay.reading_text
+    links = {
+        text[span.start : span.end]: span.data
+        for block in essay.blocks
+        for span in block.spans
+        if span.kind is SpanKind.LINK
+    }
+    # forward, to an id in a later chapter
+    storm = links["the storms"]
+    assert storm.startswith("#") and text[essay.anchors[storm[1:]] :].startswith("The storm")
+    assert links["the coast"] == "https://example.org/coast"
+    # backward, to a place already converted: the start of its chapter
+    letters = load_essay(epub2_book(tmp_path / "letters.epub"))
+    (back,) = [
+        span.data for block in letters.blocks for span in block.spans if span.kind is SpanKind.LINK
+    ]
+    assert letters.reading_text[letters.anchors[back[1:]] :].startswith("First letter")

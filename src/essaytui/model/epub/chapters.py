@@ -50,6 +50,10 @@ MAX_DOCUMENT_WARNINGS = 3
 
 #: The id of the anchor of table-of-contents entry N.
 TOC_ANCHOR = "epub-toc-{}"
+#: The id of the anchor at the start of the spine's document N.
+CHAPTER_ANCHOR = "epub-c-{}"
+#: The id of the anchor of the Nth place another document's link points to.
+TARGET_ANCHOR = "epub-t-{}"
 
 _NAV_OPEN, _NAV_CLOSE = "\ue003", "\ue004"
 _NAV_TOKEN = re.compile("\ue003(\\d{1,6})\ue004")
@@ -113,6 +117,15 @@ class _Converter:
         self._notes_in: dict[str, list[tuple[str, str]]] = {}
         #: whether each document looked at is a notes chapter
         self._notes_chapters: dict[str, bool] = {}
+        #: the ids of the anchors placed, by the number of their token
+        self._anchor_names: list[str] = []
+        #: (document, id) a link points to → its anchor's id; by document, those of
+        #: documents not converted yet (their anchors are placed when they are)
+        self._targets: dict[tuple[str, str], str] = {}
+        self._wanted: dict[str, dict[str, str]] = {}
+        self._placed: set[str] = set()
+        #: documents whose start has an anchor
+        self._started: set[str] = set()
         self._reference_ids: set[tuple[str, str]] = set()
         self._toc: dict[str, list[tuple[int, TocEntry]]] = {}
         for index, entry in enumerate(package.toc):
@@ -238,10 +251,10 @@ class _Converter:
             if body.find(".//img") is not None:
                 self.text.images += 1
             return ""
-        self._place_toc_anchors(member, root, body)
+        self._place_anchors(member, root, body)
         if self._enough is not None and _cut_after(body, _FIRST_PART_TEXT * self._enough):
             self._cut = True
-        return self._markdown(member, body)
+        return self._markdown(member, root, body)
 
     def _is_cover(self, member: str, body: Any, *, first: bool) -> bool:
         from essaytui.model.html import has_text
@@ -255,7 +268,7 @@ class _Converter:
             return body.find(".//img") is not None or body.find(".//image") is not None
         return False
 
-    def _markdown(self, member: str, body: Any) -> str:
+    def _markdown(self, member: str, root: Any, body: Any) -> str:
         from essaytui.model.html import (
             REF_CLOSE,
             REF_OPEN,
@@ -264,7 +277,7 @@ class _Converter:
             prepare_tree,
         )
 
-        self._unlink_internal(member, body)
+        self._link_internal(member, root, body)
         prepare_tree(body)
         body.tag = "div"
         try:
@@ -273,31 +286,82 @@ class _Converter:
             self._document_warnings.append(f"{member_title(member)} is nested too deeply: left out")
             return ""
         markdown = markdown.replace(REF_OPEN, "[^").replace(REF_CLOSE, "]")
-        markdown = _NAV_TOKEN.sub(
-            lambda m: f'<a id="{TOC_ANCHOR.format(m.group(1))}"></a>', markdown
-        )
+        names = self._anchor_names
+        markdown = _NAV_TOKEN.sub(lambda m: f'<a id="{names[int(m.group(1))]}"></a>', markdown)
         return markdown.strip("\n")
 
-    def _unlink_internal(self, member: str, body: Any) -> None:
-        """Links between the book's own documents name files the reader cannot open:
-        their text stays, the link goes."""
+    def _link_internal(self, member: str, root: Any, body: Any) -> None:
+        """Links between the book's own documents point to anchors in the essay (a link
+        back to a place already converted, to the start of its document); a link to
+        nothing the essay holds keeps its text only."""
+        from urllib.parse import unquote
+
         for link in body.iter("a"):
             href = link.get("href")
-            if href is not None and resolve(member, href) is not None:
+            target = resolve(member, href) if href is not None else None
+            if target is None:
+                continue
+            name = self._link_target(member, root, body, target, unquote(href.partition("#")[2]))
+            if name is None:
                 del link.attrib["href"]
+            else:
+                link.set("href", "#" + name)
 
-    # -- the table of contents ---------------------------------------------------------
+    def _link_target(
+        self, member: str, root: Any, body: Any, target: str, fragment: str
+    ) -> str | None:
+        here, there = self.spine_index.get(member, -1), self.spine_index.get(target)
+        if there is None:
+            return None
+        start = CHAPTER_ANCHOR.format(there)
+        if target == member:
+            element = self._ids_of(member, root).get(fragment) if fragment else None
+            if element is None or not _inside(element, body):
+                return start
+            name = self._targets.setdefault(
+                (member, fragment), TARGET_ANCHOR.format(len(self._targets))
+            )
+            if name not in self._placed:
+                self._anchor(element, name)
+            return name
+        if there > here and target not in self._started:
+            if not fragment:
+                return start
+            key = (target, fragment)
+            name = self._targets.setdefault(key, TARGET_ANCHOR.format(len(self._targets)))
+            self._wanted.setdefault(target, {})[fragment] = name
+            return name
+        return start if target in self._started else None
 
-    def _place_toc_anchors(self, member: str, root: Any, body: Any) -> None:
+    # -- anchors -----------------------------------------------------------------------
+
+    def _anchor(self, element: Any, name: str) -> None:
+        """An anchor `name` at the start of `element`'s text."""
+        index = len(self._anchor_names)
+        self._anchor_names.append(name)
+        self._placed.add(name)
+        _mark_start(element, f"{_NAV_OPEN}{index}{_NAV_CLOSE}")
+
+    def _place_anchors(self, member: str, root: Any, body: Any) -> None:
+        """The anchors of a document: its start, its table-of-contents entries, and the
+        places earlier documents' links point to."""
         ids = self._ids_of(member, root)
-        for index, entry in self._toc.get(member, []):
+        index = self.spine_index.get(member)
+        if index is not None:
+            self._anchor(body, CHAPTER_ANCHOR.format(index))
+            self._started.add(member)
+        for entry_index, entry in self._toc.get(member, []):
             target = ids.get(entry.fragment) if entry.fragment else body
             if target is None or not _inside(target, body):
                 target = body if not entry.fragment else None
             if target is None:
                 continue
-            _mark_start(target, f"{_NAV_OPEN}{index}{_NAV_CLOSE}")
-            self.text.outline.append((entry.level, entry.title, TOC_ANCHOR.format(index)))
+            self._anchor(target, TOC_ANCHOR.format(entry_index))
+            self.text.outline.append((entry.level, entry.title, TOC_ANCHOR.format(entry_index)))
+        for fragment, name in self._wanted.pop(member, {}).items():
+            target = ids.get(fragment)
+            if target is not None and _inside(target, body) and name not in self._placed:
+                self._anchor(target, name)
 
     # -- notes -------------------------------------------------------------------------
 
