@@ -386,3 +386,29 @@ def test_links_between_chapters_lead_to_their_places_in_the_essay(tmp_path: Path
         span.data for block in letters.blocks for span in block.spans if span.kind is SpanKind.LINK
     ]
     assert letters.reading_text[letters.anchors[back[1:]] :].startswith("First letter")
+
+
+GUTENBERG_CHAPTER = """<div class="chapter"><h2><a id="CHAPTER_I"></a>CHAPTER I.</h2>
+<p>It was a dark night<a id="FNanchor_1_1" href="#Footnote_1_1" class="fnanchor">[1]</a>
+and the rain fell.</p>
+<p>Later that week<a id="FNanchor_2_2" href="#Footnote_2_2" class="fnanchor">[2]</a> it cleared.</p>
+<div class="footnotes"><h3>FOOTNOTES:</h3>
+<div class="footnote"><p><a id="Footnote_1_1" href="#FNanchor_1_1">
+<span class="label">[1]</span></a> Of the new moon.</p></div>
+<div class="footnote"><p><a id="Footnote_2_2" href="#FNanchor_2_2">
+<span class="label">[2]</span></a> In April.</p></div>
+</div></div>"""
+
+
+def test_project_gutenberg_footnotes_and_headings(tmp_path: Path) -> None:
+    """Project Gutenberg's markup: `[1]` links to a FOOTNOTES block at the chapter's end,
+    headings that start with an empty anchor."""
+    book = _book(tmp_path / "pg.epub", {"OEBPS/c.xhtml": _page(GUTENBERG_CHAPTER)})
+    essay = load_essay(book)
+    assert [(n.label, n.text) for n in essay.footnotes] == [
+        ("1", "Of the new moon."),
+        ("2", "In April."),
+    ]
+    text = essay.reading_text
+    assert "FOOTNOTES" not in text and "[1]" not in text
+    assert text.startswith("CHAPTER I.\n")

@@ -21,7 +21,6 @@ the rest of the book is still worth reading.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -609,16 +608,19 @@ def _inside(element: Any, ancestor: Any) -> bool:
 def _mark_start(element: Any, token: str) -> None:
     """Put `token` before the first text of `element` (inside a heading, when it starts
     with one), so that the anchor it becomes lands on that text."""
-    for node in _text_nodes(element):
-        node.text = token + node.text
-        return
+    from lxml import etree
+
+    # in reading order, a text may be an element's tail: <h2><a id="c1"/>CHAPTER I.</h2>
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        if not isinstance(node.tag, str):
+            continue
+        if event == "start" and node.text and node.text.strip():
+            node.text = token + node.text
+            return
+        if event == "end" and node is not element and node.tail and node.tail.strip():
+            node.tail = token + node.tail
+            return
     element.text = token + (element.text or "")
-
-
-def _text_nodes(element: Any) -> Iterator[Any]:
-    for node in element.iter():
-        if isinstance(node.tag, str) and node.text and node.text.strip():
-            yield node
 
 
 def _text_outside_headings(body: Any) -> bool:
