@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 #: Bumped whenever a change to the conversion changes its Markdown.
-CONVERTER_VERSION = 2
+CONVERTER_VERSION = 3
 
 #: The folder of converted books inside the cache directory.
 BOOKS_FOLDER = "books"
