@@ -10,7 +10,9 @@ markdownify, `essaytui.model.html`), in order. On the way:
   their back links (↩), leave the running text, and a chapter left with nothing but its
   "Notes" heading leaves it too.
 * Each table-of-contents entry gets an invisible anchor (``<a id="epub-toc-N">``) at
-  the text it points to, so the reader's outline can be the book's own.
+  the text it points to, so the reader's outline can be the book's own; so does each
+  document's start, and each place a link from an earlier document points to, so links
+  between chapters lead somewhere in the essay.
 * The cover (the guide's ``cover`` reference, an ``epub:type="cover"`` document, or a
   first page that is only a picture) is skipped; the front matter names it.
 
@@ -25,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from essaytui.model.epub.archive import Archive, resolve
-from essaytui.model.epub.documents import EPUB_TYPE, epub_types, parse_document
+from essaytui.model.epub.documents import epub_types, parse_document
 from essaytui.model.epub.errors import BookError, MemberError
 from essaytui.model.epub.package import Package, TocEntry, member_title
 
@@ -650,4 +652,4 @@ def _has_images(markdown: str) -> bool:
     return "![" in markdown
 
 
-__all__ = ["EPUB_TYPE", "BookText", "convert_book"]
+__all__ = ["BookText", "convert_book"]
