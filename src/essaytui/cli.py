@@ -66,13 +66,17 @@ commands:
                                          other machines through a folder that
                                          Syncthing, Dropbox, Nextcloud or git carries
                                          (the first DIR is remembered)
-  essaytui convert FILE [-o OUT.md]      turn a copied blog post (.txt) or a saved
-                                         web page (.html) into an essay file
+  essaytui convert FILE [-o OUT.md]      turn a copied blog post (.txt), a saved
+                                         web page (.html) or a book (.epub) into an
+                                         essay file
 
 PATH may be a Markdown essay, a saved web page (.html: its article and footnotes
 are shown) or a copied blog post (.txt with [n] markers and a notes list); both
 open converted, and the status line says how to keep the conversion. A file not
 in UTF-8 is read in the encoding it declares or that is detected, with a warning.
+PATH may also be an EPUB book (2 or 3, without DRM): its chapters in reading order,
+its table of contents as the outline, its endnotes as footnotes; the conversion is
+cached ($ESSAYTUI_CACHE_DIR, else the user cache directory).
 
 --data-dir DIR (where the notes live) goes before or after any command:
 `essaytui --data-dir DIR list` and `essaytui list --data-dir DIR` are the same.
@@ -152,8 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
         "path",
         nargs="?",
         metavar="PATH",
-        help="an essay to read (Markdown, a saved web page, a copied blog post), or - for "
-        "standard input",
+        help="an essay to read (Markdown, a saved web page, a copied blog post, an EPUB "
+        "book), or - for standard input",
     )
     _data_dir_option(parser)
     parser.add_argument("--version", action="version", version=f"essaytui {__version__}")
@@ -282,12 +286,13 @@ def _convert_options(parser: argparse.ArgumentParser) -> None:
         "Turn a blog post copied as plain text (title, author, paragraphs with [n] "
         "markers, a numbered notes list) or a saved web page (.html, or any file "
         "that starts as one: its article, title, author, date and address, and its "
-        "footnotes as [^n]) into an essay file. Web-page leftovers are removed (those "
-        "of a text are listed on standard error). A file not in UTF-8 is read in the "
-        "encoding it declares or that is detected, with a warning naming it. Control "
-        "characters are shown as symbols unless -o OUT.md is given."
+        "footnotes as [^n]) or an EPUB book (its chapters in reading order, its endnotes "
+        "as [^n], its metadata as front matter) into an essay file. Web-page leftovers "
+        "are removed (those of a text are listed on standard error). A file not in "
+        "UTF-8 is read in the encoding it declares or that is detected, with a warning "
+        "naming it. Control characters are shown as symbols unless -o OUT.md is given."
     )
-    parser.add_argument("file", metavar="FILE.txt|FILE.html")
+    parser.add_argument("file", metavar="FILE.txt|FILE.html|FILE.epub")
     parser.add_argument(
         "-o", "--output", metavar="OUT.md", help="write here instead of standard output"
     )
@@ -453,6 +458,7 @@ def _essay_from_bytes(data: bytes, *, limit: int | None = None) -> tuple[Essay, 
     """
     import dataclasses
 
+    from essaytui.model.epub.errors import looks_like_epub
     from essaytui.model.files import (
         STDIN_NAME,
         EssayFileError,
@@ -463,6 +469,10 @@ def _essay_from_bytes(data: bytes, *, limit: int | None = None) -> tuple[Essay, 
     from essaytui.model.parse import parse_essay
     from essaytui.model.text import sanitize_inline
 
+    if looks_like_epub(data[:64]):
+        # piped text is parsed again for the rest of a long essay (EssayApp's source),
+        # which would lose a book's outline; a book is read, cached and known by its file
+        raise UsageError(f"{STDIN_NAME}: is an EPUB book: open it as a file (essaytui BOOK.epub)")
     try:
         text, warnings = decode_text(data, STDIN_NAME)
         text, notices = essay_markdown(text, STDIN_NAME)
@@ -904,12 +914,22 @@ def run_import(options: argparse.Namespace) -> int:
 
 def run_convert(options: argparse.Namespace) -> int:
     """`essaytui convert FILE [-o OUT.md]`: a copied blog post or a saved web page."""
-    from essaytui.model.files import EssayFileError, convert_file, read_text_file
+    from essaytui.model.files import (
+        EssayFileError,
+        convert_book_file,
+        convert_file,
+        is_book_file,
+        read_text_file,
+    )
 
     path = Path(options.file)
     try:
-        text, warnings = read_text_file(path)
-        conversion = convert_file(text, str(path), path.suffix)
+        if is_book_file(path):
+            warnings: list[str] = []
+            conversion = convert_book_file(path)
+        else:
+            text, warnings = read_text_file(path)
+            conversion = convert_file(text, str(path), path.suffix)
     except EssayFileError as error:
         raise UsageError(str(error)) from None
     # Written before the report: an unusable -o is then one line, not a list then an error.

@@ -305,6 +305,8 @@ def load_essay(path: Path, *, limit: int | None = None) -> Essay:
         EssayFileError: the essay file cannot be read; problems with the
             glossary file only add a warning.
     """
+    if _is_book(path):
+        return _load_book(path, limit)
     text, warnings = read_text_file(path)
     text, notices = essay_markdown(text, str(path), path.suffix)
     warnings = merge_notices(warnings, notices)
@@ -323,6 +325,48 @@ def load_essay(path: Path, *, limit: int | None = None) -> Essay:
     essay = parse_essay(text, path=str(resolved), glossary_source=glossary_source, limit=limit)
     all_warnings = tuple(sanitize_inline(w) for w in warnings) + essay.warnings
     return dataclasses.replace(essay, warnings=all_warnings, source_path=str(resolved))
+
+
+def _is_book(path: Path) -> bool:
+    from essaytui.model.epub import is_book
+
+    return is_book(path)
+
+
+def _load_book(path: Path, limit: int | None) -> Essay:
+    """An EPUB as an essay (`essaytui.model.epub`), its conversion cached."""
+    from essaytui import paths
+    from essaytui.model.epub import BookError, load_book
+
+    try:
+        resolved = str(path.resolve())
+    except OSError:
+        resolved = str(path.absolute())
+    try:
+        return load_book(path, limit=limit, cache_dir=paths.cache_dir(), source_path=resolved)
+    except BookError as error:
+        raise EssayFileError(sanitize_inline(str(error))) from None
+
+
+def convert_book_file(path: Path) -> ConvertedFile:
+    """An EPUB as an essay file (`essaytui convert book.epub`).
+
+    Raises:
+        EssayFileError: the book cannot be read.
+    """
+    from essaytui import paths
+    from essaytui.model.epub import BookError, book_markdown
+
+    try:
+        book = book_markdown(path, cache_dir=paths.cache_dir())
+    except BookError as error:
+        raise EssayFileError(sanitize_inline(str(error))) from None
+    return ConvertedFile(book.markdown, book.warnings)
+
+
+def is_book_file(path: Path) -> bool:
+    """Whether `path` is an EPUB (by its name or its first bytes)."""
+    return _is_book(path)
 
 
 #: File name endings of saved web pages (other files are pages too when they start

@@ -825,3 +825,68 @@ def _ld_items(data: object) -> Iterable[dict[str, Any]]:
         graph = data.get("@graph")
         if isinstance(graph, list):
             yield from _ld_items(graph)
+
+
+# -- for formats made of pages (an EPUB's chapters) --------------------------------------------
+
+#: Elements a converted document drops with everything in them.
+DROPPED_TAGS = _DROPPED_TAGS
+
+#: Where a footnote reference stands in a document until its Markdown is written:
+#: ``REF_OPEN`` + label + ``REF_CLOSE`` becomes ``[^label]``.
+REF_OPEN, REF_CLOSE = _REF_OPEN, _REF_CLOSE
+
+#: What `is_marker_text` accepts (a footnote reference's text).
+MARKER_TEXT = _MARKER_TEXT
+
+#: The tags of whole blocks (a note's block is the nearest of them).
+BLOCK_TAGS = _BLOCK_TAGS
+
+#: Back-link arrows left at the end of a note's text.
+BACK_ARROWS = _BACK_ARROWS
+
+
+def prepare_tree(root: HtmlElement) -> None:
+    """Make a document safe and shallow enough to convert, as a page is: only the kept
+    attributes, no unsafe addresses, nothing nested deeper than `MAX_DEPTH`."""
+    _strip_attributes(root)
+    _flatten_deep(root)
+
+
+def element_markdown(element: HtmlElement) -> str:
+    """`element` as Markdown, written as a page's article is (markdownify).
+
+    Raises:
+        PageError: it is nested too deeply to be converted.
+    """
+    return _markdown(element, leftovers=False)
+
+
+def notes_markdown(bodies: list[HtmlElement]) -> list[str]:
+    """Notes (each an element, its back links removed) as Markdown, one string each."""
+    return _notes_markdown(bodies)
+
+
+def replace_with_text(element: HtmlElement, text: str) -> None:
+    """Take `element` out of its tree, leaving `text` where it was."""
+    _replace_with_text(element, text)
+
+
+def remove_element(element: HtmlElement) -> None:
+    """Take `element` out of its tree with everything in it, keeping the text after it."""
+    _remove(element)
+
+
+def note_like(element: HtmlElement) -> bool:
+    """Whether the id, name, class or role of `element` says it is a footnote."""
+    return _note_like(element)
+
+
+def is_notes_heading(element: HtmlElement) -> bool:
+    """Whether `element` is the heading of a notes list ("Notes", "Endnotes", …)."""
+    return _is_notes_heading(element)
+
+
+def has_text(element: HtmlElement) -> bool:
+    """Whether `element` holds any text but white space."""
+    return _has_text(element)
