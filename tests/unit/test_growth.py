@@ -25,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from growth_dialect_cases import DIALECT_PATTERN_CASES
 
 import essaytui
 
@@ -256,6 +257,7 @@ PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
         [lambda n: "http:" * n, lambda n: "https://" + "a" * n, lambda n: "data:" + " data:" * n],
     ),
 }
+PATTERN_CASES.update(DIALECT_PATTERN_CASES)
 
 
 def module_patterns() -> dict[str, re.Pattern[str]]:

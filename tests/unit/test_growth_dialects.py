@@ -1,0 +1,48 @@
+"""Growth tests for the Markdown dialects (issue 22): each construct written here
+rather than taken from a kept library takes about linear time on input built to make
+it quadratic. As in `test_growth`: timed at n and 8n in a child process with a
+timeout, the ratio under `test_growth.MAX_RATIO`; no absolute time is asserted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from test_growth import assert_grows_linearly, growth
+
+
+def _parse(source: str) -> Callable[[], object]:
+    from essaytui.model.parse import parse_essay
+
+    return lambda: parse_essay(source)
+
+
+def _escape(text: str, in_link: bool = False) -> Callable[[], object]:
+    from essaytui.model.html import escape_page_text
+
+    return lambda: escape_page_text(text, in_link=in_link)
+
+
+ENTRY_CASES: dict[str, tuple[Callable[[int], Callable[[], object]], int]] = {
+    "parse: \\[ words on every line, one closer": (
+        lambda n: _parse("\\[ a b\n" * n + "\\]\n"),
+        1_000,
+    ),
+    "parse: \\[ words, one closer far on": (lambda n: _parse("\\[a " * n + "\\]"), 2_000),
+    "parse: \\[ TeX-like and not, alternating": (
+        lambda n: _parse("\\[x\\] \\[y^2\\] " * n),
+        2_000,
+    ),
+    "page escapes: brackets in a link's text": (lambda n: _escape("[" * n, True), 20_000),
+    "page escapes: backslashes and brackets": (lambda n: _escape("\\[a] " * n), 20_000),
+}
+
+
+def entry_ratios(name: str) -> dict[str, float]:
+    build, n = ENTRY_CASES[name]
+    return {name: growth(build, n)}
+
+
+@pytest.mark.parametrize("name", list(ENTRY_CASES))
+def test_dialect_constructs_grow_linearly(name: str) -> None:
+    assert_grows_linearly(f"entry_ratios({name!r})", module="test_growth_dialects")
