@@ -10,6 +10,7 @@ Build = Callable[[int], str]
 
 DIALECT_PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
     "essaytui.model.markdown._TEX_SIGN": ("find", [lambda n: "\\" * n, lambda n: "\\a" * n]),
+    "essaytui.model.markdown._BRACKET": ("find", [lambda n: "[" * n, lambda n: "\\]" * n]),
     "essaytui.model.html._PAGE_MARKUP": (
         "find",
         [

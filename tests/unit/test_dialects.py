@@ -145,3 +145,44 @@ def test_a_saved_page_shows_no_backslashes_before_brackets(tmp_path: Path) -> No
     assert "[update]" in essay.reading_text
     assert "company [sic], see [list]." in essay.reading_text
     assert "\\" not in essay.reading_text
+
+
+# -- inline notes ----------------------------------------------------------------------
+
+
+def test_inline_notes_are_footnotes_numbered_with_the_others() -> None:
+    essay = dialect("quarto-post.qmd")
+    numbered = [(note.number, note.text) for note in essay.footnotes if note.number]
+    assert numbered[0][1].startswith('The survey asked "how long did you wait last time?"')
+    assert numbered[1][1].startswith("Means and medians of skewed data differ by design")
+    assert numbered[2] == (3, "Clinic records for 2019–2023, anonymised.")
+    assert "The survey asked" not in essay.reading_text  # the note is not in the sentence
+    refs = spans(essay, SpanKind.FOOTNOTE_REF)
+    assert refs[:3] == ["¹", "²", "³"]
+    assert not [w for w in essay.warnings if "footnote" in w]
+
+
+def test_an_inline_note_keeps_its_markup_and_a_note_inside_it_is_text() -> None:
+    essay = parse_essay("A claim.^[With *emphasis*, ^[nested] and [a link](https://x.org).]\n")
+    (note,) = essay.footnotes
+    assert note.text == "With emphasis, (nested) and a link."
+    kinds = [block_span.kind for block in note.blocks for block_span in block.spans]
+    assert kinds == [SpanKind.EMPHASIS, SpanKind.LINK]
+    assert essay.reading_text == "A claim.¹"
+
+
+@pytest.mark.parametrize("source", ["a ^[] b", "a ^[ unclosed", "a \\^[x] b", "`^[x]`"])
+def test_what_is_no_inline_note_stays_text(source: str) -> None:
+    essay = parse_essay(source + "\n")
+    assert not essay.footnotes
+    assert "^" in essay.reading_text
+
+
+def test_a_part_parsed_alone_labels_inline_notes_as_the_whole_does() -> None:
+    source = "".join(f"Para {i}.^[Note {i}.]\n\n" for i in range(40))
+    whole = parse_essay(source)
+    part = parse_essay(source, limit=len(source) // 2)
+    assert not part.complete
+    for note in part.footnotes:
+        assert whole.footnotes_by_label[note.label].text == note.text
+        assert whole.footnotes_by_label[note.label].refs == note.refs

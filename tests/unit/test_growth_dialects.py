@@ -33,6 +33,10 @@ ENTRY_CASES: dict[str, tuple[Callable[[int], Callable[[], object]], int]] = {
         lambda n: _parse("\\[x\\] \\[y^2\\] " * n),
         2_000,
     ),
+    "parse: ^[ repeated, unclosed": (lambda n: _parse("^[" * n), 5_000),
+    "parse: ^[ nested deep": (lambda n: _parse("^[" * n + "x" + "]" * n), 2_000),
+    "parse: inline notes": (lambda n: _parse("Claim.^[A *note*.] " * n), 1_000),
+    "parse: escaped brackets before ^[": (lambda n: _parse("\\[" * n + "^[x]"), 5_000),
     "page escapes: brackets in a link's text": (lambda n: _escape("[" * n, True), 20_000),
     "page escapes: backslashes and brackets": (lambda n: _escape("\\[a] " * n), 20_000),
 }

@@ -1,7 +1,7 @@
 r"""markdown-it-py, set up the way essays and glossaries are read, and its tokens as text.
 
 `essay_parser` is CommonMark with what real documents use besides: tables,
-strikethrough, footnotes, definition lists, GitHub's task lists and alerts
+strikethrough, footnotes (pandoc's inline ``^[…]`` notes too), definition lists, GitHub's task lists and alerts
 (markdown-it-py's own), TeX math (``$…$`` and ``$$…$$`` by mdit-py-plugins'
 dollarmath; ``\(…\)``, ``\[…\]`` around TeX and amsmath environments here: ``\[sic\]`` is
 escaped brackets), attributes
@@ -69,6 +69,7 @@ def essay_parser() -> MarkdownIt:
     md.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
     md.use(deflist_plugin)
     md.inline.ruler.at("footnote_ref", _footnote_ref)
+    md.inline.ruler.before("footnote_ref", "inline_note", _inline_note)
     md.inline.ruler.at("link", _link)
     md.inline.ruler.at("image", _image)
     md.block.ruler.at("reference", _reference)
@@ -159,6 +160,63 @@ def _footnote_ref(state: StateInline, silent: bool) -> bool:
     return True
 
 
+#: How deep inline notes may sit in one another (pandoc allows none); deeper "^[" is
+#: text, so that a run of them is not parsed once per level.
+INLINE_NOTE_DEPTH = 2
+
+
+def _bracket_pairs(source: str) -> dict[int, int]:
+    """For each "[" of `source` that a "]" closes, where that "]" is (brackets nest; an
+    escaped one counts for nothing). One pass: linear."""
+    pairs: dict[int, int] = {}
+    opened: list[int] = []
+    for match in _BRACKET.finditer(source):
+        at = match.start()
+        if _escaped(source, at):
+            continue
+        if source[at] == "[":
+            opened.append(at)
+        elif opened:
+            pairs[opened.pop()] = at
+    return pairs
+
+
+def _inline_note(state: StateInline, silent: bool) -> bool:
+    """pandoc's inline note ``^[text of the note]`` (Quarto, R Markdown, bookdown): a
+    ``footnote_ref`` token whose meta holds a label of its own ("^1", "^2", … in the
+    order of the source, so a part parsed alone labels them as the whole does) and the
+    note's inline tokens.
+
+    mdit-py-plugins' rule looks for the closing "]" from every "^[" (quadratic on a run
+    of them); here the brackets of the run are paired once.
+    """
+    start = state.pos
+    source = state.src
+    if not source.startswith("^[", start):
+        return False
+    pairs: dict[int, int] | None = getattr(state, "_essaytui_pairs", None)
+    if pairs is None:
+        pairs = _bracket_pairs(source)
+        state._essaytui_pairs = pairs  # type: ignore[attr-defined]
+    close = pairs.get(start + 1, -1)
+    depth = state.env.get("_essaytui_note_depth", 0)
+    if close < 0 or close >= state.posMax or close == start + 2 or depth >= INLINE_NOTE_DEPTH:
+        return False
+    if not silent:
+        number = state.env.get("_essaytui_inline_notes", 0) + 1
+        state.env["_essaytui_inline_notes"] = number
+        tokens: list[Token] = []
+        state.env["_essaytui_note_depth"] = depth + 1
+        try:
+            state.md.inline.parse(source[start + 2 : close], state.md, state.env, tokens)
+        finally:
+            state.env["_essaytui_note_depth"] = depth
+        token = state.push("footnote_ref", "", 0)
+        token.meta = {"label": f"^{number}", "inline": tokens}
+    state.pos = close + 1
+    return True
+
+
 def _positions(state: StateInline, name: str, pattern: re.Pattern[str]) -> list[int]:
     """Where `pattern` matches in the inline run's source, listed on first use."""
     found: list[int] | None = getattr(state, name, None)
@@ -169,6 +227,7 @@ def _positions(state: StateInline, name: str, pattern: re.Pattern[str]) -> list[
 
 
 _CLOSING_BRACKET = re.compile(r"\]")
+_BRACKET = re.compile(r"[\[\]]")
 
 
 def _closes_later(state: StateInline, start: int) -> bool:

@@ -620,7 +620,20 @@ class Converter:
             pieces.append(MARKER_SEPARATOR)  # "¹⁰˒¹¹", not "¹⁰¹¹"
             position += len(MARKER_SEPARATOR)
         label = sanitize_inline(str(child.meta["label"]))
+        inline_note = child.meta.get("inline")
+        if inline_note is not None and context.label is not None:
+            # a note inside a note (pandoc has none): its text, in parentheses
+            opening = "(" if pieces and pieces[-1].endswith(" ") else " ("
+            pieces.append(opening)
+            position += len(opening)
+            position = self._inline(context, inline_note, pieces, spans, position)
+            pieces.append(")")
+            return position + 1
+        if inline_note is not None:
+            self.defined.add(label)
         marker = self._marker(context, label, position)
+        if inline_note is not None:
+            self._inline_note(label, inline_note)
         pieces.append(marker)
         state.visible = True
         end = position + len(marker)
@@ -628,6 +641,12 @@ class Converter:
         context.builder.excluded.append((position, end))
         state.last_ref_end = end
         return end
+
+    def _inline_note(self, label: str, children: list[Token]) -> None:
+        """The text of an inline note (``^[…]``), made a footnote of its own."""
+        note = _Context(_Builder(), label=label)
+        self._inline_block(note, BlockKind.PARAGRAPH, [children], 0)
+        self._close_note(note)
 
     def _close_span(
         self,
