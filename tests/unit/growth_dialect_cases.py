@@ -11,6 +11,48 @@ Build = Callable[[int], str]
 DIALECT_PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
     "essaytui.model.markdown._TEX_SIGN": ("find", [lambda n: "\\" * n, lambda n: "\\a" * n]),
     "essaytui.model.markdown._BRACKET": ("find", [lambda n: "[" * n, lambda n: "\\]" * n]),
+    "essaytui.model.dialects._DIRECTIVE_FENCE": (
+        "fullmatch",
+        [lambda n: "```{" + "a" * n, lambda n: "`" * n + "{a}" + " " * n + "x"],
+    ),
+    "essaytui.model.dialects._COLON_DIRECTIVE": (
+        "fullmatch",
+        [lambda n: ":" * n + " " * n + "{a", lambda n: ":::{a}" + "}" * n],
+    ),
+    "essaytui.model.dialects._OPTION": (
+        "fullmatch",
+        [lambda n: ":a:" + " " * n + "\n", lambda n: ":" + "a" * n],
+    ),
+    "essaytui.model.dialects._TAB": (
+        "fullmatch",
+        [lambda n: '=== "' + "a" * n, lambda n: '=== ""' + " " * n + "x"],
+    ),
+    "essaytui.model.dialects._TARGET": (
+        "fullmatch",
+        [lambda n: "(" + "a" * n + ")=" + " " * n + "x"],
+    ),
+    "essaytui.model.dialects._ROLE": (
+        "match",
+        [lambda n: "{" + "a" * n, lambda n: "{a}" + "`" * n],
+    ),
+    "essaytui.model.dialects._SHORTCODE": ("find", [lambda n: "a" * n, lambda n: "a:" * n]),
+    "essaytui.model.dialects._CLOSING_BRACE": ("find", [lambda n: "}" * n]),
+    "essaytui.model.dialects._SCRIPT_END[~]": ("find", [lambda n: "a" * n, lambda n: "~ " * n]),
+    "essaytui.model.dialects._SCRIPT_END[^]": ("find", [lambda n: "a" * n, lambda n: "^ " * n]),
+    "essaytui.model.dialects._MYST_FRONT": ("find", [lambda n: "myst" * n, lambda n: "my" * n]),
+    "essaytui.model.dialects._ATTRIBUTES_INFO": ("match", [lambda n: "{" + " " * n + "x"]),
+    "essaytui.model.dialects._MYST_DIRECTIVE": (
+        "find",
+        [lambda n: "```{" * n, lambda n: "\n:::{" + "a" * n, lambda n: "`" * n],
+    ),
+    "essaytui.model.dialects._MKDOCS_CONSTRUCT": (
+        "find",
+        [lambda n: "!!!" + " " * n + "1", lambda n: "\n???" * n, lambda n: "===" + " " * n],
+    ),
+    "essaytui.model.dialects._META_LINE": (
+        "fullmatch",
+        [lambda n: "a:" + " " * n + "\nx", lambda n: " " * n + "\n", lambda n: "a" * n],
+    ),
     "essaytui.model.html._PAGE_MARKUP": (
         "find",
         [

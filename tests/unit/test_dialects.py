@@ -186,3 +186,189 @@ def test_a_part_parsed_alone_labels_inline_notes_as_the_whole_does() -> None:
     for note in part.footnotes:
         assert whole.footnotes_by_label[note.label].text == note.text
         assert whole.footnotes_by_label[note.label].refs == note.refs
+
+
+# -- containers: admonitions, tabs, callouts, directives --------------------------------
+
+
+def callouts(essay: Essay) -> list[tuple[str, str]]:
+    return [(shown(essay, b), b.callout) for b in blocks_of(essay, BlockKind.CALLOUT)]
+
+
+def inside(essay: Essay, title: str) -> list[str]:
+    """The blocks of the callout titled `title`: what follows it, one quote deeper."""
+    blocks = list(essay.blocks)
+    start = next(i for i, b in enumerate(blocks) if b.kind is BlockKind.CALLOUT and
+                 shown(essay, b) == title)  # fmt: skip
+    depth = blocks[start].quote_depth
+    found = []
+    for block in blocks[start + 1 :]:
+        if block.quote_depth < depth or block.kind is BlockKind.CALLOUT:
+            break
+        found.append(shown(essay, block))
+    return found
+
+
+def test_mkdocs_admonitions_and_tabs_are_titled_callouts_with_markdown_bodies() -> None:
+    essay = dialect("mkdocs-wiki.md")
+    assert callouts(essay) == [
+        ("定义", "note"),
+        ("注意", "warning"),
+        ("Tip", "tip"),
+        ("C++", ""),
+        ("Python", ""),
+    ]
+    assert inside(essay, "定义") == [
+        "二分查找是在有序数组中查找某一元素的算法¹。",
+        "每次比较后，搜索范围减半。",
+    ]
+    assert inside(essay, "C++") == ["int l = 0, r = n;"]
+    code = [b for b in essay.blocks if b.kind is BlockKind.CODE]
+    assert [b.quote_depth for b in code] == [1, 1]
+    assert "!!!" not in essay.reading_text and "???" not in essay.reading_text
+    assert '=== "' not in essay.reading_text
+
+
+def test_footnote_references_inside_admonitions_count() -> None:
+    essay = dialect("mkdocs-wiki.md")
+    assert [(note.label, note.number, len(note.refs)) for note in essay.footnotes] == [
+        ("ref1", 1, 1),
+        ("ref2", 2, 1),
+    ]
+    assert not essay.warnings
+
+
+def test_the_mkdocs_meta_header_is_metadata_not_text() -> None:
+    essay = dialect("mkdocs-wiki.md")
+    assert essay.author == "Ir1d, Xeonacid, ouuan"
+    assert essay.meta["date"] == "2021-05-03"
+    assert "author:" not in essay.reading_text
+    assert essay.reading_text.startswith("引入")
+
+
+def test_a_paragraph_of_key_value_lines_is_text_outside_mkdocs() -> None:
+    essay = parse_essay("Note: this essay is a draft.\nStatus: open\n\nText.\n")
+    assert essay.reading_text.startswith("Note: this essay is a draft.")
+
+
+def test_emoji_shortcodes_are_emoji_and_unknown_ones_stay_text() -> None:
+    essay = dialect("mkdocs-wiki.md")
+    assert "ℹ️ 请先阅读" in essay.reading_text  # noqa: RUF001
+    assert essay.reading_text.count("👍") == 1
+    assert parse_essay("At 10:30:00 see :no_such_code: here\n").reading_text == (
+        "At 10:30:00 see :no_such_code: here"
+    )
+
+
+def test_a_quarto_callout_is_titled_by_its_heading_or_its_title() -> None:
+    essay = dialect("quarto-post.qmd")
+    assert callouts(essay) == [
+        ("What a callout holds", "note"),
+        ("Beware the average patient", "warning"),
+    ]
+    assert [s.title for s in essay.sections] == ["The question", "Peaks and shapes"]
+    assert inside(essay, "What a callout holds")[0].endswith("to the first contact.⁴")
+    essay = parse_essay('::: {.callout-tip title="Quick tip"}\nBody.\n:::\n\nAfter.\n')
+    assert callouts(essay) == [("Quick tip", "tip")]
+    assert [b.quote_depth for b in essay.blocks] == [1, 1, 0]
+
+
+def test_a_plain_div_reads_as_it_stands() -> None:
+    essay = parse_essay("::: {.column-margin}\nIn the margin.\n:::\n\nAfter.\n")
+    assert essay.reading_text == "In the margin.\n\nAfter."
+    assert [b.quote_depth for b in essay.blocks] == [0, 0]
+
+
+def test_a_myst_directive_is_a_titled_callout_its_label_an_anchor() -> None:
+    essay = dialect("myst-lecture.md")
+    titles = [title for title, _ in callouts(essay)]
+    assert titles == ["Theorem (Data Processing Inequality)", "Note", "Unknownthing (An Argument)"]
+    assert inside(essay, "Theorem (Data Processing Inequality)") == [
+        r"If $X \to Y \to Z$ is a Markov chain, then",
+        r"I(X; Z) \le I(X; Y).",
+    ]
+    text = essay.reading_text
+    assert ":label:" not in text and ":class:" not in text and "$$" not in text
+    assert text[essay.anchors["dpi"] :].startswith("Theorem (Data Processing Inequality)")
+    assert text[essay.anchors["eq-entropy"] :].startswith(r"H(X) = -\sum_x")
+    assert text[essay.anchors["entropy"] :].startswith("Entropy and Information")
+
+
+def test_myst_code_cells_stay_code_raw_latex_and_comments_are_left_out() -> None:
+    essay = dialect("myst-lecture.md")
+    code = [shown(essay, b) for b in blocks_of(essay, BlockKind.CODE)]
+    assert code == ["import numpy as np\nnp.log2(8)"]
+    assert "newpage" not in essay.reading_text
+    assert "comment is for the authors" not in essay.reading_text
+    body = inside(essay, "Unknownthing (An Argument)")
+    assert body == ["Some body text that is Markdown."]  # text, never code
+
+
+def test_myst_roles_read_as_their_content() -> None:
+    essay = dialect("myst-lecture.md")
+    text = essay.reading_text
+    assert "Shannon; shannon1948 gives the definition and the previous lecture the" in text
+    assert "By dpi, processing" in text
+    assert "{cite:t}" not in text and "`" not in text
+    assert "$H(X)$" in spans(essay, SpanKind.MATH)  # TeX as inline math is shown
+
+
+def test_a_percent_line_is_text_outside_myst() -> None:
+    assert parse_essay("% of readers agree.\n").reading_text == "% of readers agree."
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "expected"),
+    [
+        ("post.qmd", "text", "pandoc"),
+        ("report.Rmd", "text", "pandoc"),
+        ("lecture.md", "---\njupytext:\n  x: 1\n---\n\ntext", "myst"),
+        ("lecture.md", "---\nmyst:\n  x: 1\n---\n\ntext", "myst"),
+        ("lecture.md", "```{note}\nx\n```\n", "myst"),
+        ("wiki.md", '!!! note "T"\n    x\n', "mkdocs"),
+        ("wiki.md", '=== "Tab"\n    x\n', "mkdocs"),
+        ("essay.md", "# Title\n\ntext with !!! inside\n", "commonmark"),
+    ],
+)
+def test_the_dialect_is_told_from_the_file(name: str, source: str, expected: str) -> None:
+    from essaytui.model.dialects import detect_dialect
+
+    assert detect_dialect(source, name) == expected
+
+
+# -- inline extensions -------------------------------------------------------------------
+
+
+def test_sub_and_superscripts_and_spans_read_as_text() -> None:
+    essay = dialect("quarto-post.qmd")
+    text = essay.reading_text
+    assert "concentration Cₘₐₓ of a drug" in text
+    assert "so does 2¹⁰ patients" in text
+    assert "as a span --- keeps its text, and important is just" in text
+    assert "{.emdash}" not in text and "{.mark}" not in text
+
+
+def test_citations_stay_readable() -> None:
+    essay = dialect("quarto-post.qmd")
+    assert "[@smith2020, pp. 33-35; @jones2021]" in essay.reading_text
+
+
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [
+        ("H~2~O and x^2^", "H₂O and x²"),
+        ("~~struck~~ stays struck", "struck stays struck"),
+        ("approx ~5 and ~10 km", "approx ~5 and ~10 km"),
+        ("x^2 + y^2 in prose", "x^2 + y^2 in prose"),
+        ("## C~max~ of a drug", "Cₘₐₓ of a drug"),
+        ("[a span]{#here .x} then", "a span then"),
+        ("[not a span] {.x}", "[not a span] {.x}"),
+    ],
+)
+def test_inline_extensions(source: str, text: str) -> None:
+    assert parse_essay(source + "\n").reading_text == text
+
+
+def test_a_section_title_with_a_span_and_a_subscript_reads_as_text() -> None:
+    essay = parse_essay("## Peak C~max~ [---]{.emdash} and more\n\ntext\n")
+    assert [s.title for s in essay.sections] == ["Peak Cₘₐₓ --- and more"]

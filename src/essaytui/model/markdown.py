@@ -1,14 +1,14 @@
 r"""markdown-it-py, set up the way essays and glossaries are read, and its tokens as text.
 
 `essay_parser` is CommonMark with what real documents use besides: tables,
-strikethrough, footnotes (pandoc's inline ``^[…]`` notes too), definition lists, GitHub's task lists and alerts
-(markdown-it-py's own), TeX math (``$…$`` and ``$$…$$`` by mdit-py-plugins'
-dollarmath; ``\(…\)``, ``\[…\]`` around TeX and amsmath environments here: ``\[sic\]`` is
-escaped brackets), attributes
-(``{#id .class}``) after links, images and code and on lines of their own, ``:::``
-container fences (their content is read as it stands). Four rules of markdown-it's
-are replaced by ones that take linear time on hostile input (a run of "[" or "[^";
-see each rule), and the rules added here are linear too: what a failed search
+strikethrough, footnotes (pandoc's inline ``^[…]`` notes too), definition lists,
+GitHub's task lists and alerts (markdown-it-py's own), TeX math (``$…$`` and
+``$$…$$`` by mdit-py-plugins' dollarmath; ``\(…\)``, ``\[…\]`` around TeX and amsmath
+environments here: ``\[sic\]`` is escaped brackets), attributes (``{#id .class}``)
+after links, images and code and on lines of their own, ``:::`` container fences
+(taken out; `essaytui.model.dialects` adds the other dialects' constructs). Four
+rules of markdown-it's are replaced by ones that take linear time on hostile input
+(a run of "[" or "[^"; see each rule), and the rules added here are linear too: what a failed search
 found is remembered. None of them lets a block run past a blank line, so a source
 cut at a blank line parses as the whole does. `glossary_parser` reads a
 ``glossary.md`` definition list. `tokens_to_text` is the one way inline tokens
@@ -181,6 +181,15 @@ def _bracket_pairs(source: str) -> dict[int, int]:
     return pairs
 
 
+def bracket_pairs_of(state: StateInline) -> dict[int, int]:
+    """`_bracket_pairs` of the inline run being parsed, found on first use."""
+    pairs: dict[int, int] | None = getattr(state, "_essaytui_pairs", None)
+    if pairs is None:
+        pairs = _bracket_pairs(state.src)
+        state._essaytui_pairs = pairs  # type: ignore[attr-defined]
+    return pairs
+
+
 def _inline_note(state: StateInline, silent: bool) -> bool:
     """pandoc's inline note ``^[text of the note]`` (Quarto, R Markdown, bookdown): a
     ``footnote_ref`` token whose meta holds a label of its own ("^1", "^2", … in the
@@ -194,11 +203,7 @@ def _inline_note(state: StateInline, silent: bool) -> bool:
     source = state.src
     if not source.startswith("^[", start):
         return False
-    pairs: dict[int, int] | None = getattr(state, "_essaytui_pairs", None)
-    if pairs is None:
-        pairs = _bracket_pairs(source)
-        state._essaytui_pairs = pairs  # type: ignore[attr-defined]
-    close = pairs.get(start + 1, -1)
+    close = bracket_pairs_of(state).get(start + 1, -1)
     depth = state.env.get("_essaytui_note_depth", 0)
     if close < 0 or close >= state.posMax or close == start + 2 or depth >= INLINE_NOTE_DEPTH:
         return False

@@ -26,6 +26,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
+from essaytui.model.dialects import detect_dialect, split_meta_header, use_dialects
 from essaytui.model.essay import Essay, Term
 from essaytui.model.glossary import (
     GlossaryEntry,
@@ -63,6 +64,7 @@ def parse_essay(
     path: str | None = None,
     glossary_source: str | None = None,
     limit: int | None = None,
+    dialect: str | None = None,
 ) -> Essay:
     """Parse Markdown into an `Essay`.
 
@@ -75,12 +77,18 @@ def parse_essay(
             characters (cut at a blank line outside code) and return an essay
             with `complete=False`; its reading text is a prefix of the full
             one's, so offsets stay valid once the whole file is parsed.
+        dialect: "myst", "mkdocs", "pandoc" or "commonmark"; by default told from
+            the file (`dialects.detect_dialect`).
     """
     text, warnings = _flattened(sanitize(source))
     data, body, front_warnings = split_front_matter(text)
     warnings.extend(front_warnings)
 
+    dialect = dialect if dialect is not None else detect_dialect(text, path)
+    if dialect == "mkdocs" and not data:
+        data, body = split_meta_header(body)
     md = essay_parser()
+    use_dialects(md, dialect)
     whole = Layout.of(body)
     part = _part(whole, limit)
     complete = part is whole

@@ -25,6 +25,7 @@ from typing import Any
 
 from markdown_it.token import Token
 
+from essaytui.model.dialects import callout_style, fence_callout
 from essaytui.model.essay import (
     Align,
     Block,
@@ -103,7 +104,9 @@ _INLINE_SPANS = {
 
 
 #: Block tokens whose inline token follows them at once.
-_TEXT_BLOCKS = frozenset({"paragraph_open", "heading_open", "dt_open", "alert_title_open"})
+_TEXT_BLOCKS = frozenset(
+    {"paragraph_open", "heading_open", "dt_open", "alert_title_open", "admonition_title_open"}
+)
 
 
 @dataclass(slots=True)
@@ -143,6 +146,8 @@ class _Context:
     lists: list[list[Any]] = field(default_factory=list)
     # the kinds of the alerts the walk is inside ("note", "warning", …)
     callouts: list[str] = field(default_factory=list)
+    # per open ::: fence, whether it is a callout (its closing line closes one)
+    fences: list[bool] = field(default_factory=list)
     # ids given by an attribute line ({#id}) to the block that comes next
     pending_ids: list[str] = field(default_factory=list)
     # (position, label) of references inside a note rendered as "[^label]"
@@ -225,6 +230,8 @@ class Converter:
                 self._close_list(context, last=index == count - 1)
             elif kind == "table_open":
                 index = self._table(context, tokens, index)
+            elif kind == "container_fence":
+                index = self._container_fence(context, tokens, index)
             else:
                 self._block_token(context, token)
             index += 1
@@ -238,7 +245,7 @@ class Converter:
             block_kind, level = BlockKind.HEADING, int(token.tag[1:] or 1)
         elif kind == "dt_open":
             block_kind, level = BlockKind.DEFINITION_TERM, 0
-        elif kind == "alert_title_open":
+        elif kind == "alert_title_open" or kind == "admonition_title_open":
             block_kind, level = BlockKind.CALLOUT, 0
         elif context.definition_depth:
             block_kind, level = BlockKind.DEFINITION, 0
@@ -248,7 +255,7 @@ class Converter:
         if inline is None or inline.type != "inline":
             return False
         children = inline.children or []
-        if block_kind is BlockKind.CALLOUT:
+        if kind == "alert_title_open":
             children = [Token("text", "", 0, content=self._callout_label(context))]
         elif block_kind is BlockKind.HEADING:
             children = self._heading_attributes(context, children)
@@ -271,6 +278,51 @@ class Converter:
         ):
             start = continued[1]
         context.lists.append([True, start, token.markup])
+
+    @staticmethod
+    def _open_callout(context: _Context, style: str) -> None:
+        """A titled container begins (an admonition, a directive, a callout): its title
+        and body are set as a GitHub alert's are, in a quote of the callout's style."""
+        context.quote_depth += 1
+        context.callouts.append(style)
+
+    @staticmethod
+    def _close_callout(context: _Context) -> None:
+        context.quote_depth = max(0, context.quote_depth - 1)
+        if context.callouts:
+            context.callouts.pop()
+
+    def _container_fence(self, context: _Context, tokens: Sequence[Token], index: int) -> int:
+        """A ``:::`` line: Quarto's ``{.callout-note}``, MyST's ``{note}`` and
+        markdown-it-container's ``note`` open a callout (titled by their ``title``, their
+        argument, or a heading right after them), any other opens a plain div, and a bare
+        one closes the last opened. The index of the last token used."""
+        token = tokens[index]
+        info = token.info.strip()
+        if not info:
+            if context.fences and context.fences.pop():
+                self._close_callout(context)
+            return index
+        fence = fence_callout(info)
+        context.fences.append(fence is not None)
+        if fence is None:
+            return index
+        style, title = fence
+        self._open_callout(context, style)
+        options = token.meta.get("options", {}) if token.meta else {}
+        context.pending_ids.extend(str(options[k]) for k in ("label", "name") if options.get(k))
+        children: list[Token] = [Token("text", "", 0, content=title)]
+        if (
+            not title.startswith("{")
+            and info.startswith("{.")
+            and "title=" not in info
+            and index + 2 < len(tokens)
+            and tokens[index + 1].type == "heading_open"
+        ):
+            children = tokens[index + 2].children or children  # "## Title" heads it
+            index += 3
+        self._inline_block(context, BlockKind.CALLOUT, [children], 0)
+        return index
 
     def _close_list(self, context: _Context, *, last: bool) -> None:
         """A list ends; an ordered list ending the chunk (`last`) at the top level is
@@ -305,6 +357,11 @@ class Converter:
         elif kind == "alert_open":
             context.quote_depth += 1
             context.callouts.append(str(token.meta.get("kind", "note")).lower())
+        elif kind == "admonition_open":
+            self._open_callout(context, callout_style(str(token.meta.get("tag", ""))))
+            context.pending_ids.extend(str(i) for i in token.meta.get("ids", ()))
+        elif kind == "admonition_close":
+            self._close_callout(context)
         elif kind == "alert_close":
             context.quote_depth -= 1
             if context.callouts:
@@ -604,6 +661,12 @@ class Converter:
                 state.visible = True
             elif kind == "html_inline":
                 position = self._html_inline(context, state, child.content, pieces, spans, position)
+            elif kind in ("sub_open", "sup_open"):
+                state.script = child.tag
+            elif kind in ("sub_close", "sup_close"):
+                state.script = ""
+            elif kind == "span_open":
+                self._anchor_of(context, child, position)
         return position
 
     def _footnote_ref(
