@@ -53,6 +53,16 @@ DIALECT_PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
         "fullmatch",
         [lambda n: "a:" + " " * n + "\nx", lambda n: " " * n + "\n", lambda n: "a" * n],
     ),
+    "essaytui.model.pandoc_tables._GRID_RULE": (
+        "fullmatch",
+        [lambda n: "+" + "-+" * n + "x", lambda n: "+" + "-" * n, lambda n: "+-+" + " " * n + "x"],
+    ),
+    "essaytui.model.pandoc_tables._COLUMNS": (
+        "fullmatch",
+        [lambda n: "-- " * n + "x", lambda n: "--" + " " * n + "x", lambda n: "-" * n + " x"],
+    ),
+    "essaytui.model.pandoc_tables._DASHES": ("fullmatch", [lambda n: "-" * n + " " * n + "x"]),
+    "essaytui.model.pandoc_tables._DASH_RUN": ("find", [lambda n: "- " * n, lambda n: "-" * n]),
     "essaytui.model.html._PAGE_MARKUP": (
         "find",
         [

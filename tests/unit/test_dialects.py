@@ -372,3 +372,64 @@ def test_inline_extensions(source: str, text: str) -> None:
 def test_a_section_title_with_a_span_and_a_subscript_reads_as_text() -> None:
     essay = parse_essay("## Peak C~max~ [---]{.emdash} and more\n\ntext\n")
     assert [s.title for s in essay.sections] == ["Peak Cₘₐₓ --- and more"]
+
+
+# -- pandoc's tables ---------------------------------------------------------------------
+
+
+def table_cells(essay: Essay) -> list[list[list[str]]]:
+    found = []
+    for block in blocks_of(essay, BlockKind.TABLE):
+        assert block.table is not None
+        found.append([[essay.reading_text[s:e] for s, e in row] for row in block.table.rows])
+    return found
+
+
+def test_grid_simple_and_multiline_tables_are_tables() -> None:
+    essay = dialect("pandoc-tables.md")
+    grid, simple, multiline = table_cells(essay)
+    assert grid == [
+        ["Fruit", "Price", "Advantages"],
+        ["Bananas", "$1.34", "- built-in wrapper - bright color"],
+        ["Oranges", "$2.10", "- cures scurvy - tasty"],
+    ]
+    assert simple[0] == ["Right", "Left", "Center", "Default"]
+    assert simple[1:] == [["12"] * 4, ["123"] * 4, ["1"] * 4]
+    assert multiline == [
+        ["Centered Header", "Default Aligned", "Right Aligned", "Left Aligned"],
+        ["First", "row", "12.0", "Example of a row that spans multiple lines."],
+        ["Second", "row", "5.0", "Here's another one. Note the blank line between rows."],
+    ]
+    assert "+---" not in essay.reading_text and "-------" not in essay.reading_text
+
+
+def test_pandoc_tables_keep_their_alignment_and_header() -> None:
+    essay = dialect("pandoc-tables.md")
+    tables = [b.table for b in blocks_of(essay, BlockKind.TABLE)]
+    assert [t.header for t in tables if t is not None] == [1, 1, 1]
+    simple = tables[1]
+    multiline = tables[2]
+    assert simple is not None and multiline is not None
+    assert [a.value for a in simple.align] == ["right", "left", "center", ""]
+    assert [a.value for a in multiline.align] == ["center", "", "right", "left"]
+
+
+def test_a_pandoc_table_is_laid_out_as_a_grid() -> None:
+    from essaytui.model.plain import render_plain
+
+    essay = dialect("pandoc-tables.md")
+    printed = render_plain(essay, width=80)
+    assert "Bananas" in printed and "│" in printed
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Text\n\n---\n\nMore\n",  # a rule
+        "Heading\n-------\n",  # a setext heading
+        "+---+\n\nx\n",  # a rule line alone
+        "- a\n- b\n",
+    ],
+)
+def test_what_is_no_pandoc_table_is_left_as_it_was(source: str) -> None:
+    assert not blocks_of(parse_essay(source), BlockKind.TABLE)

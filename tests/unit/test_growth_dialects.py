@@ -57,6 +57,20 @@ ENTRY_CASES: dict[str, tuple[Callable[[int], Callable[[], object]], int]] = {
         lambda n: _parse("".join(f"k{i}: v\n" for i in range(n)) + "\n!!! note\n    x\n"),
         2_000,
     ),
+    "parse: grid table rows": (
+        lambda n: _parse("+---+---+\n| a | b |\n+===+===+\n" + "| c | d |\n+---+---+\n" * n),
+        500,
+    ),
+    "parse: grid rule lines without rows": (lambda n: _parse("+---+\n" * n), 1_000),
+    "parse: simple table rows": (
+        lambda n: _parse("  a    b\n---- ----\n" + "  1    2\n" * n),
+        1_000,
+    ),
+    "parse: dash lines without a column line": (lambda n: _parse("----\n" + "text\n" * n), 1_000),
+    "parse: multiline table rows": (
+        lambda n: _parse("-----\n a  b\n-- --\n" + " 1  2\n 3  4\n\n" * n + "-----\n"),
+        500,
+    ),
     "page escapes: brackets in a link's text": (lambda n: _escape("[" * n, True), 20_000),
     "page escapes: backslashes and brackets": (lambda n: _escape("\\[a] " * n), 20_000),
 }

@@ -35,6 +35,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 
 from essaytui.model.markdown import attributes_of, bracket_pairs_of
+from essaytui.model.pandoc_tables import pandoc_tables_plugin
 
 #: Names of MyST directives and Quarto callouts that are admonitions, by the callout
 #: style they take (GitHub's five kinds).
@@ -168,6 +169,7 @@ def use_dialects(md: MarkdownIt, dialect: str = "") -> None:
     line comments (``% …``) and block breaks (``+++``), which would hide text in any
     other file."""
     admon_plugin(md)
+    pandoc_tables_plugin(md)
     md.block.ruler.before("fence", "directive_fence", _directive_fence)
     md.block.ruler.before("container_fence", "colon_directive", _colon_directive)
     md.block.ruler.before("fence", "content_tab", _content_tab)
