@@ -433,3 +433,10 @@ def test_a_pandoc_table_is_laid_out_as_a_grid() -> None:
 )
 def test_what_is_no_pandoc_table_is_left_as_it_was(source: str) -> None:
     assert not blocks_of(parse_essay(source), BlockKind.TABLE)
+
+
+def test_an_mkdocs_page_without_a_title_line_is_titled_by_its_meta_title_or_file() -> None:
+    assert dialect("mkdocs-wiki.md").title == "mkdocs-wiki"
+    essay = parse_essay('title: 二分\n\n## 引入\n\n!!! note\n    x\n', path="/w/binary.md")
+    assert essay.title == "二分"
+    assert [s.title for s in essay.sections] == ["引入"]

@@ -103,7 +103,10 @@ def parse_essay(
     reading_text = converter.essay.text()
     footnotes, footnote_warnings = converter.footnotes(complete)
     warnings.extend(footnote_warnings)
-    fields = essay_fields(data, converter.title_heading, path)
+    # MkDocs titles a page by its meta title, its first level-1 heading, else its file
+    # name: a page's first "##" is the name of its first section
+    heading = converter.first_h1 if dialect == "mkdocs" else converter.title_heading
+    fields = essay_fields(data, heading, path)
     glossary = _glossary(data, glossary_source, reading_text, converter.essay.excluded, warnings)
     return Essay(
         id=fields.id,
