@@ -594,7 +594,10 @@ def _shortcodes() -> dict[str, str]:
     for character, data in emoji.EMOJI_DATA.items():
         for code in (data.get("en"), *data.get("alias", ())):
             if isinstance(code, str):
-                table.setdefault(code, character)
+                # without its emoji variation selector: terminals disagree on whether
+                # it makes "ℹ" two cells wide, and a line drawn one cell too long
+                # pushes the pane's border out
+                table.setdefault(code, character.replace("\ufe0f", "") or character)
     return table
 
 
