@@ -79,4 +79,5 @@ DIALECT_PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
         [lambda n: " " * n + "x", lambda n: "]" * n, lambda n: "&" * n],
     ),
     "essaytui.model.html._PIPE": ("find", [lambda n: "|" * n]),
+    "essaytui.model.html._ABSOLUTE": ("match", [lambda n: "a" * n, lambda n: "a+" * n + "/"]),
 }

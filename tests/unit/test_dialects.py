@@ -440,3 +440,72 @@ def test_an_mkdocs_page_without_a_title_line_is_titled_by_its_meta_title_or_file
     essay = parse_essay("title: 二分\n\n## 引入\n\n!!! note\n    x\n", path="/w/binary.md")
     assert essay.title == "二分"
     assert [s.title for s in essay.sections] == ["引入"]
+
+
+# -- saved pages -------------------------------------------------------------------------
+
+
+def test_wikipedias_explanatory_notes_are_footnotes_too() -> None:
+    essay = dialect("wikipedia-saved.html")
+    assert [note.text for note in essay.footnotes] == [
+        "Lewis, P. Beautiful Railway Bridge of the Silvery Tay (2004).",
+        "Rapley, J. Thomas Bouch (2006).",
+        "Some accounts give 74, counting one passenger twice.",
+        "See the Board of Trade inquiry.",
+    ]
+    text = essay.reading_text
+    assert "killed,³ although" in text and "in the press.⁴" in text
+    assert "[n 1]" not in text and "Notes" not in text and "References" not in text
+    assert "75 [update] in the press" in text  # brackets in prose, no backslash
+
+
+def test_relative_links_of_a_saved_page_lead_to_its_own_site() -> None:
+    essay = dialect("wikipedia-saved.html")
+    links = [
+        (essay.reading_text[s.start : s.end], s.data)
+        for b in essay.blocks
+        for s in b.spans
+        if s.kind is SpanKind.LINK
+    ]
+    assert ("Tay Bridge", "https://en.wikipedia.org/wiki/Tay_Bridge") in links
+    assert ("when?", "https://en.wikipedia.org/wiki/Wikipedia:Manual_of_Style/Dates_and_numbers"
+            "#Chronological_items") in links  # fmt: skip
+    note = essay.footnotes_by_label["4"]
+    assert [s.data for b in note.blocks for s in b.spans if s.kind is SpanKind.LINK] == [
+        "https://en.wikipedia.org/wiki/Board_of_Trade"
+    ]
+
+
+def test_a_relative_link_is_left_as_it_is_without_an_address(tmp_path: Path) -> None:
+    page = tmp_path / "p.html"
+    page.write_text(
+        "<html><head><title>T</title></head><body><article><p>See "
+        "<a href='/wiki/X'>x</a> and <a href='#top'>top</a>.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    essay = load_essay(page)
+    assert [s.data for b in essay.blocks for s in b.spans] == ["/wiki/X", "#top"]
+
+
+def test_a_summary_stands_apart_from_its_answer() -> None:
+    essay = dialect("wikipedia-saved.html")
+    question = next(b for b in essay.blocks if shown(essay, b).startswith("▸"))
+    assert shown(essay, question) == "▸ Why did the bridge fall?"
+    assert [s.kind for s in question.spans] == [SpanKind.STRONG]
+    source = "<details>\n<summary>How do I install it?</summary>\n\nRun it.\n\n</details>\n"
+    essay = parse_essay(source)
+    assert [shown(essay, b) for b in essay.blocks] == ["▸ How do I install it?", "Run it."]
+    assert essay.blocks[0].spans[0].kind is SpanKind.STRONG
+
+
+def test_a_link_around_an_image_and_a_label_is_reached_as_the_link() -> None:
+    from essaytui.widgets.hyperlinks import essay_links
+
+    essay = dialect("wikipedia-saved.html")
+    found = [(essay.reading_text[s:e], ref.url, ref.image) for s, e, ref in essay_links(essay)]
+    assert (
+        "🖼 The fallen girders The fallen girders",
+        "https://en.wikipedia.org/wiki/File:Tay_bridge_down.jpg",
+        False,
+    ) in found
+    assert not [url for _, url, image in found if image]  # the image alone is not a stop

@@ -63,7 +63,12 @@ PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
     "essaytui.model.convert._HEADER": ("fullmatch", [lambda n: "1" * n + "x"]),
     "essaytui.model.html._MARKER_TEXT": (
         "fullmatch",
-        [lambda n: "[" + " " * n + "x", lambda n: "footnote" + " " * n + "1x", lambda n: "i" * n],
+        [
+            lambda n: "[" + " " * n + "x",
+            lambda n: "footnote" + " " * n + "1x",
+            lambda n: "i" * n,
+            lambda n: "[n" + " " * n + "1x",
+        ],
     ),
     "essaytui.model.html._REF_TOKEN": (
         "find",

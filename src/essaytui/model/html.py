@@ -201,11 +201,15 @@ _BLOCK_TAGS = frozenset(
 _NOTE_WORDS = ("fn", "footnote", "endnote", "cite_note", "ftn", "note", "reference", "reflist")
 
 #: A reference's text, once stripped: a number, a letter, a numeral or a symbol, perhaps
-#: bracketed or preceded by "footnote"/"note".
+#: bracketed or preceded by "footnote"/"note", or by a group's name as Wikipedia writes
+#: its explanatory notes ("[n 1]", "[nb 2]").
 _MARKER_TEXT = re.compile(
-    r"[\[(]?\s*(?:(?:foot)?note\s*)?(?:\d{1,4}|[a-z]|[ivxlc]{1,6}|[*†‡§¶#]{1,3})\s*[\])]?",
+    r"[\[(]?\s*(?:(?:foot)?note\s*|nb?\s+)?(?:\d{1,4}|[a-z]|[ivxlc]{1,6}|[*†‡§¶#]{1,3})\s*[\])]?",
     re.IGNORECASE,
 )
+
+# An address with a scheme of its own ("https:", "mailto:").
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,30}:")
 
 #: Headings of a notes list, removed with it.
 _NOTES_HEADINGS = frozenset(
@@ -241,6 +245,7 @@ def page_to_essay(text: str) -> PageConversion:
         _remove(element)
     _strip_attributes(root)
     _flatten_deep(root)
+    _resolve_links(root, meta.get("url", ""))
     notes = _Footnotes(root, meta.get("url", ""))
     body = root.find("body")
     if body is None:
@@ -335,6 +340,21 @@ def _strip_attributes(root: HtmlElement) -> None:
                 or (name in ("href", "src") and _unsafe_address(value))
             ):
                 del attributes[name]
+
+
+def _resolve_links(root: HtmlElement, page_url: str) -> None:
+    """Make relative links and images (``/wiki/Tay_Bridge``, ``//upload…``) absolute
+    against the page's own address, so they still lead somewhere once the page is a
+    file; links inside the page (``#…``) stay as they are."""
+    if not page_url.startswith(("http://", "https://")):
+        return
+    from urllib.parse import urljoin
+
+    for element in root.iter("a", "img"):
+        attribute = "href" if element.tag == "a" else "src"
+        value = element.get(attribute)
+        if value and not value.startswith("#") and not _ABSOLUTE.match(value):
+            element.set(attribute, urljoin(page_url, value))
 
 
 def _unsafe_address(value: str) -> bool:
@@ -658,6 +678,13 @@ def _converter() -> Any:
             return escape_page_text(text, in_link="a" in parent_tags, in_cell=bool(
                 {"td", "th"} & parent_tags
             ))  # fmt: skip
+
+        def convert_summary(self, el: Any, text: str, parent_tags: set[str]) -> str:
+            from essaytui.model.text import SUMMARY_SIGN
+
+            # the question of a <details> stands apart from its answer
+            text = " ".join(text.split())
+            return f"\n\n**{SUMMARY_SIGN}{text}**\n\n" if text else ""
 
         def convert_span(self, el: Any, text: str, parent_tags: set[str]) -> str:
             math = _math(el.get("class") or [], el.get_text())

@@ -39,6 +39,11 @@ _DROPPED = frozenset(_INVISIBLE) | _BIDI | {chr(code) for code in range(0xE0000,
 TAB_SIZE = 4
 
 
+#: What opens the question of a ``<details>`` (its ``<summary>``), in Markdown's HTML
+#: and in a saved page alike.
+SUMMARY_SIGN = "▸ "
+
+
 def _visible(char: str) -> str:
     code = ord(char)
     if code < 0x20:

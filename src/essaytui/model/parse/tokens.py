@@ -40,6 +40,7 @@ from essaytui.model.markdown import attributes_of, math_source, tokens_to_text
 from essaytui.model.parse.html_blocks import BLOCK_TAGS, HIDDEN_TAGS, Tag, align_of, split_html
 from essaytui.model.text import (
     BLOCK_SEPARATOR,
+    SUMMARY_SIGN,
     github_slug,
     is_cjk,
     sanitize_inline,
@@ -522,6 +523,10 @@ class Converter:
                 self._plain_block(context, BlockKind.RULE, RULE_TEXT, False)
             elif piece.kind == "heading":
                 self._inline_block(context, BlockKind.HEADING, [piece.children], piece.level)
+            elif piece.kind == "summary":
+                # the question of a <details>, set apart from its answer (as a saved
+                # page's is: "▸ " and bold)
+                self._inline_block(context, BlockKind.PARAGRAPH, [_summary(piece.children)], 0)
             elif piece.kind == "item":
                 context.list_depth = list_depth + piece.level
                 context.marker = piece.marker
@@ -915,6 +920,16 @@ _CLOSERS = {
     "s_close": SpanKind.STRIKE,
     "link_close": SpanKind.LINK,
 }
+
+
+def _summary(children: list[Token]) -> list[Token]:
+    """A ``<summary>``'s inline tokens, behind `SUMMARY_SIGN` and in bold."""
+    return [
+        Token("text", "", 0, content=SUMMARY_SIGN),
+        Token("html_inline", "", 0, content="<strong>"),
+        *children,
+        Token("html_inline", "", 0, content="</strong>"),
+    ]
 
 
 def _span_start(span: Span) -> int:
