@@ -78,6 +78,7 @@ DIALECT_PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
         "find",
         [lambda n: " " * n + "x", lambda n: "]" * n, lambda n: "&" * n],
     ),
+    "essaytui.model.text._TEX_COMMAND": ("sub", [lambda n: "\\" * n, lambda n: "\\a" * n]),
     "essaytui.model.html._PIPE": ("find", [lambda n: "|" * n]),
     "essaytui.model.html._ABSOLUTE": ("match", [lambda n: "a" * n, lambda n: "a+" * n + "/"]),
 }

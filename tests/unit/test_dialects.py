@@ -509,3 +509,29 @@ def test_a_link_around_an_image_and_a_label_is_reached_as_the_link() -> None:
         False,
     ) in found
     assert not [url for _, url, image in found if image]  # the image alone is not a stop
+
+
+# -- smaller things ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("note", "urls"),
+    [
+        ("[https://x.org/a](https://x.org/a).", ["https://x.org/a"]),
+        ("See https://x.org/a, and [b](http://b.org).", ["https://x.org/a", "http://b.org"]),
+        ("https://x.org/a_(b) (see https://c.org/d).", ["https://x.org/a_(b)", "https://c.org/d"]),
+    ],
+)
+def test_a_notes_addresses_are_listed_once_without_the_sentences_punctuation(
+    note: str, urls: list[str]
+) -> None:
+    from essaytui.widgets.sources import note_urls
+
+    essay = parse_essay(f"Claim.[^1]\n\n[^1]: {note}\n")
+    assert note_urls(essay.footnotes[0]) == urls
+
+
+def test_an_outline_entry_reads_its_tex_as_text() -> None:
+    essay = parse_essay("## 3.1 $\\textit{Socrates}$の外延\n\n## $\\alpha$-stable laws\n\nx\n")
+    assert [s.title for s in essay.sections] == ["3.1 Socratesの外延", "α-stable laws"]
+    assert essay.reading_text.startswith("3.1 $\\textit{Socrates}$の外延")  # the text keeps it

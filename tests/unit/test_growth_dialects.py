@@ -17,6 +17,12 @@ def _parse(source: str) -> Callable[[], object]:
     return lambda: parse_essay(source)
 
 
+def _trimmed(url: str) -> Callable[[], object]:
+    from essaytui.widgets.sources import _trimmed_url
+
+    return lambda: _trimmed_url(url)
+
+
 def _escape(text: str, in_link: bool = False) -> Callable[[], object]:
     from essaytui.model.html import escape_page_text
 
@@ -71,6 +77,12 @@ ENTRY_CASES: dict[str, tuple[Callable[[int], Callable[[], object]], int]] = {
         lambda n: _parse("-----\n a  b\n-- --\n" + " 1  2\n 3  4\n\n" * n + "-----\n"),
         500,
     ),
+    "sources: an address ending in many )": (lambda n: _trimmed("http://a" + ")" * n), 20_000),
+    "sources: an address ending in punctuation": (
+        lambda n: _trimmed("http://a" + ".," * n),
+        20_000,
+    ),
+    "outline: TeX in a heading": (lambda n: _parse("## $" + "\\alpha{x} " * n + "$\n"), 1_000),
     "page escapes: brackets in a link's text": (lambda n: _escape("[" * n, True), 20_000),
     "page escapes: backslashes and brackets": (lambda n: _escape("\\[a] " * n), 20_000),
 }

@@ -46,6 +46,7 @@ from essaytui.model.text import (
     sanitize_inline,
     script_text,
     superscript,
+    tex_as_text,
 )
 
 #: The text of a thematic break (``---``) in the reading text.
@@ -958,12 +959,17 @@ def _trimmed(text: str, spans: list[Span], start: int) -> tuple[str, list[Span],
 
 
 def _without_markers(text: str, start: int, spans: list[Span]) -> str:
-    """A heading's text without its footnote markers (for titles and the outline)."""
+    """A heading's text without its footnote markers, its TeX as text (for titles and
+    the outline: ``$\textit{Socrates}$`` reads "Socrates")."""
     pieces: list[str] = []
     position = 0
     for span in spans:
         if span.kind == SpanKind.FOOTNOTE_REF:
             pieces.append(text[position : span.start - start])
+            position = span.end - start
+        elif span.kind == SpanKind.MATH:
+            pieces.append(text[position : span.start - start])
+            pieces.append(tex_as_text(text[span.start - start : span.end - start]))
             position = span.end - start
     pieces.append(text[position:])
     return " ".join("".join(pieces).split())
