@@ -535,3 +535,17 @@ def test_an_outline_entry_reads_its_tex_as_text() -> None:
     essay = parse_essay("## 3.1 $\\textit{Socrates}$の外延\n\n## $\\alpha$-stable laws\n\nx\n")
     assert [s.title for s in essay.sections] == ["3.1 Socratesの外延", "α-stable laws"]
     assert essay.reading_text.startswith("3.1 $\\textit{Socrates}$の外延")  # the text keeps it
+
+
+@pytest.mark.parametrize("path", ["report.Rmd", "post.qmd", "notes.md"])
+def test_code_chunks_in_braces_stay_code(path: str) -> None:
+    source = (
+        "```{r setup, include=FALSE}\nlibrary(x)\n```\n\n```{python}\nprint(1)\n```\n\n"
+        "```{.haskell}\nmain = 1\n```\n"
+    )
+    essay = parse_essay(source, path=path)
+    assert [(b.kind, shown(essay, b)) for b in essay.blocks] == [
+        (BlockKind.CODE, "library(x)"),
+        (BlockKind.CODE, "print(1)"),
+        (BlockKind.CODE, "main = 1"),
+    ]

@@ -80,8 +80,18 @@ SILENT_DIRECTIVES = frozenset(
     {"toctree", "tableofcontents", "bibliography", "include", "literalinclude", "glue"}
 )
 
+#: Names in braces that open code, not a directive: R Markdown's and Quarto's
+#: executable chunks (```` ```{r} ````, ```` ```{python} ````) and pandoc's attributes.
+CODE_CHUNKS = frozenset(
+    {
+        "r", "python", "julia", "sql", "bash", "sh", "zsh", "ojs", "mermaid", "dot", "js",
+        "javascript", "stan", "rcpp", "cpp", "c", "octave", "ruby", "perl", "powershell",
+        "html", "css", "tikz", "asy", "latex", "tex", "matlab", "scala", "rust", "go",
+    }
+)  # fmt: skip
+
 # A fence line opening a directive: its marker run, the name, the argument.
-_DIRECTIVE_FENCE = re.compile(r"(`{3,}|~{3,})\{([A-Za-z0-9_+:.-]{1,60})\}[ ]*([^\n]*)")
+_DIRECTIVE_FENCE = re.compile(r"(`{3,}|~{3,})\{([A-Za-z][A-Za-z0-9_+:.-]{0,59})\}[ ]*([^\n]*)")
 # A ::: fence opening a MyST directive (options may follow it).
 _COLON_DIRECTIVE = re.compile(r":{3,}[ ]*\{([A-Za-z0-9_+:.-]{1,60})\}[^\n]*")
 # An option line of a directive: ":label: dpi".
@@ -113,7 +123,7 @@ _MYST_FRONT = re.compile(r"(?:myst|jupytext|kernelspec|mystnb):", re.MULTILINE)
 # directive's name ({note}).
 _ATTRIBUTES_INFO = re.compile(r"\{[ ]*[.#]")
 # A MyST directive fence opening a line.
-_MYST_DIRECTIVE = re.compile(r"^(?:`{3,}|:{3,})\{[A-Za-z0-9_:-]{1,60}\}", re.MULTILINE)
+_MYST_DIRECTIVE = re.compile(r"^(?:`{3,}|:{3,})\{([A-Za-z][A-Za-z0-9_:-]{0,59})\}", re.MULTILINE)
 # An admonition or a content tab of MkDocs opening a line.
 _MKDOCS_CONSTRUCT = re.compile(r"^(?:!!!|\?\?\?\+?)[ ]+[A-Za-z]|^===[+!]?[ ]+\"", re.MULTILINE)
 # A line of an MkDocs meta header ("author: …"), or one continuing it (indented).
@@ -131,7 +141,7 @@ def detect_dialect(source: str, path: str | None = None) -> str:
         end = source.find("\n---", 3)
         if end > 0 and _MYST_FRONT.search(source, 3, end):
             return "myst"
-    if _MYST_DIRECTIVE.search(source):
+    if any(is_directive(match.group(1)) for match in _MYST_DIRECTIVE.finditer(source)):
         return "myst"
     if _MKDOCS_CONSTRUCT.search(source):
         return "mkdocs"
@@ -188,6 +198,11 @@ def use_dialects(md: MarkdownIt, dialect: str = "") -> None:
 
 def _line(state: StateBlock, line: int) -> tuple[int, int]:
     return state.bMarks[line] + state.tShift[line], state.eMarks[line]
+
+
+def is_directive(name: str) -> bool:
+    """Whether ```` ```{name} ```` opens a MyST directive rather than a code chunk."""
+    return name.lower() not in CODE_CHUNKS
 
 
 def callout_style(name: str) -> str:
@@ -304,6 +319,8 @@ def _directive_fence(state: StateBlock, start_line: int, end_line: int, silent: 
     if opening is None:
         return False
     marker, name, argument = opening.group(1), opening.group(2), opening.group(3).strip()
+    if not is_directive(name):
+        return False  # a code chunk: the fence rule reads it
     enclosing = state.env.get("_essaytui_directive_fence", 0)
     if enclosing and len(marker) >= enclosing:
         return False  # MyST nests a directive in a longer fence only
