@@ -549,3 +549,9 @@ def test_code_chunks_in_braces_stay_code(path: str) -> None:
         (BlockKind.CODE, "print(1)"),
         (BlockKind.CODE, "main = 1"),
     ]
+
+
+def test_the_front_matter_may_name_the_dialect() -> None:
+    source = "---\ntitle: T\ndialect: myst\n---\n\n% a comment\n\nText.\n"
+    assert parse_essay(source).reading_text == "Text."
+    assert parse_essay(source.replace("myst", "klingon")).reading_text == "% a comment\n\nText."

@@ -26,7 +26,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from essaytui.model.dialects import detect_dialect, split_meta_header, use_dialects
+from essaytui.model.dialects import DIALECTS, detect_dialect, split_meta_header, use_dialects
 from essaytui.model.essay import Essay, Term
 from essaytui.model.glossary import (
     GlossaryEntry,
@@ -77,14 +77,18 @@ def parse_essay(
             characters (cut at a blank line outside code) and return an essay
             with `complete=False`; its reading text is a prefix of the full
             one's, so offsets stay valid once the whole file is parsed.
-        dialect: "myst", "mkdocs", "pandoc" or "commonmark"; by default told from
-            the file (`dialects.detect_dialect`).
+        dialect: "myst", "mkdocs", "pandoc" or "commonmark"; by default the front
+            matter's ``dialect:``, else told from the file (`dialects.detect_dialect`).
     """
     text, warnings = _flattened(sanitize(source))
     data, body, front_warnings = split_front_matter(text)
     warnings.extend(front_warnings)
 
-    dialect = dialect if dialect is not None else detect_dialect(text, path)
+    if dialect is None:
+        # a front matter's "dialect:" overrides what the file looks like, for every
+        # command alike (reader, pipe, exports), so notes anchor on the same text
+        named = str(data.get("dialect", "")).lower()
+        dialect = named if named in DIALECTS else detect_dialect(text, path)
     if dialect == "mkdocs" and not data:
         data, body = split_meta_header(body)
     md = essay_parser()
