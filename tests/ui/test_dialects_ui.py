@@ -64,3 +64,13 @@ async def test_search_finds_text_in_a_grid_table() -> None:
         await pilot.press("slash", *"bright color", "enter")
         await pilot.pause()
         assert len(view.matches) == 1
+
+
+async def test_a_cjk_sidenote_starts_with_its_number_on_its_first_line() -> None:
+    app = EssayApp(DIALECTS / "cjk-note.md")
+    async with app.run_test(size=(160, 20)) as pilot:
+        await opened(pilot)
+        view = view_of(app)
+        assert view.sidenotes
+        rows = [text for _, (text, _) in sorted(view.sidenote_rows().items())]
+        assert rows[0].startswith("¹参见《逻辑学导论》")

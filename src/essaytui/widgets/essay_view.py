@@ -37,7 +37,7 @@ from essaytui.model.annotation import COLORS, DEFAULT_COLOR, Kind
 from essaytui.model.essay import EMPTY_ESSAY, Block, BlockKind, Essay, SpanKind
 from essaytui.model.parse.tokens import CALLOUT_LABELS
 from essaytui.model.ranges import RangeIndex
-from essaytui.model.text import superscript, word_starts
+from essaytui.model.text import is_cjk, superscript, word_starts
 from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, Target, TermHit
 from essaytui.widgets.contrast import legible
 from essaytui.widgets.hyperlinks import essay_links, hyperlinks_wanted, with_hyperlinks
@@ -763,7 +763,10 @@ class EssayView(ScrollView, can_focus=True):
                 if note is not None and note.defined
                 else "(not defined)"
             )
-            text = Text(f"{self._note_number(label)} {body}")
+            # a CJK note follows its number without a space: rich wraps at spaces, and
+            # a run of CJK is one "word" to it, so the number stood alone on its line
+            gap = "" if is_cjk(body[:1]) else " "
+            text = Text(f"{self._note_number(label)}{gap}{body}")
             lines = [
                 line.plain.rstrip() for line in text.wrap(self.app.console, self.sidenote_width)
             ]
