@@ -72,7 +72,14 @@ DIALECT_PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
             lambda n: "&#" + "a" * n,
             lambda n: "1" * n + "x",
             lambda n: "]" * n,
+            lambda n: ":a" * n,
+            lambda n: ")=" + " " * n + "x",
         ],
+    ),
+    "essaytui.model.convert._SHORTCODE_REST": ("match", [lambda n: "a" * n, lambda n: "a:" * n]),
+    "essaytui.model.convert._DIALECT_LINE": (
+        "match",
+        [lambda n: "(" + "a" * n, lambda n: "(a)=" + " " * n + "x", lambda n: "!!" * n],
     ),
     "essaytui.model.html._LINK_MARKUP": (
         "find",

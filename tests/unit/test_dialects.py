@@ -116,6 +116,9 @@ def test_brackets_around_tex_on_lines_of_their_own_are_display_math(source: str)
         ("snake_case _em_ *x* `c` $5", "snake_case \\_em\\_ \\*x\\* \\`c\\` \\$5"),
         ("&amp; <b>", "\\&amp; \\<b>"),
         ("a\\b \\*", "a\\b \\\\\\*"),
+        ("I :smile: at you", "I \\:smile: at you"),
+        ("!!! note that", "\\!!! note that"),
+        ("(label)=", "(label)\\="),
     ],
 )
 def test_a_page_text_is_written_with_only_the_escapes_it_needs(text: str, written: str) -> None:
@@ -555,3 +558,13 @@ def test_the_front_matter_may_name_the_dialect() -> None:
     source = "---\ntitle: T\ndialect: myst\n---\n\n% a comment\n\nText.\n"
     assert parse_essay(source).reading_text == "Text."
     assert parse_essay(source.replace("myst", "klingon")).reading_text == "% a comment\n\nText."
+
+
+@pytest.mark.parametrize(
+    "line", ["^0^ and H~2~O", "I :smile: at :+1: you", "!!! note this", "(label)=", "[a]{.b} c"]
+)
+def test_a_copied_post_keeps_text_that_a_dialect_would_read(line: str) -> None:
+    from essaytui.model.convert import convert_text
+
+    essay = parse_essay(convert_text(f"A title\n\nBy X\n\n{line}\n").markdown)
+    assert essay.reading_text.split("\n\n")[-1] == line

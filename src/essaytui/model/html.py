@@ -702,12 +702,14 @@ def _converter() -> Any:
 # escaping put a backslash before every bracket, "=", "+", "&", …): a backslash before
 # punctuation, code ticks, emphasis, TeX's dollars, sub- and superscripts ("^" also keeps
 # "[^1]" from being a footnote reference), entities, tags and autolinks, the "!" of an
-# alert, a "]" that would close a link, image or span, and what opens a block at the
-# start of a paragraph (quote, heading, list item, task box, rule, attributes). A "["
+# alert, an emoji shortcode's colon, a "]" that would close a link, image or span, and
+# what opens a block at the start of a paragraph (quote, heading, list item, task box,
+# rule, attributes, an admonition, a MyST target). A "["
 # is never escaped: "\\[…\\]" around TeX would read as display math.
 _ANY_MARKUP = (
     r"\\(?=[!-/:-@\[-`{-~]|$)|[`*$^~]|(?<!\w)_|_(?!\w)|&(?=#?\w+;)|<(?=[A-Za-z/!?])"
-    r"|(?<=\[)!|^[ ]*(?:[>{]|#{1,6}(?=[ ]|$)|[-+](?=[ ]|$)|=+[ ]*$|\[[ xX]\]"
+    r"|(?<=\[)!|:(?=[a-z0-9_+-]{1,60}:)|(?<=\))=(?=[ ]*$)"
+    r"|^[ ]*(?:[>{]|#{1,6}(?=[ ]|$)|[-+](?=[ ]|$)|=+[ ]*$|\[[ xX]\]|!!!|\?\?\?"
     r"|\d{1,9}[.)](?=[ ]|$))"
 )
 _PAGE_MARKUP = re.compile(_ANY_MARKUP + r"|\](?=[(\[{:]|$)")
