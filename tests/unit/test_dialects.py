@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from essaytui.model.essay import Block, BlockKind, Essay, SpanKind
 from essaytui.model.files import load_essay
@@ -568,3 +570,79 @@ def test_a_copied_post_keeps_text_that_a_dialect_would_read(line: str) -> None:
 
     essay = parse_essay(convert_text(f"A title\n\nBy X\n\n{line}\n").markdown)
     assert essay.reading_text.split("\n\n")[-1] == line
+
+
+# -- any mix ---------------------------------------------------------------------------
+
+_DIALECT_PIECES = st.sampled_from(
+    [
+        '!!! note "T"\n    body[^1]\n',
+        "???+ tip\n    x\n",
+        '=== "Tab"\n\n    ```py\n    x\n    ```\n',
+        "::: {.callout-note}\n## Title\n",
+        ":::{note}\n:class: x\n",
+        ":::\n",
+        "```{prf:theorem} T\n:label: t\nBody $x$.\n```\n",
+        "```{raw} html\n<b>x</b>\n```\n",
+        "```{r}\nx\n```\n",
+        "(target)=\n",
+        "{cite:t}`key` and {math}`x^2`",
+        "a^[inline *note*]",
+        "C~max~ 2^10^ [span]{.c}",
+        ":smile: :no_such:",
+        "\\[sic\\] \\[ x^2 \\]",
+        "+---+---+\n| a | b |\n+===+===+\n| c | d |\n+---+---+\n",
+        "  a    b\n---- ----\n  1    2\n",
+        "-----\n a  b\n-- --\n 1  2\n\n-----\n",
+        "<details><summary>Q</summary>A</details>",
+        "## H $\\alpha$",
+        "[",
+        "^",
+        "~",
+        "{",
+        "`",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(_DIALECT_PIECES, min_size=1, max_size=10),
+    st.sampled_from(["\n", "\n\n", " "]),
+    st.sampled_from(["x.md", "x.qmd"]),
+)
+def test_any_mix_of_dialect_constructs_keeps_every_offset_inside(
+    pieces: list[str], glue: str, path: str
+) -> None:
+    source = glue.join(pieces) + "\n\n[^1]: one\n"
+    essay = parse_essay(source, path=path)
+    text = essay.reading_text
+    previous = 0
+    for block in essay.blocks:
+        assert previous <= block.start <= block.end <= len(text)
+        previous = block.end
+        for span in block.spans:
+            assert block.start <= span.start <= span.end <= block.end
+    for offset in essay.anchors.values():
+        assert 0 <= offset <= len(text)
+    for note in essay.footnotes:
+        for start, end in note.refs:
+            assert text[start:end].strip()
+
+
+@pytest.mark.parametrize("name", ["mkdocs-wiki.md", "quarto-post.qmd", "myst-lecture.md"])
+def test_a_dialect_document_parsed_in_chunks_reads_as_a_whole(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from essaytui.model.parse import chunks
+
+    source = (DIALECTS / name).read_text(encoding="utf-8")
+    head, _, body = source.partition("\n\n")  # a front matter or meta header stays first
+    long = head + "\n\n" + "\n\n".join([body] * 30)
+    whole = parse_essay(long, path=name)
+    monkeypatch.setattr(chunks, "CHUNK_CHARS", 300)
+    cut = parse_essay(long, path=name)
+    assert cut.reading_text == whole.reading_text
+    assert [(b.kind, b.quote_depth, b.callout) for b in cut.blocks] == [
+        (b.kind, b.quote_depth, b.callout) for b in whole.blocks
+    ]
