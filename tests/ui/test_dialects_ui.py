@@ -74,3 +74,34 @@ async def test_a_cjk_sidenote_starts_with_its_number_on_its_first_line() -> None
         assert view.sidenotes
         rows = [text for _, (text, _) in sorted(view.sidenote_rows().items())]
         assert rows[0].startswith("¹参见《逻辑学导论》")
+
+
+async def test_a_table_too_wide_for_the_column_takes_the_panes_room() -> None:
+    app = EssayApp(DIALECTS / "wide-table.md")
+    async with app.run_test(size=(200, 20)) as pilot:
+        await opened(pilot)
+        view = view_of(app)
+        await pilot.press("p")  # the side pane away: the essay has the room
+        await pilot.pause()
+        layout = view.layout_lines
+        (grid,) = layout.tables.values()
+        assert grid.width > view.column_width
+        assert not grid.clipped
+        text = view.essay.reading_text
+        row = view.row_of(text.index("repr(Rust)"))
+        assert row is not None
+        line = "".join(segment.text for segment in view.render_line(row)).rstrip()
+        assert "unspecified" in line and len(line) - view.text_x > view.column_width
+        paragraph = view.row_of(text.index("Text after the table"))
+        assert paragraph is not None  # prose keeps to the measure
+        prose = "".join(segment.text for segment in view.render_line(paragraph)).rstrip()
+        assert len(prose) - view.text_x <= view.column_width
+
+
+async def test_a_wide_table_keeps_to_the_column_where_the_pane_has_no_room() -> None:
+    app = EssayApp(DIALECTS / "wide-table.md")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot)
+        view = view_of(app)
+        (grid,) = view.layout_lines.tables.values()
+        assert grid.width <= view.column_width

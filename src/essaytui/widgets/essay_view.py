@@ -94,6 +94,11 @@ def _key(
     )
 
 
+#: How many cells more than the text column the pane must offer before a table too
+#: wide for the column takes them (a few cells more would only shift its columns).
+WIDE_TABLE_GAIN = 12
+
+
 class EssayView(ScrollView, can_focus=True):
     """The reading column."""
 
@@ -378,8 +383,13 @@ class EssayView(ScrollView, can_focus=True):
     def layout_lines(self) -> TextLayout:
         """The layout at the current width; a new width rewraps and keeps the top offset."""
         width = max(10, self.column_width)
-        if self._layout is None or self._layout.width != width:
-            self._layout = TextLayout(self.essay, width)
+        table_width = self._table_width()
+        if (
+            self._layout is None
+            or self._layout.width != width
+            or self._layout.table_width != table_width
+        ):
+            self._layout = TextLayout(self.essay, width, table_width)
             self.virtual_size = Size(self.scrollable_content_region.width, len(self._layout))
             line = self._layout.line_at(self._top_anchor)
             # Silently: this may run while rendering, and the place has not changed.
@@ -388,8 +398,20 @@ class EssayView(ScrollView, can_focus=True):
             self.refresh()
         return self._layout
 
+    def _table_width(self) -> int:
+        """Cells a table too wide for the column may take: the pane's width from the
+        column's start (less a gap), when no sidenotes are set beside the column."""
+        if self.sidenotes:
+            return 0
+        room = self.scrollable_content_region.width - self.text_x - GAP
+        return room if room >= self.column_width + WIDE_TABLE_GAIN else 0
+
     def _layout_is_current(self) -> bool:
-        return self._layout is not None and self._layout.width == max(10, self.column_width)
+        return (
+            self._layout is not None
+            and self._layout.width == max(10, self.column_width)
+            and self._layout.table_width == self._table_width()
+        )
 
     def _sync_layout(self) -> None:
         self.layout_lines  # noqa: B018 - rewraps if the width changed
