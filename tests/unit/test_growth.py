@@ -25,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from growth_dialect_cases import DIALECT_PATTERN_CASES
 
 import essaytui
 
@@ -62,7 +63,12 @@ PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
     "essaytui.model.convert._HEADER": ("fullmatch", [lambda n: "1" * n + "x"]),
     "essaytui.model.html._MARKER_TEXT": (
         "fullmatch",
-        [lambda n: "[" + " " * n + "x", lambda n: "footnote" + " " * n + "1x", lambda n: "i" * n],
+        [
+            lambda n: "[" + " " * n + "x",
+            lambda n: "footnote" + " " * n + "1x",
+            lambda n: "i" * n,
+            lambda n: "[n" + " " * n + "1x",
+        ],
     ),
     "essaytui.model.html._REF_TOKEN": (
         "find",
@@ -256,6 +262,7 @@ PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
         [lambda n: "http:" * n, lambda n: "https://" + "a" * n, lambda n: "data:" + " data:" * n],
     ),
 }
+PATTERN_CASES.update(DIALECT_PATTERN_CASES)
 
 
 def module_patterns() -> dict[str, re.Pattern[str]]:

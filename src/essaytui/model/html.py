@@ -201,11 +201,15 @@ _BLOCK_TAGS = frozenset(
 _NOTE_WORDS = ("fn", "footnote", "endnote", "cite_note", "ftn", "note", "reference", "reflist")
 
 #: A reference's text, once stripped: a number, a letter, a numeral or a symbol, perhaps
-#: bracketed or preceded by "footnote"/"note".
+#: bracketed or preceded by "footnote"/"note", or by a group's name as Wikipedia writes
+#: its explanatory notes ("[n 1]", "[nb 2]").
 _MARKER_TEXT = re.compile(
-    r"[\[(]?\s*(?:(?:foot)?note\s*)?(?:\d{1,4}|[a-z]|[ivxlc]{1,6}|[*†‡§¶#]{1,3})\s*[\])]?",
+    r"[\[(]?\s*(?:(?:foot)?note\s*|nb?\s+)?(?:\d{1,4}|[a-z]|[ivxlc]{1,6}|[*†‡§¶#]{1,3})\s*[\])]?",
     re.IGNORECASE,
 )
+
+# An address with a scheme of its own ("https:", "mailto:").
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,30}:")
 
 #: Headings of a notes list, removed with it.
 _NOTES_HEADINGS = frozenset(
@@ -241,6 +245,7 @@ def page_to_essay(text: str) -> PageConversion:
         _remove(element)
     _strip_attributes(root)
     _flatten_deep(root)
+    _resolve_links(root, meta.get("url", ""))
     notes = _Footnotes(root, meta.get("url", ""))
     body = root.find("body")
     if body is None:
@@ -335,6 +340,21 @@ def _strip_attributes(root: HtmlElement) -> None:
                 or (name in ("href", "src") and _unsafe_address(value))
             ):
                 del attributes[name]
+
+
+def _resolve_links(root: HtmlElement, page_url: str) -> None:
+    """Make relative links and images (``/wiki/Tay_Bridge``, ``//upload…``) absolute
+    against the page's own address, so they still lead somewhere once the page is a
+    file; links inside the page (``#…``) stay as they are."""
+    if not page_url.startswith(("http://", "https://")):
+        return
+    from urllib.parse import urljoin
+
+    for element in root.iter("a", "img"):
+        attribute = "href" if element.tag == "a" else "src"
+        value = element.get(attribute)
+        if value and not value.startswith("#") and not _ABSOLUTE.match(value):
+            element.set(attribute, urljoin(page_url, value))
 
 
 def _unsafe_address(value: str) -> bool:
@@ -655,9 +675,16 @@ def _converter() -> Any:
             return str(super().convert_img(el, text, parent_tags))  # type: ignore[misc]
 
         def escape(self, text: str, parent_tags: set[str]) -> str:
-            # a page's own dollars are text, never TeX (the parser reads $…$ as math)
-            escaped = str(super().escape(text, parent_tags))  # type: ignore[misc]
-            return escaped.replace("$", "\\$")
+            return escape_page_text(text, in_link="a" in parent_tags, in_cell=bool(
+                {"td", "th"} & parent_tags
+            ))  # fmt: skip
+
+        def convert_summary(self, el: Any, text: str, parent_tags: set[str]) -> str:
+            from essaytui.model.text import SUMMARY_SIGN
+
+            # the question of a <details> stands apart from its answer
+            text = " ".join(text.split())
+            return f"\n\n**{SUMMARY_SIGN}{text}**\n\n" if text else ""
 
         def convert_span(self, el: Any, text: str, parent_tags: set[str]) -> str:
             math = _math(el.get("class") or [], el.get_text())
@@ -669,6 +696,74 @@ def _converter() -> Any:
         heading_style="atx", bullets="-", escape_misc=True, strong_em_symbol="*",
         autolinks=False, wrap=True, wrap_width=None,
     )  # fmt: skip
+
+
+# What in a page's text would read as Markdown, and only that (markdownify's own
+# escaping put a backslash before every bracket, "=", "+", "&", …): a backslash before
+# punctuation, code ticks, emphasis, TeX's dollars, sub- and superscripts ("^" also keeps
+# "[^1]" from being a footnote reference), entities, tags and autolinks, the "!" of an
+# alert, an emoji shortcode's colon, a "]" that would close a link, image or span, and
+# what opens a block at the start of a paragraph (quote, heading, list item, task box,
+# rule, attributes, an admonition, a MyST target). A "["
+# is never escaped: "\\[…\\]" around TeX would read as display math.
+_ANY_MARKUP = (
+    r"\\(?=[!-/:-@\[-`{-~]|$)|[`*$^~]|(?<!\w)_|_(?!\w)|&(?=#?\w+;)|<(?=[A-Za-z/!?])"
+    r"|(?<=\[)!|:(?=[a-z0-9_+-]{1,60}:)|(?<=\))=(?=[ ]*$)"
+    r"|^[ ]*(?:[>{]|#{1,6}(?=[ ]|$)|[-+](?=[ ]|$)|=+[ ]*$|\[[ xX]\]|!!!|\?\?\?"
+    r"|\d{1,9}[.)](?=[ ]|$))"
+)
+_PAGE_MARKUP = re.compile(_ANY_MARKUP + r"|\](?=[(\[{:]|$)")
+# in a link's text, a "]" at the end is the link's own (brackets are paired after)
+_LINK_MARKUP = re.compile(_ANY_MARKUP + r"|\](?=[(\[{:])")
+_PIPE = re.compile(r"\|")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    found = match.group()
+    stripped = found.lstrip(" ")
+    if stripped[:1].isdigit() or stripped[:1] == "[":
+        # "1." or "[ ]" opening a paragraph: the dot, the bracket closing the box
+        return f"{found[:-1]}\\{found[-1]}"
+    return found[: len(found) - len(stripped)] + "\\" + stripped
+
+
+def escape_page_text(text: str, *, in_link: bool = False, in_cell: bool = False) -> str:
+    """A text of a page as Markdown that reads back as the same text, with no escape
+    that is not needed: ``[update]`` stays as it is. In a link's text the brackets that
+    pair stay as they are and the others are escaped (one alone would end the link);
+    in a table cell, pipes are escaped."""
+    text = (_LINK_MARKUP if in_link else _PAGE_MARKUP).sub(_escaped, text)
+    if in_link and ("[" in text or "]" in text):
+        text = _unpaired_brackets_escaped(text)
+    return _PIPE.sub(r"\\|", text) if in_cell else text
+
+
+def _unpaired_brackets_escaped(text: str) -> str:
+    """`text` with every "[" or "]" that has no partner escaped (an escaped one, "\\]",
+    is left alone). An unpaired "[" has no unpaired "]" after it, so no "\\[…\\]" is
+    written."""
+    opened: list[int] = []
+    unpaired: set[int] = set()
+    for index, char in enumerate(text):
+        if char == "[" and not _after_backslash(text, index):
+            opened.append(index)
+        elif char == "]" and not _after_backslash(text, index):
+            if opened:
+                opened.pop()
+            else:
+                unpaired.add(index)
+    unpaired.update(opened)
+    if not unpaired:
+        return text
+    return "".join(f"\\{char}" if i in unpaired else char for i, char in enumerate(text))
+
+
+def _after_backslash(text: str, index: int) -> bool:
+    """Whether the character at `index` is escaped (an odd run of backslashes before it)."""
+    before = index
+    while before > 0 and text[before - 1] == "\\":
+        before -= 1
+    return (index - before) % 2 == 1
 
 
 def _math(classes: list[str], tex: str) -> str | None:

@@ -1,13 +1,14 @@
 r"""markdown-it-py, set up the way essays and glossaries are read, and its tokens as text.
 
 `essay_parser` is CommonMark with what real documents use besides: tables,
-strikethrough, footnotes, definition lists, GitHub's task lists and alerts
-(markdown-it-py's own), TeX math (``$…$`` and ``$$…$$`` by mdit-py-plugins'
-dollarmath; ``\(…\)``, ``\[…\]`` and amsmath environments here), attributes
-(``{#id .class}``) after links, images and code and on lines of their own, ``:::``
-container fences (their content is read as it stands). Four rules of markdown-it's
-are replaced by ones that take linear time on hostile input (a run of "[" or "[^";
-see each rule), and the rules added here are linear too: what a failed search
+strikethrough, footnotes (pandoc's inline ``^[…]`` notes too), definition lists,
+GitHub's task lists and alerts (markdown-it-py's own), TeX math (``$…$`` and
+``$$…$$`` by mdit-py-plugins' dollarmath; ``\(…\)``, ``\[…\]`` around TeX and amsmath
+environments here: ``\[sic\]`` is escaped brackets), attributes (``{#id .class}``)
+after links, images and code and on lines of their own, ``:::`` container fences
+(taken out; `essaytui.model.dialects` adds the other dialects' constructs). Four
+rules of markdown-it's are replaced by ones that take linear time on hostile input
+(a run of "[" or "[^"; see each rule), and the rules added here are linear too: what a failed search
 found is remembered. None of them lets a block run past a blank line, so a source
 cut at a blank line parses as the whole does. `glossary_parser` reads a
 ``glossary.md`` definition list. `tokens_to_text` is the one way inline tokens
@@ -20,6 +21,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.ruler import RuleOptionsType
@@ -67,6 +69,7 @@ def essay_parser() -> MarkdownIt:
     md.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
     md.use(deflist_plugin)
     md.inline.ruler.at("footnote_ref", _footnote_ref)
+    md.inline.ruler.before("footnote_ref", "inline_note", _inline_note)
     md.inline.ruler.at("link", _link)
     md.inline.ruler.at("image", _image)
     md.block.ruler.at("reference", _reference)
@@ -157,6 +160,68 @@ def _footnote_ref(state: StateInline, silent: bool) -> bool:
     return True
 
 
+#: How deep inline notes may sit in one another (pandoc allows none); deeper "^[" is
+#: text, so that a run of them is not parsed once per level.
+INLINE_NOTE_DEPTH = 2
+
+
+def _bracket_pairs(source: str) -> dict[int, int]:
+    """For each "[" of `source` that a "]" closes, where that "]" is (brackets nest; an
+    escaped one counts for nothing). One pass: linear."""
+    pairs: dict[int, int] = {}
+    opened: list[int] = []
+    for match in _BRACKET.finditer(source):
+        at = match.start()
+        if _escaped(source, at):
+            continue
+        if source[at] == "[":
+            opened.append(at)
+        elif opened:
+            pairs[opened.pop()] = at
+    return pairs
+
+
+def bracket_pairs_of(state: StateInline) -> dict[int, int]:
+    """`_bracket_pairs` of the inline run being parsed, found on first use."""
+    pairs: dict[int, int] | None = getattr(state, "_essaytui_pairs", None)
+    if pairs is None:
+        pairs = _bracket_pairs(state.src)
+        state._essaytui_pairs = pairs  # type: ignore[attr-defined]
+    return pairs
+
+
+def _inline_note(state: StateInline, silent: bool) -> bool:
+    """pandoc's inline note ``^[text of the note]`` (Quarto, R Markdown, bookdown): a
+    ``footnote_ref`` token whose meta holds a label of its own ("^1", "^2", … in the
+    order of the source, so a part parsed alone labels them as the whole does) and the
+    note's inline tokens.
+
+    mdit-py-plugins' rule looks for the closing "]" from every "^[" (quadratic on a run
+    of them); here the brackets of the run are paired once.
+    """
+    start = state.pos
+    source = state.src
+    if not source.startswith("^[", start):
+        return False
+    close = bracket_pairs_of(state).get(start + 1, -1)
+    depth = state.env.get("_essaytui_note_depth", 0)
+    if close < 0 or close >= state.posMax or close == start + 2 or depth >= INLINE_NOTE_DEPTH:
+        return False
+    if not silent:
+        number = state.env.get("_essaytui_inline_notes", 0) + 1
+        state.env["_essaytui_inline_notes"] = number
+        tokens: list[Token] = []
+        state.env["_essaytui_note_depth"] = depth + 1
+        try:
+            state.md.inline.parse(source[start + 2 : close], state.md, state.env, tokens)
+        finally:
+            state.env["_essaytui_note_depth"] = depth
+        token = state.push("footnote_ref", "", 0)
+        token.meta = {"label": f"^{number}", "inline": tokens}
+    state.pos = close + 1
+    return True
+
+
 def _positions(state: StateInline, name: str, pattern: re.Pattern[str]) -> list[int]:
     """Where `pattern` matches in the inline run's source, listed on first use."""
     found: list[int] | None = getattr(state, name, None)
@@ -167,6 +232,7 @@ def _positions(state: StateInline, name: str, pattern: re.Pattern[str]) -> list[
 
 
 _CLOSING_BRACKET = re.compile(r"\]")
+_BRACKET = re.compile(r"[\[\]]")
 
 
 def _closes_later(state: StateInline, start: int) -> bool:
@@ -221,13 +287,17 @@ _TEX_OPEN = re.compile(
 _TEX_CLOSE_PAREN = re.compile(r"\\\)")
 _TEX_CLOSE_BRACKET = re.compile(r"\\\]")
 _CLOSING_BRACE = re.compile(r"\}")
+# What tells TeX from words between "\[" and "\]": a command, a script, a brace, "=".
+_TEX_SIGN = re.compile(r"\\[A-Za-z]|[\^_{}=]")
 # A ::: fence line (pandoc's fenced divs, MyST's and markdown-it-container's).
 _CONTAINER_FENCE = re.compile(r":{3}[^\n]*")  # ":{3,}" would give back colons
 
 
 def _tex_inline(state: StateInline, silent: bool) -> bool:
-    r"""``\(…\)`` (and ``\[…\]`` inside a paragraph) as math, before the escape rule
-    reads the backslashes away. The closers are listed once per run (`_positions`)."""
+    r"""``\(…\)``, and ``\[…\]`` around TeX, inside a paragraph as math, before the
+    escape rule reads the backslashes away; ``\[sic\]`` and ``thing\[s\]`` are escaped
+    brackets, text. The closers and the signs of TeX are listed once per run
+    (`_positions`), so each "\[" is judged by a bisection, not by reading ahead."""
     source = state.src
     start = state.pos
     if source[start] != "\\" or start + 1 >= state.posMax or source[start + 1] not in "([":
@@ -246,6 +316,8 @@ def _tex_inline(state: StateInline, silent: bool) -> bool:
     close = closers[index]
     if close == start + 2:
         return False
+    if display and not _holds(_positions(state, "_essaytui_tex_signs", _TEX_SIGN), start, close):
+        return False
     if not silent:
         token = state.push("math_inline_double" if display else "math_inline", "math", 0)
         token.content = source[start + 2 : close]
@@ -254,15 +326,74 @@ def _tex_inline(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _holds(positions: list[int], start: int, end: int) -> bool:
+    """Whether one of the sorted `positions` lies in `[start, end)`."""
+    index = bisect.bisect_left(positions, start)
+    return index < len(positions) and positions[index] < end
+
+
+@dataclass(slots=True)
+class _TexScan:
+    """What the display-math rule learnt of one source: where each closer search that
+    failed started and stopped, where one that succeeded found its closer (a line in
+    between that needs the same closer is answered at once), and where TeX's signs are."""
+
+    source: str
+    failed: dict[str, tuple[int, int]] = field(default_factory=dict)
+    found: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    signs: list[int] | None = None
+
+    def has_tex(self, start: int, end: int) -> bool:
+        if self.signs is None:
+            self.signs = [match.start() for match in _TEX_SIGN.finditer(self.source)]
+        return _holds(self.signs, start, end)
+
+
+def _tex_scan(state: StateBlock) -> _TexScan:
+    """The `_TexScan` of the source being parsed (a new one for each chunk)."""
+    scan: _TexScan | None = state.env.get("_essaytui_tex")
+    if scan is None or scan.source is not state.src:
+        scan = state.env["_essaytui_tex"] = _TexScan(state.src)
+    return scan
+
+
+def _tex_closer(
+    state: StateBlock, scan: _TexScan, closer: str, start_line: int, end_line: int, after: int
+) -> tuple[int, int]:
+    """`(line, offset)` of the closer of math opened on `start_line` (searched from
+    `after`), or `(line, -1)` when a blank line, a dedent or the end comes first."""
+    known = scan.failed.get(closer)
+    if known is not None and known[0] <= start_line < known[1]:
+        return known[1], -1
+    hit = scan.found.get(closer)
+    if hit is not None and hit[0] <= start_line <= hit[1] and hit[2] >= after:
+        return hit[1], hit[2]
+    line = start_line
+    search_from = after
+    while True:
+        found = state.src.find(closer, search_from, state.eMarks[line])
+        while found >= 0 and _escaped(state.src, found):  # "\\]" is "\\" then "]"
+            found = state.src.find(closer, found + 1, state.eMarks[line])
+        if found >= 0:
+            scan.found[closer] = (start_line, line, found)
+            return line, found
+        line += 1
+        if line >= end_line or state.isEmpty(line) or state.sCount[line] < state.blkIndent:
+            scan.failed[closer] = (start_line, line)
+            return line, -1
+        search_from = state.bMarks[line] + state.tShift[line]
+
+
 def _tex_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
-    r"""Display math on lines of its own: ``\[ … \]``, or an amsmath environment
-    (``\begin{align} … \end{align}``, kept whole).
+    r"""Display math on lines of its own: ``\[ … \]`` around TeX (``\[sic\]`` opening a
+    paragraph is escaped brackets), or an amsmath environment (``\begin{align} …
+    \end{align}``, kept whole).
 
     Unlike mdit-py-plugins' amsmath, the math ends at a blank line (as in LaTeX), so
     no math runs across a place where a long source is cut; and where the closer was
-    searched for in vain from one line to another, a line in between that needs the
-    same closer is known to fail at once (each line of a paragraph asks this rule
-    whether it starts math: "\[" on every line was quadratic).
+    searched for from one line to another, a line in between that needs the same
+    closer is answered at once (each line of a paragraph asks this rule whether it
+    starts math: "\[" on every line was quadratic).
     """
     if state.is_code_block(start_line):
         return False
@@ -273,23 +404,14 @@ def _tex_block(state: StateBlock, start_line: int, end_line: int, silent: bool) 
         return False
     environment = opening.group(1)
     closer = f"\\end{{{environment}{opening.group(2)}}}" if environment else "\\]"
-    failed: dict[str, tuple[int, int]] = state.env.setdefault("_essaytui_tex_failed", {})
-    known = failed.get(closer)
-    if known is not None and known[0] <= start_line < known[1]:
+    scan = _tex_scan(state)
+    line, found = _tex_closer(state, scan, closer, start_line, end_line, opening.end())
+    if found < 0:
         return False
-    line = start_line
-    search_from = opening.end()
-    while True:
-        found = state.src.find(closer, search_from, state.eMarks[line])
-        while found >= 0 and _escaped(state.src, found):  # "\\]" is "\\" then "]"
-            found = state.src.find(closer, found + 1, state.eMarks[line])
-        if found >= 0:
-            break
-        line += 1
-        if line >= end_line or state.isEmpty(line) or state.sCount[line] < state.blkIndent:
-            failed[closer] = (start_line, line)
-            return False
-        search_from = state.bMarks[line] + state.tShift[line]
+    if not environment and (
+        state.src[found + 2 : state.eMarks[line]].strip() or not scan.has_tex(opening.end(), found)
+    ):
+        return False  # brackets in prose, or math inside a paragraph
     if silent:
         return True
     if environment:

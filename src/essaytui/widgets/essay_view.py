@@ -37,7 +37,7 @@ from essaytui.model.annotation import COLORS, DEFAULT_COLOR, Kind
 from essaytui.model.essay import EMPTY_ESSAY, Block, BlockKind, Essay, SpanKind
 from essaytui.model.parse.tokens import CALLOUT_LABELS
 from essaytui.model.ranges import RangeIndex
-from essaytui.model.text import superscript, word_starts
+from essaytui.model.text import is_cjk, superscript, word_starts
 from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, Target, TermHit
 from essaytui.widgets.contrast import legible
 from essaytui.widgets.hyperlinks import essay_links, hyperlinks_wanted, with_hyperlinks
@@ -96,6 +96,11 @@ def _key(
         help=help,
         hint=hint,
     )
+
+
+#: How many cells more than the text column the pane must offer before a table too
+#: wide for the column takes them (a few cells more would only shift its columns).
+WIDE_TABLE_GAIN = 12
 
 
 class EssayView(ScrollView, can_focus=True):
@@ -387,8 +392,13 @@ class EssayView(ScrollView, can_focus=True):
     def layout_lines(self) -> TextLayout:
         """The layout at the current width; a new width rewraps and keeps the top offset."""
         width = max(10, self.column_width)
-        if self._layout is None or self._layout.width != width:
-            self._layout = TextLayout(self.essay, width)
+        table_width = self._table_width()
+        if (
+            self._layout is None
+            or self._layout.width != width
+            or self._layout.table_width != table_width
+        ):
+            self._layout = TextLayout(self.essay, width, table_width)
             self.virtual_size = Size(self.scrollable_content_region.width, len(self._layout))
             line = self._layout.line_at(self._top_anchor)
             # Silently: this may run while rendering, and the place has not changed.
@@ -397,8 +407,20 @@ class EssayView(ScrollView, can_focus=True):
             self.refresh()
         return self._layout
 
+    def _table_width(self) -> int:
+        """Cells a table too wide for the column may take: the pane's width from the
+        column's start (less a gap), when no sidenotes are set beside the column."""
+        if self.sidenotes:
+            return 0
+        room = self.scrollable_content_region.width - self.text_x - GAP
+        return room if room >= self.column_width + WIDE_TABLE_GAIN else 0
+
     def _layout_is_current(self) -> bool:
-        return self._layout is not None and self._layout.width == max(10, self.column_width)
+        return (
+            self._layout is not None
+            and self._layout.width == max(10, self.column_width)
+            and self._layout.table_width == self._table_width()
+        )
 
     def _sync_layout(self) -> None:
         self.layout_lines  # noqa: B018 - rewraps if the width changed
@@ -788,7 +810,10 @@ class EssayView(ScrollView, can_focus=True):
                 if note is not None and note.defined
                 else "(not defined)"
             )
-            text = Text(f"{self._note_number(label)} {body}")
+            # a CJK note follows its number without a space: rich wraps at spaces, and
+            # a run of CJK is one "word" to it, so the number stood alone on its line
+            gap = "" if is_cjk(body[:1]) else " "
+            text = Text(f"{self._note_number(label)}{gap}{body}")
             lines = [
                 line.plain.rstrip() for line in text.wrap(self.app.console, self.sidenote_width)
             ]

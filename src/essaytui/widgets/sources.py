@@ -18,7 +18,7 @@ from essaytui.model.essay import EMPTY_ESSAY, BlockKind, Essay, Footnote, SpanKi
 from essaytui.model.text import superscript
 from essaytui.widgets.lists import ReaderList
 
-_URL = re.compile(r"(?:https?|ftp|mailto|javascript|data|file):[^\s<>\"')\]]+", re.IGNORECASE)
+_URL = re.compile(r"(?:https?|ftp|mailto|javascript|data|file):[^\s<>\"'\]]+", re.IGNORECASE)
 
 
 def paragraph_numbers(essay: Essay) -> list[int]:
@@ -87,9 +87,23 @@ def _note_body(body: str, matches: Sequence[tuple[int, int]]) -> Text:
     return text
 
 
+def _trimmed_url(url: str) -> str:
+    """An address written out in text, without the punctuation of the sentence after it
+    ("see https://x.org/a." is x.org/a) or a ")" it does not open (GitHub's rule)."""
+    opened, closed = url.count("("), url.count(")")
+    end = len(url)
+    while end and url[end - 1] in ".,;:!?*)":
+        if url[end - 1] == ")":
+            if opened >= closed:
+                break
+            closed -= 1
+        end -= 1
+    return url[:end]
+
+
 def note_urls(note: Footnote) -> list[str]:
     """Every address in a note, once each: written out, or behind a Markdown link."""
-    found = _URL.findall(note.text)
+    found = [_trimmed_url(url) for url in _URL.findall(note.text)]
     found += [
         span.data for block in note.blocks for span in block.spans if span.kind is SpanKind.LINK
     ]

@@ -130,7 +130,7 @@ def align_of(attributes: dict[str, str]) -> Align:
 @dataclass(slots=True)
 class HtmlPiece:
     """A block of an HTML block: its kind ("paragraph", "heading", "item", "row",
-    "code", "rule"), its heading level or list depth, and its inline tokens (for a
+    "code", "rule", "summary"), its heading level or list depth, and its inline tokens (for a
     row, one list of tokens per cell)."""
 
     kind: str
@@ -235,6 +235,8 @@ class _Splitter:
             self.current.cells.append([])
             self.current.align.append(align_of(tag.attributes))
             self.current.header = self.current.header or name == "th"
+        elif name == "summary":
+            self.piece("summary", anchor=anchor)
         elif name == "hr":
             self.piece("rule")
             self.flush()

@@ -25,6 +25,7 @@ from typing import Any
 
 from markdown_it.token import Token
 
+from essaytui.model.dialects import callout_style, fence_callout
 from essaytui.model.essay import (
     Align,
     Block,
@@ -39,11 +40,13 @@ from essaytui.model.markdown import attributes_of, math_source, tokens_to_text
 from essaytui.model.parse.html_blocks import BLOCK_TAGS, HIDDEN_TAGS, Tag, align_of, split_html
 from essaytui.model.text import (
     BLOCK_SEPARATOR,
+    SUMMARY_SIGN,
     github_slug,
     is_cjk,
     sanitize_inline,
     script_text,
     superscript,
+    tex_as_text,
 )
 
 #: The text of a thematic break (``---``) in the reading text.
@@ -103,7 +106,9 @@ _INLINE_SPANS = {
 
 
 #: Block tokens whose inline token follows them at once.
-_TEXT_BLOCKS = frozenset({"paragraph_open", "heading_open", "dt_open", "alert_title_open"})
+_TEXT_BLOCKS = frozenset(
+    {"paragraph_open", "heading_open", "dt_open", "alert_title_open", "admonition_title_open"}
+)
 
 
 @dataclass(slots=True)
@@ -143,6 +148,8 @@ class _Context:
     lists: list[list[Any]] = field(default_factory=list)
     # the kinds of the alerts the walk is inside ("note", "warning", …)
     callouts: list[str] = field(default_factory=list)
+    # per open ::: fence, whether it is a callout (its closing line closes one)
+    fences: list[bool] = field(default_factory=list)
     # ids given by an attribute line ({#id}) to the block that comes next
     pending_ids: list[str] = field(default_factory=list)
     # (position, label) of references inside a note rendered as "[^label]"
@@ -225,6 +232,8 @@ class Converter:
                 self._close_list(context, last=index == count - 1)
             elif kind == "table_open":
                 index = self._table(context, tokens, index)
+            elif kind == "container_fence":
+                index = self._container_fence(context, tokens, index)
             else:
                 self._block_token(context, token)
             index += 1
@@ -238,7 +247,7 @@ class Converter:
             block_kind, level = BlockKind.HEADING, int(token.tag[1:] or 1)
         elif kind == "dt_open":
             block_kind, level = BlockKind.DEFINITION_TERM, 0
-        elif kind == "alert_title_open":
+        elif kind == "alert_title_open" or kind == "admonition_title_open":
             block_kind, level = BlockKind.CALLOUT, 0
         elif context.definition_depth:
             block_kind, level = BlockKind.DEFINITION, 0
@@ -248,7 +257,7 @@ class Converter:
         if inline is None or inline.type != "inline":
             return False
         children = inline.children or []
-        if block_kind is BlockKind.CALLOUT:
+        if kind == "alert_title_open":
             children = [Token("text", "", 0, content=self._callout_label(context))]
         elif block_kind is BlockKind.HEADING:
             children = self._heading_attributes(context, children)
@@ -271,6 +280,51 @@ class Converter:
         ):
             start = continued[1]
         context.lists.append([True, start, token.markup])
+
+    @staticmethod
+    def _open_callout(context: _Context, style: str) -> None:
+        """A titled container begins (an admonition, a directive, a callout): its title
+        and body are set as a GitHub alert's are, in a quote of the callout's style."""
+        context.quote_depth += 1
+        context.callouts.append(style)
+
+    @staticmethod
+    def _close_callout(context: _Context) -> None:
+        context.quote_depth = max(0, context.quote_depth - 1)
+        if context.callouts:
+            context.callouts.pop()
+
+    def _container_fence(self, context: _Context, tokens: Sequence[Token], index: int) -> int:
+        """A ``:::`` line: Quarto's ``{.callout-note}``, MyST's ``{note}`` and
+        markdown-it-container's ``note`` open a callout (titled by their ``title``, their
+        argument, or a heading right after them), any other opens a plain div, and a bare
+        one closes the last opened. The index of the last token used."""
+        token = tokens[index]
+        info = token.info.strip()
+        if not info:
+            if context.fences and context.fences.pop():
+                self._close_callout(context)
+            return index
+        fence = fence_callout(info)
+        context.fences.append(fence is not None)
+        if fence is None:
+            return index
+        style, title = fence
+        self._open_callout(context, style)
+        options = token.meta.get("options", {}) if token.meta else {}
+        context.pending_ids.extend(str(options[k]) for k in ("label", "name") if options.get(k))
+        children: list[Token] = [Token("text", "", 0, content=title)]
+        if (
+            not title.startswith("{")
+            and info.startswith("{.")
+            and "title=" not in info
+            and index + 2 < len(tokens)
+            and tokens[index + 1].type == "heading_open"
+        ):
+            children = tokens[index + 2].children or children  # "## Title" heads it
+            index += 3
+        self._inline_block(context, BlockKind.CALLOUT, [children], 0)
+        return index
 
     def _close_list(self, context: _Context, *, last: bool) -> None:
         """A list ends; an ordered list ending the chunk (`last`) at the top level is
@@ -305,6 +359,11 @@ class Converter:
         elif kind == "alert_open":
             context.quote_depth += 1
             context.callouts.append(str(token.meta.get("kind", "note")).lower())
+        elif kind == "admonition_open":
+            self._open_callout(context, callout_style(str(token.meta.get("tag", ""))))
+            context.pending_ids.extend(str(i) for i in token.meta.get("ids", ()))
+        elif kind == "admonition_close":
+            self._close_callout(context)
         elif kind == "alert_close":
             context.quote_depth -= 1
             if context.callouts:
@@ -465,6 +524,10 @@ class Converter:
                 self._plain_block(context, BlockKind.RULE, RULE_TEXT, False)
             elif piece.kind == "heading":
                 self._inline_block(context, BlockKind.HEADING, [piece.children], piece.level)
+            elif piece.kind == "summary":
+                # the question of a <details>, set apart from its answer (as a saved
+                # page's is: "▸ " and bold)
+                self._inline_block(context, BlockKind.PARAGRAPH, [_summary(piece.children)], 0)
             elif piece.kind == "item":
                 context.list_depth = list_depth + piece.level
                 context.marker = piece.marker
@@ -604,6 +667,12 @@ class Converter:
                 state.visible = True
             elif kind == "html_inline":
                 position = self._html_inline(context, state, child.content, pieces, spans, position)
+            elif kind in ("sub_open", "sup_open"):
+                state.script = child.tag
+            elif kind in ("sub_close", "sup_close"):
+                state.script = ""
+            elif kind == "span_open":
+                self._anchor_of(context, child, position)
         return position
 
     def _footnote_ref(
@@ -620,7 +689,20 @@ class Converter:
             pieces.append(MARKER_SEPARATOR)  # "¹⁰˒¹¹", not "¹⁰¹¹"
             position += len(MARKER_SEPARATOR)
         label = sanitize_inline(str(child.meta["label"]))
+        inline_note = child.meta.get("inline")
+        if inline_note is not None and context.label is not None:
+            # a note inside a note (pandoc has none): its text, in parentheses
+            opening = "(" if pieces and pieces[-1].endswith(" ") else " ("
+            pieces.append(opening)
+            position += len(opening)
+            position = self._inline(context, inline_note, pieces, spans, position)
+            pieces.append(")")
+            return position + 1
+        if inline_note is not None:
+            self.defined.add(label)
         marker = self._marker(context, label, position)
+        if inline_note is not None:
+            self._inline_note(label, inline_note)
         pieces.append(marker)
         state.visible = True
         end = position + len(marker)
@@ -628,6 +710,12 @@ class Converter:
         context.builder.excluded.append((position, end))
         state.last_ref_end = end
         return end
+
+    def _inline_note(self, label: str, children: list[Token]) -> None:
+        """The text of an inline note (``^[…]``), made a footnote of its own."""
+        note = _Context(_Builder(), label=label)
+        self._inline_block(note, BlockKind.PARAGRAPH, [children], 0)
+        self._close_note(note)
 
     def _close_span(
         self,
@@ -835,6 +923,16 @@ _CLOSERS = {
 }
 
 
+def _summary(children: list[Token]) -> list[Token]:
+    """A ``<summary>``'s inline tokens, behind `SUMMARY_SIGN` and in bold."""
+    return [
+        Token("text", "", 0, content=SUMMARY_SIGN),
+        Token("html_inline", "", 0, content="<strong>"),
+        *children,
+        Token("html_inline", "", 0, content="</strong>"),
+    ]
+
+
 def _span_start(span: Span) -> int:
     return span.start
 
@@ -861,12 +959,17 @@ def _trimmed(text: str, spans: list[Span], start: int) -> tuple[str, list[Span],
 
 
 def _without_markers(text: str, start: int, spans: list[Span]) -> str:
-    """A heading's text without its footnote markers (for titles and the outline)."""
+    """A heading's text without its footnote markers, its TeX as text (for titles and
+    the outline: ``$\textit{Socrates}$`` reads "Socrates")."""
     pieces: list[str] = []
     position = 0
     for span in spans:
         if span.kind == SpanKind.FOOTNOTE_REF:
             pieces.append(text[position : span.start - start])
+            position = span.end - start
+        elif span.kind == SpanKind.MATH:
+            pieces.append(text[position : span.start - start])
+            pieces.append(tex_as_text(text[span.start - start : span.end - start]))
             position = span.end - start
     pieces.append(text[position:])
     return " ".join("".join(pieces).split())
