@@ -105,7 +105,8 @@ def _wrapped_one_character_at_a_time(text: str, width: int, first: str, rest: st
     """What `wrap` gives, the obvious way: a word wider than the line loses the longest
     head that fits (at least one character), measured again after each cut."""
     lines: list[str] = []
-    prefix, words, used = first, [], 0
+    words: list[str] = []
+    prefix, used = first, 0
     for word in text.split():
         room = max(1, width - cell_width(prefix))
         if words and used + 1 + cell_width(word) > room:
