@@ -9,8 +9,8 @@ container fences (their content is read as it stands). Four rules of markdown-it
 are replaced by ones that take linear time on hostile input (a run of "[" or "[^";
 see each rule), and the rules added here are linear too: what a failed search
 found is remembered. The block quote rule is wrapped so that a deep quote's lazy
-lines are read once, not once per level. None of them lets a block run past a blank line, so a source
-cut at a blank line parses as the whole does. `glossary_parser` reads a
+lines are read once, not once per level. None of them lets a block run past a
+blank line, so a source cut at a blank line parses as the whole does. `glossary_parser` reads a
 ``glossary.md`` definition list. `tokens_to_text` is the one way inline tokens
 become plain text where no styling is kept (glossary terms and definitions).
 `plain_tokens` is the last resort, paragraphs without Markdown.
