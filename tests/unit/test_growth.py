@@ -540,9 +540,14 @@ QUOTE_DEPTHS = range(25, 151, 25)
 
 def _quoted_paragraphs(n: int, markers: bool = True) -> str:
     """n paragraphs, each one line opening a quote 25–150 deep (or no quote, with
-    `markers` False) and lazy lines going on without the markers."""
+    `markers` False) and lazy lines going on without the markers. Markers are written
+    ">" and "> " by turns (150 of "> " are flattened to 75 levels: `parse._MAX_PREFIX`)."""
     paragraphs = (
-        ("> " * QUOTE_DEPTHS[i % len(QUOTE_DEPTHS)] if markers else "")
+        (
+            (">", "> ")[i // len(QUOTE_DEPTHS) % 2] * QUOTE_DEPTHS[i % len(QUOTE_DEPTHS)]
+            if markers
+            else ""
+        )
         + f"Quoted paragraph {i} starts here\n"
         + "and a lazy line of it goes on\n" * 20
         for i in range(n)

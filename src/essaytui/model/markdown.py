@@ -281,21 +281,16 @@ _NOT_PLAIN_START = frozenset(" \t[")
 
 def _lazy_line(state: StateBlock, line: int, end_line: int) -> bool:
     """Whether `line` (not blank) continues a quote's paragraph at every level: no
-    marker, not indented as code, and no rule that ends a quote starts there, either
-    as it stands or marked as a continuation (as the inner levels see it)."""
+    marker, not indented as code, and no rule that ends a quote starts there.
+
+    The inner levels see the line marked as a continuation (indent -1), the outermost
+    as it stands; the rules read a line's own indent only to tell code (4 or more),
+    which neither is, so asking once answers for every level.
+    """
     if state.src[state.bMarks[line] + state.tShift[line]] == ">" or state.sCount[line] >= 4:
         return False
     terminators = state.md.block.ruler.getRules("blockquote")
-    if any(rule(state, line, end_line, True) for rule in terminators):
-        return False
-    count = state.sCount[line]
-    if count == -1:
-        return True
-    state.sCount[line] = -1
-    try:
-        return not any(rule(state, line, end_line, True) for rule in terminators)
-    finally:
-        state.sCount[line] = count
+    return not any(rule(state, line, end_line, True) for rule in terminators)
 
 
 def _write_lazy_quote(
