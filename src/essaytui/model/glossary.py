@@ -412,12 +412,12 @@ class GlossaryMatcher:
     def _spans_by_scan(self, lowered: str) -> list[tuple[int, int]]:
         """What `finditer` with the trie expression yields, by walking the trie in Python.
 
-        From each place a form may start (found by `_starts`), the trie is walked as far
-        as the text follows it, and the longest form that ends on a word boundary wins;
-        the search goes on after it. The cost is the text's length times at most the
-        longest form's, as for the expression. (Finding every occurrence of every form
-        first, overlapping ones too, held ~300 million spans for 300 forms "+", "++", …
-        in a text of long runs of "+".)
+        From each place a form may start (found by `_scanner`'s expression), the trie
+        is walked as far as the text follows it, and the longest form that ends on a
+        word boundary wins; the search goes on after it. The cost is the text's length
+        times at most the longest form's, as for the expression. (Listing every
+        occurrence of every form first, overlapping ones too, took 3.5 GB and 37 s for
+        300 forms "+", "++", … on 160 KB with runs of "+".)
         """
         text = _key(lowered)  # same length: separators and apostrophes unified
         length = len(text)

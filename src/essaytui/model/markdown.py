@@ -228,10 +228,10 @@ def _blockquote(state: StateBlock, start_line: int, end_line: int, silent: bool)
 
     markdown-it reads nested quotes one level at a time, and each level tries every
     rule that could end the quote on every lazy line again: 150 levels made such a
-    paragraph ~100 times slower a character than plain text. The shortcut checks the
-    lazy lines once, as the outermost level sees them and as the inner ones do (marked
-    as continuations), writes the quotes' tokens and parses the innermost level's
-    lines once, in the state that level would have: the tokens are the same. Any
+    paragraph ~100 times slower a character than plain text. The shortcut asks once
+    of each lazy line whether it ends the quote (`_lazy_line`), writes the quotes'
+    tokens and parses the innermost level's lines once, in the state that level would
+    have: the tokens are the same (a property test holds them to markdown-it's). Any
     other shape goes to markdown-it's rule.
     """
     if not silent:
