@@ -374,22 +374,28 @@ def in_child(call: str, module: str = "test_growth") -> dict[str, float]:
 RETRIES = 2
 
 
-def assert_near_linear(ratios: dict[str, float]) -> None:
+def assert_near_linear(ratios: dict[str, float], bound: float = MAX_RATIO) -> None:
     assert ratios
-    slow = {name: round(ratio, 1) for name, ratio in ratios.items() if ratio > MAX_RATIO}
+    slow = {name: round(ratio, 1) for name, ratio in ratios.items() if ratio > bound}
     assert not slow, f"grew faster than linear from n to 8n: {slow}"
+
+
+def best_ratios(call: str, bound: float, module: str = "test_growth") -> dict[str, float]:
+    """`call`'s ratios (run in a child), each the best of up to 1 + `RETRIES`
+    measurements: measured again while any is above `bound`."""
+    ratios = in_child(call, module)
+    for _ in range(RETRIES):
+        if all(ratio <= bound for ratio in ratios.values()):
+            break
+        again = in_child(call, module)
+        ratios = {name: min(ratio, again.get(name, ratio)) for name, ratio in ratios.items()}
+    return ratios
 
 
 def assert_grows_linearly(call: str, module: str = "test_growth") -> None:
     """`call`'s cases (run in a child) grow about linearly: each case's best ratio of up
     to 1 + `RETRIES` measurements is at most `MAX_RATIO`."""
-    ratios = in_child(call, module)
-    for _ in range(RETRIES):
-        if all(ratio <= MAX_RATIO for ratio in ratios.values()):
-            break
-        again = in_child(call, module)
-        ratios = {name: min(ratio, again.get(name, ratio)) for name, ratio in ratios.items()}
-    assert_near_linear(ratios)
+    assert_near_linear(best_ratios(call, MAX_RATIO, module))
 
 
 PATTERN_MODULES = sorted({name.rsplit(".", 1)[0] for name in PATTERN_CASES})
@@ -488,6 +494,74 @@ def _reanchor(
     return lambda: reanchor_all(notes, text, budget=None)
 
 
+def _pipe_mode(source: str) -> Callable[[], object]:
+    """What ``essaytui FILE | cat`` does: parse, then set as plain text."""
+    from essaytui.model.parse import parse_essay
+    from essaytui.model.plain import render_plain
+
+    return lambda: render_plain(parse_essay(source))
+
+
+def _chinese_soft_breaks(n: int) -> str:
+    """n lines of Chinese in one paragraph: it joins with no space between lines, so
+    the paragraph is one "word" to wrap."""
+    return "# 标题\n\n" + "\n".join(["因此我们必须认真研究这个问题，并且找到解决的办法。"] * n)
+
+
+def _unclosed_then_stray(n: int) -> str:
+    """One paragraph: `<em>` and `<a href>` never closed, each followed by a stray
+    `</b>` that has nothing to close."""
+    return "# T\n\n" + '<em>a <a href="#">b</b> ' * n
+
+
+def _prefix_terms(count: int) -> list[str]:
+    """Names each the start of the next: "+", "++", "+++", …"""
+    return ["+" * size for size in range(1, count + 1)]
+
+
+def _terms_on(names: list[str], text: str) -> Callable[[], object]:
+    from essaytui.model.glossary import GlossaryEntry, build_terms
+
+    entries = [GlossaryEntry(name, (), "d") for name in names]
+    return lambda: build_terms(entries, text)
+
+
+def _many_prefix_families(n: int) -> Callable[[], object]:
+    """n families of names each the start of the next ("+1", "+1+", "+1++"), and a
+    chain of 300 that no regular expression holds, so the text is scanned; the text
+    mentions each family, and every name starts with a character it is full of."""
+    names = _prefix_terms(300)
+    for family in range(n):
+        names += [f"+{family}", f"+{family}+", f"+{family}++"]
+    text = "".join(f"Use +{i}++ and +{(i * 7) % n}, not +{i}+. " for i in range(n)) * 4
+    return _terms_on(names, text)
+
+
+def _plus_runs(n: int) -> str:
+    return ("In C we write i++ and x += 1; a +++ b; " + "+" * 40 + " and " + "+" * 400 + ". ") * n
+
+
+#: Block quote depths of the lazy-line cases: 25 to 150, varied.
+QUOTE_DEPTHS = range(25, 151, 25)
+
+
+def _quoted_paragraphs(n: int, markers: bool = True) -> str:
+    """n paragraphs, each one line opening a quote 25–150 deep (or no quote, with
+    `markers` False) and lazy lines going on without the markers. Markers are written
+    ">" and "> " by turns (150 of "> " are flattened to 75 levels: `parse._MAX_PREFIX`)."""
+    paragraphs = (
+        (
+            (">", "> ")[i // len(QUOTE_DEPTHS) % 2] * QUOTE_DEPTHS[i % len(QUOTE_DEPTHS)]
+            if markers
+            else ""
+        )
+        + f"Quoted paragraph {i} starts here\n"
+        + "and a lazy line of it goes on\n" * 20
+        for i in range(n)
+    )
+    return "# T\n\n" + "\n".join(paragraphs)
+
+
 #: name → (build the run at size n, n)
 ENTRY_CASES: dict[str, tuple[Callable[[int], Callable[[], object]], int]] = {
     "parse: quote markers before [^1]:": (
@@ -562,6 +636,23 @@ ENTRY_CASES: dict[str, tuple[Callable[[int], Callable[[], object]], int]] = {
         ),
         2_000,
     ),
+    "pipe mode: Chinese joined by single newlines": (
+        lambda n: _pipe_mode(_chinese_soft_breaks(n)),
+        400,
+    ),
+    "parse: unclosed <em> and <a> then a stray </b>": (
+        lambda n: _parse(_unclosed_then_stray(n)),
+        500,
+    ),
+    "parse: lazy lines in quotes 25-150 deep": (lambda n: _parse(_quoted_paragraphs(n)), 10),
+    "glossary: terms each the start of the next, on runs of them": (
+        lambda n: _terms_on(_prefix_terms(300), _plus_runs(n)),
+        40,
+    ),
+    "glossary: many families of terms each the start of the next": (
+        _many_prefix_families,
+        300,
+    ),
     "anchoring: orphans with long contexts": (
         lambda n: _reanchor(
             "".join(f"Sentence {i} of it. " for i in range(n)), "q" * 60, "p" * 1000, "s" * 1000, 5
@@ -579,3 +670,24 @@ def entry_ratios(name: str) -> dict[str, float]:
 @pytest.mark.parametrize("name", list(ENTRY_CASES))
 def test_entry_points_grow_linearly(name: str) -> None:
     assert_grows_linearly(f"entry_ratios({name!r})")
+
+
+# -- cost a character ---------------------------------------------------------------------
+
+#: A character of paragraphs inside deep quotes, going on in lazy lines, may take at
+#: most this many times as long to parse as a character of the same paragraphs unquoted.
+MAX_QUOTE_COST = 2
+
+
+def quote_cost(n: int) -> dict[str, float]:
+    """Parse time a character of `_quoted_paragraphs` over that of the same unquoted."""
+    quoted, plain = _quoted_paragraphs(n), _quoted_paragraphs(n, markers=False)
+    per_quoted = best_time(_parse(quoted)) / len(quoted)
+    per_plain = best_time(_parse(plain)) / len(plain)
+    return {"lazy lines in quotes 25-150 deep": per_quoted / per_plain}
+
+
+def test_lazy_lines_in_deep_quotes_cost_what_plain_text_costs() -> None:
+    ratios = best_ratios("quote_cost(40)", MAX_QUOTE_COST)
+    costly = {name: round(ratio, 1) for name, ratio in ratios.items() if ratio > MAX_QUOTE_COST}
+    assert not costly, f"a character costs more than {MAX_QUOTE_COST}× plain text: {costly}"

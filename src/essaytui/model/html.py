@@ -241,8 +241,7 @@ def page_to_essay(text: str) -> PageConversion:
         )
     root = _parse(text.translate(_PRIVATE_MARKS))
     meta = _metadata(root)
-    for element in list(root.iter(*_DROPPED_TAGS)):
-        _remove(element)
+    _remove_all(list(root.iter(*_DROPPED_TAGS)))
     _strip_attributes(root)
     _flatten_deep(root)
     _resolve_links(root, meta.get("url", ""))
@@ -311,22 +310,54 @@ def _parse(text: str) -> HtmlElement:
 
 def _remove(element: HtmlElement) -> None:
     """Take `element` out of the tree with everything in it, keeping the text after it."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = element.tail
-    if tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(element)
+    _remove_all([element])
+
+
+def _remove_all(elements: Iterable[HtmlElement]) -> None:
+    """Take each of `elements` out of the tree with everything in it, keeping the text
+    after each (on the sibling before it, or on its parent when it has none).
+
+    Grouped by parent, so that each parent's children are walked once and each text is
+    written once: taking out thousands of siblings one by one (an ``<input>`` before
+    every line of a paragraph) appended to one ever longer string, which was quadratic.
+    """
+    doomed: dict[HtmlElement, set[HtmlElement]] = {}
+    for element in elements:
+        parent = element.getparent()
+        if parent is not None:
+            doomed.setdefault(parent, set()).add(element)
+    for parent, children in doomed.items():
+        _remove_children(parent, children)
 
 
 def _replace_with_text(element: HtmlElement, text: str) -> None:
     element.tail = text + (element.tail or "")
     _remove(element)
+
+
+def _remove_children(parent: HtmlElement, doomed: set[HtmlElement]) -> None:
+    """Take `doomed` (children of `parent`) out, their tails joined to the text before."""
+    kept: HtmlElement | None = None  # the last child kept: None while it is the parent's text
+    pieces: list[str] = []  # tails to add to it
+    for child in list(parent):
+        if child not in doomed:
+            _append_text(parent, kept, pieces)
+            kept, pieces = child, []
+            continue
+        if child.tail:
+            pieces.append(child.tail)
+        parent.remove(child)
+    _append_text(parent, kept, pieces)
+
+
+def _append_text(parent: HtmlElement, kept: HtmlElement | None, pieces: list[str]) -> None:
+    """`pieces` added after `kept`'s tail (or `parent`'s text when `kept` is None)."""
+    if not pieces:
+        return
+    if kept is None:
+        parent.text = (parent.text or "") + "".join(pieces)
+    else:
+        kept.tail = (kept.tail or "") + "".join(pieces)
 
 
 def _strip_attributes(root: HtmlElement) -> None:
@@ -448,7 +479,8 @@ class _Footnotes:
             label = labels.get(note)
             if label is None:
                 label = labels[note] = str(len(labels) + 1)
-            _replace_with_text(box, f"{_REF_OPEN}{label}{_REF_CLOSE}")
+            box.tail = f"{_REF_OPEN}{label}{_REF_CLOSE}" + (box.tail or "")
+        _remove_all(box for box, _ in found)
         reference_ids = {
             key for box, _ in found for element in box.iter() for key in _ids(element)
         } | {key for box, _ in found for key in _ids(box)}
@@ -505,7 +537,7 @@ class _Footnotes:
             parent = note.getparent()
             if parent is not None:
                 holders[parent] = None
-            _remove(note)
+        _remove_all(notes)
         for holder in holders:
             place: HtmlElement | None = holder
             while place is not None and place.getparent() is not None:
@@ -562,20 +594,29 @@ def _note_body(note: HtmlElement, reference_ids: set[str], page_url: str) -> Htm
     """A copy of a note as a ``<div>``, without its links back."""
     body = copy.deepcopy(note)
     body.tail = None
-    for link in list(body.iter("a")):
-        href = _fragment(link.get("href", ""), page_url) or ""
-        backward = href.startswith("#") and unquote(href[1:]) in reference_ids
-        if backward or any(
-            word in link.get("class", "") for word in ("backlink", "backref", "reverse")
-        ):
-            _remove(link)
-    for element in list(body.iter()):
-        if element is not body and element.getparent() is not None:
-            token = " ".join(_tokens(element, "class"))
-            if "backlink" in token or "footnote-return" in token:
-                _remove(element)
+    _remove_all([link for link in body.iter("a") if _links_back(link, reference_ids, page_url)])
+    _remove_all(
+        [
+            element
+            for element in body.iter()
+            if element is not body
+            and any(word in " ".join(_tokens(element, "class")) for word in _BACK_CLASSES)
+        ]
+    )
     body.tag = "div"
     return body
+
+
+#: Class words of what leads from a note back to its reference.
+_BACK_CLASSES = ("backlink", "footnote-return")
+
+
+def _links_back(link: HtmlElement, reference_ids: set[str], page_url: str) -> bool:
+    """Whether `link` (inside a note) leads back to a reference."""
+    href = _fragment(link.get("href", ""), page_url) or ""
+    if href.startswith("#") and unquote(href[1:]) in reference_ids:
+        return True
+    return any(word in link.get("class", "") for word in ("backlink", "backref", "reverse"))
 
 
 def _notes_markdown(bodies: list[HtmlElement]) -> list[str]:
@@ -622,18 +663,19 @@ def _article(body: HtmlElement) -> HtmlElement:
         ]
         if with_text:
             return max(with_text, key=lambda c: len(_text(c)))
-    for element in list(body.iter("header", "nav", "footer", "aside")):
-        _remove(element)
+    _remove_all(list(body.iter("header", "nav", "footer", "aside")))
     return body
 
 
 def _drop_furniture(article: HtmlElement) -> None:
-    for element in list(article.iter()):
-        if element is article or element.getparent() is None:
-            continue
-        tokens = _tokens(element, "class") + _tokens(element, "id")
-        if element.tag == "nav" or any(token in _FURNITURE for token in tokens):
-            _remove(element)
+    _remove_all(
+        [element for element in article.iter() if element is not article and _furniture(element)]
+    )
+
+
+def _furniture(element: HtmlElement) -> bool:
+    tokens = _tokens(element, "class") + _tokens(element, "id")
+    return element.tag == "nav" or any(token in _FURNITURE for token in tokens)
 
 
 def _drop_title_heading(article: HtmlElement, title: str) -> None:

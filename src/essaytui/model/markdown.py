@@ -9,8 +9,9 @@ after links, images and code and on lines of their own, ``:::`` container fences
 (taken out; `essaytui.model.dialects` adds the other dialects' constructs). Four
 rules of markdown-it's are replaced by ones that take linear time on hostile input
 (a run of "[" or "[^"; see each rule), and the rules added here are linear too: what a failed search
-found is remembered. None of them lets a block run past a blank line, so a source
-cut at a blank line parses as the whole does. `glossary_parser` reads a
+found is remembered. The block quote rule is wrapped so that a deep quote's lazy
+lines are read once, not once per level. None of them lets a block run past a blank
+line, so a source cut at a blank line parses as the whole does. `glossary_parser` reads a
 ``glossary.md`` definition list. `tokens_to_text` is the one way inline tokens
 become plain text where no styling is kept (glossary terms and definitions).
 `plain_tokens` is the last resort, paragraphs without Markdown.
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.ruler import RuleOptionsType
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block import blockquote as markdown_blockquote
 from markdown_it.rules_block import reference as markdown_reference
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
@@ -73,6 +75,9 @@ def essay_parser() -> MarkdownIt:
     md.inline.ruler.at("link", _link)
     md.inline.ruler.at("image", _image)
     md.block.ruler.at("reference", _reference)
+    md.block.ruler.at(
+        "blockquote", _blockquote, {"alt": ["paragraph", "reference", "blockquote", "list"]}
+    )
     md.inline.ruler.before("escape", "tex_inline", _tex_inline)
     md.inline.ruler.push("attrs_after", _attrs_after)
     terminates: RuleOptionsType = {
@@ -275,6 +280,121 @@ def _reference(state: StateBlock, start_line: int, end_line: int, silent: bool) 
     while len(references) > known:
         references.popitem()  # the definition just added: not one the scan found
     return found
+
+
+#: Quotes at least this deep, whose paragraph goes on in lazy lines, are read by
+#: `_blockquote` in one step.
+_SHORTCUT_DEPTH = 2
+
+
+def _blockquote(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """markdown-it's block quote rule, with a shortcut for one shape: a line of
+    several ``>`` markers and some text, then lazy lines (no marker, nothing that
+    ends a quote) up to a blank line.
+
+    markdown-it reads nested quotes one level at a time, and each level tries every
+    rule that could end the quote on every lazy line again: 150 levels made such a
+    paragraph ~100 times slower a character than plain text. The shortcut asks once
+    of each lazy line whether it ends the quote (`_lazy_line`), writes the quotes'
+    tokens and parses the innermost level's lines once, in the state that level would
+    have: the tokens are the same (a property test holds them to markdown-it's). Any
+    other shape goes to markdown-it's rule.
+    """
+    if not silent:
+        shape = _lazy_quote(state, start_line, end_line)
+        if shape is not None:
+            _write_lazy_quote(state, start_line, *shape)
+            return True
+    return markdown_blockquote(state, start_line, end_line, silent)
+
+
+def _lazy_quote(
+    state: StateBlock, start_line: int, end_line: int
+) -> tuple[int, int, int, bool] | None:
+    """`(end line, depth, where the text starts, whether the last ">" had a space
+    after it)` when the quote at `start_line` has the shape `_blockquote` shortcuts."""
+    if state.blkIndent != 0 or state.is_code_block(start_line):
+        return None
+    source = state.src
+    position = state.bMarks[start_line] + state.tShift[start_line]
+    end = state.eMarks[start_line]
+    depth = 0
+    spaced = False
+    while position < end and source[position] == ">":
+        depth += 1
+        spaced = position + 1 < end and source[position + 1] == " "
+        position += 2 if spaced else 1
+    if depth < _SHORTCUT_DEPTH or position >= end or source[position] in _NOT_PLAIN_START:
+        return None  # no text, indented text, or an alert's "[!NOTE]"
+    if state.level + depth >= state.md.options.maxNesting:
+        return None  # markdown-it drops what lies deeper: leave that to it
+    parent = state.parentType
+    state.parentType = "blockquote"  # as the rule has it while it looks for the end
+    try:
+        line = start_line + 1
+        while line < end_line and state.bMarks[line] + state.tShift[line] < state.eMarks[line]:
+            if not _lazy_line(state, line, end_line):
+                return None
+            line += 1
+    finally:
+        state.parentType = parent
+    return line, depth, position, spaced
+
+
+#: What the text after a quote's markers may not start with, for the shortcut.
+_NOT_PLAIN_START = frozenset(" \t[")
+
+
+def _lazy_line(state: StateBlock, line: int, end_line: int) -> bool:
+    """Whether `line` (not blank) continues a quote's paragraph at every level: no
+    marker, not indented as code, and no rule that ends a quote starts there.
+
+    The inner levels see the line marked as a continuation (indent -1), the outermost
+    as it stands; the rules read a line's own indent only to tell code (4 or more),
+    which neither is, so asking once answers for every level.
+    """
+    if state.src[state.bMarks[line] + state.tShift[line]] == ">" or state.sCount[line] >= 4:
+        return False
+    terminators = state.md.block.ruler.getRules("blockquote")
+    return not any(rule(state, line, end_line, True) for rule in terminators)
+
+
+def _write_lazy_quote(
+    state: StateBlock, start_line: int, end_line: int, depth: int, text: int, spaced: bool
+) -> None:
+    """The tokens of `depth` quotes around lines `start_line` to `end_line`, the
+    first's text starting at `text`, the others lazy continuation lines."""
+    lazy = range(start_line + 1, end_line)
+    saved = (
+        state.bMarks[start_line],
+        state.tShift[start_line],
+        state.sCount[start_line],
+        state.bsCount[start_line],
+        [state.sCount[line] for line in lazy],
+    )
+    outer = (state.parentType, state.blkIndent, state.lineMax)
+    opened = [state.push("blockquote_open", "blockquote", 1) for _ in range(depth)]
+    # what each level of markdown-it's rule leaves for the next: the text after the
+    # markers, no indent, the lazy lines marked as continuations (-1)
+    state.bsCount[start_line] = (state.sCount[start_line] if depth == 1 else 0) + 1 + spaced
+    state.bMarks[start_line] = text
+    state.tShift[start_line] = 0
+    state.sCount[start_line] = 0
+    for line in lazy:
+        state.sCount[line] = -1
+    state.parentType, state.blkIndent = "blockquote", 0
+    state.md.block.tokenize(state, start_line, end_line)
+    for token in opened:
+        token.markup = ">"
+        token.map = [start_line, state.line]
+    for _ in range(depth):
+        state.push("blockquote_close", "blockquote", -1).markup = ">"
+    state.parentType, state.blkIndent, state.lineMax = outer
+    bMark, tShift, sCount, bsCount, lazy_counts = saved
+    state.bMarks[start_line], state.tShift[start_line] = bMark, tShift
+    state.sCount[start_line], state.bsCount[start_line] = sCount, bsCount
+    for line, count in zip(lazy, lazy_counts, strict=True):
+        state.sCount[line] = count
 
 
 # -- math, attributes and containers ------------------------------------------------

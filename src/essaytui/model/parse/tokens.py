@@ -173,7 +173,10 @@ class _Note:
 class _Inline:
     """The state of one run of inline tokens: open spans, HTML read so far."""
 
-    open_spans: list[tuple[SpanKind, int, str]] = field(default_factory=list)
+    #: per kind, the spans opened and not yet closed: (start, data), innermost last.
+    #: Kept apart by kind so that a closing tag finds its opener at once, even after
+    #: thousands of tags left open (a stray ``</b>`` must not scan every ``<em>``).
+    open_spans: dict[SpanKind, list[tuple[int, str]]] = field(default_factory=dict)
     hidden: int = 0  # inside <script>, <style>, …: text is not shown
     visible: bool = False  # whether anything but white space was written yet
     script: str = ""  # "sup" or "sub" while inside one
@@ -654,7 +657,7 @@ class Converter:
                 if kind == "link_open":
                     data = sanitize_inline(str(child.attrs.get("href", "")))
                     self._anchor_of(context, child, position)
-                state.open_spans.append((_OPENERS[kind], position, data))
+                state.open_spans.setdefault(_OPENERS[kind], []).append((position, data))
             elif kind in _CLOSERS:
                 self._close_span(state, _CLOSERS[kind], position, spans, excluded)
             elif kind == "footnote_ref":
@@ -725,15 +728,14 @@ class Converter:
         spans: list[Span],
         excluded: list[tuple[int, int]],
     ) -> None:
-        open_spans = state.open_spans
-        for back in range(len(open_spans) - 1, -1, -1):
-            if open_spans[back][0] == span_kind:
-                _, start, data = open_spans.pop(back)
-                if position > start:
-                    spans.append(Span(start, position, span_kind, data))
-                    if span_kind == SpanKind.LINK:
-                        excluded.append((start, position))
-                break
+        opened = state.open_spans.get(span_kind)
+        if not opened:
+            return  # a closing tag with nothing to close
+        start, data = opened.pop()
+        if position > start:
+            spans.append(Span(start, position, span_kind, data))
+            if span_kind == SpanKind.LINK:
+                excluded.append((start, position))
 
     @staticmethod
     def _image(
@@ -794,7 +796,7 @@ class Converter:
                 self._close_span(state, span_kind, position, spans, context.builder.excluded)
             elif name != "a" or "href" in attributes:
                 data = sanitize_inline(attributes.get("href", "")) if name == "a" else ""
-                state.open_spans.append((span_kind, position, data))
+                state.open_spans.setdefault(span_kind, []).append((position, data))
         return position
 
     def _marker(self, context: _Context, label: str, position: int) -> str:
