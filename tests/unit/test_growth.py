@@ -23,6 +23,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import pytest
 from growth_dialect_cases import DIALECT_PATTERN_CASES
@@ -261,8 +262,57 @@ PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
         "find",
         [lambda n: "http:" * n, lambda n: "https://" + "a" * n, lambda n: "data:" + " data:" * n],
     ),
+    "essaytui.interchange.citation._KEY_UNSAFE": (
+        "sub",
+        [lambda n: "{}" * n, lambda n: "a{" * n],
+    ),
+    "essaytui.interchange.citation._URL_UNSAFE": (
+        "sub",
+        [lambda n: "{ }" * n, lambda n: "http://a/" + "b" * n],
+    ),
+    "essaytui.interchange.markdown._FORGING_LINE": (
+        "match",
+        [lambda n: " " * n + "x", lambda n: "[^" + "a" * n, lambda n: " " * n + "[^" + "[" * n],
+    ),
+    "essaytui.interchange.markdown._NOT_PROSE": (
+        "search",
+        [lambda n: " ^a" * n + " x", lambda n: "^" * n, lambda n: "a ^" + "-" * n + " x"],
+    ),
+    "essaytui.interchange.sync._CONFLICT": (
+        "search",
+        [lambda n: ".sync-conflict" * n, lambda n: "conflicted " * n, lambda n: "(conflic" * n],
+    ),
+    "essaytui.interchange.sync._DEVICE": (
+        "fullmatch",
+        [lambda n: "0" * n + "x", lambda n: "a" * n],
+    ),
+    "essaytui.interchange.sync._SAFE_KEY": ("sub", [lambda n: "É" * n, lambda n: "aÉ" * n]),
+    "essaytui.sessions.links._SCHEME": (
+        "match",
+        [lambda n: "a" * n + "!", lambda n: "a+" * n],
+    ),
+    "essaytui.model.epub._DATE": ("match", [lambda n: "1" * n, lambda n: "2024-" * n]),
+    "essaytui.model.epub._REFERENCE": (
+        "findall",
+        [lambda n: "[^" * n, lambda n: "[^1" * n, lambda n: "[^1]" * n],
+    ),
+    "essaytui.model.epub.chapters._NAV_TOKEN": (
+        "sub",
+        [lambda n: "\ue003" * n, lambda n: "\ue0031" * n, lambda n: "\ue0031\ue004" * n],
+    ),
+    # a pattern over bytes (a chapter before it is parsed): its inputs are bytes
+    "essaytui.model.epub.documents._XHTML_NAMESPACE": (
+        "sub",
+        [
+            lambda n: cast(str, b" xmlns " * n),
+            lambda n: cast(str, b" xmlns=" + b" " * n + b"x"),
+            lambda n: cast(str, b' xmlns="http://www.w3.org/1999/xhtm' * n),
+        ],
+    ),
 }
 PATTERN_CASES.update(DIALECT_PATTERN_CASES)
+# the page converter's marker pattern, under the name the EPUB reader imports it by
+PATTERN_CASES["essaytui.model.html.MARKER_TEXT"] = PATTERN_CASES["essaytui.model.html._MARKER_TEXT"]
 
 
 def module_patterns() -> dict[str, re.Pattern[str]]:

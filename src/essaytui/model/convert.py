@@ -90,7 +90,9 @@ _LEFTOVER_PATTERNS: tuple[str, ...] = (
     r"comments?( \(\d+\))?",
     r"post comment",
     r"fill in your details below or click an icon to log in:?( logo)?",
-    r"you are commenting using your( [\w.+-]+)* account\.?( \(? ?log ?out ?/? ?change ?\)?)*",
+    # possessive: Python's re backtracks through every repetition of a group, in time that
+    # grows with the square of their number, when what follows them fails
+    r"you are commenting using your( [\w.+-]+)* account\.?(?: \(? ?log ?out ?/? ?change ?\)?)*+",
     r"\(? ?log ?out ?/? ?change ?\)?",
     r"log ?out",
     r"log in",
