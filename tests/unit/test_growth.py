@@ -247,9 +247,9 @@ PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
     "essaytui.interchange.citation._UK_DATE": ("findall", [lambda n: "12 " * n + "April"]),
     "essaytui.interchange.citation._URL": ("findall", [lambda n: "http://" * n]),
     "essaytui.interchange.citation._US_DATE": ("findall", [lambda n: "April 12 " * n]),
-    "essaytui.store.store._SEARCH_WORD": ("findall", [lambda n: '"' * n, lambda n: "a" * n]),
+    "essaytui.store.search._SEARCH_WORD": ("findall", [lambda n: '"' * n, lambda n: "a" * n]),
     "essaytui.model.identity._TITLE_HASH": ("fullmatch", [lambda n: "a" * n, lambda n: "0" * n]),
-    "essaytui.store.store._SURROGATE": ("sub", [lambda n: "\ud800a" * n, lambda n: "a" * n]),
+    "essaytui.store.rows._SURROGATE": ("sub", [lambda n: "\ud800a" * n, lambda n: "a" * n]),
     "essaytui.widgets.status._CJK": ("find", [lambda n: "因此" * n, lambda n: "a " * n]),
     "essaytui.widgets.sources._URL": (
         "find",
