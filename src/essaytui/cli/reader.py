@@ -43,7 +43,8 @@ def read_standard_input() -> bytes:
     Raises:
         UsageError: it is larger than that.
     """
-    from essaytui.model.files import MAX_BYTES, read_at_most
+    from essaytui.model.files import MAX_BYTES
+    from essaytui.model.regular_file import read_at_most
 
     data = read_at_most(sys.stdin.buffer, MAX_BYTES)
     if len(data) > MAX_BYTES:

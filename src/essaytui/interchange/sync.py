@@ -42,7 +42,6 @@ import json
 import os
 import re
 import socket
-import stat
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -58,8 +57,8 @@ from essaytui.interchange.w3c import (
     from_web_annotation,
 )
 from essaytui.model.annotation import Annotation, checked_time, time_key
-from essaytui.model.files import read_at_most
 from essaytui.model.identity import DocumentPrint, is_generated, sketch_from_text
+from essaytui.model.regular_file import FileRefused, Refusal, read_regular_file
 from essaytui.model.text import sanitize_inline
 from essaytui.store.errors import StoreError
 from essaytui.store.store import AnnotationStore, EssayRecord, Position, storable
@@ -221,14 +220,14 @@ def read_json(path: Path) -> dict[str, object]:
             object, or nested too deeply.
     """
     try:
-        # without blocking: a FIFO swapped in after the folder was listed would wait
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(descriptor, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise BadFile("is not a regular file")
-            data = read_at_most(handle, MAX_FILE_BYTES)
-    except OSError as error:
-        raise BadFile(f"cannot be read ({error.strerror or error})") from None
+        # a FIFO swapped in after the folder was listed is refused, never waited on
+        data = read_regular_file(path, MAX_FILE_BYTES)
+    except FileRefused as refused:
+        if refused.refusal in (Refusal.DIRECTORY, Refusal.NOT_REGULAR):
+            raise BadFile("is not a regular file") from None
+        if refused.refusal is Refusal.TOO_LARGE:
+            raise BadFile(f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB") from None
+        raise BadFile(f"cannot be read ({refused.reason})") from None
     return json_object(data)
 
 
