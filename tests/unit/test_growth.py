@@ -231,22 +231,25 @@ PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
     "essaytui.model.search._BACKREFERENCE": ("find", [lambda n: "\\" * n, lambda n: "(?P" * n]),
     "essaytui.model.text._UNSAFE": ("sub", [lambda n: "\x1b[0m" * n, lambda n: "a\u200b" * n]),
     "essaytui.interchange.w3c._HASH": ("fullmatch", [lambda n: "a" * n]),
-    "essaytui.interchange.citation._ACCESSED": (
+    "essaytui.interchange.citation.reference._ACCESSED": (
         "findall",
         [lambda n: "accessed " * n, lambda n: "accessed April 1" * n],
     ),
-    "essaytui.interchange.citation._ISO_DATE": ("findall", [lambda n: "2016-" * n]),
-    "essaytui.interchange.citation._NAME": (
+    "essaytui.interchange.citation.reference._ISO_DATE": ("findall", [lambda n: "2016-" * n]),
+    "essaytui.interchange.citation.reference._NAME": (
         "findall",
         [lambda n: "A" * n, lambda n: "Ab " * n + "x", lambda n: "A.b " * n],
     ),
-    "essaytui.interchange.citation._QUOTED_TITLE": (
+    "essaytui.interchange.citation.reference._QUOTED_TITLE": (
         "findall",
         [lambda n: "“" + "a" * n, lambda n: "“a" * n, lambda n: "“a,”" * n],
     ),
-    "essaytui.interchange.citation._UK_DATE": ("findall", [lambda n: "12 " * n + "April"]),
-    "essaytui.interchange.citation._URL": ("findall", [lambda n: "http://" * n]),
-    "essaytui.interchange.citation._US_DATE": ("findall", [lambda n: "April 12 " * n]),
+    "essaytui.interchange.citation.reference._UK_DATE": (
+        "findall",
+        [lambda n: "12 " * n + "April"],
+    ),
+    "essaytui.interchange.citation.reference._URL": ("findall", [lambda n: "http://" * n]),
+    "essaytui.interchange.citation.reference._US_DATE": ("findall", [lambda n: "April 12 " * n]),
     "essaytui.store.search._SEARCH_WORD": ("findall", [lambda n: '"' * n, lambda n: "a" * n]),
     "essaytui.model.identity._TITLE_HASH": ("fullmatch", [lambda n: "a" * n, lambda n: "0" * n]),
     "essaytui.store.rows._SURROGATE": ("sub", [lambda n: "\ud800a" * n, lambda n: "a" * n]),
