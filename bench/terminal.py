@@ -77,7 +77,7 @@ BORDERS = range(0x2500, 0x25A0)
 ESSAYTUI, VIEWER, HELLO = "essaytui", "markdownviewer", "hello"
 APP_TITLES = {ESSAYTUI: "essaytui", VIEWER: "MarkdownViewer", HELLO: "hello-world app"}
 
-# Targets of issue 16 (this machine class, 2 cores; ratios within one run).
+# The start-up targets (this machine class, 2 cores; ratios within one run).
 TARGET_BUNDLED_RATIO = 1.3
 TARGET_LARGE_RATIO = 1.6
 TARGET_LARGE_MB = 100.0
@@ -339,7 +339,7 @@ def keys_table(samples: dict[str, list[KeyTiming]]) -> list[str]:
 
 
 def targets_table(rows: Sequence[EssayRow]) -> list[str]:
-    """Issue 16's first-screen targets, checked against this run's medians."""
+    """The first-screen targets, checked against this run's medians."""
     checks: list[tuple[str, str, bool]] = []
     by_name = {row.name: row for row in rows}
 

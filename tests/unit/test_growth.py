@@ -1,6 +1,5 @@
 """Growth tests: every regular expression and every parsing or matching entry point
-takes about linear time on input built to make it backtrack (issue 10 item 6,
-issue 17).
+takes about linear time on input built to make it backtrack.
 
 Each case is timed at size n and 8n (best of three, repeated until a timing is long
 enough to trust) and the ratio must stay near 8: linear is ~8, quadratic ~64, and

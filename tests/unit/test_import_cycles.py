@@ -1,4 +1,4 @@
-"""No import cycles under src/essaytui (issue 11 item 4, design §9).
+"""No import cycles under src/essaytui (design §9).
 
 The graph is read from the source with `ast`: every `import` and `from … import`
 anywhere in a module (at its top, inside a function, under ``if TYPE_CHECKING:``)

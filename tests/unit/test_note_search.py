@@ -1,4 +1,4 @@
-"""Finding notes across essays (issue 14): SQLite FTS5 kept by triggers, migrated into
+"""Finding notes across essays: SQLite FTS5 kept by triggers, migrated into
 databases made before it, searched from another process and from the command line."""
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ class InertArgumentParser(argparse.ArgumentParser):
     """argparse whose messages cannot drive a terminal.
 
     Its errors quote the arguments ("unrecognized arguments: …"), and an argument
-    may be a file name holding escape sequences, passed by a glob (issue 17 item 17):
+    may be a file name holding escape sequences, passed by a glob:
     everything it prints has control characters made visible first.
     """
 
@@ -59,7 +59,7 @@ def fail(message: str) -> int:
 
 def inline(text: str) -> str:
     """`text` made inert for a terminal: a file name or a line from a file may hold
-    escape sequences (issue 6), and stderr is usually a terminal."""
+    escape sequences, and stderr is usually a terminal."""
     from essaytui.model.text import sanitize_inline
 
     return sanitize_inline(text)

@@ -7,7 +7,7 @@ deletion marker, text hash) travels under `essaytui:data`, so a round trip
 loses nothing. Imports are validated item by item: anything malformed raises
 `InterchangeError` naming the item and the field.
 
-An import file comes from anywhere (issue 17): it is read only if it is a regular
+An import file comes from anywhere: it is read only if it is a regular
 file, at most `MAX_IMPORT_BYTES` of it however it reports its size; times are
 normalised and must lie between 1970 and a little after now; the text it brings
 (quotes, notes, tags, section titles) loses lone surrogates and its control
