@@ -437,7 +437,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown size(s): {', '.join(unknown)}; choose from {', '.join(ALL_SIZES)}")
     if args.terminal:
-        return terminal.run_terminal(args, sizes, arguments)
+        return terminal.run_terminal(terminal.TerminalOptions.of(args), sizes, arguments)
     repeats = args.repeats or (1 if args.quick else 3)
 
     generated = generate.write_essays(args.out, [s for s in sizes if s in generate.SIZES])

@@ -966,9 +966,30 @@ def interrupts_raise() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def run_terminal(
-    options: argparse.Namespace, names: Sequence[str], arguments: Sequence[str]
-) -> int:
+@dataclass(frozen=True)
+class TerminalOptions:
+    """What bench/run.py asks of the real-terminal benchmark, read once from its flags."""
+
+    out: Path
+    terminal_size: str
+    timeout: float
+    repeats: int | None = None
+    quick: bool = False
+    speedups: bool = False
+    profile: bool = False
+    skip_slow: bool = False
+    slow_runs: int = 1
+    no_keys: bool = False
+    no_write: bool = False
+    note: str = ""
+
+    @classmethod
+    def of(cls, parsed: argparse.Namespace) -> TerminalOptions:
+        """The options bench/run.py's parser read (`parsed`), by name."""
+        return cls(**{name: getattr(parsed, name) for name in cls.__dataclass_fields__})
+
+
+def run_terminal(options: TerminalOptions, names: Sequence[str], arguments: Sequence[str]) -> int:
     """Run the real-terminal benchmark (options from bench/run.py); write its section."""
     try:
         size = parse_size(options.terminal_size)
@@ -1059,7 +1080,7 @@ class Report:
 
 def _measure(
     bench: Bench,
-    options: argparse.Namespace,
+    options: TerminalOptions,
     essays: dict[str, Path],
     apps_for: Callable[[str], dict[str, AppStart]],
     repeats: int,
@@ -1178,7 +1199,7 @@ def _paragraph(text: str) -> list[str]:
 
 def _report(
     report: Report,
-    options: argparse.Namespace,
+    options: TerminalOptions,
     arguments: Sequence[str],
     size: tuple[int, int],
     repeats: int,
