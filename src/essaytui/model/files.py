@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from essaytui.model.essay import Essay
 from essaytui.model.parse import parse_essay
-from essaytui.model.regular_file import FileRefused, Refusal, read_regular_file
+from essaytui.model.regular_file import FileRefused, Refusal, read_regular_file, size_text
 from essaytui.model.text import normalise_newlines, sanitize_inline
 
 if TYPE_CHECKING:
@@ -86,10 +86,10 @@ def _refused(name: str, refused: FileRefused, limit: int) -> EssayFileError:
             return EssayFileError(f"{name}: is not a regular file")
         case Refusal.TOO_LARGE if refused.size is not None:
             return EssayFileError(
-                f"{name}: is too large ({_size(refused.size)}; the limit is {_size(limit)})"
+                f"{name}: is too large ({size_text(refused.size)}; the limit is {size_text(limit)})"
             )
         case Refusal.TOO_LARGE:
-            return EssayFileError(f"{name}: is too large (the limit is {_size(limit)})")
+            return EssayFileError(f"{name}: is too large (the limit is {size_text(limit)})")
     return EssayFileError(f"{name}: cannot be read: {refused.reason}")
 
 
@@ -267,14 +267,6 @@ def _encoding_name(encoding: str, data: bytes) -> str:
         # read the same as Latin-1: say the name people know the file by
         return "Latin-1"
     return _ENCODING_NAMES.get(codec, codec)
-
-
-def _size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
-    if size >= 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size} bytes"
 
 
 #: The file next to an essay that holds its glossary.

@@ -81,6 +81,15 @@ def read_at_most(stream: Readable, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def size_text(size: int) -> str:
+    """A size in bytes as a reader says it: "3.2 MB", "12.0 KB", "512 bytes"."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size} bytes"
+
+
 def read_regular_file(path: Path, limit: int) -> bytes:
     """The bytes of the regular file at `path`, at most `limit` of them.
 

@@ -147,13 +147,7 @@ class Annotations:
         return self._change(annotation_id, as_deleted, wait=wait)
 
     def restore(self, annotation_id: str, *, wait: bool = True) -> Annotation:
-        """Undo `delete`.
-
-        Raises:
-            UnknownAnnotation: no annotation has that id.
-            StoreBusy: `wait` is False and the database is locked.
-            StoreWriteError: it was not saved.
-        """
+        """Undo `delete` (raising as `delete` does)."""
         return self._change(annotation_id, as_restored, wait=wait)
 
     def get(self, annotation_id: str) -> Annotation | None:

@@ -20,34 +20,39 @@ def error_code(error: sqlite3.Error) -> int:
     return (code & 0xFF) if isinstance(code, int) else -1
 
 
-def is_busy(error: sqlite3.Error) -> bool:
-    code = error_code(error)
-    if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+def _means(
+    error: sqlite3.Error, codes: tuple[int, ...], words: tuple[str, ...], *, squeeze: bool = False
+) -> bool:
+    """True if `error` has one of SQLite's result `codes`, or (from an SQLite that does not
+    give its code) its message holds one of `words` (spaces and dashes `squeeze`d out)."""
+    if error_code(error) in codes:
         return True
     message = str(error).lower()
-    return "locked" in message or "busy" in message
+    if squeeze:
+        message = message.replace(" ", "").replace("-", "")
+    return any(word in message for word in words)
+
+
+def is_busy(error: sqlite3.Error) -> bool:
+    """Another connection holds the lock."""
+    return _means(error, (_SQLITE_BUSY, _SQLITE_LOCKED), ("locked", "busy"))
 
 
 def is_corrupt(error: sqlite3.Error) -> bool:
-    if error_code(error) in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
-        return True
-    message = str(error).lower()
-    return "not a database" in message or "malformed" in message
+    """The file is not a database, or a damaged one."""
+    return _means(error, (_SQLITE_CORRUPT, _SQLITE_NOTADB), ("not a database", "malformed"))
 
 
 def is_read_only(error: sqlite3.Error) -> bool:
-    if error_code(error) in (_SQLITE_READONLY, _SQLITE_CANTOPEN):
-        return True
-    message = str(error).lower().replace(" ", "").replace("-", "")
-    return "readonly" in message or "unabletoopen" in message
+    """The file or its folder cannot be written (or its -wal/-shm files made)."""
+    return _means(
+        error, (_SQLITE_READONLY, _SQLITE_CANTOPEN), ("readonly", "unabletoopen"), squeeze=True
+    )
 
 
 def is_disk_fault(error: sqlite3.Error) -> bool:
     """A full disk, or one that fails to write (SQLite's "disk I/O error")."""
-    if error_code(error) in (_SQLITE_IOERR, _SQLITE_FULL):
-        return True
-    message = str(error).lower()
-    return "disk i/o error" in message or "disk is full" in message
+    return _means(error, (_SQLITE_IOERR, _SQLITE_FULL), ("disk i/o error", "disk is full"))
 
 
 def explain(error: sqlite3.Error) -> str:
@@ -57,6 +62,6 @@ def explain(error: sqlite3.Error) -> str:
         return f"the disk is full ({error})"
     if is_busy(error):
         return f"another essaytui kept the notes database locked too long ({error})"
-    if "readonly" in str(error).lower().replace(" ", "").replace("-", ""):
+    if _means(error, (), ("readonly",), squeeze=True):
         return f"the notes database is read-only ({error})"
     return f"the notes database could not be written ({error})"

@@ -11,12 +11,11 @@ read-only folder are handled.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
-from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from types import MethodType, TracebackType
+from typing import Concatenate, Generic, ParamSpec, Self, TypeVar, overload
 
-from essaytui.model.annotation import Annotation
 from essaytui.store.annotations import Annotations
 from essaytui.store.database import BUSY_TIMEOUT_MS, LOCK_WAIT_SECONDS, MAX_WARNINGS, Database
 from essaytui.store.errors import StoreUnavailable
@@ -27,8 +26,9 @@ from essaytui.store.rows import EssayRecord, EssaySummary, MergeResult, NoteHit,
 from essaytui.store.search import SEARCH_LIMIT, NoteSearch, search_terms
 from essaytui.store.settings import Settings
 
-if TYPE_CHECKING:
-    from essaytui.model.essay import Essay
+R = TypeVar("R")
+P = ParamSpec("P")
+T = TypeVar("T")
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
@@ -46,6 +46,29 @@ __all__ = [
 ]
 
 
+class _Room(Generic[R, P, T]):
+    """A method of the store that one of its rooms does: `AnnotationStore.add` is
+    `Annotations.add` called on the store's annotations room, with the same signature
+    (checked by mypy) and docstring. Written once, in the room."""
+
+    def __init__(self, room: str, method: Callable[Concatenate[R, P], T]) -> None:
+        self._room = room
+        self._method = method
+        self.__doc__ = method.__doc__
+
+    @overload
+    def __get__(self, store: None, owner: type[object]) -> Self: ...
+
+    @overload
+    def __get__(self, store: object, owner: type[object]) -> Callable[P, T]: ...
+
+    def __get__(self, store: object | None, owner: type[object]) -> Self | Callable[P, T]:
+        if store is None:
+            return self
+        bound: Callable[P, T] = MethodType(self._method, getattr(store, self._room))
+        return bound
+
+
 class AnnotationStore:
     """Annotations, reading positions, settings and essay identities of one user.
 
@@ -53,19 +76,6 @@ class AnnotationStore:
     `AnnotationStore.open_or_memory(data_dir)` (never raises; falls back to
     memory), or `AnnotationStore.in_memory(reason)`. Use as a context manager
     or call `close()`.
-
-    Attributes (read from the database):
-        path: the database file, or None in memory.
-        persistent: False when changes are not saved to disk (in memory, or
-            read-only).
-        read_only: True when the database could only be opened for reading:
-            everything stored is readable, every write raises `StoreWriteError`.
-        problem: why changes are not saved to disk, or None.
-        notice: something the reader should be told once (e.g. a damaged
-            database was moved aside), or None.
-        warnings: rows skipped because they hold values essaytui never writes,
-            and imported notes refused; one line each, for the caller to show
-            (`take_warnings`).
     """
 
     def __init__(self, database: Database) -> None:
@@ -160,155 +170,38 @@ class AnnotationStore:
         """A number that changes when another connection commits a change (cheap to poll)."""
         return self.database.data_version()
 
-    # -- annotations (store.annotations) ----------------------------------------------
+    # -- what the rooms do: each method is the room's own, signature and docstring --------
 
-    def add(self, annotation: Annotation, *, wait: bool = True) -> Annotation:
-        """Store a new annotation exactly as given and return it (`Annotations.add`)."""
-        return self._annotations.add(annotation, wait=wait)
+    add = _Room("_annotations", Annotations.add)
+    update = _Room("_annotations", Annotations.update)
+    delete = _Room("_annotations", Annotations.delete)
+    restore = _Room("_annotations", Annotations.restore)
+    get = _Room("_annotations", Annotations.get)
+    list_for_essay = _Room("_annotations", Annotations.list_for_essay)
+    all_annotations = _Room("_annotations", Annotations.all_annotations)
+    annotation_stamps = _Room("_annotations", Annotations.annotation_stamps)
+    annotation_essays = _Room("_annotations", Annotations.annotation_essays)
+    annotations_by_id = _Room("_annotations", Annotations.annotations_by_id)
+    count = _Room("_annotations", Annotations.count)
+    merge = _Room("_annotations", Annotations.merge)
 
-    def update(
-        self, annotation: Annotation, *, wait: bool = True, base: Annotation | None = None
-    ) -> Annotation:
-        """Replace the stored annotation with the same id (`Annotations.update`)."""
-        return self._annotations.update(annotation, wait=wait, base=base)
+    save_position = _Room("_positions", Positions.save_position)
+    touch = _Room("_positions", Positions.touch)
+    position = _Room("_positions", Positions.position)
+    recent = _Room("_positions", Positions.recent)
+    last_read = _Room("_positions", Positions.last_read)
 
-    def delete(self, annotation_id: str, *, wait: bool = True) -> Annotation:
-        """Mark an annotation deleted; `restore` undoes this (`Annotations.delete`)."""
-        return self._annotations.delete(annotation_id, wait=wait)
+    identify = _Room("_identities", Identities.identify)
 
-    def restore(self, annotation_id: str, *, wait: bool = True) -> Annotation:
-        """Undo `delete` (`Annotations.restore`)."""
-        return self._annotations.restore(annotation_id, wait=wait)
+    essays_with_notes = _Room("_essays", Essays.essays_with_notes)
+    essay_record = _Room("_essays", Essays.essay_record)
+    essays_with_digest = _Room("_essays", Essays.essays_with_digest)
+    join_essays = _Room("_essays", Essays.join_essays)
+    refile_joined = _Room("_essays", Essays.refile_joined)
+    essay_paths = _Room("_essays", Essays.essay_paths)
 
-    def get(self, annotation_id: str) -> Annotation | None:
-        """The annotation with that id (deleted or not), or None."""
-        return self._annotations.get(annotation_id)
+    search_notes = _Room("_search", NoteSearch.search_notes)
+    tags_in_use = _Room("_search", NoteSearch.tags_in_use)
 
-    def list_for_essay(self, essay_id: str, include_deleted: bool = False) -> list[Annotation]:
-        """The essay's annotations in reading order."""
-        return self._annotations.list_for_essay(essay_id, include_deleted)
-
-    def all_annotations(self, include_deleted: bool = True) -> list[Annotation]:
-        """Every annotation of every essay, by essay then reading order."""
-        return self._annotations.all_annotations(include_deleted)
-
-    def annotation_stamps(self) -> dict[str, tuple[str, str, str | None]]:
-        """`id → (essay_id, modified, deleted)` of every annotation."""
-        return self._annotations.annotation_stamps()
-
-    def annotation_essays(self) -> list[str]:
-        """The ids of every essay with annotations (deleted ones too)."""
-        return self._annotations.annotation_essays()
-
-    def annotations_by_id(self, ids: Iterable[str]) -> list[Annotation]:
-        """The annotations with these ids (unknown ids left out)."""
-        return self._annotations.annotations_by_id(ids)
-
-    def count(self) -> int:
-        """How many annotations are stored, deleted ones included."""
-        return self._annotations.count()
-
-    def merge(
-        self,
-        annotations: Iterable[Annotation],
-        *,
-        essays: Iterable[EssayRecord] = (),
-        wait: bool = True,
-        wins: Callable[[Annotation, Annotation], bool] | None = None,
-    ) -> MergeResult:
-        """Merge annotations (e.g. an import) by id, in one transaction (`Annotations.merge`)."""
-        return self._annotations.merge(annotations, essays=essays, wait=wait, wins=wins)
-
-    # -- reading positions (store.positions) ----------------------------------------------
-
-    def save_position(
-        self,
-        essay_id: str,
-        offset: int,
-        *,
-        quote: str = "",
-        essay_path: str = "",
-        title: str = "",
-        author: str = "",
-        text_hash: str = "",
-        progress: float = 0.0,
-        wait: bool = True,
-    ) -> Position:
-        """Remember where the reader is in an essay (`Positions.save_position`)."""
-        return self._positions.save_position(
-            essay_id,
-            offset,
-            quote=quote,
-            essay_path=essay_path,
-            title=title,
-            author=author,
-            text_hash=text_hash,
-            progress=progress,
-            wait=wait,
-        )
-
-    def touch(
-        self, essay_id: str, path: str, title: str, author: str, *, wait: bool = True
-    ) -> None:
-        """Record that an essay was opened now (`Positions.touch`)."""
-        self._positions.touch(essay_id, path, title, author, wait=wait)
-
-    def position(self, essay_id: str) -> Position | None:
-        """The saved position in an essay, or None."""
-        return self._positions.position(essay_id)
-
-    def recent(self, limit: int = 20) -> list[Position]:
-        """Positions of recently read essays, most recent first."""
-        return self._positions.recent(limit)
-
-    def last_read(self) -> Position | None:
-        """The essay read most recently, or None."""
-        return self._positions.last_read()
-
-    # -- essays (store.identity, store.essays) ---------------------------------------------
-
-    def identify(self, essay: Essay, *, source: bytes | None = None, record: bool = True) -> str:
-        """The id the essay's notes and position are filed under (`Identities.identify`)."""
-        return self._identities.identify(essay, source=source, record=record)
-
-    def essays_with_notes(self, exclude: Iterable[str] = ()) -> list[EssaySummary]:
-        """Every essay with live notes (except `exclude`), most recent first."""
-        return self._essays.essays_with_notes(exclude)
-
-    def essay_record(self, essay_id: str) -> EssayRecord | None:
-        """What this database knows of an essay, or None."""
-        return self._essays.essay_record(essay_id)
-
-    def essays_with_digest(self, digest: str) -> list[str]:
-        """The ids of the essays whose print has this digest."""
-        return self._essays.essays_with_digest(digest)
-
-    def join_essays(self, old: str, new: str) -> None:
-        """File everything of essay `old` under `new` (`Essays.join_essays`)."""
-        self._essays.join_essays(old, new)
-
-    def refile_joined(self) -> int:
-        """Move notes under an id joined into another since to that one; how many moved."""
-        return self._essays.refile_joined()
-
-    def essay_paths(self, essay_id: str) -> list[str]:
-        """Every path the essay was read from, most recent first."""
-        return self._essays.essay_paths(essay_id)
-
-    # -- search and settings (store.search, store.settings) -------------------------------
-
-    def search_notes(self, query: str, limit: int = SEARCH_LIMIT) -> list[NoteHit]:
-        """Live annotations holding every word of `query` (`NoteSearch.search_notes`)."""
-        return self._search.search_notes(query, limit)
-
-    def tags_in_use(self) -> list[str]:
-        """Every tag on a live annotation, the most used first."""
-        return self._search.tags_in_use()
-
-    def get_setting(self, key: str, default: str | None = None) -> str | None:
-        """A stored setting (e.g. "theme"), or `default`."""
-        return self._settings.get_setting(key, default)
-
-    def set_setting(self, key: str, value: str, *, wait: bool = True) -> None:
-        """Store a setting (`Settings.set_setting`)."""
-        self._settings.set_setting(key, value, wait=wait)
+    get_setting = _Room("_settings", Settings.get_setting)
+    set_setting = _Room("_settings", Settings.set_setting)

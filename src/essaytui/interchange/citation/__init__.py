@@ -25,9 +25,11 @@ from essaytui.interchange.citation.formatting import (
 )
 from essaytui.interchange.citation.reference import (
     CSL_TYPES,
+    DATE_FIELDS,
     TEXT_FIELDS,
     TYPES,
     CitationError,
+    DateField,
     Person,
     Reference,
     TextField,
@@ -42,9 +44,11 @@ from essaytui.interchange.citation.reference import (
 
 __all__ = [
     "CSL_TYPES",
+    "DATE_FIELDS",
     "TEXT_FIELDS",
     "TYPES",
     "CitationError",
+    "DateField",
     "Person",
     "Quotation",
     "Reference",

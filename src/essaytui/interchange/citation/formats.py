@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from essaytui.interchange.citation.reference import TEXT_FIELDS, Reference, safe_key
+from essaytui.interchange.citation.reference import DATE_FIELDS, TEXT_FIELDS, Reference, safe_key
 
 # -- CSL-JSON, BibTeX, RIS -------------------------------------------------------------------
 
@@ -31,10 +31,9 @@ def to_csl_json(reference: Reference) -> dict[str, object]:
     for text in TEXT_FIELDS:
         if value := text.value(reference):
             item[text.csl] = value
-    if reference.issued:
-        item["issued"] = _date_parts(reference.issued)
-    if reference.accessed:
-        item["accessed"] = _date_parts(reference.accessed)
+    for when in DATE_FIELDS:
+        if parts := when.value(reference):
+            item[when.csl] = _date_parts(parts)
     return item
 
 
@@ -204,8 +203,7 @@ def describe(reference: Reference) -> dict[str, Any]:
     for text in TEXT_FIELDS:
         if text.front_matter and (value := text.value(reference)):
             found[text.front_matter] = value
-    if reference.issued:
-        found["date"] = _iso(reference.issued)
-    if reference.accessed:
-        found["accessed"] = _iso(reference.accessed)
+    for when in DATE_FIELDS:
+        if parts := when.value(reference):
+            found[when.front_matter] = _iso(parts)
     return found

@@ -361,3 +361,19 @@ TEXT_FIELDS = (
     TextField(lambda r: r.url, "URL", "url"),
     TextField(lambda r: r.note, "note", ""),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class DateField:
+    """A date of a reference, with its name in CSL-JSON and in front matter."""
+
+    value: Callable[[Reference], tuple[int, ...]]
+    csl: str
+    front_matter: str
+
+
+#: The dates, after the text fields: when it was published, and when it was read.
+DATE_FIELDS = (
+    DateField(lambda r: r.issued, "issued", "date"),
+    DateField(lambda r: r.accessed, "accessed", "accessed"),
+)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from essaytui.model.epub.errors import BookError, MemberError
-from essaytui.model.regular_file import read_at_most
+from essaytui.model.regular_file import read_at_most, size_text
 
 #: The largest member read (a chapter of XHTML; a 50 MB chapter is refused).
 MAX_MEMBER_BYTES = 16 * 1024 * 1024
@@ -88,12 +88,12 @@ class Archive:
             raise MemberError("is encrypted")
         if info.file_size > limit:
             raise MemberError(
-                f"is too large ({_size(info.file_size)}; the limit is {_size(limit)})"
+                f"is too large ({size_text(info.file_size)}; the limit is {size_text(limit)})"
             )
         if info.file_size > _BOMB_FLOOR and info.file_size > MAX_RATIO * max(1, info.compress_size):
             raise MemberError("is compressed implausibly well (a zip bomb?)")
         if self._spent + info.file_size > MAX_BOOK_BYTES:
-            raise MemberError(f"is past what one book may hold ({_size(MAX_BOOK_BYTES)})")
+            raise MemberError(f"is past what one book may hold ({size_text(MAX_BOOK_BYTES)})")
         try:
             with self._zip.open(info) as stream:
                 data = read_at_most(stream, limit)
@@ -103,7 +103,7 @@ class Archive:
             raise MemberError("is encrypted") from None
         self._spent += len(data)
         if len(data) > limit:
-            raise MemberError(f"is too large (the limit is {_size(limit)})")
+            raise MemberError(f"is too large (the limit is {size_text(limit)})")
         return data
 
 
@@ -140,11 +140,3 @@ def resolve(base: str, href: str) -> str | None:
 
 def _short(error: BaseException) -> str:
     return " ".join(str(error).split())[:80] or type(error).__name__
-
-
-def _size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
-    if size >= 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size} bytes"
