@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,11 +36,48 @@ MAX_RATIO = 24
 #: Seconds a child may take for all the cases it times.
 CHILD_TIMEOUT = 120
 
-Build = Callable[[int], str]
+Build = Callable[[int], str] | Callable[[int], bytes]
 
 #: pattern ("module.NAME", or "module.NAME[key]" inside a dict) → how it is used on
 #: the adversarial inputs: "find" (every match), "match", "fullmatch", "sub", "split".
 PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
+    "essaytui.interchange.citation.formats._URL_UNSAFE": (
+        "sub",
+        [lambda n: "{" * n, lambda n: "a" * n],
+    ),
+    "essaytui.interchange.citation.reference._KEY_UNSAFE": (
+        "sub",
+        [lambda n: "!" * n, lambda n: "a!" * n],
+    ),
+    "essaytui.interchange.markdown._FORGING_LINE": (
+        "match",
+        [lambda n: " " * n + "x", lambda n: " " * n + "[^" + "a" * n],
+    ),
+    "essaytui.interchange.markdown._NOT_PROSE": (
+        "find",
+        [
+            lambda n: "^" + "a" * n + " " * n + "x",
+            lambda n: " ^a" * n + " b",
+            lambda n: "%" * n + "$" * n,
+        ],
+    ),
+    "essaytui.interchange.sync._CONFLICT": (
+        "search",
+        [lambda n: "(conflic" * n, lambda n: ".sync-conflict" * n],
+    ),
+    "essaytui.interchange.sync._DEVICE": ("fullmatch", [lambda n: "a" * n + "g"]),
+    "essaytui.interchange.sync._SAFE_KEY": ("sub", [lambda n: "!" * n, lambda n: "a!" * n]),
+    "essaytui.model.epub._DATE": ("match", [lambda n: "2016-" * n]),
+    "essaytui.model.epub._REFERENCE": ("findall", [lambda n: "[^" * n, lambda n: "[^1" * n]),
+    "essaytui.model.epub.chapters._NAV_TOKEN": (
+        "sub",
+        [lambda n: "\ue003" * n, lambda n: "\ue0031" * n],
+    ),
+    "essaytui.model.epub.documents._XHTML_NAMESPACE": (
+        "sub",
+        [lambda n: b" xmlns" * n, lambda n: b' xmlns = "http://www.w3.org' * n],
+    ),
+    "essaytui.sessions.links._SCHEME": ("match", [lambda n: "a" * n, lambda n: "a+" * n]),
     "essaytui.model.anchoring._SPACE": ("find", [lambda n: "a " * n, lambda n: " " * n + "x"]),
     "essaytui.sessions.links._FOOTNOTE_LINK": (
         "match",
@@ -60,6 +98,10 @@ PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
     ),
     "essaytui.model.convert._HEADER": ("fullmatch", [lambda n: "1" * n + "x"]),
     "essaytui.model.html._MARKER_TEXT": (
+        "fullmatch",
+        [lambda n: "[" + " " * n + "x", lambda n: "footnote" + " " * n + "1x", lambda n: "i" * n],
+    ),
+    "essaytui.model.html.MARKER_TEXT": (
         "fullmatch",
         [lambda n: "[" + " " * n + "x", lambda n: "footnote" + " " * n + "1x", lambda n: "i" * n],
     ),
@@ -309,11 +351,11 @@ def growth(run_at: Callable[[int], Callable[[], object]], n: int) -> float:
     return best_time(large) / max(best_time(small), 1e-9)
 
 
-def pattern_use(pattern: re.Pattern[str], mode: str, text: str) -> Callable[[], object]:
+def pattern_use(pattern: re.Pattern[Any], mode: str, text: str | bytes) -> Callable[[], object]:
     if mode == "find":
         return lambda: sum(1 for _ in pattern.finditer(text))
     if mode == "sub":
-        return lambda: pattern.sub("", text)
+        return lambda: pattern.sub(text[:0], text)
     if mode == "split":
         return lambda: pattern.split(text)
     method = getattr(pattern, mode)
@@ -334,7 +376,7 @@ def pattern_ratios(module: str, n: int) -> dict[str, float]:
 
 
 def _runner(
-    pattern: re.Pattern[str], mode: str, build: Build
+    pattern: re.Pattern[Any], mode: str, build: Build
 ) -> Callable[[int], Callable[[], object]]:
     return lambda size: pattern_use(pattern, mode, build(size))
 
