@@ -419,11 +419,18 @@ class SyncReport:
     hidden_warnings: int = 0
     skipped: set[Path] = field(default_factory=set)
 
-    def cannot_write(self, error: OSError) -> None:
-        """Count a file that could not be written (the first reason is kept)."""
-        if not self.not_written:
-            self.write_problem = sanitize_inline(storable(str(error.strerror or error)))
-        self.not_written += 1
+    def write(
+        self, path: Path, data: bytes, made: set[str] | None = None
+    ) -> tuple[int, int] | None:
+        """`write_atomic`, or None when the file could not be written (counted here: the
+        next sync tries again)."""
+        try:
+            return write_atomic(path, data, made)
+        except OSError as error:
+            if not self.not_written:  # the first reason is kept
+                self.write_problem = sanitize_inline(storable(str(error.strerror or error)))
+            self.not_written += 1
+            return None
 
     @property
     def received(self) -> int:
@@ -826,10 +833,8 @@ def _write_outgoing(plan: _Plan, new_state: SyncState, report: SyncReport) -> No
         if before is not None and raw is None:
             with contextlib.suppress(BadFile):
                 raw = read_json(before.path)
-        try:
-            found = write_atomic(target, annotation_file(version, raw), made)
-        except OSError as error:
-            report.cannot_write(error)
+        found = report.write(target, annotation_file(version, raw), made)
+        if found is None:
             continue
         local = signature(version.annotation)
         _remember(new_state, plan.folder, relative, version, local, found)
@@ -1016,10 +1021,7 @@ def sync_essays(
         target = essay_path(folder, essay_id)
         if known is not None and known.raw and dumps(known.raw) == data and not known.copies:
             continue
-        try:
-            write_atomic(target, data)
-        except OSError as error:
-            report.cannot_write(error)
+        if report.write(target, data) is None:
             continue
         for copy in known.copies if known else []:
             with contextlib.suppress(OSError):
@@ -1125,10 +1127,7 @@ def sync_positions(
         ):
             new_state.files[relative] = seen
             continue
-        try:
-            write_atomic(target, data)
-        except OSError as error:
-            report.cannot_write(error)
+        if report.write(target, data) is None:
             continue
         found = _stat(target)
         if found is not None:
