@@ -113,11 +113,6 @@ class TypeaheadApp(App[ReturnType]):
         """Forget the keys waiting for their turn."""
         self._waiting.clear()
 
-    @property
-    def holding_keys(self) -> bool:
-        """Whether typed keys are waiting (for an input on its way, or their turn)."""
-        return self._holding or self._in_flight is not None or bool(self._waiting)
-
     def _watch(self) -> None:
         if self._watchdog is None:
             self._watchdog = self.set_interval(POLL_SECONDS, self._check_waits)

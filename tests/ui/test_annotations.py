@@ -321,7 +321,7 @@ async def test_edited_essay_reanchors_and_lists_orphans(tmp_path: Path) -> None:
         orphan = next(a for a in screen.notes.annotations if a.id != moved.id)
         view_of(again).scroll_to_offset(new_text.index("It ends here"))
         await pilot.press("v")
-        # 5 colours a selection (issue 14): the palette's "Focus notes" keeps it
+        # 5 colours a selection: the palette's "Focus notes" keeps it
         await screen.run_action("focus_pane('notes')")
         await pilot.pause()
         assert view_of(again).selected_range is not None

@@ -1,4 +1,4 @@
-"""CJK in the view (issue 12 item 9): no character lost when an overlay moves or closes,
+"""CJK in the view: no character lost when an overlay moves or closes,
 lines broken where Chinese and Japanese break them, notes that start on their number's
 line, reading time that counts characters.
 

@@ -1,4 +1,4 @@
-"""`y` says where the quotation went, or offers a file when nothing can take it (issue 10)."""
+"""`y` says where the quotation went, or offers a file when nothing can take it."""
 
 from __future__ import annotations
 

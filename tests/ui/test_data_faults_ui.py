@@ -1,4 +1,4 @@
-"""Data faults in the real app (issue 6 item 4): say why, keep the notes, offer export.
+"""Data faults in the real app: say why, keep the notes, offer export.
 
 The faults are real: a data folder path that runs through a regular file, a
 database file full of garbage, and a database at SQLite's page limit (the

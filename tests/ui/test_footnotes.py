@@ -1,4 +1,4 @@
-"""Footnotes through Pilot: peek, jump and back, the Sources pane, the edge cases (issue 3)."""
+"""Footnotes through Pilot: peek, jump and back, the Sources pane, the edge cases."""
 
 from __future__ import annotations
 

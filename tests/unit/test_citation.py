@@ -1,4 +1,4 @@
-"""Citations (issue 14): the essay's reference from its front matter, in four styles by
+"""Citations: the essay's reference from its front matter, in four styles by
 citeproc-py, as BibTeX, CSL-JSON and RIS read back by their own readers."""
 
 from __future__ import annotations

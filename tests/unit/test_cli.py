@@ -1,4 +1,4 @@
-"""The command line, run as a real subprocess (issue 6 item 1, issue 4 item 7, issue 5 items 2-3).
+"""The command line, run as a real subprocess.
 
 Every error is one line on stderr starting ``essaytui: ``, exit status 2, no
 traceback and nothing on stdout. Only cases that fail before the reader starts
@@ -470,8 +470,8 @@ def test_convert_reports_are_inert(tmp_path: Path, data: Path) -> None:
     result = ok(run("convert", post, data_dir=data))
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
     assert "post ␛]0;pwned␇ ␛[2J.txt is not valid UTF-8" in result.stderr
-    # To a pipe too the escapes are shown as symbols (`convert | cat` would run them,
-    # issue 17 item 19); only -o FILE writes the text as it is.
+    # To a pipe too the escapes are shown as symbols (`convert | cat` would
+    # run them); only -o FILE writes the text as it is.
     assert "The body ␛]52;c;cHduZWQ=␇ paragraph." in result.stdout
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     ok(run("convert", post, "-o", tmp_path / "out.md", data_dir=data))

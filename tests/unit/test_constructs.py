@@ -1,4 +1,4 @@
-"""Real-world Markdown in the model (issue 12 items 1-6, 8 and 9): tables as grids of
+"""Real-world Markdown in the model: tables as grids of
 offsets, CommonMark list numbers, task boxes, images, TeX, HTML, GitHub alerts,
 attributes, containers, titles, adjacent footnote markers, CJK line breaks and the
 anchors internal links jump to. The fixtures in tests/data/constructs are modelled

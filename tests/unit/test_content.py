@@ -28,7 +28,7 @@ SEED_FILE = ROOT / "tests" / "data" / "blog" / "strategic-partners-with-caveats.
 SEED_MARKER = re.compile(r"\[(\d+)\]")
 SEED_NOTE = re.compile(r"\[(\d+)\] (.*)")
 
-#: Terms a student looks for (issue 15), each with the forms of it the essay holds.
+#: Terms a student looks for, each with the forms of it the essay holds.
 NEW_TERMS: dict[str, tuple[str, ...]] = {
     "China–Russia border": ("Sino-Russian border", "border disputes"),
     "bilateral trade": ("bilateral trade",),

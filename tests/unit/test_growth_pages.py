@@ -1,4 +1,4 @@
-"""Growth tests for reading other files (issue 12 item 10): converting a web page, the
+"""Growth tests for reading other files: converting a web page, the
 footnote search on pages built to make it quadratic, deep markup, and detecting an
 encoding, all take about linear time.
 

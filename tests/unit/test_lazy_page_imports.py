@@ -1,4 +1,4 @@
-"""Start-up never imports what reading other files needs (issue 12 item 10): lxml,
+"""Start-up never imports what reading other files needs: lxml,
 Beautiful Soup, markdownify and charset-normalizer load only when a web page (or a file
 not in UTF-8) is opened, and zipfile only when a book is. Checked in a fresh process,
 the way the reader starts."""

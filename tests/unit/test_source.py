@@ -120,7 +120,7 @@ def test_latin1_text_opens_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "latin.md"
     path.write_bytes("Café au lait, naïve façade.\n".encode("latin-1"))
     text, warnings = read_text_file(path)
-    # issue 12 item 10: read in the detected encoding, named (it used to show "Caf\ufffd")
+    # read in the detected encoding, named (it used to show "Caf\ufffd")
     assert text.startswith("Café au lait")
     assert warnings == [f"{path}: read as Latin-1 (not UTF-8)"]
 

@@ -1,9 +1,9 @@
-"""A data folder that cannot be written still shows the reader's notes (issue 17 item 20).
+"""A data folder that cannot be written still shows the reader's notes.
 
 The denial is real: the folder is chmod'ed read-only, and the check runs in a child
 process that, when the tests run as root, first gives up root's power to write past mode
 bits (tests/unit/without_privileges.py), so the kernel refuses it as it refuses anyone.
-Before issue 17 the store demanded a writable folder and the reader fell back to an
+Before, the store demanded a writable folder and the reader fell back to an
 empty in-memory store: the notes were there, but not shown.
 """
 

@@ -1,7 +1,7 @@
 """Which document an essay is: the identity its notes and reading position are filed under.
 
 A title is not an identity: every Rust RFC's first heading is "Summary", every other
-README starts with "Introduction", and before issue 10 such files shared their notes.
+README starts with "Introduction", and once such files shared their notes.
 The scheme (design §4), applied by `AnnotationStore.identify`:
 
 1. A front-matter ``id`` wins: the author said which essay this is.
@@ -178,7 +178,7 @@ def file_state(path: str | os.PathLike[str]) -> tuple[int, int] | None:
 
 
 def title_hash(title: str, author: str) -> str:
-    """The id essaytui gave essays without a front-matter id before issue 10."""
+    """The id essaytui gave essays without a front-matter id before ids were the document's."""
     return hashlib.sha256(f"{title}\0{author}".encode("utf-8", "replace")).hexdigest()[:ID_DIGITS]
 
 

@@ -1,4 +1,4 @@
-"""The essay as plain text, for a pipe or a file (issue 10 item 7).
+"""The essay as plain text, for a pipe or a file.
 
 What `essaytui PATH | less` or `> out.txt` gets, the way `glow` and `bat` behave
 when standard output is not a terminal: no escape codes, the title and author, then

@@ -1,6 +1,6 @@
 """Plain text, character by character: what every other module of the model leans on.
 
-Sanitising (`sanitize`: a file's text made inert for a terminal, issue 6), case
+Sanitising (`sanitize`: a file's text made inert for a terminal), case
 folding that keeps offsets (`lower_same_length`), sentence and word bounds for
 selections, and the superscript digits footnote markers are written in. The leaf of
 the model: it imports nothing but the standard library (design §9).

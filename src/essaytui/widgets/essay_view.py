@@ -558,10 +558,6 @@ class EssayView(ScrollView, can_focus=True):
         self._marks = RangeIndex((mark.start, mark.end, mark) for mark in marks)
         self.refresh()
 
-    def mark_at(self, start: int, end: int) -> list[Mark]:
-        """The marks drawn over any of `[start, end)`."""
-        return [mark for _, _, mark in self._marks.overlapping(start, end)]
-
     # -- what is drawn ---------------------------------------------------------
 
     def _style(self, name: str) -> Style:

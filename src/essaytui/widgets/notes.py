@@ -198,9 +198,6 @@ class NotesPane(ReaderList):
         self._anchors = dict(anchors)
         self._fill()
 
-    def _prompt(self, annotation: Annotation) -> Text:
-        return annotation_prompt(annotation, self.status_of(annotation), self.settled(annotation))
-
     def settled(self, annotation: Annotation) -> bool:
         """False while the search for `annotation`'s place ran out of time (tried again)."""
         anchor = self._anchors.get(annotation.id)

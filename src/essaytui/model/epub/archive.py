@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from essaytui.model.epub.errors import BookError, MemberError
+from essaytui.model.regular_file import read_at_most, size_text
 
 #: The largest member read (a chapter of XHTML; a 50 MB chapter is refused).
 MAX_MEMBER_BYTES = 16 * 1024 * 1024
@@ -29,8 +30,6 @@ _BOMB_FLOOR = 1024 * 1024
 
 #: Members listed in a book at most (a book of 10,000 chapters has ~10,050).
 MAX_MEMBERS = 100_000
-
-_READ_CHUNK = 1 << 20
 
 
 class Archive:
@@ -89,30 +88,23 @@ class Archive:
             raise MemberError("is encrypted")
         if info.file_size > limit:
             raise MemberError(
-                f"is too large ({_size(info.file_size)}; the limit is {_size(limit)})"
+                f"is too large ({size_text(info.file_size)}; the limit is {size_text(limit)})"
             )
         if info.file_size > _BOMB_FLOOR and info.file_size > MAX_RATIO * max(1, info.compress_size):
             raise MemberError("is compressed implausibly well (a zip bomb?)")
         if self._spent + info.file_size > MAX_BOOK_BYTES:
-            raise MemberError(f"is past what one book may hold ({_size(MAX_BOOK_BYTES)})")
-        chunks: list[bytes] = []
-        total = 0
+            raise MemberError(f"is past what one book may hold ({size_text(MAX_BOOK_BYTES)})")
         try:
             with self._zip.open(info) as stream:
-                while total <= limit:
-                    chunk = stream.read(min(_READ_CHUNK, limit + 1 - total))
-                    if not chunk:
-                        break
-                    chunks.append(chunk)
-                    total += len(chunk)
+                data = read_at_most(stream, limit)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
             raise MemberError(f"is damaged ({_short(error)})") from None
         except RuntimeError:  # zipfile: "File is encrypted, password required"
             raise MemberError("is encrypted") from None
-        self._spent += total
-        if total > limit:
-            raise MemberError(f"is too large (the limit is {_size(limit)})")
-        return b"".join(chunks)
+        self._spent += len(data)
+        if len(data) > limit:
+            raise MemberError(f"is too large (the limit is {size_text(limit)})")
+        return data
 
 
 def _clean_name(name: str) -> str | None:
@@ -148,11 +140,3 @@ def resolve(base: str, href: str) -> str | None:
 
 def _short(error: BaseException) -> str:
     return " ".join(str(error).split())[:80] or type(error).__name__
-
-
-def _size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
-    if size >= 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size} bytes"

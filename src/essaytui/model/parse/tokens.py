@@ -37,7 +37,14 @@ from essaytui.model.essay import (
     Table,
 )
 from essaytui.model.markdown import attributes_of, math_source, tokens_to_text
-from essaytui.model.parse.html_blocks import BLOCK_TAGS, HIDDEN_TAGS, Tag, align_of, split_html
+from essaytui.model.parse.html_blocks import (
+    BLOCK_TAGS,
+    HIDDEN_TAGS,
+    OpenList,
+    Tag,
+    align_of,
+    split_html,
+)
 from essaytui.model.text import (
     BLOCK_SEPARATOR,
     SUMMARY_SIGN,
@@ -144,8 +151,8 @@ class _Context:
     list_depth: int = 0
     definition_depth: int = 0
     marker: str = ""
-    # per open list: [ordered, the next item's number, its delimiter ("." or ")")]
-    lists: list[list[Any]] = field(default_factory=list)
+    # the lists the walk is inside, innermost last
+    lists: list[OpenList] = field(default_factory=list)
     # the kinds of the alerts the walk is inside ("note", "warning", …)
     callouts: list[str] = field(default_factory=list)
     # per open ::: fence, whether it is a callout (its closing line closes one)
@@ -204,7 +211,7 @@ class Converter:
         self.first_h1: str | None = None
         self.first_named: str | None = None  # the first heading that is no "Contents"
         # an ordered list that closed the last chunk: [delimiter, next number]
-        self._list_at_end: list[Any] | None = None
+        self._list_at_end: OpenList | None = None
 
     @property
     def title_heading(self) -> str | None:
@@ -268,7 +275,7 @@ class Converter:
         return True
 
     def _open_ordered_list(
-        self, context: _Context, token: Token, continued: list[Any] | None
+        self, context: _Context, token: Token, continued: OpenList | None
     ) -> None:
         """An ordered list begins; `continued`: the list the last chunk ended with, when
         this token opens the chunk (that list goes on counting if this is the same)."""
@@ -279,10 +286,10 @@ class Converter:
             and len(self.stack) == 1
             and context.list_depth == 1
             and context.quote_depth == 0
-            and continued[0] == token.markup
+            and continued.delimiter == token.markup
         ):
-            start = continued[1]
-        context.lists.append([True, start, token.markup])
+            start = continued.next_number
+        context.lists.append(OpenList(True, start, token.markup))
 
     @staticmethod
     def _open_callout(context: _Context, style: str) -> None:
@@ -336,13 +343,13 @@ class Converter:
         closed = context.lists.pop() if context.lists else None
         if (
             closed is not None
-            and closed[0]
+            and closed.ordered
             and last
             and len(self.stack) == 1
             and context.list_depth == 0
             and context.quote_depth == 0
         ):
-            self._list_at_end = [closed[2], closed[1]]
+            self._list_at_end = closed
 
     def _block_token(self, context: _Context, token: Token) -> None:
         """Any other block token: a block of its own, or a change of nesting."""
@@ -373,7 +380,7 @@ class Converter:
                 context.callouts.pop()
         elif kind == "bullet_list_open":
             context.list_depth += 1
-            context.lists.append([False, 0, ""])
+            context.lists.append(OpenList(False))
         elif kind == "list_item_open":
             context.marker = self._item_marker(context, token)
         elif kind == "list_item_close":
@@ -411,11 +418,7 @@ class Converter:
     @staticmethod
     def _item_marker(context: _Context, token: Token) -> str:
         """A list item's marker: its number in its list, or a bullet; a task's box."""
-        marker = "•"
-        if context.lists and context.lists[-1][0]:
-            numbering = context.lists[-1]
-            marker = f"{numbering[1]}{numbering[2]}"
-            numbering[1] += 1
+        marker = context.lists[-1].next_marker() if context.lists else "•"
         checked = token.meta.get("checked") if token.meta else None
         if checked is not None:
             box = "☑" if checked else "☐"
