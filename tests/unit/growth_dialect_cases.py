@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-Build = Callable[[int], str]
+Build = Callable[[int], str] | Callable[[int], bytes]
 
 DIALECT_PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
     "essaytui.model.markdown._TEX_SIGN": ("find", [lambda n: "\\" * n, lambda n: "\\a" * n]),
