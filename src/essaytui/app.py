@@ -289,7 +289,7 @@ class EssayApp(TypeaheadApp[None]):
         `on_mount` inside its start-up batch, and a screen pushed there has its first frame
         drawn and then dropped; the terminal saw nothing until the next full repaint,
         ~90 ms later at 9 KB and ~570 ms at 4.4 MB, bench/PROFILE.md row 7)."""
-        return ReaderScreen(self.essay, self.store)
+        return ReaderScreen(self.essay, self.store, warnings=self.startup_warnings)
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._touch)  # after the first screen: a write waits on disk
@@ -419,7 +419,6 @@ def binding_chains(app: type[DOMNode]) -> list[list[list[Binding]]]:
     from essaytui.screens.confirm import ConfirmScreen
     from essaytui.screens.help import HelpFilter, HelpScreen
     from essaytui.screens.note_editor import NoteEditor
-    from essaytui.screens.reader_actions import ReaderActions
     from essaytui.widgets.essay_view import EssayView
     from essaytui.widgets.glossary import GlossaryPane
     from essaytui.widgets.lists import ReaderList
@@ -432,7 +431,7 @@ def binding_chains(app: type[DOMNode]) -> list[list[list[Binding]]]:
         return [b for cls in reversed(owner.__mro__) for b in bindings_of(cls)]
 
     top = own(app)
-    reader = [own(ReaderActions), top]
+    reader = [own(ReaderScreen), top]
     chains = [
         [own(pane), *reader] for pane in (EssayView, OutlinePane, NotesPane, ReaderList, SearchBar)
     ]
