@@ -141,7 +141,7 @@ async def test_two_level_jump_and_back_survives_a_resize() -> None:
         assert isinstance(third_item, TermHit)
         await pilot.press("enter")
         await pilot.pause()
-        assert len(reader(app).navigator._back) == 2
+        assert len(reader(app).reading.navigator._back) == 2
         assert reader(app).query_one(SidePane).active == "glossary-tab"
         await pilot.resize_terminal(90, 30)
         await pilot.pause()
