@@ -248,7 +248,7 @@ class EssayApp(TypeaheadApp[None]):
             self.essay = dataclasses.replace(self.essay, id=joined)
             reader.essay = dataclasses.replace(reader.essay, id=joined)
         elif outcome.received:
-            reader.reload_annotations()
+            reader.annotations.reload()
         if outcome.elsewhere is not None and outcome.elsewhere != self.elsewhere:
             self.elsewhere = outcome.elsewhere
             line = f"Read further elsewhere: {offer(outcome.elsewhere)}"
@@ -265,7 +265,7 @@ class EssayApp(TypeaheadApp[None]):
         remote, self.elsewhere = self.elsewhere, None
         if remote is not None:
             reader = self.reader
-            reader.jump_to(remote_offset(reader.essay, remote))
+            reader.navigation.jump_to(remote_offset(reader.essay, remote))
 
     def save_position(self) -> None:
         """Save the reading position, if the reader is showing."""

@@ -38,7 +38,7 @@ class GoToProvider(Provider):
                 (
                     f"Go to: section {section.index + 1} {section.title}",
                     "Jump to this section",
-                    partial(screen.go_to_section, section.index),
+                    partial(screen.navigation.go_to_section, section.index),
                 )
             )
         for note in essay.footnotes:
@@ -48,7 +48,7 @@ class GoToProvider(Provider):
                     (
                         f"Go to: footnote {note.number} {preview}",
                         f"Show source {superscript(note.number)} in Sources",
-                        partial(screen.open_source, note.label),
+                        partial(screen.navigation.open_source, note.label),
                     )
                 )
         for term in essay.glossary:
@@ -56,10 +56,10 @@ class GoToProvider(Provider):
                 (
                     f"Go to: term {term.name}",
                     term.definition[:80],
-                    partial(screen.open_term, term.id),
+                    partial(screen.navigation.open_term, term.id),
                 )
             )
-        found.extend(screen.note_targets())
+        found.extend(screen.navigation.note_targets())
         # titles and help lines hold the essay's words and the reader's notes: one line,
         # inert for the terminal, before they are matched and shown
         return [

@@ -40,7 +40,7 @@ from essaytui.screens.reading.quoting import Quoting
 from essaytui.screens.reading.reading import LONG, SHORT, Reading
 from essaytui.sessions.annotations import AnnotationSession
 from essaytui.sessions.search import SearchSession
-from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, Target, TermHit
+from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, TermHit
 from essaytui.store import AnnotationStore, StoreError
 from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.glossary import GlossaryPane
@@ -51,7 +51,7 @@ from essaytui.widgets.peek import Peek
 from essaytui.widgets.search_bar import SearchBar
 from essaytui.widgets.side_pane import SidePane, SidePlaceholder
 from essaytui.widgets.sources import SourcesPane
-from essaytui.widgets.status import StatusLine, reading_status
+from essaytui.widgets.status import StatusLine
 
 #: Seconds between saves of the reading position, and between looks for notes
 #: another essaytui wrote.
@@ -173,33 +173,13 @@ class ReaderScreen(Screen[None]):
         view.border_title = Text(self.essay.title)
         view.border_subtitle = essay_subtitle(self.essay)
         view.focus()
-        self._update_status()
-        for warning in self._startup_messages():
+        self.reading.show_status()
+        for warning in self.reading.startup_messages(self.startup_warnings):
             self.say(warning, seconds=LONG)
         self.annotations.reload()
         self.reading.restore_position()
         self.set_interval(SAVE_EVERY, self.reading.save_position, name="save-position")
         self.set_interval(POLL_EVERY, self.annotations.poll, name="poll-store")
-
-    def _startup_messages(self) -> list[str]:
-        store = self.store
-        found = [self._warning_summary()] if self.essay.warnings else []
-        found += [f"⚠ {warning}" for warning in self.startup_warnings]
-        if store.notice:
-            found.append(store.notice)
-        if store.problem and store.read_only:
-            found.append(store.problem)  # "… your notes are shown, but …"
-        elif store.problem:
-            found.append(
-                f"{store.problem} Your notes are kept for this session: "
-                "export them from the command palette (ctrl+p)."
-            )
-        return found
-
-    def _warning_summary(self) -> str:
-        warnings = self.essay.warnings
-        more = f" (+{len(warnings) - 1} more)" if len(warnings) > 1 else ""
-        return f"⚠ {warnings[0]}{more}"
 
     def open_essay(self, essay: Essay) -> None:
         """Read another essay in this screen: its own notes, place, jumps and search."""
@@ -221,32 +201,16 @@ class ReaderScreen(Screen[None]):
         self.annotations.reload()
         if not self.reading.position.restored:
             self.reading.restore_position()
-        self._update_status()
+        self.reading.show_status()
         if essay.warnings:
-            self.say(self._warning_summary(), seconds=8)
+            self.say(self.reading.warning_summary(), seconds=8)
 
     def rest_unreadable(self, error: str) -> None:
         """The rest of a long essay could not be read: read on in its first part (its
         position is no longer saved: it would be measured on a part)."""
         self.reading.position.frozen = True
-        self._update_status()
+        self.reading.show_status()
         self.say(f"Only the first part could be read: {error}", seconds=15)
-
-    def _update_status(self) -> None:
-        view = self.view
-        target = view.target
-        focus = (
-            target.start if target is not None and view.row_of(target.start) is not None else None
-        )
-        self.status.set_status(
-            reading_status(
-                self.essay,
-                view.top_offset,
-                view.bottom_offset,
-                focus=focus,
-                rest_unreadable=self.reading.position.frozen,
-            )
-        )
 
     # -- the keys --------------------------------------------------------------------------
 
@@ -289,33 +253,9 @@ class ReaderScreen(Screen[None]):
 
     # -- where the app and the palette send the reader ---------------------------------
 
-    def jump_to(self, offset: int, target: Target | None = None) -> None:
-        """Remember where we are, then show `offset`."""
-        self.navigation.jump_to(offset, target)
-
-    def go_to_section(self, index: int) -> None:
-        """Jump to section `index`."""
-        self.navigation.go_to_section(index)
-
     def go_to_annotation(self, annotation_id: str) -> None:
         """Jump to an annotation (its anchored or proposed place)."""
         self.navigation.go_to_annotation(annotation_id)
-
-    def open_source(self, label: str) -> None:
-        """Show and focus the source `label` in Sources."""
-        self.navigation.open_source(label)
-
-    def open_term(self, term_id: str) -> None:
-        """Show the glossary entry of `term_id`."""
-        self.navigation.open_term(term_id)
-
-    def note_targets(self) -> list[tuple[str, str, partial[None]]]:
-        """Command-palette entries "Go to: note …"."""
-        return self.navigation.note_targets()
-
-    def reload_annotations(self) -> None:
-        """Read the essay's annotations again and show them."""
-        self.annotations.reload()
 
     def save_position(self) -> None:
         """Remember the place at the top of the view."""
@@ -335,7 +275,7 @@ class ReaderScreen(Screen[None]):
     @on(EssayView.Moved)
     def _moved(self, event: EssayView.Moved) -> None:
         self.query_one(OutlinePane).show_section(self.essay.section_at(event.top_offset))
-        self._update_status()
+        self.reading.show_status()
         self.peeking.place()
 
     @on(EssayView.Notice)
@@ -345,7 +285,7 @@ class ReaderScreen(Screen[None]):
     @on(EssayView.TargetSelected)
     def _target_selected(self, event: EssayView.TargetSelected) -> None:
         self.peeking.selected()
-        self._update_status()
+        self.reading.show_status()
 
     @on(EssayView.TargetFollowed)
     def _target_followed(self, event: EssayView.TargetFollowed) -> None:

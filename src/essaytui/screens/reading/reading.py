@@ -4,6 +4,8 @@ things on."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.screen import Screen
 
 from essaytui.model.essay import Essay
@@ -14,7 +16,7 @@ from essaytui.sessions.search import SearchSession
 from essaytui.store import AnnotationStore, StoreBusy, StoreError
 from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.search_bar import SearchBar
-from essaytui.widgets.status import StatusLine
+from essaytui.widgets.status import StatusLine, reading_status
 
 #: How long messages stay on the bottom line, in seconds.
 SHORT, LONG = 4.0, 10.0
@@ -64,6 +66,46 @@ class Reading:
         while it is open)."""
         bar = self.screen.query_one(SearchBar)
         (bar if bar.display else self.status).say(message, seconds)
+
+    def show_status(self) -> None:
+        """Section, progress and time left on the status line, for what is in view."""
+        view = self.view
+        target = view.target
+        focus = (
+            target.start if target is not None and view.row_of(target.start) is not None else None
+        )
+        self.status.set_status(
+            reading_status(
+                self.essay,
+                view.top_offset,
+                view.bottom_offset,
+                focus=focus,
+                rest_unreadable=self.position.frozen,
+            )
+        )
+
+    def startup_messages(self, warnings: Sequence[str]) -> list[str]:
+        """What the reader is told as the essay opens: the essay's warnings, `warnings`
+        (about keys.toml), and the state of the notes store."""
+        store = self.store
+        found = [self.warning_summary()] if self.essay.warnings else []
+        found += [f"⚠ {warning}" for warning in warnings]
+        if store.notice:
+            found.append(store.notice)
+        if store.problem and store.read_only:
+            found.append(store.problem)  # "… your notes are shown, but …"
+        elif store.problem:
+            found.append(
+                f"{store.problem} Your notes are kept for this session: "
+                "export them from the command palette (ctrl+p)."
+            )
+        return found
+
+    def warning_summary(self) -> str:
+        """The essay's first warning, and how many more."""
+        warnings = self.essay.warnings
+        more = f" (+{len(warnings) - 1} more)" if len(warnings) > 1 else ""
+        return f"⚠ {warnings[0]}{more}"
 
     def save_position(self) -> None:
         """Remember the offset at the top of the view (and its sentence); never waits."""
