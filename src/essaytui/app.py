@@ -90,7 +90,6 @@ class EssayApp(TypeaheadApp[None]):
             id="app.palette",
             group=GENERAL,
             palette=False,
-            hint="palette",
             help="every action, and go to a section, footnote, term or note",
         ),
     ]
@@ -158,6 +157,37 @@ class EssayApp(TypeaheadApp[None]):
             if isinstance(screen, ReaderScreen):
                 return screen
         raise LookupError("no reader screen")
+
+    @classmethod
+    def binding_owners(cls) -> list[type[DOMNode]]:
+        """Every screen and widget class whose bindings the help screen, the palette and
+        keys.toml know, in the help's order. A new screen or pane with keys adds its class
+        here (imported here, when asked: the first screen needs none of the dialogs)."""
+        from essaytui.screens.about import AboutScreen
+        from essaytui.screens.confirm import ConfirmScreen
+        from essaytui.screens.help import HelpFilter, HelpScreen
+        from essaytui.screens.note_editor import NoteEditor
+        from essaytui.widgets.essay_view import EssayView
+        from essaytui.widgets.glossary import GlossaryPane
+        from essaytui.widgets.lists import ReaderList
+        from essaytui.widgets.notes import NotesPane
+        from essaytui.widgets.outline import OutlinePane
+        from essaytui.widgets.search_bar import SearchBar
+
+        return [
+            AboutScreen,
+            ConfirmScreen,
+            HelpFilter,
+            HelpScreen,
+            NoteEditor,
+            ReaderScreen,
+            EssayView,
+            GlossaryPane,
+            ReaderList,
+            NotesPane,
+            OutlinePane,
+            SearchBar,
+        ]
 
     def _apply_keymap(self) -> None:
         """Read keys.toml. Its ids are checked against the bindings once the first screen

@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.dom import DOMNode
 from textual.fuzzy import Matcher
 
-from essaytui.actions import Action, all_bindings, help_of, keys_display, keys_taken
+from essaytui.actions import all_bindings, help_of, in_palette, keys_display, keys_taken
 from essaytui.model.text import sanitize_inline, superscript
 from essaytui.widgets.inert import inert_markup
 
@@ -117,7 +117,7 @@ def palette_commands(screen: ReaderScreen, keymap: Mapping[str, str]) -> Iterato
     pairs = all_bindings(type(screen.app))
     taken = keys_taken(pairs, keymap)
     for owner, binding in pairs:
-        if not isinstance(binding, Action) or not binding.palette or binding.group is None:
+        if not in_palette(binding) or binding.group is None:
             continue
         node = _node_of(screen, owner)
         if node is None:

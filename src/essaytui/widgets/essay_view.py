@@ -17,7 +17,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.actions import SkipAction
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import var
@@ -30,7 +30,6 @@ from essaytui.actions import (
     LINKS,
     READING,
     SELECTING,
-    Action,
     action,
 )
 from essaytui.model.annotation import COLORS, DEFAULT_COLOR, Kind
@@ -73,150 +72,175 @@ class Mark:
     color: str = DEFAULT_COLOR
 
 
-def _key(
-    keys: str,
-    name: str,
-    description: str,
-    binding_id: str,
-    group: Binding.Group,
-    *,
-    show: bool = False,
-    palette: bool = True,
-    help: str = "",  # noqa: A002
-    hint: str = "",
-) -> Action:
-    return action(
-        keys,
-        name,
-        description,
-        id=f"essay.{binding_id}",
-        group=group,
-        show=show,
-        palette=palette,
-        help=help,
-        hint=hint,
-    )
-
-
 class EssayView(ScrollView, can_focus=True):
     """The reading column."""
 
     ALLOW_SELECT = False
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        _key("j,down", "line_down", "Line down", "line_down", READING, palette=False),
-        _key("k,up", "line_up", "Line up", "line_up", READING, palette=False),
-        _key("space,pagedown", "page_down", "Page down", "page_down", READING, palette=False),
-        _key("b,pageup", "page_up", "Page up", "page_up", READING, palette=False),
-        _key("d,ctrl+d", "half_page(1)", "Half page down", "half_down", READING, palette=False),
-        _key("u,ctrl+u", "half_page(-1)", "Half page up", "half_up", READING, palette=False),
-        _key("g,home", "top", "Top", "top", READING),
-        _key("G,end", "bottom", "Bottom", "bottom", READING),
-        _key("right_square_bracket", "section(1)", "Next section", "next_section", READING),
-        _key("left_square_bracket", "section(-1)", "Previous section", "previous_section", READING),
-        _key(
+        action(
+            "j,down", "line_down", "Line down", id="essay.line_down", group=READING, palette=False
+        ),
+        action("k,up", "line_up", "Line up", id="essay.line_up", group=READING, palette=False),
+        action(
+            "space,pagedown",
+            "page_down",
+            "Page down",
+            id="essay.page_down",
+            group=READING,
+            palette=False,
+        ),
+        action("b,pageup", "page_up", "Page up", id="essay.page_up", group=READING, palette=False),
+        action(
+            "d,ctrl+d",
+            "half_page(1)",
+            "Half page down",
+            id="essay.half_down",
+            group=READING,
+            palette=False,
+        ),
+        action(
+            "u,ctrl+u",
+            "half_page(-1)",
+            "Half page up",
+            id="essay.half_up",
+            group=READING,
+            palette=False,
+        ),
+        action("g,home", "top", "Top", id="essay.top", group=READING),
+        action("G,end", "bottom", "Bottom", id="essay.bottom", group=READING),
+        action(
+            "right_square_bracket",
+            "section(1)",
+            "Next section",
+            id="essay.next_section",
+            group=READING,
+        ),
+        action(
+            "left_square_bracket",
+            "section(-1)",
+            "Previous section",
+            id="essay.previous_section",
+            group=READING,
+        ),
+        action(
             "f",
             "footnote(1)",
             "Next footnote",
-            "next_footnote",
-            FOOTNOTES,
+            id="essay.next_footnote",
+            group=FOOTNOTES,
             show=True,
-            hint="Footnote",
             help="select the next footnote reference; its source shows in a peek",
         ),
-        _key("F", "footnote(-1)", "Previous footnote", "previous_footnote", FOOTNOTES),
-        _key(
+        action(
+            "F", "footnote(-1)", "Previous footnote", id="essay.previous_footnote", group=FOOTNOTES
+        ),
+        action(
             "t",
             "term(1)",
             "Next glossary term",
-            "next_term",
-            GLOSSARY,
+            id="essay.next_term",
+            group=GLOSSARY,
             show=True,
-            hint="Term",
             help="select the next glossary term; its definition shows in a peek",
         ),
-        _key("T", "term(-1)", "Previous glossary term", "previous_term", GLOSSARY),
-        _key(
+        action("T", "term(-1)", "Previous glossary term", id="essay.previous_term", group=GLOSSARY),
+        action(
             "l",
             "link(1)",
             "Next link",
-            "next_link",
-            LINKS,
+            id="essay.next_link",
+            group=LINKS,
             help="select the next link or image; enter jumps there (inside the essay) "
             "or shows the address and opens it if asked",
         ),
-        _key("L", "link(-1)", "Previous link", "previous_link", LINKS),
-        _key(
+        action("L", "link(-1)", "Previous link", id="essay.previous_link", group=LINKS),
+        action(
             "enter",
             "follow",
             "Follow the selection",
-            "follow",
-            FOOTNOTES,
+            id="essay.follow",
+            group=FOOTNOTES,
             show=True,
             palette=False,
-            hint="Follow",
             help="follow the selection: footnote → Sources, term → Glossary, "
             "link → its place in the essay, or its address shown",
         ),
-        _key("escape", "clear", "Clear selection", "clear", READING, palette=False),
-        _key(
+        action(
+            "escape", "clear", "Clear selection", id="essay.clear", group=READING, palette=False
+        ),
+        action(
             "v",
             "select",
             "Select text",
-            "select",
-            SELECTING,
+            id="essay.select",
+            group=SELECTING,
             help="start a selection: the sentence at the selected reference or match, "
             "or the first of body text at the top of the view (headings are never quoted)",
         ),
         # While selecting, these move the selection's end.
-        _key("w", "extend('word', 1)", "Word forward", "extend_word", SELECTING, palette=False),
-        _key("b", "extend('word', -1)", "Word back", "extend_word_back", SELECTING, palette=False),
-        _key(
+        action(
+            "w",
+            "extend('word', 1)",
+            "Word forward",
+            id="essay.extend_word",
+            group=SELECTING,
+            palette=False,
+        ),
+        action(
+            "b",
+            "extend('word', -1)",
+            "Word back",
+            id="essay.extend_word_back",
+            group=SELECTING,
+            palette=False,
+        ),
+        action(
             "right_parenthesis",
             "extend('sentence', 1)",
             "Sentence forward",
-            "extend_sentence",
-            SELECTING,
+            id="essay.extend_sentence",
+            group=SELECTING,
             palette=False,
         ),
-        _key(
+        action(
             "left_parenthesis",
             "extend('sentence', -1)",
             "Sentence back",
-            "extend_sentence_back",
-            SELECTING,
+            id="essay.extend_sentence_back",
+            group=SELECTING,
             palette=False,
         ),
-        _key(
+        action(
             "right_curly_bracket",
             "extend('paragraph', 1)",
             "Paragraph forward",
-            "extend_paragraph",
-            SELECTING,
+            id="essay.extend_paragraph",
+            group=SELECTING,
             palette=False,
         ),
-        _key(
+        action(
             "left_curly_bracket",
             "extend('paragraph', -1)",
             "Paragraph back",
-            "extend_paragraph_back",
-            SELECTING,
+            id="essay.extend_paragraph_back",
+            group=SELECTING,
             palette=False,
         ),
-        _key(
+        action(
             "right",
             "extend('char', 1)",
             "Character forward",
-            "extend_char",
-            SELECTING,
+            id="essay.extend_char",
+            group=SELECTING,
             palette=False,
         ),
-        _key(
+        action(
             "left",
             "extend('char', -1)",
             "Character back",
-            "extend_char_back",
-            SELECTING,
+            id="essay.extend_char_back",
+            group=SELECTING,
             palette=False,
         ),
     ]

@@ -3,6 +3,8 @@ binds, kept here so the screen's class is the routing alone."""
 
 from __future__ import annotations
 
+from textual.binding import Binding
+
 from essaytui.actions import (
     ANNOTATIONS,
     GENERAL,
@@ -11,7 +13,6 @@ from essaytui.actions import (
     PANES,
     SEARCH,
     SELECTING,
-    Action,
     action,
 )
 from essaytui.interchange.styles import STYLES
@@ -19,7 +20,7 @@ from essaytui.model.annotation import COLORS
 from essaytui.screens.reading.quoting import QUOTATIONS_FILE
 
 #: The reader's own keys (the panes' keys are in their BINDINGS).
-READER_BINDINGS: list[Action] = [
+READER_BINDINGS: list[Binding] = [
     action(
         "slash",
         "search",
@@ -86,7 +87,6 @@ READER_BINDINGS: list[Action] = [
         id="reader.outline",
         group=PANES,
         show=True,
-        hint="Outline",
     ),
     action(
         "p",
@@ -95,7 +95,6 @@ READER_BINDINGS: list[Action] = [
         id="reader.side",
         group=PANES,
         show=True,
-        hint="Side pane",
     ),
     # While a selection is active, 1–5 colour it (check_action); otherwise they fall
     # through to the pane keys below, bound to the same keys.
