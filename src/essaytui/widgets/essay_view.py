@@ -33,10 +33,11 @@ from essaytui.actions import (
     action,
 )
 from essaytui.model.annotation import COLORS, DEFAULT_COLOR, Kind
-from essaytui.model.essay import EMPTY_ESSAY, Block, BlockKind, Essay, SpanKind
-from essaytui.model.parse.tokens import CALLOUT_LABELS
+from essaytui.model.essay import CALLOUT_LABELS, EMPTY_ESSAY, Block, BlockKind, Essay, SpanKind
 from essaytui.model.ranges import RangeIndex
-from essaytui.model.text import superscript, word_starts
+from essaytui.model.selection import Unit, moved
+from essaytui.model.text import superscript
+from essaytui.sessions.layout import GAP, SIDENOTE_GAP
 from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, Target, TermHit
 from essaytui.widgets.contrast import legible
 from essaytui.widgets.hyperlinks import essay_links, hyperlinks_wanted, with_hyperlinks
@@ -49,10 +50,6 @@ from essaytui.widgets.text_layout import (
     marker_cells,
 )
 
-#: Cells kept clear on each side of the text column.
-GAP = 2
-#: Between the text column and the sidenotes.
-SIDENOTE_GAP = 3
 #: The margin's mark on the line where a bookmark is (one cell wide in every terminal).
 BOOKMARK_MARK = "⚑"
 #: The most of the selected words that `v`'s hint repeats, in characters.
@@ -350,6 +347,10 @@ class EssayView(ScrollView, can_focus=True):
         self._layout: TextLayout | None = None
         self._styles: dict[str, Style] = {}
         self._style_cache: dict[tuple[str, frozenset[str]], Style] = {}
+        #: The sidenotes laid out for one window (its key: what they depend on).
+        self._sidenote_cache: tuple[object, dict[int, tuple[str, bool]]] | None = None
+        #: Every link of the essay, for the essay it was found in.
+        self._all_links: tuple[Essay, RangeIndex[LinkRef]] | None = None
         #: True once a line of essay text has been rendered (the benchmark waits on it).
         self.painted = False
         self._visible_terms: RangeIndex[str] = RangeIndex()
@@ -761,8 +762,6 @@ class EssayView(ScrollView, can_focus=True):
         self._sidenote_cache = (key, rows)
         return rows
 
-    _sidenote_cache: tuple[object, dict[int, tuple[str, bool]]] | None = None
-
     def _lay_out_sidenotes(self, top: int, height: int) -> dict[int, tuple[str, bool]]:
         layout = self.layout_lines
         if not len(layout):
@@ -1024,8 +1023,6 @@ class EssayView(ScrollView, can_focus=True):
             self._all_links = (self.essay, RangeIndex(essay_links(self.essay)))
         return self._all_links[1]
 
-    _all_links: tuple[Essay, RangeIndex[LinkRef]] | None = None
-
     def action_follow(self) -> None:
         target = self.target
         if target is None:
@@ -1069,43 +1066,7 @@ class EssayView(ScrollView, can_focus=True):
         if self.selection is None:
             raise SkipAction()
         anchor, cursor = self.selection
-        text = self.essay.reading_text
-        if unit == "char":
-            cursor = max(0, min(len(text), cursor + direction))
-        elif unit == "word":
-            cursor = _next_word(text, cursor, direction)
-        elif unit == "sentence":
-            if direction > 0:
-                # from the first character after the cursor that is not space (an offset in
-                # the gap after a sentence belongs to that sentence, not the next)
-                probe = cursor
-                while probe < len(text) and (probe == cursor or text[probe].isspace()):
-                    probe += 1
-                _, end = self.essay.sentence_bounds(min(len(text), probe))
-                cursor = max(cursor, end)
-            else:
-                # Back to the end of the previous sentence.
-                start, _ = self.essay.sentence_bounds(max(0, cursor - 1))
-                previous = start - 1
-                while previous > 0 and text[previous].isspace():
-                    previous -= 1
-                if previous <= 0:
-                    cursor = 0
-                else:
-                    _, end = self.essay.sentence_bounds(previous)
-                    cursor = end if end < cursor else start
-        elif unit == "paragraph":
-            index = self.essay.block_index_at(cursor)
-            if direction > 0:
-                block = self.essay.blocks[index]
-                if cursor >= block.end and index + 1 < len(self.essay.blocks):
-                    block = self.essay.blocks[index + 1]
-                cursor = block.end
-            else:
-                block = self.essay.blocks[index]
-                if cursor <= block.start and index > 0:
-                    block = self.essay.blocks[index - 1]
-                cursor = block.start
+        cursor = moved(self.essay, cursor, Unit(unit), direction)
         if self.essay.within_body(anchor, cursor) != cursor:
             cursor = self.essay.within_body(anchor, cursor)
             self.post_message(self.Notice(self, "The selection stops at the section's heading."))
@@ -1224,20 +1185,6 @@ def selection_hint(quote: str, what: str) -> str:
 
 def _same_link(start: int, end: int, link: LinkRef) -> LinkRef:
     return link
-
-
-def _next_word(text: str, cursor: int, direction: int) -> int:
-    """The end of the next word (forward) or the start of the previous one (back)."""
-    if direction > 0:
-        window = word_starts(text, cursor + 1, min(len(text), cursor + 200))
-        if not window:
-            return min(len(text), cursor + 1)
-        position = window[0]
-        while position < len(text) and (text[position].isalnum() or text[position] in "'’-"):
-            position += 1
-        return position
-    window = word_starts(text, max(0, cursor - 200), cursor)
-    return window[-1] if window else max(0, cursor - 1)
 
 
 def _clip(line: str, width: int) -> str:
