@@ -41,6 +41,7 @@ from essaytui.sessions.layout import GAP, SIDENOTE_GAP
 from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, Target, TermHit
 from essaytui.widgets.contrast import legible
 from essaytui.widgets.hyperlinks import essay_links, hyperlinks_wanted, with_hyperlinks
+from essaytui.widgets.sidenote_layout import lay_out_sidenotes
 from essaytui.widgets.table_layout import table_segments
 from essaytui.widgets.text_layout import (
     LIST_INDENT,
@@ -776,25 +777,15 @@ class EssayView(ScrollView, can_focus=True):
             placed.append((layout.line_at(start), label))
             index += 1
         target = self.target
-        selected = target.label if isinstance(target, FootnoteRef) else None
-        rows: dict[int, tuple[str, bool]] = {}
-        free = -(1 << 30)
-        seen: set[str] = set()
-        for position, (line, label) in enumerate(placed):
-            begin = max(line, free)
-            end = placed[position + 1][0] if position + 1 < len(placed) else begin + height
-            end = max(end, begin + 1)
-            lines = ["↑ " + self._note_number(label)] if label in seen else self._note_lines(label)
-            seen.add(label)
-            room = end - begin
-            if len(lines) > room:
-                lines = [*lines[: room - 1], _clip(lines[room - 1], self.sidenote_width)]
-            for offset, text in enumerate(lines):
-                row = begin + offset - top
-                if 0 <= row < height:
-                    rows[row] = (text, label == selected)
-            free = begin + len(lines)
-        return rows
+        return lay_out_sidenotes(
+            placed,
+            self._note_lines,
+            self._note_number,
+            top=top,
+            height=height,
+            width=self.sidenote_width,
+            selected=target.label if isinstance(target, FootnoteRef) else None,
+        )
 
     def _note_number(self, label: str) -> str:
         note = self.essay.footnotes_by_label.get(label)
@@ -1185,12 +1176,3 @@ def selection_hint(quote: str, what: str) -> str:
 
 def _same_link(start: int, end: int, link: LinkRef) -> LinkRef:
     return link
-
-
-def _clip(line: str, width: int) -> str:
-    """`line` ending in "…" within `width` cells."""
-    from rich.cells import cell_len, set_cell_size
-
-    if cell_len(line) < width:
-        return line.rstrip() + "…"
-    return set_cell_size(line, width - 1) + "…"
