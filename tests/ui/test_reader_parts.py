@@ -17,9 +17,10 @@ from essaytui.screens.reading.keys import READER_BINDINGS, READER_COMMANDS
 from essaytui.screens.reading.layout import PaneLayout
 from essaytui.screens.reading.navigation import Navigation
 from essaytui.screens.reading.quoting import Quoting
-from essaytui.sessions.layout import MEASURE_MAX, MEASURE_SETTING
+from essaytui.sessions.layout import MEASURE_MAX, MEASURE_SETTING, Want, Wants
 from essaytui.sessions.targets import FootnoteRef
 from essaytui.widgets.outline import OutlinePane
+from essaytui.widgets.reader_panes import ReaderPanes
 from essaytui.widgets.search_bar import SearchBar
 from essaytui.widgets.side_pane import SidePane
 from essaytui.widgets.status import StatusLine
@@ -79,12 +80,12 @@ async def test_the_measure_stops_at_its_limit_and_is_remembered() -> None:
         await opened(pilot)
         screen = reader(app)
         panes = screen.panes
-        panes.measure = MEASURE_MAX - 2
+        panes.want(measure=MEASURE_MAX - 2)
         panes.change_measure(4)
-        assert panes.measure == MEASURE_MAX
+        assert panes.wants.measure == MEASURE_MAX
         assert screen.store.get_setting(MEASURE_SETTING) == str(MEASURE_MAX)
         panes.change_measure(4)
-        assert panes.measure == MEASURE_MAX
+        assert panes.wants.measure == MEASURE_MAX
         assert "already" in screen.status.message
 
 
@@ -97,7 +98,7 @@ async def test_the_side_pane_runs_what_waited_for_it() -> None:
         panes.side_ready = False
         assert not panes.side_here(lambda: ran.append("later"))
         assert ran == []
-        panes.side_arrived(reader(app).query_one(SidePane))
+        panes.side_arrived()
         assert ran == ["later"]
         assert panes.side_here(lambda: ran.append("never"))
         assert ran == ["later"]
@@ -190,3 +191,21 @@ async def test_peeking_says_what_an_undefined_reference_is() -> None:
         assert text == "[^nowhere] is referenced but never defined." and more == ""
         text, more = peeking.text_for(FootnoteRef(0, 1, "xinhua"))
         assert "enter: open in Sources" in text and more
+
+
+async def test_the_row_of_panes_computes_its_plan_from_what_is_wanted() -> None:
+    app = EssayApp(TINY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        screen = reader(app)
+        row = screen.query_one(ReaderPanes)
+        outline = screen.query_one(OutlinePane)
+        row.wants = Wants(outline=Want.HIDDEN, measure=row.wants.measure)
+        await pilot.pause()
+        assert row.plan is not None and row.plan.outline == 0 and not row.plan.outline_over
+        assert outline.has_class("-hidden")
+        row.width = 60  # no room beside the text: an outline asked for opens over it
+        row.wants = Wants(outline=Want.SHOWN)
+        await pilot.pause()
+        assert row.plan is not None and row.plan.outline_over
+        assert outline.has_class("-over") and not outline.has_class("-hidden")

@@ -23,7 +23,6 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.command import Hit, Hits, Provider
-from textual.containers import Horizontal
 from textual.events import Resize
 from textual.reactive import var
 from textual.screen import Screen
@@ -48,6 +47,7 @@ from essaytui.widgets.key_hints import KeyHints
 from essaytui.widgets.notes import NotesPane
 from essaytui.widgets.outline import OutlinePane
 from essaytui.widgets.peek import Peek
+from essaytui.widgets.reader_panes import ReaderPanes
 from essaytui.widgets.search_bar import SearchBar
 from essaytui.widgets.side_pane import SidePane, SidePlaceholder
 from essaytui.widgets.sources import SourcesPane
@@ -151,7 +151,7 @@ class ReaderScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         essay = self.essay
-        with Horizontal(id="main"):
+        with ReaderPanes(id="main"):
             yield OutlinePane(essay, id="outline").data_bind(ReaderScreen.essay)
             yield EssayView(essay, id="essay").data_bind(ReaderScreen.essay)
             with SidePlaceholder(SidePane(id="side")):  # Sources, the first tab, shows first
@@ -167,7 +167,8 @@ class ReaderScreen(Screen[None]):
         yield Peek(id="peek", classes="-hidden")
 
     def on_mount(self) -> None:
-        self.panes.relayout()  # before the first frame: the panes where the budget puts them
+        # before the first frame: the panes where the budget puts them
+        self.panes.start(self.size.width or self.app.size.width)
         view = self.view
         self.query_one(Peek).lie_over(view)
         view.border_title = Text(self.essay.title)
@@ -192,12 +193,13 @@ class ReaderScreen(Screen[None]):
         view.border_title = Text(essay.title)
         view.border_subtitle = essay_subtitle(essay)
         self.essay = essay
-        self.panes.relayout()
         self.refresh_bindings()
 
     def watch_essay(self, essay: Essay) -> None:
         """A new version of the essay (the complete parse of a large file), or another."""
         self.reading.update(essay)
+        if self.is_mounted:
+            self.panes.essay_changed()
         self.annotations.reload()
         if not self.reading.position.restored:
             self.reading.restore_position()
@@ -264,12 +266,11 @@ class ReaderScreen(Screen[None]):
     # -- messages from the panes -----------------------------------------------------------
 
     def on_resize(self, event: Resize) -> None:
-        self.panes.relayout(event.size.width)
-        self.peeking.place_later()
+        self.panes.resize(event.size.width)
 
     @on(SidePane.Ready)
     def _side_arrived(self, event: SidePane.Ready) -> None:
-        self.panes.side_arrived(event.pane)
+        self.panes.side_arrived()
         self.annotations.show()
 
     @on(EssayView.Moved)

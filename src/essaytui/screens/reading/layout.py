@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-
-from textual.widget import Widget
+from dataclasses import replace
 
 from essaytui.screens.reading.reading import Reading
 from essaytui.sessions.layout import (
@@ -19,86 +18,105 @@ from essaytui.sessions.layout import (
     SIDENOTES_SETTING,
     Plan,
     Want,
-    plan,
+    Wants,
 )
 from essaytui.store import AnnotationStore, StoreError
 from essaytui.widgets.glossary import GlossaryPane
 from essaytui.widgets.notes import NotesPane
 from essaytui.widgets.outline import OutlinePane
 from essaytui.widgets.peek import Peek
-from essaytui.widgets.side_pane import SidePane, SidePlaceholder
+from essaytui.widgets.reader_panes import ReaderPanes
+from essaytui.widgets.side_pane import SidePane
 from essaytui.widgets.sources import SourcesPane
 
 
 class PaneLayout:
-    """The panes' places on the reader screen, and the keys that change them."""
+    """The panes' places on the reader screen, and the keys that change them.
+
+    What the reader asked is `ReaderPanes.wants` (a reactive); the plan is computed from
+    it and the width, and the panes follow (`ReaderPanes.watch_plan`). This part turns
+    keys into new wants and says what changed.
+    """
 
     def __init__(self, reading: Reading, placed: Callable[[], None]) -> None:
-        """`placed` runs after the panes moved (the peek follows them)."""
+        """`placed` runs after the wants changed (the peek follows the panes)."""
         self.reading = reading
         self._placed = placed
         store = reading.store
-        #: What the reader asked of the panes (o, p, 1…5, z) and of the text's measure.
-        self.outline_want = Want.AUTO
-        self.side_want = Want.AUTO
-        self.focus_mode = False
-        self.measure = _setting_int(store, MEASURE_SETTING, MEASURE, MEASURE_MIN, MEASURE_MAX)
-        self.sidenotes_on = store.get_setting(SIDENOTES_SETTING) != "off"
-        #: Where the text and the panes go at the current width.
-        self.plan: Plan | None = None
+        #: The wants until the panes are there (the measure and sidenotes remembered).
+        self._first = Wants(
+            measure=_setting_int(store, MEASURE_SETTING, MEASURE, MEASURE_MIN, MEASURE_MAX),
+            sidenotes=store.get_setting(SIDENOTES_SETTING) != "off",
+        )
         self.side_ready = False
         self._after_side: list[Callable[[], object]] = []
 
-    # -- the plan -------------------------------------------------------------------------
+    @property
+    def panes(self) -> ReaderPanes:
+        """The row of panes."""
+        return self.reading.screen.query_one(ReaderPanes)
 
-    def relayout(self, width: int | None = None) -> None:
-        """Lay the screen out again (after a resize, or a pane, focus or measure change)."""
-        screen = self.reading.screen
-        new = plan(
-            width or screen.size.width or screen.app.size.width,
-            self.measure,
-            outline=self.outline_want,
-            side=self.side_want,
-            sidenotes=self.sidenotes_on and bool(self.reading.essay.footnote_refs),
-            focus=self.focus_mode,
-        )
-        if new != self.plan:
-            self.plan = new
-            self._apply(new)
+    def start(self, width: int) -> None:
+        """Lay the panes out for the first time, `width` cells wide."""
+        panes = self.panes
+        panes.footnotes = bool(self.reading.essay.footnote_refs)
+        panes.wants = self._first
+        self.resize(width)
 
-    def _apply(self, plan: Plan) -> None:
-        screen = self.reading.screen
-        screen.set_class(self.narrow, "-narrow")
-        with screen.app.batch_update():
-            _place(screen.query_one(OutlinePane), plan.outline, plan.outline_over)
-            for side in screen.query(SidePane):
-                _place(side, plan.side, plan.side_over)
-            for placeholder in screen.query(SidePlaceholder):
-                _place(placeholder, plan.side, False)
-            view = self.reading.view
-            view.text_width = plan.text
-            view.sidenote_width = plan.sidenotes
+    def resize(self, width: int) -> None:
+        """The terminal is `width` cells wide now."""
+        self.panes.width = width
+        self._changed()
+
+    def essay_changed(self) -> None:
+        """Another essay, or the whole of this one: sidenotes need its footnotes."""
+        self.panes.footnotes = bool(self.reading.essay.footnote_refs)
+        self._changed()
+
+    def want(self, **changes: object) -> None:
+        """Ask for a new layout: `outline`, `side`, `focus`, `measure`, `sidenotes` (see
+        `Wants`)."""
+        panes = self.panes
+        panes.wants = replace(panes.wants, **changes)  # type: ignore[arg-type]
+        self._changed()
+
+    def _changed(self) -> None:
+        self.reading.screen.set_class(self.narrow, "-narrow")
         self._placed()
+
+    @property
+    def wants(self) -> Wants:
+        """What the reader asked of the layout."""
+        return self.panes.wants
+
+    @property
+    def plan(self) -> Plan | None:
+        """Where the text and the panes go at the current width."""
+        return self.panes.plan
 
     @property
     def narrow(self) -> bool:
         """Whether the panes open over the essay (no room beside it)."""
-        return self.plan is None or (self.plan.outline == 0 and self.plan.side == 0)
+        plan = self.plan
+        return plan is None or (plan.outline == 0 and plan.side == 0)
 
     @property
     def outline_shown(self) -> bool:
         """Whether the outline is on screen (beside the text or over it)."""
-        return self.plan is not None and bool(self.plan.outline or self.plan.outline_over)
+        plan = self.plan
+        return plan is not None and bool(plan.outline or plan.outline_over)
 
     @property
     def side_shown(self) -> bool:
         """Whether the side pane is on screen (beside the text or over it)."""
-        return self.plan is not None and bool(self.plan.side or self.plan.side_over)
+        plan = self.plan
+        return plan is not None and bool(plan.side or plan.side_over)
 
     @property
     def covered(self) -> bool:
         """Whether a pane lies over the text."""
-        return self.plan is not None and (self.plan.outline_over or self.plan.side_over)
+        plan = self.plan
+        return plan is not None and (plan.outline_over or plan.side_over)
 
     # -- the side pane, mounted a frame after the essay ---------------------------------
 
@@ -109,13 +127,12 @@ class PaneLayout:
         self._after_side.append(then)
         return False
 
-    def side_arrived(self, pane: SidePane) -> None:
+    def side_arrived(self) -> None:
         """The side pane is mounted: place it, then run what waited for it."""
         self.side_ready = True
-        if self.plan is None:
-            self.relayout()
-        else:
-            _place(pane, self.plan.side, self.plan.side_over)
+        plan = self.plan
+        if plan is not None:
+            self.panes.place(plan)
         waiting, self._after_side = self._after_side, []
         for then in waiting:
             then()
@@ -123,21 +140,18 @@ class PaneLayout:
     def show_side(self, pane: str) -> None:
         """Show the side pane at `pane` (beside the text if it fits, else over it)."""
         if not self.side_shown:
-            self.side_want = Want.SHOWN
-            self.relayout()
+            self.want(side=Want.SHOWN)
         self.reading.screen.query_one(SidePane).show_tab(pane)
 
     def hide_side_if_narrow(self) -> None:
         """After a jump from a pane over the essay, give the essay the screen back."""
         if self.plan is not None and self.plan.side_over:
-            self.side_want = Want.AUTO
-            self.relayout()
+            self.want(side=Want.AUTO)
 
     def give_text_back(self) -> None:
         """An outline opened over the essay closes (a section was chosen in it)."""
         if self.plan is not None and self.plan.outline_over:
-            self.outline_want = Want.AUTO
-            self.relayout()
+            self.want(outline=Want.AUTO)
 
     # -- the keys --------------------------------------------------------------------------
 
@@ -145,8 +159,7 @@ class PaneLayout:
         """o: show or hide the outline."""
         outline = self.reading.screen.query_one(OutlinePane)
         shown = self.outline_shown
-        self.outline_want = Want.HIDDEN if shown else Want.SHOWN
-        self.relayout()
+        self.want(outline=Want.HIDDEN if shown else Want.SHOWN)
         if shown and outline.has_focus:
             self.reading.view.focus()
         elif not shown and self.plan is not None and self.plan.outline_over:
@@ -159,46 +172,41 @@ class PaneLayout:
         screen = self.reading.screen
         side = screen.query_one(SidePane)
         shown = self.side_shown
-        self.side_want = Want.HIDDEN if shown else Want.SHOWN
-        self.relayout()
+        self.want(side=Want.HIDDEN if shown else Want.SHOWN)
         focused = screen.focused
         if shown and focused is not None and side in focused.ancestors:
             self.reading.view.focus()
 
     def toggle_focus_mode(self) -> None:
         """z: the essay alone, or the panes back."""
-        self.focus_mode = not self.focus_mode
-        self.outline_want = self.side_want = Want.AUTO
-        self.relayout()
+        focus = not self.wants.focus
+        self.want(focus=focus, outline=Want.AUTO, side=Want.AUTO)
         self.reading.view.focus()
         self.reading.say(
-            "Focus: the essay alone (z again for the panes)." if self.focus_mode else "Panes back."
+            "Focus: the essay alone (z again for the panes)." if focus else "Panes back."
         )
 
     def change_measure(self, step: int) -> None:
         """+/-: a wider or narrower text column (remembered)."""
         say = self.reading.say
-        measure = max(MEASURE_MIN, min(MEASURE_MAX, self.measure + step))
-        if measure == self.measure:
+        measure = max(MEASURE_MIN, min(MEASURE_MAX, self.wants.measure + step))
+        if measure == self.wants.measure:
             say(f"The text is already {measure} cells wide (from {MEASURE_MIN} to {MEASURE_MAX}).")
             return
-        self.measure = measure
-        self.relayout()
+        self.want(measure=measure)
         with contextlib.suppress(StoreError):
             self.reading.store.set_setting(MEASURE_SETTING, str(measure), wait=False)
         say(f"Text {measure} cells wide (at most; the terminal may leave less).")
 
     def toggle_sidenotes(self) -> None:
         """Footnotes in the margin, or in peeks (remembered)."""
-        self.sidenotes_on = not self.sidenotes_on
-        self.relayout()
+        sidenotes = not self.wants.sidenotes
+        self.want(sidenotes=sidenotes)
         with contextlib.suppress(StoreError):
-            shown = "on" if self.sidenotes_on else "off"
+            shown = "on" if sidenotes else "off"
             self.reading.store.set_setting(SIDENOTES_SETTING, shown, wait=False)
         self.reading.say(
-            "Footnotes in the margin where there is room."
-            if self.sidenotes_on
-            else "Footnotes in peeks."
+            "Footnotes in the margin where there is room." if sidenotes else "Footnotes in peeks."
         )
 
     def focus_pane(self, pane: str) -> None:
@@ -206,8 +214,7 @@ class PaneLayout:
         screen = self.reading.screen
         if pane == "outline":
             if not self.outline_shown:
-                self.outline_want = Want.SHOWN
-                self.relayout()
+                self.want(outline=Want.SHOWN)
             screen.query_one(OutlinePane).focus()
         elif pane == "essay":
             self.reading.view.focus()
@@ -216,8 +223,7 @@ class PaneLayout:
             self.give_text_back()
         elif self.side_here(lambda: self.focus_pane(pane)):
             if not self.side_shown:
-                self.side_want = Want.SHOWN
-                self.relayout()
+                self.want(side=Want.SHOWN)
             screen.query_one(SidePane).show_tab(pane)
             if pane == "sources":
                 screen.query_one(SourcesPane).focus()
@@ -225,13 +231,6 @@ class PaneLayout:
                 screen.query_one(GlossaryPane).focus_list()
             else:
                 screen.query_one(NotesPane).focus()
-
-
-def _place(pane: Widget, width: int, over: bool) -> None:
-    """Show `pane` beside the essay (`width` cells), over it, or not at all."""
-    pane.set_class(not width and not over, "-hidden")
-    pane.set_class(over, "-over")
-    pane.styles.width = width or None  # over the essay, the stylesheet gives the width
 
 
 def _setting_int(store: AnnotationStore, key: str, default: int, low: int, high: int) -> int:
