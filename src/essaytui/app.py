@@ -90,7 +90,6 @@ class EssayApp(TypeaheadApp[None]):
             id="app.palette",
             group=GENERAL,
             palette=False,
-            hint="palette",
             help="every action, and go to a section, footnote, term or note",
         ),
     ]
@@ -158,6 +157,37 @@ class EssayApp(TypeaheadApp[None]):
             if isinstance(screen, ReaderScreen):
                 return screen
         raise LookupError("no reader screen")
+
+    @classmethod
+    def binding_owners(cls) -> list[type[DOMNode]]:
+        """Every screen and widget class whose bindings the help screen, the palette and
+        keys.toml know, in the help's order. A new screen or pane with keys adds its class
+        here (imported here, when asked: the first screen needs none of the dialogs)."""
+        from essaytui.screens.about import AboutScreen
+        from essaytui.screens.confirm import ConfirmScreen
+        from essaytui.screens.help import HelpFilter, HelpScreen
+        from essaytui.screens.note_editor import NoteEditor
+        from essaytui.widgets.essay_view import EssayView
+        from essaytui.widgets.glossary import GlossaryPane
+        from essaytui.widgets.lists import ReaderList
+        from essaytui.widgets.notes import NotesPane
+        from essaytui.widgets.outline import OutlinePane
+        from essaytui.widgets.search_bar import SearchBar
+
+        return [
+            AboutScreen,
+            ConfirmScreen,
+            HelpFilter,
+            HelpScreen,
+            NoteEditor,
+            ReaderScreen,
+            EssayView,
+            GlossaryPane,
+            ReaderList,
+            NotesPane,
+            OutlinePane,
+            SearchBar,
+        ]
 
     def _apply_keymap(self) -> None:
         """Read keys.toml. Its ids are checked against the bindings once the first screen
@@ -248,7 +278,7 @@ class EssayApp(TypeaheadApp[None]):
             self.essay = dataclasses.replace(self.essay, id=joined)
             reader.essay = dataclasses.replace(reader.essay, id=joined)
         elif outcome.received:
-            reader.reload_annotations()
+            reader.annotations.reload()
         if outcome.elsewhere is not None and outcome.elsewhere != self.elsewhere:
             self.elsewhere = outcome.elsewhere
             line = f"Read further elsewhere: {offer(outcome.elsewhere)}"
@@ -265,7 +295,7 @@ class EssayApp(TypeaheadApp[None]):
         remote, self.elsewhere = self.elsewhere, None
         if remote is not None:
             reader = self.reader
-            reader.jump_to(remote_offset(reader.essay, remote))
+            reader.navigation.jump_to(remote_offset(reader.essay, remote))
 
     def save_position(self) -> None:
         """Save the reading position, if the reader is showing."""
@@ -289,7 +319,7 @@ class EssayApp(TypeaheadApp[None]):
         `on_mount` inside its start-up batch, and a screen pushed there has its first frame
         drawn and then dropped; the terminal saw nothing until the next full repaint,
         ~90 ms later at 9 KB and ~570 ms at 4.4 MB, bench/PROFILE.md row 7)."""
-        return ReaderScreen(self.essay, self.store)
+        return ReaderScreen(self.essay, self.store, warnings=self.startup_warnings)
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._touch)  # after the first screen: a write waits on disk
@@ -419,7 +449,6 @@ def binding_chains(app: type[DOMNode]) -> list[list[list[Binding]]]:
     from essaytui.screens.confirm import ConfirmScreen
     from essaytui.screens.help import HelpFilter, HelpScreen
     from essaytui.screens.note_editor import NoteEditor
-    from essaytui.screens.reader_actions import ReaderActions
     from essaytui.widgets.essay_view import EssayView
     from essaytui.widgets.glossary import GlossaryPane
     from essaytui.widgets.lists import ReaderList
@@ -432,7 +461,7 @@ def binding_chains(app: type[DOMNode]) -> list[list[list[Binding]]]:
         return [b for cls in reversed(owner.__mro__) for b in bindings_of(cls)]
 
     top = own(app)
-    reader = [own(ReaderActions), top]
+    reader = [own(ReaderScreen), top]
     chains = [
         [own(pane), *reader] for pane in (EssayView, OutlinePane, NotesPane, ReaderList, SearchBar)
     ]

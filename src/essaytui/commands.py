@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.dom import DOMNode
 from textual.fuzzy import Matcher
 
-from essaytui.actions import Action, all_bindings, help_of, keys_display, keys_taken
+from essaytui.actions import all_bindings, help_of, in_palette, keys_display, keys_taken
 from essaytui.model.text import sanitize_inline, superscript
 from essaytui.widgets.inert import inert_markup
 
@@ -38,7 +38,7 @@ class GoToProvider(Provider):
                 (
                     f"Go to: section {section.index + 1} {section.title}",
                     "Jump to this section",
-                    partial(screen.go_to_section, section.index),
+                    partial(screen.navigation.go_to_section, section.index),
                 )
             )
         for note in essay.footnotes:
@@ -48,7 +48,7 @@ class GoToProvider(Provider):
                     (
                         f"Go to: footnote {note.number} {preview}",
                         f"Show source {superscript(note.number)} in Sources",
-                        partial(screen.open_source, note.label),
+                        partial(screen.navigation.open_source, note.label),
                     )
                 )
         for term in essay.glossary:
@@ -56,10 +56,10 @@ class GoToProvider(Provider):
                 (
                     f"Go to: term {term.name}",
                     term.definition[:80],
-                    partial(screen.open_term, term.id),
+                    partial(screen.navigation.open_term, term.id),
                 )
             )
-        found.extend(screen.note_targets())
+        found.extend(screen.navigation.note_targets())
         # titles and help lines hold the essay's words and the reader's notes: one line,
         # inert for the terminal, before they are matched and shown
         return [
@@ -117,7 +117,7 @@ def palette_commands(screen: ReaderScreen, keymap: Mapping[str, str]) -> Iterato
     pairs = all_bindings(type(screen.app))
     taken = keys_taken(pairs, keymap)
     for owner, binding in pairs:
-        if not isinstance(binding, Action) or not binding.palette or binding.group is None:
+        if not in_palette(binding) or binding.group is None:
             continue
         node = _node_of(screen, owner)
         if node is None:

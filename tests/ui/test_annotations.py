@@ -261,12 +261,12 @@ async def test_a_second_instance_sees_notes_written_by_the_first(tmp_path: Path)
     async with first.run_test(size=(120, 40)) as one, second.run_test(size=(120, 40)) as two:
         await one.press("v", "h")
         await two.pause()
-        reader(second)._poll_store()
+        reader(second).annotations.poll()
         assert [a.id for a in reader(second).notes.annotations] == [
             a.id for a in reader(first).notes.annotations
         ]
         await two.press("m")
-        reader(first)._poll_store()
+        reader(first).annotations.poll()
         assert len(reader(first).notes.annotations) == 2
 
 

@@ -119,8 +119,7 @@ async def test_the_peek_is_placed_again_on_every_resize() -> None:
     async with app.run_test(size=(200, 50)) as pilot:
         await opened(pilot)
         screen = reader(app)
-        screen.sidenotes_on = False  # peeks at every width
-        screen.relayout()
+        screen.panes.want(sidenotes=False)  # peeks at every width
         await pilot.press("g", "f")
         await settle(pilot)
         assert check_peek(app) is not None
@@ -140,8 +139,7 @@ async def test_nothing_shows_past_the_peek_at_each_size() -> None:
         async with app.run_test(size=size) as pilot:
             await opened(pilot)
             screen = reader(app)
-            screen.sidenotes_on = False
-            screen.relayout()
+            screen.panes.want(sidenotes=False)
             await pilot.press("g", "f", "f")
             await settle(pilot)
             drawn = check_peek(app)

@@ -559,8 +559,8 @@ async def test_the_side_pane_arrives_after_the_first_screen_and_keys_wait_for_it
         # A key for the pane pressed before it arrives runs once it does (replayed here by
         # taking the pane away and announcing it again, as its mount does).
         side = screen.query_one(SidePane)
-        screen._side_ready = False
-        screen.action_focus_pane("notes")
+        screen.panes.side_ready = False
+        screen.panes.focus_pane("notes")
         assert side.active != "notes-tab"
         side.post_message(SidePane.Ready(side))
         await pilot.pause()

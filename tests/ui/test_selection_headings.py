@@ -38,9 +38,9 @@ async def copied(pilot: Pilot[None], app: EssayApp) -> str:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         await pilot.pause()
-        if screen.last_quotation or "Not copied" in screen.status.message:
+        if screen.quoting.last_quotation or "Not copied" in screen.status.message:
             break
-    return screen.last_quotation
+    return screen.quoting.last_quotation
 
 
 def first_sentence_after(essay: Essay, offset: int) -> tuple[int, int]:

@@ -133,7 +133,7 @@ async def test_the_palette_names_the_citation_style_in_use() -> None:
             f"Highlights and notes: Citation style: {STYLES[current].name} (in use)"
         ]
         other = next(key for key in STYLES if key != current)
-        screen.action_choose_style(other)
+        screen.quoting.choose_style(other)
         for _ in range(5):
             await pilot.pause()
         assert screen.notes.citation_style() == other

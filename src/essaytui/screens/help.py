@@ -134,7 +134,6 @@ class HelpFilter(Input):
             group=DIALOGS,
             show=True,
             palette=False,
-            hint="Back to the list",
             help="in help's filter: back to the list (the filter stays)",
         ),
     ]
@@ -155,7 +154,6 @@ class HelpScreen(ModalScreen[None]):
             group=DIALOGS,
             show=True,
             palette=False,
-            hint="Close",
             help="in help: close it",
         ),
         action(
@@ -166,7 +164,6 @@ class HelpScreen(ModalScreen[None]):
             group=DIALOGS,
             show=True,
             palette=False,
-            hint="Scroll",
             help="in help: scroll (also k, space, b, g, G)",
         ),
         action("k,up", "scroll('up')", "Scroll up", id="help.up", group=DIALOGS, palette=False),

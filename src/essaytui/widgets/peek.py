@@ -43,6 +43,10 @@ class Peek(Static):
         #: The widget the peek lies over: its rows are repainted when the peek moves.
         self.beneath: Widget | None = None
 
+    def lie_over(self, widget: Widget) -> None:
+        """The peek lies over `widget`: its rows are repainted when the peek moves."""
+        self.beneath = widget
+
     def show_near(
         self,
         text: str,

@@ -186,6 +186,10 @@ class StatusLine(Widget):
     def render(self) -> Content:
         return inert(fit_status(sanitize_inline(self._message.text), self._status, self.size.width))
 
+    def set_shown(self, shown: bool) -> None:
+        """Show the line, or hide it (the search bar takes its place)."""
+        self.set_class(not shown, "-hidden")
+
     def set_status(self, status: ReadingStatus) -> None:
         """Update the reading status (shown after any message)."""
         if status != self._status:

@@ -27,6 +27,7 @@ from markdown_it.token import Token
 
 from essaytui.model.dialects import callout_style, fence_callout
 from essaytui.model.essay import (
+    CALLOUT_LABELS,
     Align,
     Block,
     BlockKind,
@@ -69,14 +70,6 @@ IMAGE_WORD = "image"
 #: Between two footnote markers written one after the other ("¹⁰˒¹¹").
 MARKER_SEPARATOR = "˒"
 
-#: The labels of GitHub's alerts.
-CALLOUT_LABELS = {
-    "note": "Note",
-    "tip": "Tip",
-    "important": "Important",
-    "warning": "Warning",
-    "caution": "Caution",
-}
 
 #: Headings that do not name the document (the title falls back past them).
 _CONTENTS_HEADINGS = frozenset(
