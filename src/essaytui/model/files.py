@@ -16,8 +16,8 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from essaytui.model import essay_cache
 from essaytui.model.essay import Essay
-from essaytui.model.parse import parse_essay
 from essaytui.model.text import normalise_newlines, sanitize_inline
 
 if TYPE_CHECKING:
@@ -69,6 +69,17 @@ def read_text_file(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[str, list
         EssayFileError: the path is missing, a directory, not a regular file,
             unreadable, empty, too large, binary or not text.
     """
+    return decode_text(read_file_bytes(path, max_bytes=max_bytes), str(path))
+
+
+def read_file_bytes(path: Path, *, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of an essay file, refused as `read_text_file` refuses them (except for
+    what decoding finds).
+
+    Raises:
+        EssayFileError: the path is missing, a directory, not a regular file,
+            unreadable or too large.
+    """
     name = str(path)
     try:
         info = path.stat()
@@ -97,7 +108,7 @@ def read_text_file(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[str, list
         raise _cannot_read(name, error) from None
     if len(data) > max_bytes:
         raise EssayFileError(f"{name}: is too large (the limit is {_size(max_bytes)})")
-    return decode_text(data, name)
+    return data
 
 
 def _cannot_read(name: str, error: OSError) -> EssayFileError:
@@ -294,12 +305,16 @@ def _size(size: int) -> str:
 GLOSSARY_FILE = "glossary.md"
 
 
-def load_essay(path: Path, *, limit: int | None = None) -> Essay:
+def load_essay(path: Path, *, limit: int | None = None, cache_dir: Path | None = None) -> Essay:
     """Read and parse the essay at `path` (and a sibling ``glossary.md``).
+
+    A parse is cached (`essay_cache`) under `cache_dir`, by default the user cache
+    directory: an essay opened before is read back without markdown-it.
 
     Args:
         path: the essay file.
         limit: parse only about this many characters (see `parse_essay`).
+        cache_dir: where parses are cached (default: `paths.cache_dir()`).
 
     Raises:
         EssayFileError: the essay file cannot be read; problems with the
@@ -307,24 +322,55 @@ def load_essay(path: Path, *, limit: int | None = None) -> Essay:
     """
     if _is_book(path):
         return _load_book(path, limit)
-    text, warnings = read_text_file(path)
-    text, notices = essay_markdown(text, str(path), path.suffix)
-    warnings = merge_notices(warnings, notices)
+    data = read_file_bytes(path)
     try:
         resolved = path.resolve()
     except OSError:
         resolved = path.absolute()
-    glossary_source: str | None = None
+    glossary: bytes | str | None = None  # its bytes, or why it is not used
     glossary_path = resolved.parent / GLOSSARY_FILE
     if glossary_path != resolved and glossary_path.exists():
         try:
-            glossary_source, glossary_warnings = read_text_file(glossary_path)
+            glossary = read_file_bytes(glossary_path)
+        except EssayFileError as error:
+            glossary = f"glossary not used: {error}"
+    if cache_dir is None:
+        from essaytui import paths
+
+        cache_dir = paths.cache_dir()
+    glossary_key = glossary.encode() if isinstance(glossary, str) else glossary
+    key = essay_cache.essay_key(data, glossary_key, f"{resolved}\0{limit}")
+    cached = essay_cache.load(cache_dir, key, head=limit is not None)
+    if cached is not None:
+        return cached
+    essay = _parsed(path, data, str(resolved), glossary, limit)
+    essay_cache.store(cache_dir, key, essay, head=limit is not None)
+    return essay
+
+
+def _parsed(
+    path: Path, data: bytes, resolved: str, glossary: bytes | str | None, limit: int | None
+) -> Essay:
+    """The essay of the file `path` (its bytes `data`), parsed."""
+    from essaytui.model.parse import parse_essay
+
+    text, warnings = decode_text(data, str(path))
+    text, notices = essay_markdown(text, str(path), path.suffix)
+    warnings = merge_notices(warnings, notices)
+    glossary_source: str | None = None
+    if isinstance(glossary, str):
+        warnings.append(glossary)
+    elif glossary is not None:
+        try:
+            glossary_source, glossary_warnings = decode_text(
+                glossary, str(path.parent / GLOSSARY_FILE)
+            )
             warnings.extend(glossary_warnings)
         except EssayFileError as error:
             warnings.append(f"glossary not used: {error}")
-    essay = parse_essay(text, path=str(resolved), glossary_source=glossary_source, limit=limit)
+    essay = parse_essay(text, path=resolved, glossary_source=glossary_source, limit=limit)
     all_warnings = tuple(sanitize_inline(w) for w in warnings) + essay.warnings
-    return dataclasses.replace(essay, warnings=all_warnings, source_path=str(resolved))
+    return dataclasses.replace(essay, warnings=all_warnings, source_path=resolved)
 
 
 def _is_book(path: Path) -> bool:

@@ -34,8 +34,7 @@ from essaytui.actions import (
     action,
 )
 from essaytui.model.annotation import COLORS, DEFAULT_COLOR, Kind
-from essaytui.model.essay import EMPTY_ESSAY, Block, BlockKind, Essay, SpanKind
-from essaytui.model.parse.tokens import CALLOUT_LABELS
+from essaytui.model.essay import CALLOUT_LABELS, EMPTY_ESSAY, Block, BlockKind, Essay, SpanKind
 from essaytui.model.ranges import RangeIndex
 from essaytui.model.text import superscript, word_starts
 from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, Target, TermHit

@@ -26,6 +26,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from essaytui.model.essay import (
+    CALLOUT_LABELS,
     Align,
     Block,
     BlockKind,
@@ -58,15 +59,6 @@ IMAGE_WORD = "image"
 
 #: Between two footnote markers written one after the other ("¹⁰˒¹¹").
 MARKER_SEPARATOR = "˒"
-
-#: The labels of GitHub's alerts.
-CALLOUT_LABELS = {
-    "note": "Note",
-    "tip": "Tip",
-    "important": "Important",
-    "warning": "Warning",
-    "caution": "Caution",
-}
 
 #: Headings that do not name the document (the title falls back past them).
 _CONTENTS_HEADINGS = frozenset(

@@ -1,0 +1,208 @@
+"""The parse cache: an essay opened before comes back from the user cache directory the
+same as parsed, without markdown-it; an entry that cannot be trusted is parsed again."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from essaytui.model import essay_cache
+from essaytui.model.files import load_essay
+from essaytui.model.parse import parse_essay
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+#: Files with every construct the model has: footnotes, tables, a glossary, front matter.
+ESSAYS = [
+    DATA / "tiny.md",
+    DATA / "front-matter-glossary.md",
+    DATA / "footnote-edge-cases.md",
+    DATA / "cjk.md",
+    *sorted((DATA / "constructs").glob("*.md")),
+    *sorted(p for p in (DATA / "sibling-glossary").glob("*.md") if p.name != "glossary.md"),
+]
+
+
+def entries(cache: Path) -> list[Path]:
+    return sorted((cache / essay_cache.ESSAYS_FOLDER).glob("*.json"))
+
+
+@pytest.mark.parametrize("path", ESSAYS, ids=lambda p: p.name)
+def test_a_reopened_essay_is_the_essay_parsed(path: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    parsed = load_essay(path, cache_dir=cache)
+    assert len(entries(cache)) == 1
+    again = load_essay(path, cache_dir=cache)
+    assert again == parsed
+    assert again.reading_text == parsed.reading_text
+
+
+def test_the_first_part_is_cached_apart_from_the_whole(tmp_path: Path) -> None:
+    essay = tmp_path / "long.md"
+    essay.write_text(
+        "".join(f"## Part {i}\n\nText {i} with a note.[^n{i}]\n\n" for i in range(400))
+        + "".join(f"[^n{i}]: Note {i}.\n" for i in range(400)),
+        encoding="utf-8",
+    )
+    head = load_essay(essay, limit=2000, cache_dir=tmp_path / "cache")
+    whole = load_essay(essay, cache_dir=tmp_path / "cache")
+    assert not head.complete and whole.complete
+    assert len(entries(tmp_path / "cache")) == 2
+    assert load_essay(essay, limit=2000, cache_dir=tmp_path / "cache") == head
+    assert load_essay(essay, cache_dir=tmp_path / "cache") == whole
+
+
+def test_a_changed_file_or_glossary_is_parsed_again(tmp_path: Path) -> None:
+    folder = tmp_path / "essay"
+    folder.mkdir()
+    essay = folder / "essay.md"
+    essay.write_text("# Title\n\nThe first text.\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    assert "first" in load_essay(essay, cache_dir=cache).reading_text
+    essay.write_text("# Title\n\nThe second text.\n", encoding="utf-8")
+    assert "second" in load_essay(essay, cache_dir=cache).reading_text
+    (folder / "glossary.md").write_text("text\n: What is written.\n", encoding="utf-8")
+    assert [t.name for t in load_essay(essay, cache_dir=cache).glossary] == ["text"]
+
+
+def damage(entry: Path, how: str) -> None:
+    raw = entry.read_bytes()
+    if how == "truncated":
+        entry.write_bytes(raw[: len(raw) // 2])
+    elif how == "byte":
+        middle = len(raw) * 3 // 4
+        entry.write_bytes(raw[:middle] + bytes([raw[middle] ^ 1]) + raw[middle + 1 :])
+    elif how == "garbage":
+        entry.write_bytes(os.urandom(500))
+    elif how == "empty":
+        entry.write_bytes(b"")
+    elif how == "folder":
+        entry.unlink()
+        entry.mkdir()
+
+
+@pytest.mark.parametrize("how", ["truncated", "byte", "garbage", "empty", "folder"])
+def test_an_entry_that_cannot_be_read_is_parsed_again(how: str, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    parsed = load_essay(DATA / "tiny.md", cache_dir=cache)
+    [entry] = entries(cache)
+    damage(entry, how)
+    assert essay_cache.load(cache, entry.name.removesuffix(".json")) is None
+    assert load_essay(DATA / "tiny.md", cache_dir=cache) == parsed
+    if how != "folder":  # a folder in its place cannot be replaced; the parse is used
+        assert essay_cache.load(cache, entry.name.removesuffix(".json")) == parsed
+
+
+def written_with_digest(entry: Path, key: str, payload: object) -> None:
+    """An entry whose header and digest are right but whose essay is `payload`."""
+    body = json.dumps(payload).encode()
+    header = json.dumps(essay_cache._header(key, body)).encode()
+    entry.write_bytes(header + b"\n" + body)
+
+
+BAD_SHAPES: list[object] = [
+    [],
+    {"text": 5},
+    "essay",
+    None,
+]
+
+
+@pytest.mark.parametrize("change", ["text", "block", "span", "kind", "complete", "anchors"])
+def test_an_entry_of_the_wrong_shape_is_not_used(change: str, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    parsed = load_essay(DATA / "tiny.md", cache_dir=cache)
+    [entry] = entries(cache)
+    key = entry.name.removesuffix(".json")
+    payload = json.loads(entry.read_bytes().partition(b"\n")[2])
+    if change == "text":
+        payload["text"] = 5
+    elif change == "block":
+        payload["blocks"][0][2] = len(parsed.reading_text) + 10  # ends past the text
+    elif change == "span":
+        block = next(b for b in payload["blocks"] if b[7])
+        block[7][0][0] = "zero"
+    elif change == "kind":
+        payload["blocks"][0][0] = "sonnet"
+    elif change == "complete":
+        payload["complete"] = 1
+    elif change == "anchors":
+        payload["anchors"] = {"top": "zero"}
+    written_with_digest(entry, key, payload)
+    assert essay_cache.load(cache, key) is None
+    assert load_essay(DATA / "tiny.md", cache_dir=cache) == parsed
+
+
+@pytest.mark.parametrize("payload", BAD_SHAPES)
+def test_an_entry_that_is_no_essay_is_not_used(payload: object, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    load_essay(DATA / "tiny.md", cache_dir=cache)
+    [entry] = entries(cache)
+    key = entry.name.removesuffix(".json")
+    written_with_digest(entry, key, payload)
+    assert essay_cache.load(cache, key) is None
+
+
+def test_an_entry_is_data_not_code(tmp_path: Path) -> None:
+    load_essay(DATA / "tiny.md", cache_dir=tmp_path / "cache")
+    [entry] = entries(tmp_path / "cache")
+    header, _, body = entry.read_bytes().partition(b"\n")
+    assert json.loads(header)["format"] == "essaytui-essay"
+    assert json.loads(body)["text"] == load_essay(DATA / "tiny.md").reading_text
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_only_time(tmp_path: Path) -> None:
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("", encoding="utf-8")
+    assert load_essay(DATA / "tiny.md", cache_dir=blocked).reading_text
+
+
+@given(st.text(alphabet="ab *_#>-[]^:|`\n1.", max_size=200))
+def test_any_parse_comes_back_the_same(source: str) -> None:
+    parsed = parse_essay(source, path="/essays/any.md")
+    payload = json.dumps(essay_cache._encoded(parsed)).encode()
+    assert essay_cache._decoded(json.loads(payload)) == parsed
+
+
+PROBE = """
+import asyncio, json, sys
+from pathlib import Path
+from essaytui.cli import reader_app
+
+async def main() -> None:
+    app = reader_app(Path(sys.argv[1]), None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        found = [m for m in ("markdown_it", "mdit_py_plugins") if m in sys.modules]
+        print(json.dumps(found))
+
+asyncio.run(main())
+"""
+
+
+def parser_imported_by_first_screen(path: Path) -> list[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    found: list[str] = json.loads(result.stdout.strip().splitlines()[-1])
+    return found
+
+
+def test_a_reopened_essay_shows_its_first_screen_without_markdown_it(tmp_path: Path) -> None:
+    folder = tmp_path / "essay"
+    shutil.copytree(DATA / "sibling-glossary", folder)
+    [essay] = [p for p in folder.glob("*.md") if p.name != "glossary.md"]
+    assert parser_imported_by_first_screen(essay) == ["markdown_it", "mdit_py_plugins"]
+    assert parser_imported_by_first_screen(essay) == []
