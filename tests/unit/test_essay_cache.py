@@ -84,12 +84,17 @@ def damage(entry: Path, how: str) -> None:
         entry.write_bytes(os.urandom(500))
     elif how == "empty":
         entry.write_bytes(b"")
+    elif how == "length":  # the header claims more text than there is
+        line, _, rest = raw.partition(b"\n")
+        header = json.loads(line)
+        header["text_bytes"] = len(rest) + 1
+        entry.write_bytes(json.dumps(header).encode() + b"\n" + rest)
     elif how == "folder":
         entry.unlink()
         entry.mkdir()
 
 
-@pytest.mark.parametrize("how", ["truncated", "byte", "garbage", "empty", "folder"])
+@pytest.mark.parametrize("how", ["truncated", "byte", "garbage", "empty", "length", "folder"])
 def test_an_entry_that_cannot_be_read_is_parsed_again(how: str, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     parsed = load_essay(DATA / "tiny.md", cache_dir=cache)
@@ -101,11 +106,19 @@ def test_an_entry_that_cannot_be_read_is_parsed_again(how: str, tmp_path: Path) 
         assert essay_cache.load(cache, entry.name.removesuffix(".json")) == parsed
 
 
-def written_with_digest(entry: Path, key: str, payload: object) -> None:
+def written_with_digest(entry: Path, key: str, payload: object, text: str = "") -> None:
     """An entry whose header and digest are right but whose essay is `payload`."""
-    body = json.dumps(payload).encode()
-    header = json.dumps(essay_cache._header(key, body)).encode()
-    entry.write_bytes(header + b"\n" + body)
+    body, words = json.dumps(payload).encode(), text.encode()
+    header = json.dumps(essay_cache._header(key, words, body)).encode()
+    entry.write_bytes(header + b"\n" + words + body)
+
+
+def parts(entry: Path) -> tuple[dict[str, object], str, object]:
+    """The header, reading text and structure of an entry."""
+    line, _, rest = entry.read_bytes().partition(b"\n")
+    header = json.loads(line)
+    size = header["text_bytes"]
+    return header, rest[:size].decode(), json.loads(rest[size:])
 
 
 BAD_SHAPES: list[object] = [
@@ -116,15 +129,16 @@ BAD_SHAPES: list[object] = [
 ]
 
 
-@pytest.mark.parametrize("change", ["text", "block", "span", "kind", "complete", "anchors"])
+@pytest.mark.parametrize("change", ["title", "block", "span", "kind", "complete", "anchors"])
 def test_an_entry_of_the_wrong_shape_is_not_used(change: str, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     parsed = load_essay(DATA / "tiny.md", cache_dir=cache)
     [entry] = entries(cache)
     key = entry.name.removesuffix(".json")
-    payload = json.loads(entry.read_bytes().partition(b"\n")[2])
-    if change == "text":
-        payload["text"] = 5
+    _, text, payload = parts(entry)
+    assert isinstance(payload, dict)
+    if change == "title":
+        payload["title"] = 5
     elif change == "block":
         payload["blocks"][0][2] = len(parsed.reading_text) + 10  # ends past the text
     elif change == "span":
@@ -136,7 +150,7 @@ def test_an_entry_of_the_wrong_shape_is_not_used(change: str, tmp_path: Path) ->
         payload["complete"] = 1
     elif change == "anchors":
         payload["anchors"] = {"top": "zero"}
-    written_with_digest(entry, key, payload)
+    written_with_digest(entry, key, payload, text)
     assert essay_cache.load(cache, key) is None
     assert load_essay(DATA / "tiny.md", cache_dir=cache) == parsed
 
@@ -154,9 +168,10 @@ def test_an_entry_that_is_no_essay_is_not_used(payload: object, tmp_path: Path) 
 def test_an_entry_is_data_not_code(tmp_path: Path) -> None:
     load_essay(DATA / "tiny.md", cache_dir=tmp_path / "cache")
     [entry] = entries(tmp_path / "cache")
-    header, _, body = entry.read_bytes().partition(b"\n")
-    assert json.loads(header)["format"] == "essaytui-essay"
-    assert json.loads(body)["text"] == load_essay(DATA / "tiny.md").reading_text
+    header, text, structure = parts(entry)
+    assert header["format"] == "essaytui-essay"
+    assert text == load_essay(DATA / "tiny.md").reading_text
+    assert isinstance(structure, dict) and "blocks" in structure
 
 
 def test_a_cache_folder_that_cannot_be_written_costs_only_time(tmp_path: Path) -> None:
@@ -169,7 +184,7 @@ def test_a_cache_folder_that_cannot_be_written_costs_only_time(tmp_path: Path) -
 def test_any_parse_comes_back_the_same(source: str) -> None:
     parsed = parse_essay(source, path="/essays/any.md")
     payload = json.dumps(essay_cache._encoded(parsed)).encode()
-    assert essay_cache._decoded(json.loads(payload)) == parsed
+    assert essay_cache._decoded(json.loads(payload), parsed.reading_text) == parsed
 
 
 PROBE = """

@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -41,7 +42,7 @@ def read_entry(entry: Path, max_bytes: int) -> bytes | None:
         return None
 
 
-def write_entry(entry: Path, pieces: list[bytes]) -> bool:
+def write_entry(entry: Path, pieces: Iterable[bytes]) -> bool:
     """Write `pieces` as the entry's file, atomically; False when it cannot be written
     (a cache that cannot be written is no loss, only slower)."""
     try:
