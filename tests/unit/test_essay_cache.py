@@ -221,3 +221,19 @@ def test_a_reopened_essay_shows_its_first_screen_without_markdown_it(tmp_path: P
     [essay] = [p for p in folder.glob("*.md") if p.name != "glossary.md"]
     assert parser_imported_by_first_screen(essay) == ["markdown_it", "mdit_py_plugins"]
     assert parser_imported_by_first_screen(essay) == []
+
+
+def test_a_reopened_book_is_read_back_not_converted_or_parsed(tmp_path: Path) -> None:
+    from epub_books import epub3_book
+
+    book = epub3_book(tmp_path / "keeper.epub")
+    cache = tmp_path / "cache"
+    parsed = load_essay(book, cache_dir=cache)
+    assert [p.name for p in entries(cache)] and parsed.reading_text
+    # the conversion's own cache gone: the essay comes back from the parse cache alone
+    shutil.rmtree(cache / "books")
+    assert load_essay(book, cache_dir=cache) == parsed
+    assert not (cache / "books").exists()
+    book.write_bytes(book.read_bytes() + b"\0")  # other bytes: converted again
+    load_essay(book, cache_dir=cache)
+    assert (cache / "books").exists()

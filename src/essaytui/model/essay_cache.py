@@ -68,6 +68,7 @@ _PARSER_SOURCES = (
     "html.py",
     "convert.py",
     "parse",
+    "epub",
 )
 
 

@@ -320,8 +320,12 @@ def load_essay(path: Path, *, limit: int | None = None, cache_dir: Path | None =
         EssayFileError: the essay file cannot be read; problems with the
             glossary file only add a warning.
     """
+    if cache_dir is None:
+        from essaytui import paths
+
+        cache_dir = paths.cache_dir()
     if _is_book(path):
-        return _load_book(path, limit)
+        return _load_book_cached(path, limit, cache_dir)
     data = read_file_bytes(path)
     try:
         resolved = path.resolve()
@@ -334,10 +338,6 @@ def load_essay(path: Path, *, limit: int | None = None, cache_dir: Path | None =
             glossary = read_file_bytes(glossary_path)
         except EssayFileError as error:
             glossary = f"glossary not used: {error}"
-    if cache_dir is None:
-        from essaytui import paths
-
-        cache_dir = paths.cache_dir()
     glossary_key = glossary.encode() if isinstance(glossary, str) else glossary
     key = essay_cache.essay_key(data, glossary_key, f"{resolved}\0{limit}")
     cached = essay_cache.load(cache_dir, key, head=limit is not None)
@@ -385,9 +385,31 @@ def _is_book(path: Path) -> bool:
     return is_book(path)
 
 
-def _load_book(path: Path, limit: int | None) -> Essay:
+def _load_book_cached(path: Path, limit: int | None, cache_dir: Path) -> Essay:
+    """An EPUB as an essay, its parse cached as an essay's is (by the book's bytes and the
+    converter's version): a reopened book is neither converted nor parsed."""
+    from essaytui.model.epub.cache import CONVERTER_VERSION, file_key
+
+    try:
+        digest = file_key(path)
+    except OSError:
+        return _load_book(path, limit, cache_dir)  # which says why it cannot be read
+    try:
+        resolved = path.resolve()
+    except OSError:
+        resolved = path.absolute()
+    book = f"book {CONVERTER_VERSION} {digest}".encode()
+    key = essay_cache.essay_key(book, None, f"{resolved}\0{limit}")
+    cached = essay_cache.load(cache_dir, key, head=limit is not None)
+    if cached is not None:
+        return cached
+    essay = _load_book(path, limit, cache_dir)
+    essay_cache.store(cache_dir, key, essay, head=limit is not None)
+    return essay
+
+
+def _load_book(path: Path, limit: int | None, cache_dir: Path) -> Essay:
     """An EPUB as an essay (`essaytui.model.epub`), its conversion cached."""
-    from essaytui import paths
     from essaytui.model.epub import BookError, load_book
 
     try:
@@ -395,7 +417,7 @@ def _load_book(path: Path, limit: int | None) -> Essay:
     except OSError:
         resolved = str(path.absolute())
     try:
-        return load_book(path, limit=limit, cache_dir=paths.cache_dir(), source_path=resolved)
+        return load_book(path, limit=limit, cache_dir=cache_dir, source_path=resolved)
     except BookError as error:
         raise EssayFileError(sanitize_inline(str(error))) from None
 
