@@ -100,7 +100,8 @@ def spawn(app: str, mode: str, path: Path, timeout: float, *extra: str) -> Run:
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,
-                env=child_env(),
+                # an empty parse cache: every run opens the essay for the first time
+                env={**child_env(), "ESSAYTUI_CACHE_DIR": str(Path(tmp) / "cache")},
                 cwd=ROOT,
             )
             deadline = time.monotonic() + timeout

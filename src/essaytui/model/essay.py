@@ -39,6 +39,16 @@ class BlockKind(StrEnum):
     CALLOUT = "callout"  # the label of a GitHub alert ("Note", "Warning")
 
 
+#: The label shown for each kind of GitHub alert (``> [!NOTE]``).
+CALLOUT_LABELS = {
+    "note": "Note",
+    "tip": "Tip",
+    "important": "Important",
+    "warning": "Warning",
+    "caution": "Caution",
+}
+
+
 class SpanKind(StrEnum):
     """The kinds of inline range inside a block."""
 

@@ -15,8 +15,8 @@ import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from essaytui.model import essay_cache
 from essaytui.model.essay import Essay
-from essaytui.model.parse import parse_essay
 from essaytui.model.regular_file import FileRefused, Refusal, read_regular_file, size_text
 from essaytui.model.text import normalise_newlines, sanitize_inline
 
@@ -66,12 +66,22 @@ def read_text_file(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[str, list
         EssayFileError: the path is missing, a directory, not a regular file,
             unreadable, empty, too large, binary or not text.
     """
+    return decode_text(read_file_bytes(path, max_bytes=max_bytes), str(path))
+
+
+def read_file_bytes(path: Path, *, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of an essay file, refused as `read_text_file` refuses them (except for
+    what decoding finds).
+
+    Raises:
+        EssayFileError: the path is missing, a directory, not a regular file,
+            unreadable or too large.
+    """
     name = str(path)
     try:
-        data = read_regular_file(path, max_bytes)
+        return read_regular_file(path, max_bytes)
     except FileRefused as refused:
         raise _refused(name, refused, max_bytes) from None
-    return decode_text(data, name)
 
 
 def _refused(name: str, refused: FileRefused, limit: int) -> EssayFileError:
@@ -273,37 +283,78 @@ def _encoding_name(encoding: str, data: bytes) -> str:
 GLOSSARY_FILE = "glossary.md"
 
 
-def load_essay(path: Path, *, limit: int | None = None) -> Essay:
+def load_essay(path: Path, *, limit: int | None = None, cache_dir: Path | None = None) -> Essay:
     """Read and parse the essay at `path` (and a sibling ``glossary.md``).
+
+    A parse is cached (`essay_cache`) under `cache_dir`, by default the user cache
+    directory: an essay opened before is read back without markdown-it.
 
     Args:
         path: the essay file.
         limit: parse only about this many characters (see `parse_essay`).
+        cache_dir: where parses are cached (default: `paths.cache_dir()`).
 
     Raises:
         EssayFileError: the essay file cannot be read; problems with the
             glossary file only add a warning.
     """
+    if cache_dir is None:
+        from essaytui import paths
+
+        cache_dir = paths.cache_dir()
     if _is_book(path):
-        return _load_book(path, limit)
-    text, warnings = read_text_file(path)
-    text, notices = essay_markdown(text, str(path), path.suffix)
-    warnings = merge_notices(warnings, notices)
+        return _load_book_cached(path, limit, cache_dir)
+    data = read_file_bytes(path)
     try:
         resolved = path.resolve()
     except OSError:
         resolved = path.absolute()
-    glossary_source: str | None = None
+    glossary: bytes | str | None = None  # its bytes, or why it is not used
     glossary_path = resolved.parent / GLOSSARY_FILE
     if glossary_path != resolved and glossary_path.exists():
         try:
-            glossary_source, glossary_warnings = read_text_file(glossary_path)
+            glossary = read_file_bytes(glossary_path)
+        except EssayFileError as error:
+            glossary = f"glossary not used: {error}"
+    glossary_key = glossary.encode() if isinstance(glossary, str) else glossary
+    key = essay_cache.essay_key(data, glossary_key, f"{resolved}\0{limit}")
+    cached = essay_cache.load(cache_dir, key, head=limit is not None)
+    if cached is not None:
+        return cached
+    text, warnings = decode_text(data, str(path))
+    del data  # 4 MB less at the parse's peak
+    essay = _parsed(path, text, warnings, str(resolved), glossary, limit)
+    essay_cache.store(cache_dir, key, essay, head=limit is not None)
+    return essay
+
+
+def _parsed(
+    path: Path,
+    text: str,
+    warnings: list[str],
+    resolved: str,
+    glossary: bytes | str | None,
+    limit: int | None,
+) -> Essay:
+    """The essay of the file `path` (its decoded `text`), parsed."""
+    from essaytui.model.parse import parse_essay
+
+    text, notices = essay_markdown(text, str(path), path.suffix)
+    warnings = merge_notices(warnings, notices)
+    glossary_source: str | None = None
+    if isinstance(glossary, str):
+        warnings.append(glossary)
+    elif glossary is not None:
+        try:
+            glossary_source, glossary_warnings = decode_text(
+                glossary, str(Path(resolved).parent / GLOSSARY_FILE)
+            )
             warnings.extend(glossary_warnings)
         except EssayFileError as error:
             warnings.append(f"glossary not used: {error}")
-    essay = parse_essay(text, path=str(resolved), glossary_source=glossary_source, limit=limit)
+    essay = parse_essay(text, path=resolved, glossary_source=glossary_source, limit=limit)
     all_warnings = tuple(sanitize_inline(w) for w in warnings) + essay.warnings
-    return dataclasses.replace(essay, warnings=all_warnings, source_path=str(resolved))
+    return dataclasses.replace(essay, warnings=all_warnings, source_path=resolved)
 
 
 def _is_book(path: Path) -> bool:
@@ -312,9 +363,31 @@ def _is_book(path: Path) -> bool:
     return is_book(path)
 
 
-def _load_book(path: Path, limit: int | None) -> Essay:
+def _load_book_cached(path: Path, limit: int | None, cache_dir: Path) -> Essay:
+    """An EPUB as an essay, its parse cached as an essay's is (by the book's bytes and the
+    converter's version): a reopened book is neither converted nor parsed."""
+    from essaytui.model.epub.cache import CONVERTER_VERSION, file_key
+
+    try:
+        digest = file_key(path)
+    except OSError:
+        return _load_book(path, limit, cache_dir)  # which says why it cannot be read
+    try:
+        resolved = path.resolve()
+    except OSError:
+        resolved = path.absolute()
+    book = f"book {CONVERTER_VERSION} {digest}".encode()
+    key = essay_cache.essay_key(book, None, f"{resolved}\0{limit}")
+    cached = essay_cache.load(cache_dir, key, head=limit is not None)
+    if cached is not None:
+        return cached
+    essay = _load_book(path, limit, cache_dir)
+    essay_cache.store(cache_dir, key, essay, head=limit is not None)
+    return essay
+
+
+def _load_book(path: Path, limit: int | None, cache_dir: Path) -> Essay:
     """An EPUB as an essay (`essaytui.model.epub`), its conversion cached."""
-    from essaytui import paths
     from essaytui.model.epub import BookError, load_book
 
     try:
@@ -322,7 +395,7 @@ def _load_book(path: Path, limit: int | None) -> Essay:
     except OSError:
         resolved = str(path.absolute())
     try:
-        return load_book(path, limit=limit, cache_dir=paths.cache_dir(), source_path=resolved)
+        return load_book(path, limit=limit, cache_dir=cache_dir, source_path=resolved)
     except BookError as error:
         raise EssayFileError(sanitize_inline(str(error))) from None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import ClassVar, TypeVar
+from typing import ClassVar, Self, TypeVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import events
 from textual.actions import SkipAction
 from textual.binding import BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import var
 from textual.scroll_view import ScrollView
@@ -53,6 +53,9 @@ from essaytui.widgets.text_layout import (
 
 #: The margin's mark on the line where a bookmark is (one cell wide in every terminal).
 BOOKMARK_MARK = "⚑"
+
+#: Rows kept drawn (a few screens): beyond, the cache starts again.
+ROWS_KEPT = 512
 #: The most of the selected words that `v`'s hint repeats, in characters.
 SELECTION_QUOTE = 14
 
@@ -349,6 +352,9 @@ class EssayView(ScrollView, can_focus=True):
     sidenote_width: var[int] = var(0, init=False)
 
     def __init__(self, essay: Essay, *, id: str | None = None) -> None:  # noqa: A002
+        #: Rows drawn, by layout line and width (without sidenotes): scrolling by a line
+        #: draws one new row, not the screenful (before `super().__init__`, which refreshes).
+        self._rows: dict[tuple[int, int], Strip] = {}
         super().__init__(id=id)
         self._layout: TextLayout | None = None
         self._styles: dict[str, Style] = {}
@@ -534,6 +540,7 @@ class EssayView(ScrollView, can_focus=True):
         super().notify_style_update()
         self._styles.clear()
         self._style_cache.clear()
+        self._rows.clear()
 
     # -- what is marked ----------------------------------------------------------
 
@@ -672,7 +679,32 @@ class EssayView(ScrollView, can_focus=True):
             found.append((target.start, target.end, "item"))
         return found
 
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        """A refresh. One of the whole view means that what is drawn changed (the essay, a
+        mark, the selection, a search, the theme, the size): the rows drawn are dropped.
+        Scrolling refreshes a region and keeps them."""
+        if repaint and not regions:
+            self._rows.clear()
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
     def render_line(self, y: int) -> Strip:
+        if self.sidenotes:  # a sidenote's rows follow the view, not the text
+            return self._drawn_row(y)
+        key = (round(self.scroll_y) + y, self.scrollable_content_region.width)
+        strip = self._rows.get(key)
+        if strip is None:
+            if len(self._rows) >= ROWS_KEPT:
+                self._rows.clear()
+            strip = self._rows[key] = self._drawn_row(y)
+        return strip
+
+    def _drawn_row(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self._base
         strip = self._text_line(y, width, base)

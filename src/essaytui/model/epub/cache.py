@@ -10,13 +10,13 @@ pickled.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from essaytui.model.cache import file_key, prune, read_entry, write_entry
+
+__all__ = ["CachedBook", "file_key", "load", "store"]
 
 #: Bumped whenever a change to the conversion changes its Markdown.
 CONVERTER_VERSION = 3
@@ -46,19 +46,6 @@ class CachedBook:
         return CachedBook(markdown, self.outline, self.warnings)
 
 
-def file_key(path: Path) -> str:
-    """The sha256 of the file's bytes (read in pieces; ~20 ms for 10 MB).
-
-    Raises:
-        OSError: it cannot be read.
-    """
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _entry(folder: Path, key: str, head: bool = False) -> Path:
     part = ".head" if head else ""
     return folder / BOOKS_FOLDER / f"{key}-v{CONVERTER_VERSION}{part}.json"
@@ -67,12 +54,12 @@ def _entry(folder: Path, key: str, head: bool = False) -> Path:
 def load(folder: Path, key: str, *, head: bool = False) -> CachedBook | None:
     """The cached conversion of the book with `key` (`head`: only its start, when one was
     kept), or None (missing or unusable)."""
-    entry = _entry(folder, key, head)
+    raw = read_entry(_entry(folder, key, head), MAX_CACHED_BYTES)
+    if raw is None:
+        return None
     try:
-        if entry.stat().st_size > MAX_CACHED_BYTES:
-            return None
-        data = json.loads(entry.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
         return None
     return _checked(data, key)
 
@@ -118,27 +105,9 @@ def _write(entry: Path, key: str, book: CachedBook) -> bool:
         "outline": [list(item) for item in book.outline],
         "warnings": list(book.warnings),
     }
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(data, out, ensure_ascii=False)
-            os.replace(temporary, entry)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
-    except OSError:
-        return False
-    return True
+    return write_entry(entry, [json.dumps(data, ensure_ascii=False).encode("utf-8")])
 
 
 def _prune(books: Path) -> None:
     """Keep the `MAX_CACHED_BOOKS` most recently written conversions (and their starts)."""
-    with contextlib.suppress(OSError):
-        found = [(p.stat().st_mtime, p) for p in books.glob("*.json")]
-        found.sort(reverse=True)
-        for _, old in found[2 * MAX_CACHED_BOOKS :]:
-            with contextlib.suppress(OSError):
-                old.unlink()
+    prune(books, 2 * MAX_CACHED_BOOKS)
