@@ -62,6 +62,9 @@ class EssayApp(TypeaheadApp[None]):
     TITLE = "essaytui"
     COMMANDS = App.COMMANDS | {GoToProvider}
 
+    #: Show the Library screen over the reader once it is up (`essaytui library`).
+    open_library_first = False
+
     BINDINGS: ClassVar[list[BindingType]] = [
         action(
             "q",

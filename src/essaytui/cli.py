@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from essaytui import __version__, paths
+from essaytui import __version__, cli_library, paths
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -29,7 +29,20 @@ if TYPE_CHECKING:
     from essaytui.store import AnnotationStore
     from essaytui.store.store import EssaySummary
 
-COMMANDS = ("list", "export", "import-notes", "convert", "cite", "notes", "sync")
+COMMANDS = (
+    "list",
+    "export",
+    "import-notes",
+    "convert",
+    "cite",
+    "notes",
+    "sync",
+    "add",
+    "remove",
+    "library",
+    "search",
+    "stats",
+)
 
 #: Where `export --all` writes without -o.
 EXPORT_FOLDER = "essaytui-notes"
@@ -60,6 +73,13 @@ commands:
   essaytui cite [PATH] [--format text|bibtex|csl-json|ris] [--style STYLE] [--sources]
                                          the essay's reference (and its sources')
   essaytui notes search WORD…            find notes in every essay (quote, note, tags)
+  essaytui add PATH…                     add files or folders to the library (without
+                                         opening them); remove PATH… takes them out
+  essaytui library                       the reader on the Library screen: every text,
+                                         its series, progress, time left and notes
+  essaytui search WORD… [--notes|--texts]  search every text of the library and your
+                                         notes (re:PATTERN too); exit 1 if none
+  essaytui stats                         reading time per text and per week
   essaytui import-notes FILE.json        merge annotations exported before; reports
                                          added / updated / deleted / unchanged
   essaytui sync [DIR] [--forget]         exchange notes and reading positions with
@@ -295,6 +315,11 @@ _COMMAND_OPTIONS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     "import-notes": _import_notes_options,
     "convert": _convert_options,
     "sync": _sync_options,
+    "add": cli_library.add_options,
+    "remove": cli_library.remove_options,
+    "library": cli_library.library_options,
+    "search": cli_library.search_options,
+    "stats": cli_library.stats_options,
 }
 
 
@@ -568,7 +593,34 @@ def run_command(command: str, options: argparse.Namespace) -> int:
         return run_notes_search(options)
     if command == "sync":
         return run_sync(options)
+    if command in _LIBRARY_COMMANDS:
+        try:
+            return _LIBRARY_COMMANDS[command](options)
+        except cli_library.LibraryUsageError as error:
+            raise UsageError(str(error)) from None
     return run_import(options)
+
+
+_LIBRARY_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "add": cli_library.run_add,
+    "remove": cli_library.run_remove,
+    "library": lambda options: run_library(options),
+    "search": cli_library.run_search,
+    "stats": cli_library.run_stats,
+}
+
+
+def run_library(options: argparse.Namespace) -> int:
+    """`essaytui library`: the reader on the last essay read, showing the Library."""
+    if not sys.stdout.isatty():
+        raise UsageError("library: the Library screen needs a terminal (try `essaytui list`)")
+    if not sys.stdin.isatty():
+        keys_from_terminal()
+    data_dir = Path(options.data_dir) if options.data_dir else None
+    app = reader_app(None, data_dir)
+    app.open_library_first = True
+    app.run()
+    return app.return_code or 0
 
 
 def _open_store(options: argparse.Namespace) -> AnnotationStore:
