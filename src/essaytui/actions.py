@@ -33,6 +33,7 @@ LISTS = Binding.Group("In the side pane and the outline")
 NOTES = Binding.Group("In Notes")
 EDITOR = Binding.Group("In the note editor")
 DIALOGS = Binding.Group("In dialogs")
+LIBRARY = Binding.Group("In the Library")
 GENERAL = Binding.Group("Everywhere")
 
 GROUP_ORDER: tuple[Binding.Group, ...] = (
@@ -49,6 +50,7 @@ GROUP_ORDER: tuple[Binding.Group, ...] = (
     NOTES,
     EDITOR,
     DIALOGS,
+    LIBRARY,
     GENERAL,
 )
 

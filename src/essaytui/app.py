@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+import sqlite3
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -26,13 +28,21 @@ from essaytui.store import AnnotationStore, StoreError
 from essaytui.typeahead import TypeaheadApp
 
 if TYPE_CHECKING:
+    from textual import events
+
     from essaytui.interchange.sync import RemotePosition
+    from essaytui.sessions.library import LibraryRow
+    from essaytui.sessions.reading_time import ReadingClock
     from essaytui.sessions.sync import ReaderSync, SyncOutcome
+    from essaytui.store.library import Library, LibraryText
 
 #: Files larger than this show their first part while the rest parses. ~32 KB is some
 #: twenty screens of text; each KB more costs ~1.7 ms before the first screen (measured
 #: in bench/PROFILE.md).
 FIRST_SCREEN_LIMIT = 32 * 1024
+
+#: How often the active reading time is written to the library (seconds).
+READING_FLUSH_SECONDS = 60.0
 
 
 def hold_collection() -> None:
@@ -95,6 +105,31 @@ class EssayApp(TypeaheadApp[None]):
             hint="palette",
             help="every action, and go to a section, footnote, term or note",
         ),
+        action(
+            "B",
+            "library",
+            "Library",
+            id="app.library",
+            group=GENERAL,
+            hint="library",
+            help="the Library: every text, its series, progress and notes",
+        ),
+        action(
+            "alt+n",
+            "next_part",
+            "Next part",
+            id="app.next_part",
+            group=GENERAL,
+            help="open the next part of this text's series (in the library)",
+        ),
+        action(
+            "alt+p",
+            "previous_part",
+            "Previous part",
+            id="app.previous_part",
+            group=GENERAL,
+            help="open the previous part of this text's series (in the library)",
+        ),
     ]
 
     def __init__(
@@ -143,6 +178,10 @@ class EssayApp(TypeaheadApp[None]):
             #: where another machine is further on in this essay, offered once
             self.elsewhere: RemotePosition | None = None
             self._quitting = False
+            self._library: Library | None = None
+            self._clock: ReadingClock | None = None
+            #: where the reading time's words were last counted from (top offset)
+            self._counted_from = -1  # unknown until the first count
             saved_theme = self.store.get_setting("theme")
             if saved_theme and saved_theme in self.available_themes:
                 self.theme = saved_theme
@@ -268,6 +307,9 @@ class EssayApp(TypeaheadApp[None]):
 
     def on_unmount(self) -> None:
         self._touch()  # issue 10: "last read" also when leaving
+        self.record_reading()
+        if self._library is not None:
+            self._library.close()
         self.store.close()
         gc.unfreeze()
         gc.enable()
@@ -287,6 +329,10 @@ class EssayApp(TypeaheadApp[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._touch)  # after the first screen: a write waits on disk
+        self.call_after_refresh(self._shelve)
+        self.set_interval(READING_FLUSH_SECONDS, self.record_reading)
+        if self.open_library_first:
+            self.call_after_refresh(self.action_library)
         self.call_after_refresh(self._start_sync)
         if self.keymap_in_effect:
             self.call_after_refresh(self._check_keymap)
@@ -313,22 +359,31 @@ class EssayApp(TypeaheadApp[None]):
         self.call_from_thread(self._loaded, essay)
 
     @work(thread=True, exclusive=True, group="open")
-    def open_essay(self, path: Path, annotation_id: str | None = None) -> None:
+    def open_essay(
+        self, path: Path, annotation_id: str | None = None, at: int | None = None
+    ) -> None:
         """Read the essay at `path` (in a worker) and show it instead of this one, at the
-        annotation `annotation_id` when given ("Find note…")."""
+        annotation `annotation_id` when given ("Find note…"), or at the offset `at`."""
         try:
             essay = load_essay(path)
         except EssayFileError as error:
             self.call_from_thread(self.reader.say, f"Not opened: {error}", 10)
             return
         essay = dataclasses.replace(essay, id=self.store.identify(essay))
-        self.call_from_thread(self._show_essay, path, essay, annotation_id)
+        self.call_from_thread(self._show_essay, path, essay, annotation_id, at)
 
-    def _show_essay(self, path: Path, essay: Essay, annotation_id: str | None) -> None:
+    def _show_essay(
+        self, path: Path, essay: Essay, annotation_id: str | None, at: int | None = None
+    ) -> None:
+        self.record_reading()
+        self._counted_from = -1
         self.essay_path, self.essay, self._source = path, essay, None
         reader = self.reader
         reader.open_essay(essay)
         self._touch()
+        self._shelve()
+        if at is not None:
+            reader.call_after_refresh(reader.jump_to, at)
         self.elsewhere = None
         if self.sync is not None:
             self._start_sync()
@@ -391,6 +446,9 @@ class EssayApp(TypeaheadApp[None]):
         if isinstance(screen, ReaderScreen):
             yield from palette_commands(screen, self.keymap_in_effect)
             yield from self._sync_commands()
+            from essaytui.screens.library import library_commands
+
+            yield from library_commands(self)
 
     def _sync_commands(self) -> Iterable[SystemCommand]:
         if self.elsewhere is not None:
@@ -403,3 +461,141 @@ class EssayApp(TypeaheadApp[None]):
             yield SystemCommand(
                 "Sync: sync notes now", f"with {self.sync.folder}", lambda: self._sync_now()
             )
+
+    # -- the library ----------------------------------------------------------------------
+
+    @property
+    def library(self) -> Library:
+        """The library of this data folder (opened on first use; in memory if it cannot be)."""
+        if self._library is None:
+            from essaytui.store.library import Library, LibraryError
+
+            try:
+                self._library = Library.open(self.data_dir)
+            except LibraryError:
+                self._library = Library.in_memory()
+        return self._library
+
+    def library_rows(self) -> list[LibraryRow]:
+        """The Library screen's rows, as the store and the library have them now."""
+        from essaytui.sessions.library import library_rows
+
+        try:
+            positions = self.store.recent(100_000)
+            annotations = self.store.all_annotations(include_deleted=False)
+        except StoreError:
+            positions, annotations = [], []
+        pace = self.library.reading().words_per_minute
+        return library_rows(self.library.texts(), positions, annotations, pace)
+
+    def gather_library(self) -> bool:
+        """Bring the library up to date (run in a worker: it reads and indexes files).
+        Its own connections: the app's belong to the app's thread."""
+        from essaytui.store.intake import gather
+        from essaytui.store.library import Library, LibraryError
+
+        try:
+            with (
+                Library.open(self.data_dir) as library,
+                AnnotationStore.open(self.data_dir) as store,
+            ):
+                report = gather(library, store)
+        except (LibraryError, StoreError):
+            return False
+        del report  # what changed is read back by `library_rows`
+        return True
+
+    @work(thread=True, group="shelve")
+    def _shelve(self) -> None:
+        """Hold the essay being read in the library (indexed if its file changed)."""
+        from essaytui.store.library import Library, LibraryError
+
+        essay, path = self.essay, self.essay.source_path
+        if not path or self._source is not None:
+            return
+        try:
+            full = essay if essay.complete else load_essay(Path(path))
+            with Library.open(self.data_dir) as library:
+                library.put(essay.id, full, Path(path))
+        except (LibraryError, EssayFileError, OSError):
+            return
+
+    def open_library_text(self, text: LibraryText, at: int | None = None) -> None:
+        """Read a text of the library instead of this one (where it was left, or at `at`)."""
+        if text.essay_id == self.essay.id and at is None:
+            return
+        self.open_essay(Path(text.path), at=at)
+
+    def action_library(self) -> None:
+        """Show the Library."""
+        from essaytui.screens.library import LibraryScreen
+
+        if not isinstance(self.screen, LibraryScreen):
+            self.push_screen(LibraryScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Next/previous part only where there is one."""
+        if action in ("next_part", "previous_part"):
+            return self.neighbour_part(1 if action == "next_part" else -1) is not None
+        return super().check_action(action, parameters)
+
+    def neighbour_part(self, step: int) -> LibraryText | None:
+        """The next (`step` 1) or previous (-1) part of this text's series in the library."""
+        from essaytui.model.series import series_place
+
+        place = series_place(self.essay.meta, self.essay.author)
+        if place is None or not place.part:
+            return None
+        parts = [p for p in self.library.parts(place, self.essay.author) if p.part]
+        later = [p for p in parts if (p.part - place.part) * step > 0]
+        if not later:
+            return None
+        return min(later, key=lambda p: abs(p.part - place.part))
+
+    def action_next_part(self) -> None:
+        """Open the next part of the series."""
+        found = self.neighbour_part(1)
+        if found is not None:
+            self.open_library_text(found)
+
+    def action_previous_part(self) -> None:
+        """Open the previous part of the series."""
+        found = self.neighbour_part(-1)
+        if found is not None:
+            self.open_library_text(found)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Every key counts as reading (two minutes without one is a pause)."""
+        from textual import events
+
+        if isinstance(event, events.Key):
+            self.reading_clock.key(time.monotonic())
+        await super().on_event(event)
+
+    @property
+    def reading_clock(self) -> ReadingClock:
+        """The clock of active reading time."""
+        if self._clock is None:
+            from essaytui.sessions.reading_time import ReadingClock
+
+            self._clock = ReadingClock()
+        return self._clock
+
+    def record_reading(self) -> None:
+        """Add the reading time counted so far (and the words read) to the library."""
+        if self._clock is None:
+            return
+        seconds = self._clock.take()
+        from essaytui.sessions.reading_time import words_between
+        from essaytui.store.library import LibraryError
+
+        try:
+            top = self.reader.view.top_offset
+        except LookupError:
+            return
+        start = top if self._counted_from < 0 else self._counted_from
+        words = words_between(self.essay.reading_text, start, top)
+        self._counted_from = top
+        if seconds > 0:
+            with contextlib.suppress(LibraryError, sqlite3.Error):
+                self.library.add_reading(self.essay.id, seconds, words)

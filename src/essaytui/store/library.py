@@ -31,6 +31,9 @@ from essaytui.model.text import BLOCK_SEPARATOR, is_cjk, sentence_bounds
 #: File name of the library inside the data directory.
 LIBRARY_NAME = "library.sqlite3"
 
+#: The version of the library file's layout (`PRAGMA user_version`).
+LIBRARY_VERSION = 1
+
 #: How many hits a search returns at most.
 HIT_LIMIT = 50
 
@@ -53,6 +56,7 @@ _SCHEMA = [
         series TEXT NOT NULL DEFAULT '',
         part INTEGER NOT NULL DEFAULT 0,
         words INTEGER NOT NULL DEFAULT 0,
+        length INTEGER NOT NULL DEFAULT 0,
         size INTEGER NOT NULL DEFAULT -1,
         mtime_ns INTEGER NOT NULL DEFAULT -1,
         added TEXT NOT NULL,
@@ -104,6 +108,7 @@ class LibraryText:
         part: its part in the series (0: none).
         in_series: whether the front matter puts it in a series.
         words: words of its reading text.
+        length: characters of its reading text.
         size: the file's size in bytes when it was last indexed.
         removed: taken out of the library (its notes stay).
     """
@@ -115,6 +120,7 @@ class LibraryText:
     series: str
     part: int
     words: int
+    length: int
     size: int
     mtime_ns: int
     added: str
@@ -305,11 +311,12 @@ class Library:
         words = len(essay.reading_text.split())
         with self._db:
             self._db.execute(
-                "INSERT INTO texts (essay_id, path, title, author, series, part, words, size, "
-                "mtime_ns, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "INSERT INTO texts (essay_id, path, title, author, series, part, words, length, "
+                "size, mtime_ns, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (essay_id) DO UPDATE SET path = excluded.path, "
                 "title = excluded.title, author = excluded.author, series = excluded.series, "
-                "part = excluded.part, words = excluded.words, size = excluded.size, "
+                "part = excluded.part, words = excluded.words, length = excluded.length, "
+                "size = excluded.size, "
                 "mtime_ns = excluded.mtime_ns, removed = 0",
                 (
                     essay_id,
@@ -319,6 +326,7 @@ class Library:
                     place.name if place else "",
                     place.part if place else 0,
                     words,
+                    len(essay.reading_text),
                     size,
                     mtime,
                     _now(),
@@ -485,7 +493,9 @@ class Library:
         return [(k, ReadingTotals(*v)) for k, v in sorted(totals.items(), reverse=True)]
 
 
-_TEXT_COLUMNS = "essay_id, path, title, author, series, part, words, size, mtime_ns, added, removed"
+_TEXT_COLUMNS = (
+    "essay_id, path, title, author, series, part, words, length, size, mtime_ns, added, removed"
+)
 
 
 def _connect(target: str) -> sqlite3.Connection:
@@ -494,6 +504,8 @@ def _connect(target: str) -> sqlite3.Connection:
     with connection:
         for statement in _SCHEMA:
             connection.execute(statement)
+        # the version of this layout, for the migrations of later ones
+        connection.execute(f"PRAGMA user_version = {LIBRARY_VERSION}")
     connection.execute("PRAGMA quick_check(1)").fetchone()
     return connection
 
@@ -516,10 +528,11 @@ def _text(row: Iterable[object]) -> LibraryText:
         series=str(values[4]),
         part=int(str(values[5])),
         words=int(str(values[6])),
-        size=int(str(values[7])),
-        mtime_ns=int(str(values[8])),
-        added=str(values[9]),
-        removed=bool(values[10]),
+        length=int(str(values[7])),
+        size=int(str(values[8])),
+        mtime_ns=int(str(values[9])),
+        added=str(values[10]),
+        removed=bool(values[11]),
     )
 
 

@@ -12,6 +12,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from essaytui.model.essay import Essay
+from essaytui.model.progress import reading_progress
 from essaytui.widgets.inert import inert
 
 #: Reading speeds: words of alphabetic text, characters of Chinese or Japanese text.
@@ -77,9 +78,7 @@ def reading_status(
     section = essay.section_at(point)
     if section is not None:
         parts.append(f"§ {section.index + 1}/{len(essay.sections)} {section.title}")
-    scrollable = max(1, length - (bottom - top))
-    percent = 100 if at_end else min(99, int(100 * top / scrollable))
-    parts.append(f"{percent}%")
+    parts.append(f"{reading_progress(top, bottom, length)}%")
     parts.append("end" if at_end else f"~{reading_minutes(text, top)} min left")
     if not essay.complete:
         parts.append("first part only" if rest_unreadable else "loading the rest…")

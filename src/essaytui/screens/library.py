@@ -1,0 +1,317 @@
+"""The Library: every text held, with its series, progress, time left and notes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import BindingType
+from textual.command import CommandPalette, Hit, Hits, Provider
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Input, Static
+
+from essaytui.actions import LIBRARY, action
+from essaytui.commands import as_markup
+from essaytui.model.text import sanitize_inline
+from essaytui.sessions.library import Column, LibraryRow, LibraryView
+from essaytui.widgets.key_hints import KeyHints
+
+if TYPE_CHECKING:
+    from essaytui.app import EssayApp
+    from essaytui.store.library import TextHit
+
+#: Columns in the order of `Column`.
+COLUMNS = tuple(Column)
+
+#: Cells each column gets; the title takes what is left (at least `TITLE_MIN`).
+WIDTHS = {
+    Column.AUTHOR: 16,
+    Column.SERIES: 20,
+    Column.PROGRESS: 4,
+    Column.LEFT: 7,
+    Column.LAST_READ: 10,
+    Column.NOTES: 9,
+    Column.SIZE: 7,
+}
+TITLE_MIN = 18
+
+
+def clip(text: str, width: int) -> str:
+    """`text` cut to `width` cells' worth of characters, with "…" when cut."""
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+class LibraryTable(DataTable[str]):
+    """The table of texts, with the list keys (j k g G) as well as the arrows."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        action("j", "cursor_down", "Down", id="library.down", group=LIBRARY, palette=False),
+        action("k", "cursor_up", "Up", id="library.up", group=LIBRARY, palette=False),
+        action("g", "first", "First", id="library.first", group=LIBRARY, palette=False),
+        action("G", "last", "Last", id="library.last", group=LIBRARY, palette=False),
+    ]
+
+    def action_first(self) -> None:
+        """Go to the first text."""
+        self.move_cursor(row=0)
+
+    def action_last(self) -> None:
+        """Go to the last text."""
+        self.move_cursor(row=max(0, self.row_count - 1))
+
+
+class LibraryScreen(Screen[None]):
+    """Every text of the library in a table: `enter` opens one where it was left."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        action(
+            "escape",
+            "close",
+            "Back",
+            id="library.close",
+            group=LIBRARY,
+            show=True,
+            palette=False,
+            help="in the Library: back to the text (from the filter: back to the table)",
+        ),
+        action(
+            "enter",
+            "open_text",
+            "Open",
+            id="library.open",
+            group=LIBRARY,
+            show=True,
+            palette=False,
+            help="in the Library: open the text where you left it",
+        ),
+        action(
+            "slash",
+            "filter",
+            "Filter",
+            id="library.filter",
+            group=LIBRARY,
+            show=True,
+            palette=False,
+            help="in the Library: filter by title, author, series or the tags of its notes",
+        ),
+        action(
+            "s",
+            "sort",
+            "Sort",
+            id="library.sort",
+            group=LIBRARY,
+            show=True,
+            palette=False,
+            help="in the Library: sort by the next column (a series stays in part order)",
+        ),
+        action(
+            "S",
+            "reverse",
+            "Reverse",
+            id="library.reverse",
+            group=LIBRARY,
+            palette=False,
+            help="in the Library: reverse the order",
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = LibraryView([])
+        self.widths = dict(WIDTHS)
+
+    @property
+    def essay_app(self) -> EssayApp:
+        """The app (typed)."""
+        from essaytui.app import EssayApp
+
+        assert isinstance(self.app, EssayApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Static("Library", id="library-title")
+        yield Input(placeholder="Filter: title, author, series, tag…", id="library-filter")
+        yield LibraryTable(id="library-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="library-status")
+        yield KeyHints()
+
+    def on_mount(self) -> None:
+        table = self.query_one(LibraryTable)
+        # two cells of padding per column, and the scroll bar
+        rest = self.app.size.width - sum(WIDTHS.values()) - 2 * len(COLUMNS) - 2
+        self.widths = {**WIDTHS, Column.TITLE: max(TITLE_MIN, rest)}
+        for column in COLUMNS:
+            table.add_column(column.value, key=column.name, width=self.widths[column])
+        self.fill(self.essay_app.library_rows())
+        table.focus()
+        self.refresh_library()
+
+    def fill(self, rows: list[LibraryRow]) -> None:
+        """Show `rows` (kept in the view's order and filter), the cursor on the same text."""
+        self.view.rows = rows
+        self._show()
+
+    def _show(self) -> None:
+        table = self.query_one(LibraryTable)
+        current = self.current_row()
+        keep = current.text.essay_id if current is not None else self.essay_app.essay.id
+        table.clear()
+        shown = self.view.shown()
+        for row in shown:
+            cells = [clip(sanitize_inline(row.cell(c)), self.widths[c]) for c in COLUMNS]
+            style = "dim" if row.missing else ""
+            table.add_row(*(Text(c, style=style) for c in cells), key=row.text.essay_id)  # type: ignore[arg-type]
+        for index, row in enumerate(shown):
+            if row.text.essay_id == keep:
+                table.move_cursor(row=index)
+        arrow = "↓" if not self.view.descending else "↑"
+        missing = sum(1 for row in shown if row.missing)
+        order = f"sorted by {self.view.column.value} {arrow}"
+        said = f"{len(shown)} of {len(self.view.rows)} texts · {order}"
+        if missing:
+            said += f" · {missing} missing (✗: its notes stay; export works)"
+        self.query_one("#library-status", Static).update(said)
+
+    def current_row(self) -> LibraryRow | None:
+        """The text under the cursor."""
+        table = self.query_one(LibraryTable)
+        shown = self.view.shown()
+        if not shown or table.row_count == 0:
+            return None
+        index = min(table.cursor_row, len(shown) - 1)
+        return shown[index] if index >= 0 else None
+
+    @work(thread=True, exclusive=True, group="library")
+    def refresh_library(self) -> None:
+        """Bring the library up to date (bundled essay, texts read, changed files) in the
+        background, then show it again."""
+        if self.essay_app.gather_library():
+            rows = self.essay_app.library_rows()
+            self.app.call_from_thread(self.fill, rows)
+
+    @on(Input.Changed, "#library-filter")
+    def _filtered(self, event: Input.Changed) -> None:
+        self.view.filter = event.value
+        self._show()
+
+    @on(Input.Submitted, "#library-filter")
+    def _filter_done(self) -> None:
+        self.query_one(LibraryTable).focus()
+
+    @on(DataTable.HeaderSelected)
+    def _header(self, event: DataTable.HeaderSelected) -> None:
+        self.view.sort_by(COLUMNS[event.column_index])
+        self._show()
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_open_text()
+
+    def action_filter(self) -> None:
+        """Type to filter."""
+        self.query_one("#library-filter", Input).focus()
+
+    def action_sort(self) -> None:
+        """Sort by the next column."""
+        index = (COLUMNS.index(self.view.column) + 1) % len(COLUMNS)
+        self.view.column, self.view.descending = COLUMNS[index], False
+        self._show()
+
+    def action_reverse(self) -> None:
+        """Reverse the order."""
+        self.view.descending = not self.view.descending
+        self._show()
+
+    def action_close(self) -> None:
+        """Back to the text (from the filter: back to the table)."""
+        if self.focused is self.query_one("#library-filter"):
+            self.query_one(LibraryTable).focus()
+            return
+        self.dismiss(None)
+
+    def action_open_text(self) -> None:
+        """Open the text under the cursor where it was left."""
+        row = self.current_row()
+        if row is None:
+            return
+        if row.missing:
+            self.notify(
+                f"{row.text.path} is missing: its notes stay (essaytui export works); "
+                "put the file back or add it where it is now",
+                severity="warning",
+            )
+            return
+        self.dismiss(None)
+        self.essay_app.open_library_text(row.text)
+
+
+def library_commands(app: EssayApp) -> Iterator[SystemCommand]:
+    """The palette's library commands: the Library, searching it, the series' parts."""
+    yield SystemCommand(
+        "Library", "every text, its series, progress and notes (B)", app.action_library
+    )
+    yield SystemCommand(
+        "Search the library…",
+        "every sentence of every text in the library; enter opens it there",
+        lambda: app.push_screen(
+            CommandPalette(providers=[LibrarySearchProvider], placeholder="Search the library…")
+        ),
+    )
+    for step, name in ((1, "Next part"), (-1, "Previous part")):
+        found = app.neighbour_part(step)
+        if found is not None:
+            label = found.place.label(found.author) if found.place else ""
+            yield SystemCommand(
+                f"Series: {name.lower()}",
+                sanitize_inline(f"{label}: {found.title}"),
+                partial(app.open_library_text, found),
+            )
+
+
+class LibrarySearchProvider(Provider):
+    """The sentences of the library's texts that hold the words typed."""
+
+    async def search(self, query: str) -> Hits:
+        from essaytui.app import EssayApp
+        from essaytui.model.search import SearchError
+
+        app = self.app
+        if not isinstance(app, EssayApp) or len(query.strip()) < 2:
+            return
+        try:
+            hits = await asyncio.to_thread(_search, app, query)
+        except SearchError:
+            return
+        for rank, hit in enumerate(hits):
+            title = sanitize_inline(hit.snippet)
+            where = sanitize_inline(f"{hit.title} — § {hit.section}" if hit.section else hit.title)
+            yield Hit(
+                1.0 - rank / (len(hits) + 1),
+                Content(title),
+                partial(_open_hit, app, hit),
+                text=title,
+                help=as_markup(where),
+            )
+
+
+def _search(app: EssayApp, query: str) -> list[TextHit]:
+    from essaytui.store.library import Library
+
+    # its own connection: this runs in a thread
+    with Library.open(app.data_dir) as library:
+        return library.search(query, limit=30)
+
+
+def _open_hit(app: EssayApp, hit: TextHit) -> None:
+    held = app.library.text(hit.essay_id)
+    if held is not None:
+        if held.essay_id == app.essay.id:
+            app.reader.jump_to(hit.start)
+        else:
+            app.open_library_text(held, at=hit.start)
