@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from essaytui.model.annotation import Annotation, Kind
@@ -61,7 +62,7 @@ class LibraryRow:
             case Column.LEFT:
                 return duration(self.minutes_left) if self.percent < 100 else "done"
             case Column.LAST_READ:
-                return self.last_read[:10] or "never"
+                return when(self.last_read)
             case Column.NOTES:
                 return (
                     f"{self.notes} ✎ {self.highlights} ▌" if self.notes or self.highlights else ""
@@ -98,6 +99,22 @@ class LibraryRow:
             (self.text.title, self.text.author, self.text.series, self.series_label, *self.tags)
         ).casefold()
         return all(word in haystack for word in words)
+
+
+def when(stamp: str, today: date | None = None) -> str:
+    """A day as a reader says it: "today", "yesterday", "5 days ago", else the date."""
+    if not stamp:
+        return "never"
+    try:
+        day = date.fromisoformat(stamp[:10])
+    except ValueError:
+        return stamp[:10]
+    days = ((today or datetime.now(UTC).date()) - day).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    return f"{days} days ago" if days < 30 else day.isoformat()
 
 
 def duration(minutes: int) -> str:

@@ -1,0 +1,214 @@
+"""The Library screen, the library search in the palette and a series' next part,
+driven by Pilot on the real app with a real library file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ready import opened
+from textual.command import CommandPalette
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from essaytui.app import EssayApp
+from essaytui.screens.library import LibraryScreen, LibraryTable
+from essaytui.screens.reader import ReaderScreen
+from essaytui.sessions.library import Column
+from essaytui.store import AnnotationStore
+from essaytui.store.intake import take_in
+from essaytui.store.library import Library
+
+
+def write_series(folder: Path) -> list[Path]:
+    """Three parts of one series, written out of order, and a text outside it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    for part, name in ((2, "Rivers"), (1, "Springs"), (3, "Estuaries")):
+        path = folder / f"{name.lower()}.md"
+        path.write_text(
+            f"---\ntitle: {name}\nauthor: Hydro Writer\nseries: Water, Part {part}\n---\n\n"
+            f"## About {name}\n\nThe {name.lower()} of the valley carry silt downstream. "
+            f"Part {part} says so plainly.\n",
+            encoding="utf-8",
+        )
+        made.append(path)
+    other = folder / "orchards.md"
+    other.write_text(
+        "---\ntitle: Orchards\nauthor: Pomona Grower\n---\n\n## Trees\n\nApples ripen late.\n",
+        encoding="utf-8",
+    )
+    made.append(other)
+    return made
+
+
+def shelve(data_dir: Path, files: list[Path]) -> None:
+    with Library.open(data_dir) as library, AnnotationStore.open(data_dir) as store:
+        report = take_in(library, store, files)
+        assert len(report.added) == len(files), report.skipped
+
+
+def library_screen(app: EssayApp) -> LibraryScreen:
+    screen = app.screen
+    assert isinstance(screen, LibraryScreen), screen
+    return screen
+
+
+def titles(app: EssayApp) -> list[str]:
+    return [row.text.title for row in library_screen(app).view.shown()]
+
+
+async def open_library(pilot: Pilot[None]) -> LibraryScreen:
+    await opened(pilot)
+    await pilot.press("B")
+    await pilot.pause()
+    screen = library_screen(pilot.app)  # type: ignore[arg-type]
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return screen
+
+
+async def test_library_lists_texts_series_in_order_and_escape_returns(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    shelve(data_dir, write_series(tmp_path / "texts"))
+    app = EssayApp()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_library(pilot)
+        shown = titles(app)
+        assert "Strategic partners with caveats: China & Russia" in shown  # bundled
+        water = [t for t in shown if t in ("Springs", "Rivers", "Estuaries")]
+        assert water == ["Springs", "Rivers", "Estuaries"]
+        table = app.screen.query_one(LibraryTable)
+        assert table.row_count == len(shown)
+        # the cursor starts on the text being read
+        row = library_screen(app).current_row()
+        assert row is not None and row.text.essay_id == app.essay.id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+
+
+async def test_keys_filter_sort_and_open_where_left(tmp_path: Path, data_dir: Path) -> None:
+    files = write_series(tmp_path / "texts")
+    shelve(data_dir, files)
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_library(pilot)
+        await pilot.press("g")
+        assert screen.query_one(LibraryTable).cursor_row == 0
+        await pilot.press("G")
+        assert screen.query_one(LibraryTable).cursor_row == len(titles(app)) - 1
+        await pilot.press("k", "k", "j")
+        assert screen.query_one(LibraryTable).cursor_row == len(titles(app)) - 2
+        await pilot.press("slash", *"pomona")
+        await pilot.pause()
+        assert titles(app) == ["Orchards"]
+        await pilot.press("enter")  # back to the table
+        assert isinstance(screen.focused, LibraryTable)
+        await pilot.press("slash", "escape")  # escape in the filter: back to the table
+        assert isinstance(screen.focused, LibraryTable)
+        assert titles(app) == ["Orchards"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_library(pilot)
+        screen.view.filter = "water"
+        await pilot.press("s")  # Series → Read
+        assert screen.view.column is Column.PROGRESS
+        await pilot.press("S")
+        assert screen.view.descending
+        screen.view.column, screen.view.descending = Column.TITLE, False
+        screen.fill(screen.view.rows)
+        await pilot.pause()
+        assert titles(app) == ["Estuaries", "Rivers", "Springs"]
+        await pilot.press("g", "j", "enter")  # Rivers
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.essay.title == "Rivers"
+
+
+async def test_missing_file_is_listed_and_found_again(tmp_path: Path, data_dir: Path) -> None:
+    files = write_series(tmp_path / "texts")
+    shelve(data_dir, files)
+    gone = files[3]  # Orchards
+    kept = gone.read_bytes()
+    gone.unlink()
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_library(pilot)
+        rows = {row.text.title: row for row in screen.view.rows}
+        assert rows["Orchards"].missing
+        assert rows["Orchards"].cell(Column.TITLE).startswith("✗")
+        assert not rows["Rivers"].missing
+    gone.write_bytes(kept)
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_library(pilot)
+        rows = {row.text.title: row for row in screen.view.rows}
+        assert not rows["Orchards"].missing
+
+
+async def test_library_command_opens_on_the_library(tmp_path: Path, data_dir: Path) -> None:
+    shelve(data_dir, write_series(tmp_path / "texts"))
+    app = EssayApp()
+    app.open_library_first = True
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_next_part_and_previous_part(tmp_path: Path, data_dir: Path) -> None:
+    files = write_series(tmp_path / "texts")
+    shelve(data_dir, files)
+    app = EssayApp(files[1])  # Springs, part 1
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        assert app.check_action("previous_part", ()) is False
+        await pilot.press("alt+n")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.essay.title == "Rivers"
+        await pilot.press("alt+n")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.essay.title == "Estuaries"
+        assert app.check_action("next_part", ()) is False
+        await pilot.press("alt+p")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.essay.title == "Rivers"
+
+
+async def test_search_the_library_from_the_palette(tmp_path: Path, data_dir: Path) -> None:
+    files = write_series(tmp_path / "texts")
+    shelve(data_dir, files)
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Search the library")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        assert palette.query_one(Input).placeholder == "Search the library…"
+        await pilot.press(*"estuaries silt")
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if palette.query("CommandList Option") or palette.query(".option-list--option"):
+                break
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.essay.title == "Estuaries"
+        view = app.screen.view
+        text = app.essay.reading_text
+        sentence = text.index("The estuaries of the valley")
+        assert view.top_offset <= sentence < view.bottom_offset
