@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, Protocol, cast
 
 from rich.text import Text
 from textual import on, work
@@ -23,8 +24,35 @@ from essaytui.sessions.library import Column, LibraryRow, LibraryView
 from essaytui.widgets.key_hints import KeyHints
 
 if TYPE_CHECKING:
-    from essaytui.app import EssayApp
-    from essaytui.store.library import TextHit
+    from essaytui.model.essay import Essay
+    from essaytui.screens.reader import ReaderScreen
+    from essaytui.store.library import Library, LibraryText, TextHit
+
+
+class LibraryHost(Protocol):
+    """What the Library needs of the app (the app imports this screen, not the reverse)."""
+
+    data_dir: Path
+    essay: Essay
+
+    @property
+    def library(self) -> Library: ...
+
+    @property
+    def reader(self) -> ReaderScreen: ...
+
+    def library_rows(self) -> list[LibraryRow]: ...
+
+    def gather_library(self) -> bool: ...
+
+    def open_library_text(self, text: LibraryText, at: int | None = None) -> None: ...
+
+    def neighbour_part(self, step: int) -> LibraryText | None: ...
+
+    def action_library(self) -> None: ...
+
+    def push_screen(self, screen: Screen[None]) -> object: ...
+
 
 #: Columns in the order of `Column`.
 COLUMNS = tuple(Column)
@@ -127,12 +155,9 @@ class LibraryScreen(Screen[None]):
         self.widths = dict(WIDTHS)
 
     @property
-    def essay_app(self) -> EssayApp:
+    def essay_app(self) -> LibraryHost:
         """The app (typed)."""
-        from essaytui.app import EssayApp
-
-        assert isinstance(self.app, EssayApp)
-        return self.app
+        return cast("LibraryHost", self.app)
 
     def compose(self) -> ComposeResult:
         yield Static("Library", id="library-title")
@@ -251,7 +276,7 @@ class LibraryScreen(Screen[None]):
         self.essay_app.open_library_text(row.text)
 
 
-def library_commands(app: EssayApp) -> Iterator[SystemCommand]:
+def library_commands(app: LibraryHost) -> Iterator[SystemCommand]:
     """The palette's library commands: the Library, searching it, the series' parts."""
     yield SystemCommand(
         "Library", "every text, its series, progress and notes (B)", app.action_library
@@ -278,12 +303,11 @@ class LibrarySearchProvider(Provider):
     """The sentences of the library's texts that hold the words typed."""
 
     async def search(self, query: str) -> Hits:
-        from essaytui.app import EssayApp
         from essaytui.model.search import SearchError
 
-        app = self.app
-        if not isinstance(app, EssayApp) or len(query.strip()) < 2:
+        if not hasattr(type(self.app), "library_rows") or len(query.strip()) < 2:
             return
+        app = cast("LibraryHost", self.app)
         try:
             hits = await asyncio.to_thread(_search, app, query)
         except SearchError:
@@ -300,7 +324,7 @@ class LibrarySearchProvider(Provider):
             )
 
 
-def _search(app: EssayApp, query: str) -> list[TextHit]:
+def _search(app: LibraryHost, query: str) -> list[TextHit]:
     from essaytui.store.library import Library
 
     # its own connection: this runs in a thread
@@ -308,7 +332,7 @@ def _search(app: EssayApp, query: str) -> list[TextHit]:
         return library.search(query, limit=30)
 
 
-def _open_hit(app: EssayApp, hit: TextHit) -> None:
+def _open_hit(app: LibraryHost, hit: TextHit) -> None:
     held = app.library.text(hit.essay_id)
     if held is not None:
         if held.essay_id == app.essay.id:
