@@ -74,7 +74,8 @@ commands:
                                          the essay's reference (and its sources')
   essaytui notes search WORD…            find notes in every essay (quote, note, tags)
   essaytui add PATH…                     add files or folders to the library (without
-                                         opening them); remove PATH… takes them out
+                                         opening them)
+  essaytui remove PATH…                  take texts out of the library (notes stay)
   essaytui library                       the reader on the Library screen: every text,
                                          its series, progress, time left and notes
   essaytui search WORD… [--notes|--texts]  search every text of the library and your
