@@ -380,6 +380,7 @@ class EssayApp(TypeaheadApp[None]):
         self.essay_path, self.essay, self._source = path, essay, None
         reader = self.reader
         reader.open_essay(essay)
+        reader.status.set_series("")
         self._touch()
         self._shelve()
         if at is not None:
@@ -519,6 +520,23 @@ class EssayApp(TypeaheadApp[None]):
                 library.put(essay.id, full, Path(path))
         except (LibraryError, EssayFileError, OSError):
             return
+        self.call_from_thread(self._show_series)
+
+    def _show_series(self) -> None:
+        """Say on the status line which part of a series this is, when the library holds
+        another part of it (alone, a series' name tells the reader nothing to act on)."""
+        from essaytui.model.series import series_place
+
+        essay = self.essay
+        place = series_place(essay.meta, essay.author)
+        label = hint = ""
+        if place is not None and len(self.library.parts(place, essay.author)) > 1:
+            label = place.label(essay.author)
+            if self.neighbour_part(1) is not None:
+                keys = self.keymap_in_effect.get("app.next_part", "alt+n")
+                hint = f"{self.get_key_display(Binding(keys, '', ''))} next part"
+        with contextlib.suppress(LookupError):
+            self.reader.status.set_series(label, hint)
 
     def open_library_text(self, text: LibraryText, at: int | None = None) -> None:
         """Read a text of the library instead of this one (where it was left, or at `at`)."""
@@ -551,6 +569,21 @@ class EssayApp(TypeaheadApp[None]):
         if not later:
             return None
         return min(later, key=lambda p: abs(p.part - place.part))
+
+    def series_parts(self) -> list[str]:
+        """The parts of this text's series held in the library, one line each ("▸" marks
+        this one, "✗" a missing file), for About this edition."""
+        from essaytui.model.series import series_place
+
+        place = series_place(self.essay.meta, self.essay.author)
+        if place is None:
+            return []
+        lines = []
+        for part in self.library.parts(place, self.essay.author):
+            mark = "▸" if part.essay_id == self.essay.id else ("✗" if part.missing else " ")
+            number = f"Part {part.part}" if part.part else "Part ?"
+            lines.append(f"{mark} {number}: {part.title}")
+        return lines
 
     def action_next_part(self) -> None:
         """Open the next part of the series."""

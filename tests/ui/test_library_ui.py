@@ -212,3 +212,44 @@ async def test_search_the_library_from_the_palette(tmp_path: Path, data_dir: Pat
         text = app.essay.reading_text
         sentence = text.index("The estuaries of the valley")
         assert view.top_offset <= sentence < view.bottom_offset
+
+
+async def test_status_line_and_about_name_the_series(tmp_path: Path, data_dir: Path) -> None:
+    files = write_series(tmp_path / "texts")
+    shelve(data_dir, files)
+    app = EssayApp(files[1])  # Springs, part 1 of 3
+    async with app.run_test(size=(160, 45)) as pilot:
+        await opened(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = str(app.screen.status.render())  # type: ignore[attr-defined]
+        assert "Part 1 of Water" in status
+        await pilot.press("G")  # the end of the part: the next part's key
+        await pilot.pause()
+        status = str(app.screen.status.render())  # type: ignore[attr-defined]
+        assert status.endswith("Part 1 of Water · alt+n next part"), status
+        await pilot.press("i")
+        await pilot.pause()
+        about = str(app.screen.query_one("#about-text").render())
+        assert "▸ Part 1: Springs" in about
+        assert about.index("Part 1: Springs") < about.index("Part 2: Rivers")
+        assert "Part 3: Estuaries" in about
+    app = EssayApp(files[1])
+    async with app.run_test(size=(60, 24)) as pilot:  # no room: the series is left out
+        await opened(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Water" not in str(app.screen.status.render())  # type: ignore[attr-defined]
+
+
+async def test_a_lone_part_says_nothing_of_its_series(data_dir: Path) -> None:
+    app = EssayApp()  # the bundled essay, Part 5, alone in the library
+    async with app.run_test(size=(160, 45)) as pilot:
+        await opened(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Part 5" not in str(app.screen.status.render())  # type: ignore[attr-defined]
+        await pilot.press("i")
+        await pilot.pause()
+        about = str(app.screen.query_one("#about-text").render())
+        assert "▸ Part 5: Strategic partners" in about

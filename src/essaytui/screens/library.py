@@ -69,6 +69,11 @@ WIDTHS = {
 }
 TITLE_MIN = 18
 
+#: Below this width the author and size columns are left out (the filter still finds
+#: an author), so that the title keeps some room at 80 columns.
+WIDE = 110
+NARROW_DROPS = (Column.AUTHOR, Column.SIZE)
+
 
 def clip(text: str, width: int) -> str:
     """`text` cut to `width` cells' worth of characters, with "…" when cut."""
@@ -153,6 +158,7 @@ class LibraryScreen(Screen[None]):
         super().__init__()
         self.view = LibraryView([])
         self.widths = dict(WIDTHS)
+        self.columns = list(COLUMNS)
 
     @property
     def essay_app(self) -> LibraryHost:
@@ -168,10 +174,13 @@ class LibraryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(LibraryTable)
+        width = self.app.size.width
+        self.columns = [c for c in COLUMNS if width >= WIDE or c not in NARROW_DROPS]
         # two cells of padding per column, and the scroll bar
-        rest = self.app.size.width - sum(WIDTHS.values()) - 2 * len(COLUMNS) - 2
+        fixed = sum(WIDTHS[c] for c in self.columns if c in WIDTHS)
+        rest = width - fixed - 2 * len(self.columns) - 2
         self.widths = {**WIDTHS, Column.TITLE: max(TITLE_MIN, rest)}
-        for column in COLUMNS:
+        for column in self.columns:
             table.add_column(column.value, key=column.name, width=self.widths[column])
         self.fill(self.essay_app.library_rows())
         table.focus()
@@ -189,7 +198,7 @@ class LibraryScreen(Screen[None]):
         table.clear()
         shown = self.view.shown()
         for row in shown:
-            cells = [clip(sanitize_inline(row.cell(c)), self.widths[c]) for c in COLUMNS]
+            cells = [clip(sanitize_inline(row.cell(c)), self.widths[c]) for c in self.columns]
             style = "dim" if row.missing else ""
             table.add_row(*(Text(c, style=style) for c in cells), key=row.text.essay_id)  # type: ignore[arg-type]
         for index, row in enumerate(shown):
@@ -231,7 +240,7 @@ class LibraryScreen(Screen[None]):
 
     @on(DataTable.HeaderSelected)
     def _header(self, event: DataTable.HeaderSelected) -> None:
-        self.view.sort_by(COLUMNS[event.column_index])
+        self.view.sort_by(self.columns[event.column_index])
         self._show()
 
     @on(DataTable.RowSelected)
@@ -244,8 +253,9 @@ class LibraryScreen(Screen[None]):
 
     def action_sort(self) -> None:
         """Sort by the next column."""
-        index = (COLUMNS.index(self.view.column) + 1) % len(COLUMNS)
-        self.view.column, self.view.descending = COLUMNS[index], False
+        shown = self.columns
+        at = shown.index(self.view.column) if self.view.column in shown else -1
+        self.view.column, self.view.descending = shown[(at + 1) % len(shown)], False
         self._show()
 
     def action_reverse(self) -> None:

@@ -79,7 +79,7 @@ def reading_status(
     if section is not None:
         parts.append(f"§ {section.index + 1}/{len(essay.sections)} {section.title}")
     parts.append(f"{reading_progress(top, bottom, length)}%")
-    parts.append("end" if at_end else f"~{reading_minutes(text, top)} min left")
+    parts.append(END if at_end else f"~{reading_minutes(text, top)} min left")
     if not essay.complete:
         parts.append("first part only" if rest_unreadable else "loading the rest…")
     return " · ".join(parts)
@@ -121,6 +121,10 @@ class PassingMessage:
         self._changed()
 
 
+#: What the status line says with the end of the text on screen.
+END = "end"
+
+
 class StatusLine(Widget):
     """One line at the bottom: the reading status, or a message for a while.
 
@@ -131,13 +135,34 @@ class StatusLine(Widget):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._status = ""
+        self._series = ""
+        self._next_part = ""
         self._message = PassingMessage(self, self.refresh)
 
     def render(self) -> Content:
         message = self._message.text
-        if message and self._status:
-            return inert(f"{message}   ·   {self._status}")
-        return inert(message or self._status)
+        status = self._with_series(self._status)
+        if message and status:
+            return inert(f"{message}   ·   {status}")
+        return inert(message or status)
+
+    def _with_series(self, status: str) -> str:
+        """The status with the series' part where the line has room for it (and, at the
+        end of a part, the key of the next)."""
+        if not self._series or not status:
+            return status
+        tail = self._series
+        if self._next_part and status.endswith(f" · {END}"):
+            tail += f" · {self._next_part}"
+        longer = f"{status} · {tail}"
+        return longer if len(longer) < self.size.width else status
+
+    def set_series(self, label: str, next_part: str = "") -> None:
+        """The series' part the text is ("Part 5 of …"; "" for none), and what to press for
+        the next part at the end of this one."""
+        if (label, next_part) != (self._series, self._next_part):
+            self._series, self._next_part = label, next_part
+            self.refresh()
 
     def set_status(self, status: str) -> None:
         """Update the reading status (shown after any message)."""
