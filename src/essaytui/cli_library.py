@@ -122,6 +122,8 @@ def run_add(options: argparse.Namespace) -> int:
         report = None
         try:
             report = take_in(library, store, [Path(p) for p in options.paths], progress)
+            if len(report.added) > 1:
+                library.tidy()
         except KeyboardInterrupt:
             _say("stopped: the texts added so far stay in the library")
             return 130

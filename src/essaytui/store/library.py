@@ -26,7 +26,7 @@ from pathlib import Path
 from essaytui.model.essay import BlockKind, Essay
 from essaytui.model.search import REGEX_PREFIX, SearchError, compile_query
 from essaytui.model.series import SeriesPlace, series_place
-from essaytui.model.text import BLOCK_SEPARATOR, is_cjk, sentence_bounds
+from essaytui.model.text import BLOCK_SEPARATOR, is_cjk
 
 #: File name of the library inside the data directory.
 LIBRARY_NAME = "library.sqlite3"
@@ -49,7 +49,8 @@ LEARNED_AFTER = 120.0
 _SCHEMA = [
     """
     CREATE TABLE IF NOT EXISTS texts (
-        essay_id TEXT PRIMARY KEY NOT NULL,
+        num INTEGER PRIMARY KEY,
+        essay_id TEXT UNIQUE NOT NULL,
         path TEXT NOT NULL,
         title TEXT NOT NULL DEFAULT '',
         author TEXT NOT NULL DEFAULT '',
@@ -66,15 +67,25 @@ _SCHEMA = [
     """
     CREATE TABLE IF NOT EXISTS sentences (
         id INTEGER PRIMARY KEY,
-        essay_id TEXT NOT NULL,
-        section TEXT NOT NULL DEFAULT '',
+        text_num INTEGER NOT NULL,
+        section INTEGER NOT NULL DEFAULT -1,
         paragraph INTEGER NOT NULL,
         start_offset INTEGER NOT NULL,
         end_offset INTEGER NOT NULL,
         text TEXT NOT NULL
     )
     """,
-    "CREATE INDEX IF NOT EXISTS sentences_by_essay ON sentences (essay_id)",
+    "CREATE INDEX IF NOT EXISTS sentences_by_text ON sentences (text_num)",
+    # Section titles once per text, not once per sentence: the index's size is most of
+    # the library's, and a title repeated on every row was a fifth of it.
+    """
+    CREATE TABLE IF NOT EXISTS sections (
+        text_num INTEGER NOT NULL,
+        idx INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        PRIMARY KEY (text_num, idx)
+    ) WITHOUT ROWID
+    """,
     # Contentless: the sentence's text is kept once, in `sentences`.
     """
     CREATE VIRTUAL TABLE IF NOT EXISTS sentence_index USING fts5(
@@ -172,27 +183,33 @@ class ReadingTotals:
         return self.words / (self.seconds / 60)
 
 
+#: Runs of Chinese, Japanese and Korean letters (ideographs, kana, Hangul, full-width
+#: letters and half-width katakana; never CJK punctuation, which ends a word).
+_CJK_RUN = re.compile(
+    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+    "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff66-\uff9f\U00020000-\U0002fa1f]+"
+)
+
+
+def _pairs(match: re.Match[str]) -> str:
+    run = match.group()
+    if len(run) == 1:
+        return f" {run} "
+    return " " + " ".join(run[i : i + 2] for i in range(len(run) - 1)) + " "
+
+
 def bigrams(text: str) -> str:
     """`text` with each run of CJK characters written as its overlapping two-character
     words ("中国人" → "中国 国人"), so a word tokenizer can find a two-character word."""
-    out: list[str] = []
-    run: list[str] = []
+    return _CJK_RUN.sub(_pairs, text)
 
-    def flush() -> None:
-        if len(run) == 1:
-            out.append(f" {run[0]} ")
-        elif run:
-            out.append(" " + " ".join(a + b for a, b in zip(run, run[1:], strict=False)) + " ")
-        run.clear()
 
-    for char in text:
-        if is_cjk(char) and char.isalnum():
-            run.append(char)
-        else:
-            flush()
-            out.append(char)
-    flush()
-    return "".join(out)
+#: Where a sentence ends: after . ! ? … (and closing quotes or a footnote's number) and
+#: a space, or after 。！？ with or without one.
+_SENTENCE_END = re.compile(
+    "[.!?\u2026]+[\"'\u201d\u2019)\\]]*[\u00b9\u00b2\u00b3\u2070-\u2079]*\\s+"
+    "|[\u3002\uff01\uff1f]+[\u300d\u300f\u201d\u2019\uff09]*[\u00b9\u00b2\u00b3\u2070-\u2079]*\\s*"
+)
 
 
 _QUERY_WORD = re.compile(r"\w+", re.UNICODE)
@@ -211,8 +228,9 @@ def match_expression(query: str) -> str:
     return " ".join(terms)
 
 
-def sentences(essay: Essay) -> Iterator[tuple[str, int, int, int]]:
-    """The sentences of an essay's reading text: `(section title, paragraph, start,
+def sentences(essay: Essay) -> Iterator[tuple[int, int, int, int]]:
+    """The sentences of an essay's reading text: `(section index (-1: before the first
+    heading), paragraph, start,
     end)`, in reading order. `paragraph` counts the blocks of the section from 1 (its
     heading is 0)."""
     text = essay.reading_text
@@ -221,21 +239,29 @@ def sentences(essay: Essay) -> Iterator[tuple[str, int, int, int]]:
         if block.kind is BlockKind.RULE or block.end <= block.start:
             continue
         section = essay.section_at(block.start)
-        title = section.title if section is not None else ""
         here = section.index if section is not None else -1
         if here != current:
             paragraph, current = 0, here
         if block.kind is not BlockKind.HEADING:
             paragraph += 1
         index = paragraph
-        offset = last = block.start
-        while offset < block.end:
-            start, end = sentence_bounds(text, offset)
-            start, end = max(start, block.start, last), min(max(end, start + 1), block.end)
-            if end > start and text[start:end].strip():
-                yield title, index, start, end
-                last = end
-            offset = max(end, offset + 1)
+        start = block.start
+        for end_match in _SENTENCE_END.finditer(text, block.start, block.end):
+            yield from _sentence(text, here, index, start, end_match.end())
+            start = end_match.end()
+        yield from _sentence(text, here, index, start, block.end)
+
+
+def _sentence(
+    text: str, section: int, paragraph: int, start: int, end: int
+) -> Iterator[tuple[int, int, int, int]]:
+    """The sentence `[start, end)` without the space around it, if it holds anything."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        yield section, paragraph, start, end
 
 
 def _now() -> str:
@@ -383,15 +409,24 @@ class Library:
 
     # -- the index --------------------------------------------------------------------------
 
+    def _num(self, essay_id: str) -> int:
+        row = self._db.execute("SELECT num FROM texts WHERE essay_id = ?", (essay_id,)).fetchone()
+        return int(row[0]) if row else -1
+
     def _index(self, essay_id: str, essay: Essay) -> None:
         self._unindex(essay_id)
+        num = self._num(essay_id)
         text = essay.reading_text
+        self._db.executemany(
+            "INSERT INTO sections (text_num, idx, title) VALUES (?, ?, ?)",
+            ((num, section.index, section.title) for section in essay.sections),
+        )
         for section, paragraph, start, end in sentences(essay):
             sentence = text[start:end].replace(BLOCK_SEPARATOR, " ")
             cursor = self._db.execute(
-                "INSERT INTO sentences (essay_id, section, paragraph, start_offset, end_offset, "
+                "INSERT INTO sentences (text_num, section, paragraph, start_offset, end_offset, "
                 "text) VALUES (?, ?, ?, ?, ?, ?)",
-                (essay_id, section, paragraph, start, end, sentence),
+                (num, section, paragraph, start, end, sentence),
             )
             self._db.execute(
                 "INSERT INTO sentence_index (rowid, body) VALUES (?, ?)",
@@ -399,20 +434,26 @@ class Library:
             )
 
     def _unindex(self, essay_id: str) -> None:
-        rows = self._db.execute(
-            "SELECT id, text FROM sentences WHERE essay_id = ?", (essay_id,)
-        ).fetchall()
+        num = self._num(essay_id)
+        rows = self._db.execute("SELECT id, text FROM sentences WHERE text_num = ?", (num,))
         # A contentless index forgets a row only when told the text it indexed.
         self._db.executemany(
             "INSERT INTO sentence_index (sentence_index, rowid, body) VALUES ('delete', ?, ?)",
             ((row[0], bigrams(row[1])) for row in rows),
         )
-        self._db.execute("DELETE FROM sentences WHERE essay_id = ?", (essay_id,))
+        self._db.execute("DELETE FROM sentences WHERE text_num = ?", (num,))
+        self._db.execute("DELETE FROM sections WHERE text_num = ?", (num,))
+
+    def tidy(self) -> None:
+        """Merge the index's segments into one, after many texts were added (smaller on
+        disk, faster to search)."""
+        with self._db:
+            self._db.execute("INSERT INTO sentence_index (sentence_index) VALUES ('optimize')")
 
     def indexed(self, essay_id: str) -> int:
         """How many sentences of the text are indexed."""
         row = self._db.execute(
-            "SELECT count(*) FROM sentences WHERE essay_id = ?", (essay_id,)
+            "SELECT count(*) FROM sentences WHERE text_num = ?", (self._num(essay_id),)
         ).fetchone()
         return int(row[0])
 
@@ -425,8 +466,10 @@ class Library:
         """
         pattern = compile_query(query)
         base = (
-            "SELECT s.essay_id, t.title, t.path, s.section, s.paragraph, s.start_offset, "
-            "s.end_offset, s.text FROM sentences s JOIN texts t ON t.essay_id = s.essay_id "
+            "SELECT t.essay_id, t.title, t.path, coalesce(c.title, ''), s.paragraph, "
+            "s.start_offset, s.end_offset, s.text FROM sentences s "
+            "JOIN texts t ON t.num = s.text_num "
+            "LEFT JOIN sections c ON c.text_num = s.text_num AND c.idx = s.section "
             "AND t.removed = 0 "
         )
         if query.startswith(REGEX_PREFIX):
