@@ -126,12 +126,14 @@ def search_times(data: Path, words: list[str], count: int) -> list[float]:
         k = 1 + n % 3
         queries.append(" ".join(rng.choice(words[:3000]) for _ in range(k)))
     times = []
+    found = 0
     with Library.open(data) as library:
         library.search(queries[0])  # the first query reads the index from disk
         for query in queries:
             start = time.perf_counter()
-            library.search(query)
+            found += len(library.search(query))
             times.append(time.perf_counter() - start)
+    print(f"  searches found {found / len(queries):.0f} hits each on average")
     return times
 
 

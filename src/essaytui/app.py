@@ -179,6 +179,8 @@ class EssayApp(TypeaheadApp[None]):
             self.elsewhere: RemotePosition | None = None
             self._quitting = False
             self._library: Library | None = None
+            #: (essay id, step) → the series' next/previous part in the library
+            self._neighbours: dict[tuple[str, int], LibraryText | None] = {}
             self._clock: ReadingClock | None = None
             #: where the reading time's words were last counted from (top offset)
             self._counted_from = -1  # unknown until the first count
@@ -332,7 +334,8 @@ class EssayApp(TypeaheadApp[None]):
         self.call_after_refresh(self._shelve)
         self.set_interval(READING_FLUSH_SECONDS, self.record_reading)
         if self.open_library_first:
-            self.call_after_refresh(self.action_library)
+            # at once: the reader's first frame would only be drawn to be covered
+            self.action_library()
         self.call_after_refresh(self._start_sync)
         if self.keymap_in_effect:
             self.call_after_refresh(self._check_keymap)
@@ -527,6 +530,7 @@ class EssayApp(TypeaheadApp[None]):
         another part of it (alone, a series' name tells the reader nothing to act on)."""
         from essaytui.model.series import series_place
 
+        self._neighbours.clear()  # the library holds this text now, and may be new
         essay = self.essay
         place = series_place(essay.meta, essay.author)
         label = hint = ""
@@ -558,7 +562,14 @@ class EssayApp(TypeaheadApp[None]):
         return super().check_action(action, parameters)
 
     def neighbour_part(self, step: int) -> LibraryText | None:
-        """The next (`step` 1) or previous (-1) part of this text's series in the library."""
+        """The next (`step` 1) or previous (-1) part of this text's series in the library
+        (worked out once per text: bindings ask on every refresh)."""
+        key = (self.essay.id, step)
+        if key not in self._neighbours:
+            self._neighbours[key] = self._find_part(step)
+        return self._neighbours[key]
+
+    def _find_part(self, step: int) -> LibraryText | None:
         from essaytui.model.series import series_place
 
         place = series_place(self.essay.meta, self.essay.author)
