@@ -52,9 +52,8 @@ def text_of(rng: random.Random, words: list[str], weights: list[float], size: in
     while length < size:
         if length == len(out[0]) or rng.random() < 0.08:
             section += 1
-            out.append(
-                f"\n## Section {section}: {' '.join(rng.choices(words, cum_weights=weights, k=3))}\n"
-            )
+            heading = " ".join(rng.choices(words, cum_weights=weights, k=3))
+            out.append(f"\n## Section {section}: {heading}\n")
         sentences = []
         for _ in range(rng.randint(3, 7)):
             chosen = rng.choices(words, cum_weights=weights, k=rng.randint(8, 25))

@@ -178,3 +178,20 @@ def test_series_from_front_matter() -> None:
     bundled = load_essay(paths.default_essay())
     place = series_place(bundled.meta, bundled.author)
     assert place is not None and place.part == 5
+
+
+def test_a_locked_library_is_not_taken_for_damaged(tmp_path: Path) -> None:
+    from essaytui.store.library import LibraryError
+
+    Library.open(tmp_path).close()
+    holder = sqlite3.connect(tmp_path / LIBRARY_NAME)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(LibraryError, match="locked"):
+            Library.open(tmp_path, wait=0.1)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert not list(tmp_path.glob(f"{LIBRARY_NAME}.damaged-*"))
+    Library.open(tmp_path).close()

@@ -34,6 +34,9 @@ LIBRARY_NAME = "library.sqlite3"
 #: The version of the library file's layout (`PRAGMA user_version`).
 LIBRARY_VERSION = 1
 
+#: Seconds to wait for another essaytui writing to the library.
+BUSY_WAIT = 5.0
+
 #: How many hits a search returns at most.
 HIT_LIMIT = 50
 
@@ -280,8 +283,9 @@ class Library:
         self.location = location
 
     @classmethod
-    def open(cls, data_dir: Path) -> Library:
-        """Open (or create) the library in `data_dir`; a damaged file is moved aside.
+    def open(cls, data_dir: Path, wait: float = BUSY_WAIT) -> Library:
+        """Open (or create) the library in `data_dir`; a damaged file is moved aside, a
+        busy one waited for `wait` seconds.
 
         Raises:
             LibraryError: the folder cannot hold it.
@@ -289,7 +293,10 @@ class Library:
         target = data_dir / LIBRARY_NAME
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
-            return cls(_connect(str(target)), str(target))
+            return cls(_connect(str(target), wait), str(target))
+        except sqlite3.OperationalError as error:
+            # busy, locked, read-only, out of space: the file is fine, only not now
+            raise LibraryError(f"cannot open the library {target}: {error}") from None
         except sqlite3.DatabaseError as error:
             if not target.exists():
                 raise LibraryError(f"cannot open the library {target}: {error}") from None
@@ -297,7 +304,7 @@ class Library:
             with contextlib.suppress(OSError):
                 target.rename(aside)
             try:
-                return cls(_connect(str(target)), str(target))
+                return cls(_connect(str(target), wait), str(target))
             except sqlite3.DatabaseError as again:
                 raise LibraryError(f"cannot open the library {target}: {again}") from None
         except OSError as error:
@@ -542,8 +549,8 @@ _TEXT_COLUMNS = (
 )
 
 
-def _connect(target: str) -> sqlite3.Connection:
-    connection = sqlite3.connect(target, timeout=5, check_same_thread=False)
+def _connect(target: str, wait: float = BUSY_WAIT) -> sqlite3.Connection:
+    connection = sqlite3.connect(target, timeout=wait, check_same_thread=False)
     # Pages the index frees when it merges are given back to the disk (`tidy`); this
     # only takes on a new file, before its first table.
     connection.execute("PRAGMA auto_vacuum = INCREMENTAL")
