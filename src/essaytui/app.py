@@ -179,6 +179,8 @@ class EssayApp(TypeaheadApp[None]):
             self.elsewhere: RemotePosition | None = None
             self._quitting = False
             self._library: Library | None = None
+            #: texts left for another through the library: (path, top offset), last last
+            self._came_from: list[tuple[Path, int]] = []
             #: (essay id, step) → the series' next/previous part in the library
             self._neighbours: dict[tuple[str, int], LibraryText | None] = {}
             self._clock: ReadingClock | None = None
@@ -543,10 +545,28 @@ class EssayApp(TypeaheadApp[None]):
             self.reader.status.set_series(label, hint)
 
     def open_library_text(self, text: LibraryText, at: int | None = None) -> None:
-        """Read a text of the library instead of this one (where it was left, or at `at`)."""
+        """Read a text of the library instead of this one (where it was left, or at `at`);
+        `backspace`, once this text's own jumps are undone, comes back here."""
         if text.essay_id == self.essay.id and at is None:
             return
+        with contextlib.suppress(LookupError):
+            if self._source is None:
+                self._came_from.append((self.essay_path, self.reader.view.top_offset))
         self.open_essay(Path(text.path), at=at)
+
+    def can_go_back_a_text(self) -> bool:
+        """Whether `backspace` past this text's first jump has a text to go back to."""
+        return bool(self._came_from)
+
+    def back_to_previous_text(self) -> bool:
+        """Go back to the text (and the place in it) read before the library opened this
+        one; False when there is none."""
+        while self._came_from:
+            path, offset = self._came_from.pop()
+            if path.is_file():
+                self.open_essay(path, at=offset)
+                return True
+        return False
 
     def action_library(self) -> None:
         """Show the Library."""

@@ -212,6 +212,14 @@ async def test_search_the_library_from_the_palette(tmp_path: Path, data_dir: Pat
         text = app.essay.reading_text
         sentence = text.index("The estuaries of the valley")
         assert view.top_offset <= sentence < view.bottom_offset
+        # backspace, past the jump to the sentence, returns to the text read before
+        for _ in range(3):
+            await pilot.press("backspace")
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.2)
+            if app.essay.title != "Estuaries":
+                break
+        assert app.essay.title == "Strategic partners with caveats: China & Russia"
 
 
 async def test_status_line_and_about_name_the_series(tmp_path: Path, data_dir: Path) -> None:

@@ -8,6 +8,7 @@ action here says which, and what to tell the reader.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import ClassVar, Protocol, runtime_checkable
@@ -285,7 +286,8 @@ class ReaderActions(ReaderBase):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
-            return self.navigator.can_go_back
+            previous: Callable[[], bool] | None = getattr(self.app, "can_go_back_a_text", None)
+            return self.navigator.can_go_back or (previous is not None and previous())
         if action == "forward":
             return self.navigator.can_go_forward
         if action == "next_match":
@@ -400,7 +402,10 @@ class ReaderActions(ReaderBase):
     def action_back(self) -> None:
         place = self.navigator.back(self.here())
         if place is None:
-            self.say("Nothing to go back to.")
+            # past this text's first jump: the text the library opened it from, if any
+            previous: Callable[[], bool] | None = getattr(self.app, "back_to_previous_text", None)
+            if previous is None or not previous():
+                self.say("Nothing to go back to.")
             return
         self.go_to_place(place)
 
