@@ -239,6 +239,7 @@ class EssayApp(TypeaheadApp[None]):
         """Save the reading position, then quit (after a sync, with a sync folder set:
         `q` again quits at once)."""
         self.save_position()
+        self.record_reading()
         if self.sync is not None and not self._quitting:
             self._quitting = True
             with contextlib.suppress(LookupError):

@@ -242,7 +242,9 @@ def run_stats(options: argparse.Namespace) -> int:
 
 
 def duration(seconds: float) -> str:
-    """A reading time as a reader says it: "3 min", "1 h 05"."""
+    """A reading time as a reader says it: "40 s", "3 min", "1 h 05"."""
+    if seconds < 60:
+        return f"{int(seconds)} s"
     minutes = round(seconds / 60)
     if minutes < 60:
         return f"{minutes} min"

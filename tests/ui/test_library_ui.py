@@ -261,3 +261,19 @@ async def test_a_lone_part_says_nothing_of_its_series(data_dir: Path) -> None:
         await pilot.pause()
         about = str(app.screen.query_one("#about-text").render())
         assert "▸ Part 5: Strategic partners" in about
+
+
+async def test_reading_time_is_counted_between_keys(tmp_path: Path, data_dir: Path) -> None:
+    files = write_series(tmp_path / "texts")
+    app = EssayApp(files[0])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        for _ in range(3):
+            await pilot.press("j")
+            await pilot.pause(0.2)
+        await pilot.press("k")
+        app.record_reading()
+        seconds = app.library.reading(app.essay.id).seconds
+        assert 0.5 <= seconds < 30
+        app.record_reading()  # counted once
+        assert app.library.reading(app.essay.id).seconds == seconds
