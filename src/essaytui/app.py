@@ -496,8 +496,8 @@ class EssayApp(TypeaheadApp[None]):
         return library_rows(self.library.texts(), positions, annotations, pace)
 
     def gather_library(self) -> bool:
-        """Bring the library up to date (run in a worker: it reads and indexes files).
-        Its own connections: the app's belong to the app's thread."""
+        """Bring the library up to date (run in a worker: it reads and indexes files);
+        whether anything changed. Its own connections: the app's belong to its thread."""
         from essaytui.store.intake import gather
         from essaytui.store.library import Library, LibraryError
 
@@ -509,8 +509,8 @@ class EssayApp(TypeaheadApp[None]):
                 report = gather(library, store)
         except (LibraryError, StoreError):
             return False
-        del report  # what changed is read back by `library_rows`
-        return True
+        # added, indexed again or moved: what the Library shows has changed
+        return bool(report.added or report.already or report.skipped)
 
     @work(thread=True, group="shelve")
     def _shelve(self) -> None:

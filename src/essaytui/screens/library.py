@@ -159,6 +159,8 @@ class LibraryScreen(Screen[None]):
         self.view = LibraryView([])
         self.widths = dict(WIDTHS)
         self.columns = list(COLUMNS)
+        #: the rows in the table, in its order
+        self._shown: list[LibraryRow] = []
 
     @property
     def essay_app(self) -> LibraryHost:
@@ -184,7 +186,8 @@ class LibraryScreen(Screen[None]):
             table.add_column(column.value, key=column.name, width=self.widths[column])
         self.fill(self.essay_app.library_rows())
         table.focus()
-        self.refresh_library()
+        # after the first frame: its reading and stat-ing would compete with it
+        self.call_after_refresh(self.refresh_library)
 
     def fill(self, rows: list[LibraryRow]) -> None:
         """Show `rows` (kept in the view's order and filter), the cursor on the same text."""
@@ -196,7 +199,7 @@ class LibraryScreen(Screen[None]):
         current = self.current_row()
         keep = current.text.essay_id if current is not None else self.essay_app.essay.id
         table.clear()
-        shown = self.view.shown()
+        shown = self._shown = self.view.shown()
         for row in shown:
             cells = [clip(sanitize_inline(row.cell(c)), self.widths[c]) for c in self.columns]
             style = "dim" if row.missing else ""
@@ -215,7 +218,7 @@ class LibraryScreen(Screen[None]):
     def current_row(self) -> LibraryRow | None:
         """The text under the cursor."""
         table = self.query_one(LibraryTable)
-        shown = self.view.shown()
+        shown = self._shown
         if not shown or table.row_count == 0:
             return None
         index = min(table.cursor_row, len(shown) - 1)

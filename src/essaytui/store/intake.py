@@ -154,5 +154,6 @@ def gather(library: Library, store: AnnotationStore) -> IntakeReport:
             for other in store.essay_paths(text.essay_id):
                 if other != text.path and Path(other).is_file():
                     library.move(text.essay_id, Path(other))
+                    report.already.append(other)
                     break
     return report
