@@ -277,3 +277,30 @@ async def test_reading_time_is_counted_between_keys(tmp_path: Path, data_dir: Pa
         assert 0.5 <= seconds < 30
         app.record_reading()  # counted once
         assert app.library.reading(app.essay.id).seconds == seconds
+
+
+async def test_library_search_finds_your_notes_too(tmp_path: Path, data_dir: Path) -> None:
+    import dataclasses
+
+    from essaytui.model.annotation import Kind, make_annotation
+    from essaytui.model.files import load_essay
+
+    files = write_series(tmp_path / "texts")
+    shelve(data_dir, files)
+    with AnnotationStore.open(data_dir) as store:
+        rivers = load_essay(files[0])
+        rivers = dataclasses.replace(rivers, id=store.identify(rivers))
+        store.add(make_annotation(rivers, 4, 10, Kind.NOTE, note="remember the floodplain"))
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        await pilot.press("ctrl+p", *"Search the library")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await pilot.press(*"floodplain")
+        await pilot.pause(1.0)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        assert app.essay.title == "Rivers"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from essaytui.model.essay import Essay
     from essaytui.screens.reader import ReaderScreen
     from essaytui.store.library import Library, LibraryText, TextHit
+    from essaytui.store.store import NoteHit
 
 
 class LibraryHost(Protocol):
@@ -52,6 +55,10 @@ class LibraryHost(Protocol):
     def action_library(self) -> None: ...
 
     def push_screen(self, screen: Screen[None]) -> object: ...
+
+    def open_essay(
+        self, path: Path, annotation_id: str | None = None, at: int | None = None
+    ) -> object: ...
 
 
 #: Columns in the order of `Column`.
@@ -322,9 +329,18 @@ class LibrarySearchProvider(Provider):
             return
         app = cast("LibraryHost", self.app)
         try:
-            hits = await asyncio.to_thread(_search, app, query)
+            hits, notes = await asyncio.to_thread(_search, app, query)
         except SearchError:
             return
+        for note in notes:  # your own words first
+            quote = sanitize_inline(f"✎ {note.annotation.note or note.snippet}")
+            yield Hit(
+                1.0,
+                Content(quote),
+                partial(_open_note, app, note),
+                text=quote,
+                help=as_markup(sanitize_inline(f"your note · {note.title} · “{note.snippet}”")),
+            )
         for rank, hit in enumerate(hits):
             title = sanitize_inline(hit.snippet)
             where = sanitize_inline(f"{hit.title} — § {hit.section}" if hit.section else hit.title)
@@ -337,12 +353,34 @@ class LibrarySearchProvider(Provider):
             )
 
 
-def _search(app: LibraryHost, query: str) -> list[TextHit]:
-    from essaytui.store.library import Library
+def _search(app: LibraryHost, query: str) -> tuple[list[TextHit], list[NoteHit]]:
+    from essaytui.model.search import REGEX_PREFIX
+    from essaytui.store import AnnotationStore, StoreError
+    from essaytui.store.library import Library, LibraryError
 
-    # its own connection: this runs in a thread
-    with Library.open(app.data_dir) as library:
-        return library.search(query, limit=30)
+    # its own connections: this runs in a thread
+    try:
+        with Library.open(app.data_dir) as library:
+            hits = library.search(query, limit=30)
+    except (LibraryError, sqlite3.Error):
+        hits = []
+    notes: list[NoteHit] = []
+    if not query.startswith(REGEX_PREFIX):
+        with contextlib.suppress(StoreError), AnnotationStore.open(app.data_dir) as store:
+            notes = store.search_notes(query, limit=10)
+    return hits, notes
+
+
+def _open_note(app: LibraryHost, note: NoteHit) -> None:
+    annotation = note.annotation
+    if annotation.essay_id == app.essay.id:
+        app.reader.go_to_annotation(annotation.id)
+    elif note.path and Path(note.path).is_file():
+        held = app.library.text(annotation.essay_id)
+        if held is not None:
+            app.open_library_text(held, at=annotation.start)
+        else:
+            app.open_essay(Path(note.path), annotation.id)
 
 
 def _open_hit(app: LibraryHost, hit: TextHit) -> None:
