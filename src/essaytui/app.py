@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -542,7 +543,8 @@ class EssayApp(TypeaheadApp[None]):
             if self.neighbour_part(1) is not None:
                 keys = self.keymap_in_effect.get("app.next_part", "alt+n")
                 hint = f"{self.get_key_display(Binding(keys, '', ''))} next part"
-        with contextlib.suppress(LookupError):
+        # the reader may be closing (the quit came first)
+        with contextlib.suppress(LookupError, NoMatches):
             self.reader.status.set_series(label, hint)
 
     def open_library_text(self, text: LibraryText, at: int | None = None) -> None:
@@ -550,7 +552,7 @@ class EssayApp(TypeaheadApp[None]):
         `backspace`, once this text's own jumps are undone, comes back here."""
         if text.essay_id == self.essay.id and at is None:
             return
-        with contextlib.suppress(LookupError):
+        with contextlib.suppress(LookupError, NoMatches):
             if self._source is None:
                 self._came_from.append((self.essay_path, self.reader.view.top_offset))
         self.open_essay(Path(text.path), at=at)
@@ -656,7 +658,7 @@ class EssayApp(TypeaheadApp[None]):
 
         try:
             top = self.reader.view.top_offset
-        except LookupError:
+        except (LookupError, NoMatches):
             return
         start = top if self._counted_from < 0 else self._counted_from
         words = words_between(self.essay.reading_text, start, top)

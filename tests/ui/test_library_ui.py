@@ -304,3 +304,25 @@ async def test_library_search_finds_your_notes_too(tmp_path: Path, data_dir: Pat
         await app.workers.wait_for_complete()
         await pilot.pause(0.3)
         assert app.essay.title == "Rivers"
+
+
+async def test_a_long_library_is_shown_whole(tmp_path: Path, data_dir: Path) -> None:
+    from essaytui.screens.library import FIRST_ROWS
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(FIRST_ROWS + 40):
+        (folder / f"t{n:03d}.md").write_text(f"# Text {n:03d}\n\nWords of text {n}.\n")
+    with Library.open(data_dir) as library, AnnotationStore.open(data_dir) as store:
+        take_in(library, store, [folder])
+    app = EssayApp(folder / "t110.md")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_library(pilot)
+        await pilot.pause()
+        table = screen.query_one(LibraryTable)
+        assert table.row_count == len(screen.view.shown()) == FIRST_ROWS + 41
+        row = screen.current_row()
+        assert row is not None and row.text.title == "Text 110"
+        await pilot.press("slash", *"text 00")  # every word: "Text 000" … "Text 009", "Text 100"
+        await pilot.pause()
+        assert table.row_count == 11 == len(screen.view.shown())

@@ -76,6 +76,9 @@ WIDTHS = {
 }
 TITLE_MIN = 18
 
+#: Rows put in the table before the first frame (more than a tall terminal shows).
+FIRST_ROWS = 80
+
 #: Below this width the author and size columns are left out (the filter still finds
 #: an author), so that the title keeps some room at 80 columns.
 WIDE = 110
@@ -168,6 +171,8 @@ class LibraryScreen(Screen[None]):
         self.columns = list(COLUMNS)
         #: the rows in the table, in its order
         self._shown: list[LibraryRow] = []
+        #: counts the showings, so that the rest of an older one is not added
+        self._generation = 0
 
     @property
     def essay_app(self) -> LibraryHost:
@@ -207,13 +212,13 @@ class LibraryScreen(Screen[None]):
         keep = current.text.essay_id if current is not None else self.essay_app.essay.id
         table.clear()
         shown = self._shown = self.view.shown()
-        for row in shown:
-            cells = [clip(sanitize_inline(row.cell(c)), self.widths[c]) for c in self.columns]
-            style = "dim" if row.missing else ""
-            table.add_row(*(Text(c, style=style) for c in cells), key=row.text.essay_id)  # type: ignore[arg-type]
-        for index, row in enumerate(shown):
-            if row.text.essay_id == keep:
-                table.move_cursor(row=index)
+        self._generation += 1
+        # A screenful first, the rest after that frame: a thousand rows cost ~0.3 s.
+        self._add_rows(shown[:FIRST_ROWS])
+        if len(shown) > FIRST_ROWS:
+            self.call_after_refresh(self._add_rest, self._generation, FIRST_ROWS, keep)
+        else:
+            self._keep_cursor(keep)
         arrow = "↓" if not self.view.descending else "↑"
         missing = sum(1 for row in shown if row.missing)
         order = f"sorted by {self.view.column.value} {arrow}"
@@ -221,6 +226,25 @@ class LibraryScreen(Screen[None]):
         if missing:
             said += f" · {missing} missing (✗: its notes stay; export works)"
         self.query_one("#library-status", Static).update(said)
+
+    def _add_rows(self, rows: list[LibraryRow]) -> None:
+        table = self.query_one(LibraryTable)
+        for row in rows:
+            cells = [clip(sanitize_inline(row.cell(c)), self.widths[c]) for c in self.columns]
+            style = "dim" if row.missing else ""
+            table.add_row(*(Text(c, style=style) for c in cells), key=row.text.essay_id)  # type: ignore[arg-type]
+
+    def _add_rest(self, generation: int, start: int, keep: str) -> None:
+        if generation != self._generation:
+            return  # shown again since (a filter, a sort): that showing has its own rows
+        self._add_rows(self._shown[start:])
+        self._keep_cursor(keep)
+
+    def _keep_cursor(self, essay_id: str) -> None:
+        for index, row in enumerate(self._shown):
+            if row.text.essay_id == essay_id:
+                self.query_one(LibraryTable).move_cursor(row=index)
+                return
 
     def current_row(self) -> LibraryRow | None:
         """The text under the cursor."""
