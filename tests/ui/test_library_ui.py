@@ -326,3 +326,24 @@ async def test_a_long_library_is_shown_whole(tmp_path: Path, data_dir: Path) -> 
         await pilot.press("slash", *"text 00")  # every word: "Text 000" … "Text 009", "Text 100"
         await pilot.pause()
         assert table.row_count == 11 == len(screen.view.shown())
+
+
+async def test_help_lists_the_library_keys_and_a_remap_reaches_them(data_dir: Path) -> None:
+    from essaytui.actions import LIBRARY, all_bindings, known_ids
+    from essaytui.screens.help import HelpScreen
+
+    ids = known_ids(EssayApp)
+    assert {"app.library", "app.next_part", "library.sort", "library.filter"} <= ids
+    groups = {
+        binding.group for _, binding in all_bindings(EssayApp) if binding.id == "library.sort"
+    }
+    assert groups == {LIBRARY}
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_library(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
