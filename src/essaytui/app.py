@@ -524,6 +524,7 @@ class EssayApp(TypeaheadApp[None]):
         try:
             full = essay if essay.complete else load_essay(Path(path))
             with Library.open(self.data_dir) as library:
+                library.forget_others_at(Path(path), essay.id)
                 library.put(essay.id, full, Path(path))
         except (LibraryError, EssayFileError, OSError):
             return

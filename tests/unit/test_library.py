@@ -195,3 +195,15 @@ def test_a_locked_library_is_not_taken_for_damaged(tmp_path: Path) -> None:
         holder.close()
     assert not list(tmp_path.glob(f"{LIBRARY_NAME}.damaged-*"))
     Library.open(tmp_path).close()
+
+
+def test_a_file_known_under_a_new_id_is_held_once(tmp_path: Path) -> None:
+    """After a sync joins two ids, the file is read under the new one: one entry."""
+    library = Library.open(tmp_path / "data")
+    essay_path = write(tmp_path / "j.md", "# Joined\n\nOne text, two ids once.\n")
+    essay = load_essay(essay_path)
+    library.put("old-id", essay, essay_path)
+    assert library.forget_others_at(essay_path, "new-id") == 1
+    library.put("new-id", essay, essay_path)
+    assert [t.essay_id for t in library.texts()] == ["new-id"]
+    assert len(library.search("joined")) == 1

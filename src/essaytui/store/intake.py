@@ -119,6 +119,7 @@ def _take_one(library: Library, store: AnnotationStore, path: Path, report: Inta
     if held is not None and elsewhere and not held.removed and Path(held.path).is_file():
         report.skipped.append(Skipped(where, f"the same text as {held.path}"))
         return
+    library.forget_others_at(Path(where), essay_id)
     if library.put(essay_id, essay, Path(where)):
         report.added.append(where)
     else:

@@ -369,6 +369,18 @@ class Library:
                 self._index(essay_id, essay)
         return new
 
+    def forget_others_at(self, path: Path, essay_id: str) -> int:
+        """Forget the texts held at `path` under another id than `essay_id` (the same file
+        known under an older id, before a sync joined two ids into one); how many."""
+        rows = self._db.execute(
+            "SELECT essay_id FROM texts WHERE path = ? AND essay_id != ?", (str(path), essay_id)
+        ).fetchall()
+        with self._db:
+            for (other,) in rows:
+                self._unindex(str(other))
+                self._db.execute("DELETE FROM texts WHERE essay_id = ?", (other,))
+        return len(rows)
+
     def remove(self, essay_id: str) -> bool:
         """Take a text out of the library (its notes and position stay); False if absent."""
         with self._db:
