@@ -34,8 +34,8 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Add texts to the library without opening them: files, or folders (every "
         "Markdown, text and web page file inside, recursively). A file that cannot be "
-        "read, or the same text as one already held, is skipped with its reason. "
-        "Ctrl+C stops, keeping what was added."
+        "read, or the same text as one already held, is skipped with its reason (exit "
+        "status 1 when nothing could be added). Ctrl+C stops, keeping what was added."
     )
     parser.add_argument("paths", nargs="+", metavar="PATH")
 
