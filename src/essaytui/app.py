@@ -185,6 +185,7 @@ class EssayApp(TypeaheadApp[None]):
             #: (essay id, step) → the series' next/previous part in the library
             self._neighbours: dict[tuple[str, int], LibraryText | None] = {}
             self._clock: ReadingClock | None = None
+            self._pace: float | None = None
             #: where the reading time's words were last counted from (top offset)
             self._counted_from = -1  # unknown until the first count
             saved_theme = self.store.get_setting("theme")
@@ -526,7 +527,8 @@ class EssayApp(TypeaheadApp[None]):
             with Library.open(self.data_dir) as library:
                 library.forget_others_at(Path(path), essay.id)
                 library.put(essay.id, full, Path(path))
-        except (LibraryError, EssayFileError, OSError):
+                self._pace = library.reading().words_per_minute
+        except (LibraryError, EssayFileError, OSError, sqlite3.Error):
             return
         self.call_from_thread(self._show_series)
 
@@ -649,6 +651,14 @@ class EssayApp(TypeaheadApp[None]):
             self._clock = ReadingClock()
         return self._clock
 
+    @property
+    def words_per_minute(self) -> float:
+        """The reader's pace, learned from their reading (the default until it is read,
+        in the background, when the text is shelved)."""
+        from essaytui.store.library import DEFAULT_WPM
+
+        return self._pace or DEFAULT_WPM
+
     def record_reading(self) -> None:
         """Add the reading time counted so far (and the words read) to the library."""
         if self._clock is None:
@@ -667,3 +677,5 @@ class EssayApp(TypeaheadApp[None]):
         if seconds > 0:
             with contextlib.suppress(LibraryError, sqlite3.Error):
                 self.library.add_reading(self.essay.id, seconds, words)
+            with contextlib.suppress(LibraryError, sqlite3.Error):
+                self._pace = self.library.reading().words_per_minute

@@ -347,3 +347,22 @@ async def test_help_lists_the_library_keys_and_a_remap_reaches_them(data_dir: Pa
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_time_left_is_at_your_own_pace(tmp_path: Path, data_dir: Path) -> None:
+    from essaytui.widgets.status import reading_minutes
+
+    with Library.open(data_dir) as library:
+        library.add_reading("elsewhere", 600, 1150)  # 115 words a minute: half the default
+    app = EssayApp()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await opened(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.press("j")
+        await pilot.pause()
+        assert app.words_per_minute == 115
+        status = str(app.screen.status.render())  # type: ignore[attr-defined]
+        top = app.screen.view.top_offset  # type: ignore[attr-defined]
+        slow = reading_minutes(app.essay.reading_text, top, 115)
+        assert slow > reading_minutes(app.essay.reading_text, top)
+        assert f"~{slow} min left" in status, status

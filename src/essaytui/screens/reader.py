@@ -43,7 +43,7 @@ from essaytui.widgets.peek import Peek
 from essaytui.widgets.search_bar import SearchBar
 from essaytui.widgets.side_pane import TABS, SidePane, SidePlaceholder
 from essaytui.widgets.sources import SourcesPane
-from essaytui.widgets.status import StatusLine, reading_status
+from essaytui.widgets.status import WORDS_PER_MINUTE, StatusLine, reading_status
 
 #: Seconds between saves of the reading position, and between looks for notes
 #: another essaytui wrote.
@@ -194,6 +194,8 @@ class ReaderScreen(ReaderActions):
                 view.bottom_offset,
                 focus=focus,
                 rest_unreadable=self.position.frozen,
+                # learned from the reader's own reading (the app keeps it)
+                pace=getattr(self.app, "words_per_minute", WORDS_PER_MINUTE),
             )
         )
 

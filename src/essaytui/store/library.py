@@ -567,11 +567,13 @@ def _connect(target: str, wait: float = BUSY_WAIT) -> sqlite3.Connection:
     # only takes on a new file, before its first table.
     connection.execute("PRAGMA auto_vacuum = INCREMENTAL")
     connection.execute("PRAGMA journal_mode = WAL")
-    with connection:
-        for statement in _SCHEMA:
-            connection.execute(statement)
-        # the version of this layout, for the migrations of later ones
-        connection.execute(f"PRAGMA user_version = {LIBRARY_VERSION}")
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version < LIBRARY_VERSION:  # a new file: no write at all on an existing one
+        with connection:
+            for statement in _SCHEMA:
+                connection.execute(statement)
+            # the version of this layout, for the migrations of later ones
+            connection.execute(f"PRAGMA user_version = {LIBRARY_VERSION}")
     # Reading the schema is enough to tell a file that is not a database (a quick_check
     # would read every page: a second for a large library, at every start).
     connection.execute("SELECT count(*) FROM sqlite_master").fetchone()

@@ -39,9 +39,10 @@ def _words(piece: str) -> int:
     return piece.count(" ") + piece.count("\n")
 
 
-def reading_minutes(text: str, start: int) -> int:
+def reading_minutes(text: str, start: int, pace: float = WORDS_PER_MINUTE) -> int:
     """Minutes to read `text` from `start` on: words at 230 a minute, Chinese and
-    Japanese characters at 400 (a count of spaces would call 8,800 characters "4 min")."""
+    Japanese characters at 400 (a count of spaces would call 8,800 characters "4 min");
+    both scaled to the reader's own `pace` in words a minute, once it is known."""
     if start >= len(text):
         return 0
     words, cjk = _counts_after(text)
@@ -49,7 +50,8 @@ def reading_minutes(text: str, start: int) -> int:
     head = text[start : (chunk + 1) * _CHUNK]
     word_count = _words(head) + words[chunk + 1] + 1
     cjk_count = len(_CJK.findall(head)) + cjk[chunk + 1]
-    return max(1, round(word_count / WORDS_PER_MINUTE + cjk_count / CJK_PER_MINUTE))
+    scale = WORDS_PER_MINUTE / pace if pace > 0 else 1.0
+    return max(1, round(scale * (word_count / WORDS_PER_MINUTE + cjk_count / CJK_PER_MINUTE)))
 
 
 def reading_status(
@@ -59,6 +61,7 @@ def reading_status(
     *,
     focus: int | None = None,
     rest_unreadable: bool = False,
+    pace: float = WORDS_PER_MINUTE,
 ) -> str:
     """ "§ 2/7 Title · 34% · ~6 min left" for a view showing `[top, bottom)`.
 
@@ -69,6 +72,7 @@ def reading_status(
 
     Args:
         rest_unreadable: the essay is its first part for good (the rest could not be read).
+        pace: the reader's words a minute, for the time left.
     """
     text = essay.reading_text
     length = len(text)
@@ -79,7 +83,7 @@ def reading_status(
     if section is not None:
         parts.append(f"§ {section.index + 1}/{len(essay.sections)} {section.title}")
     parts.append(f"{reading_progress(top, bottom, length)}%")
-    parts.append(END if at_end else f"~{reading_minutes(text, top)} min left")
+    parts.append(END if at_end else f"~{reading_minutes(text, top, pace)} min left")
     if not essay.complete:
         parts.append("first part only" if rest_unreadable else "loading the rest…")
     return " · ".join(parts)
