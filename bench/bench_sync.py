@@ -1,6 +1,6 @@
 """Sync folder speed: 20,000 annotations over 50 essays, two data folders, one sync folder.
 
-Not a test: prints seconds. The targets (issue 26): the first sync ≤ 5 s, a sync where
+Not a test: prints seconds. The targets: the first sync ≤ 5 s, a sync where
 nothing changed ≤ 0.5 s.
 
     python bench/bench_sync.py [ANNOTATIONS]

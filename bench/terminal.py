@@ -77,7 +77,7 @@ BORDERS = range(0x2500, 0x25A0)
 ESSAYTUI, VIEWER, HELLO = "essaytui", "markdownviewer", "hello"
 APP_TITLES = {ESSAYTUI: "essaytui", VIEWER: "MarkdownViewer", HELLO: "hello-world app"}
 
-# Targets of issue 16 (this machine class, 2 cores; ratios within one run).
+# The start-up targets (this machine class, 2 cores; ratios within one run).
 TARGET_BUNDLED_RATIO = 1.3
 TARGET_LARGE_RATIO = 1.6
 TARGET_LARGE_MB = 100.0
@@ -339,7 +339,7 @@ def keys_table(samples: dict[str, list[KeyTiming]]) -> list[str]:
 
 
 def targets_table(rows: Sequence[EssayRow]) -> list[str]:
-    """Issue 16's first-screen targets, checked against this run's medians."""
+    """The first-screen targets, checked against this run's medians."""
     checks: list[tuple[str, str, bool]] = []
     by_name = {row.name: row for row in rows}
 
@@ -966,9 +966,30 @@ def interrupts_raise() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def run_terminal(
-    options: argparse.Namespace, names: Sequence[str], arguments: Sequence[str]
-) -> int:
+@dataclass(frozen=True)
+class TerminalOptions:
+    """What bench/run.py asks of the real-terminal benchmark, read once from its flags."""
+
+    out: Path
+    terminal_size: str
+    timeout: float
+    repeats: int | None = None
+    quick: bool = False
+    speedups: bool = False
+    profile: bool = False
+    skip_slow: bool = False
+    slow_runs: int = 1
+    no_keys: bool = False
+    no_write: bool = False
+    note: str = ""
+
+    @classmethod
+    def of(cls, parsed: argparse.Namespace) -> TerminalOptions:
+        """The options bench/run.py's parser read (`parsed`), by name."""
+        return cls(**{name: getattr(parsed, name) for name in cls.__dataclass_fields__})
+
+
+def run_terminal(options: TerminalOptions, names: Sequence[str], arguments: Sequence[str]) -> int:
     """Run the real-terminal benchmark (options from bench/run.py); write its section."""
     try:
         size = parse_size(options.terminal_size)
@@ -1059,7 +1080,7 @@ class Report:
 
 def _measure(
     bench: Bench,
-    options: argparse.Namespace,
+    options: TerminalOptions,
     essays: dict[str, Path],
     apps_for: Callable[[str], dict[str, AppStart]],
     repeats: int,
@@ -1178,7 +1199,7 @@ def _paragraph(text: str) -> list[str]:
 
 def _report(
     report: Report,
-    options: argparse.Namespace,
+    options: TerminalOptions,
     arguments: Sequence[str],
     size: tuple[int, int],
     repeats: int,

@@ -15,11 +15,12 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
+from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from essaytui import paths
-from essaytui.actions import GENERAL, action
+from essaytui.actions import GENERAL, action, bindings_of
 from essaytui.commands import GoToProvider, palette_commands
 from essaytui.model.essay import Essay
 from essaytui.model.files import EssayFileError, load_essay
@@ -103,7 +104,6 @@ class EssayApp(TypeaheadApp[None]):
             id="app.palette",
             group=GENERAL,
             palette=False,
-            hint="palette",
             help="every action, and go to a section, footnote, term or note",
         ),
         action(
@@ -112,7 +112,6 @@ class EssayApp(TypeaheadApp[None]):
             "Library",
             id="app.library",
             group=GENERAL,
-            hint="library",
             help="the Library: every text, its series, progress and notes",
         ),
         action(
@@ -206,6 +205,40 @@ class EssayApp(TypeaheadApp[None]):
                 return screen
         raise LookupError("no reader screen")
 
+    @classmethod
+    def binding_owners(cls) -> list[type[DOMNode]]:
+        """Every screen and widget class whose bindings the help screen, the palette and
+        keys.toml know, in the help's order. A new screen or pane with keys adds its class
+        here (imported here, when asked: the first screen needs none of the dialogs)."""
+        from essaytui.screens.about import AboutScreen
+        from essaytui.screens.confirm import ConfirmScreen
+        from essaytui.screens.help import HelpFilter, HelpScreen
+        from essaytui.screens.library import LibraryScreen, LibraryTable
+        from essaytui.screens.note_editor import NoteEditor
+        from essaytui.widgets.essay_view import EssayView
+        from essaytui.widgets.glossary import GlossaryPane
+        from essaytui.widgets.lists import ReaderList
+        from essaytui.widgets.notes import NotesPane
+        from essaytui.widgets.outline import OutlinePane
+        from essaytui.widgets.search_bar import SearchBar
+
+        return [
+            AboutScreen,
+            ConfirmScreen,
+            HelpFilter,
+            HelpScreen,
+            LibraryScreen,
+            LibraryTable,
+            NoteEditor,
+            ReaderScreen,
+            EssayView,
+            GlossaryPane,
+            ReaderList,
+            NotesPane,
+            OutlinePane,
+            SearchBar,
+        ]
+
     def _apply_keymap(self) -> None:
         """Read keys.toml. Its ids are checked against the bindings once the first screen
         is up (that needs every screen's module, which the first screen does not)."""
@@ -222,11 +255,19 @@ class EssayApp(TypeaheadApp[None]):
             self.keymap_in_effect = keymap
 
     def _check_keymap(self) -> None:
-        from essaytui.actions import known_ids
-        from essaytui.keymap import unknown_ids
+        from essaytui.actions import hint_of, known_ids
+        from essaytui.keymap import clashes, unknown_ids
 
         name = paths.keymap_file().name
-        for warning in unknown_ids(self.keymap_in_effect, known_ids(type(self)), name):
+        keymap = self.keymap_in_effect
+        problems = unknown_ids(keymap, known_ids(type(self)), name)
+        problems += clashes(
+            binding_chains(type(self)),
+            keymap,
+            lambda key: self._normalize_keymap({"key": key})["key"],
+            hint_of,
+        )
+        for warning in problems:
             self.startup_warnings.append(warning)
             with contextlib.suppress(LookupError):
                 self.reader.say(f"⚠ {warning}", seconds=10)
@@ -288,7 +329,7 @@ class EssayApp(TypeaheadApp[None]):
             self.essay = dataclasses.replace(self.essay, id=joined)
             reader.essay = dataclasses.replace(reader.essay, id=joined)
         elif outcome.received:
-            reader.reload_annotations()
+            reader.annotations.reload()
         if outcome.elsewhere is not None and outcome.elsewhere != self.elsewhere:
             self.elsewhere = outcome.elsewhere
             line = f"Read further elsewhere: {offer(outcome.elsewhere)}"
@@ -305,7 +346,7 @@ class EssayApp(TypeaheadApp[None]):
         remote, self.elsewhere = self.elsewhere, None
         if remote is not None:
             reader = self.reader
-            reader.jump_to(remote_offset(reader.essay, remote))
+            reader.navigation.jump_to(remote_offset(reader.essay, remote))
 
     def save_position(self) -> None:
         """Save the reading position, if the reader is showing."""
@@ -332,7 +373,7 @@ class EssayApp(TypeaheadApp[None]):
         `on_mount` inside its start-up batch, and a screen pushed there has its first frame
         drawn and then dropped; the terminal saw nothing until the next full repaint,
         ~90 ms later at 9 KB and ~570 ms at 4.4 MB, bench/PROFILE.md row 7)."""
-        return ReaderScreen(self.essay, self.store)
+        return ReaderScreen(self.essay, self.store, warnings=self.startup_warnings)
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._touch)  # after the first screen: a write waits on disk
@@ -392,7 +433,7 @@ class EssayApp(TypeaheadApp[None]):
         self._touch()
         self._shelve()
         if at is not None:
-            reader.call_after_refresh(reader.jump_to, at)
+            reader.call_after_refresh(reader.navigation.jump_to, at)
         self.elsewhere = None
         if self.sync is not None:
             self._start_sync()
@@ -679,3 +720,37 @@ class EssayApp(TypeaheadApp[None]):
                 self.library.add_reading(self.essay.id, seconds, words)
             with contextlib.suppress(LibraryError, sqlite3.Error):
                 self._pace = self.library.reading().words_per_minute
+
+
+def binding_chains(app: type[DOMNode]) -> list[list[list[Binding]]]:
+    """Where the focus can be, each as the bindings that apply there, the most specific
+    first: a pane of the reader, the reader, the app (or a dialog, then the app). Two
+    bindings in one chain that share a key both apply when that key is pressed."""
+    from essaytui.screens.about import AboutScreen
+    from essaytui.screens.confirm import ConfirmScreen
+    from essaytui.screens.help import HelpFilter, HelpScreen
+    from essaytui.screens.library import LibraryScreen, LibraryTable
+    from essaytui.screens.note_editor import NoteEditor
+    from essaytui.widgets.essay_view import EssayView
+    from essaytui.widgets.glossary import GlossaryPane
+    from essaytui.widgets.lists import ReaderList
+    from essaytui.widgets.notes import NotesPane
+    from essaytui.widgets.outline import OutlinePane
+    from essaytui.widgets.search_bar import SearchBar
+
+    def own(owner: type[DOMNode]) -> list[Binding]:
+        # what the class declares and what it inherits, as Textual merges them
+        return [b for cls in reversed(owner.__mro__) for b in bindings_of(cls)]
+
+    top = own(app)
+    reader = [own(ReaderScreen), top]
+    chains = [
+        [own(pane), *reader] for pane in (EssayView, OutlinePane, NotesPane, ReaderList, SearchBar)
+    ]
+    chains.append([own(ReaderList), own(GlossaryPane), *reader])
+    chains += [
+        [own(dialog), top] for dialog in (AboutScreen, ConfirmScreen, HelpScreen, NoteEditor)
+    ]
+    chains.append([own(HelpFilter), own(HelpScreen), top])
+    chains.append([own(LibraryTable), own(LibraryScreen), top])
+    return chains

@@ -32,7 +32,8 @@ from typing import TypeVar
 
 from textual import events
 from textual.app import App
-from textual.message_pump import MessagePump
+from textual.dom import DOMNode
+from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
@@ -113,11 +114,6 @@ class TypeaheadApp(App[ReturnType]):
         """Forget the keys waiting for their turn."""
         self._waiting.clear()
 
-    @property
-    def holding_keys(self) -> bool:
-        """Whether typed keys are waiting (for an input on its way, or their turn)."""
-        return self._holding or self._in_flight is not None or bool(self._waiting)
-
     def _watch(self) -> None:
         if self._watchdog is None:
             self._watchdog = self.set_interval(POLL_SECONDS, self._check_waits)
@@ -155,7 +151,7 @@ class TypeaheadApp(App[ReturnType]):
         """Hand over waiting keys until one is on its way or a hold begins."""
         while self._waiting and self._in_flight is None and not self._holding:
             event = self._waiting.pop(0)
-            target: MessagePump = self.focused or self.screen
+            target: DOMNode = self.focused or self.screen
             await super().on_event(event)  # priority bindings, else forwarded to `target`
             if not event.is_forwarded:
                 continue
@@ -171,12 +167,12 @@ class TypeaheadApp(App[ReturnType]):
             self._watch()
             target.call_later(self._handled_by, event, target)
 
-    def _handled_by(self, event: events.Key, node: MessagePump) -> None:
+    def _handled_by(self, event: events.Key, node: DOMNode) -> None:
         """`node` has handled `event`: follow it to the parent it bubbled to, or finish."""
         if event is not self._in_flight:
             return  # given up on (KEY_SECONDS) or already finished
-        parent = node._parent
-        if event._stop_propagation or parent is None:
+        parent = node.parent
+        if stopped(event) or parent is None:
             # One more turn of the app's queue: what the key's action queued there (such
             # as Widget.focus, which waits a turn) runs before the next key is handed over.
             self.call_later(self._key_done, event)
@@ -198,9 +194,22 @@ class TypeaheadApp(App[ReturnType]):
         await self._next_key()
 
     def _settled(self) -> bool:
-        """Whether the app and every widget of every screen have handled all their messages."""
+        """Whether the app and the screen on top have handled all their messages.
+
+        Only the screen on top: a key goes to it, and what its action posts goes to its
+        widgets, itself or the app (a dialog's result reaches the screen below through
+        the app, once that screen is on top again). The screens underneath hold dozens
+        of widgets each that no key reaches.
+        """
         return self.message_queue_size == 0 and all(
-            node.message_queue_size == 0
-            for screen in self.screen_stack
-            for node in screen.walk_children(with_self=True)
+            node.message_queue_size == 0 for node in self.screen.walk_children(with_self=True)
         )
+
+
+def stopped(message: Message) -> bool:
+    """Whether `message` was stopped (`Message.stop`) and bubbles no further.
+
+    Textual keeps this in `Message._stop_propagation` and offers no public way to read
+    it; `tests/unit/test_typeahead_textual.py` fails loudly if that changes.
+    """
+    return bool(message._stop_propagation)

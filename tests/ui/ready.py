@@ -25,6 +25,7 @@ async def opened(pilot: Pilot[None]) -> None:
     while time.monotonic() < deadline:
         await pilot.pause()
         screen = app.screen
-        if not screen.query(SidePlaceholder) and getattr(screen, "_side_ready", True):
+        panes = getattr(screen, "panes", None)  # the reader's layout; dialogs have none
+        if not screen.query(SidePlaceholder) and getattr(panes, "side_ready", True):
             return
     raise AssertionError(f"the side pane did not arrive in {LIMIT:g} s")

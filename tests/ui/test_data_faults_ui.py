@@ -1,4 +1,4 @@
-"""Data faults in the real app (issue 6 item 4): say why, keep the notes, offer export.
+"""Data faults in the real app: say why, keep the notes, offer export.
 
 The faults are real: a data folder path that runs through a regular file, a
 database file full of garbage, and a database at SQLite's page limit (the
@@ -86,7 +86,7 @@ async def test_data_dir_that_cannot_be_created(
         assert isinstance(app.screen, ReaderScreen)
         exported = sorted(home.glob("essaytui-*.md"))
         assert len(exported) == 1
-        assert exported[0] == screen.last_export
+        assert exported[0] == screen.quoting.last_export
         assert f"Exported 1 annotations to {exported[0]}" in screen.status.message
         markdown = exported[0].read_text(encoding="utf-8")
         assert words(quote) in words(markdown.replace("> ", ""))

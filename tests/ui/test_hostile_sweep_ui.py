@@ -246,7 +246,8 @@ async def test_the_first_part_message_names_the_file_inertly(tmp_path: Path) -> 
     app = EssayApp(path)  # the first part is read now, the rest once the app runs
     assert not app.essay.complete
     path.unlink()
-    async with app.run_test(size=(160, 40)) as pilot:
+    # wide enough for the whole message: at 160 columns the status line shortens it
+    async with app.run_test(size=(300, 40)) as pilot:
         await opened(pilot)
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -366,3 +366,23 @@ async def test_time_left_is_at_your_own_pace(tmp_path: Path, data_dir: Path) -> 
         slow = reading_minutes(app.essay.reading_text, top, 115)
         assert slow > reading_minutes(app.essay.reading_text, top)
         assert f"~{slow} min left" in status, status
+
+
+async def test_a_remapped_library_key_opens_it_and_the_palette_says_so(data_dir: Path) -> None:
+    from essaytui import paths
+    from essaytui.screens.library import library_commands
+
+    keys = paths.keymap_file()
+    keys.parent.mkdir(parents=True, exist_ok=True)
+    keys.write_text('[keys]\n"app.library" = "K"\n', encoding="utf-8")
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        await pilot.press("B")  # given away: nothing opens
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        (entry,) = [c for c in library_commands(app) if c.title == "Library"]
+        assert "(K)" in entry.help and "(B)" not in entry.help
+        await pilot.press("K")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)

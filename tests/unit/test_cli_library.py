@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from essaytui_run import essaytui
 
 from essaytui.cli import COMMANDS
@@ -123,3 +124,46 @@ def test_add_reports_progress_and_ctrl_c_keeps_what_was_added(tmp_path: Path) ->
     found = ok(run("search", "harbour", "--texts", data_dir=data)).stderr
     count = int(found.split()[1])
     assert count > 0
+
+
+def test_data_dir_before_or_after_each_library_command(tmp_path: Path) -> None:
+    elsewhere, data = tmp_path / "env-data", tmp_path / "data"
+    folder = essays(tmp_path / "texts", 2, words="lighthouse")
+
+    def given(*args: str | Path) -> subprocess.CompletedProcess[str]:
+        # ESSAYTUI_DATA_DIR names another folder: only --data-dir may be used
+        return essaytui(*args, data=elsewhere)
+
+    ok(given("--data-dir", data, "add", folder))
+    assert "e00001.md" in ok(given("search", "lighthouse", "--data-dir", data)).stdout
+    assert "e00000.md" in ok(given("--data-dir", data, "search", "lighthouse")).stdout
+    ok(given("stats", "--data-dir", data))
+    ok(given("--data-dir", data, "stats"))
+    ok(given("remove", folder / "e00000.md", "--data-dir", data))
+    result = ok(given("--data-dir", data, "search", "lighthouse"))
+    assert "e00000.md" not in result.stdout and "e00001.md" in result.stdout
+    for args in (("--data-dir", data, "library"), ("library", "--data-dir", data)):
+        one_line_error(given(*args), "needs a terminal")
+    assert (data / "library.sqlite3").is_file()
+    assert not (elsewhere / "library.sqlite3").exists()
+
+
+def test_add_takes_books_and_quarto_files_from_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from epub_books import epub3_book
+
+    monkeypatch.setenv("ESSAYTUI_CACHE_DIR", str(tmp_path / "cache"))
+    data, folder = tmp_path / "data", tmp_path / "shelf"
+    folder.mkdir()
+    epub3_book(folder / "keeper.epub")
+    quarto = DATA / "dialects" / "quarto-post.qmd"
+    (folder / "nested").mkdir()
+    (folder / "nested" / "waiting.qmd").write_bytes(quarto.read_bytes())
+    (folder / "notes.bin").write_bytes(b"\x00\x01")  # not a text: never looked at
+    result = ok(run("add", folder, data_dir=data))
+    assert "added 2 text(s)" in result.stderr, result.stderr
+    found = ok(run("search", "jetty", data_dir=data)).stdout
+    assert "The Lighthouse Keeper" in found and "keeper.epub" in found
+    found = ok(run("search", "median", "--texts", data_dir=data)).stdout
+    assert "Why the Median Lies About Waiting Times" in found and "waiting.qmd" in found

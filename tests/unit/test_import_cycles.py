@@ -1,4 +1,4 @@
-"""No import cycles under src/essaytui (issue 11 item 4, design §9).
+"""No import cycles under src/essaytui (design §9).
 
 The graph is read from the source with `ast`: every `import` and `from … import`
 anywhere in a module (at its top, inside a function, under ``if TYPE_CHECKING:``)
@@ -148,9 +148,9 @@ def test_the_graph_holds_imports_of_every_kind() -> None:
     # at module level, from a package's __init__, and a submodule named in a `from`
     assert "essaytui.model.parse" in graph["essaytui.model.files"]
     assert "essaytui.model.parse.chunks" in graph["essaytui.model.parse"]
-    assert "essaytui.model.identity" in graph["essaytui.store.store"]
+    assert "essaytui.model.identity" in graph["essaytui.store.identity"]
     # inside a function (the command line imports the app only when it runs it)
-    assert "essaytui.app" in graph["essaytui.cli"]
+    assert "essaytui.app" in graph["essaytui.cli.reader"]
     # under TYPE_CHECKING
     assert "essaytui.screens.reader" in graph["essaytui.commands"]
 

@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 
 from essaytui.model.annotation import Kind, make_annotation
+from essaytui.model.essay import progress_percent, reading_progress
 from essaytui.model.files import load_essay
-from essaytui.model.progress import reading_progress
 from essaytui.sessions.library import Column, LibraryView, library_rows, size_label, when
 from essaytui.sessions.reading_time import PAUSE_AFTER, ReadingClock, words_between
 from essaytui.store import AnnotationStore
@@ -44,7 +44,7 @@ def test_progress_is_the_status_lines_figure() -> None:
     length = len(essay.reading_text)
     for top, bottom in ((0, 100), (length // 2, length // 2 + 80), (length - 50, length)):
         status = reading_status(essay, top, bottom)
-        assert f"{reading_progress(top, bottom, length)}%" in status
+        assert f"{progress_percent(reading_progress(length, top, bottom))}%" in str(status)
 
 
 def test_sort_by_column_and_again_reverses() -> None:
@@ -93,5 +93,5 @@ def test_library_shows_the_saved_place_as_the_status_line_does(tmp_path: Path) -
     for top, bottom in ((length // 4, length // 4 + 300), (length - 100, length)):
         ReadingPosition(essay, store).save(top, bottom, wait=True)
         (row,) = library_rows(library.texts(), store.recent(), [])
-        assert row.percent == reading_progress(top, bottom, length)
-        assert f"{row.percent}%" in reading_status(essay, top, bottom)
+        assert row.percent == progress_percent(reading_progress(length, top, bottom))
+        assert f"{row.percent}%" in str(reading_status(essay, top, bottom))

@@ -1,4 +1,4 @@
-"""Where links lead (issue 12 item 7): slugs, renderers' footnote links, addresses."""
+"""Where links lead: slugs, renderers' footnote links, addresses."""
 
 from __future__ import annotations
 

@@ -42,7 +42,6 @@ import json
 import os
 import re
 import socket
-import stat
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -58,8 +57,8 @@ from essaytui.interchange.w3c import (
     from_web_annotation,
 )
 from essaytui.model.annotation import Annotation, checked_time, time_key
-from essaytui.model.files import read_at_most
 from essaytui.model.identity import DocumentPrint, is_generated, sketch_from_text
+from essaytui.model.regular_file import FileRefused, Refusal, read_regular_file
 from essaytui.model.text import sanitize_inline
 from essaytui.store.errors import StoreError
 from essaytui.store.store import AnnotationStore, EssayRecord, Position, storable
@@ -221,14 +220,14 @@ def read_json(path: Path) -> dict[str, object]:
             object, or nested too deeply.
     """
     try:
-        # without blocking: a FIFO swapped in after the folder was listed would wait
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(descriptor, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise BadFile("is not a regular file")
-            data = read_at_most(handle, MAX_FILE_BYTES)
-    except OSError as error:
-        raise BadFile(f"cannot be read ({error.strerror or error})") from None
+        # a FIFO swapped in after the folder was listed is refused, never waited on
+        data = read_regular_file(path, MAX_FILE_BYTES)
+    except FileRefused as refused:
+        if refused.refusal in (Refusal.DIRECTORY, Refusal.NOT_REGULAR):
+            raise BadFile("is not a regular file") from None
+        if refused.refusal is Refusal.TOO_LARGE:
+            raise BadFile(f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB") from None
+        raise BadFile(f"cannot be read ({refused.reason})") from None
     return json_object(data)
 
 
@@ -420,11 +419,18 @@ class SyncReport:
     hidden_warnings: int = 0
     skipped: set[Path] = field(default_factory=set)
 
-    def cannot_write(self, error: OSError) -> None:
-        """Count a file that could not be written (the first reason is kept)."""
-        if not self.not_written:
-            self.write_problem = sanitize_inline(storable(str(error.strerror or error)))
-        self.not_written += 1
+    def write(
+        self, path: Path, data: bytes, made: set[str] | None = None
+    ) -> tuple[int, int] | None:
+        """`write_atomic`, or None when the file could not be written (counted here: the
+        next sync tries again)."""
+        try:
+            return write_atomic(path, data, made)
+        except OSError as error:
+            if not self.not_written:  # the first reason is kept
+                self.write_problem = sanitize_inline(storable(str(error.strerror or error)))
+            self.not_written += 1
+            return None
 
     @property
     def received(self) -> int:
@@ -827,10 +833,8 @@ def _write_outgoing(plan: _Plan, new_state: SyncState, report: SyncReport) -> No
         if before is not None and raw is None:
             with contextlib.suppress(BadFile):
                 raw = read_json(before.path)
-        try:
-            found = write_atomic(target, annotation_file(version, raw), made)
-        except OSError as error:
-            report.cannot_write(error)
+        found = report.write(target, annotation_file(version, raw), made)
+        if found is None:
             continue
         local = signature(version.annotation)
         _remember(new_state, plan.folder, relative, version, local, found)
@@ -1017,10 +1021,7 @@ def sync_essays(
         target = essay_path(folder, essay_id)
         if known is not None and known.raw and dumps(known.raw) == data and not known.copies:
             continue
-        try:
-            write_atomic(target, data)
-        except OSError as error:
-            report.cannot_write(error)
+        if report.write(target, data) is None:
             continue
         for copy in known.copies if known else []:
             with contextlib.suppress(OSError):
@@ -1126,10 +1127,7 @@ def sync_positions(
         ):
             new_state.files[relative] = seen
             continue
-        try:
-            write_atomic(target, data)
-        except OSError as error:
-            report.cannot_write(error)
+        if report.write(target, data) is None:
             continue
         found = _stat(target)
         if found is not None:

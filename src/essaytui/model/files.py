@@ -12,12 +12,12 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import shlex
-import stat
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING
 
 from essaytui.model.essay import Essay
 from essaytui.model.parse import parse_essay
+from essaytui.model.regular_file import FileRefused, Refusal, read_regular_file, size_text
 from essaytui.model.text import normalise_newlines, sanitize_inline
 
 if TYPE_CHECKING:
@@ -34,9 +34,6 @@ _BINARY_SHARE = 0.1
 
 #: Above this share of undecodable characters in its start, a file is not UTF-8.
 _NOT_UTF8_SHARE = 0.3
-
-#: Bytes asked for at a time by `read_at_most`.
-_READ_CHUNK = 1 << 20
 
 
 class EssayFileError(Exception):
@@ -71,39 +68,29 @@ def read_text_file(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[str, list
     """
     name = str(path)
     try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise EssayFileError(f"{name}: no such file") from None
-    except OSError as error:
-        raise _cannot_read(name, error) from None
-    if stat.S_ISDIR(info.st_mode):
-        raise EssayFileError(f"{name}: is a directory, not an essay file")
-    if not stat.S_ISREG(info.st_mode):
-        # FIFOs and devices could block forever or never end
-        raise EssayFileError(f"{name}: is not a regular file")
-    if info.st_size > max_bytes:
-        raise EssayFileError(
-            f"{name}: is too large ({_size(info.st_size)}; the limit is {_size(max_bytes)})"
-        )
-    try:
-        with path.open("rb") as handle:
-            # read(n) would allocate n bytes up front: ask only for what is there
-            data = handle.read(min(info.st_size, max_bytes) + 1)
-            if len(data) > info.st_size:  # the file grew since stat(): read the rest
-                data += handle.read(max_bytes + 1 - len(data))
-    except IsADirectoryError:
-        raise EssayFileError(f"{name}: is a directory, not an essay file") from None
-    except OSError as error:
-        raise _cannot_read(name, error) from None
-    if len(data) > max_bytes:
-        raise EssayFileError(f"{name}: is too large (the limit is {_size(max_bytes)})")
+        data = read_regular_file(path, max_bytes)
+    except FileRefused as refused:
+        raise _refused(name, refused, max_bytes) from None
     return decode_text(data, name)
 
 
-def _cannot_read(name: str, error: OSError) -> EssayFileError:
-    if isinstance(error, PermissionError):
-        return EssayFileError(f"{name}: cannot be read: permission denied")
-    return EssayFileError(f"{name}: cannot be read: {error.strerror or error}")
+def _refused(name: str, refused: FileRefused, limit: int) -> EssayFileError:
+    """The one line that says why an essay file was not read."""
+    match refused.refusal:
+        case Refusal.MISSING:
+            return EssayFileError(f"{name}: no such file")
+        case Refusal.DIRECTORY:
+            return EssayFileError(f"{name}: is a directory, not an essay file")
+        case Refusal.NOT_REGULAR:
+            # FIFOs and devices could block forever or never end
+            return EssayFileError(f"{name}: is not a regular file")
+        case Refusal.TOO_LARGE if refused.size is not None:
+            return EssayFileError(
+                f"{name}: is too large ({size_text(refused.size)}; the limit is {size_text(limit)})"
+            )
+        case Refusal.TOO_LARGE:
+            return EssayFileError(f"{name}: is too large (the limit is {size_text(limit)})")
+    return EssayFileError(f"{name}: cannot be read: {refused.reason}")
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
@@ -282,14 +269,6 @@ def _encoding_name(encoding: str, data: bytes) -> str:
     return _ENCODING_NAMES.get(codec, codec)
 
 
-def _size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
-    if size >= 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size} bytes"
-
-
 #: The file next to an essay that holds its glossary.
 GLOSSARY_FILE = "glossary.md"
 
@@ -305,6 +284,8 @@ def load_essay(path: Path, *, limit: int | None = None) -> Essay:
         EssayFileError: the essay file cannot be read; problems with the
             glossary file only add a warning.
     """
+    if _is_book(path):
+        return _load_book(path, limit)
     text, warnings = read_text_file(path)
     text, notices = essay_markdown(text, str(path), path.suffix)
     warnings = merge_notices(warnings, notices)
@@ -323,6 +304,48 @@ def load_essay(path: Path, *, limit: int | None = None) -> Essay:
     essay = parse_essay(text, path=str(resolved), glossary_source=glossary_source, limit=limit)
     all_warnings = tuple(sanitize_inline(w) for w in warnings) + essay.warnings
     return dataclasses.replace(essay, warnings=all_warnings, source_path=str(resolved))
+
+
+def _is_book(path: Path) -> bool:
+    from essaytui.model.epub import is_book
+
+    return is_book(path)
+
+
+def _load_book(path: Path, limit: int | None) -> Essay:
+    """An EPUB as an essay (`essaytui.model.epub`), its conversion cached."""
+    from essaytui import paths
+    from essaytui.model.epub import BookError, load_book
+
+    try:
+        resolved = str(path.resolve())
+    except OSError:
+        resolved = str(path.absolute())
+    try:
+        return load_book(path, limit=limit, cache_dir=paths.cache_dir(), source_path=resolved)
+    except BookError as error:
+        raise EssayFileError(sanitize_inline(str(error))) from None
+
+
+def convert_book_file(path: Path) -> ConvertedFile:
+    """An EPUB as an essay file (`essaytui convert book.epub`).
+
+    Raises:
+        EssayFileError: the book cannot be read.
+    """
+    from essaytui import paths
+    from essaytui.model.epub import BookError, book_markdown
+
+    try:
+        book = book_markdown(path, cache_dir=paths.cache_dir())
+    except BookError as error:
+        raise EssayFileError(sanitize_inline(str(error))) from None
+    return ConvertedFile(book.markdown, book.warnings)
+
+
+def is_book_file(path: Path) -> bool:
+    """Whether `path` is an EPUB (by its name or its first bytes)."""
+    return _is_book(path)
 
 
 #: File name endings of saved web pages (other files are pages too when they start
@@ -463,20 +486,3 @@ def _post_markdown(text: str, name: str) -> tuple[str, list[str]]:
     what = f"a blog post ({notes})" if notes else "a blog post"
     notice = f"converted from {what}; {_keep_hint(name)}"
     return conversion.markdown, [notice, *conversion.warnings]
-
-
-def read_at_most(stream: BinaryIO, limit: int) -> bytes:
-    """Up to `limit + 1` bytes of `stream`: more than `limit` means "too large".
-
-    For what has no trustworthy size (standard input, /proc files): the cap is counted
-    while reading, and nothing is allocated up front.
-    """
-    chunks: list[bytes] = []
-    total = 0
-    while total <= limit:
-        chunk = stream.read(min(_READ_CHUNK, limit + 1 - total))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        total += len(chunk)
-    return b"".join(chunks)

@@ -15,6 +15,7 @@ from textual.widgets import Static
 from essaytui.actions import DIALOGS, action
 from essaytui.model.essay import Essay
 from essaytui.model.text import sanitize, sanitize_inline
+from essaytui.widgets.key_hints import KeyHints
 from essaytui.widgets.status import reading_minutes
 
 #: Front-matter keys shown, in this order, with how they are labelled.
@@ -70,6 +71,7 @@ class AboutScreen(ModalScreen[None]):
             "Close",
             id="about.close",
             group=DIALOGS,
+            show=True,
             palette=False,
             help="in About this edition: close it",
         ),
@@ -90,6 +92,7 @@ class AboutScreen(ModalScreen[None]):
                 text.append(f"{sanitize_inline(line)}\n")
         with VerticalScroll(id="about-box"):
             yield Static(text, id="about-text")
+        yield KeyHints()  # the keys of this dialog, not those of the reader beneath
 
     def on_mount(self) -> None:
         self.query_one("#about-box").border_title = "About this edition"

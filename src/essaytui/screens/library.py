@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
-from essaytui.actions import LIBRARY, action
+from essaytui.actions import LIBRARY, action, key_display
 from essaytui.commands import as_markup
 from essaytui.model.text import sanitize_inline
 from essaytui.sessions.library import Column, LibraryRow, LibraryView
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from essaytui.model.essay import Essay
     from essaytui.screens.reader import ReaderScreen
     from essaytui.store.library import Library, LibraryText, TextHit
-    from essaytui.store.store import NoteHit
+    from essaytui.store.rows import NoteHit
 
 
 class LibraryHost(Protocol):
@@ -37,6 +37,8 @@ class LibraryHost(Protocol):
 
     data_dir: Path
     essay: Essay
+    #: binding id → keys, as remapped in keys.toml
+    keymap_in_effect: dict[str, str]
 
     @property
     def library(self) -> Library: ...
@@ -322,8 +324,12 @@ class LibraryScreen(Screen[None]):
 
 def library_commands(app: LibraryHost) -> Iterator[SystemCommand]:
     """The palette's library commands: the Library, searching it, the series' parts."""
+    keys = app.keymap_in_effect.get("app.library", "B").split(",")
+    shown = " ".join(key_display(key) for key in keys if key)
     yield SystemCommand(
-        "Library", "every text, its series, progress and notes (B)", app.action_library
+        "Library",
+        as_markup(f"every text, its series, progress and notes ({shown})"),
+        app.action_library,
     )
     yield SystemCommand(
         "Search the library…",
@@ -411,6 +417,6 @@ def _open_hit(app: LibraryHost, hit: TextHit) -> None:
     held = app.library.text(hit.essay_id)
     if held is not None:
         if held.essay_id == app.essay.id:
-            app.reader.jump_to(hit.start)
+            app.reader.navigation.jump_to(hit.start)
         else:
             app.open_library_text(held, at=hit.start)

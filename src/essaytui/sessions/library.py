@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from essaytui.model.annotation import Annotation, Kind
-from essaytui.model.progress import reading_progress
+from essaytui.model.essay import progress_percent
 from essaytui.store.library import DEFAULT_WPM, LibraryText
-from essaytui.store.store import Position
+from essaytui.store.rows import Position
 
 
 class Column(StrEnum):
@@ -149,10 +149,8 @@ def library_rows(
     pace = words_per_minute if words_per_minute > 0 else DEFAULT_WPM
     for text in texts:
         place = places.get(text.essay_id)
-        percent = 0
-        if place is not None and text.length:
-            bottom = round(place.progress * text.length)
-            percent = reading_progress(place.offset, bottom, text.length)
+        # the figure saved with the place: the status line's, as `essaytui list` shows it
+        percent = progress_percent(place.progress) if place is not None else 0
         own = notes.get(text.essay_id, [])
         written = sum(1 for a in own if a.kind is Kind.NOTE or a.note.strip())
         left = round(text.words * (100 - percent) / 100 / pace)

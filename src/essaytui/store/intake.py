@@ -16,7 +16,8 @@ from essaytui.store.store import AnnotationStore
 #: The file endings essaytui reads, looked for inside folders (a file named on the
 #: command line is tried whatever its name).
 READ_SUFFIXES = frozenset(
-    {".md", ".markdown", ".mdown", ".txt", ".text", ".html", ".htm", ".xhtml", ".qmd", ".rmd"}
+    {".md", ".markdown", ".mdown", ".txt", ".text", ".html", ".htm", ".xhtml"}
+    | {".qmd", ".rmd", ".epub"}
 )
 
 

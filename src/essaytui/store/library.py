@@ -208,9 +208,10 @@ def bigrams(text: str) -> str:
 
 
 #: Where a sentence ends: after . ! ? … (and closing quotes or a footnote's number) and
-#: a space, or after 。！？ with or without one.
+#: a space, or after 。！？ with or without one. A run of stops is tried from its start
+#: only, and never given back: a line of ten thousand dots is one look, not 50 million.
 _SENTENCE_END = re.compile(
-    "[.!?\u2026]+[\"'\u201d\u2019)\\]]*[\u00b9\u00b2\u00b3\u2070-\u2079]*\\s+"
+    "(?<![.!?\u2026])[.!?\u2026]++[\"'\u201d\u2019)\\]]*+[\u00b9\u00b2\u00b3\u2070-\u2079]*+\\s+"
     "|[\u3002\uff01\uff1f]+[\u300d\u300f\u201d\u2019\uff09]*[\u00b9\u00b2\u00b3\u2070-\u2079]*\\s*"
 )
 

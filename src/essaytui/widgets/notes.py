@@ -134,7 +134,7 @@ class NotesPane(ReaderList):
     ]
 
     @dataclass
-    class _Request(Message):
+    class Request(Message):
         """Something asked of one annotation in the pane (see the subclasses); the id is
         None when no annotation is highlighted."""
 
@@ -145,19 +145,19 @@ class NotesPane(ReaderList):
         def control(self) -> NotesPane:
             return self.pane
 
-    class GoTo(_Request):
+    class GoTo(Request):
         """Enter: show the annotation in the essay."""
 
-    class Edit(_Request):
+    class Edit(Request):
         """Edit the annotation's note."""
 
-    class Delete(_Request):
+    class Delete(Request):
         """Delete the annotation (it can be brought back)."""
 
-    class Reattach(_Request):
+    class Reattach(Request):
         """Move a lost annotation to the text selected in the essay."""
 
-    class Confirm(_Request):
+    class Confirm(Request):
         """Accept the place found for a moved annotation."""
 
     @dataclass
@@ -197,9 +197,6 @@ class NotesPane(ReaderList):
         self._annotations = list(annotations)
         self._anchors = dict(anchors)
         self._fill()
-
-    def _prompt(self, annotation: Annotation) -> Text:
-        return annotation_prompt(annotation, self.status_of(annotation), self.settled(annotation))
 
     def settled(self, annotation: Annotation) -> bool:
         """False while the search for `annotation`'s place ran out of time (tried again)."""
@@ -343,7 +340,7 @@ class NotesPane(ReaderList):
         self.kind_filter, self.color_filter, self.tag_filter = "all", "all", ""
         self._fill()
 
-    def _ask(self, request: type[_Request]) -> None:
+    def _ask(self, request: type[Request]) -> None:
         self.post_message(request(self, self.highlighted_id))
 
     def action_edit(self) -> None:

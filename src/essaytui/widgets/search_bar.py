@@ -77,6 +77,25 @@ class SearchBar(Horizontal):
         """The query input."""
         return self.query_one("#search-input", Input)
 
+    def open(self) -> None:
+        """Show the bar and give it the keys typed from now on."""
+        self.remove_class("-hidden")
+        # Now, not later (Widget.focus waits a turn): the keys typed next go to the bar.
+        self.screen.set_focus(self.input)
+
+    def close(self) -> None:
+        """Hide the bar (the query stays until `clear`)."""
+        self.add_class("-hidden")
+
+    def clear(self) -> None:
+        """Empty the query without a `Changed` (the search is cleared by the caller)."""
+        with self.input.prevent(Input.Changed):
+            self.input.value = ""
+
+    def search_for(self, text: str) -> None:
+        """Put `text` in the query, as if typed (a `Changed` follows)."""
+        self.input.value = text
+
     def set_count(self, text: str) -> None:
         """Show "3/12", "no match" or an error."""
         self._count = text

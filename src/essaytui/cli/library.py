@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from essaytui import paths
+from essaytui.cli.common import UsageError
+from essaytui.cli.reader import keys_from_terminal, reader_app
 
 if TYPE_CHECKING:
     from essaytui.store import AnnotationStore
@@ -25,17 +27,14 @@ PROGRESS_EVERY = 1.0
 MARK_ON, MARK_OFF = "\x1b[1;7m", "\x1b[0m"
 
 
-class LibraryUsageError(Exception):
-    """A problem with what was asked of the library; printed as one line, exit 2."""
-
-
 def add_options(parser: argparse.ArgumentParser) -> None:
     """The options of `essaytui add`."""
     parser.description = (
         "Add texts to the library without opening them: files, or folders (every "
-        "Markdown, text and web page file inside, recursively). A file that cannot be "
-        "read, or the same text as one already held, is skipped with its reason (exit "
-        "status 1 when nothing could be added). Ctrl+C stops, keeping what was added."
+        "Markdown (.md, .qmd, .Rmd), text, web page and EPUB file inside, recursively). "
+        "A file that cannot be read, or the same text as one already held, is skipped "
+        "with its reason (exit status 1 when nothing could be added). Ctrl+C stops, "
+        "keeping what was added."
     )
     parser.add_argument("paths", nargs="+", metavar="PATH")
 
@@ -73,12 +72,25 @@ def library_options(parser: argparse.ArgumentParser) -> None:
     parser.description = "Open the reader on the Library screen."
 
 
+def run_library(options: argparse.Namespace) -> int:
+    """`essaytui library`: the reader on the last essay read, showing the Library."""
+    if not sys.stdout.isatty():
+        raise UsageError("library: the Library screen needs a terminal (try `essaytui list`)")
+    if not sys.stdin.isatty():
+        keys_from_terminal()
+    data_dir = Path(options.data_dir) if options.data_dir else None
+    app = reader_app(None, data_dir)
+    app.open_library_first = True
+    app.run()
+    return app.return_code or 0
+
+
 @contextmanager
 def opened(data_dir: str | None) -> Iterator[tuple[Library, AnnotationStore]]:
     """The library and the notes store of a data directory.
 
     Raises:
-        LibraryUsageError: either cannot be opened.
+        UsageError: either cannot be opened.
     """
     from essaytui.store import AnnotationStore, StoreError
     from essaytui.store.library import Library, LibraryError
@@ -87,12 +99,12 @@ def opened(data_dir: str | None) -> Iterator[tuple[Library, AnnotationStore]]:
     try:
         store = AnnotationStore.open(folder)
     except StoreError as error:
-        raise LibraryUsageError(str(error)) from None
+        raise UsageError(str(error)) from None
     try:
         library = Library.open(folder)
     except LibraryError as error:
         store.close()
-        raise LibraryUsageError(str(error)) from None
+        raise UsageError(str(error)) from None
     try:
         yield library, store
     finally:
@@ -152,7 +164,7 @@ def run_remove(options: argparse.Namespace) -> int:
                 status = 1
                 continue
             library.remove(text.essay_id)
-            notes = store.count_for_essay(text.essay_id)
+            notes = len(store.list_for_essay(text.essay_id))
             kept = f"; its {notes} note(s) stay" if notes else "; its notes, if any, stay"
             _say(f"removed {text.title or given} from the library{kept}")
     return status
@@ -174,7 +186,7 @@ def run_search(options: argparse.Namespace) -> int:
             try:
                 hits = library.search(query)
             except SearchError as error:
-                raise LibraryUsageError(str(error)) from None
+                raise UsageError(str(error)) from None
             for hit in hits:
                 print(_hit_lines(hit, marked))
             found += len(hits)
@@ -182,7 +194,7 @@ def run_search(options: argparse.Namespace) -> int:
             try:
                 notes = store.search_notes(query)
             except StoreError as error:
-                raise LibraryUsageError(str(error)) from None
+                raise UsageError(str(error)) from None
             for note in notes:
                 title = sanitize_inline(note.title or "an essay")
                 section = " › ".join(note.annotation.section_trail) or "Opening"
