@@ -31,6 +31,7 @@ LISTS = Binding.Group("In the side pane and the outline")
 NOTES = Binding.Group("In Notes")
 EDITOR = Binding.Group("In the note editor")
 DIALOGS = Binding.Group("In dialogs")
+LIBRARY = Binding.Group("In the Library")
 GENERAL = Binding.Group("Everywhere")
 
 GROUP_ORDER: tuple[Binding.Group, ...] = (
@@ -47,6 +48,7 @@ GROUP_ORDER: tuple[Binding.Group, ...] = (
     NOTES,
     EDITOR,
     DIALOGS,
+    LIBRARY,
     GENERAL,
 )
 

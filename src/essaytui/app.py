@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+import sqlite3
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -12,6 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -27,13 +30,21 @@ from essaytui.store import AnnotationStore, StoreError
 from essaytui.typeahead import TypeaheadApp
 
 if TYPE_CHECKING:
+    from textual import events
+
     from essaytui.interchange.sync import RemotePosition
+    from essaytui.sessions.library import LibraryRow
+    from essaytui.sessions.reading_time import ReadingClock
     from essaytui.sessions.sync import ReaderSync, SyncOutcome
+    from essaytui.store.library import Library, LibraryText
 
 #: Files larger than this show their first part while the rest parses. ~32 KB is some
 #: twenty screens of text; each KB more costs ~1.7 ms before the first screen (measured
 #: in bench/PROFILE.md).
 FIRST_SCREEN_LIMIT = 32 * 1024
+
+#: How often the active reading time is written to the library (seconds).
+READING_FLUSH_SECONDS = 60.0
 
 
 def hold_collection() -> None:
@@ -63,6 +74,9 @@ class EssayApp(TypeaheadApp[None]):
     TITLE = "essaytui"
     COMMANDS = App.COMMANDS | {GoToProvider}
 
+    #: Show the Library screen over the reader once it is up (`essaytui library`).
+    open_library_first = False
+
     BINDINGS: ClassVar[list[BindingType]] = [
         action(
             "q",
@@ -91,6 +105,30 @@ class EssayApp(TypeaheadApp[None]):
             group=GENERAL,
             palette=False,
             help="every action, and go to a section, footnote, term or note",
+        ),
+        action(
+            "B",
+            "library",
+            "Library",
+            id="app.library",
+            group=GENERAL,
+            help="the Library: every text, its series, progress and notes",
+        ),
+        action(
+            "alt+n",
+            "next_part",
+            "Next part",
+            id="app.next_part",
+            group=GENERAL,
+            help="open the next part of this text's series (in the library)",
+        ),
+        action(
+            "alt+p",
+            "previous_part",
+            "Previous part",
+            id="app.previous_part",
+            group=GENERAL,
+            help="open the previous part of this text's series (in the library)",
         ),
     ]
 
@@ -140,6 +178,15 @@ class EssayApp(TypeaheadApp[None]):
             #: where another machine is further on in this essay, offered once
             self.elsewhere: RemotePosition | None = None
             self._quitting = False
+            self._library: Library | None = None
+            #: texts left for another through the library: (path, top offset), last last
+            self._came_from: list[tuple[Path, int]] = []
+            #: (essay id, step) → the series' next/previous part in the library
+            self._neighbours: dict[tuple[str, int], LibraryText | None] = {}
+            self._clock: ReadingClock | None = None
+            self._pace: float | None = None
+            #: where the reading time's words were last counted from (top offset)
+            self._counted_from = -1  # unknown until the first count
             saved_theme = self.store.get_setting("theme")
             if saved_theme and saved_theme in self.available_themes:
                 self.theme = saved_theme
@@ -166,6 +213,7 @@ class EssayApp(TypeaheadApp[None]):
         from essaytui.screens.about import AboutScreen
         from essaytui.screens.confirm import ConfirmScreen
         from essaytui.screens.help import HelpFilter, HelpScreen
+        from essaytui.screens.library import LibraryScreen, LibraryTable
         from essaytui.screens.note_editor import NoteEditor
         from essaytui.widgets.essay_view import EssayView
         from essaytui.widgets.glossary import GlossaryPane
@@ -179,6 +227,8 @@ class EssayApp(TypeaheadApp[None]):
             ConfirmScreen,
             HelpFilter,
             HelpScreen,
+            LibraryScreen,
+            LibraryTable,
             NoteEditor,
             ReaderScreen,
             EssayView,
@@ -232,6 +282,7 @@ class EssayApp(TypeaheadApp[None]):
         """Save the reading position, then quit (after a sync, with a sync folder set:
         `q` again quits at once)."""
         self.save_position()
+        self.record_reading()
         if self.sync is not None and not self._quitting:
             self._quitting = True
             with contextlib.suppress(LookupError):
@@ -304,6 +355,9 @@ class EssayApp(TypeaheadApp[None]):
 
     def on_unmount(self) -> None:
         self._touch()  # issue 10: "last read" also when leaving
+        self.record_reading()
+        if self._library is not None:
+            self._library.close()
         self.store.close()
         gc.unfreeze()
         gc.enable()
@@ -323,6 +377,11 @@ class EssayApp(TypeaheadApp[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._touch)  # after the first screen: a write waits on disk
+        self.call_after_refresh(self._shelve)
+        self.set_interval(READING_FLUSH_SECONDS, self.record_reading)
+        if self.open_library_first:
+            # at once: the reader's first frame would only be drawn to be covered
+            self.action_library()
         self.call_after_refresh(self._start_sync)
         if self.keymap_in_effect:
             self.call_after_refresh(self._check_keymap)
@@ -349,22 +408,32 @@ class EssayApp(TypeaheadApp[None]):
         self.call_from_thread(self._loaded, essay)
 
     @work(thread=True, exclusive=True, group="open")
-    def open_essay(self, path: Path, annotation_id: str | None = None) -> None:
+    def open_essay(
+        self, path: Path, annotation_id: str | None = None, at: int | None = None
+    ) -> None:
         """Read the essay at `path` (in a worker) and show it instead of this one, at the
-        annotation `annotation_id` when given ("Find note…")."""
+        annotation `annotation_id` when given ("Find note…"), or at the offset `at`."""
         try:
             essay = load_essay(path)
         except EssayFileError as error:
             self.call_from_thread(self.reader.say, f"Not opened: {error}", 10)
             return
         essay = dataclasses.replace(essay, id=self.store.identify(essay))
-        self.call_from_thread(self._show_essay, path, essay, annotation_id)
+        self.call_from_thread(self._show_essay, path, essay, annotation_id, at)
 
-    def _show_essay(self, path: Path, essay: Essay, annotation_id: str | None) -> None:
+    def _show_essay(
+        self, path: Path, essay: Essay, annotation_id: str | None, at: int | None = None
+    ) -> None:
+        self.record_reading()
+        self._counted_from = -1
         self.essay_path, self.essay, self._source = path, essay, None
         reader = self.reader
         reader.open_essay(essay)
+        reader.status.set_series("")
         self._touch()
+        self._shelve()
+        if at is not None:
+            reader.call_after_refresh(reader.navigation.jump_to, at)
         self.elsewhere = None
         if self.sync is not None:
             self._start_sync()
@@ -427,6 +496,9 @@ class EssayApp(TypeaheadApp[None]):
         if isinstance(screen, ReaderScreen):
             yield from palette_commands(screen, self.keymap_in_effect)
             yield from self._sync_commands()
+            from essaytui.screens.library import library_commands
+
+            yield from library_commands(self)
 
     def _sync_commands(self) -> Iterable[SystemCommand]:
         if self.elsewhere is not None:
@@ -440,6 +512,215 @@ class EssayApp(TypeaheadApp[None]):
                 "Sync: sync notes now", f"with {self.sync.folder}", lambda: self._sync_now()
             )
 
+    # -- the library ----------------------------------------------------------------------
+
+    @property
+    def library(self) -> Library:
+        """The library of this data folder (opened on first use; in memory if it cannot be)."""
+        if self._library is None:
+            from essaytui.store.library import Library, LibraryError
+
+            try:
+                self._library = Library.open(self.data_dir)
+            except LibraryError:
+                self._library = Library.in_memory()
+        return self._library
+
+    def library_rows(self) -> list[LibraryRow]:
+        """The Library screen's rows, as the store and the library have them now."""
+        from essaytui.sessions.library import library_rows
+
+        try:
+            positions = self.store.recent(100_000)
+            annotations = self.store.all_annotations(include_deleted=False)
+        except StoreError:
+            positions, annotations = [], []
+        pace = self.library.reading().words_per_minute
+        return library_rows(self.library.texts(), positions, annotations, pace)
+
+    def gather_library(self) -> bool:
+        """Bring the library up to date (run in a worker: it reads and indexes files);
+        whether anything changed. Its own connections: the app's belong to its thread."""
+        from essaytui.store.intake import gather
+        from essaytui.store.library import Library, LibraryError
+
+        try:
+            with (
+                Library.open(self.data_dir) as library,
+                AnnotationStore.open(self.data_dir) as store,
+            ):
+                report = gather(library, store)
+        except (LibraryError, StoreError):
+            return False
+        # added, indexed again or moved: what the Library shows has changed
+        return bool(report.added or report.already or report.skipped)
+
+    @work(thread=True, group="shelve")
+    def _shelve(self) -> None:
+        """Hold the essay being read in the library (indexed if its file changed)."""
+        from essaytui.store.library import Library, LibraryError
+
+        essay, path = self.essay, self.essay.source_path
+        if not path or self._source is not None:
+            return
+        try:
+            full = essay if essay.complete else load_essay(Path(path))
+            with Library.open(self.data_dir) as library:
+                library.forget_others_at(Path(path), essay.id)
+                library.put(essay.id, full, Path(path))
+                self._pace = library.reading().words_per_minute
+        except (LibraryError, EssayFileError, OSError, sqlite3.Error):
+            return
+        self.call_from_thread(self._show_series)
+
+    def _show_series(self) -> None:
+        """Say on the status line which part of a series this is, when the library holds
+        another part of it (alone, a series' name tells the reader nothing to act on)."""
+        from essaytui.model.series import series_place
+
+        self._neighbours.clear()  # the library holds this text now, and may be new
+        essay = self.essay
+        place = series_place(essay.meta, essay.author)
+        label = hint = ""
+        if place is not None and len(self.library.parts(place, essay.author)) > 1:
+            label = place.label(essay.author)
+            if self.neighbour_part(1) is not None:
+                keys = self.keymap_in_effect.get("app.next_part", "alt+n")
+                hint = f"{self.get_key_display(Binding(keys, '', ''))} next part"
+        # the reader may be closing (the quit came first)
+        with contextlib.suppress(LookupError, NoMatches):
+            self.reader.status.set_series(label, hint)
+
+    def open_library_text(self, text: LibraryText, at: int | None = None) -> None:
+        """Read a text of the library instead of this one (where it was left, or at `at`);
+        `backspace`, once this text's own jumps are undone, comes back here."""
+        if text.essay_id == self.essay.id and at is None:
+            return
+        with contextlib.suppress(LookupError, NoMatches):
+            if self._source is None:
+                self._came_from.append((self.essay_path, self.reader.view.top_offset))
+        self.open_essay(Path(text.path), at=at)
+
+    def can_go_back_a_text(self) -> bool:
+        """Whether `backspace` past this text's first jump has a text to go back to."""
+        return bool(self._came_from)
+
+    def back_to_previous_text(self) -> bool:
+        """Go back to the text (and the place in it) read before the library opened this
+        one; False when there is none."""
+        while self._came_from:
+            path, offset = self._came_from.pop()
+            if path.is_file():
+                self.open_essay(path, at=offset)
+                return True
+        return False
+
+    def action_library(self) -> None:
+        """Show the Library."""
+        from essaytui.screens.library import LibraryScreen
+
+        if not isinstance(self.screen, LibraryScreen):
+            self.push_screen(LibraryScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Next/previous part only where there is one."""
+        if action in ("next_part", "previous_part"):
+            return self.neighbour_part(1 if action == "next_part" else -1) is not None
+        return super().check_action(action, parameters)
+
+    def neighbour_part(self, step: int) -> LibraryText | None:
+        """The next (`step` 1) or previous (-1) part of this text's series in the library
+        (worked out once per text: bindings ask on every refresh)."""
+        key = (self.essay.id, step)
+        if key not in self._neighbours:
+            self._neighbours[key] = self._find_part(step)
+        return self._neighbours[key]
+
+    def _find_part(self, step: int) -> LibraryText | None:
+        from essaytui.model.series import series_place
+
+        place = series_place(self.essay.meta, self.essay.author)
+        if place is None or not place.part:
+            return None
+        parts = [p for p in self.library.parts(place, self.essay.author) if p.part]
+        later = [p for p in parts if (p.part - place.part) * step > 0]
+        if not later:
+            return None
+        return min(later, key=lambda p: abs(p.part - place.part))
+
+    def series_parts(self) -> list[str]:
+        """The parts of this text's series held in the library, one line each ("▸" marks
+        this one, "✗" a missing file), for About this edition."""
+        from essaytui.model.series import series_place
+
+        place = series_place(self.essay.meta, self.essay.author)
+        if place is None:
+            return []
+        lines = []
+        for part in self.library.parts(place, self.essay.author):
+            mark = "▸" if part.essay_id == self.essay.id else ("✗" if part.missing else " ")
+            number = f"Part {part.part}" if part.part else "Part ?"
+            lines.append(f"{mark} {number}: {part.title}")
+        return lines
+
+    def action_next_part(self) -> None:
+        """Open the next part of the series."""
+        found = self.neighbour_part(1)
+        if found is not None:
+            self.open_library_text(found)
+
+    def action_previous_part(self) -> None:
+        """Open the previous part of the series."""
+        found = self.neighbour_part(-1)
+        if found is not None:
+            self.open_library_text(found)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Every key counts as reading (two minutes without one is a pause)."""
+        from textual import events
+
+        if isinstance(event, events.Key):
+            self.reading_clock.key(time.monotonic())
+        await super().on_event(event)
+
+    @property
+    def reading_clock(self) -> ReadingClock:
+        """The clock of active reading time."""
+        if self._clock is None:
+            from essaytui.sessions.reading_time import ReadingClock
+
+            self._clock = ReadingClock()
+        return self._clock
+
+    @property
+    def words_per_minute(self) -> float:
+        """The reader's pace, learned from their reading (the default until it is read,
+        in the background, when the text is shelved)."""
+        from essaytui.store.library import DEFAULT_WPM
+
+        return self._pace or DEFAULT_WPM
+
+    def record_reading(self) -> None:
+        """Add the reading time counted so far (and the words read) to the library."""
+        if self._clock is None:
+            return
+        seconds = self._clock.take()
+        from essaytui.sessions.reading_time import words_between
+        from essaytui.store.library import LibraryError
+
+        try:
+            top = self.reader.view.top_offset
+        except (LookupError, NoMatches):
+            return
+        start = top if self._counted_from < 0 else self._counted_from
+        words = words_between(self.essay.reading_text, start, top)
+        self._counted_from = top
+        if seconds > 0:
+            with contextlib.suppress(LibraryError, sqlite3.Error):
+                self.library.add_reading(self.essay.id, seconds, words)
+            with contextlib.suppress(LibraryError, sqlite3.Error):
+                self._pace = self.library.reading().words_per_minute
+
 
 def binding_chains(app: type[DOMNode]) -> list[list[list[Binding]]]:
     """Where the focus can be, each as the bindings that apply there, the most specific
@@ -448,6 +729,7 @@ def binding_chains(app: type[DOMNode]) -> list[list[list[Binding]]]:
     from essaytui.screens.about import AboutScreen
     from essaytui.screens.confirm import ConfirmScreen
     from essaytui.screens.help import HelpFilter, HelpScreen
+    from essaytui.screens.library import LibraryScreen, LibraryTable
     from essaytui.screens.note_editor import NoteEditor
     from essaytui.widgets.essay_view import EssayView
     from essaytui.widgets.glossary import GlossaryPane
@@ -470,4 +752,5 @@ def binding_chains(app: type[DOMNode]) -> list[list[list[Binding]]]:
         [own(dialog), top] for dialog in (AboutScreen, ConfirmScreen, HelpScreen, NoteEditor)
     ]
     chains.append([own(HelpFilter), own(HelpScreen), top])
+    chains.append([own(LibraryTable), own(LibraryScreen), top])
     return chains

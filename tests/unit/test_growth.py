@@ -297,6 +297,23 @@ PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
     ),
     "essaytui.interchange.citation.reference._URL": ("findall", [lambda n: "http://" * n]),
     "essaytui.interchange.citation.reference._US_DATE": ("findall", [lambda n: "April 12 " * n]),
+    "essaytui.model.series._PART": (
+        "search",
+        [lambda n: "part" + " " * n, lambda n: "part12345 " * n, lambda n: "part " * n],
+    ),
+    "essaytui.store.library._CJK_RUN": ("sub", [lambda n: "因此" * n, lambda n: "a因 " * n]),
+    "essaytui.store.library._QUERY_WORD": ("findall", [lambda n: "a" * n, lambda n: "a " * n]),
+    # a run of stops without a space after it (a dotted leader): each start once
+    "essaytui.store.library._SENTENCE_END": (
+        "find",
+        [
+            lambda n: "." * n,
+            lambda n: "!" + "\u201d" * n,
+            lambda n: ".\u201d" * n,
+            lambda n: "\u3002" * n,
+            lambda n: "a. " * n,
+        ],
+    ),
     "essaytui.store.search._SEARCH_WORD": ("findall", [lambda n: '"' * n, lambda n: "a" * n]),
     "essaytui.model.identity._TITLE_HASH": ("fullmatch", [lambda n: "a" * n, lambda n: "0" * n]),
     "essaytui.store.rows._SURROGATE": ("sub", [lambda n: "\ud800a" * n, lambda n: "a" * n]),

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from essaytui import __version__
-from essaytui.cli import cite, convert, export, listing, notes, sync
+from essaytui.cli import cite, convert, export, library, listing, notes, sync
 from essaytui.cli.common import InertArgumentParser, data_dir_option
 
 
@@ -88,6 +88,53 @@ COMMANDS: dict[str, Command] = {
             ),
             notes.search_options,
             notes.run_search,
+        ),
+        Command(
+            "add",
+            (
+                (
+                    "essaytui add PATH…",
+                    "add files or folders to the library (without opening them)",
+                ),
+            ),
+            library.add_options,
+            library.run_add,
+        ),
+        Command(
+            "remove",
+            (("essaytui remove PATH…", "take texts out of the library (notes stay)"),),
+            library.remove_options,
+            library.run_remove,
+        ),
+        Command(
+            "library",
+            (
+                (
+                    "essaytui library",
+                    "the reader on the Library screen: every text, its series, progress, "
+                    "time left and notes",
+                ),
+            ),
+            library.library_options,
+            library.run_library,
+        ),
+        Command(
+            "search",
+            (
+                (
+                    "essaytui search WORD… [--notes|--texts]",
+                    "search every text of the library and your notes (re:PATTERN too); "
+                    "exit 1 if none",
+                ),
+            ),
+            library.search_options,
+            library.run_search,
+        ),
+        Command(
+            "stats",
+            (("essaytui stats", "reading time per text and per week"),),
+            library.stats_options,
+            library.run_stats,
         ),
         Command(
             "import-notes",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -81,8 +82,16 @@ class AboutScreen(ModalScreen[None]):
         self.essay = essay
 
     def compose(self) -> ComposeResult:
+        text = about_text(self.essay)
+        # the app knows the library; a host without one (a test's) lists no parts
+        parts: Callable[[], list[str]] | None = getattr(self.app, "series_parts", None)
+        listed = parts() if parts is not None else []
+        if listed:
+            text.append("\n\nThe series in your library\n", style="bold underline")
+            for line in listed:
+                text.append(f"{sanitize_inline(line)}\n")
         with VerticalScroll(id="about-box"):
-            yield Static(about_text(self.essay), id="about-text")
+            yield Static(text, id="about-text")
         yield KeyHints()  # the keys of this dialog, not those of the reader beneath
 
     def on_mount(self) -> None:

@@ -219,7 +219,8 @@ class ReaderScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         reading = self.reading
         if action == "back":
-            return reading.navigator.can_go_back
+            previous: Callable[[], bool] | None = getattr(self.app, "can_go_back_a_text", None)
+            return reading.navigator.can_go_back or (previous is not None and previous())
         if action == "forward":
             return reading.navigator.can_go_forward
         if action == "next_match":

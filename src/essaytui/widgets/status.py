@@ -43,9 +43,10 @@ def _words(piece: str) -> int:
     return piece.count(" ") + piece.count("\n")
 
 
-def reading_minutes(text: str, start: int) -> int:
+def reading_minutes(text: str, start: int, pace: float = WORDS_PER_MINUTE) -> int:
     """Minutes to read `text` from `start` on: words at 230 a minute, Chinese and
-    Japanese characters at 400 (a count of spaces would call 8,800 characters "4 min")."""
+    Japanese characters at 400 (a count of spaces would call 8,800 characters "4 min");
+    both scaled to the reader's own `pace` in words a minute, once it is known."""
     if start >= len(text):
         return 0
     words, cjk = _counts_after(text)
@@ -53,7 +54,8 @@ def reading_minutes(text: str, start: int) -> int:
     head = text[start : (chunk + 1) * _CHUNK]
     word_count = _words(head) + words[chunk + 1] + 1
     cjk_count = len(_CJK.findall(head)) + cjk[chunk + 1]
-    return max(1, round(word_count / WORDS_PER_MINUTE + cjk_count / CJK_PER_MINUTE))
+    scale = WORDS_PER_MINUTE / pace if pace > 0 else 1.0
+    return max(1, round(scale * (word_count / WORDS_PER_MINUTE + cjk_count / CJK_PER_MINUTE)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,7 @@ def reading_status(
     *,
     focus: int | None = None,
     rest_unreadable: bool = False,
+    pace: float = WORDS_PER_MINUTE,
 ) -> ReadingStatus:
     """ "§ 2/7 Title" and "34% · ~6 min left" for a view showing `[top, bottom)`.
 
@@ -86,6 +89,7 @@ def reading_status(
 
     Args:
         rest_unreadable: the essay is its first part for good (the rest could not be read).
+        pace: the reader's words a minute, for the time left.
     """
     text = essay.reading_text
     length = len(text)
@@ -95,9 +99,9 @@ def reading_status(
     title = f"§ {section.index + 1}/{len(essay.sections)} {section.title}" if section else ""
     figures = [f"{progress_percent(reading_progress(length, top, bottom))}%"]
     if at_end:
-        figures.append("end")
+        figures.append(END)
     elif essay.complete or rest_unreadable:
-        figures.append(f"~{reading_minutes(text, top)} min left")
+        figures.append(f"~{reading_minutes(text, top, pace)} min left")
     else:
         figures.append("… left")
     if not essay.complete:
@@ -171,6 +175,10 @@ class PassingMessage:
         self._changed()
 
 
+#: What the status line says with the end of the text on screen.
+END = "end"
+
+
 class StatusLine(Widget):
     """One line at the bottom: the reading status, or a message for a while.
 
@@ -181,10 +189,34 @@ class StatusLine(Widget):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._status = ReadingStatus("", "")
+        self._series = ""
+        self._next_part = ""
         self._message = PassingMessage(self, self.refresh)
 
     def render(self) -> Content:
-        return inert(fit_status(sanitize_inline(self._message.text), self._status, self.size.width))
+        message = sanitize_inline(self._message.text)
+        width = self.size.width
+        status = self._with_series(self._status)
+        if status is not self._status and cell_len(fit_status(message, status, 0)) > width:
+            status = self._status  # the series' part only where the whole line has room
+        return inert(fit_status(message, status, width))
+
+    def _with_series(self, status: ReadingStatus) -> ReadingStatus:
+        """The status with the series' part after the figures (and, at the end of a
+        part, the key of the next)."""
+        if not self._series or not status.figures:
+            return status
+        tail = self._series
+        if self._next_part and status.figures.split(" · ")[-1] == END:
+            tail += f" · {self._next_part}"
+        return ReadingStatus(status.section, f"{status.figures} · {tail}")
+
+    def set_series(self, label: str, next_part: str = "") -> None:
+        """The series' part the text is ("Part 5 of …"; "" for none), and what to press for
+        the next part at the end of this one."""
+        if (label, next_part) != (self._series, self._next_part):
+            self._series, self._next_part = label, next_part
+            self.refresh()
 
     def set_shown(self, shown: bool) -> None:
         """Show the line, or hide it (the search bar takes its place)."""

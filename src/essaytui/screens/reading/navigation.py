@@ -3,6 +3,7 @@ and following a footnote, a term or a link to where it leads."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from essaytui.model.annotation import Kind
@@ -64,7 +65,11 @@ class Navigation:
         """backspace: back to where the last jump left."""
         place = self.reading.navigator.back(self.here())
         if place is None:
-            self.reading.say("Nothing to go back to.")
+            # past this text's first jump: the text the library opened it from, if any
+            app = self.reading.screen.app
+            previous: Callable[[], bool] | None = getattr(app, "back_to_previous_text", None)
+            if previous is None or not previous():
+                self.reading.say("Nothing to go back to.")
             return
         self.go_to_place(place)
 

@@ -16,7 +16,7 @@ from essaytui.sessions.search import SearchSession
 from essaytui.store import AnnotationStore, StoreBusy, StoreError
 from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.search_bar import SearchBar
-from essaytui.widgets.status import StatusLine, reading_status
+from essaytui.widgets.status import WORDS_PER_MINUTE, StatusLine, reading_status
 
 #: How long messages stay on the bottom line, in seconds.
 SHORT, LONG = 4.0, 10.0
@@ -81,6 +81,8 @@ class Reading:
                 view.bottom_offset,
                 focus=focus,
                 rest_unreadable=self.position.frozen,
+                # learned from the reader's own reading (the app keeps it)
+                pace=getattr(self.screen.app, "words_per_minute", WORDS_PER_MINUTE),
             )
         )
 
