@@ -4,6 +4,7 @@ Usage::
 
     python bench/apps.py hello                # a blank Textual app showing one line
     python bench/apps.py markdownviewer FILE  # MarkdownViewer on FILE, as Frogmouth shows it
+    python bench/apps.py floor FILE           # FILE's paragraphs as plain lines, line API
 
 ``bench/run.py --terminal`` starts each in a fresh tmux session, the way a user starts a
 program. Textual is imported only once the script runs, so the harness (and the unit test)
@@ -63,6 +64,33 @@ def run_markdown_viewer(path: Path) -> None:
     Viewer().run()
 
 
+def run_floor(path: Path) -> None:
+    """The cheapest Textual app showing an essay's first screen: its paragraphs wrapped at
+    76 cells, drawn by one line-API widget with no styles, panes or parse (the floor
+    essaytui's first screen is compared with)."""
+    import textwrap
+
+    from rich.segment import Segment
+    from textual.app import App, ComposeResult
+    from textual.strip import Strip
+    from textual.widget import Widget
+
+    paragraphs = without_front_matter(path.read_text(encoding="utf-8")).split("\n\n")
+    lines: list[str] = []
+    for paragraph in paragraphs[:200]:
+        lines.extend(textwrap.wrap(" ".join(paragraph.split()), 76) + [""])
+
+    class Lines(Widget):
+        def render_line(self, y: int) -> Strip:
+            return Strip([Segment(lines[y])]) if y < len(lines) else Strip.blank(0)
+
+    class Floor(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Lines()
+
+    Floor().run()
+
+
 def main(argv: list[str]) -> int:
     """Command line (see the module docstring)."""
     if argv == ["hello"]:
@@ -71,7 +99,12 @@ def main(argv: list[str]) -> int:
     if len(argv) == 2 and argv[0] == "markdownviewer":
         run_markdown_viewer(Path(argv[1]))
         return 0
-    print("usage: apps.py hello | apps.py markdownviewer FILE", file=sys.stderr)
+    if len(argv) == 2 and argv[0] == "floor":
+        run_floor(Path(argv[1]))
+        return 0
+    print(
+        "usage: apps.py hello | apps.py markdownviewer FILE | apps.py floor FILE", file=sys.stderr
+    )
     return 2
 
 

@@ -1,4 +1,4 @@
-"""The hostile inputs of issues 10 and 17, timed: what each costs now, at n and 8n.
+"""The hostile inputs the tests hold, timed: what each costs now, at n and 8n.
 
     python bench/hostile.py            # every case, a table in Markdown
     python bench/hostile.py --issue    # also the inputs exactly as the issues gave them

@@ -1,4 +1,4 @@
-"""Where essaytui's start-up time goes, in a real terminal (issue 16).
+"""Where essaytui's start-up time goes, in a real terminal.
 
 Run in a terminal in place of ``essaytui FILE`` (``bench/run.py --terminal --profile`` runs it
 in tmux, several times, and sums the runs up)::

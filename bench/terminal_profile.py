@@ -248,7 +248,7 @@ TOP_FRAMES = 14
 
 
 #: Frames every busy sample of the main thread goes through: not worth a row.
-TRUNK = ("asyncio/", "essaytui/cli.py", "textual/_callback.py", "textual/timer.py", "<module>")
+TRUNK = ("asyncio/", "essaytui/cli/", "textual/_callback.py", "textual/timer.py", "<module>")
 
 
 def hot_frames(collapsed: Path, top: int = TOP_FRAMES) -> list[str]:

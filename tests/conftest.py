@@ -30,6 +30,8 @@ def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ESSAYTUI_DATA_DIR", str(data_dir))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    # Converted books are cached: each test starts with an empty cache of its own.
+    monkeypatch.setenv("ESSAYTUI_CACHE_DIR", str(tmp_path / "essaytui-cache"))
     # No test copies into the developer's own tmux buffer or desktop clipboard.
     for name in ("TMUX", "TMUX_PANE", "DISPLAY", "WAYLAND_DISPLAY"):
         monkeypatch.delenv(name, raising=False)

@@ -1,19 +1,17 @@
 """One source for every action: the bindings themselves.
 
-Every key of the reader is an `Action` (a Textual `Binding` that also knows its group,
-whether the command palette offers it, and a longer help text) declared in the
-`BINDINGS` of the class that acts on it. The help screen, the command palette, the key
-hints and `keys.toml` remapping are all read from those bindings, with the user's keymap
-applied, so a remap changes all of them at once and no second list can go stale.
+Every key of the reader is Textual's own `Binding`, with a stable `id`, a `group` and its
+help text as `tooltip`, declared (through `action`) in the `BINDINGS` of the class that
+acts on it. The help screen, the command palette, the key hints and `keys.toml`
+remapping are all read from those bindings, with the user's keymap applied, so a remap
+changes all of them at once and no second list can go stale. The classes that hold them
+are named once, by the app (`EssayApp.binding_owners`).
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import unicodedata
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Iterator, Mapping
 
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -33,6 +31,7 @@ LISTS = Binding.Group("In the side pane and the outline")
 NOTES = Binding.Group("In Notes")
 EDITOR = Binding.Group("In the note editor")
 DIALOGS = Binding.Group("In dialogs")
+LIBRARY = Binding.Group("In the Library")
 GENERAL = Binding.Group("Everywhere")
 
 GROUP_ORDER: tuple[Binding.Group, ...] = (
@@ -49,26 +48,9 @@ GROUP_ORDER: tuple[Binding.Group, ...] = (
     NOTES,
     EDITOR,
     DIALOGS,
+    LIBRARY,
     GENERAL,
 )
-
-#: The packages whose classes hold the reader's bindings.
-UI_PACKAGES = ("essaytui.screens", "essaytui.widgets")
-
-
-@dataclass(frozen=True)
-class Action(Binding):
-    """A binding with what the help screen and the command palette need.
-
-    Attributes:
-        palette: offered in the command palette (where it applies).
-        help: what the help screen says; the description when empty.
-        hint: the word in the key hints line; the description when empty.
-    """
-
-    palette: bool = True
-    help: str = ""
-    hint: str = ""
 
 
 def action(
@@ -81,11 +63,17 @@ def action(
     show: bool = False,
     palette: bool = True,
     help: str = "",  # noqa: A002 - what the help screen says
-    hint: str = "",
     priority: bool = False,
-) -> Action:
-    """An `Action`: keys (comma-separated, as Textual names them), action, description."""
-    made = Action(
+) -> Binding:
+    """Textual's `Binding`: keys (comma-separated, as Textual names them), action,
+    description, a stable `id` and a `group`.
+
+    `help` (what the help screen and the palette say, when more than the description)
+    is the binding's `tooltip`. A binding that is no command of its own (`palette=False`:
+    a scroll key, a key of a dialog) is a `system` binding, which Textual's key panel
+    leaves out too; the palette offers the others.
+    """
+    return Binding(
         keys,
         name,
         description,
@@ -93,62 +81,51 @@ def action(
         priority=priority,
         id=id,
         group=group,
-        palette=palette,
-        help=help,
-        hint=hint,
+        tooltip=help,
+        system=not palette,
     )
-    _BY_ID[id] = made
-    return made
 
 
-#: Every `Action` by its id. Textual copies bindings into plain `Binding`s (one per key)
-#: when it builds a widget's bindings, so what only an Action knows is looked up here.
-_BY_ID: dict[str, Action] = {}
+#: The word in the key hints line, by binding id, where it is not the description.
+HINTS: dict[str, str] = {
+    "app.palette": "palette",
+    "help.filter_back": "Back to the list",
+    "help.close": "Close",
+    "help.down": "Scroll",
+    "reader.outline": "Outline",
+    "reader.side": "Side pane",
+    "essay.next_footnote": "Footnote",
+    "essay.next_term": "Term",
+    "essay.follow": "Follow",
+    "glossary.list": "All terms",
+}
 
 
-def action_of(binding: Binding) -> Action | None:
-    """The `Action` that `binding` (maybe Textual's copy of it) was made from."""
-    if isinstance(binding, Action):
-        return binding
-    return _BY_ID.get(binding.id or "")
+def in_palette(binding: Binding) -> bool:
+    """Whether the command palette offers `binding` as a command."""
+    return not binding.system and binding.group is not None
 
 
 def hint_of(binding: Binding) -> str:
     """The word for `binding` in the key hints line."""
-    made = action_of(binding)
-    return (made.hint if made is not None else "") or binding.description
+    return HINTS.get(binding.id or "", "") or binding.description
 
 
 def help_of(binding: Binding) -> str:
     """What the help screen says `binding` does."""
-    made = action_of(binding)
-    return (made.help if made is not None else "") or binding.description
+    return binding.tooltip or binding.description
 
 
-# -- the registry -----------------------------------------------------------------------
+# -- every binding of the reader ------------------------------------------------------
 
 
 def binding_owners(app: type[DOMNode]) -> list[type[DOMNode]]:
-    """Every class of the reader that declares bindings with ids: `app` (the running
-    app's class) first, then those of the screens and widgets.
-
-    The UI modules are imported to find them (so the help screen lists the note
-    editor's keys even before the editor was first opened).
-    """
-    owners: list[type[DOMNode]] = [app]
-    for package_name in UI_PACKAGES:
-        package = importlib.import_module(package_name)
-        for info in pkgutil.iter_modules(package.__path__, f"{package_name}."):
-            module = importlib.import_module(info.name)
-            for value in vars(module).values():
-                if (
-                    isinstance(value, type)
-                    and issubclass(value, DOMNode)
-                    and value.__module__ == module.__name__
-                    and any(_bound(entry) for entry in value.__dict__.get("BINDINGS", ()))
-                ):
-                    owners.append(value)
-    return owners
+    """Every class of the reader that declares bindings with ids: `app` first, then the
+    screens and widgets it names in its `binding_owners()` (so the help screen lists the
+    note editor's keys even before the editor was first opened)."""
+    named = getattr(app, "binding_owners", None)
+    owners: list[type[DOMNode]] = list(named()) if callable(named) else []
+    return [app, *(owner for owner in owners if owner is not app)]
 
 
 def _bound(entry: object) -> Binding | None:
@@ -225,6 +202,21 @@ def key_display(key: str) -> str:
     return "+".join([*modifiers, shown])
 
 
-def keys_display(binding: Binding, keymap: Mapping[str, str]) -> str:
-    """All keys of `binding` as typed, separated by spaces (`j ↓`)."""
-    return " ".join(key_display(key) for key in keys_in_effect(binding, keymap))
+def keys_display(binding: Binding, keymap: Mapping[str, str], taken: Collection[str] = ()) -> str:
+    """All keys of `binding` as typed, separated by spaces (`j ↓`), but those in `taken`
+    (keys.toml gave them to another binding of the same widget: Textual takes them away)."""
+    keys = keys_in_effect(binding, keymap)
+    if binding.id not in keymap:
+        keys = [key for key in keys if key not in taken]
+    return " ".join(key_display(key) for key in keys)
+
+
+def keys_taken(
+    pairs: Iterable[tuple[type, Binding]], keymap: Mapping[str, str]
+) -> dict[type, set[str]]:
+    """Per owner, the keys that keys.toml gave to one of its bindings."""
+    taken: dict[type, set[str]] = {}
+    for owner, binding in pairs:
+        if binding.id in keymap:
+            taken.setdefault(owner, set()).update(keys_in_effect(binding, keymap))
+    return taken

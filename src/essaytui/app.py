@@ -6,28 +6,46 @@ import contextlib
 import dataclasses
 import gc
 import os
+import sqlite3
+import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
+from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from essaytui import paths
-from essaytui.actions import GENERAL, action
+from essaytui.actions import GENERAL, action, bindings_of
 from essaytui.commands import GoToProvider, palette_commands
 from essaytui.model.essay import Essay
 from essaytui.model.files import EssayFileError, load_essay
+from essaytui.model.text import sanitize, sanitize_inline
 from essaytui.screens.reader import ReaderScreen
 from essaytui.store import AnnotationStore, StoreError
 from essaytui.typeahead import TypeaheadApp
+
+if TYPE_CHECKING:
+    from textual import events
+
+    from essaytui.interchange.sync import RemotePosition
+    from essaytui.sessions.library import LibraryRow
+    from essaytui.sessions.reading_time import ReadingClock
+    from essaytui.sessions.sync import ReaderSync, SyncOutcome
+    from essaytui.store.library import Library, LibraryText
 
 #: Files larger than this show their first part while the rest parses. ~32 KB is some
 #: twenty screens of text; each KB more costs ~1.7 ms before the first screen (measured
 #: in bench/PROFILE.md).
 FIRST_SCREEN_LIMIT = 32 * 1024
+
+#: How often the active reading time is written to the library (seconds).
+READING_FLUSH_SECONDS = 60.0
 
 
 def hold_collection() -> None:
@@ -67,6 +85,9 @@ class EssayApp(TypeaheadApp[None]):
     TITLE = "essaytui"
     COMMANDS = App.COMMANDS | {GoToProvider}
 
+    #: Show the Library screen over the reader once it is up (`essaytui library`).
+    open_library_first = False
+
     BINDINGS: ClassVar[list[BindingType]] = [
         action(
             "q",
@@ -94,8 +115,31 @@ class EssayApp(TypeaheadApp[None]):
             id="app.palette",
             group=GENERAL,
             palette=False,
-            hint="palette",
             help="every action, and go to a section, footnote, term or note",
+        ),
+        action(
+            "B",
+            "library",
+            "Library",
+            id="app.library",
+            group=GENERAL,
+            help="the Library: every text, its series, progress and notes",
+        ),
+        action(
+            "alt+n",
+            "next_part",
+            "Next part",
+            id="app.next_part",
+            group=GENERAL,
+            help="open the next part of this text's series (in the library)",
+        ),
+        action(
+            "alt+p",
+            "previous_part",
+            "Previous part",
+            id="app.previous_part",
+            group=GENERAL,
+            help="open the previous part of this text's series (in the library)",
         ),
     ]
 
@@ -107,12 +151,15 @@ class EssayApp(TypeaheadApp[None]):
         data_dir: Path | None = None,
         source: str | None = None,
         source_bytes: bytes | None = None,
+        store: AnnotationStore | None = None,
     ) -> None:
         """The reader on the essay at `path` (`essay`: its first part, parsed already).
 
         An essay with no file (read from standard input) comes as `source`, its
         text, and `source_bytes`, what was read: the rest is parsed from the text,
-        and the bytes identify it.
+        and the bytes identify it. `store` is the notes store when the caller opened
+        it already (its notice, such as a damaged database moved aside, is shown);
+        the app closes it.
         """
         # Collection is held while the essay is read and the app built (see
         # hold_collection), and again from `on_load` until the first screen is up. Given
@@ -126,7 +173,9 @@ class EssayApp(TypeaheadApp[None]):
             self._source = source
             if essay is None:
                 essay = load_essay(self.essay_path, limit=FIRST_SCREEN_LIMIT)
-            self.store = AnnotationStore.open_or_memory(self.data_dir)
+            self.store = (
+                store if store is not None else AnnotationStore.open_or_memory(self.data_dir)
+            )
             # Issue 10: the essay's identity is the document's, never its title's. Resolved
             # once here; the rest of a long essay keeps it (`_loaded`).
             identifier = self.store.identify(essay, source=source_bytes)
@@ -135,6 +184,20 @@ class EssayApp(TypeaheadApp[None]):
             #: binding id → keys, as remapped in keys.toml
             self.keymap_in_effect: dict[str, str] = {}
             self._apply_keymap()
+            #: the sync folder's session, once one is set (`_start_sync`)
+            self.sync: ReaderSync | None = None
+            #: where another machine is further on in this essay, offered once
+            self.elsewhere: RemotePosition | None = None
+            self._quitting = False
+            self._library: Library | None = None
+            #: texts left for another through the library: (path, top offset), last last
+            self._came_from: list[tuple[Path, int]] = []
+            #: (essay id, step) → the series' next/previous part in the library
+            self._neighbours: dict[tuple[str, int], LibraryText | None] = {}
+            self._clock: ReadingClock | None = None
+            self._pace: float | None = None
+            #: where the reading time's words were last counted from (top offset)
+            self._counted_from = -1  # unknown until the first count
             saved_theme = self.store.get_setting("theme")
             if saved_theme and saved_theme in self.available_themes:
                 self.theme = saved_theme
@@ -153,6 +216,40 @@ class EssayApp(TypeaheadApp[None]):
                 return screen
         raise LookupError("no reader screen")
 
+    @classmethod
+    def binding_owners(cls) -> list[type[DOMNode]]:
+        """Every screen and widget class whose bindings the help screen, the palette and
+        keys.toml know, in the help's order. A new screen or pane with keys adds its class
+        here (imported here, when asked: the first screen needs none of the dialogs)."""
+        from essaytui.screens.about import AboutScreen
+        from essaytui.screens.confirm import ConfirmScreen
+        from essaytui.screens.help import HelpFilter, HelpScreen
+        from essaytui.screens.library import LibraryScreen, LibraryTable
+        from essaytui.screens.note_editor import NoteEditor
+        from essaytui.widgets.essay_view import EssayView
+        from essaytui.widgets.glossary import GlossaryPane
+        from essaytui.widgets.lists import ReaderList
+        from essaytui.widgets.notes import NotesPane
+        from essaytui.widgets.outline import OutlinePane
+        from essaytui.widgets.search_bar import SearchBar
+
+        return [
+            AboutScreen,
+            ConfirmScreen,
+            HelpFilter,
+            HelpScreen,
+            LibraryScreen,
+            LibraryTable,
+            NoteEditor,
+            ReaderScreen,
+            EssayView,
+            GlossaryPane,
+            ReaderList,
+            NotesPane,
+            OutlinePane,
+            SearchBar,
+        ]
+
     def _apply_keymap(self) -> None:
         """Read keys.toml. Its ids are checked against the bindings once the first screen
         is up (that needs every screen's module, which the first screen does not)."""
@@ -169,11 +266,19 @@ class EssayApp(TypeaheadApp[None]):
             self.keymap_in_effect = keymap
 
     def _check_keymap(self) -> None:
-        from essaytui.actions import known_ids
-        from essaytui.keymap import unknown_ids
+        from essaytui.actions import hint_of, known_ids
+        from essaytui.keymap import clashes, unknown_ids
 
         name = paths.keymap_file().name
-        for warning in unknown_ids(self.keymap_in_effect, known_ids(type(self)), name):
+        keymap = self.keymap_in_effect
+        problems = unknown_ids(keymap, known_ids(type(self)), name)
+        problems += clashes(
+            binding_chains(type(self)),
+            keymap,
+            lambda key: self._normalize_keymap({"key": key})["key"],
+            hint_of,
+        )
+        for warning in problems:
             self.startup_warnings.append(warning)
             with contextlib.suppress(LookupError):
                 self.reader.say(f"⚠ {warning}", seconds=10)
@@ -185,9 +290,74 @@ class EssayApp(TypeaheadApp[None]):
             self.store.set_setting("theme", theme)
 
     async def action_quit(self) -> None:
-        """Save the reading position, then quit."""
+        """Save the reading position, then quit (after a sync, with a sync folder set:
+        `q` again quits at once)."""
         self.save_position()
+        self.record_reading()
+        if self.sync is not None and not self._quitting:
+            self._quitting = True
+            with contextlib.suppress(LookupError):
+                self.reader.say("Syncing your notes… (q again quits at once)", 30)
+            self._sync_now(then_exit=True)
+            return
         self.exit()
+
+    # -- the sync folder ------------------------------------------------------------------
+
+    def _start_sync(self) -> None:
+        """With a sync folder set, sync in the background (the essay has just opened)."""
+        try:
+            if not self.store.get_setting(paths.SYNC_FOLDER_SETTING):
+                return  # the sync's modules are not even imported
+        except StoreError:
+            return
+        from essaytui.sessions.sync import ReaderSync
+
+        sync = ReaderSync(self.store, self.essay.id)
+        if sync.active:
+            self.sync = sync
+            self._sync_now()
+
+    @work(thread=True, group="sync")
+    def _sync_now(self, then_exit: bool = False) -> None:
+        sync = self.sync
+        if sync is None:
+            return
+        outcome = sync.run(self.essay.id)
+        self.call_from_thread(self._synced, outcome, then_exit)
+
+    def _synced(self, outcome: SyncOutcome, then_exit: bool) -> None:
+        """Show what a background sync brought (or quit, after the last one)."""
+        if then_exit:
+            self.exit()
+            return
+        from essaytui.sessions.sync import offer
+
+        reader = self.reader
+        joined = (outcome.rekeyed or {}).get(self.essay.id)
+        if joined is not None:
+            # the same document was known on another machine first: its id now
+            self.essay = dataclasses.replace(self.essay, id=joined)
+            reader.essay = dataclasses.replace(reader.essay, id=joined)
+        elif outcome.received:
+            reader.annotations.reload()
+        if outcome.elsewhere is not None and outcome.elsewhere != self.elsewhere:
+            self.elsewhere = outcome.elsewhere
+            line = f"Read further elsewhere: {offer(outcome.elsewhere)}"
+            reader.say(f"{line} — ctrl+p “Sync: continue”", 20)
+            came = f"{outcome.message}\n" if outcome.message else ""
+            self.notify(f"{came}{line}.\nCommand palette: “Sync: continue there”.", timeout=20)
+        elif outcome.message:
+            reader.say(outcome.message, 10)
+
+    def action_continue_elsewhere(self) -> None:
+        """Go to where another machine is further on in this essay."""
+        from essaytui.sessions.sync import remote_offset
+
+        remote, self.elsewhere = self.elsewhere, None
+        if remote is not None:
+            reader = self.reader
+            reader.navigation.jump_to(remote_offset(reader.essay, remote))
 
     def save_position(self) -> None:
         """Save the reading position, if the reader is showing."""
@@ -196,6 +366,9 @@ class EssayApp(TypeaheadApp[None]):
 
     def on_unmount(self) -> None:
         self._touch()  # issue 10: "last read" also when leaving
+        self.record_reading()
+        if self._library is not None:
+            self._library.close()
         self.store.close()
         gc.unfreeze()
         gc.enable()
@@ -211,10 +384,16 @@ class EssayApp(TypeaheadApp[None]):
         `on_mount` inside its start-up batch, and a screen pushed there has its first frame
         drawn and then dropped; the terminal saw nothing until the next full repaint,
         ~90 ms later at 9 KB and ~570 ms at 4.4 MB, bench/PROFILE.md row 7)."""
-        return ReaderScreen(self.essay, self.store)
+        return ReaderScreen(self.essay, self.store, warnings=self.startup_warnings)
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._touch)  # after the first screen: a write waits on disk
+        self.call_after_refresh(self._shelve)
+        self.set_interval(READING_FLUSH_SECONDS, self.record_reading)
+        if self.open_library_first:
+            # at once: the reader's first frame would only be drawn to be covered
+            self.action_library()
+        self.call_after_refresh(self._start_sync)
         if self.keymap_in_effect:
             self.call_after_refresh(self._check_keymap)
         if not self.essay.complete:
@@ -240,22 +419,35 @@ class EssayApp(TypeaheadApp[None]):
         self.call_from_thread(self._loaded, essay)
 
     @work(thread=True, exclusive=True, group="open")
-    def open_essay(self, path: Path, annotation_id: str | None = None) -> None:
+    def open_essay(
+        self, path: Path, annotation_id: str | None = None, at: int | None = None
+    ) -> None:
         """Read the essay at `path` (in a worker) and show it instead of this one, at the
-        annotation `annotation_id` when given ("Find note…")."""
+        annotation `annotation_id` when given ("Find note…"), or at the offset `at`."""
         try:
             essay = load_essay(path)
         except EssayFileError as error:
             self.call_from_thread(self.reader.say, f"Not opened: {error}", 10)
             return
         essay = dataclasses.replace(essay, id=self.store.identify(essay))
-        self.call_from_thread(self._show_essay, path, essay, annotation_id)
+        self.call_from_thread(self._show_essay, path, essay, annotation_id, at)
 
-    def _show_essay(self, path: Path, essay: Essay, annotation_id: str | None) -> None:
+    def _show_essay(
+        self, path: Path, essay: Essay, annotation_id: str | None, at: int | None = None
+    ) -> None:
+        self.record_reading()
+        self._counted_from = -1
         self.essay_path, self.essay, self._source = path, essay, None
         reader = self.reader
         reader.open_essay(essay)
+        reader.status.set_series("")
         self._touch()
+        self._shelve()
+        if at is not None:
+            reader.call_after_refresh(reader.navigation.jump_to, at)
+        self.elsewhere = None
+        if self.sync is not None:
+            self._start_sync()
         if annotation_id is not None:
             # after the reader's first layout (it restores the saved place on mount)
             reader.call_after_refresh(reader.go_to_annotation, annotation_id)
@@ -269,6 +461,26 @@ class EssayApp(TypeaheadApp[None]):
         self.essay = essay
         self.reader.essay = essay
         self.call_after_refresh(settle_heap)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A notification, its words made inert for the terminal and never markup: what
+        it says may name a file or quote one."""
+        del markup  # nothing the reader is told is markup
+        super().notify(
+            sanitize(message),
+            title=sanitize_inline(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def action_command_palette(self) -> None:
         """Open the command palette; keys typed right after ctrl+p go into its search."""
@@ -294,3 +506,262 @@ class EssayApp(TypeaheadApp[None]):
         )
         if isinstance(screen, ReaderScreen):
             yield from palette_commands(screen, self.keymap_in_effect)
+            yield from self._sync_commands()
+            from essaytui.screens.library import library_commands
+
+            yield from library_commands(self)
+
+    def _sync_commands(self) -> Iterable[SystemCommand]:
+        if self.elsewhere is not None:
+            from essaytui.sessions.sync import offer
+
+            yield SystemCommand(
+                "Sync: continue there", offer(self.elsewhere), self.action_continue_elsewhere
+            )
+        if self.sync is not None:
+            yield SystemCommand(
+                "Sync: sync notes now", f"with {self.sync.folder}", lambda: self._sync_now()
+            )
+
+    # -- the library ----------------------------------------------------------------------
+
+    @property
+    def library(self) -> Library:
+        """The library of this data folder (opened on first use; in memory if it cannot be)."""
+        if self._library is None:
+            from essaytui.store.library import Library, LibraryError
+
+            try:
+                self._library = Library.open(self.data_dir)
+            except LibraryError:
+                self._library = Library.in_memory()
+        return self._library
+
+    def library_rows(self) -> list[LibraryRow]:
+        """The Library screen's rows, as the store and the library have them now."""
+        from essaytui.sessions.library import library_rows
+
+        try:
+            positions = self.store.recent(100_000)
+            annotations = self.store.all_annotations(include_deleted=False)
+        except StoreError:
+            positions, annotations = [], []
+        pace = self.library.reading().words_per_minute
+        return library_rows(self.library.texts(), positions, annotations, pace)
+
+    def gather_library(self) -> bool:
+        """Bring the library up to date (run in a worker: it reads and indexes files);
+        whether anything changed. Its own connections: the app's belong to its thread."""
+        from essaytui.store.intake import gather
+        from essaytui.store.library import Library, LibraryError
+
+        try:
+            with (
+                Library.open(self.data_dir) as library,
+                AnnotationStore.open(self.data_dir) as store,
+            ):
+                report = gather(library, store)
+        except (LibraryError, StoreError):
+            return False
+        # added, indexed again or moved: what the Library shows has changed
+        return bool(report.added or report.already or report.skipped)
+
+    @work(thread=True, group="shelve")
+    def _shelve(self) -> None:
+        """Hold the essay being read in the library (indexed if its file changed)."""
+        from essaytui.store.library import Library, LibraryError
+
+        essay, path = self.essay, self.essay.source_path
+        if not path or self._source is not None:
+            return
+        try:
+            full = essay if essay.complete else load_essay(Path(path))
+            with Library.open(self.data_dir) as library:
+                library.forget_others_at(Path(path), essay.id)
+                library.put(essay.id, full, Path(path))
+                self._pace = library.reading().words_per_minute
+        except (LibraryError, EssayFileError, OSError, sqlite3.Error):
+            return
+        self.call_from_thread(self._show_series)
+
+    def _show_series(self) -> None:
+        """Say on the status line which part of a series this is, when the library holds
+        another part of it (alone, a series' name tells the reader nothing to act on)."""
+        from essaytui.model.series import series_place
+
+        self._neighbours.clear()  # the library holds this text now, and may be new
+        essay = self.essay
+        place = series_place(essay.meta, essay.author)
+        label = hint = ""
+        if place is not None and len(self.library.parts(place, essay.author)) > 1:
+            label = place.label(essay.author)
+            if self.neighbour_part(1) is not None:
+                keys = self.keymap_in_effect.get("app.next_part", "alt+n")
+                hint = f"{self.get_key_display(Binding(keys, '', ''))} next part"
+        # the reader may be closing (the quit came first)
+        with contextlib.suppress(LookupError, NoMatches):
+            self.reader.status.set_series(label, hint)
+
+    def open_library_text(self, text: LibraryText, at: int | None = None) -> None:
+        """Read a text of the library instead of this one (where it was left, or at `at`);
+        `backspace`, once this text's own jumps are undone, comes back here."""
+        if text.essay_id == self.essay.id and at is None:
+            return
+        with contextlib.suppress(LookupError, NoMatches):
+            if self._source is None:
+                self._came_from.append((self.essay_path, self.reader.view.top_offset))
+        self.open_essay(Path(text.path), at=at)
+
+    def can_go_back_a_text(self) -> bool:
+        """Whether `backspace` past this text's first jump has a text to go back to."""
+        return bool(self._came_from)
+
+    def back_to_previous_text(self) -> bool:
+        """Go back to the text (and the place in it) read before the library opened this
+        one; False when there is none."""
+        while self._came_from:
+            path, offset = self._came_from.pop()
+            if path.is_file():
+                self.open_essay(path, at=offset)
+                return True
+        return False
+
+    def action_library(self) -> None:
+        """Show the Library."""
+        from essaytui.screens.library import LibraryScreen
+
+        if not isinstance(self.screen, LibraryScreen):
+            self.push_screen(LibraryScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Next/previous part only where there is one."""
+        if action in ("next_part", "previous_part"):
+            return self.neighbour_part(1 if action == "next_part" else -1) is not None
+        return super().check_action(action, parameters)
+
+    def neighbour_part(self, step: int) -> LibraryText | None:
+        """The next (`step` 1) or previous (-1) part of this text's series in the library
+        (worked out once per text: bindings ask on every refresh)."""
+        key = (self.essay.id, step)
+        if key not in self._neighbours:
+            self._neighbours[key] = self._find_part(step)
+        return self._neighbours[key]
+
+    def _find_part(self, step: int) -> LibraryText | None:
+        from essaytui.model.series import series_place
+
+        place = series_place(self.essay.meta, self.essay.author)
+        if place is None or not place.part:
+            return None
+        parts = [p for p in self.library.parts(place, self.essay.author) if p.part]
+        later = [p for p in parts if (p.part - place.part) * step > 0]
+        if not later:
+            return None
+        return min(later, key=lambda p: abs(p.part - place.part))
+
+    def series_parts(self) -> list[str]:
+        """The parts of this text's series held in the library, one line each ("▸" marks
+        this one, "✗" a missing file), for About this edition."""
+        from essaytui.model.series import series_place
+
+        place = series_place(self.essay.meta, self.essay.author)
+        if place is None:
+            return []
+        lines = []
+        for part in self.library.parts(place, self.essay.author):
+            mark = "▸" if part.essay_id == self.essay.id else ("✗" if part.missing else " ")
+            number = f"Part {part.part}" if part.part else "Part ?"
+            lines.append(f"{mark} {number}: {part.title}")
+        return lines
+
+    def action_next_part(self) -> None:
+        """Open the next part of the series."""
+        found = self.neighbour_part(1)
+        if found is not None:
+            self.open_library_text(found)
+
+    def action_previous_part(self) -> None:
+        """Open the previous part of the series."""
+        found = self.neighbour_part(-1)
+        if found is not None:
+            self.open_library_text(found)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Every key counts as reading (two minutes without one is a pause)."""
+        from textual import events
+
+        if isinstance(event, events.Key):
+            self.reading_clock.key(time.monotonic())
+        await super().on_event(event)
+
+    @property
+    def reading_clock(self) -> ReadingClock:
+        """The clock of active reading time."""
+        if self._clock is None:
+            from essaytui.sessions.reading_time import ReadingClock
+
+            self._clock = ReadingClock()
+        return self._clock
+
+    @property
+    def words_per_minute(self) -> float:
+        """The reader's pace, learned from their reading (the default until it is read,
+        in the background, when the text is shelved)."""
+        from essaytui.store.library import DEFAULT_WPM
+
+        return self._pace or DEFAULT_WPM
+
+    def record_reading(self) -> None:
+        """Add the reading time counted so far (and the words read) to the library."""
+        if self._clock is None:
+            return
+        seconds = self._clock.take()
+        from essaytui.sessions.reading_time import words_between
+        from essaytui.store.library import LibraryError
+
+        try:
+            top = self.reader.view.top_offset
+        except (LookupError, NoMatches):
+            return
+        start = top if self._counted_from < 0 else self._counted_from
+        words = words_between(self.essay.reading_text, start, top)
+        self._counted_from = top
+        if seconds > 0:
+            with contextlib.suppress(LibraryError, sqlite3.Error):
+                self.library.add_reading(self.essay.id, seconds, words)
+            with contextlib.suppress(LibraryError, sqlite3.Error):
+                self._pace = self.library.reading().words_per_minute
+
+
+def binding_chains(app: type[DOMNode]) -> list[list[list[Binding]]]:
+    """Where the focus can be, each as the bindings that apply there, the most specific
+    first: a pane of the reader, the reader, the app (or a dialog, then the app). Two
+    bindings in one chain that share a key both apply when that key is pressed."""
+    from essaytui.screens.about import AboutScreen
+    from essaytui.screens.confirm import ConfirmScreen
+    from essaytui.screens.help import HelpFilter, HelpScreen
+    from essaytui.screens.library import LibraryScreen, LibraryTable
+    from essaytui.screens.note_editor import NoteEditor
+    from essaytui.widgets.essay_view import EssayView
+    from essaytui.widgets.glossary import GlossaryPane
+    from essaytui.widgets.lists import ReaderList
+    from essaytui.widgets.notes import NotesPane
+    from essaytui.widgets.outline import OutlinePane
+    from essaytui.widgets.search_bar import SearchBar
+
+    def own(owner: type[DOMNode]) -> list[Binding]:
+        # what the class declares and what it inherits, as Textual merges them
+        return [b for cls in reversed(owner.__mro__) for b in bindings_of(cls)]
+
+    top = own(app)
+    reader = [own(ReaderScreen), top]
+    chains = [
+        [own(pane), *reader] for pane in (EssayView, OutlinePane, NotesPane, ReaderList, SearchBar)
+    ]
+    chains.append([own(ReaderList), own(GlossaryPane), *reader])
+    chains += [
+        [own(dialog), top] for dialog in (AboutScreen, ConfirmScreen, HelpScreen, NoteEditor)
+    ]
+    chains.append([own(HelpFilter), own(HelpScreen), top])
+    chains.append([own(LibraryTable), own(LibraryScreen), top])
+    return chains

@@ -14,8 +14,9 @@ from textual.content import Content
 from textual.dom import DOMNode
 from textual.fuzzy import Matcher
 
-from essaytui.actions import Action, all_bindings, help_of, keys_display
-from essaytui.model.text import superscript
+from essaytui.actions import all_bindings, help_of, in_palette, keys_display, keys_taken
+from essaytui.model.text import sanitize_inline, superscript
+from essaytui.widgets.inert import inert_markup
 
 if TYPE_CHECKING:
     from essaytui.screens.reader import ReaderScreen
@@ -37,7 +38,7 @@ class GoToProvider(Provider):
                 (
                     f"Go to: section {section.index + 1} {section.title}",
                     "Jump to this section",
-                    partial(screen.go_to_section, section.index),
+                    partial(screen.navigation.go_to_section, section.index),
                 )
             )
         for note in essay.footnotes:
@@ -47,7 +48,7 @@ class GoToProvider(Provider):
                     (
                         f"Go to: footnote {note.number} {preview}",
                         f"Show source {superscript(note.number)} in Sources",
-                        partial(screen.open_source, note.label),
+                        partial(screen.navigation.open_source, note.label),
                     )
                 )
         for term in essay.glossary:
@@ -55,11 +56,16 @@ class GoToProvider(Provider):
                 (
                     f"Go to: term {term.name}",
                     term.definition[:80],
-                    partial(screen.open_term, term.id),
+                    partial(screen.navigation.open_term, term.id),
                 )
             )
-        found.extend(screen.note_targets())
-        return found
+        found.extend(screen.navigation.note_targets())
+        # titles and help lines hold the essay's words and the reader's notes: one line,
+        # inert for the terminal, before they are matched and shown
+        return [
+            (sanitize_inline(title), sanitize_inline(help_text), callback)
+            for title, help_text, callback in found
+        ]
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._targets()[:200]:
@@ -80,14 +86,9 @@ class GoToProvider(Provider):
 
 
 def as_markup(text: str) -> str:
-    """`text` written as Textual markup that shows it as it is.
-
-    The palette parses help lines as markup. `textual.markup.escape` escapes only the
-    brackets that look like tags, so a `[/usr/bin` from a note or a definition stayed an
-    unmatched closing tag (MarkupError). Here every `[` is escaped; in Textual's markup a
-    backslash is special only right before a bracket, so nothing else changes.
-    """
-    return text.replace("[", "\\[")
+    """`text` written as Textual markup that shows it as it is (the palette parses help
+    lines as markup): `essaytui.widgets.inert.inert_markup`."""
+    return inert_markup(text)
 
 
 def highlighted(matcher: Matcher, title: str) -> Content:
@@ -113,8 +114,10 @@ def palette_commands(screen: ReaderScreen, keymap: Mapping[str, str]) -> Iterato
     after `keys.toml`, and only what `check_action` allows (no "Next match" without a
     search). Actions without a key (export, …) come from the screen's `COMMANDS`.
     """
-    for owner, binding in all_bindings(type(screen.app)):
-        if not isinstance(binding, Action) or not binding.palette or binding.group is None:
+    pairs = all_bindings(type(screen.app))
+    taken = keys_taken(pairs, keymap)
+    for owner, binding in pairs:
+        if not in_palette(binding) or binding.group is None:
             continue
         node = _node_of(screen, owner)
         if node is None:
@@ -124,10 +127,15 @@ def palette_commands(screen: ReaderScreen, keymap: Mapping[str, str]) -> Iterato
             continue
         yield SystemCommand(
             f"{binding.group.description}: {binding.description}",
-            as_markup(f"{keys_display(binding, keymap)}  ·  {help_of(binding)}"),
+            as_markup(
+                f"{keys_display(binding, keymap, taken.get(owner, ()))}  ·  {help_of(binding)}"
+            ),
             _runner(node, binding.action),
         )
+    in_use = f"choose_style('{screen.notes.citation_style()}')"
     for title, help_text, name in screen.COMMANDS_WITHOUT_KEYS:
+        if name == in_use:  # the style in use says so, among the others
+            title, help_text = f"{title} (in use)", f"the style in use · {help_text}"
         yield SystemCommand(title, as_markup(help_text), _runner(screen, name))
 
 

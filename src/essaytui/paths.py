@@ -1,6 +1,7 @@
 """Where things live: the only module that knows about platformdirs.
 
-Tests point the data directory elsewhere with `ESSAYTUI_DATA_DIR`.
+Tests point the data directory elsewhere with `ESSAYTUI_DATA_DIR`, and the cache
+directory with `ESSAYTUI_CACHE_DIR`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ import platformdirs
 
 APP_NAME = "essaytui"
 DATA_DIR_ENV = "ESSAYTUI_DATA_DIR"
+CACHE_DIR_ENV = "ESSAYTUI_CACHE_DIR"
 DEFAULT_ESSAY = "strategic-partners-with-caveats"
+#: The setting that holds the sync folder (`essaytui sync DIR`), read at every start.
+SYNC_FOLDER_SETTING = "sync.folder"
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
@@ -27,6 +31,15 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     if from_env:
         return Path(from_env).expanduser()
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """The directory for derived data (converted books): `$ESSAYTUI_CACHE_DIR`, else the
+    platform's user cache directory. Deleting it loses nothing: it is rebuilt."""
+    from_env = os.environ.get(CACHE_DIR_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
 def content_dir() -> Path:

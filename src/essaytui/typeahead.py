@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from typing import TypeVar
 
 from textual import events
 from textual.app import App
-from textual.message_pump import MessagePump
+from textual.dom import DOMNode
+from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
@@ -55,11 +57,22 @@ def takes_text(widget: Widget | None) -> bool:
     return isinstance(widget, Input | TextArea)
 
 
-def hold_keys(widget: Widget) -> None:
-    """Hold the keys typed after this one until an input takes the focus (see module)."""
+def hold_keys(
+    widget: Widget, *, until: Callable[[], bool] | None = None, seconds: float = HOLD_SECONDS
+) -> None:
+    """Hold the keys typed after this one until an input takes the focus, or until
+    `until()` is true (see module and `TypeaheadApp.hold_keys`)."""
     app = widget.app
     if isinstance(app, TypeaheadApp):
-        app.hold_keys()
+        app.hold_keys(until=until, seconds=seconds)
+
+
+def drop_held_keys(widget: Widget) -> None:
+    """Forget the keys waiting for their turn (they were meant for a screen that is
+    not coming: a note editor whose save failed stays open)."""
+    app = widget.app
+    if isinstance(app, TypeaheadApp):
+        app.drop_held_keys()
 
 
 class TypeaheadApp(App[ReturnType]):
@@ -75,26 +88,31 @@ class TypeaheadApp(App[ReturnType]):
         self._holding = False
         self._held_since: Widget | None = None
         self._hold_until = 0.0
+        self._hold_done: Callable[[], bool] | None = None
         self._watchdog: Timer | None = None
 
     # -- holding for an input ---------------------------------------------------------
 
-    def hold_keys(self) -> None:
+    def hold_keys(
+        self, *, until: Callable[[], bool] | None = None, seconds: float = HOLD_SECONDS
+    ) -> None:
         """Hold the keys that come next until a new input or text area has the focus.
 
         Call it from an action that will focus an input later. The hold ends when an
-        input other than the one focused now has the focus, or after `HOLD_SECONDS`.
+        input other than the one focused now has the focus, or after `seconds`. With
+        `until`, it ends when `until()` is true instead (an action that closes a screen
+        later: the keys typed after it go to the screen below, not into the closing one).
         """
         if not self._holding:
             self._holding = True
             self._held_since = self.focused
-        self._hold_until = time.monotonic() + HOLD_SECONDS
+            self._hold_done = until
+        self._hold_until = time.monotonic() + seconds
         self._watch()
 
-    @property
-    def holding_keys(self) -> bool:
-        """Whether typed keys are waiting (for an input on its way, or their turn)."""
-        return self._holding or self._in_flight is not None or bool(self._waiting)
+    def drop_held_keys(self) -> None:
+        """Forget the keys waiting for their turn."""
+        self._waiting.clear()
 
     def _watch(self) -> None:
         if self._watchdog is None:
@@ -104,9 +122,14 @@ class TypeaheadApp(App[ReturnType]):
         now = time.monotonic()
         if self._holding:
             focused = self.focused
-            if (takes_text(focused) and focused is not self._held_since) or now >= self._hold_until:
+            if self._hold_done is not None:
+                done = self._hold_done()
+            else:
+                done = takes_text(focused) and focused is not self._held_since
+            if done or now >= self._hold_until:
                 self._holding = False
                 self._held_since = None
+                self._hold_done = None
         if self._in_flight is not None and now >= self._in_flight_until:
             self._in_flight = None
         if not self._holding and self._in_flight is None:
@@ -128,7 +151,7 @@ class TypeaheadApp(App[ReturnType]):
         """Hand over waiting keys until one is on its way or a hold begins."""
         while self._waiting and self._in_flight is None and not self._holding:
             event = self._waiting.pop(0)
-            target: MessagePump = self.focused or self.screen
+            target: DOMNode = self.focused or self.screen
             await super().on_event(event)  # priority bindings, else forwarded to `target`
             if not event.is_forwarded:
                 continue
@@ -144,12 +167,12 @@ class TypeaheadApp(App[ReturnType]):
             self._watch()
             target.call_later(self._handled_by, event, target)
 
-    def _handled_by(self, event: events.Key, node: MessagePump) -> None:
+    def _handled_by(self, event: events.Key, node: DOMNode) -> None:
         """`node` has handled `event`: follow it to the parent it bubbled to, or finish."""
         if event is not self._in_flight:
             return  # given up on (KEY_SECONDS) or already finished
-        parent = node._parent
-        if event._stop_propagation or parent is None:
+        parent = node.parent
+        if stopped(event) or parent is None:
             # One more turn of the app's queue: what the key's action queued there (such
             # as Widget.focus, which waits a turn) runs before the next key is handed over.
             self.call_later(self._key_done, event)
@@ -171,9 +194,22 @@ class TypeaheadApp(App[ReturnType]):
         await self._next_key()
 
     def _settled(self) -> bool:
-        """Whether the app and every widget of every screen have handled all their messages."""
+        """Whether the app and the screen on top have handled all their messages.
+
+        Only the screen on top: a key goes to it, and what its action posts goes to its
+        widgets, itself or the app (a dialog's result reaches the screen below through
+        the app, once that screen is on top again). The screens underneath hold dozens
+        of widgets each that no key reaches.
+        """
         return self.message_queue_size == 0 and all(
-            node.message_queue_size == 0
-            for screen in self.screen_stack
-            for node in screen.walk_children(with_self=True)
+            node.message_queue_size == 0 for node in self.screen.walk_children(with_self=True)
         )
+
+
+def stopped(message: Message) -> bool:
+    """Whether `message` was stopped (`Message.stop`) and bubbles no further.
+
+    Textual keeps this in `Message._stop_propagation` and offers no public way to read
+    it; `tests/unit/test_typeahead_textual.py` fails loudly if that changes.
+    """
+    return bool(message._stop_propagation)

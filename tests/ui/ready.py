@@ -29,7 +29,7 @@ LOOK = 0.05
 async def opened(pilot: Pilot[Any]) -> None:
     """Return once the reader's side pane has arrived (or the app shows another screen).
 
-    The reader says when its pane is mounted (`ReaderScreen.side_here`): the wait ends on
+    The reader says when its pane is mounted (`screen.panes.side_here`): the wait ends on
     that, not on a count of pauses, each of which waits for the whole process to idle.
     """
     app = pilot.app
@@ -38,7 +38,7 @@ async def opened(pilot: Pilot[Any]) -> None:
     deadline = time.monotonic() + LIMIT
     if isinstance(screen, ReaderScreen):
         arrived = asyncio.Event()
-        if not screen.side_here(arrived.set):
+        if not screen.panes.side_here(arrived.set):
             while not arrived.is_set() and app.screen is screen:
                 if time.monotonic() > deadline:
                     raise AssertionError(f"the side pane did not arrive in {LIMIT:g} s")

@@ -54,7 +54,8 @@ async def test_v_selects_the_sentence_and_keys_move_its_end(tmp_path: Path) -> N
         await pilot.press("v")
         assert view.selected_range is not None
         start, end = view.selected_range
-        assert text[start:end] == "First part"
+        # a heading is never quoted: the first sentence of body text below it
+        assert text[start:end] == "The first sentence is here."
         await pilot.press("escape")
         assert view.selection is None
         # put the top of the view on the first paragraph
@@ -248,12 +249,12 @@ async def test_a_second_instance_sees_notes_written_by_the_first(tmp_path: Path)
     async with first.run_test(size=(120, 40)) as one, second.run_test(size=(120, 40)) as two:
         await one.press("v", "h")
         await two.pause()
-        second.reader._poll_store()
+        second.reader.annotations.poll()
         assert [a.id for a in second.reader.notes.annotations] == [
             a.id for a in first.reader.notes.annotations
         ]
         await two.press("m")
-        first.reader._poll_store()
+        first.reader.annotations.poll()
         assert len(first.reader.notes.annotations) == 2
 
 
@@ -308,7 +309,7 @@ async def test_edited_essay_reanchors_and_lists_orphans(tmp_path: Path) -> None:
         orphan = next(a for a in screen.notes.annotations if a.id != moved.id)
         again.reader.view.scroll_to_offset(new_text.index("It ends here"))
         await pilot.press("v")
-        # 5 colours a selection (issue 14): the palette's "Focus notes" keeps it
+        # 5 colours a selection: the palette's "Focus notes" keeps it
         await screen.run_action("focus_pane('notes')")
         await pilot.pause()
         assert again.reader.view.selected_range is not None
@@ -347,11 +348,36 @@ async def test_sentence_steps_cross_wide_gaps_between_sentences(tmp_path: Path) 
         text = view.essay.reading_text
         await pilot.press("v")
         assert view.selection is not None
-        ends = []
-        for _ in range(3):
+        ends = [view.selection[1]]
+        for _ in range(2):
             await pilot.press("right_parenthesis")
             assert view.selection is not None
             ends.append(view.selection[1])
-        # the heading is selected first; each ) reaches the end of the next sentence
+        # v takes the first sentence below the heading; each ) reaches the end of the next
         expected = [text.index(s) + len(s) for s in ("One sentence.", "Two sentence.", "Three.")]
         assert ends == expected
+
+
+async def test_saving_an_edit_of_a_note_deleted_in_another_window_keeps_both(
+    data_dir: Path,
+) -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("v", "a", *"first", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("5", "e")  # window B opens the editor on "first"
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        with AnnotationStore.open(data_dir) as window_a:
+            (note,) = window_a.all_annotations(include_deleted=False)
+            window_a.delete(note.id)
+        app.screen.query_one(TextArea).insert(" and more")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        assert not isinstance(app.screen, NoteEditor)
+        message = app.reader.status.message
+        assert "deleted elsewhere" in message and "new note" in message, message
+    with AnnotationStore.open(data_dir) as store:
+        everything = {a.note: a.is_deleted for a in store.all_annotations()}
+    assert everything == {"first": True, "first and more": False}

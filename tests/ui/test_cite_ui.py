@@ -1,5 +1,6 @@
-"""Issue 14 in the reader: colours (keys 1–5 while selecting), tags and colour in the note
-editor, the reader's own editor (ctrl+e), Notes filters, the citation style, Find note."""
+"""Citations and notes in the reader: colours (keys 1–5 while selecting), tags and
+colour in the note editor, the reader's own editor (ctrl+e), Notes filters, the citation
+style, Find note."""
 
 from __future__ import annotations
 

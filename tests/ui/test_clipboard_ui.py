@@ -1,4 +1,4 @@
-"""`y` says where the quotation went, or offers a file when nothing can take it (issue 10)."""
+"""`y` says where the quotation went, or offers a file when nothing can take it."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ async def test_without_any_clipboard_y_offers_to_write_the_quotation_to_a_file(
         text = written.read_text(encoding="utf-8")
         assert text.startswith("“") and "Chen, Dean. n.d." in text
         # the palette's "write the last quotation to a file" adds it again
-        app.reader.action_write_quotation()
+        app.reader.quoting.write_quotation()
         assert written.read_text(encoding="utf-8").count("Chen, Dean. n.d.") == 2
 
 

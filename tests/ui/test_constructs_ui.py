@@ -1,4 +1,4 @@
-"""Tables in the running reader (issue 12 item 1): text in a grid is found by search
+"""Tables in the running reader: text in a grid is found by search
 and drawn highlighted in its cell, a click on a cell lands on the word under it, and
 the pane title is the essay's title."""
 

@@ -1,4 +1,4 @@
-"""Every mark in the essay is legible in every built-in theme (issue 13.9): 4.5:1 or more.
+"""Every mark in the essay is legible in every built-in theme: 4.5:1 or more.
 
 The styles are read from the running app, per theme, exactly as the essay view combines
 them for a run of text (its base, the text style, then the mark's), and the contrast is

@@ -1,4 +1,4 @@
-"""Data faults in the real app (issue 6 item 4): say why, keep the notes, offer export.
+"""Data faults in the real app: say why, keep the notes, offer export.
 
 The faults are real: a data folder path that runs through a regular file, a
 database file full of garbage, and a database at SQLite's page limit (the
@@ -8,15 +8,22 @@ full disk does).
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from pathlib import Path
 
 import pytest
+from burst import burst
 from ready import opened
+from textual import events
 from textual.command import CommandPalette
 from textual.widgets import Static, TextArea
 
+from essaytui import paths
 from essaytui.app import EssayApp
+from essaytui.cli import reader_app
+from essaytui.model.annotation import Kind, make_annotation
+from essaytui.model.files import load_essay
 from essaytui.screens.confirm import ConfirmScreen
 from essaytui.screens.note_editor import NoteEditor
 from essaytui.screens.reader import ReaderScreen
@@ -79,7 +86,7 @@ async def test_data_dir_that_cannot_be_created(
         assert isinstance(app.screen, ReaderScreen)
         exported = sorted(home.glob("essaytui-*.md"))
         assert len(exported) == 1
-        assert exported[0] == screen.last_export
+        assert exported[0] == screen.quoting.last_export
         assert f"Exported 1 annotations to {exported[0]}" in screen.status.message
         markdown = exported[0].read_text(encoding="utf-8")
         assert words(quote) in words(markdown.replace("> ", ""))
@@ -170,3 +177,100 @@ async def test_disk_full_keeps_the_note_in_the_editor(data_dir: Path) -> None:
         assert app.screen is editor and area.text == note
         assert screen.query_one(EssayView).selected_range is not None
         assert "My note that must not be lost" not in notes_text(app)
+
+
+async def test_the_reader_with_no_path_shows_the_damaged_database_notice(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    with AnnotationStore.open(data) as store:
+        store.save_position("x", 0, essay_path=str(ESSAY), title="read before")
+    (data / DATABASE_NAME).write_bytes(b"not a database at all\x00\xff" * 300)
+    app = reader_app(None, data)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        moved = sorted(data.glob(f"{DATABASE_NAME}.corrupt-*"))
+        assert len(moved) == 1
+        message = app.reader.status.message
+        assert "damaged" in message and str(moved[0]) in message, message
+        assert app.essay_path == paths.default_essay()  # the last read is in the old file
+
+
+async def test_a_full_disk_at_opening_shows_the_notes_and_says_changes_cannot_be_saved(
+    data_dir: Path,
+) -> None:
+    import resource
+    import signal
+
+    essay = load_essay(ESSAY)
+    with AnnotationStore.open(data_dir) as store:
+        essay = dataclasses.replace(essay, id=store.identify(essay))
+        store.add(make_annotation(essay, 3, 30, Kind.NOTE, note="weathered the storm"))
+    # A real fault: every write past 16 KiB fails (EFBIG, as ENOSPC on a full disk), so
+    # SQLite cannot make the -shm file it needs ("disk I/O error"). Only while the app
+    # opens its store; the limit is given back before anything else runs.
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 1024, hard))
+    try:
+        app = EssayApp(ESSAY)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        await pilot.pause()
+        assert app.store.read_only
+        message = app.reader.status.message
+        assert "full or failing" in message and "changes can't be saved" in message
+        assert "weathered the storm" in notes_text(app)
+
+
+async def test_a_note_written_after_the_data_folder_was_removed_is_kept(data_dir: Path) -> None:
+    import shutil
+
+    app = EssayApp(ESSAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        await pilot.press("v", "h")  # a highlight in the folder that will go
+        await pilot.pause()
+        shutil.rmtree(data_dir)
+        await pilot.press("j", "v", "a")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        app.screen.query_one(TextArea).insert("written after the folder went")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        assert not isinstance(app.screen, NoteEditor)
+        message = app.reader.status.message
+        assert "was removed while essaytui was open" in message, message
+        assert str(data_dir) in message
+        assert "written after the folder went" in notes_text(app)
+    with AnnotationStore.open(data_dir) as store:
+        kept = store.all_annotations(include_deleted=False)
+    assert sorted(a.note for a in kept) == ["", "written after the folder went"]
+
+
+async def test_keys_after_a_failed_ctrl_s_never_reach_the_note(data_dir: Path) -> None:
+    with AnnotationStore.open(data_dir):
+        pass
+    connection = sqlite3.connect(data_dir / DATABASE_NAME)
+    pages = int(connection.execute("PRAGMA page_count").fetchone()[0])
+    connection.close()
+    FullDiskApp.page_limit = pages
+    note = "A note too long for the full disk. " * 200
+
+    app = FullDiskApp(ESSAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        await pilot.press("v", "a")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, NoteEditor)
+        area = editor.query_one(TextArea)
+        area.insert(note)
+        await burst(pilot, events.Key("ctrl+s", None), "jjj")
+        await pilot.pause()
+        assert app.screen is editor  # not saved: the editor stays with the text
+        assert area.text == note  # the j meant for the reader are not in it
+        assert "disk is full" in str(editor.query_one("#note-error", Static).content)

@@ -1,4 +1,4 @@
-"""Footnotes through Pilot: peek, jump and back, the Sources pane, the edge cases (issue 3)."""
+"""Footnotes through Pilot: peek, jump and back, the Sources pane, the edge cases."""
 
 from __future__ import annotations
 
@@ -125,14 +125,14 @@ async def test_two_level_jump_and_back_survives_a_resize() -> None:
         assert isinstance(view.target, FootnoteRef) and view.target.label == other.label
         # the jump from Sources pushed nothing new: the place before it equals level 1
         assert view.top_offset != first_top
-        assert len(reader(app).navigator._back) == 1
+        assert len(reader(app).reading.navigator._back) == 1
         await pilot.press("t")  # a term, then follow it: level 3
         await pilot.pause()
         third_top, third_item = view.top_offset, view.target
         assert isinstance(third_item, TermHit)
         await pilot.press("enter")
         await pilot.pause()
-        assert len(reader(app).navigator._back) == 2
+        assert len(reader(app).reading.navigator._back) == 2
         assert reader(app).query_one(SidePane).active == "glossary-tab"
         await pilot.resize_terminal(90, 30)
         await pilot.pause()
@@ -284,7 +284,7 @@ async def test_links_in_sources_show_the_url_and_ask_first() -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
-        assert "unsafe" in status_text(app)
+        assert "Not opened (only http, https and mailto" in status_text(app)
 
 
 async def test_command_palette_goes_to_a_footnote() -> None:

@@ -1,4 +1,4 @@
-"""The glossary in the reader through Pilot: t/T, peek, the entry, occurrences (issue 3)."""
+"""The glossary in the reader through Pilot: t/T, peek, the entry, occurrences."""
 
 from __future__ import annotations
 

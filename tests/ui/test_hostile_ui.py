@@ -1,4 +1,4 @@
-"""Hostile essays in the real app (issue 6 items 2 and 3): inert text, no unsafe links.
+"""Hostile essays in the real app: inert text, no unsafe links.
 
 Everything a file controls must reach the screen as visible symbols, never as
 control characters; no link with a `javascript:`, `data:` or `file:` address is
@@ -182,7 +182,7 @@ def import_hostile_note(tmp_path: Path, data_dir: Path) -> str:
     exported = tmp_path / "foreign.json"
     exported.write_text(json.dumps(to_web_annotation(essay, [foreign])), encoding="utf-8")
     imported = read_web_annotation_file(exported)
-    # The import makes control characters visible itself (issue 17 item 16); display too.
+    # The import makes control characters visible itself; display too.
     assert imported[0].note == "ok ␛]52;c;cHduZWQ=␇ \ufffd31mevil"
     with AnnotationStore.open(data_dir) as store:
         store.merge(imported)
@@ -294,7 +294,9 @@ async def test_unsafe_links_are_never_opened(data_dir: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
-        assert screen.status.message.startswith("Not opened (unsafe address): data:image/png")
+        assert screen.status.message.startswith(
+            "Not opened (only http, https and mailto addresses are): data:image/png"
+        )
 
         # The links of a source, chosen with enter in the Sources pane.
         await pilot.press("3")
@@ -311,7 +313,10 @@ async def test_unsafe_links_are_never_opened(data_dir: Path) -> None:
             await pilot.press("enter")
             await pilot.pause()
             assert isinstance(app.screen, ReaderScreen), url
-            assert screen.status.message == f"Not opened (unsafe address): {url}"
+            assert (
+                screen.status.message
+                == f"Not opened (only http, https and mailto addresses are): {url}"
+            )
 
         # A web address is shown and asked about first (so the check above can tell).
         safe = next(k for k, v in urls.items() if v.startswith("https:"))
@@ -347,7 +352,9 @@ async def test_clicking_an_unsafe_link_does_not_open_it() -> None:
         await pilot.pause()
         assert isinstance(view.target, LinkRef) and view.target.url == link.data
         assert isinstance(app.screen, ReaderScreen)
-        assert screen.status.message.startswith("Not opened (unsafe address): data:")
+        assert screen.status.message.startswith(
+            "Not opened (only http, https and mailto addresses are): data:"
+        )
         assert app.opened == []
 
 
@@ -366,7 +373,7 @@ async def test_malformed_front_matter_opens_with_a_warning() -> None:
 
 
 async def test_latin1_file_opens_read_as_latin1_with_a_warning(tmp_path: Path) -> None:
-    # issue 12 item 10: read in the detected encoding, named in the status (it used to
+    # read in the detected encoding, named in the status (it used to
     # show "na\ufffdve")
     path = tmp_path / "latin.md"
     path.write_bytes("# Caf\xe9\n\nA na\xefve essay, encoded in Latin-1.\n".encode("latin-1"))

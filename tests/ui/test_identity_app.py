@@ -1,6 +1,6 @@
-"""The reader files notes and positions under the document, not its title (issue 10 items 1, 5).
+"""The reader files notes and positions under the document, not its title.
 
-Two Rust RFCs both begin "# Summary" and have no front matter: before issue 10 the
+Two Rust RFCs both begin "# Summary" and have no front matter: once the
 second one opened at the first one's place, with its bookmark listed as "not found".
 """
 

@@ -1,4 +1,4 @@
-"""The essay comes first (issue 13): the layout budget, sidenotes, peeks, focus, measure,
+"""The essay comes first: the layout budget, sidenotes, peeks, focus, measure,
 where the reader is, and the habits of less and vim, each driven through the real app."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Links through Pilot (issue 12 item 7): jumps inside the essay and back, l / L over
+"""Links through Pilot: jumps inside the essay and back, l / L over
 every link, addresses shown before they open, terminal hyperlinks in the drawn lines.
 
 The fixture is modelled on READMEs with a table of contents (GitHub slugs, a repeated

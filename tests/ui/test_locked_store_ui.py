@@ -1,4 +1,4 @@
-"""A notes database another essaytui holds locked never freezes the reader (issue 17.8).
+"""A notes database another essaytui holds locked never freezes the reader.
 
 A real second process takes the write lock and keeps it until told. Meanwhile the
 reader keeps answering keys, says it is waiting, and saves the note once the lock goes.

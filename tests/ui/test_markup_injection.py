@@ -1,4 +1,4 @@
-"""Square brackets from a file or the reader are text, never Textual markup (issue 17.10).
+"""Square brackets from a file or the reader are text, never Textual markup.
 
 `[/usr/bin` in a glossary definition or a note crashed the command palette (MarkupError:
 `escape()` leaves a `[/` without a `]`); the search bar's count label parsed a regular

@@ -1,5 +1,5 @@
-"""The reader on a saved web page, a copied blog post and a Latin-1 text (issue 12
-item 10): the converted essay is what is shown, and the status line says what was done
+"""The reader on a saved web page, a copied blog post and a Latin-1 text: the converted
+essay is what is shown, and the status line says what was done
 (converted, and how to keep it; the encoding the file was read in)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The reader, driven by keys through Pilot: issue 2's keys and layout."""
+"""The reader, driven by keys through Pilot: the keys and the layout."""
 
 from __future__ import annotations
 
@@ -147,7 +147,7 @@ async def test_search_counts_highlights_and_moves() -> None:
         text = view.essay.reading_text.lower()
         in_text = text.count("russia")
         assert len(view.matches) == in_text > 5
-        # the count includes the matches inside the notes (issue 12)
+        # the count includes the matches inside the notes
         expected = in_text + sum(note.text.lower().count("russia") for note in view.essay.footnotes)
         count = bar.query_one("#search-count")
         assert str(count.render()) == f"1/{expected}"
@@ -548,8 +548,8 @@ async def test_the_side_pane_arrives_after_the_first_screen_and_keys_wait_for_it
         # A key for the pane pressed before it arrives runs once it does (replayed here by
         # taking the pane away and announcing it again, as its mount does).
         side = screen.query_one(SidePane)
-        screen._side_ready = False
-        screen.action_focus_pane("notes")
+        screen.panes.side_ready = False
+        screen.panes.focus_pane("notes")
         assert side.active != "notes-tab"
         side.post_message(SidePane.Ready(side))
         await pilot.pause()

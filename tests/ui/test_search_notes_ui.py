@@ -1,4 +1,4 @@
-"""Footnotes in the view (issue 12 item 8): search finds text inside notes, the peek of
+"""Footnotes in the view: search finds text inside notes, the peek of
 a long note says there is more, and Sources reaches the last of hundreds of notes.
 
 The fixture is modelled on a long README of incident reports with 300+ footnotes,

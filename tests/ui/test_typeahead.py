@@ -1,4 +1,4 @@
-"""Keys typed in a burst reach the input they were typed for, whole and in order (issue 10).
+"""Keys typed in a burst reach the input they were typed for, whole and in order.
 
 Each test sends its keys the way a terminal does (`burst`: every key handed to the app
 before it handles the first) and then checks where every character went.
@@ -19,6 +19,7 @@ from essaytui.model.annotation import Kind
 from essaytui.screens.confirm import ConfirmScreen
 from essaytui.screens.note_editor import NoteEditor
 from essaytui.store import AnnotationStore
+from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.glossary import GlossaryPane
 from essaytui.widgets.search_bar import SearchBar
 
@@ -114,3 +115,18 @@ async def test_editing_a_note_from_the_notes_pane_keeps_every_key(data_dir: Path
         await burst(pilot, "e", " - edited, undone? no", CTRL_S)
         await pilot.pause()
         assert [note for _, note in stored(data_dir)] == ["first - edited, undone? no"]
+
+
+async def test_keys_typed_after_ctrl_s_in_one_burst_go_to_the_reader(data_dir: Path) -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = app.reader.query_one(EssayView)
+        before = view.scroll_y
+        await burst(pilot, "vwa", "hello note", CTRL_S, "jjj")
+        for _ in range(20):
+            if not isinstance(app.screen, NoteEditor) and view.scroll_y == before + 3:
+                break
+            await pilot.pause(0.05)
+        assert [note for _, note in stored(data_dir)] == ["hello note"]
+        assert not isinstance(app.screen, NoteEditor)
+        assert view.scroll_y == before + 3  # the three j scrolled the essay

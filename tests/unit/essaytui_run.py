@@ -1,4 +1,4 @@
-"""Running the real CLI as a subprocess, for the tests of issues 10 and 17."""
+"""Running the real CLI as a subprocess, for the identity and hostile-input tests."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The command line, run as a real subprocess (issue 6 item 1, issue 4 item 7, issue 5 items 2-3).
+"""The command line, run as a real subprocess.
 
 Every error is one line on stderr starting ``essaytui: ``, exit status 2, no
 traceback and nothing on stdout. Only cases that fail before the reader starts
@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
+from without_privileges import unprivileged
 
 from essaytui import paths
 from essaytui.cli import COMMANDS
@@ -136,43 +135,31 @@ def test_device_is_not_a_regular_file(data: Path) -> None:
     one_line_error(run("/dev/null", data_dir=data), "/dev/null: is not a regular file")
 
 
-UNREADABLE_SCRIPT = """
-import os, sys
-import essaytui.app, essaytui.cli, essaytui.model.parse, essaytui.model.files
-# Drop to 'nobody' only now: the interpreter and modules live under /root.
-os.setgroups([])
-os.setgid(65534)
-os.setuid(65534)
+UNREADABLE_SCRIPT = unprivileged(
+    """
+import sys
+import essaytui.cli
 raise SystemExit(essaytui.cli.main(sys.argv[1:]))
 """
+)
 
 
 def test_unreadable_file(tmp_path: Path, data: Path) -> None:
-    """A real permission failure on open(). As root chmod does not stop reads, so
-    the CLI's `main` runs in a child process that drops to 'nobody' after importing."""
-    if os.geteuid() != 0:
-        locked = tmp_path / "locked.md"
-        locked.write_text("# Secret\n", encoding="utf-8")
-        locked.chmod(0)
-        one_line_error(run(locked, data_dir=data), "cannot be read: permission denied")
-        return
-    folder = Path(tempfile.mkdtemp(prefix="essaytui-cli-perm-"))
-    try:
-        folder.chmod(0o755)
-        locked = folder / "locked.md"
-        locked.write_text("# Secret\n", encoding="utf-8")
-        locked.chmod(0)
-        result = subprocess.run(
-            [sys.executable, "-c", UNREADABLE_SCRIPT, str(locked)],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "ESSAYTUI_DATA_DIR": str(folder / "data")},
-            timeout=60,
-        )
-        assert one_line_error(result) == f"essaytui: {locked}: cannot be read: permission denied"
-    finally:
-        shutil.rmtree(folder)
+    """A real permission failure on open(), for root as for anyone: the CLI runs in a
+    child that has given up root's power to read past mode bits (tests/unit/
+    without_privileges.py), so the mode-0 file cannot be opened."""
+    locked = tmp_path / "locked.md"
+    locked.write_text("# Secret\n", encoding="utf-8")
+    locked.chmod(0)
+    result = subprocess.run(
+        [sys.executable, "-c", UNREADABLE_SCRIPT, str(locked)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ESSAYTUI_DATA_DIR": str(data)},
+        timeout=60,
+    )
+    assert one_line_error(result) == f"essaytui: {locked}: cannot be read: permission denied"
 
 
 def test_binary_file(tmp_path: Path, data: Path) -> None:
@@ -483,8 +470,8 @@ def test_convert_reports_are_inert(tmp_path: Path, data: Path) -> None:
     result = ok(run("convert", post, data_dir=data))
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
     assert "post ␛]0;pwned␇ ␛[2J.txt is not valid UTF-8" in result.stderr
-    # To a pipe too the escapes are shown as symbols (`convert | cat` would run them,
-    # issue 17 item 19); only -o FILE writes the text as it is.
+    # To a pipe too the escapes are shown as symbols (`convert | cat` would
+    # run them); only -o FILE writes the text as it is.
     assert "The body ␛]52;c;cHduZWQ=␇ paragraph." in result.stdout
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     ok(run("convert", post, "-o", tmp_path / "out.md", data_dir=data))

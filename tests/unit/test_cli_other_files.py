@@ -1,5 +1,5 @@
 """`essaytui page.html`, `essaytui post.txt` and `essaytui convert page.html`, run as the
-user runs them: a real subprocess of the CLI (issue 12 item 10).
+user runs them: a real subprocess of the CLI.
 
 Without a terminal the reader prints the essay as plain text, so what it would show
 (the converted article, the warnings on standard error) is read from its output. Bad

@@ -1,4 +1,4 @@
-"""Without a terminal: plain text, standard input, closed pipes (issue 10 item 7, 17 item 12).
+"""Without a terminal: plain text, standard input, closed pipes.
 
 Real subprocess runs of the CLI with pipes, files and pseudo-terminals for its
 standard streams; every run has a timeout, so a regression to the old hang (the

@@ -1,4 +1,4 @@
-"""Where a copied quotation goes (issue 10 item 3), with a real tmux and real programs.
+"""Where a copied quotation goes, with a real tmux and real programs.
 
 tmux is started on a private socket, so the developer's own tmux is never touched; the
 system clipboard is a real program on a PATH of the test's making (an `xclip` that keeps

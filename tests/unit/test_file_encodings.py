@@ -1,5 +1,5 @@
-"""A file that is not UTF-8 is read in its encoding, with a warning naming it (issue 12
-item 10): the page's declared charset first, else the one charset-normalizer detects.
+"""A file that is not UTF-8 is read in its encoding, with a warning naming it: the
+page's declared charset first, else the one charset-normalizer detects.
 A UTF-8 file with a few damaged bytes stays UTF-8; bytes that are no text are refused.
 """
 

@@ -1,4 +1,4 @@
-"""Growth tests for reading other files (issue 12 item 10): converting a web page, the
+"""Growth tests for reading other files: converting a web page, the
 footnote search on pages built to make it quadratic, deep markup, and detecting an
 encoding, all take about linear time.
 
@@ -67,7 +67,35 @@ def _deep(n: int) -> str:
     return _page(("<div>" * depth + "<p>x</p>" + "</div>" * depth) * max(1, n // depth))
 
 
+def _removed_before_text(n: int) -> str:
+    """One paragraph of text, each line after a form field (a saved page's search
+    boxes, quizzes): every field is taken out and its text kept."""
+    fields = "".join(
+        f'<input type="text" name="f{i}">word {i} and more text ' for i in range(20 * n)
+    )
+    return _page(f"<p>{fields}</p>")
+
+
+def _share_boxes_in_text(n: int) -> str:
+    """One paragraph with a sharing box before each sentence: each box is dropped."""
+    boxes = "".join(
+        f'<span class="share">Share {i}</span> text {i} goes on. ' for i in range(20 * n)
+    )
+    return _page(f"<p>{boxes}</p>")
+
+
+def _references_in_one_paragraph(n: int) -> str:
+    refs = "".join(
+        f'Claim {i}.<sup><a href="#n{i % 50}">{i % 50 + 1}</a></sup> ' for i in range(20 * n)
+    )
+    notes = "".join(f'<li id="n{j}">Note {j} <a href="#top">↩</a></li>' for j in range(50))
+    return _page(f"<p>{refs}</p><ol>{notes}</ol>")
+
+
 PAGE_CASES: dict[str, Build] = {
+    "form fields before text": _removed_before_text,
+    "share boxes inside a paragraph": _share_boxes_in_text,
+    "references in one paragraph": _references_in_one_paragraph,
     "notes": _notes,
     "links into one block": _links_into_one_block,
     "many refs to one note": _many_refs_to_one_note,

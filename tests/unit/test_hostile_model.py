@@ -1,5 +1,4 @@
-"""Hostile input for the model: tiny files that used to hang or crash the reader
-(issue 17 items 1-7, 9, 11, 18, 21; issue 10 item 6).
+"""Hostile input for the model: tiny files that used to hang or crash the reader.
 
 A case that used to hang runs in a child process with a generous timeout, so a
 regression fails instead of stalling the suite; what it prints is checked as well.
@@ -74,7 +73,7 @@ def test_container_markers_before_a_definition_open_at_once(marker: str) -> None
 
 def test_deep_quote_after_the_first_part_opens() -> None:
     # the first screen's part (200 KB) ends before a line of 300 nested quotes: the
-    # link-definition scan of the whole file backtracked exponentially (issue 10)
+    # link-definition scan of the whole file backtracked exponentially
     summary = parse_in_child('"x" * 200_000 + "\\n\\n" + "> " * 300 + "deep"', limit=200_000)
     assert summary["complete"] is False
     assert summary["length"] == 200_000
@@ -322,6 +321,7 @@ def test_the_bundled_essay_searched_for_a_runaway_pattern_answers() -> None:
     assert isinstance(outcome, list) and outcome[0] in ("found", "stopped")
 
 
+@pytest.mark.timed  # compares two waits: no other test beside it (tests/conftest.py)
 def test_a_regular_expression_search_lets_other_threads_run() -> None:
     """While a runaway search runs in a worker, the main thread keeps getting turns
     (the interface's keys): `re` held the interpreter until it finished, so the

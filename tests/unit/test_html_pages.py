@@ -1,4 +1,4 @@
-"""Saved web pages become essays (issue 12 item 10): the article, its footnotes as
+"""Saved web pages become essays: the article, its footnotes as
 ``[^n]``, its title, author and date; page furniture and anything that would run left out.
 
 The fixtures in `tests/data/html/` are modelled on real pages (each says on what): a

@@ -1,4 +1,4 @@
-"""Essay identity: two documents never share notes; one document keeps them (issue 10 item 1).
+"""Essay identity: two documents never share notes; one document keeps them.
 
 Real files in `tmp_path`, a real SQLite store, the real parser. Documents without a
 front-matter id are the case: Rust RFCs all begin "# Summary", many READMEs

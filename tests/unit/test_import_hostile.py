@@ -1,4 +1,4 @@
-"""`import-notes` is an attack surface (issue 17 items 13-16, 19).
+"""`import-notes` is an attack surface.
 
 Every case is a real file imported into a real store, most through the CLI as a
 subprocess: nothing may overwrite another essay's note, crash, hang, or send an

@@ -1,6 +1,7 @@
-"""Start-up never imports what reading other files needs (issue 12 item 10): lxml,
+"""Start-up never imports what reading other files needs: lxml,
 Beautiful Soup, markdownify and charset-normalizer load only when a web page (or a file
-not in UTF-8) is opened. Checked in a fresh process, the way the reader starts."""
+not in UTF-8) is opened, and zipfile only when a book is. Checked in a fresh process,
+the way the reader starts."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
-LIBRARIES = ("lxml", "bs4", "markdownify", "charset_normalizer")
+LIBRARIES = ("lxml", "bs4", "markdownify", "charset_normalizer", "zipfile")
 
 
 def imported_after(code: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""Line breaking of CJK text (issue 12 item 9): UAX #14 where a line ends."""
+"""Line breaking of CJK text: UAX #14 where a line ends."""
 
 from __future__ import annotations
 

@@ -1,10 +1,12 @@
-"""Where links lead (issue 12 item 7): slugs, renderers' footnote links, addresses."""
+"""Where links lead: slugs, renderers' footnote links, addresses."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from essaytui.model.files import load_essay
 from essaytui.model.parse import parse_essay
@@ -16,6 +18,7 @@ from essaytui.sessions.links import (
     ToSource,
     hyperlink,
     link_peek,
+    openable,
     resolve,
 )
 
@@ -130,3 +133,66 @@ def test_only_clean_web_addresses_become_terminal_hyperlinks() -> None:
     assert hyperlink("javascript:alert(1)") is None
     assert hyperlink("#goals") is None
     assert hyperlink("relative/page.html") is None
+
+
+#: Addresses a link may hold that must never reach a browser or xdg-open: options for
+#: the browser, bare and relative paths, and every scheme but http, https and mailto.
+NEVER_OPENED = (
+    "--renderer-cmd-prefix=touch /tmp/pwned",
+    "-new-window",
+    " --incognito https://example.org/",
+    "/etc/passwd",
+    "docs/guide.md",
+    "../up.html",
+    "file:///etc/passwd",
+    "ftp://example.org/file",
+    "javascript:alert(1)",
+    "JavaScript:alert(1)",
+    "data:text/html,<script>x</script>",
+    "vbscript:msgbox",
+    "smb://host/share",
+    "ssh://host",
+    "x-man-page://ls",
+    "help:about",
+    "https:--renderer",
+    "https://",
+    "https://example.org/a b",
+    "https://example.org/\x1b]8;;evil",
+    "mailto:",
+    "",
+)
+
+
+@pytest.mark.parametrize("url", NEVER_OPENED)
+def test_only_http_https_and_mailto_are_opened(url: str) -> None:
+    essay = parse_essay(FOOTNOTED)
+    assert openable(url) is None
+    assert hyperlink(url) is None
+    if url.strip():
+        assert isinstance(resolve(essay, url), Refused)
+        assert "never opened" in link_peek(essay, url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://example.org/a?b=c#d", "HTTP://EXAMPLE.ORG", "mailto:someone@example.org"],
+)
+def test_web_and_mail_addresses_are_opened(url: str) -> None:
+    essay = parse_essay(FOOTNOTED)
+    assert openable(f"  {url} ") == url
+    assert resolve(essay, f" {url}") == Outside(url)
+
+
+@given(st.text())
+def test_what_is_opened_never_starts_with_a_dash(url: str) -> None:
+    address = openable(url)
+    if address is not None:
+        assert address.split(":", 1)[0].lower() in ("http", "https", "mailto")
+        assert not address.startswith("-") and not any(c.isspace() for c in address)
+
+
+@given(st.sampled_from(["http", "https", "mailto", "ftp", "file", ""]), st.text())
+def test_what_is_opened_has_one_of_the_three_schemes(scheme: str, rest: str) -> None:
+    address = openable(f"{scheme}:{rest}")
+    if address is not None:
+        assert scheme in ("http", "https", "mailto") and address == f"{scheme}:{rest}".strip()

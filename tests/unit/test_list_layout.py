@@ -1,4 +1,4 @@
-"""List items laid out (issue 12 item 2): a marker wider than the list indent ("10.",
+"""List items laid out: a marker wider than the list indent ("10.",
 "1. ☐") widens its item's indent, so the text never runs past the column and every
 line of an item starts under its first."""
 

@@ -1,4 +1,4 @@
-"""The Markdown export as a note to keep (issue 14): front matter, a stable ^block-id per
+"""The Markdown export as a note to keep: front matter, a stable ^block-id per
 annotation, the sources it quotes as footnotes, tags; `export --all`."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Finding notes across essays (issue 14): SQLite FTS5 kept by triggers, migrated into
+"""Finding notes across essays: SQLite FTS5 kept by triggers, migrated into
 databases made before it, searched from another process and from the command line."""
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from essaytui.model.annotation import Annotation, Kind, make_annotation, with_no
 from essaytui.model.essay import Essay
 from essaytui.model.files import load_essay
 from essaytui.store import AnnotationStore
+from essaytui.store.rows import annotation_values
 from essaytui.store.schema import DATABASE_NAME, MIGRATIONS, NOTE_SEARCH_TABLE, SCHEMA_VERSION
-from essaytui.store.store import _annotation_values, search_terms
+from essaytui.store.search import NoteSearch, search_terms
 
 
 @pytest.fixture(scope="module")
@@ -165,11 +166,11 @@ def test_an_existing_database_is_migrated_and_its_notes_indexed(
     connection = sqlite3.connect(database, isolation_level=None)
     connection.execute(
         "INSERT INTO annotations VALUES (" + ", ".join("?" * 17) + ")",
-        _annotation_values(old),
+        annotation_values(old),
     )
     connection.close()
     with AnnotationStore.open(tmp_path) as store:
-        version = store._read("PRAGMA user_version")[0][0]
+        version = store.database.read("PRAGMA user_version")[0][0]
         assert version == 4
         assert found(store, "humiliation") == [old.id]
         assert found(store, "narrative") == found(store, "memory") == [old.id]
@@ -190,7 +191,7 @@ def test_tags_in_use_counts_live_notes_and_skips_damaged_rows(
             store.add(note_on(bundled, "bitter rivalries", "n", tags))
         gone = store.add(note_on(bundled, "bitter rivalries", "n", ("gone",)))
         store.delete(gone.id)
-        store._write(
+        store.database.write(
             lambda c: c.execute("UPDATE annotations SET tags = 'not json' WHERE id = ?", (gone.id,))
         )
         assert store.tags_in_use() == ["trade", "china", "history"]
@@ -212,8 +213,8 @@ def test_without_fts5_search_falls_back_to_a_plain_scan(tmp_path: Path, bundled:
                 connection.execute(f"DROP TRIGGER annotations_fts_{trigger}")
             connection.execute(f"DROP TABLE {NOTE_SEARCH_TABLE}")
 
-        store._write(drop)
-        assert not store._has_note_search()
+        store.database.write(drop)
+        assert not NoteSearch(store.database).has_index()
         assert found(store, "rivalr econ") == [kept.id]
         assert found(store, "100%") == [kept.id]  # % and _ are plain characters
         assert found(store, "sure_") == [kept.id]

@@ -1,4 +1,4 @@
-"""Opening files that are not Markdown essays (issue 12 item 10).
+"""Opening files that are not Markdown essays.
 
 A `.txt` with the shape of a copied blog post opens converted, with a notice saying so
 and how to keep the conversion; any other `.txt` opens as it is. A saved web page opens

@@ -583,7 +583,7 @@ def test_chunked_parse_equals_single_parse(source: str, size: int) -> None:
     assert chunked.footnotes == whole.footnotes
 
 
-# -- any Markdown-like text: it ends, all lies inside, a part is a prefix (issue 10.6) --
+# -- any Markdown-like text: it ends, all lies inside, a part is a prefix --
 #
 # The alphabet is made of the pieces that open, close or continue blocks, so the
 # examples reach the corners where a cut could change how either side parses: HTML
@@ -653,7 +653,7 @@ def assert_prefix(part: Essay, whole: Essay) -> None:
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(source=_MARKDOWN, limit=st.integers(min_value=0, max_value=120))
-@example(source="<!--> \n```\n-->\n\na", limit=0)  # hypothesis found it (issue 10)
+@example(source="<!--> \n```\n-->\n\na", limit=0)  # hypothesis found it
 @example(source="<div>\n```\n\n```\nin code\n\nstill code\n\n```\n\nafter", limit=0)
 @example(source="- a\n\n  ```\n  x\n\nfoo\n\n```\nbar\n\nin code", limit=0)
 @example(source="- a\n\n  <pre>\n\nfoo\n\n<!--\n\n</pre>\n\nhidden\n\n-->\n\nb", limit=0)

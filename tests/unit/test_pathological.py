@@ -1,4 +1,4 @@
-"""Pathological documents open without error or hang (issue 6 item 3).
+"""Pathological documents open without error or hang.
 
 Each case is parsed in a child process with a generous timeout, so a hang fails
 the test instead of stalling the suite; no timing is asserted otherwise.

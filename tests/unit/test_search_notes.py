@@ -1,4 +1,4 @@
-"""Search over the essay and its notes (issue 12 item 8): one count, reading order."""
+"""Search over the essay and its notes: one count, reading order."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The reading sessions in plain Python: the jump list and the search (issue 11)."""
+"""The reading sessions in plain Python: the jump list and the search."""
 
 from __future__ import annotations
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
+from without_privileges import unprivileged
 
 from essaytui.model.files import EssayFileError, load_essay, read_text_file
 from essaytui.model.text import sanitize
@@ -81,44 +80,29 @@ def test_not_utf8_at_all(tmp_path: Path) -> None:
 
 
 def test_unreadable_file_reports_permission(tmp_path: Path) -> None:
-    """A real permission failure. As root, chmod alone does not stop reads, so the
-    read runs in a child process that drops to the 'nobody' user after importing
-    (the file sits in a world-traversable folder, so it is open() that fails)."""
-    if os.geteuid() != 0:
-        locked = tmp_path / "locked.md"
-        locked.write_text("secret", encoding="utf-8")
-        locked.chmod(0)
-        assert "permission denied" in error_for(locked)
-        return
-    folder = Path(tempfile.mkdtemp(prefix="essaytui-perm-"))
-    try:
-        folder.chmod(0o755)
-        locked = folder / "locked.md"
-        locked.write_text("secret", encoding="utf-8")
-        locked.chmod(0)
-        script = (
-            "import json, os, sys\n"
-            "from pathlib import Path\n"
-            "from essaytui.model.files import EssayFileError, read_text_file\n"
-            "os.setgroups([])\n"
-            "os.setgid(65534)\n"
-            "os.setuid(65534)\n"
-            "try:\n"
-            "    read_text_file(Path(sys.argv[1]))\n"
-            "except EssayFileError as error:\n"
-            "    print(json.dumps(str(error)))\n"
-        )
-        result = subprocess.run(
-            [sys.executable, "-c", script, str(locked)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert result.returncode == 0, result.stderr
-        message = json.loads(result.stdout)
-        assert message == f"{locked}: cannot be read: permission denied"
-    finally:
-        shutil.rmtree(folder)
+    """A real permission failure, for root as for anyone: the read runs in a child that
+    has given up root's power to read past mode bits (tests/unit/without_privileges.py)."""
+    locked = tmp_path / "locked.md"
+    locked.write_text("secret", encoding="utf-8")
+    locked.chmod(0)
+    script = unprivileged(
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from essaytui.model.files import EssayFileError, read_text_file\n"
+        "try:\n"
+        "    read_text_file(Path(sys.argv[1]))\n"
+        "except EssayFileError as error:\n"
+        "    print(json.dumps(str(error)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(locked)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    message = json.loads(result.stdout)
+    assert message == f"{locked}: cannot be read: permission denied"
 
 
 # -- decoding -------------------------------------------------------------------------------
@@ -136,7 +120,7 @@ def test_latin1_text_opens_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "latin.md"
     path.write_bytes("Café au lait, naïve façade.\n".encode("latin-1"))
     text, warnings = read_text_file(path)
-    # issue 12 item 10: read in the detected encoding, named (it used to show "Caf\ufffd")
+    # read in the detected encoding, named (it used to show "Caf\ufffd")
     assert text.startswith("Café au lait")
     assert warnings == [f"{path}: read as Latin-1 (not UTF-8)"]
 

@@ -1,4 +1,4 @@
-"""Several real processes on one notes database (issue 4, issue 6 item 6)."""
+"""Several real processes on one notes database."""
 
 from __future__ import annotations
 

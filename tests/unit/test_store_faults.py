@@ -1,4 +1,4 @@
-"""Data faults (issue 6 item 4): each gets a plain message and loses nothing."""
+"""Data faults: each gets a plain message and loses nothing."""
 
 from __future__ import annotations
 

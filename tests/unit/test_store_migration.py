@@ -1,4 +1,4 @@
-"""Migration 3: notes filed under a colliding title hash are split by path (issue 10 item 1).
+"""Migration 3: notes filed under a colliding title hash are split by path.
 
 The database is made the way the released essaytui made it: today's first two
 migrations, then the rows its reader wrote for two RFCs titled "Summary" (one id,

@@ -1,9 +1,9 @@
-"""A data folder that cannot be written still shows the reader's notes (issue 17 item 20).
+"""A data folder that cannot be written still shows the reader's notes.
 
-The denial is real: the folder and database belong to root and the check runs in a
-child process that drops to 'nobody' (as tests/unit/test_cli.py does), or, when the
-tests do not run as root, the folder is chmod'ed read-only for this very user.
-Before issue 17 the store demanded a writable folder and the reader fell back to an
+The denial is real: the folder is chmod'ed read-only, and the check runs in a child
+process that, when the tests run as root, first gives up root's power to write past mode
+bits (tests/unit/without_privileges.py), so the kernel refuses it as it refuses anyone.
+Before, the store demanded a writable folder and the reader fell back to an
 empty in-memory store: the notes were there, but not shown.
 """
 
@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from without_privileges import DROP_CAPABILITIES
 
 from essaytui.model.annotation import Kind, make_annotation
 from essaytui.model.files import load_essay
@@ -37,17 +38,11 @@ The first sentence is here. The second sentence follows it.
 
 """ + "\n\n".join(f"Filler paragraph {i} so the essay scrolls a little." for i in range(30))
 
-DROP = """
-import os
-if os.geteuid() == 0:
-    os.setgroups([])
-    os.setgid(65534)
-    os.setuid(65534)
-"""
+DROP = DROP_CAPABILITIES
 
 STORE_CHECK = (
     """
-import json, sys
+import json, os, sys
 from essaytui.store import AnnotationStore, StoreWriteError
 from essaytui.model.annotation import Kind, make_annotation
 from essaytui.model.files import load_essay
@@ -105,10 +100,6 @@ async def look(path, data):
         await pilot.press("q")
     return report
 
-# Warm up as the owner: Textual imports modules lazily, and after dropping to
-# 'nobody' the interpreter under /root could not read them.
-warm = Path(sys.argv[3])
-asyncio.run(look(sys.argv[2], warm))
 """
     + DROP
     + """
@@ -131,11 +122,8 @@ def locked_folder() -> Iterator[tuple[Path, Path]]:
         start = essay.reading_text.index("The second")
         store.add(make_annotation(essay, start, start + 10, Kind.NOTE, note="kept note"))
         store.save_position("read-only-essay", start, essay_path=str(essay_path))
-    (root / "warm").mkdir()
-    (root / "warm").chmod(0o755)
-    database = data / DATABASE_NAME
-    database.chmod(0o444 if os.geteuid() != 0 else 0o644)
-    data.chmod(0o555 if os.geteuid() != 0 else 0o755)
+    (data / DATABASE_NAME).chmod(0o444)
+    data.chmod(0o555)
     try:
         yield data, essay_path
     finally:
@@ -185,7 +173,7 @@ def test_a_read_only_folder_shows_the_notes_and_refuses_writes(
 
 def test_the_reader_lists_the_notes_of_a_read_only_folder(locked_folder: tuple[Path, Path]) -> None:
     data, essay_path = locked_folder
-    report = run_child(APP_CHECK, data, essay_path, data.parent / "warm")
+    report = run_child(APP_CHECK, data, essay_path)
     assert report["notes"] == ["kept note"]
     listed = report["listed"]
     assert isinstance(listed, list) and len(listed) == 1 and "kept note" in listed[0]
@@ -219,8 +207,7 @@ def test_an_older_database_in_a_read_only_folder_is_migrated_in_memory(tmp_path:
         connection.close()
         data.chmod(0o755)
         (data / DATABASE_NAME).chmod(0o644)
-        if os.geteuid() != 0:
-            data.chmod(0o555)
+        data.chmod(0o555)
         script = (
             "import json, sys\nfrom essaytui.store import AnnotationStore\n"
             + DROP

@@ -1,4 +1,4 @@
-"""Writes against a database another process holds locked (issue 17 item 8).
+"""Writes against a database another process holds locked.
 
 The UI must never sleep on the event loop for the lock: a write can be asked not to
 wait (`wait=False` → `StoreBusy` at once), and a waiting write in a worker thread

@@ -1,4 +1,4 @@
-"""Tables laid out as grids (issue 12 item 1): columns sized by content in cells,
+"""Tables laid out as grids: columns sized by content in cells,
 long cells wrapped inside their column, alignment, a rule under the header, a cut
 with › when even the narrowest columns do not fit, and offsets that map back to the
 right screen line."""

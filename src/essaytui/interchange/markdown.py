@@ -58,8 +58,81 @@ def tag_name(tag: str) -> str:
     return cleaned
 
 
+#: A line that would define a footnote (`[^1]: …`), be taken for a block id (`^abc123`),
+#: or open an Obsidian comment or math block (`%%`, `$$`) wherever it stood.
+_FORGING_LINE = re.compile(r"^\s*(?:\[\^[^\]]*\]:|\^|%%|\$\$)")
+
+
+def _inert_line(line: str) -> str:
+    """`line` with a backslash before what would make it a footnote definition, a block
+    id, a comment or a math block (Markdown shows an escaped character as itself)."""
+    if _FORGING_LINE.match(line) is None:
+        return line
+    stripped = line.lstrip()
+    return line[: len(line) - len(stripped)] + "\\" + stripped
+
+
 def _blockquote(text: str) -> str:
-    return "\n".join(f"> {line}" if line.strip() else ">" for line in text.strip().splitlines())
+    return "\n".join(
+        f"> {_inert_line(line)}" if line.strip() else ">" for line in text.strip().splitlines()
+    )
+
+
+#: Block tokens a note may make and still be written as Markdown: paragraphs and lists.
+_PLAIN_BLOCKS = frozenset(
+    {
+        "paragraph_open",
+        "paragraph_close",
+        "inline",
+        "bullet_list_open",
+        "bullet_list_close",
+        "ordered_list_open",
+        "ordered_list_close",
+        "list_item_open",
+        "list_item_close",
+    }
+)
+#: What makes a line of a note more than prose for some Markdown reader: a block id at
+#: its end (Obsidian's `text ^abc`), a comment or math that runs on (`%%`, `$$`).
+_NOT_PROSE = re.compile(r"(?:^|\s)\^[\w-]+\s*$|%%|\$\$", re.MULTILINE)
+
+
+def _is_prose(note: str) -> bool:
+    """Whether `note` is paragraphs and lists only, with nothing that reaches outside it:
+    no fence, HTML block, heading, rule, quote, table, footnote (a definition, a reference
+    or an inline one), link definition, block id, comment or math block."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    if _NOT_PROSE.search(note):
+        return False
+    env: dict[str, Any] = {}
+    tokens = MarkdownIt("commonmark").use(footnote_plugin).parse(note, env)
+    if env.get("references") or env.get("footnotes"):
+        return False
+    for token in tokens:
+        if token.type not in _PLAIN_BLOCKS:
+            return False
+        if any(child.type.startswith("footnote") for child in token.children or ()):
+            return False
+    return True
+
+
+def note_block(note: str) -> str:
+    """The reader's note as it is written into the export.
+
+    Prose (paragraphs and lists) stays Markdown, to read well in a vault. Anything else
+    goes into a fenced block whose fence is longer than any run of backticks in the note,
+    so nothing in it can close the block, open one that runs on over the rest of the file
+    (an unclosed fence, an HTML comment), or define a footnote or a block id of the
+    export's own; the block reads back as the note's exact text.
+    """
+    text = note.strip("\n")
+    if _is_prose(text):
+        return text.strip()
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}\n{text}\n{fence}"
 
 
 def _placed(essay: Essay, annotation: Annotation) -> bool:
@@ -166,13 +239,13 @@ def to_markdown(
             lines += [_blockquote(quote), ""]
         lines += [f"^{ids[annotation.id]}", ""]
         if annotation.note.strip():
-            lines += [annotation.note.strip(), ""]
+            lines += [note_block(annotation.note), ""]
         lines += [_details(essay, annotation), ""]
     if cited:
         for label, number in sorted(cited.items(), key=lambda item: item[1]):
             note = essay.footnotes_by_label[label]
             body = "\n".join(
-                f"    {line}" if index and line.strip() else line
+                f"    {_inert_line(line)}" if index and line.strip() else line
                 for index, line in enumerate(note.text.strip().splitlines())
             )
             lines += [f"[^{number}]: {body}", ""]

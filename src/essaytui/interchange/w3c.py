@@ -7,7 +7,7 @@ deletion marker, text hash) travels under `essaytui:data`, so a round trip
 loses nothing. Imports are validated item by item: anything malformed raises
 `InterchangeError` naming the item and the field.
 
-An import file comes from anywhere (issue 17): it is read only if it is a regular
+An import file comes from anywhere: it is read only if it is a regular
 file, at most `MAX_IMPORT_BYTES` of it however it reports its size; times are
 normalised and must lie between 1970 and a little after now; the text it brings
 (quotes, notes, tags, section titles) loses lone surrogates and its control
@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import stat
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -36,8 +35,8 @@ from essaytui.model.annotation import (
     checked_time,
 )
 from essaytui.model.essay import Essay
-from essaytui.model.files import read_at_most
 from essaytui.model.identity import DocumentPrint, sketch_from_text
+from essaytui.model.regular_file import FileRefused, Refusal, read_regular_file
 from essaytui.model.text import sanitize, sanitize_inline
 from essaytui.store.store import EssayRecord, storable
 
@@ -440,40 +439,26 @@ def essay_of_collection(data: object) -> EssayRecord | None:
 
 
 def _read_capped(file: Path) -> bytes:
-    """The bytes of an import file, refusing what is not a regular file or is too large.
-
-    The cap holds while reading, whatever `stat` said: /proc files report size 0, and
-    a file may grow. A FIFO is refused before it is opened (opening one waits for a
-    writer), and opened without blocking in case one was swapped in meanwhile.
-    """
+    """The bytes of an import file, refusing what is not a regular file or is too large
+    (see `model.regular_file`: FIFOs, devices and growing files included)."""
     try:
-        info = file.stat()
-    except OSError as error:
-        raise InterchangeError(f"cannot read {file}: {error.strerror or error}") from error
-    if stat.S_ISDIR(info.st_mode):
-        raise InterchangeError(f"cannot read {file}: it is a folder")
-    if not stat.S_ISREG(info.st_mode):
-        raise InterchangeError(f"cannot read {file}: it is not a regular file")
-    if info.st_size > MAX_IMPORT_BYTES:
-        raise InterchangeError(
-            f"{file} is too large to be an annotation export ({info.st_size} bytes)"
-        )
-    try:
-        descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as error:
-        raise InterchangeError(f"cannot read {file}: {error.strerror or error}") from error
-    with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise InterchangeError(f"cannot read {file}: it is not a regular file")
-        try:
-            data = read_at_most(handle, MAX_IMPORT_BYTES)
-        except OSError as error:
-            raise InterchangeError(f"cannot read {file}: {error.strerror or error}") from error
-    if len(data) > MAX_IMPORT_BYTES:
-        raise InterchangeError(
-            f"{file} is too large to be an annotation export (over {MAX_IMPORT_BYTES} bytes)"
-        )
-    return data
+        return read_regular_file(file, MAX_IMPORT_BYTES)
+    except FileRefused as refused:
+        match refused.refusal:
+            case Refusal.DIRECTORY:
+                why = f"cannot read {file}: it is a folder"
+            case Refusal.NOT_REGULAR:
+                why = f"cannot read {file}: it is not a regular file"
+            case Refusal.TOO_LARGE if refused.size is not None:
+                why = f"{file} is too large to be an annotation export ({refused.size} bytes)"
+            case Refusal.TOO_LARGE:
+                why = (
+                    f"{file} is too large to be an annotation export "
+                    f"(over {MAX_IMPORT_BYTES} bytes)"
+                )
+            case _:
+                why = f"cannot read {file}: {refused.reason}"
+        raise InterchangeError(why) from refused.cause
 
 
 def _load_json(file: Path) -> object:

@@ -21,10 +21,23 @@ from essaytui.model.essay import Essay
 
 #: Characters of context kept on each side of a quote.
 CONTEXT_LENGTH = 32
+
+
+class Color(StrEnum):
+    """A colour the reader can give a highlight or note (its name is stored and exported:
+    a colour read from a file that is not one of these is kept as it is, drawn plain)."""
+
+    YELLOW = "yellow"
+    GREEN = "green"
+    BLUE = "blue"
+    PINK = "pink"
+    PURPLE = "purple"
+
+
 #: The colour a highlight gets unless the reader picks another.
-DEFAULT_COLOR = "yellow"
-#: The colours the reader can give a highlight or note, in the order of keys 1–5.
-COLORS: tuple[str, ...] = ("yellow", "green", "blue", "pink", "purple")
+DEFAULT_COLOR = Color.YELLOW
+#: The colours in the order of keys 1–5.
+COLORS: tuple[Color, ...] = tuple(Color)
 #: Most tags one annotation keeps, and the longest tag.
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 40
@@ -313,6 +326,12 @@ def as_deleted(annotation: Annotation) -> Annotation:
     """The annotation marked deleted (bumps `modified`)."""
     moment = later_than(annotation.modified)
     return replace(annotation, deleted=moment, modified=moment)
+
+
+def as_copy(annotation: Annotation) -> Annotation:
+    """A new annotation with the same place, note, tags and colour: a new id, made now."""
+    moment = now_iso()
+    return replace(annotation, id=str(uuid.uuid4()), created=moment, modified=moment, deleted=None)
 
 
 def as_restored(annotation: Annotation) -> Annotation:

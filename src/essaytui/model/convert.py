@@ -90,7 +90,9 @@ _LEFTOVER_PATTERNS: tuple[str, ...] = (
     r"comments?( \(\d+\))?",
     r"post comment",
     r"fill in your details below or click an icon to log in:?( logo)?",
-    r"you are commenting using your( [\w.+-]+)* account\.?( \(? ?log ?out ?/? ?change ?\)?)*",
+    # possessive: Python's re backtracks through every repetition of a group, in time that
+    # grows with the square of their number, when what follows them fails
+    r"you are commenting using your( [\w.+-]+)* account\.?(?: \(? ?log ?out ?/? ?change ?\)?)*+",
     r"\(? ?log ?out ?/? ?change ?\)?",
     r"log ?out",
     r"log in",
@@ -214,7 +216,11 @@ _LINE_START_SPECIAL = frozenset("#>-+*=_|:~`<")
 _ORDERED_START = re.compile(r"(\d{1,9})([.)])(?=\s|$)")
 _ENTITY = re.compile(r"&(?=#\d{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 _TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
-_LINK_SYNTAX = re.compile(r"\]\s*[(\[:]|\[\^")
+_LINK_SYNTAX = re.compile(r"\]\s*[(\[:{]|\[\^")
+# An emoji shortcode's name and closing colon, after its opening one (":smile:").
+_SHORTCODE_REST = re.compile(r"[a-z0-9_+-]{1,60}:")
+# A line that other dialects read as a block: an admonition (!!! ???), a MyST target.
+_DIALECT_LINE = re.compile(r"(?:!!!|\?\?\?)|\([^()\s]{1,200}\)=[ ]*$")
 
 
 def _escape_inline(text: str, escape_brackets: bool) -> str:
@@ -227,8 +233,10 @@ def _escape_inline(text: str, escape_brackets: bool) -> str:
     tag_at = {m.start() for m in _TAG_OPEN.finditer(text)}
     out: list[str] = []
     for i, char in enumerate(text):
-        if char in "\\*`~$" or (char == "[" and escape_brackets):
+        if char in "\\*`~$^" or (char == "[" and escape_brackets):
             out.append("\\" + char)
+        elif char == ":" and _SHORTCODE_REST.match(text, i + 1):
+            out.append("\\:")
         elif char == "_":
             before = text[i - 1] if i > 0 else " "
             after = text[i + 1] if i + 1 < len(text) else " "
@@ -250,6 +258,8 @@ def _escape_line_start(line: str) -> str:
         return f"{ordered.group(1)}\\{line[ordered.end(1) :]}"
     if line[0] in _LINE_START_SPECIAL and not line.startswith("\\"):
         return "\\" + line
+    if _DIALECT_LINE.match(line):
+        return line[:-1] + "\\=" if line.rstrip().endswith("=") else "\\" + line
     return line
 
 

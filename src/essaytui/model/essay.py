@@ -15,6 +15,15 @@ from functools import cached_property
 
 from essaytui.model.text import sentence_bounds
 
+#: The labels of GitHub's alerts.
+CALLOUT_LABELS = {
+    "note": "Note",
+    "tip": "Tip",
+    "important": "Important",
+    "warning": "Warning",
+    "caution": "Caution",
+}
+
 
 class BlockKind(StrEnum):
     """What a block is; decides how the view sets it."""
@@ -28,6 +37,16 @@ class BlockKind(StrEnum):
     DEFINITION = "definition"
     MATH = "math"  # display math, its TeX as written
     CALLOUT = "callout"  # the label of a GitHub alert ("Note", "Warning")
+
+
+#: The label shown for each kind of GitHub alert (``> [!NOTE]``).
+CALLOUT_LABELS = {
+    "note": "Note",
+    "tip": "Tip",
+    "important": "Important",
+    "warning": "Warning",
+    "caution": "Caution",
+}
 
 
 class SpanKind(StrEnum):
@@ -260,6 +279,43 @@ class Essay:
         """The `(start, end)` of the sentence containing `offset`."""
         return sentence_bounds(self.reading_text, offset)
 
+    @cached_property
+    def _headings(self) -> list[int]:
+        """The indexes of the heading blocks, in order."""
+        return [i for i, block in enumerate(self.blocks) if block.kind is BlockKind.HEADING]
+
+    def body_at_or_after(self, offset: int) -> int:
+        """`offset` if it is in body text, else the start of the first body block after
+        it (a heading, or the gap after a block, is not body text). Headings in many
+        editions were added by the editors: a quotation never starts in one."""
+        index = self.block_index_at(offset)
+        if index < 0:
+            return offset
+        block = self.blocks[index]
+        if block.kind is not BlockKind.HEADING and offset < block.end:
+            return offset
+        for later in self.blocks[index + 1 :]:
+            if later.kind is not BlockKind.HEADING:
+                return later.start
+        return offset
+
+    def within_body(self, anchor: int, cursor: int) -> int:
+        """`cursor` moved back towards `anchor` so that no heading lies between them:
+        a selection begun in body text ends before the next heading (or, going back,
+        after the previous one)."""
+        headings = self._headings
+        if cursor > anchor:
+            index = bisect.bisect_left(headings, self.block_index_at(anchor) + 1)
+            if index < len(headings) and self.blocks[headings[index]].start < cursor:
+                before = headings[index] - 1
+                return max(anchor, self.blocks[before].end) if before >= 0 else anchor
+        elif cursor < anchor:
+            index = bisect.bisect_right(headings, self.block_index_at(anchor) - 1) - 1
+            if index >= 0 and self.blocks[headings[index]].end > cursor:
+                after = headings[index] + 1
+                return min(anchor, self.blocks[after].start) if after < len(self.blocks) else anchor
+        return cursor
+
     def quote(self, start: int, end: int) -> str:
         """The reading text of `[start, end)` without footnote markers."""
         text = self.reading_text
@@ -279,6 +335,23 @@ class Essay:
         if position < end:
             pieces.append(text[position:end])
         return "".join(pieces).strip()
+
+
+def reading_progress(length: int, top: int, bottom: int) -> float:
+    """How far through a text of `length` a view showing `[top, bottom)` is, from 0 to 1.
+
+    0 with the top of the text at the top of the view, 1 only with its end on screen, and
+    in between the share of the scrolling done. The status line and `essaytui list` both
+    show this, so the figure a reader quits at is the figure the list gives.
+    """
+    if bottom >= length:
+        return 1.0
+    return min(0.99, max(0.0, top / max(1, length - (bottom - top))))
+
+
+def progress_percent(progress: float) -> int:
+    """`progress` (0..1) as the whole percent shown: rounded down, so 100 means the end."""
+    return max(0, min(100, int(progress * 100 + 1e-9)))
 
 
 #: An essay with no text: what a view shows before it is given one.

@@ -12,12 +12,12 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import shlex
-import stat
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING
 
+from essaytui.model import essay_cache
 from essaytui.model.essay import Essay
-from essaytui.model.parse import parse_essay
+from essaytui.model.regular_file import FileRefused, Refusal, read_regular_file, size_text
 from essaytui.model.text import normalise_newlines, sanitize_inline
 
 if TYPE_CHECKING:
@@ -35,12 +35,14 @@ _BINARY_SHARE = 0.1
 #: Above this share of undecodable characters in its start, a file is not UTF-8.
 _NOT_UTF8_SHARE = 0.3
 
-#: Bytes asked for at a time by `read_at_most`.
-_READ_CHUNK = 1 << 20
-
 
 class EssayFileError(Exception):
     """A file cannot be opened as an essay; `str(error)` is one line for the reader."""
+
+
+#: What decoding bytes with a codec named by a file can raise: an unknown name is a
+#: LookupError, and a codec may fail with any UnicodeError, not only UnicodeDecodeError.
+CODEC_ERRORS: tuple[type[Exception], ...] = (LookupError, UnicodeError)
 
 
 def _looks_binary(head: bytes) -> bool:
@@ -64,41 +66,41 @@ def read_text_file(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[str, list
         EssayFileError: the path is missing, a directory, not a regular file,
             unreadable, empty, too large, binary or not text.
     """
+    return decode_text(read_file_bytes(path, max_bytes=max_bytes), str(path))
+
+
+def read_file_bytes(path: Path, *, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of an essay file, refused as `read_text_file` refuses them (except for
+    what decoding finds).
+
+    Raises:
+        EssayFileError: the path is missing, a directory, not a regular file,
+            unreadable or too large.
+    """
     name = str(path)
     try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise EssayFileError(f"{name}: no such file") from None
-    except OSError as error:
-        raise _cannot_read(name, error) from None
-    if stat.S_ISDIR(info.st_mode):
-        raise EssayFileError(f"{name}: is a directory, not an essay file")
-    if not stat.S_ISREG(info.st_mode):
-        # FIFOs and devices could block forever or never end
-        raise EssayFileError(f"{name}: is not a regular file")
-    if info.st_size > max_bytes:
-        raise EssayFileError(
-            f"{name}: is too large ({_size(info.st_size)}; the limit is {_size(max_bytes)})"
-        )
-    try:
-        with path.open("rb") as handle:
-            # read(n) would allocate n bytes up front: ask only for what is there
-            data = handle.read(min(info.st_size, max_bytes) + 1)
-            if len(data) > info.st_size:  # the file grew since stat(): read the rest
-                data += handle.read(max_bytes + 1 - len(data))
-    except IsADirectoryError:
-        raise EssayFileError(f"{name}: is a directory, not an essay file") from None
-    except OSError as error:
-        raise _cannot_read(name, error) from None
-    if len(data) > max_bytes:
-        raise EssayFileError(f"{name}: is too large (the limit is {_size(max_bytes)})")
-    return decode_text(data, name)
+        return read_regular_file(path, max_bytes)
+    except FileRefused as refused:
+        raise _refused(name, refused, max_bytes) from None
 
 
-def _cannot_read(name: str, error: OSError) -> EssayFileError:
-    if isinstance(error, PermissionError):
-        return EssayFileError(f"{name}: cannot be read: permission denied")
-    return EssayFileError(f"{name}: cannot be read: {error.strerror or error}")
+def _refused(name: str, refused: FileRefused, limit: int) -> EssayFileError:
+    """The one line that says why an essay file was not read."""
+    match refused.refusal:
+        case Refusal.MISSING:
+            return EssayFileError(f"{name}: no such file")
+        case Refusal.DIRECTORY:
+            return EssayFileError(f"{name}: is a directory, not an essay file")
+        case Refusal.NOT_REGULAR:
+            # FIFOs and devices could block forever or never end
+            return EssayFileError(f"{name}: is not a regular file")
+        case Refusal.TOO_LARGE if refused.size is not None:
+            return EssayFileError(
+                f"{name}: is too large ({size_text(refused.size)}; the limit is {size_text(limit)})"
+            )
+        case Refusal.TOO_LARGE:
+            return EssayFileError(f"{name}: is too large (the limit is {size_text(limit)})")
+    return EssayFileError(f"{name}: cannot be read: {refused.reason}")
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
@@ -106,7 +108,12 @@ def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
 
     A file of nothing but white space and byte order marks is empty.
     """
-    text, warnings = _decode(data, name)
+    try:
+        text, warnings = _decode(data, name)
+    except CODEC_ERRORS as error:
+        # every codec failure has a fallback in `_decode`; one that slips through is still
+        # a file that cannot be read, never a traceback
+        raise EssayFileError(f"{name}: cannot be decoded ({error})") from None
     if not text.replace("\ufeff", "").strip():
         raise EssayFileError(f"{name}: is empty")
     return text, warnings
@@ -220,12 +227,18 @@ def _other_encoding(data: bytes) -> tuple[str, str, str] | None:
     if declared is not None:
         try:
             return data.decode(declared), _encoding_name(declared, data), ", as the page declares"
-        except (LookupError, UnicodeDecodeError):
+        except CODEC_ERRORS:
+            # a charset no codec has, or one that cannot decode anything (Python's
+            # "undefined" raises a bare UnicodeError): the page is read as if it declared none
             pass
     detected = _detect_encoding(data)
     if detected is None:
         return None
-    return data.decode(detected, errors="replace"), _encoding_name(detected, data), ""
+    try:
+        text = data.decode(detected, errors="replace")
+    except CODEC_ERRORS:
+        return None
+    return text, _encoding_name(detected, data), ""
 
 
 def _detect_encoding(data: bytes) -> str | None:
@@ -250,7 +263,7 @@ def _detect_encoding(data: bytes) -> str | None:
         try:
             data.decode("cp1252")
             return "cp1252"
-        except UnicodeDecodeError:
+        except CODEC_ERRORS:
             pass
     return max(ties, key=lambda m: m.coherence).encoding
 
@@ -266,47 +279,146 @@ def _encoding_name(encoding: str, data: bytes) -> str:
     return _ENCODING_NAMES.get(codec, codec)
 
 
-def _size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
-    if size >= 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size} bytes"
-
-
 #: The file next to an essay that holds its glossary.
 GLOSSARY_FILE = "glossary.md"
 
 
-def load_essay(path: Path, *, limit: int | None = None) -> Essay:
+def load_essay(path: Path, *, limit: int | None = None, cache_dir: Path | None = None) -> Essay:
     """Read and parse the essay at `path` (and a sibling ``glossary.md``).
+
+    A parse is cached (`essay_cache`) under `cache_dir`, by default the user cache
+    directory: an essay opened before is read back without markdown-it.
 
     Args:
         path: the essay file.
         limit: parse only about this many characters (see `parse_essay`).
+        cache_dir: where parses are cached (default: `paths.cache_dir()`).
 
     Raises:
         EssayFileError: the essay file cannot be read; problems with the
             glossary file only add a warning.
     """
-    text, warnings = read_text_file(path)
-    text, notices = essay_markdown(text, str(path), path.suffix)
-    warnings = merge_notices(warnings, notices)
+    if cache_dir is None:
+        from essaytui import paths
+
+        cache_dir = paths.cache_dir()
+    if _is_book(path):
+        return _load_book_cached(path, limit, cache_dir)
+    data = read_file_bytes(path)
     try:
         resolved = path.resolve()
     except OSError:
         resolved = path.absolute()
-    glossary_source: str | None = None
+    glossary: bytes | str | None = None  # its bytes, or why it is not used
     glossary_path = resolved.parent / GLOSSARY_FILE
     if glossary_path != resolved and glossary_path.exists():
         try:
-            glossary_source, glossary_warnings = read_text_file(glossary_path)
+            glossary = read_file_bytes(glossary_path)
+        except EssayFileError as error:
+            glossary = f"glossary not used: {error}"
+    glossary_key = glossary.encode() if isinstance(glossary, str) else glossary
+    key = essay_cache.essay_key(data, glossary_key, f"{resolved}\0{limit}")
+    cached = essay_cache.load(cache_dir, key, head=limit is not None)
+    if cached is not None:
+        return cached
+    text, warnings = decode_text(data, str(path))
+    del data  # 4 MB less at the parse's peak
+    essay = _parsed(path, text, warnings, str(resolved), glossary, limit)
+    essay_cache.store(cache_dir, key, essay, head=limit is not None)
+    return essay
+
+
+def _parsed(
+    path: Path,
+    text: str,
+    warnings: list[str],
+    resolved: str,
+    glossary: bytes | str | None,
+    limit: int | None,
+) -> Essay:
+    """The essay of the file `path` (its decoded `text`), parsed."""
+    from essaytui.model.parse import parse_essay
+
+    text, notices = essay_markdown(text, str(path), path.suffix)
+    warnings = merge_notices(warnings, notices)
+    glossary_source: str | None = None
+    if isinstance(glossary, str):
+        warnings.append(glossary)
+    elif glossary is not None:
+        try:
+            glossary_source, glossary_warnings = decode_text(
+                glossary, str(Path(resolved).parent / GLOSSARY_FILE)
+            )
             warnings.extend(glossary_warnings)
         except EssayFileError as error:
             warnings.append(f"glossary not used: {error}")
-    essay = parse_essay(text, path=str(resolved), glossary_source=glossary_source, limit=limit)
+    essay = parse_essay(text, path=resolved, glossary_source=glossary_source, limit=limit)
     all_warnings = tuple(sanitize_inline(w) for w in warnings) + essay.warnings
-    return dataclasses.replace(essay, warnings=all_warnings, source_path=str(resolved))
+    return dataclasses.replace(essay, warnings=all_warnings, source_path=resolved)
+
+
+def _is_book(path: Path) -> bool:
+    from essaytui.model.epub import is_book
+
+    return is_book(path)
+
+
+def _load_book_cached(path: Path, limit: int | None, cache_dir: Path) -> Essay:
+    """An EPUB as an essay, its parse cached as an essay's is (by the book's bytes and the
+    converter's version): a reopened book is neither converted nor parsed."""
+    from essaytui.model.epub.cache import CONVERTER_VERSION, file_key
+
+    try:
+        digest = file_key(path)
+    except OSError:
+        return _load_book(path, limit, cache_dir)  # which says why it cannot be read
+    try:
+        resolved = path.resolve()
+    except OSError:
+        resolved = path.absolute()
+    book = f"book {CONVERTER_VERSION} {digest}".encode()
+    key = essay_cache.essay_key(book, None, f"{resolved}\0{limit}")
+    cached = essay_cache.load(cache_dir, key, head=limit is not None)
+    if cached is not None:
+        return cached
+    essay = _load_book(path, limit, cache_dir)
+    essay_cache.store(cache_dir, key, essay, head=limit is not None)
+    return essay
+
+
+def _load_book(path: Path, limit: int | None, cache_dir: Path) -> Essay:
+    """An EPUB as an essay (`essaytui.model.epub`), its conversion cached."""
+    from essaytui.model.epub import BookError, load_book
+
+    try:
+        resolved = str(path.resolve())
+    except OSError:
+        resolved = str(path.absolute())
+    try:
+        return load_book(path, limit=limit, cache_dir=cache_dir, source_path=resolved)
+    except BookError as error:
+        raise EssayFileError(sanitize_inline(str(error))) from None
+
+
+def convert_book_file(path: Path) -> ConvertedFile:
+    """An EPUB as an essay file (`essaytui convert book.epub`).
+
+    Raises:
+        EssayFileError: the book cannot be read.
+    """
+    from essaytui import paths
+    from essaytui.model.epub import BookError, book_markdown
+
+    try:
+        book = book_markdown(path, cache_dir=paths.cache_dir())
+    except BookError as error:
+        raise EssayFileError(sanitize_inline(str(error))) from None
+    return ConvertedFile(book.markdown, book.warnings)
+
+
+def is_book_file(path: Path) -> bool:
+    """Whether `path` is an EPUB (by its name or its first bytes)."""
+    return _is_book(path)
 
 
 #: File name endings of saved web pages (other files are pages too when they start
@@ -447,20 +559,3 @@ def _post_markdown(text: str, name: str) -> tuple[str, list[str]]:
     what = f"a blog post ({notes})" if notes else "a blog post"
     notice = f"converted from {what}; {_keep_hint(name)}"
     return conversion.markdown, [notice, *conversion.warnings]
-
-
-def read_at_most(stream: BinaryIO, limit: int) -> bytes:
-    """Up to `limit + 1` bytes of `stream`: more than `limit` means "too large".
-
-    For what has no trustworthy size (standard input, /proc files): the cap is counted
-    while reading, and nothing is allocated up front.
-    """
-    chunks: list[bytes] = []
-    total = 0
-    while total <= limit:
-        chunk = stream.read(min(_READ_CHUNK, limit + 1 - total))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        total += len(chunk)
-    return b"".join(chunks)

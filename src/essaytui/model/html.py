@@ -201,11 +201,15 @@ _BLOCK_TAGS = frozenset(
 _NOTE_WORDS = ("fn", "footnote", "endnote", "cite_note", "ftn", "note", "reference", "reflist")
 
 #: A reference's text, once stripped: a number, a letter, a numeral or a symbol, perhaps
-#: bracketed or preceded by "footnote"/"note".
+#: bracketed or preceded by "footnote"/"note", or by a group's name as Wikipedia writes
+#: its explanatory notes ("[n 1]", "[nb 2]").
 _MARKER_TEXT = re.compile(
-    r"[\[(]?\s*(?:(?:foot)?note\s*)?(?:\d{1,4}|[a-z]|[ivxlc]{1,6}|[*†‡§¶#]{1,3})\s*[\])]?",
+    r"[\[(]?\s*(?:(?:foot)?note\s*|nb?\s+)?(?:\d{1,4}|[a-z]|[ivxlc]{1,6}|[*†‡§¶#]{1,3})\s*[\])]?",
     re.IGNORECASE,
 )
+
+# An address with a scheme of its own ("https:", "mailto:").
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,30}:")
 
 #: Headings of a notes list, removed with it.
 _NOTES_HEADINGS = frozenset(
@@ -237,10 +241,10 @@ def page_to_essay(text: str) -> PageConversion:
         )
     root = _parse(text.translate(_PRIVATE_MARKS))
     meta = _metadata(root)
-    for element in list(root.iter(*_DROPPED_TAGS)):
-        _remove(element)
+    _remove_all(list(root.iter(*_DROPPED_TAGS)))
     _strip_attributes(root)
     _flatten_deep(root)
+    _resolve_links(root, meta.get("url", ""))
     notes = _Footnotes(root, meta.get("url", ""))
     body = root.find("body")
     if body is None:
@@ -306,22 +310,54 @@ def _parse(text: str) -> HtmlElement:
 
 def _remove(element: HtmlElement) -> None:
     """Take `element` out of the tree with everything in it, keeping the text after it."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = element.tail
-    if tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(element)
+    _remove_all([element])
+
+
+def _remove_all(elements: Iterable[HtmlElement]) -> None:
+    """Take each of `elements` out of the tree with everything in it, keeping the text
+    after each (on the sibling before it, or on its parent when it has none).
+
+    Grouped by parent, so that each parent's children are walked once and each text is
+    written once: taking out thousands of siblings one by one (an ``<input>`` before
+    every line of a paragraph) appended to one ever longer string, which was quadratic.
+    """
+    doomed: dict[HtmlElement, set[HtmlElement]] = {}
+    for element in elements:
+        parent = element.getparent()
+        if parent is not None:
+            doomed.setdefault(parent, set()).add(element)
+    for parent, children in doomed.items():
+        _remove_children(parent, children)
 
 
 def _replace_with_text(element: HtmlElement, text: str) -> None:
     element.tail = text + (element.tail or "")
     _remove(element)
+
+
+def _remove_children(parent: HtmlElement, doomed: set[HtmlElement]) -> None:
+    """Take `doomed` (children of `parent`) out, their tails joined to the text before."""
+    kept: HtmlElement | None = None  # the last child kept: None while it is the parent's text
+    pieces: list[str] = []  # tails to add to it
+    for child in list(parent):
+        if child not in doomed:
+            _append_text(parent, kept, pieces)
+            kept, pieces = child, []
+            continue
+        if child.tail:
+            pieces.append(child.tail)
+        parent.remove(child)
+    _append_text(parent, kept, pieces)
+
+
+def _append_text(parent: HtmlElement, kept: HtmlElement | None, pieces: list[str]) -> None:
+    """`pieces` added after `kept`'s tail (or `parent`'s text when `kept` is None)."""
+    if not pieces:
+        return
+    if kept is None:
+        parent.text = (parent.text or "") + "".join(pieces)
+    else:
+        kept.tail = (kept.tail or "") + "".join(pieces)
 
 
 def _strip_attributes(root: HtmlElement) -> None:
@@ -335,6 +371,21 @@ def _strip_attributes(root: HtmlElement) -> None:
                 or (name in ("href", "src") and _unsafe_address(value))
             ):
                 del attributes[name]
+
+
+def _resolve_links(root: HtmlElement, page_url: str) -> None:
+    """Make relative links and images (``/wiki/Tay_Bridge``, ``//upload…``) absolute
+    against the page's own address, so they still lead somewhere once the page is a
+    file; links inside the page (``#…``) stay as they are."""
+    if not page_url.startswith(("http://", "https://")):
+        return
+    from urllib.parse import urljoin
+
+    for element in root.iter("a", "img"):
+        attribute = "href" if element.tag == "a" else "src"
+        value = element.get(attribute)
+        if value and not value.startswith("#") and not _ABSOLUTE.match(value):
+            element.set(attribute, urljoin(page_url, value))
 
 
 def _unsafe_address(value: str) -> bool:
@@ -428,7 +479,8 @@ class _Footnotes:
             label = labels.get(note)
             if label is None:
                 label = labels[note] = str(len(labels) + 1)
-            _replace_with_text(box, f"{_REF_OPEN}{label}{_REF_CLOSE}")
+            box.tail = f"{_REF_OPEN}{label}{_REF_CLOSE}" + (box.tail or "")
+        _remove_all(box for box, _ in found)
         reference_ids = {
             key for box, _ in found for element in box.iter() for key in _ids(element)
         } | {key for box, _ in found for key in _ids(box)}
@@ -485,7 +537,7 @@ class _Footnotes:
             parent = note.getparent()
             if parent is not None:
                 holders[parent] = None
-            _remove(note)
+        _remove_all(notes)
         for holder in holders:
             place: HtmlElement | None = holder
             while place is not None and place.getparent() is not None:
@@ -542,20 +594,29 @@ def _note_body(note: HtmlElement, reference_ids: set[str], page_url: str) -> Htm
     """A copy of a note as a ``<div>``, without its links back."""
     body = copy.deepcopy(note)
     body.tail = None
-    for link in list(body.iter("a")):
-        href = _fragment(link.get("href", ""), page_url) or ""
-        backward = href.startswith("#") and unquote(href[1:]) in reference_ids
-        if backward or any(
-            word in link.get("class", "") for word in ("backlink", "backref", "reverse")
-        ):
-            _remove(link)
-    for element in list(body.iter()):
-        if element is not body and element.getparent() is not None:
-            token = " ".join(_tokens(element, "class"))
-            if "backlink" in token or "footnote-return" in token:
-                _remove(element)
+    _remove_all([link for link in body.iter("a") if _links_back(link, reference_ids, page_url)])
+    _remove_all(
+        [
+            element
+            for element in body.iter()
+            if element is not body
+            and any(word in " ".join(_tokens(element, "class")) for word in _BACK_CLASSES)
+        ]
+    )
     body.tag = "div"
     return body
+
+
+#: Class words of what leads from a note back to its reference.
+_BACK_CLASSES = ("backlink", "footnote-return")
+
+
+def _links_back(link: HtmlElement, reference_ids: set[str], page_url: str) -> bool:
+    """Whether `link` (inside a note) leads back to a reference."""
+    href = _fragment(link.get("href", ""), page_url) or ""
+    if href.startswith("#") and unquote(href[1:]) in reference_ids:
+        return True
+    return any(word in link.get("class", "") for word in ("backlink", "backref", "reverse"))
 
 
 def _notes_markdown(bodies: list[HtmlElement]) -> list[str]:
@@ -602,18 +663,19 @@ def _article(body: HtmlElement) -> HtmlElement:
         ]
         if with_text:
             return max(with_text, key=lambda c: len(_text(c)))
-    for element in list(body.iter("header", "nav", "footer", "aside")):
-        _remove(element)
+    _remove_all(list(body.iter("header", "nav", "footer", "aside")))
     return body
 
 
 def _drop_furniture(article: HtmlElement) -> None:
-    for element in list(article.iter()):
-        if element is article or element.getparent() is None:
-            continue
-        tokens = _tokens(element, "class") + _tokens(element, "id")
-        if element.tag == "nav" or any(token in _FURNITURE for token in tokens):
-            _remove(element)
+    _remove_all(
+        [element for element in article.iter() if element is not article and _furniture(element)]
+    )
+
+
+def _furniture(element: HtmlElement) -> bool:
+    tokens = _tokens(element, "class") + _tokens(element, "id")
+    return element.tag == "nav" or any(token in _FURNITURE for token in tokens)
 
 
 def _drop_title_heading(article: HtmlElement, title: str) -> None:
@@ -655,9 +717,16 @@ def _converter() -> Any:
             return str(super().convert_img(el, text, parent_tags))  # type: ignore[misc]
 
         def escape(self, text: str, parent_tags: set[str]) -> str:
-            # a page's own dollars are text, never TeX (the parser reads $…$ as math)
-            escaped = str(super().escape(text, parent_tags))  # type: ignore[misc]
-            return escaped.replace("$", "\\$")
+            return escape_page_text(text, in_link="a" in parent_tags, in_cell=bool(
+                {"td", "th"} & parent_tags
+            ))  # fmt: skip
+
+        def convert_summary(self, el: Any, text: str, parent_tags: set[str]) -> str:
+            from essaytui.model.text import SUMMARY_SIGN
+
+            # the question of a <details> stands apart from its answer
+            text = " ".join(text.split())
+            return f"\n\n**{SUMMARY_SIGN}{text}**\n\n" if text else ""
 
         def convert_span(self, el: Any, text: str, parent_tags: set[str]) -> str:
             math = _math(el.get("class") or [], el.get_text())
@@ -669,6 +738,74 @@ def _converter() -> Any:
         heading_style="atx", bullets="-", escape_misc=True, strong_em_symbol="*",
         autolinks=False, wrap=True, wrap_width=None,
     )  # fmt: skip
+
+
+# What in a page's text would read as Markdown, and only that (markdownify's own
+# escaping put a backslash before every bracket, "=", "+", "&", …): a backslash before
+# punctuation, code ticks, emphasis, TeX's dollars, sub- and superscripts ("^" also keeps
+# "[^1]" from being a footnote reference), entities, tags and autolinks, the "!" of an
+# alert, an emoji shortcode's colon, a "]" that would close a link, image or span, and
+# what opens a block at the start of a paragraph (quote, heading, list item, task box,
+# rule, attributes, an admonition, a MyST target). A "["
+# is never escaped: "\\[…\\]" around TeX would read as display math.
+_ANY_MARKUP = (
+    r"\\(?=[!-/:-@\[-`{-~]|$)|[`*$^~]|(?<!\w)_|_(?!\w)|&(?=#?\w+;)|<(?=[A-Za-z/!?])"
+    r"|(?<=\[)!|:(?=[a-z0-9_+-]{1,60}:)|(?<=\))=(?=[ ]*$)"
+    r"|^[ ]*(?:[>{]|#{1,6}(?=[ ]|$)|[-+](?=[ ]|$)|=+[ ]*$|\[[ xX]\]|!!!|\?\?\?"
+    r"|\d{1,9}[.)](?=[ ]|$))"
+)
+_PAGE_MARKUP = re.compile(_ANY_MARKUP + r"|\](?=[(\[{:]|$)")
+# in a link's text, a "]" at the end is the link's own (brackets are paired after)
+_LINK_MARKUP = re.compile(_ANY_MARKUP + r"|\](?=[(\[{:])")
+_PIPE = re.compile(r"\|")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    found = match.group()
+    stripped = found.lstrip(" ")
+    if stripped[:1].isdigit() or stripped[:1] == "[":
+        # "1." or "[ ]" opening a paragraph: the dot, the bracket closing the box
+        return f"{found[:-1]}\\{found[-1]}"
+    return found[: len(found) - len(stripped)] + "\\" + stripped
+
+
+def escape_page_text(text: str, *, in_link: bool = False, in_cell: bool = False) -> str:
+    """A text of a page as Markdown that reads back as the same text, with no escape
+    that is not needed: ``[update]`` stays as it is. In a link's text the brackets that
+    pair stay as they are and the others are escaped (one alone would end the link);
+    in a table cell, pipes are escaped."""
+    text = (_LINK_MARKUP if in_link else _PAGE_MARKUP).sub(_escaped, text)
+    if in_link and ("[" in text or "]" in text):
+        text = _unpaired_brackets_escaped(text)
+    return _PIPE.sub(r"\\|", text) if in_cell else text
+
+
+def _unpaired_brackets_escaped(text: str) -> str:
+    """`text` with every "[" or "]" that has no partner escaped (an escaped one, "\\]",
+    is left alone). An unpaired "[" has no unpaired "]" after it, so no "\\[…\\]" is
+    written."""
+    opened: list[int] = []
+    unpaired: set[int] = set()
+    for index, char in enumerate(text):
+        if char == "[" and not _after_backslash(text, index):
+            opened.append(index)
+        elif char == "]" and not _after_backslash(text, index):
+            if opened:
+                opened.pop()
+            else:
+                unpaired.add(index)
+    unpaired.update(opened)
+    if not unpaired:
+        return text
+    return "".join(f"\\{char}" if i in unpaired else char for i, char in enumerate(text))
+
+
+def _after_backslash(text: str, index: int) -> bool:
+    """Whether the character at `index` is escaped (an odd run of backslashes before it)."""
+    before = index
+    while before > 0 and text[before - 1] == "\\":
+        before -= 1
+    return (index - before) % 2 == 1
 
 
 def _math(classes: list[str], tex: str) -> str | None:
@@ -825,3 +962,68 @@ def _ld_items(data: object) -> Iterable[dict[str, Any]]:
         graph = data.get("@graph")
         if isinstance(graph, list):
             yield from _ld_items(graph)
+
+
+# -- for formats made of pages (an EPUB's chapters) --------------------------------------------
+
+#: Elements a converted document drops with everything in them.
+DROPPED_TAGS = _DROPPED_TAGS
+
+#: Where a footnote reference stands in a document until its Markdown is written:
+#: ``REF_OPEN`` + label + ``REF_CLOSE`` becomes ``[^label]``.
+REF_OPEN, REF_CLOSE = _REF_OPEN, _REF_CLOSE
+
+#: What `is_marker_text` accepts (a footnote reference's text).
+MARKER_TEXT = _MARKER_TEXT
+
+#: The tags of whole blocks (a note's block is the nearest of them).
+BLOCK_TAGS = _BLOCK_TAGS
+
+#: Back-link arrows left at the end of a note's text.
+BACK_ARROWS = _BACK_ARROWS
+
+
+def prepare_tree(root: HtmlElement) -> None:
+    """Make a document safe and shallow enough to convert, as a page is: only the kept
+    attributes, no unsafe addresses, nothing nested deeper than `MAX_DEPTH`."""
+    _strip_attributes(root)
+    _flatten_deep(root)
+
+
+def element_markdown(element: HtmlElement) -> str:
+    """`element` as Markdown, written as a page's article is (markdownify).
+
+    Raises:
+        PageError: it is nested too deeply to be converted.
+    """
+    return _markdown(element, leftovers=False)
+
+
+def notes_markdown(bodies: list[HtmlElement]) -> list[str]:
+    """Notes (each an element, its back links removed) as Markdown, one string each."""
+    return _notes_markdown(bodies)
+
+
+def replace_with_text(element: HtmlElement, text: str) -> None:
+    """Take `element` out of its tree, leaving `text` where it was."""
+    _replace_with_text(element, text)
+
+
+def remove_element(element: HtmlElement) -> None:
+    """Take `element` out of its tree with everything in it, keeping the text after it."""
+    _remove(element)
+
+
+def note_like(element: HtmlElement) -> bool:
+    """Whether the id, name, class or role of `element` says it is a footnote."""
+    return _note_like(element)
+
+
+def is_notes_heading(element: HtmlElement) -> bool:
+    """Whether `element` is the heading of a notes list ("Notes", "Endnotes", …)."""
+    return _is_notes_heading(element)
+
+
+def has_text(element: HtmlElement) -> bool:
+    """Whether `element` holds any text but white space."""
+    return _has_text(element)

@@ -1,7 +1,7 @@
 """Which document an essay is: the identity its notes and reading position are filed under.
 
 A title is not an identity: every Rust RFC's first heading is "Summary", every other
-README starts with "Introduction", and before issue 10 such files shared their notes.
+README starts with "Introduction", and once such files shared their notes.
 The scheme (design §4), applied by `AnnotationStore.identify`:
 
 1. A front-matter ``id`` wins: the author said which essay this is.
@@ -118,15 +118,18 @@ def sketch_of(text: str) -> tuple[int, ...]:
     return tuple(sorted(heapq.nsmallest(SKETCH_SIZE, hashes)))
 
 
-def print_of(head: bytes, tail: bytes, size: int) -> DocumentPrint:
-    """The print of a document of `size` bytes that starts with `head` and ends with `tail`."""
+def print_of(head: bytes, tail: bytes, size: int, text: str | None = None) -> DocumentPrint:
+    """The print of a document of `size` bytes that starts with `head` and ends with `tail`
+    (`text`: the words to sketch, when the bytes are not text, as a book's zip is not)."""
     digest = hashlib.sha256()
     digest.update(head)
     digest.update(b"\0")
     digest.update(tail)
     digest.update(f"\0{size}".encode())
-    # A multi-byte character cut at HEAD_BYTES decodes to one U+FFFD: the same in every copy.
-    text = head.decode("utf-8", "replace")
+    if text is None:
+        # A multi-byte character cut at HEAD_BYTES decodes to one U+FFFD: the same in
+        # every copy.
+        text = head.decode("utf-8", "replace")
     return DocumentPrint(digest.hexdigest(), sketch_of(text))
 
 
@@ -151,7 +154,18 @@ def read_print(path: str | os.PathLike[str]) -> DocumentPrint | None:
                 tail = (head + handle.read(TAIL_BYTES))[-TAIL_BYTES:]
     except (OSError, ValueError):
         return None
-    return print_of(head, tail, size)
+    return print_of(head, tail, size, _book_text(path, head))
+
+
+def _book_text(path: str | os.PathLike[str], head: bytes) -> str | None:
+    """The start of a book's text when the file is an EPUB (its bytes are compressed)."""
+    from essaytui.model.epub.errors import looks_like_epub
+
+    if not looks_like_epub(head[:64]):
+        return None
+    from essaytui.model.epub.sample import text_sample
+
+    return text_sample(Path(path), HEAD_BYTES)
 
 
 def file_state(path: str | os.PathLike[str]) -> tuple[int, int] | None:
@@ -164,7 +178,7 @@ def file_state(path: str | os.PathLike[str]) -> tuple[int, int] | None:
 
 
 def title_hash(title: str, author: str) -> str:
-    """The id essaytui gave essays without a front-matter id before issue 10."""
+    """The id essaytui gave essays without a front-matter id before ids were the document's."""
     return hashlib.sha256(f"{title}\0{author}".encode("utf-8", "replace")).hexdigest()[:ID_DIGITS]
 
 

@@ -1,15 +1,17 @@
 r"""markdown-it-py, set up the way essays and glossaries are read, and its tokens as text.
 
 `essay_parser` is CommonMark with what real documents use besides: tables,
-strikethrough, footnotes, definition lists, GitHub's task lists and alerts
-(markdown-it-py's own), TeX math (``$…$`` and ``$$…$$`` by mdit-py-plugins'
-dollarmath; ``\(…\)``, ``\[…\]`` and amsmath environments here), attributes
-(``{#id .class}``) after links, images and code and on lines of their own, ``:::``
-container fences (their content is read as it stands). Four rules of markdown-it's
-are replaced by ones that take linear time on hostile input (a run of "[" or "[^";
-see each rule), and the rules added here are linear too: what a failed search
-found is remembered. None of them lets a block run past a blank line, so a source
-cut at a blank line parses as the whole does. `glossary_parser` reads a
+strikethrough, footnotes (pandoc's inline ``^[…]`` notes too), definition lists,
+GitHub's task lists and alerts (markdown-it-py's own), TeX math (``$…$`` and
+``$$…$$`` by mdit-py-plugins' dollarmath; ``\(…\)``, ``\[…\]`` around TeX and amsmath
+environments here: ``\[sic\]`` is escaped brackets), attributes (``{#id .class}``)
+after links, images and code and on lines of their own, ``:::`` container fences
+(taken out; `essaytui.model.dialects` adds the other dialects' constructs). Four
+rules of markdown-it's are replaced by ones that take linear time on hostile input
+(a run of "[" or "[^"; see each rule), and the rules added here are linear too: what a failed search
+found is remembered. The block quote rule is wrapped so that a deep quote's lazy
+lines are read once, not once per level. None of them lets a block run past a blank
+line, so a source cut at a blank line parses as the whole does. `glossary_parser` reads a
 ``glossary.md`` definition list. `tokens_to_text` is the one way inline tokens
 become plain text where no styling is kept (glossary terms and definitions).
 `plain_tokens` is the last resort, paragraphs without Markdown.
@@ -20,10 +22,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.ruler import RuleOptionsType
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block import blockquote as markdown_blockquote
 from markdown_it.rules_block import reference as markdown_reference
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
@@ -67,9 +71,13 @@ def essay_parser() -> MarkdownIt:
     md.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
     md.use(deflist_plugin)
     md.inline.ruler.at("footnote_ref", _footnote_ref)
+    md.inline.ruler.before("footnote_ref", "inline_note", _inline_note)
     md.inline.ruler.at("link", _link)
     md.inline.ruler.at("image", _image)
     md.block.ruler.at("reference", _reference)
+    md.block.ruler.at(
+        "blockquote", _blockquote, {"alt": ["paragraph", "reference", "blockquote", "list"]}
+    )
     md.inline.ruler.before("escape", "tex_inline", _tex_inline)
     md.inline.ruler.push("attrs_after", _attrs_after)
     terminates: RuleOptionsType = {
@@ -157,6 +165,68 @@ def _footnote_ref(state: StateInline, silent: bool) -> bool:
     return True
 
 
+#: How deep inline notes may sit in one another (pandoc allows none); deeper "^[" is
+#: text, so that a run of them is not parsed once per level.
+INLINE_NOTE_DEPTH = 2
+
+
+def _bracket_pairs(source: str) -> dict[int, int]:
+    """For each "[" of `source` that a "]" closes, where that "]" is (brackets nest; an
+    escaped one counts for nothing). One pass: linear."""
+    pairs: dict[int, int] = {}
+    opened: list[int] = []
+    for match in _BRACKET.finditer(source):
+        at = match.start()
+        if _escaped(source, at):
+            continue
+        if source[at] == "[":
+            opened.append(at)
+        elif opened:
+            pairs[opened.pop()] = at
+    return pairs
+
+
+def bracket_pairs_of(state: StateInline) -> dict[int, int]:
+    """`_bracket_pairs` of the inline run being parsed, found on first use."""
+    pairs: dict[int, int] | None = getattr(state, "_essaytui_pairs", None)
+    if pairs is None:
+        pairs = _bracket_pairs(state.src)
+        state._essaytui_pairs = pairs  # type: ignore[attr-defined]
+    return pairs
+
+
+def _inline_note(state: StateInline, silent: bool) -> bool:
+    """pandoc's inline note ``^[text of the note]`` (Quarto, R Markdown, bookdown): a
+    ``footnote_ref`` token whose meta holds a label of its own ("^1", "^2", … in the
+    order of the source, so a part parsed alone labels them as the whole does) and the
+    note's inline tokens.
+
+    mdit-py-plugins' rule looks for the closing "]" from every "^[" (quadratic on a run
+    of them); here the brackets of the run are paired once.
+    """
+    start = state.pos
+    source = state.src
+    if not source.startswith("^[", start):
+        return False
+    close = bracket_pairs_of(state).get(start + 1, -1)
+    depth = state.env.get("_essaytui_note_depth", 0)
+    if close < 0 or close >= state.posMax or close == start + 2 or depth >= INLINE_NOTE_DEPTH:
+        return False
+    if not silent:
+        number = state.env.get("_essaytui_inline_notes", 0) + 1
+        state.env["_essaytui_inline_notes"] = number
+        tokens: list[Token] = []
+        state.env["_essaytui_note_depth"] = depth + 1
+        try:
+            state.md.inline.parse(source[start + 2 : close], state.md, state.env, tokens)
+        finally:
+            state.env["_essaytui_note_depth"] = depth
+        token = state.push("footnote_ref", "", 0)
+        token.meta = {"label": f"^{number}", "inline": tokens}
+    state.pos = close + 1
+    return True
+
+
 def _positions(state: StateInline, name: str, pattern: re.Pattern[str]) -> list[int]:
     """Where `pattern` matches in the inline run's source, listed on first use."""
     found: list[int] | None = getattr(state, name, None)
@@ -167,6 +237,7 @@ def _positions(state: StateInline, name: str, pattern: re.Pattern[str]) -> list[
 
 
 _CLOSING_BRACKET = re.compile(r"\]")
+_BRACKET = re.compile(r"[\[\]]")
 
 
 def _closes_later(state: StateInline, start: int) -> bool:
@@ -211,6 +282,121 @@ def _reference(state: StateBlock, start_line: int, end_line: int, silent: bool) 
     return found
 
 
+#: Quotes at least this deep, whose paragraph goes on in lazy lines, are read by
+#: `_blockquote` in one step.
+_SHORTCUT_DEPTH = 2
+
+
+def _blockquote(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """markdown-it's block quote rule, with a shortcut for one shape: a line of
+    several ``>`` markers and some text, then lazy lines (no marker, nothing that
+    ends a quote) up to a blank line.
+
+    markdown-it reads nested quotes one level at a time, and each level tries every
+    rule that could end the quote on every lazy line again: 150 levels made such a
+    paragraph ~100 times slower a character than plain text. The shortcut asks once
+    of each lazy line whether it ends the quote (`_lazy_line`), writes the quotes'
+    tokens and parses the innermost level's lines once, in the state that level would
+    have: the tokens are the same (a property test holds them to markdown-it's). Any
+    other shape goes to markdown-it's rule.
+    """
+    if not silent:
+        shape = _lazy_quote(state, start_line, end_line)
+        if shape is not None:
+            _write_lazy_quote(state, start_line, *shape)
+            return True
+    return markdown_blockquote(state, start_line, end_line, silent)
+
+
+def _lazy_quote(
+    state: StateBlock, start_line: int, end_line: int
+) -> tuple[int, int, int, bool] | None:
+    """`(end line, depth, where the text starts, whether the last ">" had a space
+    after it)` when the quote at `start_line` has the shape `_blockquote` shortcuts."""
+    if state.blkIndent != 0 or state.is_code_block(start_line):
+        return None
+    source = state.src
+    position = state.bMarks[start_line] + state.tShift[start_line]
+    end = state.eMarks[start_line]
+    depth = 0
+    spaced = False
+    while position < end and source[position] == ">":
+        depth += 1
+        spaced = position + 1 < end and source[position + 1] == " "
+        position += 2 if spaced else 1
+    if depth < _SHORTCUT_DEPTH or position >= end or source[position] in _NOT_PLAIN_START:
+        return None  # no text, indented text, or an alert's "[!NOTE]"
+    if state.level + depth >= state.md.options.maxNesting:
+        return None  # markdown-it drops what lies deeper: leave that to it
+    parent = state.parentType
+    state.parentType = "blockquote"  # as the rule has it while it looks for the end
+    try:
+        line = start_line + 1
+        while line < end_line and state.bMarks[line] + state.tShift[line] < state.eMarks[line]:
+            if not _lazy_line(state, line, end_line):
+                return None
+            line += 1
+    finally:
+        state.parentType = parent
+    return line, depth, position, spaced
+
+
+#: What the text after a quote's markers may not start with, for the shortcut.
+_NOT_PLAIN_START = frozenset(" \t[")
+
+
+def _lazy_line(state: StateBlock, line: int, end_line: int) -> bool:
+    """Whether `line` (not blank) continues a quote's paragraph at every level: no
+    marker, not indented as code, and no rule that ends a quote starts there.
+
+    The inner levels see the line marked as a continuation (indent -1), the outermost
+    as it stands; the rules read a line's own indent only to tell code (4 or more),
+    which neither is, so asking once answers for every level.
+    """
+    if state.src[state.bMarks[line] + state.tShift[line]] == ">" or state.sCount[line] >= 4:
+        return False
+    terminators = state.md.block.ruler.getRules("blockquote")
+    return not any(rule(state, line, end_line, True) for rule in terminators)
+
+
+def _write_lazy_quote(
+    state: StateBlock, start_line: int, end_line: int, depth: int, text: int, spaced: bool
+) -> None:
+    """The tokens of `depth` quotes around lines `start_line` to `end_line`, the
+    first's text starting at `text`, the others lazy continuation lines."""
+    lazy = range(start_line + 1, end_line)
+    saved = (
+        state.bMarks[start_line],
+        state.tShift[start_line],
+        state.sCount[start_line],
+        state.bsCount[start_line],
+        [state.sCount[line] for line in lazy],
+    )
+    outer = (state.parentType, state.blkIndent, state.lineMax)
+    opened = [state.push("blockquote_open", "blockquote", 1) for _ in range(depth)]
+    # what each level of markdown-it's rule leaves for the next: the text after the
+    # markers, no indent, the lazy lines marked as continuations (-1)
+    state.bsCount[start_line] = (state.sCount[start_line] if depth == 1 else 0) + 1 + spaced
+    state.bMarks[start_line] = text
+    state.tShift[start_line] = 0
+    state.sCount[start_line] = 0
+    for line in lazy:
+        state.sCount[line] = -1
+    state.parentType, state.blkIndent = "blockquote", 0
+    state.md.block.tokenize(state, start_line, end_line)
+    for token in opened:
+        token.markup = ">"
+        token.map = [start_line, state.line]
+    for _ in range(depth):
+        state.push("blockquote_close", "blockquote", -1).markup = ">"
+    state.parentType, state.blkIndent, state.lineMax = outer
+    bMark, tShift, sCount, bsCount, lazy_counts = saved
+    state.bMarks[start_line], state.tShift[start_line] = bMark, tShift
+    state.sCount[start_line], state.bsCount[start_line] = sCount, bsCount
+    for line, count in zip(lazy, lazy_counts, strict=True):
+        state.sCount[line] = count
+
+
 # -- math, attributes and containers ------------------------------------------------
 
 # amsmath's environments (as mdit-py-plugins' amsmath lists them), or \[.
@@ -221,13 +407,17 @@ _TEX_OPEN = re.compile(
 _TEX_CLOSE_PAREN = re.compile(r"\\\)")
 _TEX_CLOSE_BRACKET = re.compile(r"\\\]")
 _CLOSING_BRACE = re.compile(r"\}")
+# What tells TeX from words between "\[" and "\]": a command, a script, a brace, "=".
+_TEX_SIGN = re.compile(r"\\[A-Za-z]|[\^_{}=]")
 # A ::: fence line (pandoc's fenced divs, MyST's and markdown-it-container's).
 _CONTAINER_FENCE = re.compile(r":{3}[^\n]*")  # ":{3,}" would give back colons
 
 
 def _tex_inline(state: StateInline, silent: bool) -> bool:
-    r"""``\(…\)`` (and ``\[…\]`` inside a paragraph) as math, before the escape rule
-    reads the backslashes away. The closers are listed once per run (`_positions`)."""
+    r"""``\(…\)``, and ``\[…\]`` around TeX, inside a paragraph as math, before the
+    escape rule reads the backslashes away; ``\[sic\]`` and ``thing\[s\]`` are escaped
+    brackets, text. The closers and the signs of TeX are listed once per run
+    (`_positions`), so each "\[" is judged by a bisection, not by reading ahead."""
     source = state.src
     start = state.pos
     if source[start] != "\\" or start + 1 >= state.posMax or source[start + 1] not in "([":
@@ -246,6 +436,8 @@ def _tex_inline(state: StateInline, silent: bool) -> bool:
     close = closers[index]
     if close == start + 2:
         return False
+    if display and not _holds(_positions(state, "_essaytui_tex_signs", _TEX_SIGN), start, close):
+        return False
     if not silent:
         token = state.push("math_inline_double" if display else "math_inline", "math", 0)
         token.content = source[start + 2 : close]
@@ -254,15 +446,74 @@ def _tex_inline(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _holds(positions: list[int], start: int, end: int) -> bool:
+    """Whether one of the sorted `positions` lies in `[start, end)`."""
+    index = bisect.bisect_left(positions, start)
+    return index < len(positions) and positions[index] < end
+
+
+@dataclass(slots=True)
+class _TexScan:
+    """What the display-math rule learnt of one source: where each closer search that
+    failed started and stopped, where one that succeeded found its closer (a line in
+    between that needs the same closer is answered at once), and where TeX's signs are."""
+
+    source: str
+    failed: dict[str, tuple[int, int]] = field(default_factory=dict)
+    found: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    signs: list[int] | None = None
+
+    def has_tex(self, start: int, end: int) -> bool:
+        if self.signs is None:
+            self.signs = [match.start() for match in _TEX_SIGN.finditer(self.source)]
+        return _holds(self.signs, start, end)
+
+
+def _tex_scan(state: StateBlock) -> _TexScan:
+    """The `_TexScan` of the source being parsed (a new one for each chunk)."""
+    scan: _TexScan | None = state.env.get("_essaytui_tex")
+    if scan is None or scan.source is not state.src:
+        scan = state.env["_essaytui_tex"] = _TexScan(state.src)
+    return scan
+
+
+def _tex_closer(
+    state: StateBlock, scan: _TexScan, closer: str, start_line: int, end_line: int, after: int
+) -> tuple[int, int]:
+    """`(line, offset)` of the closer of math opened on `start_line` (searched from
+    `after`), or `(line, -1)` when a blank line, a dedent or the end comes first."""
+    known = scan.failed.get(closer)
+    if known is not None and known[0] <= start_line < known[1]:
+        return known[1], -1
+    hit = scan.found.get(closer)
+    if hit is not None and hit[0] <= start_line <= hit[1] and hit[2] >= after:
+        return hit[1], hit[2]
+    line = start_line
+    search_from = after
+    while True:
+        found = state.src.find(closer, search_from, state.eMarks[line])
+        while found >= 0 and _escaped(state.src, found):  # "\\]" is "\\" then "]"
+            found = state.src.find(closer, found + 1, state.eMarks[line])
+        if found >= 0:
+            scan.found[closer] = (start_line, line, found)
+            return line, found
+        line += 1
+        if line >= end_line or state.isEmpty(line) or state.sCount[line] < state.blkIndent:
+            scan.failed[closer] = (start_line, line)
+            return line, -1
+        search_from = state.bMarks[line] + state.tShift[line]
+
+
 def _tex_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
-    r"""Display math on lines of its own: ``\[ … \]``, or an amsmath environment
-    (``\begin{align} … \end{align}``, kept whole).
+    r"""Display math on lines of its own: ``\[ … \]`` around TeX (``\[sic\]`` opening a
+    paragraph is escaped brackets), or an amsmath environment (``\begin{align} …
+    \end{align}``, kept whole).
 
     Unlike mdit-py-plugins' amsmath, the math ends at a blank line (as in LaTeX), so
     no math runs across a place where a long source is cut; and where the closer was
-    searched for in vain from one line to another, a line in between that needs the
-    same closer is known to fail at once (each line of a paragraph asks this rule
-    whether it starts math: "\[" on every line was quadratic).
+    searched for from one line to another, a line in between that needs the same
+    closer is answered at once (each line of a paragraph asks this rule whether it
+    starts math: "\[" on every line was quadratic).
     """
     if state.is_code_block(start_line):
         return False
@@ -273,23 +524,14 @@ def _tex_block(state: StateBlock, start_line: int, end_line: int, silent: bool) 
         return False
     environment = opening.group(1)
     closer = f"\\end{{{environment}{opening.group(2)}}}" if environment else "\\]"
-    failed: dict[str, tuple[int, int]] = state.env.setdefault("_essaytui_tex_failed", {})
-    known = failed.get(closer)
-    if known is not None and known[0] <= start_line < known[1]:
+    scan = _tex_scan(state)
+    line, found = _tex_closer(state, scan, closer, start_line, end_line, opening.end())
+    if found < 0:
         return False
-    line = start_line
-    search_from = opening.end()
-    while True:
-        found = state.src.find(closer, search_from, state.eMarks[line])
-        while found >= 0 and _escaped(state.src, found):  # "\\]" is "\\" then "]"
-            found = state.src.find(closer, found + 1, state.eMarks[line])
-        if found >= 0:
-            break
-        line += 1
-        if line >= end_line or state.isEmpty(line) or state.sCount[line] < state.blkIndent:
-            failed[closer] = (start_line, line)
-            return False
-        search_from = state.bMarks[line] + state.tShift[line]
+    if not environment and (
+        state.src[found + 2 : state.eMarks[line]].strip() or not scan.has_tex(opening.end(), found)
+    ):
+        return False  # brackets in prose, or math inside a paragraph
     if silent:
         return True
     if environment:

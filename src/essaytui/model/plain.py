@@ -1,4 +1,4 @@
-"""The essay as plain text, for a pipe or a file (issue 10 item 7).
+"""The essay as plain text, for a pipe or a file.
 
 What `essaytui PATH | less` or `> out.txt` gets, the way `glow` and `bat` behave
 when standard output is not a terminal: no escape codes, the title and author, then
@@ -63,12 +63,12 @@ def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
             lines.append(prefix + " ".join(words))
             prefix, words, used = rest, [], 0
             room = max(1, width - cell_width(prefix))
-        while not words and size > room:
-            head, word = _cut(word, room)
-            lines.append(prefix + head)
+        if not words and size > room:
+            heads, word, size = _cut(word, size, room, max(1, width - cell_width(rest)))
+            lines.append(prefix + heads[0])
+            lines.extend(rest + head for head in heads[1:])
             prefix = rest
             room = max(1, width - cell_width(prefix))
-            size = cell_width(word)
         words.append(word)
         used += size if len(words) == 1 else size + 1
     if words or not lines:
@@ -76,14 +76,32 @@ def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
     return lines
 
 
-def _cut(word: str, room: int) -> tuple[str, str]:
-    """The longest head of `word` that fits in `room` cells (at least one character)."""
-    used = 0
-    for index, char in enumerate(word):
-        used += cell_width(char)
-        if used > room:
-            return word[: max(1, index)], word[max(1, index) :]
-    return word, ""
+def _cut(word: str, size: int, room: int, rest_room: int) -> tuple[list[str], str, int]:
+    """`word` (`size` cells) cut into lines: the heads that fill them (the first
+    `room` cells wide, the others `rest_room`; each at least one character), the tail
+    that fits on the last line, and the tail's width.
+
+    One pass over the word: text with no spaces (Chinese, a long URL) can be a whole
+    paragraph long, and measuring what is left after every cut was quadratic.
+    """
+    heads: list[str] = []
+    begin = 0
+    while size > room:
+        used = 0
+        index = begin
+        while True:
+            char_width = cell_width(word[index])
+            if used + char_width > room:
+                break
+            used += char_width
+            index += 1
+        if index == begin:  # one character wider than the line: it goes alone
+            used, index = char_width, index + 1
+        heads.append(word[begin:index])
+        size -= used
+        begin = index
+        room = rest_room
+    return heads, word[begin:], size
 
 
 @dataclass

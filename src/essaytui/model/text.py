@@ -1,6 +1,6 @@
 """Plain text, character by character: what every other module of the model leans on.
 
-Sanitising (`sanitize`: a file's text made inert for a terminal, issue 6), case
+Sanitising (`sanitize`: a file's text made inert for a terminal), case
 folding that keeps offsets (`lower_same_length`), sentence and word bounds for
 selections, and the superscript digits footnote markers are written in. The leaf of
 the model: it imports nothing but the standard library (design §9).
@@ -37,6 +37,11 @@ _DROPPED = frozenset(_INVISIBLE) | _BIDI | {chr(code) for code in range(0xE0000,
 
 #: Spaces between tab stops in `sanitize`.
 TAB_SIZE = 4
+
+
+#: What opens the question of a ``<details>`` (its ``<summary>``), in Markdown's HTML
+#: and in a saved page alike.
+SUMMARY_SIGN = "▸ "
 
 
 def _visible(char: str) -> str:
@@ -255,3 +260,31 @@ def script_text(text: str, script: str) -> str:
     if not set(text) <= _SCRIPT_CHARACTERS[script]:
         return text
     return text.translate(_SCRIPTS[script])
+
+
+#: TeX's Greek letters and a few signs, as the characters they stand for.
+_TEX_SYMBOLS = {
+    **{name: chr(0x3B1 + index) for index, name in enumerate((
+        "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota",
+        "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "varsigma", "sigma",
+        "tau", "upsilon", "phi", "chi", "psi", "omega",
+    ))},
+    "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π",
+    "Sigma": "Σ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω", "infty": "∞", "to": "→",
+    "leq": "≤", "le": "≤", "geq": "≥", "ge": "≥", "neq": "≠", "times": "×", "cdot": "·",
+    "in": "∈", "sum": "∑", "int": "∫", "approx": "≈", "pm": "±",
+}  # fmt: skip
+# A TeX command's name, and the space after it.
+_TEX_COMMAND = re.compile(r"\\([A-Za-z]+)[ ]?")
+# What TeX writes around math.
+_TEX_DELIMITERS = ("$$", "$", "\\(", "\\)", "\\[", "\\]")
+
+
+def tex_as_text(tex: str) -> str:
+    """Inline TeX as plain words, for a title or an outline entry: delimiters and
+    braces go, a command's argument stays (``\\textit{Socrates}`` → "Socrates"), Greek
+    letters and common signs become their characters, other commands go."""
+    for delimiter in _TEX_DELIMITERS:
+        tex = tex.replace(delimiter, "")
+    tex = _TEX_COMMAND.sub(lambda match: _TEX_SYMBOLS.get(match.group(1), ""), tex)
+    return tex.replace("{", "").replace("}", "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,6 +14,8 @@ from textual.widgets import Static
 
 from essaytui.actions import DIALOGS, action
 from essaytui.model.essay import Essay
+from essaytui.model.text import sanitize, sanitize_inline
+from essaytui.widgets.key_hints import KeyHints
 from essaytui.widgets.status import reading_minutes
 
 #: Front-matter keys shown, in this order, with how they are labelled.
@@ -25,23 +28,27 @@ FIELDS: tuple[tuple[str, str], ...] = (
 
 
 def about_text(essay: Essay) -> Text:
-    """Title, author and the front matter's notes, then the essay's length."""
+    """Title, author and the front matter's notes, then the essay's length.
+
+    Every value is the file's own (its name too): made inert for the terminal here, and
+    appended as text, never parsed as markup.
+    """
     text = Text()
-    text.append(essay.title, style="bold")
+    text.append(sanitize_inline(essay.title), style="bold")
     if essay.author:
-        text.append(f"\nby {essay.author}", style="italic")
+        text.append(f"\nby {sanitize_inline(essay.author)}", style="italic")
     for key, label in FIELDS:
         value = essay.meta.get(key)
         if value:
             text.append(f"\n\n{label}\n", style="bold underline")
-            text.append(value)
+            text.append(sanitize(value))
     shown = {key for key, _ in FIELDS}
     others = [(key, value) for key, value in essay.meta.items() if key not in shown and value]
     if others:
         text.append("\n\nAlso\n", style="bold underline")
         for key, value in others:
-            text.append(f"{key}: ", style="dim")
-            text.append(f"{value}\n")
+            text.append(f"{sanitize_inline(key)}: ", style="dim")
+            text.append(f"{sanitize(value)}\n")
     words = len(essay.reading_text.split())
     notes = sum(1 for note in essay.footnotes if note.number)
     text.append("\n\nLength\n", style="bold underline")
@@ -50,7 +57,7 @@ def about_text(essay: Essay) -> Text:
         f" · {len(essay.sections)} sections · {notes} notes · {len(essay.glossary)} glossary terms"
     )
     if essay.source_path:
-        text.append(f"\n\nFile: {essay.source_path}", style="dim")
+        text.append(f"\n\nFile: {sanitize_inline(essay.source_path)}", style="dim")
     return text
 
 
@@ -64,6 +71,7 @@ class AboutScreen(ModalScreen[None]):
             "Close",
             id="about.close",
             group=DIALOGS,
+            show=True,
             palette=False,
             help="in About this edition: close it",
         ),
@@ -74,8 +82,17 @@ class AboutScreen(ModalScreen[None]):
         self.essay = essay
 
     def compose(self) -> ComposeResult:
+        text = about_text(self.essay)
+        # the app knows the library; a host without one (a test's) lists no parts
+        parts: Callable[[], list[str]] | None = getattr(self.app, "series_parts", None)
+        listed = parts() if parts is not None else []
+        if listed:
+            text.append("\n\nThe series in your library\n", style="bold underline")
+            for line in listed:
+                text.append(f"{sanitize_inline(line)}\n")
         with VerticalScroll(id="about-box"):
-            yield Static(about_text(self.essay), id="about-text")
+            yield Static(text, id="about-text")
+        yield KeyHints()  # the keys of this dialog, not those of the reader beneath
 
     def on_mount(self) -> None:
         self.query_one("#about-box").border_title = "About this edition"

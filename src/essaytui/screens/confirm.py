@@ -8,6 +8,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from essaytui.actions import DIALOGS, action
+from essaytui.widgets.inert import inert_lines
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -49,7 +50,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question, markup=False, id="confirm-question")
+            # the question quotes an address or a name from the file: shown inert
+            yield Static(inert_lines(self.question), markup=False, id="confirm-question")
             yield Static("enter / y: yes    escape / n: no", id="confirm-keys")
 
     def action_answer(self, answer: bool) -> None:

@@ -30,7 +30,10 @@ from essaytui.actions import (
     all_bindings,
     help_of,
     keys_display,
+    keys_taken,
 )
+from essaytui.model.text import sanitize_inline
+from essaytui.widgets.key_hints import KeyHints
 
 #: The keys column, in cells.
 KEYS_WIDTH = 20
@@ -42,14 +45,16 @@ def help_rows(
     app: type[DOMNode], keymap: Mapping[str, str]
 ) -> list[tuple[Binding.Group, str, str, str]]:
     """`(group, keys as typed, what it does, binding id)` for every binding, in help order."""
+    pairs = all_bindings(app)
+    taken = keys_taken(pairs, keymap)
     rows = [
         (
             binding.group or GENERAL,
-            keys_display(binding, keymap),
+            keys_display(binding, keymap, taken.get(owner, ())),
             help_of(binding),
             binding.id or "",
         )
-        for _, binding in all_bindings(app)
+        for owner, binding in pairs
     ]
     order = {group: index for index, group in enumerate(GROUP_ORDER)}
     rows.sort(key=lambda row: order.get(row[0], len(order)))
@@ -89,15 +94,16 @@ def help_text(
             if ids:
                 table.add_column(width=id_width, no_wrap=True, style="dim")
             parts.append(table)
-        cells = [Text(keys), Text(what)] + ([Text(binding_id)] if ids else [])
+        # keys and the file's path come from the reader's keys.toml and environment
+        cells = [Text(sanitize_inline(keys)), Text(what)] + ([Text(binding_id)] if ids else [])
         table.add_row(*cells)
     if not rows:
-        parts.append(Text(f"\nNo key mentions “{needle}”.", style="italic"))
+        parts.append(Text(f"\nNo key mentions “{sanitize_inline(needle)}”.", style="italic"))
     remap = "Remap any key by its id" + ("" if ids else " (shown in a wider terminal)")
     parts.append(
         Text(
-            f"\n{remap} in {keymap_file or 'keys.toml'}, for example\n"
-            '  [keys]\n  "reader.back" = "backspace,h"\n'
+            f"\n{remap} in {sanitize_inline(keymap_file) or 'keys.toml'}, for example\n"
+            '  [keys]\n  "reader.back" = "backspace,H"\n'
             "Command line: essaytui --help",
             style="dim",
         )
@@ -116,6 +122,26 @@ def help_plain(
     return output.getvalue()
 
 
+class HelpFilter(Input):
+    """The help screen's filter: escape goes back to the list (and its hint says so)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        action(
+            "escape",
+            "back",
+            "Back to the list",
+            id="help.filter_back",
+            group=DIALOGS,
+            show=True,
+            palette=False,
+            help="in help's filter: back to the list (the filter stays)",
+        ),
+    ]
+
+    def action_back(self) -> None:
+        self.screen.set_focus(self.screen.query_one("#help-scroll"))
+
+
 class HelpScreen(ModalScreen[None]):
     """Every key of the reader, with its id for remapping."""
 
@@ -126,6 +152,7 @@ class HelpScreen(ModalScreen[None]):
             "Close help",
             id="help.close",
             group=DIALOGS,
+            show=True,
             palette=False,
             help="in help: close it",
         ),
@@ -135,6 +162,7 @@ class HelpScreen(ModalScreen[None]):
             "Scroll down",
             id="help.down",
             group=DIALOGS,
+            show=True,
             palette=False,
             help="in help: scroll (also k, space, b, g, G)",
         ),
@@ -163,6 +191,7 @@ class HelpScreen(ModalScreen[None]):
             "Filter",
             id="help.filter",
             group=DIALOGS,
+            show=True,
             palette=False,
             help="in help: show only the keys that mention what you type",
         ),
@@ -175,7 +204,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
-            yield Input(
+            yield HelpFilter(
                 placeholder="Filter keys… (escape: back to the list)",
                 id="help-filter",
                 compact=True,
@@ -183,6 +212,7 @@ class HelpScreen(ModalScreen[None]):
             )
             with VerticalScroll(id="help-scroll"):
                 yield Static(id="help-text")
+        yield KeyHints()  # the keys of this dialog, not those of the reader beneath
 
     def on_mount(self) -> None:
         self.query_one("#help-box").border_title = "essaytui keys"

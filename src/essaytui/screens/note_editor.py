@@ -20,9 +20,12 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 
 from essaytui.actions import EDITOR, action
 from essaytui.model.annotation import COLORS, DEFAULT_COLOR, parse_tags
-from essaytui.model.text import sanitize
+from essaytui.model.text import sanitize, sanitize_inline
 from essaytui.screens.confirm import ConfirmScreen
 from essaytui.sessions.annotations import Draft
+from essaytui.store.store import LOCK_WAIT_SECONDS
+from essaytui.typeahead import drop_held_keys, hold_keys
+from essaytui.widgets.inert import inert
 
 #: Called with what was written; returns an error message, or None once it is saved.
 SaveNote = Callable[[Draft], Awaitable[str | None]]
@@ -170,7 +173,7 @@ class NoteEditor(ModalScreen[Draft | None]):
             with Horizontal(id="note-meta"):
                 yield Label("Tags")
                 yield Input(
-                    " ".join(self.initial_tags),
+                    self._shown_tags,
                     placeholder="words, completed from your tags (→ accepts)",
                     id="note-tags",
                     suggester=TagSuggester(self.known_tags),
@@ -194,6 +197,11 @@ class NoteEditor(ModalScreen[Draft | None]):
         editor.move_cursor(editor.document.end)
 
     @property
+    def _shown_tags(self) -> str:
+        # as the note itself: a tag is shown (and saved again) inert for the terminal
+        return " ".join(sanitize_inline(tag) for tag in self.initial_tags)
+
+    @property
     def text(self) -> str:
         """The note as typed."""
         return self.query_one(TextArea).text
@@ -209,9 +217,23 @@ class NoteEditor(ModalScreen[Draft | None]):
         )
 
     def action_save(self) -> None:
+        # Keys typed after ctrl+s (in the same burst) are meant for the reader: they wait
+        # until the save is done and the editor closed, and never reach the note.
+        self._save_state = False
+        hold_keys(self, until=self._save_settled, seconds=LOCK_WAIT_SECONDS + 5)
         # ctrl+s is a priority binding: it runs as soon as it arrives, while characters
         # typed just before it may still wait in the text area's queue. Save after them.
         self.query_one(TextArea).call_later(self._start_save)
+
+    def _save_settled(self) -> bool:
+        """Whether the keys held since ctrl+s may go on: the save failed (the editor
+        stays; they were dropped), or the editor is gone and the reader has the focus."""
+        if self._save_state is None:
+            return True
+        if not self._save_state:
+            return False
+        app = self.app
+        return app.screen is not self and (app.focused is not None or self not in app.screen_stack)
 
     def _start_save(self) -> None:
         # In a worker of its own: a save waiting for a locked database must not hold up
@@ -234,11 +256,16 @@ class NoteEditor(ModalScreen[Draft | None]):
             waiting.stop()
             self._saving = False
         if error is not None:
-            shown.update(f"Not saved: {error}")
+            shown.update(inert(f"Not saved: {error}"))
+            drop_held_keys(self)
+            self._save_state = None
             return
+        self._save_state = True
         self.dismiss(draft)
 
     _saving = False
+    #: Since ctrl+s: False while saving, True once saved (closing); None: no save pending.
+    _save_state: bool | None = None
 
     def action_cancel(self) -> None:
         # as for save: judge "nothing typed" only once what was typed has arrived
@@ -248,7 +275,7 @@ class NoteEditor(ModalScreen[Draft | None]):
         draft = self.draft
         if (draft.text, draft.tags, draft.color) == (
             sanitize(self.initial),
-            self.initial_tags,
+            parse_tags(self._shown_tags),
             self.initial_color,
         ):
             self.dismiss(None)

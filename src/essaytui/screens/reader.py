@@ -1,66 +1,157 @@
-"""The reader screen: composes the panes, lays them out and routes their messages.
+"""The reader screen: composes the panes, holds the reader's keys and routes keys and
+messages to the parts that act on them.
 
-The state of the reading lives in plain-Python sessions (`essaytui.sessions`): where
-the reader has been (`Navigator`), the search (`SearchSession`), the annotations
-(`AnnotationSession`) and the saved place (`ReadingPosition`). Panes never reach into
-each other: they post messages, and this screen tells the sessions and the other panes
-(data down, messages up). What can be slow runs in workers: searching a long text or
-with a regular expression, placing annotations in an edited text, and writes that wait
-for a database another essaytui holds.
+The parts (`essaytui.screens.reading`) are plain objects this screen owns: the layout
+of the panes, navigation, search, annotations, quotations and the peek, all sharing one
+`Reading` (the essay, the store and the sessions of `essaytui.sessions`). Panes never
+reach into each other: they post messages, and this screen hands each to its part (data
+down, messages up). The key actions are one-line routes from a table (`ROUTES`), so
+Textual still finds them on the screen: the screen's bindings apply whichever pane has
+the focus, and `check_action`, the help screen, the palette and the key hints see them
+as before.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import partial
+from pathlib import Path
+from typing import ClassVar, Protocol, runtime_checkable
 
 from rich.text import Text
-from textual import on, work
-from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import BindingType
+from textual.command import Hit, Hits, Provider
 from textual.events import Resize
-from textual.widget import Widget
+from textual.reactive import var
+from textual.screen import Screen
 from textual.widgets import TabbedContent, TabPane
 
 from essaytui.model.essay import Essay
-from essaytui.model.search import SearchError
-from essaytui.screens.reader_actions import ReaderActions
+from essaytui.screens.reading.annotations import Annotations
+from essaytui.screens.reading.finding import Finding
+from essaytui.screens.reading.keys import READER_BINDINGS, READER_COMMANDS
+from essaytui.screens.reading.layout import PaneLayout
+from essaytui.screens.reading.navigation import Navigation
+from essaytui.screens.reading.peeking import Peeking
+from essaytui.screens.reading.quoting import Quoting
+from essaytui.screens.reading.reading import LONG, SHORT, Reading
 from essaytui.sessions.annotations import AnnotationSession
-from essaytui.sessions.layout import (
-    Plan,
-)
-from essaytui.sessions.links import link_peek
-from essaytui.sessions.navigator import Navigator
-from essaytui.sessions.position import ReadingPosition
-from essaytui.sessions.search import Hit, Query, SearchSession
-from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, Target, TermHit
-from essaytui.store import StoreError
+from essaytui.sessions.search import SearchSession
+from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, TermHit
+from essaytui.store import AnnotationStore, StoreError
 from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.glossary import GlossaryPane
 from essaytui.widgets.key_hints import KeyHints
 from essaytui.widgets.notes import NotesPane
 from essaytui.widgets.outline import OutlinePane
 from essaytui.widgets.peek import Peek
+from essaytui.widgets.reader_panes import ReaderPanes
 from essaytui.widgets.search_bar import SearchBar
-from essaytui.widgets.side_pane import TABS, SidePane, SidePlaceholder
+from essaytui.widgets.side_pane import SidePane, SidePlaceholder
 from essaytui.widgets.sources import SourcesPane
-from essaytui.widgets.status import StatusLine, reading_status
+from essaytui.widgets.status import StatusLine
 
 #: Seconds between saves of the reading position, and between looks for notes
 #: another essaytui wrote.
 SAVE_EVERY = 5.0
 POLL_EVERY = 2.0
-#: How long messages stay on the bottom line, in seconds.
-SHORT, LONG = 4.0, 10.0
+
+#: Each action of the reader's bindings and commands → (the part that does it, its method).
+ROUTES: dict[str, tuple[str, str]] = {
+    "search": ("finding", "open"),
+    "next_match": ("finding", "step"),
+    "search_selection": ("finding", "search_selection"),
+    "clear_search": ("finding", "escape"),
+    "back": ("navigation", "back"),
+    "forward": ("navigation", "forward"),
+    "bookmark_step": ("navigation", "bookmark_step"),
+    "toggle_outline": ("panes", "toggle_outline"),
+    "toggle_side": ("panes", "toggle_side"),
+    "focus_pane": ("panes", "focus_pane"),
+    "focus_mode": ("panes", "toggle_focus_mode"),
+    "measure": ("panes", "change_measure"),
+    "toggle_sidenotes": ("panes", "toggle_sidenotes"),
+    "color": ("annotations", "color"),
+    "highlight": ("annotations", "highlight"),
+    "annotate": ("annotations", "annotate"),
+    "bookmark": ("annotations", "bookmark"),
+    "undo": ("annotations", "undo"),
+    "copy_quote": ("quoting", "copy_quote"),
+    "write_quotation": ("quoting", "write_quotation"),
+    "choose_style": ("quoting", "choose_style"),
+    "export": ("quoting", "export"),
+}
 
 
-class ReaderScreen(ReaderActions):
-    """Reading one essay."""
+class ReaderScreen(Screen[None]):
+    """Reading one essay: the panes, and the parts that act on the reader's keys."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(READER_BINDINGS)
+    #: What the palette offers beside the keys: (title, help line, action).
+    COMMANDS_WITHOUT_KEYS: ClassVar[list[tuple[str, str, str]]] = READER_COMMANDS
+
+    #: The essay read (a new value, the complete parse of a long file, reaches every pane).
+    essay: var[Essay] = var(None, always_update=True, init=False)  # type: ignore[arg-type]
+
+    def __init__(
+        self,
+        essay: Essay,
+        store: AnnotationStore | None = None,
+        *,
+        warnings: Sequence[str] = (),
+    ) -> None:
+        """Reading `essay`, its notes in `store`; `warnings` (about keys.toml) are shown
+        once the screen is up."""
+        super().__init__()
+        self.startup_warnings = list(warnings)
+        self.set_reactive(ReaderScreen.essay, essay)
+        store = store if store is not None else AnnotationStore.in_memory()
+        self.reading = Reading(self, essay, store)
+        self.panes = PaneLayout(self.reading, placed=lambda: self.peeking.place_later())
+        self.navigation = Navigation(self.reading, self.panes)
+        self.finding = Finding(self.reading, self.panes, self.navigation)
+        self.annotations = Annotations(self.reading, self.navigation)
+        self.quoting = Quoting(self.reading, self.annotations)
+        self.peeking = Peeking(self.reading, self.panes, self.navigation)
+
+    # -- what others use of the reading --------------------------------------------------
+
+    @property
+    def store(self) -> AnnotationStore:
+        """The notes store."""
+        return self.reading.store
+
+    @property
+    def notes(self) -> AnnotationSession:
+        """This essay's annotations."""
+        return self.reading.notes
+
+    @property
+    def search(self) -> SearchSession:
+        """The search in this essay."""
+        return self.reading.search
+
+    @property
+    def view(self) -> EssayView:
+        """The essay view."""
+        return self.reading.view
+
+    @property
+    def status(self) -> StatusLine:
+        """The status line."""
+        return self.reading.status
+
+    def say(self, message: str, seconds: float = SHORT) -> None:
+        """Tell the reader something for a while on the bottom line."""
+        self.reading.say(message, seconds)
 
     # -- building ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         essay = self.essay
-        with Horizontal(id="main"):
+        with ReaderPanes(id="main"):
             yield OutlinePane(essay, id="outline").data_bind(ReaderScreen.essay)
             yield EssayView(essay, id="essay").data_bind(ReaderScreen.essay)
             with SidePlaceholder(SidePane(id="side")):  # Sources, the first tab, shows first
@@ -76,286 +167,283 @@ class ReaderScreen(ReaderActions):
         yield Peek(id="peek", classes="-hidden")
 
     def on_mount(self) -> None:
-        self.relayout()  # before the first frame: the panes where the budget puts them
+        # before the first frame: the panes where the budget puts them
+        self.panes.start(self.size.width or self.app.size.width)
         view = self.view
-        self.query_one(Peek).beneath = view
+        self.query_one(Peek).lie_over(view)
         view.border_title = Text(self.essay.title)
-        if self.essay.author:
-            view.border_subtitle = Text(self.essay.author)
+        view.border_subtitle = essay_subtitle(self.essay)
         view.focus()
-        self._update_status()
-        for warning in self._startup_messages():
+        self.reading.show_status()
+        for warning in self.reading.startup_messages(self.startup_warnings):
             self.say(warning, seconds=LONG)
-        self.reload_annotations()
-        self.restore_position()
-        self.set_interval(SAVE_EVERY, self.save_position, name="save-position")
-        self.set_interval(POLL_EVERY, self._poll_store, name="poll-store")
-
-    def _startup_messages(self) -> list[str]:
-        found = [self._warning_summary()] if self.essay.warnings else []
-        found += [f"⚠ {warning}" for warning in getattr(self.app, "startup_warnings", [])]
-        if self.store.notice:
-            found.append(self.store.notice)
-        if self.store.problem and self.store.read_only:
-            found.append(self.store.problem)  # "… your notes are shown, but …"
-        elif self.store.problem:
-            found.append(
-                f"{self.store.problem} Your notes are kept for this session: "
-                "export them from the command palette (ctrl+p)."
-            )
-        return found
-
-    def _warning_summary(self) -> str:
-        warnings = self.essay.warnings
-        more = f" (+{len(warnings) - 1} more)" if len(warnings) > 1 else ""
-        return f"⚠ {warnings[0]}{more}"
+        self.annotations.reload()
+        self.reading.restore_position()
+        self.set_interval(SAVE_EVERY, self.reading.save_position, name="save-position")
+        self.set_interval(POLL_EVERY, self.annotations.poll, name="poll-store")
 
     def open_essay(self, essay: Essay) -> None:
         """Read another essay in this screen: its own notes, place, jumps and search."""
-        self.save_position()
-        self.navigator = Navigator()
-        self.search = SearchSession(essay.reading_text, essay.footnotes)
-        self.notes = AnnotationSession(essay, self.store)
-        self.position = ReadingPosition(essay, self.store)
-        self.next_ref = {}
+        self.reading.save_position()
+        self.reading.restart(essay)
         view = self.view
         view.target = None
         view.selection = None
         view.scroll_to(y=0, animate=False, immediate=True)
         view.border_title = Text(essay.title)
-        view.border_subtitle = Text(essay.author) if essay.author else ""
+        view.border_subtitle = essay_subtitle(essay)
         self.essay = essay
-        self.relayout()
         self.refresh_bindings()
 
     def watch_essay(self, essay: Essay) -> None:
         """A new version of the essay (the complete parse of a large file), or another."""
-        self.search.set_text(essay.reading_text, essay.footnotes)
-        self.notes.essay = essay
-        self.position.essay = essay
-        self.reload_annotations()
-        if not self.position.restored:
-            self.restore_position()
-        self._update_status()
+        self.reading.update(essay)
+        if self.is_mounted:
+            self.panes.essay_changed()
+        self.annotations.reload()
+        if not self.reading.position.restored:
+            self.reading.restore_position()
+        self.reading.show_status()
         if essay.warnings:
-            self.say(self._warning_summary(), seconds=8)
+            self.say(self.reading.warning_summary(), seconds=8)
 
     def rest_unreadable(self, error: str) -> None:
         """The rest of a long essay could not be read: read on in its first part (its
         position is no longer saved: it would be measured on a part)."""
-        self.position.frozen = True
-        self._update_status()
+        self.reading.position.frozen = True
+        self.reading.show_status()
         self.say(f"Only the first part could be read: {error}", seconds=15)
 
-    # -- layout --------------------------------------------------------------------------
+    # -- the keys --------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        reading = self.reading
+        if action == "back":
+            previous: Callable[[], bool] | None = getattr(self.app, "can_go_back_a_text", None)
+            return reading.navigator.can_go_back or (previous is not None and previous())
+        if action == "forward":
+            return reading.navigator.can_go_forward
+        if action == "next_match":
+            return bool(reading.search.hits)
+        if action == "clear_search":
+            return bool(reading.search.query) or None
+        if action == "color":
+            # only while selecting; otherwise the key goes on to its pane binding
+            return self.view.selected_range is not None
+        return True
+
+    def action_about(self) -> None:
+        from essaytui.screens.about import AboutScreen
+
+        self.app.push_screen(AboutScreen(self.essay))
+
+    def action_toggle_all_terms(self) -> None:
+        view = self.view
+        view.show_all_terms = not view.show_all_terms
+        self.say(
+            "Marking every glossary term."
+            if view.show_all_terms
+            else "Marking the first glossary term of each section."
+        )
+
+    def action_find_note(self) -> None:
+        """The palette again, searching the notes of every essay."""
+        from textual.command import CommandPalette
+
+        self.app.push_screen(
+            CommandPalette(providers=[FindNoteProvider], placeholder="Find a note in any essay…")
+        )
+
+    # -- where the app and the palette send the reader ---------------------------------
+
+    def go_to_annotation(self, annotation_id: str) -> None:
+        """Jump to an annotation (its anchored or proposed place)."""
+        self.navigation.go_to_annotation(annotation_id)
+
+    def save_position(self) -> None:
+        """Remember the place at the top of the view."""
+        self.reading.save_position()
+
+    # -- messages from the panes -----------------------------------------------------------
 
     def on_resize(self, event: Resize) -> None:
-        self.relayout(event.size.width)
-
-    def watch_plan(self, plan: Plan | None) -> None:
-        if plan is None:
-            return
-        self.set_class(self.narrow, "-narrow")
-        with self.app.batch_update():
-            _place(self.query_one(OutlinePane), plan.outline, plan.outline_over)
-            for side in self.query(SidePane):
-                _place(side, plan.side, plan.side_over)
-            for placeholder in self.query(SidePlaceholder):
-                _place(placeholder, plan.side, False)
-            view = self.view
-            view.text_width = plan.text
-            view.sidenote_width = plan.sidenotes
-        self._place_peek()
+        self.panes.resize(event.size.width)
 
     @on(SidePane.Ready)
     def _side_arrived(self, event: SidePane.Ready) -> None:
-        self._side_ready = True
-        if self.plan is None:
-            self.relayout()
-        else:
-            _place(event.pane, self.plan.side, self.plan.side_over)
-        self._show_annotations()
-        waiting, self._after_side = self._after_side, []
-        for then in waiting:
-            then()
-
-    # -- where we are ----------------------------------------------------------------------
-
-    def _update_status(self) -> None:
-        view = self.view
-        target = view.target
-        focus = (
-            target.start if target is not None and view.row_of(target.start) is not None else None
-        )
-        self.status.set_status(
-            reading_status(
-                self.essay,
-                view.top_offset,
-                view.bottom_offset,
-                focus=focus,
-                rest_unreadable=self.position.frozen,
-            )
-        )
+        self.panes.side_arrived()
+        self.annotations.show()
 
     @on(EssayView.Moved)
     def _moved(self, event: EssayView.Moved) -> None:
         self.query_one(OutlinePane).show_section(self.essay.section_at(event.top_offset))
-        self._update_status()
-        self._place_peek()
+        self.reading.show_status()
+        self.peeking.place()
 
     @on(EssayView.Notice)
     def _notice(self, event: EssayView.Notice) -> None:
         self.say(event.text)
 
-    # -- jumps -----------------------------------------------------------------------------
-
-    # -- footnotes, terms, links ---------------------------------------------------------
-
     @on(EssayView.TargetSelected)
     def _target_selected(self, event: EssayView.TargetSelected) -> None:
-        self._place_peek()
-        self._update_status()
-
-    def _peek_text(self, target: Target) -> tuple[str, str]:
-        """What the peek shows for `target`, and its last line when cut."""
-        match target:
-            case FootnoteRef(label=label):
-                note = self.essay.footnotes_by_label.get(label)
-                if note is None or not note.defined:
-                    return f"[^{label}] is referenced but never defined.", ""
-                number = f"{note.number}. " if note.number else ""
-                return f"{number}{note.text}\n\nenter: open in Sources", "… enter: the whole note"
-            case TermHit(term_id=term_id):
-                term = self.essay.terms_by_id.get(term_id)
-                if term is None:
-                    return "", ""
-                return (
-                    f"{term.name}: {term.definition}\n\nenter: open in Glossary",
-                    "… enter: the whole entry",
-                )
-            case LinkRef(url=url, image=image):
-                return link_peek(self.essay, url, image), ""
-            case MatchRef():
-                return "", ""
-
-    def _place_peek(self) -> None:
-        peek = self.query_one(Peek)
-        view = self.view
-        target = view.target
-        text, more = self._peek_text(target) if target is not None else ("", "")
-        row = view.row_of(target.start) if target is not None else None
-        if isinstance(target, FootnoteRef) and view.sidenote_is_whole(target.label):
-            text = ""  # the whole note is in the margin beside its line
-        if not text or row is None:
-            peek.hide()
-            return
-        peek.show_near(text, view.scrollable_content_region, row, more=more)
+        self.peeking.selected()
+        self.reading.show_status()
 
     @on(EssayView.TargetFollowed)
     def _target_followed(self, event: EssayView.TargetFollowed) -> None:
         match event.target:
             case FootnoteRef(label=label):
-                self.open_source(label)
+                self.navigation.open_source(label)
             case TermHit(term_id=term_id):
-                self.open_term(term_id)
+                self.navigation.open_term(term_id)
             case LinkRef(url=url, image=image):
-                self.open_link(url, noun="image" if image else "address")
+                self.navigation.open_link(url, noun="image" if image else "address")
             case MatchRef():
                 pass
 
-    # -- search ------------------------------------------------------------------------------
+    @on(OutlinePane.SectionChosen)
+    def _section_chosen(self, event: OutlinePane.SectionChosen) -> None:
+        self.navigation.section_chosen(event.section.start)
+
+    @on(SourcesPane.SourceChosen)
+    def _source_chosen(self, event: SourcesPane.SourceChosen) -> None:
+        self.navigation.source_chosen(event.label)
+
+    @on(SourcesPane.LinkChosen)
+    def _link_chosen(self, event: SourcesPane.LinkChosen) -> None:
+        self.navigation.open_link(event.url)
+
+    @on(GlossaryPane.OccurrenceChosen)
+    def _occurrence_chosen(self, event: GlossaryPane.OccurrenceChosen) -> None:
+        self.navigation.arrive(event.start, TermHit(event.start, event.end, event.term_id))
 
     @on(SearchBar.Changed)
     def _search_changed(self, event: SearchBar.Changed) -> None:
-        self.run_search(event.query)
-
-    def run_search(self, text: str) -> None:
-        """Find every match of `text`; the first at or after the top of the view is current."""
-        bar = self.query_one(SearchBar)
-        bar.clear_message()  # a message about the query typed before no longer applies
-        try:
-            query = self.search.begin(text)
-        except SearchError as error:
-            self._show_search(str(error))
-            return
-        if query is None:
-            self._show_search()
-        elif self.search.needs_worker(query):
-            bar.set_count("searching…")
-            if self._searching is None:
-                self._start_search(query)
-            else:
-                self._search_next = query  # one search at a time; the newest runs next
-        else:
-            self._found(query, self.search.run(query), "")
-
-    def _start_search(self, query: Query) -> None:
-        self._searching = query
-        self._search_worker(query)
-
-    @work(thread=True, group="search", description="search")
-    def _search_worker(self, query: Query) -> None:
-        try:
-            matches, error = self.search.run(query), ""
-        except SearchError as problem:
-            matches, error = [], str(problem)
-        self.app.call_from_thread(self._found, query, matches, error)
-
-    def _found(self, query: Query, matches: list[Hit], error: str) -> None:
-        if self._searching is query:
-            self._searching = None
-            waiting, self._search_next = self._search_next, None
-            if waiting is not None:
-                self._start_search(waiting)
-        if self.search.found(query, matches, self.view.top_offset):
-            self._show_search(error)
-
-    def show_matches_in_sources(self, in_notes: dict[str, list[tuple[int, int]]]) -> None:
-        if self.side_here(partial(self.show_matches_in_sources, in_notes)):
-            self.query_one(SourcesPane).matches = in_notes
-
-    def show_source_of_match(self, label: str, *, open_pane: bool) -> None:
-        if not self.side_here(partial(self.show_source_of_match, label, open_pane=open_pane)):
-            return
-        side = self.query_one(SidePane)
-        if open_pane:
-            self._show_side("sources")
-        elif side.has_class("-hidden") or side.active != TABS["sources"]:
-            return  # the peek shows the note
-        self.query_one(SourcesPane).show_source(label)
+        self.finding.run(event.query)
 
     @on(SearchBar.Submitted)
     def _search_submitted(self, event: SearchBar.Submitted) -> None:
-        origin, self._search_origin = self._search_origin, None
-        if origin is not None and origin.top_offset != self.view.top_offset:
-            self.navigator.remember(origin)  # the search was a jump: backspace returns
-            self.refresh_bindings()
-        self.view.focus()
+        self.finding.submitted()
 
     @on(SearchBar.Closed)
     def _search_closed(self, event: SearchBar.Closed) -> None:
-        self.clear_search()
+        self.finding.clear()
 
-    # -- annotations -----------------------------------------------------------------------
+    @on(NotesPane.GoTo)
+    def _notes_go(self, event: NotesPane.GoTo) -> None:
+        self.annotations.go_to(event)
 
-    def _poll_store(self) -> None:
-        try:
-            # also when some notes ran out of time to be placed: another try
-            if self.notes.changed_elsewhere() or self.notes.unsettled:
-                self.reload_annotations()
-        except StoreError:
-            return
+    @on(NotesPane.Delete)
+    def _notes_delete(self, event: NotesPane.Delete) -> None:
+        self.annotations.delete(event)
+
+    @on(NotesPane.Undo)
+    def _notes_undo(self, event: NotesPane.Undo) -> None:
+        self.annotations.undo()
+
+    @on(NotesPane.Confirm)
+    def _notes_confirm(self, event: NotesPane.Confirm) -> None:
+        self.annotations.confirm(event)
+
+    @on(NotesPane.Reattach)
+    def _notes_reattach(self, event: NotesPane.Reattach) -> None:
+        self.annotations.reattach(event)
+
+    @on(NotesPane.Edit)
+    def _notes_edit(self, event: NotesPane.Edit) -> None:
+        self.annotations.edit(event)
 
     @on(TabbedContent.TabActivated)
     def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "notes-tab":
-            self._poll_store()
-
-    # -- the reading position ------------------------------------------------------------
+            self.annotations.poll()
 
 
-def _place(pane: Widget, width: int, over: bool) -> None:
-    """Show `pane` beside the essay (`width` cells), over it, or not at all."""
-    pane.set_class(not width and not over, "-hidden")
-    pane.set_class(over, "-over")
-    pane.styles.width = width or None  # over the essay, the stylesheet gives the width
+def _route(name: str, part: str, method: str) -> Callable[..., object]:
+    """The screen's action `name`, handing its arguments to `part`'s `method`."""
+
+    def route(screen: ReaderScreen, *arguments: object) -> object:
+        return getattr(getattr(screen, part), method)(*arguments)
+
+    route.__name__ = f"action_{name}"
+    route.__qualname__ = f"ReaderScreen.action_{name}"
+    route.__doc__ = f"Routed to `{part}.{method}`."
+    return route
+
+
+for _name, (_part, _method) in ROUTES.items():
+    setattr(ReaderScreen, f"action_{_name}", _route(_name, _part, _method))
+
+
+class FindNoteProvider(Provider):
+    """ "Find note…": the notes of every essay whose quote, note or tags hold the words
+    typed (the store's full-text search, off the event loop)."""
+
+    async def search(self, query: str) -> Hits:
+        import asyncio
+
+        from essaytui.model.text import sanitize_inline
+        from essaytui.widgets.inert import inert, inert_markup
+
+        reader = next(
+            (s for s in reversed(self.app.screen_stack) if isinstance(s, ReaderScreen)), None
+        )
+        if reader is None or not query.strip():
+            return
+        try:
+            hits = await asyncio.to_thread(reader.store.search_notes, query, 50)
+        except StoreError:
+            return
+        for rank, hit in enumerate(hits):
+            annotation = hit.annotation
+            here = annotation.essay_id == reader.essay.id
+            title = sanitize_inline(hit.title or "another essay")
+            snippet = " ".join(sanitize_inline(hit.snippet).split())[:70]
+            where = " › ".join(annotation.section_trail) or "Opening"
+            # Content, not a str: the palette parses a str as markup, and a note or a
+            # title such as "x [/b] y" ended the app (MarkupError)
+            yield Hit(
+                1.0 - rank / (len(hits) + 1),
+                inert(f"“{snippet}” — {'this essay' if here else title}"),
+                partial(open_note, self.app, annotation.id, annotation.essay_id, hit.path),
+                text=snippet,
+                help=inert_markup(
+                    f"{where} · {annotation.kind.value} · {annotation.modified[:10]}"
+                ),
+            )
+
+
+@runtime_checkable
+class OpensEssays(Protocol):
+    """An app that can show another essay in its reader (`EssayApp`)."""
+
+    def open_essay(self, path: Path, annotation_id: str | None = None) -> None:
+        """Read the essay at `path` and show it, at `annotation_id` when given."""
+
+
+def open_note(app: object, annotation_id: str, essay_id: str, path: str) -> None:
+    """Show a note found by "Find note…": here, or in its own essay opened at it."""
+    assert isinstance(app, App) and isinstance(app, OpensEssays)
+    reader = next(s for s in reversed(app.screen_stack) if isinstance(s, ReaderScreen))
+    if essay_id == reader.essay.id:
+        reader.go_to_annotation(annotation_id)
+        return
+    if not path or not Path(path).is_file():
+        reader.say(f"The essay of that note is not found (last seen at {path or 'no file'}).")
+        return
+    app.open_essay(Path(path), annotation_id)
+
+
+def essay_subtitle(essay: Essay) -> Text:
+    """The line under the essay: its author, and, dimmed, who added its section headings
+    when the edition says (front matter `headings: added by the editors`), so that a
+    reader quoting a heading knows it is not the author's."""
+    from essaytui.model.text import sanitize_inline
+
+    subtitle = Text(sanitize_inline(essay.author))
+    headings = sanitize_inline(essay.meta.get("headings", "")).strip()
+    if headings:
+        if subtitle:
+            subtitle.append(" · ")
+        subtitle.append(f"headings {headings}", style="dim italic")
+    return subtitle

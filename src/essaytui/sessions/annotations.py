@@ -25,6 +25,7 @@ from essaytui.model.annotation import (
     AnchorStatus,
     Annotation,
     Kind,
+    as_copy,
     as_deleted,
     make_annotation,
     now_iso,
@@ -36,7 +37,7 @@ from essaytui.model.annotation import (
 )
 from essaytui.model.essay import Essay
 from essaytui.model.text import sanitize
-from essaytui.store import AnnotationStore, StoreError
+from essaytui.store import AnnotationStore, EditConflict, StoreError, UnknownAnnotation
 
 #: Most changes `undo` can take back.
 UNDO_LIMIT = 100
@@ -86,6 +87,47 @@ class Placed:
 def _update(annotation: Annotation) -> Write:
     def write(store: AnnotationStore, wait: bool) -> object:
         return store.update(annotation, wait=wait)
+
+    return write
+
+
+def _update_from(changed: Annotation, base: Annotation) -> Write:
+    """Write `changed` only over `base`; if the note changed or was deleted since (in
+    another window), keep both: the new text goes in as a new note, and the write
+    returns the `Change` that says so (and whose undo takes the new note back)."""
+
+    def write(store: AnnotationStore, wait: bool) -> object:
+        try:
+            return store.update(changed, wait=wait, base=base)
+        except (EditConflict, UnknownAnnotation) as conflict:
+            current = getattr(conflict, "current", None)
+            gone = not isinstance(current, Annotation) or current.is_deleted
+            kept = store.add(as_copy(changed), wait=wait)
+        what = "deleted" if gone else "changed"
+        return Change(
+            (),
+            f"That note was {what} elsewhere (another window) after you opened it: your "
+            "text was saved as a new note beside it, and nothing was overwritten.",
+            undo=(as_deleted(kept),),
+            focus=kept.id,
+        )
+
+    return write
+
+
+def _delete_from(base: Annotation) -> Write:
+    """Delete the note only if `base` is still its stored version: one changed since
+    (in another window) is left as it is, and the returned `Change` says so."""
+
+    def write(store: AnnotationStore, wait: bool) -> object:
+        try:
+            return store.update(as_deleted(base), wait=wait, base=base)
+        except (EditConflict, UnknownAnnotation):
+            return Change(
+                (),
+                "That note was changed or deleted elsewhere (another window) since it was "
+                "shown: it is left as it is now.",
+            )
 
     return write
 
@@ -319,7 +361,7 @@ class AnnotationSession:
         if draft.color != annotation.color:
             changed = with_color(changed, draft.color)
         return Change(
-            (_update(changed),),
+            (_update_from(changed, annotation),),
             "Note saved.",
             undo=(annotation,),
             focus=annotation.id,
@@ -328,7 +370,7 @@ class AnnotationSession:
     def delete(self, annotation: Annotation) -> Change:
         """Delete `annotation` (kept, marked deleted; undo brings it back)."""
         return Change(
-            (_update(as_deleted(annotation)),),
+            (_delete_from(annotation),),
             "Deleted (u or ctrl+z brings it back).",
             undo=(annotation,),
         )
@@ -367,15 +409,21 @@ class AnnotationSession:
 
     # -- making changes --------------------------------------------------------------
 
-    def make(self, change: Change, *, wait: bool) -> None:
-        """Write `change` to the store (see `Change`).
+    def make(self, change: Change, *, wait: bool) -> Change:
+        """Write `change` to the store (see `Change`); returns what was made: `change`,
+        or what a write made instead (an edit of a note changed meanwhile, kept as a
+        new note).
 
         Raises:
             StoreBusy: `wait` is False and another process holds the database.
             StoreError: the writes failed; what was written before the failing one stays.
         """
+        made = change
         for write in change.writes:
-            write(self.store, wait)
+            result = write(self.store, wait)
+            if isinstance(result, Change):
+                made = result
+        return made
 
     def made(self, change: Change) -> None:
         """`change` was written: remember how to take it back."""

@@ -65,6 +65,25 @@ class Plan:
     sidenotes: int
 
 
+@dataclass(frozen=True, slots=True)
+class Wants:
+    """What the reader asked of the layout.
+
+    Attributes:
+        outline: of the outline (o, 1).
+        side: of the side pane (p, 3, 4, 5).
+        focus: the essay alone (z).
+        measure: the text column's width (+, -).
+        sidenotes: footnotes in the margin where there is room.
+    """
+
+    outline: Want = Want.AUTO
+    side: Want = Want.AUTO
+    focus: bool = False
+    measure: int = MEASURE
+    sidenotes: bool = True
+
+
 def outline_width(width: int) -> int:
     """The outline's width in a terminal `width` cells wide."""
     return max(OUTLINE_MIN, min(OUTLINE_MAX, width // 5))

@@ -15,10 +15,13 @@ from urllib.parse import unquote
 
 from essaytui.model.essay import Essay
 
-#: Addresses never opened nor offered to the terminal as a hyperlink.
-UNSAFE_SCHEMES = ("javascript:", "data:", "file:", "vbscript:")
-#: Addresses a terminal hyperlink (OSC 8) may carry.
-HYPERLINK_SCHEMES = ("http://", "https://", "mailto:", "ftp://")
+#: The only schemes of an address that is opened, or offered to the terminal as a
+#: hyperlink. An allowlist: anything else (a script, inline data, a local file, a bare or
+#: relative path, an option such as ``--renderer-cmd-prefix=…``) is shown, never handed to
+#: a browser or ``xdg-open``, which would take a leading ``-`` as an option of its own.
+OPENED_SCHEMES = frozenset({"http", "https", "mailto"})
+
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 
 # fn1, fn-1, fn:1, fn_1, footnote-1, user-content-fn-1; fnref1, fnref:1:2 (a repeated
 # reference, as markdown-it numbers them), footnote-ref-1, user-content-fnref-1-2
@@ -45,14 +48,16 @@ class ToSource:
 
 @dataclass(frozen=True, slots=True)
 class Outside:
-    """An address outside the essay: shown, then opened only when the reader asks."""
+    """An address outside the essay: shown, then opened only when the reader asks
+    (`url` is what `openable` made of the link's address)."""
 
     url: str
 
 
 @dataclass(frozen=True, slots=True)
 class Refused:
-    """An address that is never opened (a script, inline data, a local file)."""
+    """An address that is never opened: any but `OPENED_SCHEMES` (a script, inline data,
+    a local file, a relative path, an option for the browser)."""
 
     url: str
 
@@ -71,9 +76,8 @@ def resolve(essay: Essay, url: str) -> Destination:
     """Where the link address `url` leads in (or out of) `essay`."""
     address = url.strip()
     if not address.startswith("#"):
-        if address.lower().startswith(UNSAFE_SCHEMES):
-            return Refused(url)
-        return Outside(url)
+        opened = openable(address)
+        return Refused(url) if opened is None else Outside(opened)
     fragment = unquote(address[1:])
     for name in dict.fromkeys((fragment, fragment.lower())):
         offset = essay.anchors.get(name)
@@ -118,18 +122,35 @@ def _note(essay: Essay, label: str) -> str | None:
     return None
 
 
-def hyperlink(url: str) -> str | None:
-    """`url` as a terminal hyperlink may carry it, or None when it must not be one.
+def openable(url: str) -> str | None:
+    """`url` as it may be handed to a browser, or None when it must never be opened.
 
-    Only web and mail addresses, and none with spaces or control characters (an
-    escape inside an address could end the hyperlink's own sequence).
+    Only `OPENED_SCHEMES` addresses (web ones with ``//`` and something after it), and
+    none with spaces or control characters (an escape inside an address could end a
+    terminal hyperlink's own sequence). What is returned starts with its scheme's
+    letters, so a browser can never read it as an option.
     """
     address = url.strip()
-    if not address.lower().startswith(HYPERLINK_SCHEMES):
+    match = _SCHEME.match(address)
+    if match is None:
         return None
-    if any(ord(char) < 0x21 or 0x7F <= ord(char) < 0xA0 for char in address):
+    scheme = match.group(1).lower()
+    if scheme not in OPENED_SCHEMES:
+        return None
+    rest = address[match.end() :]
+    if scheme != "mailto" and (not rest.startswith("//") or len(rest) == 2):
+        return None
+    if not rest or any(
+        char.isspace() or ord(char) < 0x21 or 0x7F <= ord(char) < 0xA0 for char in address
+    ):
         return None
     return address
+
+
+def hyperlink(url: str) -> str | None:
+    """`url` as a terminal hyperlink (OSC 8) may carry it, or None when it must not be
+    one: exactly the addresses that are opened (`openable`)."""
+    return openable(url)
 
 
 def link_peek(essay: Essay, url: str, image: bool = False) -> str:
@@ -142,7 +163,7 @@ def link_peek(essay: Essay, url: str, image: bool = False) -> str:
         case Missing():
             return f"Link: {url}\n\n(no heading or anchor of that name in this essay)"
         case Refused():
-            return f"Link: {url}\n\n(never opened: unsafe address)"
+            return f"Link: {url}\n\n(never opened: only http, https and mailto addresses are)"
         case Outside():
             where = "open it (after asking)"
     return f"{'Image' if image else 'Link'}: {url}\n\nenter: {where}"

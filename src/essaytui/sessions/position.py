@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from essaytui.model.anchoring import nearest_occurrence, reanchor_offset
 from essaytui.model.annotation import text_hash
-from essaytui.model.essay import Essay
+from essaytui.model.essay import Essay, reading_progress
 from essaytui.store import AnnotationStore
 
 #: Most characters of the sentence at the top kept to find the place again.
@@ -55,7 +55,7 @@ class ReadingPosition:
             title=essay.title,
             author=essay.author,
             text_hash=text_hash(text),
-            progress=bottom / max(1, len(text)),
+            progress=reading_progress(len(text), top, bottom),
             wait=wait,
         )
         self.saved_top = top

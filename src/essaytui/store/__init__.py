@@ -1,6 +1,7 @@
 """Persistent user data: annotations, reading positions, settings (SQLite)."""
 
 from essaytui.store.errors import (
+    EditConflict,
     StoreBusy,
     StoreError,
     StoreUnavailable,
@@ -18,6 +19,7 @@ from essaytui.store.store import (
 
 __all__ = [
     "AnnotationStore",
+    "EditConflict",
     "EssayRecord",
     "EssaySummary",
     "MergeResult",

@@ -20,6 +20,19 @@ class StoreBusy(StoreWriteError):
     saved, and the same write may be tried again later."""
 
 
+class EditConflict(StoreWriteError):
+    """An edit was made from a version of the note that is no longer the stored one (it
+    was changed or deleted since, e.g. in another window); nothing was written.
+
+    Attributes:
+        current: the version stored now.
+    """
+
+    def __init__(self, message: str, current: object) -> None:
+        super().__init__(message)
+        self.current = current
+
+
 class UnknownAnnotation(StoreError, KeyError):
     """No annotation with that id is stored."""
 

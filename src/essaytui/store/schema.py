@@ -73,7 +73,7 @@ MIGRATIONS: list[list[Step]] = [
         )
         """,
     ],
-    # 3: essays keyed by the document, not by title (issue 10; essaytui.model.identity).
+    # 3: essays keyed by the document, not by title (essaytui.model.identity).
     [
         """
         CREATE TABLE essays (
@@ -110,7 +110,7 @@ MIGRATIONS: list[list[Step]] = [
         "CREATE INDEX annotations_by_path ON annotations (essay_path)",
         lambda connection: split_title_hash_essays(connection),
     ],
-    # 4: a full-text index of every annotation's quote, note and tags (issue 14).
+    # 4: a full-text index of every annotation's quote, note and tags.
     [lambda connection: add_note_search(connection)],
 ]
 

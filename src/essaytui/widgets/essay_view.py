@@ -10,15 +10,15 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import ClassVar, TypeVar
+from typing import ClassVar, Self, TypeVar
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.actions import SkipAction
-from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.binding import BindingType
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import var
 from textual.scroll_view import ScrollView
@@ -30,17 +30,18 @@ from essaytui.actions import (
     LINKS,
     READING,
     SELECTING,
-    Action,
     action,
 )
 from essaytui.model.annotation import COLORS, DEFAULT_COLOR, Kind
-from essaytui.model.essay import EMPTY_ESSAY, Block, BlockKind, Essay, SpanKind
-from essaytui.model.parse.tokens import CALLOUT_LABELS
+from essaytui.model.essay import CALLOUT_LABELS, EMPTY_ESSAY, Block, BlockKind, Essay, SpanKind
 from essaytui.model.ranges import RangeIndex
-from essaytui.model.text import superscript, word_starts
+from essaytui.model.selection import Unit, moved
+from essaytui.model.text import is_cjk, superscript
+from essaytui.sessions.layout import GAP, SIDENOTE_GAP
 from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, Target, TermHit
 from essaytui.widgets.contrast import legible
 from essaytui.widgets.hyperlinks import essay_links, hyperlinks_wanted, with_hyperlinks
+from essaytui.widgets.sidenote_layout import lay_out_sidenotes
 from essaytui.widgets.table_layout import table_segments
 from essaytui.widgets.text_layout import (
     LIST_INDENT,
@@ -50,10 +51,13 @@ from essaytui.widgets.text_layout import (
     marker_cells,
 )
 
-#: Cells kept clear on each side of the text column.
-GAP = 2
-#: Between the text column and the sidenotes.
-SIDENOTE_GAP = 3
+#: The margin's mark on the line where a bookmark is (one cell wide in every terminal).
+BOOKMARK_MARK = "⚑"
+
+#: Rows kept drawn (a few screens): beyond, the cache starts again.
+ROWS_KEPT = 512
+#: The most of the selected words that `v`'s hint repeats, in characters.
+SELECTION_QUOTE = 14
 
 T = TypeVar("T")
 
@@ -69,29 +73,9 @@ class Mark:
     color: str = DEFAULT_COLOR
 
 
-def _key(
-    keys: str,
-    name: str,
-    description: str,
-    binding_id: str,
-    group: Binding.Group,
-    *,
-    show: bool = False,
-    palette: bool = True,
-    help: str = "",  # noqa: A002
-    hint: str = "",
-) -> Action:
-    return action(
-        keys,
-        name,
-        description,
-        id=f"essay.{binding_id}",
-        group=group,
-        show=show,
-        palette=palette,
-        help=help,
-        hint=hint,
-    )
+#: How many cells more than the text column the pane must offer before a table too
+#: wide for the column takes them (a few cells more would only shift its columns).
+WIDE_TABLE_GAIN = 12
 
 
 class EssayView(ScrollView, can_focus=True):
@@ -100,119 +84,169 @@ class EssayView(ScrollView, can_focus=True):
     ALLOW_SELECT = False
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        _key("j,down", "line_down", "Line down", "line_down", READING, palette=False),
-        _key("k,up", "line_up", "Line up", "line_up", READING, palette=False),
-        _key("space,pagedown", "page_down", "Page down", "page_down", READING, palette=False),
-        _key("b,pageup", "page_up", "Page up", "page_up", READING, palette=False),
-        _key("d,ctrl+d", "half_page(1)", "Half page down", "half_down", READING, palette=False),
-        _key("u,ctrl+u", "half_page(-1)", "Half page up", "half_up", READING, palette=False),
-        _key("g,home", "top", "Top", "top", READING),
-        _key("G,end", "bottom", "Bottom", "bottom", READING),
-        _key("right_square_bracket", "section(1)", "Next section", "next_section", READING),
-        _key("left_square_bracket", "section(-1)", "Previous section", "previous_section", READING),
-        _key(
+        action(
+            "j,down", "line_down", "Line down", id="essay.line_down", group=READING, palette=False
+        ),
+        action("k,up", "line_up", "Line up", id="essay.line_up", group=READING, palette=False),
+        action(
+            "space,pagedown",
+            "page_down",
+            "Page down",
+            id="essay.page_down",
+            group=READING,
+            palette=False,
+        ),
+        action("b,pageup", "page_up", "Page up", id="essay.page_up", group=READING, palette=False),
+        action(
+            "d,ctrl+d",
+            "half_page(1)",
+            "Half page down",
+            id="essay.half_down",
+            group=READING,
+            palette=False,
+        ),
+        action(
+            "u,ctrl+u",
+            "half_page(-1)",
+            "Half page up",
+            id="essay.half_up",
+            group=READING,
+            palette=False,
+        ),
+        action("g,home", "top", "Top", id="essay.top", group=READING),
+        action("G,end", "bottom", "Bottom", id="essay.bottom", group=READING),
+        action(
+            "right_square_bracket",
+            "section(1)",
+            "Next section",
+            id="essay.next_section",
+            group=READING,
+        ),
+        action(
+            "left_square_bracket",
+            "section(-1)",
+            "Previous section",
+            id="essay.previous_section",
+            group=READING,
+        ),
+        action(
             "f",
             "footnote(1)",
             "Next footnote",
-            "next_footnote",
-            FOOTNOTES,
+            id="essay.next_footnote",
+            group=FOOTNOTES,
             show=True,
-            hint="Footnote",
             help="select the next footnote reference; its source shows in a peek",
         ),
-        _key("F", "footnote(-1)", "Previous footnote", "previous_footnote", FOOTNOTES),
-        _key(
+        action(
+            "F", "footnote(-1)", "Previous footnote", id="essay.previous_footnote", group=FOOTNOTES
+        ),
+        action(
             "t",
             "term(1)",
             "Next glossary term",
-            "next_term",
-            GLOSSARY,
+            id="essay.next_term",
+            group=GLOSSARY,
             show=True,
-            hint="Term",
             help="select the next glossary term; its definition shows in a peek",
         ),
-        _key("T", "term(-1)", "Previous glossary term", "previous_term", GLOSSARY),
-        _key(
+        action("T", "term(-1)", "Previous glossary term", id="essay.previous_term", group=GLOSSARY),
+        action(
             "l",
             "link(1)",
             "Next link",
-            "next_link",
-            LINKS,
+            id="essay.next_link",
+            group=LINKS,
             help="select the next link or image; enter jumps there (inside the essay) "
             "or shows the address and opens it if asked",
         ),
-        _key("L", "link(-1)", "Previous link", "previous_link", LINKS),
-        _key(
+        action("L", "link(-1)", "Previous link", id="essay.previous_link", group=LINKS),
+        action(
             "enter",
             "follow",
             "Follow the selection",
-            "follow",
-            FOOTNOTES,
+            id="essay.follow",
+            group=FOOTNOTES,
             show=True,
             palette=False,
-            hint="Follow",
             help="follow the selection: footnote → Sources, term → Glossary, "
             "link → its place in the essay, or its address shown",
         ),
-        _key("escape", "clear", "Clear selection", "clear", READING, palette=False),
-        _key(
+        action(
+            "escape", "clear", "Clear selection", id="essay.clear", group=READING, palette=False
+        ),
+        action(
             "v",
             "select",
             "Select text",
-            "select",
-            SELECTING,
+            id="essay.select",
+            group=SELECTING,
             help="start a selection: the sentence at the selected reference or match, "
-            "or at the top of the view",
+            "or the first of body text at the top of the view (headings are never quoted)",
         ),
         # While selecting, these move the selection's end.
-        _key("w", "extend('word', 1)", "Word forward", "extend_word", SELECTING, palette=False),
-        _key("b", "extend('word', -1)", "Word back", "extend_word_back", SELECTING, palette=False),
-        _key(
+        action(
+            "w",
+            "extend('word', 1)",
+            "Word forward",
+            id="essay.extend_word",
+            group=SELECTING,
+            palette=False,
+        ),
+        action(
+            "b",
+            "extend('word', -1)",
+            "Word back",
+            id="essay.extend_word_back",
+            group=SELECTING,
+            palette=False,
+        ),
+        action(
             "right_parenthesis",
             "extend('sentence', 1)",
             "Sentence forward",
-            "extend_sentence",
-            SELECTING,
+            id="essay.extend_sentence",
+            group=SELECTING,
             palette=False,
         ),
-        _key(
+        action(
             "left_parenthesis",
             "extend('sentence', -1)",
             "Sentence back",
-            "extend_sentence_back",
-            SELECTING,
+            id="essay.extend_sentence_back",
+            group=SELECTING,
             palette=False,
         ),
-        _key(
+        action(
             "right_curly_bracket",
             "extend('paragraph', 1)",
             "Paragraph forward",
-            "extend_paragraph",
-            SELECTING,
+            id="essay.extend_paragraph",
+            group=SELECTING,
             palette=False,
         ),
-        _key(
+        action(
             "left_curly_bracket",
             "extend('paragraph', -1)",
             "Paragraph back",
-            "extend_paragraph_back",
-            SELECTING,
+            id="essay.extend_paragraph_back",
+            group=SELECTING,
             palette=False,
         ),
-        _key(
+        action(
             "right",
             "extend('char', 1)",
             "Character forward",
-            "extend_char",
-            SELECTING,
+            id="essay.extend_char",
+            group=SELECTING,
             palette=False,
         ),
-        _key(
+        action(
             "left",
             "extend('char', -1)",
             "Character back",
-            "extend_char_back",
-            SELECTING,
+            id="essay.extend_char_back",
+            group=SELECTING,
             palette=False,
         ),
     ]
@@ -318,10 +352,17 @@ class EssayView(ScrollView, can_focus=True):
     sidenote_width: var[int] = var(0, init=False)
 
     def __init__(self, essay: Essay, *, id: str | None = None) -> None:  # noqa: A002
+        #: Rows drawn, by layout line and width (without sidenotes): scrolling by a line
+        #: draws one new row, not the screenful (before `super().__init__`, which refreshes).
+        self._rows: dict[tuple[int, int], Strip] = {}
         super().__init__(id=id)
         self._layout: TextLayout | None = None
         self._styles: dict[str, Style] = {}
         self._style_cache: dict[tuple[str, frozenset[str]], Style] = {}
+        #: The sidenotes laid out for one window (its key: what they depend on).
+        self._sidenote_cache: tuple[object, dict[int, tuple[str, bool]]] | None = None
+        #: Every link of the essay, for the essay it was found in.
+        self._all_links: tuple[Essay, RangeIndex[LinkRef]] | None = None
         #: True once a line of essay text has been rendered (the benchmark waits on it).
         self.painted = False
         self._visible_terms: RangeIndex[str] = RangeIndex()
@@ -363,6 +404,11 @@ class EssayView(ScrollView, can_focus=True):
         return max(0, (width - block) // 2)
 
     @property
+    def text_column(self) -> tuple[int, int]:
+        """The text column on the screen: (its first cell, its width)."""
+        return (self.scrollable_content_region.x + self.text_x, self.column_width)
+
+    @property
     def sidenotes(self) -> bool:
         """Whether footnotes are set in the margin beside the text."""
         return self.sidenote_width > 0 and bool(self._footnote_refs)
@@ -378,8 +424,13 @@ class EssayView(ScrollView, can_focus=True):
     def layout_lines(self) -> TextLayout:
         """The layout at the current width; a new width rewraps and keeps the top offset."""
         width = max(10, self.column_width)
-        if self._layout is None or self._layout.width != width:
-            self._layout = TextLayout(self.essay, width)
+        table_width = self._table_width()
+        if (
+            self._layout is None
+            or self._layout.width != width
+            or self._layout.table_width != table_width
+        ):
+            self._layout = TextLayout(self.essay, width, table_width)
             self.virtual_size = Size(self.scrollable_content_region.width, len(self._layout))
             line = self._layout.line_at(self._top_anchor)
             # Silently: this may run while rendering, and the place has not changed.
@@ -388,8 +439,20 @@ class EssayView(ScrollView, can_focus=True):
             self.refresh()
         return self._layout
 
+    def _table_width(self) -> int:
+        """Cells a table too wide for the column may take: the pane's width from the
+        column's start (less a gap), when no sidenotes are set beside the column."""
+        if self.sidenotes:
+            return 0
+        room = self.scrollable_content_region.width - self.text_x - GAP
+        return room if room >= self.column_width + WIDE_TABLE_GAIN else 0
+
     def _layout_is_current(self) -> bool:
-        return self._layout is not None and self._layout.width == max(10, self.column_width)
+        return (
+            self._layout is not None
+            and self._layout.width == max(10, self.column_width)
+            and self._layout.table_width == self._table_width()
+        )
 
     def _sync_layout(self) -> None:
         self.layout_lines  # noqa: B018 - rewraps if the width changed
@@ -477,12 +540,22 @@ class EssayView(ScrollView, can_focus=True):
         super().notify_style_update()
         self._styles.clear()
         self._style_cache.clear()
+        self._rows.clear()
 
     # -- what is marked ----------------------------------------------------------
 
     def watch_target(self, target: Target | None) -> None:
         self.refresh()
         self.post_message(self.TargetSelected(self, target))
+
+    def validate_selection(self, selection: tuple[int, int] | None) -> tuple[int, int] | None:
+        # Headings are never part of a quotation (many were added by the editors): a
+        # selection starts in body text and stops before the next heading.
+        if selection is None:
+            return None
+        anchor, cursor = selection
+        anchor = self.essay.body_at_or_after(anchor)
+        return (anchor, self.essay.within_body(anchor, cursor))
 
     def watch_selection(self) -> None:
         self.refresh()
@@ -517,10 +590,6 @@ class EssayView(ScrollView, can_focus=True):
         """The reader's highlights, notes and bookmarks to draw."""
         self._marks = RangeIndex((mark.start, mark.end, mark) for mark in marks)
         self.refresh()
-
-    def mark_at(self, start: int, end: int) -> list[Mark]:
-        """The marks drawn over any of `[start, end)`."""
-        return [mark for _, _, mark in self._marks.overlapping(start, end)]
 
     # -- what is drawn ---------------------------------------------------------
 
@@ -610,7 +679,32 @@ class EssayView(ScrollView, can_focus=True):
             found.append((target.start, target.end, "item"))
         return found
 
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        """A refresh. One of the whole view means that what is drawn changed (the essay, a
+        mark, the selection, a search, the theme, the size): the rows drawn are dropped.
+        Scrolling refreshes a region and keeps them."""
+        if repaint and not regions:
+            self._rows.clear()
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
     def render_line(self, y: int) -> Strip:
+        if self.sidenotes:  # a sidenote's rows follow the view, not the text
+            return self._drawn_row(y)
+        key = (round(self.scroll_y) + y, self.scrollable_content_region.width)
+        strip = self._rows.get(key)
+        if strip is None:
+            if len(self._rows) >= ROWS_KEPT:
+                self._rows.clear()
+            strip = self._rows[key] = self._drawn_row(y)
+        return strip
+
+    def _drawn_row(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self._base
         strip = self._text_line(y, width, base)
@@ -663,20 +757,27 @@ class EssayView(ScrollView, can_focus=True):
     def _margin(self, start: int, end: int, width: int, base: Style) -> list[Segment]:
         """The cells left of the text: blank, or a mark where the reader annotated.
 
-        ▎ beside a highlighted line, ✎ on the first line of a note and ▎ on the rest, so
-        the reader's own marks never look like a term's or a link's.
+        ▎ beside a highlighted line, ✎ on the first line of a note and ▎ on the rest, ⚑ on
+        the line where a bookmark is, so the reader's own marks never look like a term's
+        or a link's.
         """
         if not width:
             return []
         kinds = {
             (mark.kind, mark.start >= start)
             for _, _, mark in self._marks.overlapping(start, max(end, start + 1))
-            if mark.kind is not Kind.BOOKMARK
         }
-        if not kinds or width < 2:
+        bookmark = (Kind.BOOKMARK, True) in kinds
+        kinds = {kind for kind in kinds if kind[0] is not Kind.BOOKMARK}
+        if (not kinds and not bookmark) or width < 2:
             return [Segment(" " * width, base)]
-        note = any(kind is Kind.NOTE for kind, _ in kinds)
-        symbol = "✎" if (Kind.NOTE, True) in kinds else "▎"
+        note = bookmark or any(kind is Kind.NOTE for kind, _ in kinds)
+        if (Kind.NOTE, True) in kinds:
+            symbol = "✎"
+        elif bookmark:
+            symbol = BOOKMARK_MARK
+        else:
+            symbol = "▎"
         style = legible(
             base + self._style("margin-note" if note else "margin-highlight"), None, base.bgcolor
         )
@@ -712,8 +813,6 @@ class EssayView(ScrollView, can_focus=True):
         self._sidenote_cache = (key, rows)
         return rows
 
-    _sidenote_cache: tuple[object, dict[int, tuple[str, bool]]] | None = None
-
     def _lay_out_sidenotes(self, top: int, height: int) -> dict[int, tuple[str, bool]]:
         layout = self.layout_lines
         if not len(layout):
@@ -728,25 +827,15 @@ class EssayView(ScrollView, can_focus=True):
             placed.append((layout.line_at(start), label))
             index += 1
         target = self.target
-        selected = target.label if isinstance(target, FootnoteRef) else None
-        rows: dict[int, tuple[str, bool]] = {}
-        free = -(1 << 30)
-        seen: set[str] = set()
-        for position, (line, label) in enumerate(placed):
-            begin = max(line, free)
-            end = placed[position + 1][0] if position + 1 < len(placed) else begin + height
-            end = max(end, begin + 1)
-            lines = ["↑ " + self._note_number(label)] if label in seen else self._note_lines(label)
-            seen.add(label)
-            room = end - begin
-            if len(lines) > room:
-                lines = [*lines[: room - 1], _clip(lines[room - 1], self.sidenote_width)]
-            for offset, text in enumerate(lines):
-                row = begin + offset - top
-                if 0 <= row < height:
-                    rows[row] = (text, label == selected)
-            free = begin + len(lines)
-        return rows
+        return lay_out_sidenotes(
+            placed,
+            self._note_lines,
+            self._note_number,
+            top=top,
+            height=height,
+            width=self.sidenote_width,
+            selected=target.label if isinstance(target, FootnoteRef) else None,
+        )
 
     def _note_number(self, label: str) -> str:
         note = self.essay.footnotes_by_label.get(label)
@@ -763,7 +852,10 @@ class EssayView(ScrollView, can_focus=True):
                 if note is not None and note.defined
                 else "(not defined)"
             )
-            text = Text(f"{self._note_number(label)} {body}")
+            # a CJK note follows its number without a space: rich wraps at spaces, and
+            # a run of CJK is one "word" to it, so the number stood alone on its line
+            gap = "" if is_cjk(body[:1]) else " "
+            text = Text(f"{self._note_number(label)}{gap}{body}")
             lines = [
                 line.plain.rstrip() for line in text.wrap(self.app.console, self.sidenote_width)
             ]
@@ -956,6 +1048,16 @@ class EssayView(ScrollView, can_focus=True):
     def action_term(self, direction: int) -> None:
         self._step(self._visible_terms, TermHit, TermHit, direction, "glossary term")
 
+    def on_key(self, event: events.Key) -> None:
+        # `l` in an essay without links is disabled (so the palette leaves it out), and a
+        # disabled key would do nothing at all: say why instead.
+        if self._links() or self.selection is not None:
+            return
+        bound = self._bindings.key_to_bindings.get(event.key, ())
+        if any(binding.action.startswith("link(") for binding in bound):
+            event.stop()
+            self.post_message(self.Notice(self, "This essay has no links."))
+
     def action_link(self, direction: int) -> None:
         self._step(self._links(), _same_link, LinkRef, direction, "link")
 
@@ -964,8 +1066,6 @@ class EssayView(ScrollView, can_focus=True):
         if self._all_links is None or self._all_links[0] is not self.essay:
             self._all_links = (self.essay, RangeIndex(essay_links(self.essay)))
         return self._all_links[1]
-
-    _all_links: tuple[Essay, RangeIndex[LinkRef]] | None = None
 
     def action_follow(self) -> None:
         target = self.target
@@ -994,61 +1094,26 @@ class EssayView(ScrollView, can_focus=True):
         if self.selection is not None:
             raise SkipAction()
         target = self.target
-        if isinstance(target, MatchRef):
+        essay = self.essay
+        if isinstance(target, MatchRef) and essay.body_at_or_after(target.start) == target.start:
             start, end = target.start, target.end  # exactly what the search found
+            what = "the match"
         else:
+            # a heading is never quoted: the first sentence of body text at or below it
             point = target.start if target is not None else self.top_offset
-            start, end = self.essay.sentence_bounds(point)
+            start, end = essay.sentence_bounds(essay.body_at_or_after(point))
+            what = "1 sentence"
         self.selection = (start, end)
-        self.post_message(
-            self.Notice(
-                self,
-                "Selecting: w/b words, )/( sentences, }/{ paragraphs; "
-                "h highlight, a note, y copy, escape cancel.",
-            )
-        )
+        self.post_message(self.Notice(self, selection_hint(essay.quote(start, end), what)))
 
     def action_extend(self, unit: str, direction: int) -> None:
         if self.selection is None:
             raise SkipAction()
         anchor, cursor = self.selection
-        text = self.essay.reading_text
-        if unit == "char":
-            cursor = max(0, min(len(text), cursor + direction))
-        elif unit == "word":
-            cursor = _next_word(text, cursor, direction)
-        elif unit == "sentence":
-            if direction > 0:
-                # from the first character after the cursor that is not space (an offset in
-                # the gap after a sentence belongs to that sentence, not the next)
-                probe = cursor
-                while probe < len(text) and (probe == cursor or text[probe].isspace()):
-                    probe += 1
-                _, end = self.essay.sentence_bounds(min(len(text), probe))
-                cursor = max(cursor, end)
-            else:
-                # Back to the end of the previous sentence.
-                start, _ = self.essay.sentence_bounds(max(0, cursor - 1))
-                previous = start - 1
-                while previous > 0 and text[previous].isspace():
-                    previous -= 1
-                if previous <= 0:
-                    cursor = 0
-                else:
-                    _, end = self.essay.sentence_bounds(previous)
-                    cursor = end if end < cursor else start
-        elif unit == "paragraph":
-            index = self.essay.block_index_at(cursor)
-            if direction > 0:
-                block = self.essay.blocks[index]
-                if cursor >= block.end and index + 1 < len(self.essay.blocks):
-                    block = self.essay.blocks[index + 1]
-                cursor = block.end
-            else:
-                block = self.essay.blocks[index]
-                if cursor <= block.start and index > 0:
-                    block = self.essay.blocks[index - 1]
-                cursor = block.start
+        cursor = moved(self.essay, cursor, Unit(unit), direction)
+        if self.essay.within_body(anchor, cursor) != cursor:
+            cursor = self.essay.within_body(anchor, cursor)
+            self.post_message(self.Notice(self, "The selection stops at the section's heading."))
         self.selection = (anchor, cursor)
         self.scroll_to_offset(cursor, top=False)
 
@@ -1148,28 +1213,19 @@ class EssayView(ScrollView, can_focus=True):
             self.post_message(self.TargetFollowed(self, target))
 
 
+def selection_hint(quote: str, what: str) -> str:
+    """What `v` selected and what `)` adds, short enough to sit beside the figures of an
+    80-column status line: "Selected 1 sentence (“In all aspects…”); ) adds one more"."""
+    words = quote.split()
+    head = ""
+    for word in words:
+        if head and len(head) + 1 + len(word) > SELECTION_QUOTE:
+            break
+        head = f"{head} {word}" if head else word
+    head = head[:SELECTION_QUOTE]
+    more = "…" if head != " ".join(words) else ""
+    return f"Selected {what} (“{head.rstrip(',;:')}{more}”); ) adds one more"
+
+
 def _same_link(start: int, end: int, link: LinkRef) -> LinkRef:
     return link
-
-
-def _next_word(text: str, cursor: int, direction: int) -> int:
-    """The end of the next word (forward) or the start of the previous one (back)."""
-    if direction > 0:
-        window = word_starts(text, cursor + 1, min(len(text), cursor + 200))
-        if not window:
-            return min(len(text), cursor + 1)
-        position = window[0]
-        while position < len(text) and (text[position].isalnum() or text[position] in "'’-"):
-            position += 1
-        return position
-    window = word_starts(text, max(0, cursor - 200), cursor)
-    return window[-1] if window else max(0, cursor - 1)
-
-
-def _clip(line: str, width: int) -> str:
-    """`line` ending in "…" within `width` cells."""
-    from rich.cells import cell_len, set_cell_size
-
-    if cell_len(line) < width:
-        return line.rstrip() + "…"
-    return set_cell_size(line, width - 1) + "…"

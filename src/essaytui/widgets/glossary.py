@@ -45,7 +45,6 @@ class GlossaryPane(Vertical):
             id="glossary.list",
             group=LISTS,
             show=True,
-            hint="All terms",
             palette=False,
             help="in Glossary: from an entry or the filter back to the list of terms",
         ),

@@ -8,7 +8,9 @@ Set `ESSAYTUI_NO_HYPERLINKS=1` for a terminal that prints the sequences instead.
 
 from __future__ import annotations
 
+import bisect
 import os
+import sys
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -24,17 +26,28 @@ ADDRESS_KINDS = frozenset((SpanKind.LINK, SpanKind.IMAGE))
 
 
 def essay_links(essay: Essay) -> list[tuple[int, int, LinkRef]]:
-    """Every link and image of `essay` in reading order, as `(start, end, LinkRef)`."""
-    return [
-        (
-            span.start,
-            span.end,
-            LinkRef(span.start, span.end, span.data, span.kind is not SpanKind.LINK),
-        )
-        for block in essay.blocks
-        for span in block.spans
-        if span.kind in ADDRESS_KINDS
-    ]
+    """Every link and image of `essay` in reading order, as `(start, end, LinkRef)`.
+
+    An image inside a link (a topic grid's icon and label) is not one of them: the
+    link is what leads somewhere, and it is reached by its label as well."""
+    found: list[tuple[int, int, LinkRef]] = []
+    for block in essay.blocks:
+        links = [(span.start, span.end) for span in block.spans if span.kind is SpanKind.LINK]
+        for span in block.spans:
+            if span.kind not in ADDRESS_KINDS:
+                continue
+            image = span.kind is not SpanKind.LINK
+            if image and links and _inside(links, span.start, span.end):
+                continue
+            found.append((span.start, span.end, LinkRef(span.start, span.end, span.data, image)))
+    return found
+
+
+def _inside(links: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether `[start, end)` lies inside one of `links` (sorted, and apart: links do
+    not nest)."""
+    index = bisect.bisect_right(links, (start, sys.maxsize)) - 1
+    return index >= 0 and links[index][0] <= start and links[index][1] >= end
 
 
 def hyperlinks_wanted() -> bool:

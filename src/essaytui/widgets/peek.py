@@ -43,7 +43,19 @@ class Peek(Static):
         #: The widget the peek lies over: its rows are repainted when the peek moves.
         self.beneath: Widget | None = None
 
-    def show_near(self, text: str, area: Region, row: int, *, more: str = "") -> None:
+    def lie_over(self, widget: Widget) -> None:
+        """The peek lies over `widget`: its rows are repainted when the peek moves."""
+        self.beneath = widget
+
+    def show_near(
+        self,
+        text: str,
+        area: Region,
+        row: int,
+        *,
+        more: str = "",
+        column: tuple[int, int] | None = None,
+    ) -> None:
         """Show `text` next to line `row` of `area` (the essay's text, on the screen).
 
         Args:
@@ -51,8 +63,16 @@ class Peek(Static):
             area: where the peek may go: the essay's text region in screen cells.
             row: the line it belongs to, counted from the top of `area`.
             more: the last line when `text` had to be cut ("enter: the whole note").
+            column: the text column as (first cell, width) on the screen: the peek then
+                covers it and one cell either side, so no letter behind shows past it.
         """
-        width = min(PEEK_WIDTH, max(PEEK_MIN_WIDTH, area.width - 4))
+        if column is not None:
+            left = max(area.x, column[0] - 1)
+            right = min(area.right, column[0] + column[1] + 1)
+            x, width = left, max(min(PEEK_MIN_WIDTH, area.width), right - left)
+        else:
+            width = min(PEEK_WIDTH, max(PEEK_MIN_WIDTH, area.width - 4))
+            x = area.x + max(0, (area.width - width) // 2)
         lines = self._wrap(text, width - _FRAME_WIDTH)
         below = area.height - row - 1  # lines under the reference's own line
         above = row
@@ -73,7 +93,6 @@ class Peek(Static):
         self.styles.width = width
         self.styles.height = height
         self.update(self.shown)
-        x = area.x + max(0, (area.width - width) // 2)
         self.styles.offset = (x, y)
         self._moved_to(Region(x, y, width, height))
         self.remove_class("-hidden")

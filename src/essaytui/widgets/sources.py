@@ -18,7 +18,7 @@ from essaytui.model.essay import EMPTY_ESSAY, BlockKind, Essay, Footnote, SpanKi
 from essaytui.model.text import superscript
 from essaytui.widgets.lists import ReaderList
 
-_URL = re.compile(r"(?:https?|ftp|mailto|javascript|data|file):[^\s<>\"')\]]+", re.IGNORECASE)
+_URL = re.compile(r"(?:https?|ftp|mailto|javascript|data|file):[^\s<>\"'\]]+", re.IGNORECASE)
 
 
 def paragraph_numbers(essay: Essay) -> list[int]:
@@ -48,7 +48,9 @@ def source_prompt(
     # A note that opens with CJK text follows its number closely: after a space, the
     # list would take the whole run of characters (no space to break at) to the next
     # line and leave the number alone on its own.
-    opens_wide = note.defined and note.text[:1] != "" and cell_len(note.text[0]) == 2
+    # The same when the run opens with a quotation mark or a bracket: “中俄…” is one run.
+    first = note.text.split(maxsplit=1)[0][:4] if note.text.strip() else ""
+    opens_wide = note.defined and any(cell_len(character) == 2 for character in first)
     text.append(number if opens_wide else f"{number} ", style="bold")
     if not note.defined:
         text.append(f"[^{note.label}] is referenced but never defined.", style="italic")
@@ -85,9 +87,23 @@ def _note_body(body: str, matches: Sequence[tuple[int, int]]) -> Text:
     return text
 
 
+def _trimmed_url(url: str) -> str:
+    """An address written out in text, without the punctuation of the sentence after it
+    ("see https://x.org/a." is x.org/a) or a ")" it does not open (GitHub's rule)."""
+    opened, closed = url.count("("), url.count(")")
+    end = len(url)
+    while end and url[end - 1] in ".,;:!?*)":
+        if url[end - 1] == ")":
+            if opened >= closed:
+                break
+            closed -= 1
+        end -= 1
+    return url[:end]
+
+
 def note_urls(note: Footnote) -> list[str]:
     """Every address in a note, once each: written out, or behind a Markdown link."""
-    found = _URL.findall(note.text)
+    found = [_trimmed_url(url) for url in _URL.findall(note.text)]
     found += [
         span.data for block in note.blocks for span in block.spans if span.kind is SpanKind.LINK
     ]

@@ -6,18 +6,24 @@ import functools
 import itertools
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from rich.cells import cell_len, set_cell_size
 from textual.content import Content
 from textual.timer import Timer
 from textual.widget import Widget
 
-from essaytui.model.essay import Essay
+from essaytui.model.essay import Essay, progress_percent, reading_progress
+from essaytui.model.text import sanitize_inline
+from essaytui.widgets.inert import inert
 
 #: Reading speeds: words of alphabetic text, characters of Chinese or Japanese text.
 WORDS_PER_MINUTE = 230
 CJK_PER_MINUTE = 400
 #: The text is counted in chunks of this many characters (then the rest of one chunk).
 _CHUNK = 4096
+#: The fewest cells worth showing of a shortened title or message.
+MIN_TITLE = 10
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 
 
@@ -37,9 +43,10 @@ def _words(piece: str) -> int:
     return piece.count(" ") + piece.count("\n")
 
 
-def reading_minutes(text: str, start: int) -> int:
+def reading_minutes(text: str, start: int, pace: float = WORDS_PER_MINUTE) -> int:
     """Minutes to read `text` from `start` on: words at 230 a minute, Chinese and
-    Japanese characters at 400 (a count of spaces would call 8,800 characters "4 min")."""
+    Japanese characters at 400 (a count of spaces would call 8,800 characters "4 min");
+    both scaled to the reader's own `pace` in words a minute, once it is known."""
     if start >= len(text):
         return 0
     words, cjk = _counts_after(text)
@@ -47,7 +54,20 @@ def reading_minutes(text: str, start: int) -> int:
     head = text[start : (chunk + 1) * _CHUNK]
     word_count = _words(head) + words[chunk + 1] + 1
     cjk_count = len(_CJK.findall(head)) + cjk[chunk + 1]
-    return max(1, round(word_count / WORDS_PER_MINUTE + cjk_count / CJK_PER_MINUTE))
+    scale = WORDS_PER_MINUTE / pace if pace > 0 else 1.0
+    return max(1, round(scale * (word_count / WORDS_PER_MINUTE + cjk_count / CJK_PER_MINUTE)))
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingStatus:
+    """Where the reader is: the section ("§ 2/7 Title") and the figures ("34% · ~6 min
+    left"). Kept apart so that a narrow line shortens the title, never the figures."""
+
+    section: str
+    figures: str
+
+    def __str__(self) -> str:
+        return " · ".join(part for part in (self.section, self.figures) if part)
 
 
 def reading_status(
@@ -57,32 +77,66 @@ def reading_status(
     *,
     focus: int | None = None,
     rest_unreadable: bool = False,
-) -> str:
-    """ "§ 2/7 Title · 34% · ~6 min left" for a view showing `[top, bottom)`.
+    pace: float = WORDS_PER_MINUTE,
+) -> ReadingStatus:
+    """ "§ 2/7 Title" and "34% · ~6 min left" for a view showing `[top, bottom)`.
 
     The section is the one the reader is looking at: that of `focus` (a selected
     footnote or term) when given, the last one when the end of the essay is on screen,
     else the one at the top. The percentage is of the way through: 0 % at the top, 100 %
-    with the end on screen.
+    with the end on screen. While the rest of a long essay loads, the time left is not
+    known yet and says so ("… left") rather than guess from the part read so far.
 
     Args:
         rest_unreadable: the essay is its first part for good (the rest could not be read).
+        pace: the reader's words a minute, for the time left.
     """
     text = essay.reading_text
     length = len(text)
     at_end = bottom >= length
-    parts: list[str] = []
     point = focus if focus is not None else (max(0, length - 1) if at_end else top)
     section = essay.section_at(point)
-    if section is not None:
-        parts.append(f"§ {section.index + 1}/{len(essay.sections)} {section.title}")
-    scrollable = max(1, length - (bottom - top))
-    percent = 100 if at_end else min(99, int(100 * top / scrollable))
-    parts.append(f"{percent}%")
-    parts.append("end" if at_end else f"~{reading_minutes(text, top)} min left")
+    title = f"§ {section.index + 1}/{len(essay.sections)} {section.title}" if section else ""
+    figures = [f"{progress_percent(reading_progress(length, top, bottom))}%"]
+    if at_end:
+        figures.append(END)
+    elif essay.complete or rest_unreadable:
+        figures.append(f"~{reading_minutes(text, top, pace)} min left")
+    else:
+        figures.append("… left")
     if not essay.complete:
-        parts.append("first part only" if rest_unreadable else "loading the rest…")
-    return " · ".join(parts)
+        figures.append("first part only" if rest_unreadable else "loading the rest…")
+    return ReadingStatus(title, " · ".join(figures))
+
+
+def fit_status(message: str, status: ReadingStatus, width: int) -> str:
+    """The line shown: `message` (if any), the section and the figures, in `width` cells.
+
+    What gives way first is the section's title (shortened with "…", then left out),
+    then the message; the figures are always whole.
+    """
+    tail = status.figures
+    head = f"{message}   ·   " if message and tail else message
+    section = status.section
+    line = f"{head}{section} · {tail}" if section and tail else f"{head}{section}{tail}"
+    if width <= 0 or cell_len(line) <= width:
+        return line
+    room = width - cell_len(head) - cell_len(tail) - 3
+    if section and room >= MIN_TITLE:
+        return f"{head}{_shortened(section, room)} · {tail}"
+    if cell_len(head) + cell_len(tail) <= width:
+        return f"{head}{tail}"
+    room = width - cell_len(tail) - 3
+    if message and room >= MIN_TITLE:
+        return f"{_shortened(message, room)} · {tail}"
+    return tail
+
+
+def _shortened(text: str, width: int) -> str:
+    """`text` cut to `width` cells, "…" marking the cut."""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, max(0, width - 1)).rstrip() + "…"
 
 
 class PassingMessage:
@@ -121,6 +175,10 @@ class PassingMessage:
         self._changed()
 
 
+#: What the status line says with the end of the text on screen.
+END = "end"
+
+
 class StatusLine(Widget):
     """One line at the bottom: the reading status, or a message for a while.
 
@@ -130,20 +188,50 @@ class StatusLine(Widget):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
-        self._status = ""
+        self._status = ReadingStatus("", "")
+        self._series = ""
+        self._next_part = ""
         self._message = PassingMessage(self, self.refresh)
 
     def render(self) -> Content:
-        message = self._message.text
-        if message and self._status:
-            return Content(f"{message}   ·   {self._status}")
-        return Content(message or self._status)
+        message = sanitize_inline(self._message.text)
+        width = self.size.width
+        status = self._with_series(self._status)
+        if status is not self._status and cell_len(fit_status(message, status, 0)) > width:
+            status = self._status  # the series' part only where the whole line has room
+        return inert(fit_status(message, status, width))
 
-    def set_status(self, status: str) -> None:
+    def _with_series(self, status: ReadingStatus) -> ReadingStatus:
+        """The status with the series' part after the figures (and, at the end of a
+        part, the key of the next)."""
+        if not self._series or not status.figures:
+            return status
+        tail = self._series
+        if self._next_part and status.figures.split(" · ")[-1] == END:
+            tail += f" · {self._next_part}"
+        return ReadingStatus(status.section, f"{status.figures} · {tail}")
+
+    def set_series(self, label: str, next_part: str = "") -> None:
+        """The series' part the text is ("Part 5 of …"; "" for none), and what to press for
+        the next part at the end of this one."""
+        if (label, next_part) != (self._series, self._next_part):
+            self._series, self._next_part = label, next_part
+            self.refresh()
+
+    def set_shown(self, shown: bool) -> None:
+        """Show the line, or hide it (the search bar takes its place)."""
+        self.set_class(not shown, "-hidden")
+
+    def set_status(self, status: ReadingStatus) -> None:
         """Update the reading status (shown after any message)."""
         if status != self._status:
             self._status = status
             self.refresh()
+
+    @property
+    def status(self) -> ReadingStatus:
+        """The reading status, whole (the line may show its title shortened)."""
+        return self._status
 
     def say(self, message: str, seconds: float = 4.0) -> None:
         """Show a message for `seconds` (a new message replaces it, with its own time)."""

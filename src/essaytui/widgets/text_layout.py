@@ -108,12 +108,21 @@ def _wrap_wide(text: str, base: int, width: int, starts: array[int], ends: array
             position += 1
 
 
+def _wraps(grid: TableGrid) -> bool:
+    """Whether a row of `grid` takes more than one line (a cell wrapped in its column)."""
+    rows = [row for row in grid.rows if row >= 0]
+    return len(set(rows)) < len(rows)
+
+
 class TextLayout:
     """The essay wrapped at one width: parallel arrays of line start/end/block."""
 
-    def __init__(self, essay: Essay, width: int) -> None:
+    def __init__(self, essay: Essay, width: int, table_width: int = 0) -> None:
         self.essay = essay
         self.width = max(10, width)
+        #: Cells a table too wide for the text column may take (the pane's width right
+        #: of the column's start); 0: tables keep to the column.
+        self.table_width = table_width
         self.starts: array[int] = array("q")
         self.ends: array[int] = array("q")
         self.blocks: array[int] = array("l")
@@ -146,6 +155,10 @@ class TextLayout:
                 ends.append(block.end)
             elif block.kind is BlockKind.TABLE and block.table is not None:
                 grid = lay_out_table(text, block.table, available, wrap_text)
+                wider = self.table_width - block_indent(block)
+                if wider > available and (grid.clipped or _wraps(grid)):
+                    # cut or wrapped in the column, while the pane has room beside it
+                    grid = lay_out_table(text, block.table, wider, wrap_text)
                 self.tables[index] = grid
                 starts.extend(grid.starts)
                 ends.extend(grid.ends)

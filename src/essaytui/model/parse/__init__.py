@@ -26,6 +26,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
+from essaytui.model.dialects import DIALECTS, detect_dialect, split_meta_header, use_dialects
 from essaytui.model.essay import Essay, Term
 from essaytui.model.glossary import (
     GlossaryEntry,
@@ -63,6 +64,7 @@ def parse_essay(
     path: str | None = None,
     glossary_source: str | None = None,
     limit: int | None = None,
+    dialect: str | None = None,
 ) -> Essay:
     """Parse Markdown into an `Essay`.
 
@@ -75,12 +77,22 @@ def parse_essay(
             characters (cut at a blank line outside code) and return an essay
             with `complete=False`; its reading text is a prefix of the full
             one's, so offsets stay valid once the whole file is parsed.
+        dialect: "myst", "mkdocs", "pandoc" or "commonmark"; by default the front
+            matter's ``dialect:``, else told from the file (`dialects.detect_dialect`).
     """
     text, warnings = _flattened(sanitize(source))
     data, body, front_warnings = split_front_matter(text)
     warnings.extend(front_warnings)
 
+    if dialect is None:
+        # a front matter's "dialect:" overrides what the file looks like, for every
+        # command alike (reader, pipe, exports), so notes anchor on the same text
+        named = str(data.get("dialect", "")).lower()
+        dialect = named if named in DIALECTS else detect_dialect(text, path)
+    if dialect == "mkdocs" and not data:
+        data, body = split_meta_header(body)
     md = essay_parser()
+    use_dialects(md, dialect)
     whole = Layout.of(body)
     part = _part(whole, limit)
     complete = part is whole
@@ -95,7 +107,10 @@ def parse_essay(
     reading_text = converter.essay.text()
     footnotes, footnote_warnings = converter.footnotes(complete)
     warnings.extend(footnote_warnings)
-    fields = essay_fields(data, converter.title_heading, path)
+    # MkDocs titles a page by its meta title, its first level-1 heading, else its file
+    # name: a page's first "##" is the name of its first section
+    heading = converter.first_h1 if dialect == "mkdocs" else converter.title_heading
+    fields = essay_fields(data, heading, path)
     glossary = _glossary(data, glossary_source, reading_text, converter.essay.excluded, warnings)
     return Essay(
         id=fields.id,

@@ -92,6 +92,29 @@ HIDDEN_TAGS = frozenset(
 )
 
 
+@dataclass(slots=True)
+class OpenList:
+    """A list the parse is inside: an ordered one numbers its items.
+
+    Attributes:
+        ordered: numbered (`1.`), not bulleted.
+        next_number: the number the next item gets.
+        delimiter: what follows the number ("." or ")").
+    """
+
+    ordered: bool
+    next_number: int = 1
+    delimiter: str = "."
+
+    def next_marker(self) -> str:
+        """The next item's marker: its number and delimiter, or a bullet."""
+        if not self.ordered:
+            return "•"
+        marker = f"{self.next_number}{self.delimiter}"
+        self.next_number += 1
+        return marker
+
+
 @dataclass(frozen=True, slots=True)
 class Tag:
     """One HTML tag: its lower-case name, whether it closes, and its attributes."""
@@ -130,7 +153,7 @@ def align_of(attributes: dict[str, str]) -> Align:
 @dataclass(slots=True)
 class HtmlPiece:
     """A block of an HTML block: its kind ("paragraph", "heading", "item", "row",
-    "code", "rule"), its heading level or list depth, and its inline tokens (for a
+    "code", "rule", "summary"), its heading level or list depth, and its inline tokens (for a
     row, one list of tokens per cell)."""
 
     kind: str
@@ -157,7 +180,7 @@ class _Splitter:
         self.pieces: list[HtmlPiece] = []
         self.current: HtmlPiece | None = None
         self.quote_depth = 0
-        self.lists: list[list[int]] = []  # per open list: [ordered, next number]
+        self.lists: list[OpenList] = []
         self.pre = 0
 
     def piece(self, kind: str = "paragraph", **values: object) -> HtmlPiece:
@@ -219,12 +242,9 @@ class _Splitter:
         elif name in ("ul", "ol"):
             self.flush()
             start = tag.attributes.get("start", "1")
-            self.lists.append([name == "ol", int(start) if start.isdigit() else 1])
+            self.lists.append(OpenList(name == "ol", int(start) if start.isdigit() else 1))
         elif name == "li":
-            marker = "•"
-            if self.lists and self.lists[-1][0]:
-                marker = f"{self.lists[-1][1]}."
-                self.lists[-1][1] += 1
+            marker = self.lists[-1].next_marker() if self.lists else "•"
             self.piece("item", level=max(1, len(self.lists)), marker=marker, anchor=anchor)
         elif name == "tr":
             self.piece("row")
@@ -235,6 +255,8 @@ class _Splitter:
             self.current.cells.append([])
             self.current.align.append(align_of(tag.attributes))
             self.current.header = self.current.header or name == "th"
+        elif name == "summary":
+            self.piece("summary", anchor=anchor)
         elif name == "hr":
             self.piece("rule")
             self.flush()

@@ -25,7 +25,9 @@ from typing import Any
 
 from markdown_it.token import Token
 
+from essaytui.model.dialects import callout_style, fence_callout
 from essaytui.model.essay import (
+    CALLOUT_LABELS,
     Align,
     Block,
     BlockKind,
@@ -36,14 +38,23 @@ from essaytui.model.essay import (
     Table,
 )
 from essaytui.model.markdown import attributes_of, math_source, tokens_to_text
-from essaytui.model.parse.html_blocks import BLOCK_TAGS, HIDDEN_TAGS, Tag, align_of, split_html
+from essaytui.model.parse.html_blocks import (
+    BLOCK_TAGS,
+    HIDDEN_TAGS,
+    OpenList,
+    Tag,
+    align_of,
+    split_html,
+)
 from essaytui.model.text import (
     BLOCK_SEPARATOR,
+    SUMMARY_SIGN,
     github_slug,
     is_cjk,
     sanitize_inline,
     script_text,
     superscript,
+    tex_as_text,
 )
 
 #: The text of a thematic break (``---``) in the reading text.
@@ -59,14 +70,6 @@ IMAGE_WORD = "image"
 #: Between two footnote markers written one after the other ("¹⁰˒¹¹").
 MARKER_SEPARATOR = "˒"
 
-#: The labels of GitHub's alerts.
-CALLOUT_LABELS = {
-    "note": "Note",
-    "tip": "Tip",
-    "important": "Important",
-    "warning": "Warning",
-    "caution": "Caution",
-}
 
 #: Headings that do not name the document (the title falls back past them).
 _CONTENTS_HEADINGS = frozenset(
@@ -103,7 +106,9 @@ _INLINE_SPANS = {
 
 
 #: Block tokens whose inline token follows them at once.
-_TEXT_BLOCKS = frozenset({"paragraph_open", "heading_open", "dt_open", "alert_title_open"})
+_TEXT_BLOCKS = frozenset(
+    {"paragraph_open", "heading_open", "dt_open", "alert_title_open", "admonition_title_open"}
+)
 
 
 @dataclass(slots=True)
@@ -139,10 +144,12 @@ class _Context:
     list_depth: int = 0
     definition_depth: int = 0
     marker: str = ""
-    # per open list: [ordered, the next item's number, its delimiter ("." or ")")]
-    lists: list[list[Any]] = field(default_factory=list)
+    # the lists the walk is inside, innermost last
+    lists: list[OpenList] = field(default_factory=list)
     # the kinds of the alerts the walk is inside ("note", "warning", …)
     callouts: list[str] = field(default_factory=list)
+    # per open ::: fence, whether it is a callout (its closing line closes one)
+    fences: list[bool] = field(default_factory=list)
     # ids given by an attribute line ({#id}) to the block that comes next
     pending_ids: list[str] = field(default_factory=list)
     # (position, label) of references inside a note rendered as "[^label]"
@@ -166,7 +173,10 @@ class _Note:
 class _Inline:
     """The state of one run of inline tokens: open spans, HTML read so far."""
 
-    open_spans: list[tuple[SpanKind, int, str]] = field(default_factory=list)
+    #: per kind, the spans opened and not yet closed: (start, data), innermost last.
+    #: Kept apart by kind so that a closing tag finds its opener at once, even after
+    #: thousands of tags left open (a stray ``</b>`` must not scan every ``<em>``).
+    open_spans: dict[SpanKind, list[tuple[int, str]]] = field(default_factory=dict)
     hidden: int = 0  # inside <script>, <style>, …: text is not shown
     visible: bool = False  # whether anything but white space was written yet
     script: str = ""  # "sup" or "sub" while inside one
@@ -194,7 +204,7 @@ class Converter:
         self.first_h1: str | None = None
         self.first_named: str | None = None  # the first heading that is no "Contents"
         # an ordered list that closed the last chunk: [delimiter, next number]
-        self._list_at_end: list[Any] | None = None
+        self._list_at_end: OpenList | None = None
 
     @property
     def title_heading(self) -> str | None:
@@ -225,6 +235,8 @@ class Converter:
                 self._close_list(context, last=index == count - 1)
             elif kind == "table_open":
                 index = self._table(context, tokens, index)
+            elif kind == "container_fence":
+                index = self._container_fence(context, tokens, index)
             else:
                 self._block_token(context, token)
             index += 1
@@ -238,7 +250,7 @@ class Converter:
             block_kind, level = BlockKind.HEADING, int(token.tag[1:] or 1)
         elif kind == "dt_open":
             block_kind, level = BlockKind.DEFINITION_TERM, 0
-        elif kind == "alert_title_open":
+        elif kind == "alert_title_open" or kind == "admonition_title_open":
             block_kind, level = BlockKind.CALLOUT, 0
         elif context.definition_depth:
             block_kind, level = BlockKind.DEFINITION, 0
@@ -248,7 +260,7 @@ class Converter:
         if inline is None or inline.type != "inline":
             return False
         children = inline.children or []
-        if block_kind is BlockKind.CALLOUT:
+        if kind == "alert_title_open":
             children = [Token("text", "", 0, content=self._callout_label(context))]
         elif block_kind is BlockKind.HEADING:
             children = self._heading_attributes(context, children)
@@ -256,7 +268,7 @@ class Converter:
         return True
 
     def _open_ordered_list(
-        self, context: _Context, token: Token, continued: list[Any] | None
+        self, context: _Context, token: Token, continued: OpenList | None
     ) -> None:
         """An ordered list begins; `continued`: the list the last chunk ended with, when
         this token opens the chunk (that list goes on counting if this is the same)."""
@@ -267,10 +279,55 @@ class Converter:
             and len(self.stack) == 1
             and context.list_depth == 1
             and context.quote_depth == 0
-            and continued[0] == token.markup
+            and continued.delimiter == token.markup
         ):
-            start = continued[1]
-        context.lists.append([True, start, token.markup])
+            start = continued.next_number
+        context.lists.append(OpenList(True, start, token.markup))
+
+    @staticmethod
+    def _open_callout(context: _Context, style: str) -> None:
+        """A titled container begins (an admonition, a directive, a callout): its title
+        and body are set as a GitHub alert's are, in a quote of the callout's style."""
+        context.quote_depth += 1
+        context.callouts.append(style)
+
+    @staticmethod
+    def _close_callout(context: _Context) -> None:
+        context.quote_depth = max(0, context.quote_depth - 1)
+        if context.callouts:
+            context.callouts.pop()
+
+    def _container_fence(self, context: _Context, tokens: Sequence[Token], index: int) -> int:
+        """A ``:::`` line: Quarto's ``{.callout-note}``, MyST's ``{note}`` and
+        markdown-it-container's ``note`` open a callout (titled by their ``title``, their
+        argument, or a heading right after them), any other opens a plain div, and a bare
+        one closes the last opened. The index of the last token used."""
+        token = tokens[index]
+        info = token.info.strip()
+        if not info:
+            if context.fences and context.fences.pop():
+                self._close_callout(context)
+            return index
+        fence = fence_callout(info)
+        context.fences.append(fence is not None)
+        if fence is None:
+            return index
+        style, title = fence
+        self._open_callout(context, style)
+        options = token.meta.get("options", {}) if token.meta else {}
+        context.pending_ids.extend(str(options[k]) for k in ("label", "name") if options.get(k))
+        children: list[Token] = [Token("text", "", 0, content=title)]
+        if (
+            not title.startswith("{")
+            and info.startswith("{.")
+            and "title=" not in info
+            and index + 2 < len(tokens)
+            and tokens[index + 1].type == "heading_open"
+        ):
+            children = tokens[index + 2].children or children  # "## Title" heads it
+            index += 3
+        self._inline_block(context, BlockKind.CALLOUT, [children], 0)
+        return index
 
     def _close_list(self, context: _Context, *, last: bool) -> None:
         """A list ends; an ordered list ending the chunk (`last`) at the top level is
@@ -279,13 +336,13 @@ class Converter:
         closed = context.lists.pop() if context.lists else None
         if (
             closed is not None
-            and closed[0]
+            and closed.ordered
             and last
             and len(self.stack) == 1
             and context.list_depth == 0
             and context.quote_depth == 0
         ):
-            self._list_at_end = [closed[2], closed[1]]
+            self._list_at_end = closed
 
     def _block_token(self, context: _Context, token: Token) -> None:
         """Any other block token: a block of its own, or a change of nesting."""
@@ -305,13 +362,18 @@ class Converter:
         elif kind == "alert_open":
             context.quote_depth += 1
             context.callouts.append(str(token.meta.get("kind", "note")).lower())
+        elif kind == "admonition_open":
+            self._open_callout(context, callout_style(str(token.meta.get("tag", ""))))
+            context.pending_ids.extend(str(i) for i in token.meta.get("ids", ()))
+        elif kind == "admonition_close":
+            self._close_callout(context)
         elif kind == "alert_close":
             context.quote_depth -= 1
             if context.callouts:
                 context.callouts.pop()
         elif kind == "bullet_list_open":
             context.list_depth += 1
-            context.lists.append([False, 0, ""])
+            context.lists.append(OpenList(False))
         elif kind == "list_item_open":
             context.marker = self._item_marker(context, token)
         elif kind == "list_item_close":
@@ -349,11 +411,7 @@ class Converter:
     @staticmethod
     def _item_marker(context: _Context, token: Token) -> str:
         """A list item's marker: its number in its list, or a bullet; a task's box."""
-        marker = "•"
-        if context.lists and context.lists[-1][0]:
-            numbering = context.lists[-1]
-            marker = f"{numbering[1]}{numbering[2]}"
-            numbering[1] += 1
+        marker = context.lists[-1].next_marker() if context.lists else "•"
         checked = token.meta.get("checked") if token.meta else None
         if checked is not None:
             box = "☑" if checked else "☐"
@@ -465,6 +523,10 @@ class Converter:
                 self._plain_block(context, BlockKind.RULE, RULE_TEXT, False)
             elif piece.kind == "heading":
                 self._inline_block(context, BlockKind.HEADING, [piece.children], piece.level)
+            elif piece.kind == "summary":
+                # the question of a <details>, set apart from its answer (as a saved
+                # page's is: "▸ " and bold)
+                self._inline_block(context, BlockKind.PARAGRAPH, [_summary(piece.children)], 0)
             elif piece.kind == "item":
                 context.list_depth = list_depth + piece.level
                 context.marker = piece.marker
@@ -591,7 +653,7 @@ class Converter:
                 if kind == "link_open":
                     data = sanitize_inline(str(child.attrs.get("href", "")))
                     self._anchor_of(context, child, position)
-                state.open_spans.append((_OPENERS[kind], position, data))
+                state.open_spans.setdefault(_OPENERS[kind], []).append((position, data))
             elif kind in _CLOSERS:
                 self._close_span(state, _CLOSERS[kind], position, spans, excluded)
             elif kind == "footnote_ref":
@@ -604,6 +666,12 @@ class Converter:
                 state.visible = True
             elif kind == "html_inline":
                 position = self._html_inline(context, state, child.content, pieces, spans, position)
+            elif kind in ("sub_open", "sup_open"):
+                state.script = child.tag
+            elif kind in ("sub_close", "sup_close"):
+                state.script = ""
+            elif kind == "span_open":
+                self._anchor_of(context, child, position)
         return position
 
     def _footnote_ref(
@@ -620,7 +688,20 @@ class Converter:
             pieces.append(MARKER_SEPARATOR)  # "¹⁰˒¹¹", not "¹⁰¹¹"
             position += len(MARKER_SEPARATOR)
         label = sanitize_inline(str(child.meta["label"]))
+        inline_note = child.meta.get("inline")
+        if inline_note is not None and context.label is not None:
+            # a note inside a note (pandoc has none): its text, in parentheses
+            opening = "(" if pieces and pieces[-1].endswith(" ") else " ("
+            pieces.append(opening)
+            position += len(opening)
+            position = self._inline(context, inline_note, pieces, spans, position)
+            pieces.append(")")
+            return position + 1
+        if inline_note is not None:
+            self.defined.add(label)
         marker = self._marker(context, label, position)
+        if inline_note is not None:
+            self._inline_note(label, inline_note)
         pieces.append(marker)
         state.visible = True
         end = position + len(marker)
@@ -628,6 +709,12 @@ class Converter:
         context.builder.excluded.append((position, end))
         state.last_ref_end = end
         return end
+
+    def _inline_note(self, label: str, children: list[Token]) -> None:
+        """The text of an inline note (``^[…]``), made a footnote of its own."""
+        note = _Context(_Builder(), label=label)
+        self._inline_block(note, BlockKind.PARAGRAPH, [children], 0)
+        self._close_note(note)
 
     def _close_span(
         self,
@@ -637,15 +724,14 @@ class Converter:
         spans: list[Span],
         excluded: list[tuple[int, int]],
     ) -> None:
-        open_spans = state.open_spans
-        for back in range(len(open_spans) - 1, -1, -1):
-            if open_spans[back][0] == span_kind:
-                _, start, data = open_spans.pop(back)
-                if position > start:
-                    spans.append(Span(start, position, span_kind, data))
-                    if span_kind == SpanKind.LINK:
-                        excluded.append((start, position))
-                break
+        opened = state.open_spans.get(span_kind)
+        if not opened:
+            return  # a closing tag with nothing to close
+        start, data = opened.pop()
+        if position > start:
+            spans.append(Span(start, position, span_kind, data))
+            if span_kind == SpanKind.LINK:
+                excluded.append((start, position))
 
     @staticmethod
     def _image(
@@ -706,7 +792,7 @@ class Converter:
                 self._close_span(state, span_kind, position, spans, context.builder.excluded)
             elif name != "a" or "href" in attributes:
                 data = sanitize_inline(attributes.get("href", "")) if name == "a" else ""
-                state.open_spans.append((span_kind, position, data))
+                state.open_spans.setdefault(span_kind, []).append((position, data))
         return position
 
     def _marker(self, context: _Context, label: str, position: int) -> str:
@@ -835,6 +921,16 @@ _CLOSERS = {
 }
 
 
+def _summary(children: list[Token]) -> list[Token]:
+    """A ``<summary>``'s inline tokens, behind `SUMMARY_SIGN` and in bold."""
+    return [
+        Token("text", "", 0, content=SUMMARY_SIGN),
+        Token("html_inline", "", 0, content="<strong>"),
+        *children,
+        Token("html_inline", "", 0, content="</strong>"),
+    ]
+
+
 def _span_start(span: Span) -> int:
     return span.start
 
@@ -861,12 +957,17 @@ def _trimmed(text: str, spans: list[Span], start: int) -> tuple[str, list[Span],
 
 
 def _without_markers(text: str, start: int, spans: list[Span]) -> str:
-    """A heading's text without its footnote markers (for titles and the outline)."""
+    """A heading's text without its footnote markers, its TeX as text (for titles and
+    the outline: ``$\textit{Socrates}$`` reads "Socrates")."""
     pieces: list[str] = []
     position = 0
     for span in spans:
         if span.kind == SpanKind.FOOTNOTE_REF:
             pieces.append(text[position : span.start - start])
+            position = span.end - start
+        elif span.kind == SpanKind.MATH:
+            pieces.append(text[position : span.start - start])
+            pieces.append(tex_as_text(text[span.start - start : span.end - start]))
             position = span.end - start
     pieces.append(text[position:])
     return " ".join("".join(pieces).split())

@@ -1,0 +1,178 @@
+"""The library at scale: 1,000 texts (200 MB) added, the Library opened, searched.
+
+Usage::
+
+    python bench/bench_library.py [--texts 1000] [--megabytes 200] [--searches 50]
+
+Generates the texts in a temporary folder (a Zipf-distributed vocabulary of invented
+words, sections, a few series), then measures with the real code:
+
+- ``essaytui add FOLDER`` (a subprocess, as a reader runs it): seconds, texts a second;
+- the Library screen, headless: a start that opens it, against a plain start;
+- ``Library.search`` over the index: median and 90th percentile of one-, two- and
+  three-word queries;
+- the library file and the notes database against the texts' size.
+
+Figures depend on the machine and its load: say both when quoting them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SYLLABLES = [c + v for c in "bcdfghklmnprstvz" for v in ("a", "e", "i", "o", "u", "ai", "ou")]
+
+
+def vocabulary(rng: random.Random, size: int = 40_000) -> list[str]:
+    """Invented words of two to four syllables."""
+    words: set[str] = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
+    return sorted(words)
+
+
+def text_of(rng: random.Random, words: list[str], weights: list[float], size: int, n: int) -> str:
+    """One essay of about `size` bytes: front matter, sections, paragraphs of sentences."""
+    head = f"---\ntitle: Essay {n} on {words[n % 500]}\nauthor: Writer {n % 37}\n"
+    if n % 10 < 4:  # four in ten belong to one of 25 series
+        head += f"series: Series {n % 25}, Part {n // 25 + 1}\n"
+    out = [head + "---\n"]
+    length = len(out[0])
+    section = 0
+    while length < size:
+        if length == len(out[0]) or rng.random() < 0.08:
+            section += 1
+            heading = " ".join(rng.choices(words, cum_weights=weights, k=3))
+            out.append(f"\n## Section {section}: {heading}\n")
+        sentences = []
+        for _ in range(rng.randint(3, 7)):
+            chosen = rng.choices(words, cum_weights=weights, k=rng.randint(8, 25))
+            sentences.append(" ".join(chosen).capitalize() + ".")
+        paragraph = "\n" + " ".join(sentences) + "\n"
+        out.append(paragraph)
+        length += len(paragraph)
+    return "".join(out)
+
+
+def generate(folder: Path, texts: int, megabytes: float, seed: int = 24) -> tuple[int, list[str]]:
+    """Write the texts; return their total size and the vocabulary."""
+    rng = random.Random(seed)
+    words = vocabulary(rng)
+    # Zipf, as cumulative weights (each draw is then a bisection, not a sum of 40,000)
+    weights = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(words))))
+    each = int(megabytes * 1024 * 1024 / texts)
+    total = 0
+    for n in range(texts):
+        sub = folder / f"shelf-{n % 20:02d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        data = text_of(rng, words, weights, each, n).encode()
+        (sub / f"essay-{n:04d}.md").write_bytes(data)
+        total += len(data)
+    return total, words
+
+
+def timed_add(folder: Path, data: Path) -> float:
+    env = {**os.environ, "ESSAYTUI_DATA_DIR": str(data)}
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "essaytui", "add", str(folder)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - start
+    print("  add said:", result.stderr.strip().splitlines()[-1])
+    return seconds
+
+
+async def start_time(data: Path, library: bool) -> float:
+    """Seconds from creating the app to the reader (or the Library's rows) on screen."""
+    from essaytui.app import EssayApp
+    from essaytui.screens.library import LibraryScreen, LibraryTable
+
+    start = time.perf_counter()
+    app = EssayApp(data_dir=data)
+    app.open_library_first = library
+    async with app.run_test(size=(160, 45)) as pilot:
+        while True:
+            await pilot.pause(0.001)
+            if not library:
+                break
+            screen = app.screen
+            if isinstance(screen, LibraryScreen) and screen.query_one(LibraryTable).row_count:
+                break
+        seconds = time.perf_counter() - start
+    return seconds
+
+
+def search_times(data: Path, words: list[str], count: int) -> list[float]:
+    from essaytui.store.library import Library
+
+    rng = random.Random(7)
+    queries = []
+    for n in range(count):
+        k = 1 + n % 3
+        queries.append(" ".join(rng.choice(words[:3000]) for _ in range(k)))
+    times = []
+    found = 0
+    with Library.open(data) as library:
+        library.search(queries[0])  # the first query reads the index from disk
+        for query in queries:
+            start = time.perf_counter()
+            found += len(library.search(query))
+            times.append(time.perf_counter() - start)
+    print(f"  searches found {found / len(queries):.0f} hits each on average")
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--texts", type=int, default=1000)
+    parser.add_argument("--megabytes", type=float, default=200)
+    parser.add_argument("--searches", type=int, default=50)
+    options = parser.parse_args()
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    with tempfile.TemporaryDirectory(prefix="essaytui-bench-library-") as temporary:
+        root = Path(temporary)
+        folder, data = root / "texts", root / "data"
+        start = time.perf_counter()
+        total, words = generate(folder, options.texts, options.megabytes)
+        print(
+            f"generated {options.texts} texts, {total / 1e6:.0f} MB "
+            f"in {time.perf_counter() - start:.0f} s"
+        )
+        seconds = timed_add(folder, data)
+        print(
+            f"add: {seconds:.0f} s, {options.texts / seconds:.1f} texts/s, "
+            f"{total / 1e6 / seconds:.2f} MB/s"
+        )
+        plain = min(asyncio.run(start_time(data, False)) for _ in range(3))
+        shown = min(asyncio.run(start_time(data, True)) for _ in range(3))
+        print(f"start: plain {plain:.2f} s, on the Library {shown:.2f} s (+{shown - plain:.2f} s)")
+        times = search_times(data, words, options.searches)
+        median = statistics.median(times) * 1000
+        p90 = sorted(times)[int(len(times) * 0.9)] * 1000
+        print(
+            f"search: median {median:.0f} ms, 90th percentile {p90:.0f} ms ({len(times)} queries)"
+        )
+        library = sum(p.stat().st_size for p in data.glob("library.sqlite3*"))
+        notes = sum(p.stat().st_size for p in data.glob("essaytui.sqlite3*"))
+        print(
+            f"database: library {library / 1e6:.0f} MB + notes {notes / 1e6:.1f} MB "
+            f"= {(library + notes) / total:.2f}× the texts"
+        )
+
+
+if __name__ == "__main__":
+    main()

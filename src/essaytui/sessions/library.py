@@ -1,0 +1,190 @@
+"""The Library screen's state, in plain Python: its rows, their order and the filter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from essaytui.model.annotation import Annotation, Kind
+from essaytui.model.essay import progress_percent
+from essaytui.store.library import DEFAULT_WPM, LibraryText
+from essaytui.store.rows import Position
+
+
+class Column(StrEnum):
+    """The Library's columns, in the order shown (and the digit that sorts by each)."""
+
+    TITLE = "Title"
+    AUTHOR = "Author"
+    SERIES = "Series"
+    PROGRESS = "Read"
+    LEFT = "Left"
+    LAST_READ = "Last read"
+    NOTES = "Notes"
+    SIZE = "Size"
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryRow:
+    """One text as the Library shows it."""
+
+    text: LibraryText
+    percent: int
+    minutes_left: int
+    last_read: str
+    notes: int
+    highlights: int
+    tags: tuple[str, ...]
+    missing: bool
+
+    @property
+    def series_label(self) -> str:
+        """ "Part 5 · a series by Dean Chen", or ""."""
+        place = self.text.place
+        if place is None:
+            return ""
+        name = place.name or (f"by {self.text.author}" if self.text.author else "a series")
+        return f"{place.part:>2} · {name}" if place.part else name
+
+    def cell(self, column: Column) -> str:
+        """The row's text in `column`."""
+        match column:
+            case Column.TITLE:
+                return ("✗ " if self.missing else "") + (self.text.title or "Untitled")
+            case Column.AUTHOR:
+                return self.text.author
+            case Column.SERIES:
+                return self.series_label
+            case Column.PROGRESS:
+                return f"{self.percent}%" if self.last_read else "–"
+            case Column.LEFT:
+                return duration(self.minutes_left) if self.percent < 100 else "done"
+            case Column.LAST_READ:
+                return when(self.last_read)
+            case Column.NOTES:
+                return (
+                    f"{self.notes} ✎ {self.highlights} ▌" if self.notes or self.highlights else ""
+                )
+            case Column.SIZE:
+                return size_label(self.text.size)
+
+    def sort_key(self, column: Column) -> tuple[object, ...]:
+        """What the rows are ordered by for `column` (a series' parts stay in order)."""
+        title = self.text.title.casefold()
+        place = self.text.place
+        group = (place.key(self.text.author), place.part) if place else (title, 0)
+        match column:
+            case Column.TITLE:
+                return (title,)
+            case Column.AUTHOR:
+                return (self.text.author.casefold(), *group)
+            case Column.SERIES:
+                return (*group, title)
+            case Column.PROGRESS:
+                return (self.percent, title)
+            case Column.LEFT:
+                return (self.minutes_left, title)
+            case Column.LAST_READ:
+                return (self.last_read, title)
+            case Column.NOTES:
+                return (self.notes + self.highlights, title)
+            case Column.SIZE:
+                return (self.text.size, title)
+
+    def matches(self, words: Iterable[str]) -> bool:
+        """Whether every word is in the title, author, series or the tags of its notes."""
+        haystack = " ".join(
+            (self.text.title, self.text.author, self.text.series, self.series_label, *self.tags)
+        ).casefold()
+        return all(word in haystack for word in words)
+
+
+def when(stamp: str, today: date | None = None) -> str:
+    """A day as a reader says it: "today", "yesterday", "5 days ago", else the date."""
+    if not stamp:
+        return "never"
+    try:
+        day = date.fromisoformat(stamp[:10])
+    except ValueError:
+        return stamp[:10]
+    days = ((today or datetime.now(UTC).date()) - day).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    return f"{days} days ago" if days < 30 else day.isoformat()
+
+
+def duration(minutes: int) -> str:
+    """ "12 min", "3 h 05"."""
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d}"
+
+
+def size_label(size: int) -> str:
+    """A file size as people say it: "812 B", "14 KB", "3.2 MB"."""
+    if size < 0:
+        return "?"
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size // 1024} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def library_rows(
+    texts: Iterable[LibraryText],
+    positions: Iterable[Position],
+    annotations: Iterable[Annotation],
+    words_per_minute: float = DEFAULT_WPM,
+) -> list[LibraryRow]:
+    """The Library's rows: each text with its place, time left and notes."""
+    places = {p.essay_id: p for p in positions}
+    notes: dict[str, list[Annotation]] = {}
+    for annotation in annotations:
+        if annotation.deleted is None:
+            notes.setdefault(annotation.essay_id, []).append(annotation)
+    rows: list[LibraryRow] = []
+    pace = words_per_minute if words_per_minute > 0 else DEFAULT_WPM
+    for text in texts:
+        place = places.get(text.essay_id)
+        # the figure saved with the place: the status line's, as `essaytui list` shows it
+        percent = progress_percent(place.progress) if place is not None else 0
+        own = notes.get(text.essay_id, [])
+        written = sum(1 for a in own if a.kind is Kind.NOTE or a.note.strip())
+        left = round(text.words * (100 - percent) / 100 / pace)
+        rows.append(
+            LibraryRow(
+                text=text,
+                percent=percent,
+                minutes_left=max(1, left) if percent < 100 else 0,
+                last_read=place.updated.replace("T", " ") if place else "",
+                notes=written,
+                highlights=len(own) - written,
+                tags=tuple(sorted({tag for a in own for tag in a.tags})),
+                missing=text.missing,
+            )
+        )
+    return rows
+
+
+@dataclass
+class LibraryView:
+    """The rows shown: filtered by words typed, sorted by a column (again: reversed)."""
+
+    rows: list[LibraryRow]
+    column: Column = Column.SERIES
+    descending: bool = False
+    filter: str = ""
+
+    def sort_by(self, column: Column) -> None:
+        """Sort by `column`; the same column again reverses the order."""
+        self.descending = not self.descending if column is self.column else False
+        self.column = column
+
+    def shown(self) -> list[LibraryRow]:
+        """The rows that match the filter, in order."""
+        words = self.filter.casefold().split()
+        kept = [row for row in self.rows if row.matches(words)]
+        return sorted(kept, key=lambda row: row.sort_key(self.column), reverse=self.descending)

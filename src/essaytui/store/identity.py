@@ -1,0 +1,230 @@
+"""The identity room of the store: which essay a document is (see `model.identity`).
+
+The only part of the store that reads essay files (their prints, through
+`model.identity`); the database itself only holds what was found.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING
+
+from essaytui.model import identity
+from essaytui.model.annotation import now_iso
+from essaytui.model.identity import DocumentPrint
+from essaytui.store.database import Database
+from essaytui.store.errors import StoreError, StoreWriteError
+from essaytui.store.rows import storable
+from essaytui.store.schema import split_id, split_title_hash_essays
+
+if TYPE_CHECKING:
+    from essaytui.model.essay import Essay
+
+
+class Identities:
+    """Which essay a document is: its id, found by path, print or title hash."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def identify(self, essay: Essay, *, source: bytes | None = None, record: bool = True) -> str:
+        """The id the essay's notes and position are filed under (see `model.identity`).
+
+        The front-matter id if there is one. Otherwise the essay of the path where
+        it was read (`essay.source_path`), else the known essay that is the same
+        document (the same bytes; or a close print whose recorded paths no longer
+        hold it: moved, renamed, lightly edited), else a new one. `source` is the
+        document's bytes when it has no file (standard input).
+
+        `record=False` (for `export` and `list`) never writes: it returns the id
+        the reader would use. With `record=True` a new path, a new essay and an
+        edited file's print are remembered; a read-only store records nothing.
+        Never raises: when the store cannot be read the id is worked out from the
+        document alone.
+        """
+        declared = identity.declared_id(essay)
+        if declared is not None:
+            return declared
+        path = storable(essay.source_path) if essay.source_path else None
+        document = _Document(path, source)
+        try:
+            return self._identify(
+                document, storable(essay.title), storable(essay.author), record=record
+            )
+        except StoreError as error:
+            self._db.warn(f"the essay's notes could not be looked up ({error})")
+            return identity.new_essay_id(path, document.print().digest)
+
+    def _identify(self, document: _Document, title: str, author: str, *, record: bool) -> str:
+        record = record and not self._db.read_only
+        path = document.path
+        if path is not None:
+            rows = self._db.read(
+                "SELECT essay_id, size, mtime_ns FROM essay_paths WHERE path = ?", (path,)
+            )
+            if rows:
+                known = str(rows[0]["essay_id"])
+                state = document.state()
+                if record and state is not None and state != (rows[0]["size"], rows[0]["mtime_ns"]):
+                    self._remember_print(known, document, title, author)
+                return known
+            legacy = self._legacy_id(path, title, author, record=record)
+            if legacy is not None:
+                if record:
+                    self._remember_print(legacy, document, title, author)
+                return legacy
+        found, moved = self._same_document(document)
+        if found is None:
+            found = identity.new_essay_id(path, document.print().digest)
+        if record:
+            self._remember_print(found, document, title, author, moved=moved)
+        return found
+
+    def _legacy_id(self, path: str, title: str, author: str, *, record: bool) -> str | None:
+        """An unregistered id that notes were filed under at `path` (imported from an
+        older essaytui, or from another machine): the title hash of this essay's title
+        and author, or the one generated id found there.
+
+        A title hash that also has notes at other paths joined several files, as
+        before migration 3: it is split the same way (`record`), and the id of this
+        path's part returned.
+        """
+        rows = self._db.read(
+            "SELECT essay_id FROM annotations WHERE essay_path = ? "
+            "UNION SELECT essay_id FROM positions WHERE essay_path = ?",
+            (path, path),
+        )
+        candidates = {str(row[0]) for row in rows}
+        if not candidates:
+            return None
+        registered = {
+            str(row[0])
+            for row in self._db.read(
+                f"SELECT id FROM essays WHERE id IN ({', '.join('?' * len(candidates))})",
+                tuple(candidates),
+            )
+        }
+        unregistered = candidates - registered
+        hashed = identity.title_hash(title, author)
+        if hashed not in unregistered:
+            generated = [c for c in unregistered if identity.is_generated(c)]
+            return generated[0] if len(generated) == 1 else None
+        elsewhere = self._db.read(
+            "SELECT 1 FROM annotations WHERE essay_id = ? AND essay_path NOT IN (?, '') "
+            "UNION SELECT 1 FROM positions WHERE essay_id = ? AND essay_path NOT IN (?, '')",
+            (hashed, path, hashed, path),
+        )
+        if not elsewhere:
+            return hashed
+        if record:
+            try:
+                self._db.write(lambda connection: split_title_hash_essays(connection, {hashed}))
+            except StoreWriteError as error:
+                self._db.warn(f"notes shared by several files could not be split ({error})")
+                return hashed
+        return split_id(hashed, path)
+
+    def _same_document(self, document: _Document) -> tuple[str | None, bool]:
+        """A known essay that `document` (at a new path) is, and whether it moved here.
+
+        The same bytes: that essay (a copy; its other paths stay its own). A close
+        print whose recorded paths no longer hold it: that essay, moved.
+        """
+        found = document.print()
+        if found.digest:
+            rows = self._db.read(
+                "SELECT id FROM essays WHERE digest = ? ORDER BY created, id", (found.digest,)
+            )
+            if rows:
+                return str(rows[0][0]), False
+        if not found.sketch:
+            return None, False
+        scored: list[tuple[float, str, DocumentPrint]] = []
+        for row in self._db.read("SELECT id, digest, sketch FROM essays WHERE sketch != ''"):
+            known = DocumentPrint(str(row[1]), identity.sketch_from_text(str(row[2])))
+            score = found.similarity(known)
+            if score >= identity.CLOSE_SIMILARITY:
+                scored.append((score, str(row[0]), known))
+        scored.sort(key=lambda entry: (-entry[0], entry[1]))
+        for _, essay_id, known in scored:
+            if not self._held_elsewhere(essay_id, known, document.path):
+                return essay_id, True
+        return None, False
+
+    def _held_elsewhere(self, essay_id: str, known: DocumentPrint, path: str | None) -> bool:
+        """True if a recorded path of the essay still holds its document."""
+        for row in self._db.read("SELECT path FROM essay_paths WHERE essay_id = ?", (essay_id,)):
+            other = str(row[0])
+            if other == path:
+                continue
+            there = identity.read_print(other)
+            if there is not None and there.is_close(known):
+                return True
+        return False
+
+    def _remember_print(
+        self, essay_id: str, document: _Document, title: str, author: str, *, moved: bool = False
+    ) -> None:
+        """Record the essay's print and path; when it `moved` here, forget the paths
+        that no longer hold it (so a new file there is a new essay)."""
+        found = document.print()
+        state = document.state() or (-1, -1)
+        now = now_iso()
+        stale: list[str] = []
+        if moved and document.path is not None:
+            for row in self._db.read(
+                "SELECT path FROM essay_paths WHERE essay_id = ? AND path != ?",
+                (essay_id, document.path),
+            ):
+                there = identity.read_print(str(row[0]))
+                if there is None or not there.is_close(found):
+                    stale.append(str(row[0]))
+
+        def write(connection: sqlite3.Connection) -> None:
+            connection.execute(
+                "INSERT INTO essays (id, digest, sketch, title, author, created) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                "digest = excluded.digest, sketch = excluded.sketch, "
+                "title = excluded.title, author = excluded.author",
+                (essay_id, found.digest, found.sketch_text(), title, author, now),
+            )
+            if document.path is not None:
+                connection.execute(
+                    "INSERT OR REPLACE INTO essay_paths (path, essay_id, size, mtime_ns, seen) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (document.path, essay_id, state[0], state[1], now),
+                )
+            for old in stale:
+                connection.execute(
+                    "DELETE FROM essay_paths WHERE path = ? AND essay_id = ?", (old, essay_id)
+                )
+
+        try:
+            self._db.write(write)
+        except StoreWriteError as error:
+            self._db.warn(f"where this essay was read could not be remembered ({error})")
+
+
+class _Document:
+    """The document being identified: its path and, computed once when needed, its
+    print and file state."""
+
+    def __init__(self, path: str | None, source: bytes | None) -> None:
+        self.path = path
+        self._source = source
+        self._print: DocumentPrint | None = None
+
+    def print(self) -> DocumentPrint:
+        if self._print is None:
+            found = None
+            if self._source is not None:
+                found = identity.print_of_bytes(self._source)
+            elif self.path is not None:
+                found = identity.read_print(self.path)
+            self._print = found or DocumentPrint("", ())
+        return self._print
+
+    def state(self) -> tuple[int, int] | None:
+        if self._source is not None or self.path is None:
+            return None
+        return identity.file_state(self.path)

@@ -1,0 +1,100 @@
+"""The search room of the store: notes across every essay, and the tags in use."""
+
+from __future__ import annotations
+
+import re
+
+from essaytui.store.database import Database
+from essaytui.store.rows import ANNOTATION_COLUMNS, NoteHit
+from essaytui.store.schema import NOTE_SEARCH_TABLE
+
+#: Most notes one search returns.
+SEARCH_LIMIT = 200
+_SEARCH_WORD = re.compile(r"[^\s\"]+")
+
+
+class NoteSearch:
+    """Finding notes across every essay, and the tags in use."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def search_notes(self, query: str, limit: int = SEARCH_LIMIT) -> list[NoteHit]:
+        """Live annotations of every essay whose quote, note or tags hold every word of
+        `query` (each as a prefix: "grievan" finds "grievances"), best matches first.
+
+        Raises:
+            StoreError: the store cannot be read.
+        """
+        terms = search_terms(query)
+        if not terms:
+            return []
+        columns = ", ".join(f"a.{c.strip()}" for c in ANNOTATION_COLUMNS.split(","))
+        titles = (
+            "coalesce(nullif((SELECT e.title FROM essays e WHERE e.id = a.essay_id), ''), "
+            "(SELECT p.title FROM positions p WHERE p.essay_id = a.essay_id), '')"
+        )
+        if self.has_index():
+            rows = self._db.read(
+                f"SELECT {columns}, {titles} AS essay_title, "
+                # the quote around the match (its opening when the match is elsewhere)
+                f"snippet({NOTE_SEARCH_TABLE}, 1, '', '', '…', 24) AS found "
+                f"FROM {NOTE_SEARCH_TABLE} f JOIN annotations a ON a.id = f.id "
+                f"WHERE {NOTE_SEARCH_TABLE} MATCH ? AND a.deleted IS NULL "
+                "ORDER BY f.rank, a.modified DESC LIMIT ?",
+                (" ".join(terms), limit),
+            )
+        else:
+            words = [term[1:-2] for term in terms]
+            where = " AND ".join(
+                "(a.exact LIKE ? ESCAPE '\\' OR a.note LIKE ? ESCAPE '\\' "
+                "OR a.tags LIKE ? ESCAPE '\\')"
+                for _ in words
+            )
+            patterns: list[object] = []
+            for word in words:
+                like = "%" + re.sub(r"([%_\\])", r"\\\1", word) + "%"
+                patterns += [like, like, like]
+            rows = self._db.read(
+                f"SELECT {columns}, {titles} AS essay_title, '' AS found FROM annotations a "
+                f"WHERE {where} AND a.deleted IS NULL ORDER BY a.modified DESC LIMIT ?",
+                (*patterns, limit),
+            )
+        hits: list[NoteHit] = []
+        for row in rows:
+            found = self._db.annotations([row])
+            if found:
+                annotation = found[0]
+                snippet = " ".join(str(row["found"] or annotation.exact).split())
+                hits.append(
+                    NoteHit(
+                        annotation, str(row["essay_title"] or ""), annotation.essay_path, snippet
+                    )
+                )
+        return hits
+
+    def has_index(self) -> bool:
+        """True when the database has the full-text index (SQLite built with FTS5)."""
+        rows = self._db.read(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (NOTE_SEARCH_TABLE,)
+        )
+        return bool(rows)
+
+    def tags_in_use(self) -> list[str]:
+        """Every tag on a live annotation, the most used first (for completing a tag).
+
+        Raises:
+            StoreError: the store cannot be read.
+        """
+        rows = self._db.read(
+            "SELECT t.value, count(*) FROM annotations a, json_each(a.tags) t "
+            "WHERE a.deleted IS NULL AND json_valid(a.tags) AND json_type(a.tags) = 'array' "
+            "AND t.type = 'text' GROUP BY t.value ORDER BY 2 DESC, 1"
+        )
+        return [str(row[0]) for row in rows]
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a search, as FTS5 prefix terms: `"trade"*` (every word must occur;
+    quotes and FTS5's operators are taken as plain text)."""
+    return ['"' + word.replace('"', "") + '"*' for word in _SEARCH_WORD.findall(query)]

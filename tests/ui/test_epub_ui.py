@@ -1,0 +1,140 @@
+"""A book in the reader: the outline is the book's, endnotes peek, jump and come back, and
+a note stays with the book when it is reopened, renamed or moved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from epub_books import epub3_book, standard_ebook
+from ready import opened
+
+from essaytui.app import EssayApp
+from essaytui.model.annotation import AnchorStatus, Kind
+from essaytui.screens.note_editor import NoteEditor
+from essaytui.screens.reader import ReaderScreen
+from essaytui.sessions.targets import FootnoteRef
+from essaytui.widgets.essay_view import EssayView
+from essaytui.widgets.outline import OutlinePane
+from essaytui.widgets.peek import Peek
+from essaytui.widgets.side_pane import SidePane
+from essaytui.widgets.sources import SourcesPane
+
+
+def reader(app: EssayApp) -> ReaderScreen:
+    for screen in reversed(app.screen_stack):
+        if isinstance(screen, ReaderScreen):
+            return screen
+    raise AssertionError("no reader")
+
+
+def view_of(app: EssayApp) -> EssayView:
+    return reader(app).query_one(EssayView)
+
+
+async def test_the_outline_shows_the_books_chapters_nested(tmp_path: Path) -> None:
+    app = EssayApp(epub3_book(tmp_path / "keeper.epub"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        await pilot.press("1")
+        await pilot.pause()
+        outline = reader(app).query_one(OutlinePane)
+        top = [str(node.label) for node in outline.root.children]
+        assert top == ["Part One: The Shore"]
+        part = outline.root.children[0]
+        assert [str(node.label) for node in part.children] == [
+            "Chapter 1. Arrival",
+            "Chapter 2. The Lamp",
+        ]
+        assert [str(n.label) for n in part.children[1].children] == ["The storm"]
+        # choosing a chapter in the outline takes the reader there
+        outline.select_node(part.children[1])
+        await pilot.pause()
+        view = view_of(app)
+        text = view.essay.reading_text
+        assert view.top_offset <= text.index("Chapter 2. The Lamp") < view.bottom_offset
+
+
+async def test_f_enter_backspace_on_an_endnote(tmp_path: Path) -> None:
+    app = EssayApp(standard_ebook(tmp_path / "hume.epub"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        view = view_of(app)
+        await pilot.press("f")
+        await pilot.pause()
+        target = view.target
+        assert isinstance(target, FootnoteRef) and target.label == "1"
+        peek = reader(app).query_one(Peek)
+        assert not peek.has_class("-hidden")
+        assert "See Appendix I." in str(peek.render())
+        top = view.top_offset
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = reader(app)
+        assert screen.query_one(SidePane).active == "sources-tab"
+        assert screen.query_one(SourcesPane).highlighted_label == "1"
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert view.has_focus
+        assert view.top_offset == top and view.target == target
+
+
+async def test_a_note_on_a_book_survives_reopening_and_a_rename(tmp_path: Path) -> None:
+    shelf = tmp_path / "shelf"
+    shelf.mkdir()
+    book = epub3_book(shelf / "keeper.epub")
+    app = EssayApp(book)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        # the book fits on the screen: the search match says which sentence
+        await pilot.press("slash", *"Nobody", "enter", "v", "a")
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press(*"lonely start", "ctrl+s")
+        (note,) = reader(app).notes.annotations
+        assert note.kind is Kind.NOTE and note.exact.startswith("Nobody")
+        book_id = app.essay.id
+        await pilot.press("q")
+
+    moved = tmp_path / "elsewhere" / "The Keeper (2nd copy).epub"
+    moved.parent.mkdir()
+    book.rename(moved)
+    for path, size in ((moved, (120, 40)), (moved, (200, 50))):
+        again = EssayApp(path)
+        async with again.run_test(size=size) as pilot:
+            await opened(pilot)
+            await pilot.pause()
+            assert again.essay.id == book_id
+            (shown,) = reader(again).notes.annotations
+            assert shown.id == note.id and shown.note == "lonely start"
+            assert reader(again).notes.anchors[shown.id].status is AnchorStatus.ANCHORED
+
+
+async def test_a_long_book_shows_its_first_part_then_the_rest(tmp_path: Path) -> None:
+    from epub_books import XHTML_TYPE, opf3, page, write_epub
+
+    chapters = {
+        f"OEBPS/c{n}.xhtml": page(
+            f"<h1>Chapter {n}</h1>" + f"<p>Sentence {n} of a long book. </p>" * 150
+        )
+        for n in range(40)
+    }
+    items = [(f"c{n}", f"c{n}.xhtml", XHTML_TYPE, "") for n in range(40)]
+    files: dict[str, str | bytes] = {
+        "OEBPS/content.opf": opf3(
+            items, [i for i, *_ in items], metadata="<dc:title>Long</dc:title>"
+        ),
+        **chapters,
+    }
+    book = write_epub(tmp_path / "long.epub", files)
+    from essaytui.cli import reader_app
+
+    app = reader_app(book, None)
+    assert not app.essay.complete
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        for _ in range(200):
+            if app.essay.complete:
+                break
+            await pilot.pause(0.05)
+        assert app.essay.complete
+        assert "Sentence 39 of a long book." in app.essay.reading_text
+        assert len(app.essay.sections) == 40

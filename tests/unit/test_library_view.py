@@ -1,0 +1,97 @@
+"""The Library's rows in plain Python: progress, time left, notes, filter and order."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from pathlib import Path
+
+from essaytui.model.annotation import Kind, make_annotation
+from essaytui.model.essay import progress_percent, reading_progress
+from essaytui.model.files import load_essay
+from essaytui.sessions.library import Column, LibraryView, library_rows, size_label, when
+from essaytui.sessions.reading_time import PAUSE_AFTER, ReadingClock, words_between
+from essaytui.store import AnnotationStore
+from essaytui.store.library import Library
+from essaytui.widgets.status import reading_status
+
+TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.md"
+
+
+def test_rows_carry_progress_notes_tags_and_time_left(tmp_path: Path) -> None:
+    essay = load_essay(TINY)
+    store = AnnotationStore.open(tmp_path)
+    library = Library.open(tmp_path)
+    essay = dataclasses.replace(essay, id=store.identify(essay))
+    library.put(essay.id, essay, TINY)
+    store.add(make_annotation(essay, 0, 5, Kind.HIGHLIGHT, tags=("ports",)))
+    store.add(make_annotation(essay, 6, 12, Kind.NOTE, note="why?", tags=("trade",)))
+    rows = library_rows(library.texts(), [], store.all_annotations(include_deleted=False), 100)
+    (row,) = rows
+    assert (row.notes, row.highlights) == (1, 1)
+    assert row.tags == ("ports", "trade")
+    assert row.cell(Column.NOTES) == "1 ✎ 1 ▌"
+    assert row.minutes_left == max(1, round(row.text.words / 100))
+    view = LibraryView(rows)
+    view.filter = "trade"
+    assert view.shown() == rows
+    view.filter = "nothing-like-it"
+    assert view.shown() == []
+
+
+def test_progress_is_the_status_lines_figure() -> None:
+    essay = load_essay(TINY)
+    length = len(essay.reading_text)
+    for top, bottom in ((0, 100), (length // 2, length // 2 + 80), (length - 50, length)):
+        status = reading_status(essay, top, bottom)
+        assert f"{progress_percent(reading_progress(length, top, bottom))}%" in str(status)
+
+
+def test_sort_by_column_and_again_reverses() -> None:
+    view = LibraryView([])
+    view.sort_by(Column.SIZE)
+    assert (view.column, view.descending) == (Column.SIZE, False)
+    view.sort_by(Column.SIZE)
+    assert view.descending
+    view.sort_by(Column.TITLE)
+    assert not view.descending
+
+
+def test_words_and_days() -> None:
+    assert when("", date(2026, 12, 7)) == "never"
+    assert when("2026-12-07 10:00", date(2026, 12, 7)) == "today"
+    assert when("2026-12-06T10:00", date(2026, 12, 7)) == "yesterday"
+    assert when("2026-12-01", date(2026, 12, 7)) == "6 days ago"
+    assert when("2026-01-01", date(2026, 12, 7)) == "2026-01-01"
+    assert size_label(812) == "812 B"
+    assert size_label(14 * 1024) == "14 KB"
+    assert size_label(int(3.2 * 1024 * 1024)) == "3.2 MB"
+
+
+def test_reading_clock_pauses_after_two_minutes() -> None:
+    clock = ReadingClock()
+    clock.key(0.0)
+    clock.key(30.0)
+    clock.key(60.0)
+    clock.key(60.0 + PAUSE_AFTER + 1)  # away: not counted
+    clock.key(60.0 + PAUSE_AFTER + 11)
+    assert clock.take() == 70.0
+    assert clock.take() == 0.0
+    assert words_between("one two three four", 0, 8) == 2
+    assert words_between("one two three four", 8, 0) == 0
+
+
+def test_library_shows_the_saved_place_as_the_status_line_does(tmp_path: Path) -> None:
+    from essaytui.sessions.position import ReadingPosition
+
+    store = AnnotationStore.open(tmp_path)
+    library = Library.open(tmp_path)
+    essay = load_essay(TINY)
+    essay = dataclasses.replace(essay, id=store.identify(essay))
+    library.put(essay.id, essay, TINY)
+    length = len(essay.reading_text)
+    for top, bottom in ((length // 4, length // 4 + 300), (length - 100, length)):
+        ReadingPosition(essay, store).save(top, bottom, wait=True)
+        (row,) = library_rows(library.texts(), store.recent(), [])
+        assert row.percent == progress_percent(reading_progress(length, top, bottom))
+        assert f"{row.percent}%" in str(reading_status(essay, top, bottom))
