@@ -301,10 +301,10 @@ PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
         "search",
         [lambda n: "part" + " " * n, lambda n: "part12345 " * n, lambda n: "part " * n],
     ),
-    "essaytui.store.library._CJK_RUN": ("sub", [lambda n: "因此" * n, lambda n: "a因 " * n]),
-    "essaytui.store.library._QUERY_WORD": ("findall", [lambda n: "a" * n, lambda n: "a " * n]),
+    "essaytui.store.library_text._CJK_RUN": ("sub", [lambda n: "因此" * n, lambda n: "a因 " * n]),
+    "essaytui.store.library_text._QUERY_WORD": ("findall", [lambda n: "a" * n, lambda n: "a " * n]),
     # a run of stops without a space after it (a dotted leader): each start once
-    "essaytui.store.library._SENTENCE_END": (
+    "essaytui.store.library_text._SENTENCE_END": (
         "find",
         [
             lambda n: "." * n,
