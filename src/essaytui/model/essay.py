@@ -15,16 +15,6 @@ from functools import cached_property
 
 from essaytui.model.text import sentence_bounds
 
-#: The labels of GitHub's alerts.
-CALLOUT_LABELS = {
-    "note": "Note",
-    "tip": "Tip",
-    "important": "Important",
-    "warning": "Warning",
-    "caution": "Caution",
-}
-
-
 class BlockKind(StrEnum):
     """What a block is; decides how the view sets it."""
 
