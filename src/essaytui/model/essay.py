@@ -15,6 +15,7 @@ from functools import cached_property
 
 from essaytui.model.text import sentence_bounds
 
+
 class BlockKind(StrEnum):
     """What a block is; decides how the view sets it."""
 
