@@ -6,9 +6,10 @@ from pathlib import Path
 
 from epub_books import XHTML_TYPE, glossary_book, opf3, page, write_epub
 
+from essaytui.model.epub import book_markdown
 from essaytui.model.essay import IN_BOOK, Essay, SpanKind
 from essaytui.model.files import load_essay
-from essaytui.sessions.links import InBook, InEssay, resolve
+from essaytui.sessions.links import InBook, InEssay, link_peek, resolve
 
 
 def _book(path: Path, documents: dict[str, str]) -> Path:
@@ -79,6 +80,7 @@ def test_a_picture_in_the_book_is_named_as_one(tmp_path: Path) -> None:
     assert essay.reading_text[image.start : image.end] == "🖼 A map of the harbour"
     assert image.data == IN_BOOK + "OEBPS/images/harbour.png"
     assert resolve(essay, image.data) == InBook("OEBPS/images/harbour.png")
+    assert "can't be opened outside" in link_peek(essay, image.data, image=True)
 
 
 def test_a_link_back_lands_on_its_spot_not_its_chapters_start(tmp_path: Path) -> None:
@@ -104,3 +106,8 @@ def test_a_link_back_lands_on_its_spot_not_its_chapters_start(tmp_path: Path) ->
     # an id the earlier chapter does not have, or no id: the chapter's start
     assert lands("a lost place").startswith("One\n")
     assert lands("chapter one").startswith("One\n")
+    # the first screen's conversion does not look for links back: one that led to its
+    # chapter's start leaves it incomplete, so that the whole conversion follows
+    first = book_markdown(book, enough=10_000)
+    assert "The oath was sworn" in first.markdown and not first.complete
+    assert book_markdown(book).complete

@@ -176,4 +176,6 @@ def link_peek(essay: Essay, url: str, image: bool = False) -> str:
             return f"Link: {url}\n\n(never opened: only http, https and mailto addresses are)"
         case Outside():
             where = "open it (after asking)"
+        case InBook(member):
+            return f"Image: {member}\n\n(inside the book: it can't be opened outside it)"
     return f"{'Image' if image else 'Link'}: {url}\n\nenter: {where}"

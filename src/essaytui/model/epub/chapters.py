@@ -156,6 +156,9 @@ class _Converter:
         self._document_warnings: list[str] = []
         #: copies of the notes taken out of the running text, made as they leave it
         self._note_copies: dict[tuple[str, str], Any] = {}
+        #: whether a link back to a spot led to its document's start instead (it can,
+        #: when the links back were not looked for: the first part of a book)
+        self._landed_short = False
 
     def run(self, enough: int | None) -> BookText:
         self._enough = enough
@@ -179,6 +182,8 @@ class _Converter:
             if self._cut or (enough is not None and written >= enough and number < len(linear) - 1):
                 text.complete = False
                 break
+        if self._landed_short:
+            text.complete = False  # the whole conversion looks for those places first
         if not any(_has_words(chapter) for chapter in text.chapters):
             raise BookError(self._no_text())
         self._finish_notes()
@@ -436,6 +441,7 @@ class _Converter:
             placed = self._targets.get((target, fragment))
             if placed is not None and placed in self._placed:
                 return placed
+            self._landed_short = self._enough is not None
         return start if target in self._started else None
 
     # -- anchors -----------------------------------------------------------------------
