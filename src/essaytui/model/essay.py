@@ -39,6 +39,10 @@ CALLOUT_LABELS = {
     "caution": "Caution",
 }
 
+#: How the address of a picture inside a book (an EPUB's member) starts: it names no
+#: file anyone could open outside the book, and is never offered as one.
+IN_BOOK = "epub-member:"
+
 
 class SpanKind(StrEnum):
     """The kinds of inline range inside a block."""

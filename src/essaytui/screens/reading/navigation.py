@@ -9,7 +9,7 @@ from functools import partial
 from essaytui.model.annotation import Kind
 from essaytui.screens.reading.layout import PaneLayout
 from essaytui.screens.reading.reading import Reading
-from essaytui.sessions.links import InEssay, Missing, Outside, Refused, ToSource, resolve
+from essaytui.sessions.links import InBook, InEssay, Missing, Outside, Refused, ToSource, resolve
 from essaytui.sessions.navigator import Place
 from essaytui.sessions.targets import FootnoteRef, Target, TermHit
 from essaytui.widgets.glossary import GlossaryPane
@@ -163,6 +163,11 @@ class Navigation:
                 self.open_source(label)
             case Missing(fragment):
                 reading.say(f"No heading or anchor “#{fragment}” in this essay.")
+            case InBook(member):
+                reading.say(
+                    f"This picture is inside the book ({member}): it can't be opened outside it.",
+                    seconds=8,
+                )
             case Refused():
                 reading.say(
                     f"Not opened (only http, https and mailto addresses are): {url}", seconds=8
