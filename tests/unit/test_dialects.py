@@ -427,12 +427,42 @@ def test_a_pandoc_table_is_laid_out_as_a_grid() -> None:
     assert "Bananas" in printed and "│" in printed
 
 
+def test_headerless_simple_and_multiline_tables_are_tables() -> None:
+    essay = dialect("pandoc-headerless.md")
+    simple, multiline = table_cells(essay)
+    assert simple == [["12"] * 4, ["123"] * 4, ["1"] * 4]
+    assert multiline == [
+        ["First", "row", "12.0", "Example of a row that spans multiple lines."],
+        ["Second", "row", "5.0", "Here's another one. Note the blank line between rows."],
+    ]
+    assert "-------" not in essay.reading_text
+    assert "Text after a rule" in essay.reading_text
+
+
+def test_a_headerless_table_has_no_header_and_aligns_by_its_first_row() -> None:
+    tables = [b.table for b in blocks_of(dialect("pandoc-headerless.md"), BlockKind.TABLE)]
+    simple, multiline = tables
+    assert simple is not None and multiline is not None
+    assert (simple.header, multiline.header) == (0, 0)
+    assert [a.value for a in simple.align] == ["right", "left", "center", "right"]
+    assert [a.value for a in multiline.align] == ["center", "left", "right", "left"]
+
+
+def test_a_headerless_table_is_laid_out_through_the_table_layout() -> None:
+    from essaytui.model.plain import render_plain
+
+    printed = render_plain(dialect("pandoc-headerless.md"), width=80)
+    assert "First │ row │ 12.0 │ Example of a row that spans multiple lines." in printed
+
+
 @pytest.mark.parametrize(
     "source",
     [
         "Text\n\n---\n\nMore\n",  # a rule
         "Heading\n-------\n",  # a setext heading
         "+---+\n\nx\n",  # a rule line alone
+        "-- --\n\nText\n\n\n-- --\n",  # column lines parted by two blank lines
+        "-- --\n1  2\n",  # a column line never closed
         "- a\n- b\n",
     ],
 )
