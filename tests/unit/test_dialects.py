@@ -522,6 +522,41 @@ def test_a_relative_link_is_left_as_it_is_without_an_address(tmp_path: Path) -> 
     assert [s.data for b in essay.blocks for s in b.spans] == ["/wiki/X", "#top"]
 
 
+def test_an_infoboxs_list_items_and_breaks_are_lines_of_their_cell() -> None:
+    essay = dialect("wikipedia-infobox.html")
+    (infobox,) = table_cells(essay)
+    cells = dict((row[0], row[1]) for row in infobox)
+    assert cells["Design"] == "Truss bridge\nWrought-iron lattice girders\nCast-iron piers"
+    assert cells["Spoken languages"] == "English\nScots"
+    assert cells["Opened"] == "1 June 1878\n20 June 1887 (second bridge)"
+    assert cells["Engineers"] == "1. Thomas Bouch\n2. William Henry Barlow"
+    assert cells["Lines"] == "Dundee · Wormit"  # a horizontal list, as the page shows it
+    assert "<br>" not in essay.reading_text and "\ue003" not in essay.reading_text
+    # a plainlist outside a table is still a list
+    texts = [shown(essay, b) for b in essay.blocks]
+    assert "Storm of 1879" in texts and "Board of Trade inquiry" in texts
+
+
+def test_an_infobox_cell_is_drawn_a_line_per_item() -> None:
+    from essaytui.widgets.table_layout import lay_out_table
+    from essaytui.widgets.text_layout import wrap_text
+
+    essay = dialect("wikipedia-infobox.html")
+    (block,) = blocks_of(essay, BlockKind.TABLE)
+    assert block.table is not None
+    grid = lay_out_table(essay.reading_text, block.table, 76, wrap_text)
+    # a header row and its rule, then a line per item: 1 + 3 + 2 + 2 + 2 + 1
+    assert len(grid.lines) == 2 + 11
+
+
+def test_a_pages_own_private_mark_is_no_line_break_and_a_pipe_stays_in_its_cell() -> None:
+    from essaytui.model.html import page_to_essay
+
+    page = "<html><body><table><tr><td>a\ue003b</td><td>c | d</td></tr></table></body></html>"
+    markdown = page_to_essay(page).markdown
+    assert "<br>" not in markdown and "| ab | c \\| d |" in markdown
+
+
 def test_a_summary_stands_apart_from_its_answer() -> None:
     essay = dialect("wikipedia-saved.html")
     question = next(b for b in essay.blocks if shown(essay, b).startswith("▸"))
