@@ -29,7 +29,7 @@ class Navigation:
     def here(self) -> Place:
         """Where the reader is now."""
         view = self.reading.view
-        return Place(view.top_offset, view.target)
+        return Place(view.top_offset, view.target, view.top_gap)
 
     def remember(self, place: Place | None = None) -> None:
         """Remember `place` (else here) as the place back returns to."""
@@ -55,7 +55,7 @@ class Navigation:
     def go_to_place(self, place: Place) -> None:
         """Show `place` exactly as it was (back and forward)."""
         view = self.reading.view
-        view.scroll_to_offset(place.top_offset)
+        view.scroll_to_offset(place.top_offset, gap=place.gap)
         view.select_target(place.target, scroll=False)
         view.focus()
         self.layout.hide_side_if_narrow()
