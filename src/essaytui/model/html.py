@@ -224,8 +224,6 @@ _NOTE_SEPARATOR = "\ue002"
 #: A line break inside a table cell until the cell is written (a pipe table's cell is
 #: one line: the break becomes <br>, which the reader shows as a new line in the cell).
 _CELL_BREAK = "\ue003"
-_CELL_BREAKS = re.compile("\\s*(?:\ue003\\s*)+")
-_CELL_END = re.compile(r"(?: \|)*\Z")
 _PRIVATE_MARKS = dict.fromkeys(map(ord, (_REF_OPEN, _REF_CLOSE, _NOTE_SEPARATOR, _CELL_BREAK)))
 _REF_TOKEN = re.compile("\ue000(\\d{1,6})\ue001")
 
@@ -793,9 +791,14 @@ def _cell_item(el: Any, text: str) -> str:
 def _cell_breaks(cell: str) -> str:
     """A written cell with its line breaks as ``<br>`` (none at its ends)."""
     # the cell is " text |" (a bar per column it spans): breaks at its ends are dropped
-    end = _CELL_END.search(cell)
-    body = cell[: end.start() if end else len(cell)]
-    lines = [line for line in _CELL_BREAKS.split(body.strip()) if line]
+    # plain string steps, not a pattern: "(?: \|)*\Z" searched a run of bars, and
+    # "\s*(?:BREAK\s*)+" split a run of spaces, from every place in it (quadratic)
+    cut = len(cell)
+    while cell.endswith(" |", 0, cut):
+        cut -= 2
+    body = cell[:cut]
+    lines = [line.strip() for line in body.split(_CELL_BREAK)]
+    lines = [line for line in lines if line]
     return f" {'<br>'.join(lines)}{cell[len(body) :]}"
 
 
