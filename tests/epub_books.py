@@ -439,3 +439,45 @@ def standard_ebook(path: Path) -> Path:
         "epub/text/colophon.xhtml": se(SE_COLOPHON, "Colophon", "backmatter"),
     }
     return write_epub(path, files, opf="epub/content.opf")
+
+
+GLOSSARY_CHAPTER = """<h1>The Harbour</h1>
+<p>The ketch came in on the flood tide and tied up at the staithe.</p>
+<p>Two ketches lay at the staithe all winter.</p>
+<p>The harbour map: <img src="../images/harbour.png" alt="A map of the harbour"/></p>"""
+
+GLOSSARY = """<section epub:type="glossary" id="glossary">
+<h2>Glossary</h2>
+<dl>
+<dt epub:type="glossterm">ketch</dt>
+<dd epub:type="glossdef"><p>A two-masted sailing boat.</p></dd>
+<dt epub:type="glossterm">staithe</dt>
+<dt>staith</dt>
+<dd epub:type="glossdef"><p>A landing stage for loading coal.</p></dd>
+</dl>
+</section>"""
+
+
+def glossary_book(path: Path) -> Path:
+    """An EPUB 3 whose back matter is a glossary (``epub:type="glossary"``, a ``<dl>``;
+    one term with a second spelling), a chapter that uses its terms and a picture."""
+    items = [
+        ("nav", "nav.xhtml", XHTML_TYPE, "nav"),
+        ("harbour", "text/harbour.xhtml", XHTML_TYPE, ""),
+        ("glossary", "text/glossary.xhtml", XHTML_TYPE, ""),
+        ("map", "images/harbour.png", "image/png", ""),
+    ]
+    nav = page(
+        '<nav epub:type="toc"><ol><li><a href="text/harbour.xhtml">The Harbour</a></li>'
+        '<li><a href="text/glossary.xhtml">Glossary</a></li></ol></nav>'
+    )
+    files: dict[str, str | bytes] = {
+        "OEBPS/content.opf": opf3(
+            items, ["harbour", "glossary"], metadata="<dc:title>The Staithe</dc:title>"
+        ),
+        "OEBPS/nav.xhtml": nav,
+        "OEBPS/text/harbour.xhtml": page(GLOSSARY_CHAPTER),
+        "OEBPS/text/glossary.xhtml": page(GLOSSARY, body_attributes=' epub:type="backmatter"'),
+        "OEBPS/images/harbour.png": b"\x89PNG not really a png",
+    }
+    return write_epub(path, files)

@@ -93,3 +93,31 @@ async def test_a_wide_table_keeps_to_the_column_where_the_pane_has_no_room() -> 
         view = view_of(app)
         (grid,) = view.layout_lines.tables.values()
         assert grid.width <= view.column_width
+
+
+async def test_back_from_a_note_returns_to_a_top_on_the_gap_between_blocks() -> None:
+    # one j from the top leaves the blank row under the title at the top of the view:
+    # a row with no offset of its own, which back once restored a row lower
+    app = EssayApp(DIALECTS / "japanese-semantics.md")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        view = view_of(app)
+        await pilot.press("j")
+        await pilot.pause()
+        layout = view.layout_lines
+        assert layout.blocks[round(view.scroll_y)] == -1
+        scroll, top = view.scroll_y, view.top_offset
+        await pilot.press("f", "enter")
+        await pilot.pause()
+        assert isinstance(view.target, FootnoteRef)
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert (view.scroll_y, view.top_offset) == (scroll, top)
+        # forward to where back came from, then back again: the same rows
+        navigator = reader(app).reading.navigator
+        await pilot.press(">")
+        await pilot.pause()
+        assert navigator.can_go_back and not navigator.can_go_forward
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert (view.scroll_y, view.top_offset) == (scroll, top)

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from epub_books import epub3_book, standard_ebook
+import pytest
+from epub_books import epub3_book, glossary_book, standard_ebook
 from ready import opened
 
 from essaytui.app import EssayApp
 from essaytui.model.annotation import AnchorStatus, Kind
 from essaytui.screens.note_editor import NoteEditor
 from essaytui.screens.reader import ReaderScreen
-from essaytui.sessions.targets import FootnoteRef
+from essaytui.sessions.targets import FootnoteRef, LinkRef, TermHit
 from essaytui.widgets.essay_view import EssayView
+from essaytui.widgets.glossary import GlossaryPane
 from essaytui.widgets.outline import OutlinePane
 from essaytui.widgets.peek import Peek
 from essaytui.widgets.side_pane import SidePane
@@ -138,3 +140,79 @@ async def test_a_long_book_shows_its_first_part_then_the_rest(tmp_path: Path) ->
         assert app.essay.complete
         assert "Sentence 39 of a long book." in app.essay.reading_text
         assert len(app.essay.sections) == 40
+
+
+async def test_the_books_glossary_in_the_glossary_pane(tmp_path: Path) -> None:
+    from textual.widgets import Static
+
+    app = EssayApp(glossary_book(tmp_path / "staithe.epub"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        view = view_of(app)
+        await pilot.press("t")
+        await pilot.pause()
+        target = view.target
+        assert isinstance(target, TermHit) and target.term_id == "ketch"
+        assert "A two-masted sailing boat." in str(reader(app).query_one(Peek).render())
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = reader(app)
+        assert screen.query_one(SidePane).active == "glossary-tab"
+        entry = str(screen.query_one(GlossaryPane).query_one("#glossary-entry", Static).render())
+        assert "A two-masted sailing boat." in entry and "2 occurrences" in entry
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert view.has_focus and view.target == target
+
+
+async def test_enter_on_a_picture_inside_the_book_opens_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "browser-argv.txt"
+    script = tmp_path / "browser.sh"
+    script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" >> "{log}"\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("BROWSER", str(script))
+    monkeypatch.setattr("webbrowser._tryorder", None)
+    monkeypatch.setattr("webbrowser._browsers", {})
+    app = EssayApp(glossary_book(tmp_path / "staithe.epub"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        view = view_of(app)
+        await pilot.press("l")
+        target = view.target
+        assert isinstance(target, LinkRef) and target.image
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)  # no "Open this image?"
+        message = reader(app).status.message
+        assert "inside the book" in message and "OEBPS/images/harbour.png" in message
+        assert not log.exists()
+
+
+async def test_a_link_back_shows_the_spot_it_names(tmp_path: Path) -> None:
+    from epub_books import XHTML_TYPE, opf3, page, write_epub
+
+    filler = "".join(f"<p>Line {n} of the first chapter.</p>" for n in range(60))
+    files: dict[str, str | bytes] = {
+        "OEBPS/content.opf": opf3(
+            [("a", "a.xhtml", XHTML_TYPE, ""), ("b", "b.xhtml", XHTML_TYPE, "")],
+            ["a", "b"],
+            metadata="<dc:title>Back</dc:title>",
+        ),
+        "OEBPS/a.xhtml": page(f"<h1>One</h1>{filler}<p id='oath'>The oath at dawn.</p>{filler}"),
+        "OEBPS/b.xhtml": page("<h1>Two</h1><p>Recall <a href='a.xhtml#oath'>the oath</a>.</p>"),
+    }
+    app = EssayApp(write_epub(tmp_path / "back.epub", files))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        view = view_of(app)
+        text = view.essay.reading_text
+        await pilot.press("end")
+        await pilot.pause()
+        await pilot.press("l")
+        assert isinstance(view.target, LinkRef)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert view.top_offset <= text.index("The oath at dawn.") < view.bottom_offset
+        assert view.top_offset > text.index("Line 20 of")

@@ -427,12 +427,42 @@ def test_a_pandoc_table_is_laid_out_as_a_grid() -> None:
     assert "Bananas" in printed and "│" in printed
 
 
+def test_headerless_simple_and_multiline_tables_are_tables() -> None:
+    essay = dialect("pandoc-headerless.md")
+    simple, multiline = table_cells(essay)
+    assert simple == [["12"] * 4, ["123"] * 4, ["1"] * 4]
+    assert multiline == [
+        ["First", "row", "12.0", "Example of a row that spans multiple lines."],
+        ["Second", "row", "5.0", "Here's another one. Note the blank line between rows."],
+    ]
+    assert "-------" not in essay.reading_text
+    assert "Text after a rule" in essay.reading_text
+
+
+def test_a_headerless_table_has_no_header_and_aligns_by_its_first_row() -> None:
+    tables = [b.table for b in blocks_of(dialect("pandoc-headerless.md"), BlockKind.TABLE)]
+    simple, multiline = tables
+    assert simple is not None and multiline is not None
+    assert (simple.header, multiline.header) == (0, 0)
+    assert [a.value for a in simple.align] == ["right", "left", "center", "right"]
+    assert [a.value for a in multiline.align] == ["center", "left", "right", "left"]
+
+
+def test_a_headerless_table_is_laid_out_through_the_table_layout() -> None:
+    from essaytui.model.plain import render_plain
+
+    printed = render_plain(dialect("pandoc-headerless.md"), width=80)
+    assert "First │ row │ 12.0 │ Example of a row that spans multiple lines." in printed
+
+
 @pytest.mark.parametrize(
     "source",
     [
         "Text\n\n---\n\nMore\n",  # a rule
         "Heading\n-------\n",  # a setext heading
         "+---+\n\nx\n",  # a rule line alone
+        "-- --\n\nText\n\n\n-- --\n",  # column lines parted by two blank lines
+        "-- --\n1  2\n",  # a column line never closed
         "- a\n- b\n",
     ],
 )
@@ -490,6 +520,41 @@ def test_a_relative_link_is_left_as_it_is_without_an_address(tmp_path: Path) -> 
     )
     essay = load_essay(page)
     assert [s.data for b in essay.blocks for s in b.spans] == ["/wiki/X", "#top"]
+
+
+def test_an_infoboxs_list_items_and_breaks_are_lines_of_their_cell() -> None:
+    essay = dialect("wikipedia-infobox.html")
+    (infobox,) = table_cells(essay)
+    cells = dict((row[0], row[1]) for row in infobox)
+    assert cells["Design"] == "Truss bridge\nWrought-iron lattice girders\nCast-iron piers"
+    assert cells["Spoken languages"] == "English\nScots"
+    assert cells["Opened"] == "1 June 1878\n20 June 1887 (second bridge)"
+    assert cells["Engineers"] == "1. Thomas Bouch\n2. William Henry Barlow"
+    assert cells["Lines"] == "Dundee · Wormit"  # a horizontal list, as the page shows it
+    assert "<br>" not in essay.reading_text and "\ue003" not in essay.reading_text
+    # a plainlist outside a table is still a list
+    texts = [shown(essay, b) for b in essay.blocks]
+    assert "Storm of 1879" in texts and "Board of Trade inquiry" in texts
+
+
+def test_an_infobox_cell_is_drawn_a_line_per_item() -> None:
+    from essaytui.widgets.table_layout import lay_out_table
+    from essaytui.widgets.text_layout import wrap_text
+
+    essay = dialect("wikipedia-infobox.html")
+    (block,) = blocks_of(essay, BlockKind.TABLE)
+    assert block.table is not None
+    grid = lay_out_table(essay.reading_text, block.table, 76, wrap_text)
+    # a header row and its rule, then a line per item: 1 + 3 + 2 + 2 + 2 + 1
+    assert len(grid.lines) == 2 + 11
+
+
+def test_a_pages_own_private_mark_is_no_line_break_and_a_pipe_stays_in_its_cell() -> None:
+    from essaytui.model.html import page_to_essay
+
+    page = "<html><body><table><tr><td>a\ue003b</td><td>c | d</td></tr></table></body></html>"
+    markdown = page_to_essay(page).markdown
+    assert "<br>" not in markdown and "| ab | c \\| d |" in markdown
 
 
 def test_a_summary_stands_apart_from_its_answer() -> None:

@@ -237,3 +237,24 @@ def test_a_reopened_book_is_read_back_not_converted_or_parsed(tmp_path: Path) ->
     book.write_bytes(book.read_bytes() + b"\0")  # other bytes: converted again
     load_essay(book, cache_dir=cache)
     assert (cache / "books").exists()
+
+
+def test_the_parser_version_covers_every_model_module_a_parse_runs() -> None:
+    # a parser module left out of the digest would leave old parses in the cache
+    script = (
+        "import sys\n"
+        "from essaytui.model.parse import parse_essay\n"
+        "parse_essay('# T\\n\\n!!! note\\n    x\\n\\n-- --\\n1  2\\n-- --\\n')\n"
+        "print(' '.join(m.__file__ for n, m in sys.modules.items()"
+        " if n.startswith('essaytui.model') and m.__file__))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    model = Path(essay_cache.__file__).parent
+    covered = set(essay_cache._PARSER_SOURCES)
+    # identity, ranges and regular_file read and hash files; cache and essay_cache store
+    untouched = {"__init__.py", "identity.py", "ranges.py", "regular_file.py", "cache.py"}
+    for file in run.stdout.split():
+        relative = Path(file).relative_to(model)
+        name = relative.parts[0]
+        assert name in covered or name in untouched or name == "essay_cache.py", name

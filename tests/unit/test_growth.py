@@ -77,6 +77,23 @@ PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
         "sub",
         [lambda n: "\ue003" * n, lambda n: "\ue0031" * n],
     ),
+    # over a chapter's bytes, before it is parsed
+    "essaytui.model.epub.chapters._HREF": (
+        "find",
+        [
+            lambda n: b'href="' * n,
+            lambda n: b'href="' + b"a" * n + b"#",
+            lambda n: b"href='a#" + b"b" * n,
+        ],
+    ),
+    "essaytui.model.epub.chapters._REF_MARK": (
+        "sub",
+        [lambda n: "\ue000" * n, lambda n: "\ue000" + "1" * n],
+    ),
+    "essaytui.model.epub.chapters._GLOSSARY_HEADING": (
+        "match",
+        [lambda n: " " * n + "x", lambda n: "-" * n + "glossar" + "y" * n],
+    ),
     "essaytui.model.epub.documents._XHTML_NAMESPACE": (
         "sub",
         [lambda n: b" xmlns" * n, lambda n: b' xmlns = "http://www.w3.org' * n],
@@ -304,10 +321,10 @@ PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
         "search",
         [lambda n: "part" + " " * n, lambda n: "part12345 " * n, lambda n: "part " * n],
     ),
-    "essaytui.store.library._CJK_RUN": ("sub", [lambda n: "因此" * n, lambda n: "a因 " * n]),
-    "essaytui.store.library._QUERY_WORD": ("findall", [lambda n: "a" * n, lambda n: "a " * n]),
+    "essaytui.store.library_text._CJK_RUN": ("sub", [lambda n: "因此" * n, lambda n: "a因 " * n]),
+    "essaytui.store.library_text._QUERY_WORD": ("findall", [lambda n: "a" * n, lambda n: "a " * n]),
     # a run of stops without a space after it (a dotted leader): each start once
-    "essaytui.store.library._SENTENCE_END": (
+    "essaytui.store.library_text._SENTENCE_END": (
         "find",
         [
             lambda n: "." * n,

@@ -79,6 +79,18 @@ ENTRY_CASES: dict[str, tuple[Callable[[int], Callable[[], object]], int]] = {
         lambda n: _parse("-----\n a  b\n-- --\n" + " 1  2\n 3  4\n\n" * n + "-----\n"),
         500,
     ),
+    "parse: headerless simple table rows": (
+        lambda n: _parse("-- --\n" + " 1  2\n" * n + "-- --\n"),
+        1_000,
+    ),
+    "parse: headerless multiline table rows": (
+        lambda n: _parse("-- --\n" + " 1  2\n 3  4\n\n" * n + "-- --\n"),
+        500,
+    ),
+    "parse: column lines never closed": (
+        lambda n: _parse("-- --\n 1  2\n\n\n" * n + "-- --\n" + " 1  2\n" * n),
+        1_000,
+    ),
     "sources: an address ending in many )": (lambda n: _trimmed("http://a" + ")" * n), 20_000),
     "sources: an address ending in punctuation": (
         lambda n: _trimmed("http://a" + ".," * n),

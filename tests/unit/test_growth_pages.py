@@ -92,6 +92,12 @@ def _references_in_one_paragraph(n: int) -> str:
     return _page(f"<p>{refs}</p><ol>{notes}</ol>")
 
 
+def _list_in_a_table_cell(n: int) -> str:
+    """An infobox cell: a list (each item a line of the cell) between runs of spaces."""
+    items = "".join(f"<li>item {i}{' ' * 20}</li>{' ' * 20}" for i in range(20 * n))
+    return _page(f"<table><tr><th>Places</th><td><ul>{items}</ul></td></tr></table>")
+
+
 PAGE_CASES: dict[str, Build] = {
     "form fields before text": _removed_before_text,
     "share boxes inside a paragraph": _share_boxes_in_text,
@@ -101,6 +107,7 @@ PAGE_CASES: dict[str, Build] = {
     "many refs to one note": _many_refs_to_one_note,
     "plain article": _plain_article,
     "deep": _deep,
+    "a list in a table cell": _list_in_a_table_cell,
 }
 
 

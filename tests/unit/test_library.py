@@ -13,15 +13,8 @@ from essaytui.model.search import SearchError
 from essaytui.model.series import SeriesPlace, series_place
 from essaytui.store import AnnotationStore
 from essaytui.store.intake import files_under, gather, take_in
-from essaytui.store.library import (
-    DEFAULT_WPM,
-    LIBRARY_NAME,
-    Library,
-    ReadingTotals,
-    bigrams,
-    match_expression,
-    sentences,
-)
+from essaytui.store.library import DEFAULT_WPM, LIBRARY_NAME, Library, ReadingTotals
+from essaytui.store.library_text import bigrams, match_expression, sentences
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CJK = DATA / "cjk.md"

@@ -15,15 +15,6 @@ from functools import cached_property
 
 from essaytui.model.text import sentence_bounds
 
-#: The labels of GitHub's alerts.
-CALLOUT_LABELS = {
-    "note": "Note",
-    "tip": "Tip",
-    "important": "Important",
-    "warning": "Warning",
-    "caution": "Caution",
-}
-
 
 class BlockKind(StrEnum):
     """What a block is; decides how the view sets it."""
@@ -47,6 +38,10 @@ CALLOUT_LABELS = {
     "warning": "Warning",
     "caution": "Caution",
 }
+
+#: How the address of a picture inside a book (an EPUB's member) starts: it names no
+#: file anyone could open outside the book, and is never offered as one.
+IN_BOOK = "epub-member:"
 
 
 class SpanKind(StrEnum):

@@ -63,6 +63,8 @@ _PARSER_SOURCES = (
     "essay.py",
     "glossary.py",
     "markdown.py",
+    "dialects.py",
+    "pandoc_tables.py",
     "text.py",
     "files.py",
     "html.py",

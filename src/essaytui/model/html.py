@@ -221,7 +221,10 @@ _NOTES_HEADINGS = frozenset(
 #: use characters the page's own are removed of first.
 _REF_OPEN, _REF_CLOSE = "\ue000", "\ue001"
 _NOTE_SEPARATOR = "\ue002"
-_PRIVATE_MARKS = dict.fromkeys(map(ord, (_REF_OPEN, _REF_CLOSE, _NOTE_SEPARATOR)))
+#: A line break inside a table cell until the cell is written (a pipe table's cell is
+#: one line: the break becomes <br>, which the reader shows as a new line in the cell).
+_CELL_BREAK = "\ue003"
+_PRIVATE_MARKS = dict.fromkeys(map(ord, (_REF_OPEN, _REF_CLOSE, _NOTE_SEPARATOR, _CELL_BREAK)))
 _REF_TOKEN = re.compile("\ue000(\\d{1,6})\ue001")
 
 #: Wide enough that PyYAML never folds a front matter value.
@@ -732,12 +735,71 @@ def _converter() -> Any:
             math = _math(el.get("class") or [], el.get_text())
             return text if math is None else math
 
+        # A list or line break in a table cell (an infobox's plainlist, <dl>, <br>) is
+        # a line of the cell each, not words run together.
+        def convert_li(self, el: Any, text: str, parent_tags: set[str]) -> str:
+            if not {"td", "th"} & parent_tags:
+                return str(super().convert_li(el, text, parent_tags))  # type: ignore[misc]
+            return _cell_item(el, text)
+
+        def convert_dd(self, el: Any, text: str, parent_tags: set[str]) -> str:
+            if not {"td", "th"} & parent_tags:
+                return str(super().convert_dd(el, text, parent_tags))  # type: ignore[misc]
+            return f"{_CELL_BREAK}{text.strip()}{_CELL_BREAK}"
+
+        def convert_br(self, el: Any, text: str, parent_tags: set[str]) -> str:
+            if not {"td", "th"} & parent_tags:
+                return str(super().convert_br(el, text, parent_tags))  # type: ignore[misc]
+            return _CELL_BREAK + text
+
+        def convert_td(self, el: Any, text: str, parent_tags: set[str]) -> str:
+            cell = str(super().convert_td(el, text, parent_tags))  # type: ignore[misc]
+            return _cell_breaks(cell)
+
+        def convert_th(self, el: Any, text: str, parent_tags: set[str]) -> str:
+            cell = str(super().convert_th(el, text, parent_tags))  # type: ignore[misc]
+            return _cell_breaks(cell)
+
     # wrap without a width: white space inside a paragraph is one space, as a browser
     # shows it (pandoc and many generators break lines at 72 columns)
     return EssayMarkdown(
         heading_style="atx", bullets="-", escape_misc=True, strong_em_symbol="*",
         autolinks=False, wrap=True, wrap_width=None,
     )  # fmt: skip
+
+
+def _cell_item(el: Any, text: str) -> str:
+    """A list item in a table cell: a line of its own, numbered in an ordered list;
+    in a horizontal list (Wikipedia's ``hlist``) items part with a middle dot."""
+    text = text.strip()
+    if not text:
+        return ""
+    parent = el.parent
+    for ancestor in el.parents:
+        if ancestor.name in ("td", "th"):
+            break
+        if "hlist" in (ancestor.get("class") or []):
+            first = el.find_previous_sibling("li") is None
+            return text if first else f" · {text}"
+    if parent is not None and parent.name == "ol":
+        start = str(parent.get("start") or "1")
+        number = (int(start) if start.isdigit() else 1) + len(el.find_previous_siblings("li"))
+        text = f"{number}. {text}"
+    return f"{_CELL_BREAK}{text}{_CELL_BREAK}"
+
+
+def _cell_breaks(cell: str) -> str:
+    """A written cell with its line breaks as ``<br>`` (none at its ends)."""
+    # the cell is " text |" (a bar per column it spans): breaks at its ends are dropped
+    # plain string steps, not a pattern: "(?: \|)*\Z" searched a run of bars, and
+    # "\s*(?:BREAK\s*)+" split a run of spaces, from every place in it (quadratic)
+    cut = len(cell)
+    while cell.endswith(" |", 0, cut):
+        cut -= 2
+    body = cell[:cut]
+    lines = [line.strip() for line in body.split(_CELL_BREAK)]
+    lines = [line for line in lines if line]
+    return f" {'<br>'.join(lines)}{cell[len(body) :]}"
 
 
 # What in a page's text would read as Markdown, and only that (markdownify's own

@@ -5,7 +5,8 @@ multiline tables (between two full lines of dashes, rows parted by blank lines).
 Each becomes the tokens markdown-it's pipe tables make (``table_open`` … ``th_open``
 with its alignment, an ``inline`` token per cell … ``table_close``), so they take the
 one table layout of the reader. A cell that runs over several lines is one line of
-text. Headerless simple and multiline tables are not read (they read as text).
+text. A table without a header starts and ends with a column line: its rows are
+multiline (parted by blank lines) when a blank line sits inside, else one a line.
 
 Each rule reads each line once: a grid table ends at the first line that is not one
 of its rows, and where an opening line led nowhere, the lines up to where the search
@@ -33,6 +34,7 @@ def pandoc_tables_plugin(md: MarkdownIt) -> None:
     """Read grid, simple and multiline tables (before paragraphs and rules)."""
     md.block.ruler.before("table", "grid_table", _grid_table)
     md.block.ruler.before("hr", "multiline_table", _multiline_table)
+    md.block.ruler.before("hr", "headerless_table", _headerless_table)
     md.block.ruler.before("table", "simple_table", _simple_table)
 
 
@@ -249,6 +251,60 @@ def _multiline_table(state: StateBlock, start_line: int, end_line: int, silent: 
     _push_table(state, _Grid(rows, 1, align), start_line, line)
     state.line = line
     return True
+
+
+def _headerless_table(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """A simple or multiline table without a header: a column line, rows, a closing
+    column line; alignment from where the first row's text sits (pandoc's rule)."""
+    if state.is_code_block(start_line) or _failed(state, "_essaytui_headerless", start_line):
+        return False
+    if _COLUMNS.fullmatch(_padded(state, start_line).strip(" ")) is None:
+        return False
+    close = _headerless_end(state, start_line, end_line)
+    if close is None:
+        return False
+    if silent:
+        return True
+    columns = _columns(_padded(state, start_line))
+    lines = [
+        None if state.isEmpty(at) else _padded(state, at) for at in range(start_line + 1, close)
+    ]
+    first = lines[0]
+    assert first is not None  # _headerless_end wants a row right under the column line
+    if None in lines:  # multiline: rows parted by blank lines
+        rows: list[list[str]] = []
+        block: list[list[str]] = []
+        for text in [*lines, None]:
+            if text is not None:
+                block.append(_cells(text, columns))
+            elif block:
+                rows.append(_joined(block))
+                block = []
+    else:
+        rows = [_cells(text, columns) for text in lines if text is not None]
+    _push_table(state, _Grid(rows, 0, _aligned(first, columns)), start_line, close + 1)
+    state.line = close + 1
+    return True
+
+
+def _headerless_end(state: StateBlock, start_line: int, end_line: int) -> int | None:
+    """The closing line of a headerless table opened at `start_line`, None when there is
+    none (two blank lines in a row, or the end, come first: then the lines looked at are
+    not tried again)."""
+    line = start_line + 1
+    if line >= end_line or state.isEmpty(line):
+        return None
+    while line < end_line:
+        if state.isEmpty(line):
+            if line + 1 >= end_line or state.isEmpty(line + 1):
+                break
+        else:
+            text = _padded(state, line).strip(" ")
+            if _COLUMNS.fullmatch(text) is not None or _DASHES.fullmatch(text) is not None:
+                return line
+        line += 1
+    state.env["_essaytui_headerless"] = (start_line, line)
+    return None
 
 
 def _joined(lines: list[list[str]]) -> list[str]:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from essaytui.model.essay import Essay
+from essaytui.model.essay import IN_BOOK, Essay
 
 #: The only schemes of an address that is opened, or offered to the terminal as a
 #: hyperlink. An allowlist: anything else (a script, inline data, a local file, a bare or
@@ -69,12 +69,22 @@ class Missing:
     fragment: str
 
 
-Destination = InEssay | ToSource | Outside | Refused | Missing
+@dataclass(frozen=True, slots=True)
+class InBook:
+    """A picture inside a book (`member`, its path in the book's zip): nothing outside
+    the book can open it."""
+
+    member: str
+
+
+Destination = InEssay | ToSource | Outside | Refused | Missing | InBook
 
 
 def resolve(essay: Essay, url: str) -> Destination:
     """Where the link address `url` leads in (or out of) `essay`."""
     address = url.strip()
+    if address.startswith(IN_BOOK):
+        return InBook(address.removeprefix(IN_BOOK))
     if not address.startswith("#"):
         opened = openable(address)
         return Refused(url) if opened is None else Outside(opened)
@@ -166,4 +176,6 @@ def link_peek(essay: Essay, url: str, image: bool = False) -> str:
             return f"Link: {url}\n\n(never opened: only http, https and mailto addresses are)"
         case Outside():
             where = "open it (after asking)"
+        case InBook(member):
+            return f"Image: {member}\n\n(inside the book: it can't be opened outside it)"
     return f"{'Image' if image else 'Link'}: {url}\n\nenter: {where}"

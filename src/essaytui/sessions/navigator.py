@@ -17,10 +17,13 @@ HISTORY_LIMIT = 100
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """Where the reader was: the offset at the top of the view and the selection."""
+    """Where the reader was: the offset at the top of the view, the selection, and the
+    blank rows above the offset's line at the top (a view can stop on the gap between
+    two blocks, and the gap has no offset of its own)."""
 
     top_offset: int
     target: Target | None = None
+    gap: int = 0
 
 
 class Navigator:

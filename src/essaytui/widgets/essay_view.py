@@ -471,6 +471,19 @@ class EssayView(ScrollView, can_focus=True):
         return self._top_anchor
 
     @property
+    def top_gap(self) -> int:
+        """How many blank rows between blocks sit at the top of the view above the line
+        of `top_offset` (they share its offset: without them the top is a row lower)."""
+        layout = self._layout
+        if layout is None or not len(layout):
+            return 0
+        line = round(self.scroll_y)
+        anchor_line = layout.line_at(self._top_anchor)
+        if anchor_line <= line or any(layout.blocks[at] != -1 for at in range(line, anchor_line)):
+            return 0
+        return anchor_line - line
+
+    @property
     def bottom_offset(self) -> int:
         """The reading-text offset at the end of the last visible line."""
         layout = self.layout_lines
@@ -486,12 +499,18 @@ class EssayView(ScrollView, can_focus=True):
         row = self.layout_lines.line_at(offset) - round(self.scroll_y)
         return row if 0 <= row < self.scrollable_content_region.height else None
 
-    def scroll_to_offset(self, offset: int, *, top: bool = True, margin: int = 2) -> None:
-        """Bring `offset` into view: at the top (`top=True`) or only if it is off screen."""
+    def scroll_to_offset(
+        self, offset: int, *, top: bool = True, margin: int = 2, gap: int = 0
+    ) -> None:
+        """Bring `offset` into view: at the top (`top=True`, under `gap` blank rows
+        between blocks where there are so many) or only if it is off screen."""
         layout = self.layout_lines
         line = layout.line_at(offset)
         height = self.scrollable_content_region.height
         if top:
+            while gap > 0 and line > 0 and layout.blocks[line - 1] == -1:
+                line -= 1
+                gap -= 1
             self.scroll_to(y=line, animate=False, immediate=True)
             # Keep the exact offset, not just its line's start, so back restores it.
             # Before the view has a size, nothing can scroll yet: remember the offset.

@@ -161,7 +161,7 @@ def _convert(path: Path | None, data: bytes | None, name: str, enough: int | Non
         text = convert_book(archive, package, enough=enough)
     finally:
         archive.close()
-    front = _front_matter(package, text.cover, name)
+    front = _front_matter(package, text.cover, name, text.glossary)
     parts = [front, *text.chapters]
     for label, definition in text.notes:
         indented = "\n".join(
@@ -173,7 +173,9 @@ def _convert(path: Path | None, data: bytes | None, name: str, enough: int | Non
     return BookMarkdown(markdown, tuple(text.outline), tuple(warnings), text.complete)
 
 
-def _front_matter(package: Package, cover: str, name: str) -> str:
+def _front_matter(
+    package: Package, cover: str, name: str, glossary: list[tuple[tuple[str, ...], str]]
+) -> str:
     import yaml
 
     front: dict[str, object] = {}
@@ -198,6 +200,14 @@ def _front_matter(package: Package, cover: str, name: str) -> str:
     if cover:
         front["cover"] = cover
     front["type"] = "book"
+    if glossary:
+        # the book's own glossary, read as an essay's front matter glossary is
+        front["glossary"] = [
+            {"term": names[0], "aliases": list(names[1:]), "def": definition}
+            if len(names) > 1
+            else {"term": names[0], "def": definition}
+            for names, definition in glossary
+        ]
     dumped = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=_YAML_WIDTH)
     return "---\n" + dumped + "---"
 

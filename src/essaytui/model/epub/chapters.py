@@ -15,6 +15,11 @@ markdownify, `essaytui.model.html`), in order. On the way:
   between chapters lead somewhere in the essay.
 * The cover (the guide's ``cover`` reference, an ``epub:type="cover"`` document, or a
   first page that is only a picture) is skipped; the front matter names it.
+* A glossary (a section or document with ``epub:type="glossary"`` or
+  ``role="doc-glossary"``, or a ``<dl>`` under a "Glossary" heading) becomes the front
+  matter's ``glossary:``, so its terms are matched in the text as an essay's are; it
+  leaves the running text as the notes do, since the Glossary pane shows each
+  definition beside the text (kept, every term would also be marked in its own entry).
 
 A document that cannot be read, is too large or too deep is left out with a warning:
 the rest of the book is still worth reading.
@@ -26,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from essaytui.model.epub.archive import Archive, resolve
+from essaytui.model.epub.archive import MAX_BOOK_BYTES, Archive, resolve
 from essaytui.model.epub.documents import epub_types, parse_document
 from essaytui.model.epub.errors import BookError, MemberError
 from essaytui.model.epub.package import Package, TocEntry, member_title
@@ -38,6 +43,14 @@ NOTE_ROLES = frozenset({"doc-footnote", "doc-endnote", "doc-rearnote"})
 NOTES_TYPES = frozenset({"footnotes", "endnotes", "rearnotes"})
 #: ``epub:type`` words of the cover.
 COVER_TYPES = frozenset({"cover"})
+#: ``epub:type`` word and ARIA role of a glossary.
+GLOSSARY_TYPE, GLOSSARY_ROLE = "glossary", "doc-glossary"
+
+#: Glossary terms taken from one book at most, and the characters kept of a term and of
+#: a definition: a glossary feeds the front matter and every term is matched in the text.
+MAX_GLOSSARY_TERMS = 5000
+MAX_TERM_CHARS = 200
+MAX_DEFINITION_CHARS = 4000
 
 #: Elements converted in one book at most: markdownify takes ~50-100 µs an element, so
 #: this many is about a minute (in the background). A 10 MB novel has ~150,000.
@@ -64,6 +77,9 @@ _BACK_TEXTS = frozenset({"↩", "↩\ufe0e", "↩\ufe0f", "^", "back", "[back]",
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
+#: A link's address in a document's bytes, with a fragment (``href="ch1.xhtml#p3"``).
+_HREF = re.compile(rb"""\bhref\s*=\s*(["'])([^"'#<>]{0,500}#[^"'<>]{1,500})\1""")
+
 
 @dataclass
 class BookText:
@@ -77,6 +93,7 @@ class BookText:
         complete: False when the conversion stopped early (`convert_book`'s `enough`).
         cover: the cover's name ("" when there is none).
         images: documents that were only pictures (no text).
+        glossary: `(names, definition)` of each term the book's glossary defines.
     """
 
     chapters: list[str] = field(default_factory=list)
@@ -86,6 +103,7 @@ class BookText:
     complete: bool = True
     cover: str = ""
     images: int = 0
+    glossary: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
 
 
 def convert_book(archive: Archive, package: Package, *, enough: int | None = None) -> BookText:
@@ -138,12 +156,17 @@ class _Converter:
         self._document_warnings: list[str] = []
         #: copies of the notes taken out of the running text, made as they leave it
         self._note_copies: dict[tuple[str, str], Any] = {}
+        #: whether a link back to a spot led to its document's start instead (it can,
+        #: when the links back were not looked for: the first part of a book)
+        self._landed_short = False
 
     def run(self, enough: int | None) -> BookText:
         self._enough = enough
         text = self.text
         written = 0
         linear = [item for item in self.package.spine if item.linear]
+        if enough is None:
+            self._find_links_back([item.member for item in linear])
         for number, item in enumerate(linear):
             if self._elements > MAX_BOOK_ELEMENTS:
                 text.warnings.append(
@@ -159,6 +182,8 @@ class _Converter:
             if self._cut or (enough is not None and written >= enough and number < len(linear) - 1):
                 text.complete = False
                 break
+        if self._landed_short:
+            text.complete = False  # the whole conversion looks for those places first
         if not any(_has_words(chapter) for chapter in text.chapters):
             raise BookError(self._no_text())
         self._finish_notes()
@@ -179,6 +204,36 @@ class _Converter:
         return f"{name}: has no text to read"
 
     # -- documents ---------------------------------------------------------------------
+
+    def _find_links_back(self, members: list[str]) -> None:
+        """Note each place a link from a later document points to, so that an anchor is
+        placed there when its document is converted (before the link is met).
+
+        A regular expression over the documents' bytes: parsing them twice would double
+        the conversion. Only for a whole conversion, and only when reading the book twice
+        leaves its budget for the conversion itself."""
+        from urllib.parse import unquote
+
+        declared = sum(self.archive.declared_size(member) for member in members)
+        if 2 * declared > MAX_BOOK_BYTES:
+            return
+        for member in members:
+            here = self.spine_index.get(member, -1)
+            try:
+                data = self.archive.read(member)
+            except MemberError:
+                continue  # warned about when it is converted
+            for match in _HREF.finditer(data):
+                href = match.group(2).decode("utf-8", "replace")
+                path, _, fragment = href.partition("#")
+                target = resolve(member, href)
+                if not path or target is None or not fragment:
+                    continue
+                there = self.spine_index.get(target)
+                if there is not None and there < here:
+                    key = (target, unquote(fragment))
+                    name = self._targets.setdefault(key, TARGET_ANCHOR.format(len(self._targets)))
+                    self._wanted.setdefault(target, {})[key[1]] = name
 
     def document(self, member: str) -> Any | None:
         """The parsed document `member` (None when it cannot be read; warned once)."""
@@ -244,10 +299,11 @@ class _Converter:
         for link in list(body.iter("a")):
             self._reference(member, root, link)
         took_notes = self._take_out_notes(member, root, body)
+        took_glossary = self._take_out_glossary(body)
         from essaytui.model.html import has_text
 
-        if took_notes and not _text_outside_headings(body):
-            return ""  # a notes chapter: its notes are footnotes now
+        if (took_notes or took_glossary) and not _text_outside_headings(body):
+            return ""  # a notes or glossary chapter: shown beside the text now
         if not has_text(body) and not any(img.get("alt", "").strip() for img in body.iter("img")):
             if body.find(".//img") is not None:
                 self.text.images += 1
@@ -256,6 +312,47 @@ class _Converter:
         if self._enough is not None and _cut_after(body, _FIRST_PART_TEXT * self._enough):
             self._cut = True
         return self._markdown(member, root, body)
+
+    def _take_out_glossary(self, body: Any) -> bool:
+        """Take the terms of the document's glossary (if it has one) into `glossary` and
+        remove it from the running text. True if one was."""
+        from essaytui.model.html import remove_element
+
+        found = _glossaries(body)
+        for holder, heading in found:
+            for dl in list(holder.iter("dl")) if holder.tag != "dl" else [holder]:
+                self._glossary_terms(dl)
+            if heading is not None and heading.getparent() is not None:
+                remove_element(heading)
+            if holder is body:
+                for child in list(body):
+                    if child.tag not in _HEADINGS:
+                        remove_element(child)
+            elif holder.getparent() is not None:
+                remove_element(holder)
+        return bool(found)
+
+    def _glossary_terms(self, dl: Any) -> None:
+        entries = self.text.glossary
+        names: list[str] = []
+        definitions: list[str] = []
+
+        def flush() -> None:
+            if names and len(entries) < MAX_GLOSSARY_TERMS:
+                definition = " ".join(definitions)[:MAX_DEFINITION_CHARS]
+                entries.append((tuple(dict.fromkeys(names)), definition))
+
+        for child in dl:
+            if child.tag == "dt":
+                if definitions:
+                    flush()
+                    names, definitions = [], []
+                name = _plain(child)[:MAX_TERM_CHARS]
+                if name:
+                    names.append(name)
+            elif child.tag == "dd" and names:
+                definitions.append(_plain(child))
+        flush()
 
     def _is_cover(self, member: str, body: Any, *, first: bool) -> bool:
         from essaytui.model.html import has_text
@@ -292,10 +389,12 @@ class _Converter:
         return markdown.strip("\n")
 
     def _link_internal(self, member: str, root: Any, body: Any) -> None:
-        """Links between the book's own documents point to anchors in the essay (a link
-        back to a place already converted, to the start of its document); a link to
-        nothing the essay holds keeps its text only."""
+        """Links between the book's own documents point to anchors in the essay; a link
+        to nothing the essay holds keeps its text only. A picture in the book is named as
+        one (`IN_BOOK`): its path means nothing outside the book."""
         from urllib.parse import unquote
+
+        from essaytui.model.essay import IN_BOOK
 
         for link in body.iter("a"):
             href = link.get("href")
@@ -307,6 +406,11 @@ class _Converter:
                 del link.attrib["href"]
             else:
                 link.set("href", "#" + name)
+        for image in body.iter("img"):
+            src = image.get("src")
+            inside = resolve(member, src) if src else None
+            if inside is not None:
+                image.set("src", IN_BOOK + inside)
 
     def _link_target(
         self, member: str, root: Any, body: Any, target: str, fragment: str
@@ -332,6 +436,12 @@ class _Converter:
             name = self._targets.setdefault(key, TARGET_ANCHOR.format(len(self._targets)))
             self._wanted.setdefault(target, {})[fragment] = name
             return name
+        if fragment:
+            # backward: its anchor was placed if `_find_links_back` saw this link
+            placed = self._targets.get((target, fragment))
+            if placed is not None and placed in self._placed:
+                return placed
+            self._landed_short = self._enough is not None
         return start if target in self._started else None
 
     # -- anchors -----------------------------------------------------------------------
@@ -572,6 +682,44 @@ def _note_element(target: Any) -> Any | None:
     if any(element.find(f".//{tag}") is not None for tag in _HEADINGS):
         return None
     return element
+
+
+_REF_MARK = re.compile("\ue000[^\ue001]{0,12}\ue001")
+
+
+def _plain(element: Any) -> str:
+    """An element's text on one line, without note references."""
+    return " ".join(_REF_MARK.sub("", "".join(element.itertext())).split())
+
+
+def _is_glossary(element: Any) -> bool:
+    return GLOSSARY_TYPE in epub_types(element) or element.get("role") == GLOSSARY_ROLE
+
+
+_GLOSSARY_HEADING = re.compile(r"^\W*(glossary|glossaire|glossar|glosario|glossario)\b", re.I)
+
+
+def _glossaries(body: Any) -> list[tuple[Any, Any | None]]:
+    """The glossaries in `body` as `(holder, heading outside it)`: the elements marked as
+    one (the outermost), or else a ``<dl>`` after a "Glossary" heading."""
+    marked = [
+        e for e in (body, *body.iter("section", "div", "aside", "dl", "nav")) if _is_glossary(e)
+    ]
+    outermost = [e for e in marked if not any(o is not e and _inside(e, o) for o in marked)]
+    if outermost:
+        return [(e, None) for e in outermost if e.find(".//dt") is not None or e.tag == "dl"]
+    found: list[tuple[Any, Any | None]] = []
+    for heading in body.iter(*_HEADINGS):
+        if not _GLOSSARY_HEADING.match(" ".join(heading.itertext()).strip()):
+            continue
+        for sibling in heading.itersiblings():
+            if sibling.tag in _HEADINGS:
+                break
+            dl = sibling if sibling.tag == "dl" else sibling.find(".//dl")
+            if dl is not None:
+                found.append((dl, heading))
+                break
+    return found
 
 
 def _is_note(element: Any) -> bool:

@@ -452,7 +452,7 @@ class Converter:
             if token.type == "tr_open":
                 rows.append([])
             elif token.type in ("th_open", "td_open"):
-                if token.type == "th_open" and len(rows) == 1:
+                if len(rows) == 1:  # a headerless table aligns by its first row
                     align.append(align_of({"style": str(token.attrs.get("style", ""))}))
                 if rows:
                     rows[-1].append([])

@@ -9,7 +9,7 @@ from functools import partial
 from essaytui.model.annotation import Kind
 from essaytui.screens.reading.layout import PaneLayout
 from essaytui.screens.reading.reading import Reading
-from essaytui.sessions.links import InEssay, Missing, Outside, Refused, ToSource, resolve
+from essaytui.sessions.links import InBook, InEssay, Missing, Outside, Refused, ToSource, resolve
 from essaytui.sessions.navigator import Place
 from essaytui.sessions.targets import FootnoteRef, Target, TermHit
 from essaytui.widgets.glossary import GlossaryPane
@@ -29,7 +29,7 @@ class Navigation:
     def here(self) -> Place:
         """Where the reader is now."""
         view = self.reading.view
-        return Place(view.top_offset, view.target)
+        return Place(view.top_offset, view.target, view.top_gap)
 
     def remember(self, place: Place | None = None) -> None:
         """Remember `place` (else here) as the place back returns to."""
@@ -55,7 +55,7 @@ class Navigation:
     def go_to_place(self, place: Place) -> None:
         """Show `place` exactly as it was (back and forward)."""
         view = self.reading.view
-        view.scroll_to_offset(place.top_offset)
+        view.scroll_to_offset(place.top_offset, gap=place.gap)
         view.select_target(place.target, scroll=False)
         view.focus()
         self.layout.hide_side_if_narrow()
@@ -163,6 +163,11 @@ class Navigation:
                 self.open_source(label)
             case Missing(fragment):
                 reading.say(f"No heading or anchor “#{fragment}” in this essay.")
+            case InBook(member):
+                reading.say(
+                    f"This picture is inside the book ({member}): it can't be opened outside it.",
+                    seconds=8,
+                )
             case Refused():
                 reading.say(
                     f"Not opened (only http, https and mailto addresses are): {url}", seconds=8
