@@ -438,7 +438,13 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown size(s): {', '.join(unknown)}; choose from {', '.join(ALL_SIZES)}")
     if args.terminal:
-        return terminal.run_terminal(terminal.TerminalOptions.of(args), sizes, arguments)
+        profiler = None
+        if args.profile:
+            import terminal_profile
+
+            profiler = terminal_profile.run_profile
+        options = terminal.TerminalOptions.of(args)
+        return terminal.run_terminal(options, sizes, arguments, profiler)
     repeats = args.repeats or (1 if args.quick else 3)
 
     generated = generate.write_essays(args.out, [s for s in sizes if s in generate.SIZES])

@@ -984,6 +984,11 @@ def interrupts_raise() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+#: Profiles essaytui's start in the benchmark's terminal: (bench, python, essays,
+#: first sentences, repeats, output folder) → the summary as Markdown.
+Profiler = Callable[[Bench, Path, dict[str, Path], dict[str, str], int, Path], str]
+
+
 @dataclass(frozen=True)
 class TerminalOptions:
     """What bench/run.py asks of the real-terminal benchmark, read once from its flags."""
@@ -1007,11 +1012,20 @@ class TerminalOptions:
         return cls(**{name: getattr(parsed, name) for name in cls.__dataclass_fields__})
 
 
-def run_terminal(options: TerminalOptions, names: Sequence[str], arguments: Sequence[str]) -> int:
-    """Run the real-terminal benchmark (options from bench/run.py); write its section."""
+def run_terminal(
+    options: TerminalOptions,
+    names: Sequence[str],
+    arguments: Sequence[str],
+    profiler: Profiler | None = None,
+) -> int:
+    """Run the real-terminal benchmark (options from bench/run.py); write its section.
+
+    With `profiler` (bench/terminal_profile.py's, for --profile), profile the starts
+    instead. It is passed in, not imported: the profiler builds on this module.
+    """
     try:
         size = parse_size(options.terminal_size)
-        python, script = check_setup(options.speedups, options.profile)
+        python, script = check_setup(options.speedups, profiler is not None)
     except (ValueError, HarnessError) as error:
         print(f"bench/run.py: {error}", file=sys.stderr)
         return 2
@@ -1054,13 +1068,9 @@ def run_terminal(options: TerminalOptions, names: Sequence[str], arguments: Sequ
             tmux = Tmux(f"essaytui-bench-{os.getpid()}", server_env())
             bench = Bench(tmux, Path(tmp) / "data", size, options.timeout)
             pids = bench.pids
-            if options.profile:
-                import terminal_profile
-
+            if profiler is not None:
                 out = options.out / "profile"
-                summary = terminal_profile.run_profile(
-                    bench, python, essays, sentences, options.repeats or 5, out
-                )
+                summary = profiler(bench, python, essays, sentences, options.repeats or 5, out)
             else:
                 report = _measure(bench, options, essays, apps_for, repeats, Path(tmp))
             killed = bench.killed
@@ -1079,7 +1089,7 @@ def run_terminal(options: TerminalOptions, names: Sequence[str], arguments: Sequ
             if killed:
                 progress(f"had to kill {killed} app process(es) that outlived their session")
             shutil.rmtree(cache, ignore_errors=True)
-    if options.profile:
+    if profiler is not None:
         print(summary)
         (options.out / "profile" / "summary.md").write_text(summary + "\n", encoding="utf-8")
         progress(f"raw profiles and this summary in {options.out / 'profile'}")

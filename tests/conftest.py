@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from essaytui.app import SETTLE_HEAP
 
 # Property tests give the same answer on every run of the README's test command (and CI):
 # the default profile derandomizes (a fixed seed, no example database). A longer random
@@ -30,7 +35,56 @@ def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # No test copies into the developer's own tmux buffer or desktop clipboard.
     for name in ("TMUX", "TMUX_PANE", "DISPLAY", "WAYLAND_DISPLAY"):
         monkeypatch.delenv(name, raising=False)
+    # No full collection at each app's start: in one process of hundreds of apps it walks
+    # every earlier test's leftovers (tests/ui/test_heap.py holds the real start's).
+    monkeypatch.setenv(SETTLE_HEAP, "0")
     return data_dir
+
+
+@pytest.fixture(autouse=True)
+def _timed_alone(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """Under `-n 2`, a test marked `timed` runs while no other test of the suite does.
+
+    A growth test compares two timings; with the other worker busy beside it on two cores
+    they measured the load (ratios over 30 for linear work on a loaded machine). Every test
+    holds a shared lock while it runs, a timed one the exclusive lock. A gate taken first
+    keeps the timed test from waiting forever behind a stream of shared ones.
+    """
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        yield
+        return
+    folder = tmp_path_factory.getbasetemp().parent  # shared by the workers of one run
+    timed = request.node.get_closest_marker("timed") is not None
+    with open(folder / "timed.gate", "a") as gate, open(folder / "timed.lock", "a") as lock:
+        fcntl.flock(gate, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX if timed else fcntl.LOCK_SH)
+        finally:
+            if not timed:
+                fcntl.flock(gate, fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            if timed:
+                fcntl.flock(gate, fcntl.LOCK_UN)
+
+
+@pytest.fixture(autouse=True)
+def _styles_cache_cleared() -> Iterator[None]:
+    """Let each test's widgets go when it ends.
+
+    Textual's `StylesCache.get_inner_outer` is an `lru_cache` on a method: it keeps up to
+    1,024 styles caches alive, and through them their widgets and apps. Over the 29 tests
+    of test_reader.py the heap grew from ~90k objects to ~410k (cleared: under ~90k), and
+    every collection and test after got slower with it.
+    """
+    yield
+    module = sys.modules.get("textual._styles_cache")  # not imported by the unit tests
+    if module is not None:
+        module.StylesCache.get_inner_outer.cache_clear()
 
 
 @pytest.fixture

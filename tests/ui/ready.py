@@ -1,4 +1,4 @@
-"""Waiting, as a reader does, until the reader is all there.
+"""An opened reader, as the UI tests find it: waiting until it is all there, and its parts.
 
 The side pane (Sources, Glossary, Notes) is mounted right after the first screen; one
 `pilot.pause()` is not always enough for it on a busy machine. A test that looks at a pane
@@ -7,25 +7,57 @@ waits for it here rather than hoping one pause is enough.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
+from typing import Any
 
 from textual.pilot import Pilot
 
+from essaytui.app import EssayApp
+from essaytui.screens.reader import ReaderScreen
+from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.side_pane import SidePlaceholder
 
 #: Seconds to wait for the pane. A pause may itself last up to a second (Textual waits for
 #: the process to be idle), so the wait is bounded by the clock, not by a count of pauses.
 LIMIT = 30.0
+#: Seconds between looks at whether another screen (a dialog) came over the reader.
+LOOK = 0.05
 
 
-async def opened(pilot: Pilot[None]) -> None:
-    """Return once the reader's side pane has arrived (or the app shows another screen)."""
+async def opened(pilot: Pilot[Any]) -> None:
+    """Return once the reader's side pane has arrived (or the app shows another screen).
+
+    The reader says when its pane is mounted (`screen.panes.side_here`): the wait ends on
+    that, not on a count of pauses, each of which waits for the whole process to idle.
+    """
     app = pilot.app
+    await pilot.pause()
+    screen = app.screen
     deadline = time.monotonic() + LIMIT
-    while time.monotonic() < deadline:
+    if isinstance(screen, ReaderScreen):
+        arrived = asyncio.Event()
+        if not screen.panes.side_here(arrived.set):
+            while not arrived.is_set() and app.screen is screen:
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"the side pane did not arrive in {LIMIT:g} s")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(arrived.wait(), LOOK)
+    # the placeholder steps out once the pane is in
+    while app.screen.query(SidePlaceholder):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the side pane did not arrive in {LIMIT:g} s")
         await pilot.pause()
-        screen = app.screen
-        panes = getattr(screen, "panes", None)  # the reader's layout; dialogs have none
-        if not screen.query(SidePlaceholder) and getattr(panes, "side_ready", True):
-            return
-    raise AssertionError(f"the side pane did not arrive in {LIMIT:g} s")
+
+
+def reader(app: EssayApp) -> ReaderScreen:
+    """The reader screen, which must be the one showing (no dialog over it)."""
+    screen = app.screen
+    assert isinstance(screen, ReaderScreen)
+    return screen
+
+
+def view_of(app: EssayApp) -> EssayView:
+    """The essay view of the reader showing (no dialog over it)."""
+    return reader(app).query_one(EssayView)

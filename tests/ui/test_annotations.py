@@ -14,7 +14,6 @@ from essaytui.screens.confirm import ConfirmScreen
 from essaytui.screens.note_editor import NoteEditor
 from essaytui.screens.reader import ReaderScreen
 from essaytui.store import AnnotationStore
-from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.notes import NotesPane
 
 ESSAY = """---
@@ -40,17 +39,6 @@ The closing paragraph talks about something else entirely. It ends here.
 )
 
 
-def reader(app: EssayApp) -> ReaderScreen:
-    for screen in app.screen_stack:
-        if isinstance(screen, ReaderScreen):
-            return screen
-    raise AssertionError("no reader")
-
-
-def view_of(app: EssayApp) -> EssayView:
-    return reader(app).query_one(EssayView)
-
-
 def write_essay(folder: Path, text: str = ESSAY) -> Path:
     path = folder / "notes-essay.md"
     path.write_text(text, encoding="utf-8")
@@ -61,7 +49,7 @@ async def test_v_selects_the_sentence_and_keys_move_its_end(tmp_path: Path) -> N
     app = EssayApp(write_essay(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
-        view = view_of(app)
+        view = app.reader.view
         text = view.essay.reading_text
         await pilot.press("v")
         assert view.selected_range is not None
@@ -109,15 +97,15 @@ async def test_h_highlights_and_the_note_survives_a_restart(tmp_path: Path, data
     app = EssayApp(path)
     async with app.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
-        view = view_of(app)
+        view = app.reader.view
         text = view.essay.reading_text
         view.scroll_to_offset(text.index("The first sentence"))
         await pilot.press("v", "right_parenthesis", "h")
         assert view.selection is None
-        notes = reader(app).query_one(NotesPane)
-        assert [a.kind for a in reader(app).notes.annotations] == [Kind.HIGHLIGHT]
-        assert notes.highlighted_id == reader(app).notes.annotations[0].id
-        assert "Highlighted." in reader(app).status.message
+        notes = app.reader.query_one(NotesPane)
+        assert [a.kind for a in app.reader.notes.annotations] == [Kind.HIGHLIGHT]
+        assert notes.highlighted_id == app.reader.notes.annotations[0].id
+        assert "Highlighted." in app.reader.status.message
     with AnnotationStore.open(data_dir) as store:
         (saved,) = store.list_for_essay("test-annotations")
     assert saved.exact == "The first sentence is here. The second sentence follows it."
@@ -126,9 +114,9 @@ async def test_h_highlights_and_the_note_survives_a_restart(tmp_path: Path, data
     async with again.run_test(size=(80, 24)) as pilot:
         await opened(pilot)
         await pilot.pause()
-        (shown,) = reader(again).notes.annotations
+        (shown,) = again.reader.notes.annotations
         assert shown.id == saved.id
-        assert reader(again).notes.anchors[shown.id].status is AnchorStatus.ANCHORED
+        assert again.reader.notes.anchors[shown.id].status is AnchorStatus.ANCHORED
 
 
 async def test_h_without_a_selection_explains(tmp_path: Path) -> None:
@@ -136,22 +124,22 @@ async def test_h_without_a_selection_explains(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
         await pilot.press("h")
-        assert reader(app).notes.annotations == []
-        assert "Select text first" in reader(app).status.message
+        assert app.reader.notes.annotations == []
+        assert "Select text first" in app.reader.status.message
 
 
 async def test_a_opens_the_editor_and_ctrl_s_saves_the_note(tmp_path: Path) -> None:
     app = EssayApp(write_essay(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
-        view = view_of(app)
+        view = app.reader.view
         view.scroll_to_offset(view.essay.reading_text.index("Another paragraph"))
         await pilot.press("v", "a")
         assert isinstance(app.screen, NoteEditor)
         await pilot.press(*"why this matters")
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, ReaderScreen)
-        (note,) = reader(app).notes.annotations
+        (note,) = app.reader.notes.annotations
         assert note.kind is Kind.NOTE
         assert note.note == "why this matters"
         assert note.exact == "Another paragraph starts."
@@ -170,7 +158,7 @@ async def test_escape_in_the_editor_asks_before_throwing_away_text(tmp_path: Pat
         assert app.screen.query_one(TextArea).text == "draft"
         await pilot.press("escape", "y")
         assert isinstance(app.screen, ReaderScreen)
-        assert reader(app).notes.annotations == []
+        assert app.reader.notes.annotations == []
         # nothing typed: escape closes at once
         await pilot.press("v", "a", "escape")
         assert isinstance(app.screen, ReaderScreen)
@@ -180,7 +168,7 @@ async def test_y_copies_the_quote_with_its_citation(tmp_path: Path) -> None:
     app = EssayApp(write_essay(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
-        view = view_of(app)
+        view = app.reader.view
         view.scroll_to_offset(view.essay.reading_text.index("The closing"))
         await pilot.press("v", "y")
         await app.workers.wait_for_complete()  # the citation is made in a worker
@@ -199,10 +187,10 @@ async def test_m_bookmarks_the_top_of_the_view(tmp_path: Path) -> None:
     app = EssayApp(write_essay(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
-        view = view_of(app)
+        view = app.reader.view
         view.scroll_to_offset(view.essay.reading_text.index("The closing"))
         await pilot.press("m")
-        (mark,) = reader(app).notes.annotations
+        (mark,) = app.reader.notes.annotations
         assert mark.kind is Kind.BOOKMARK
         assert mark.exact.startswith("The closing paragraph")
 
@@ -211,13 +199,13 @@ async def test_notes_pane_enter_edit_delete_undo_and_filter(tmp_path: Path) -> N
     app = EssayApp(write_essay(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
-        view = view_of(app)
+        view = app.reader.view
         text = view.essay.reading_text
         view.scroll_to_offset(text.index("The closing"))
         await pilot.press("v", "h")
         view.scroll_to_offset(0)
         await pilot.press("m")
-        screen = reader(app)
+        screen = app.reader
         notes = screen.query_one(NotesPane)
         await pilot.press("5")
         assert notes.has_focus
@@ -261,13 +249,13 @@ async def test_a_second_instance_sees_notes_written_by_the_first(tmp_path: Path)
     async with first.run_test(size=(120, 40)) as one, second.run_test(size=(120, 40)) as two:
         await one.press("v", "h")
         await two.pause()
-        reader(second).annotations.poll()
-        assert [a.id for a in reader(second).notes.annotations] == [
-            a.id for a in reader(first).notes.annotations
+        second.reader.annotations.poll()
+        assert [a.id for a in second.reader.notes.annotations] == [
+            a.id for a in first.reader.notes.annotations
         ]
         await two.press("m")
-        reader(first).annotations.poll()
-        assert len(reader(first).notes.annotations) == 2
+        first.reader.annotations.poll()
+        assert len(first.reader.notes.annotations) == 2
 
 
 async def test_reading_position_reopens_at_the_same_sentence(tmp_path: Path) -> None:
@@ -275,7 +263,7 @@ async def test_reading_position_reopens_at_the_same_sentence(tmp_path: Path) -> 
     app = EssayApp(path)
     async with app.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
-        view = view_of(app)
+        view = app.reader.view
         await pilot.press("space", "space", "j")
         top = view.top_offset
         await pilot.press("q")
@@ -283,7 +271,7 @@ async def test_reading_position_reopens_at_the_same_sentence(tmp_path: Path) -> 
     async with again.run_test(size=(70, 20)) as pilot:
         await opened(pilot)
         await pilot.pause()
-        assert view_of(again).top_offset == top
+        assert again.reader.view.top_offset == top
 
 
 async def test_edited_essay_reanchors_and_lists_orphans(tmp_path: Path) -> None:
@@ -291,7 +279,7 @@ async def test_edited_essay_reanchors_and_lists_orphans(tmp_path: Path) -> None:
     app = EssayApp(path)
     async with app.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
-        view = view_of(app)
+        view = app.reader.view
         text = view.essay.reading_text
         view.scroll_to_offset(text.index("Another paragraph"))
         await pilot.press("v", "h")
@@ -305,26 +293,26 @@ async def test_edited_essay_reanchors_and_lists_orphans(tmp_path: Path) -> None:
     async with again.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
         await pilot.pause()
-        screen = reader(again)
+        screen = again.reader
         statuses = sorted(screen.notes.anchors[a.id].status for a in screen.notes.annotations)
         assert statuses == sorted([AnchorStatus.ANCHORED, AnchorStatus.ORPHAN])
         session = screen.notes
         moved = next(
             a for a in session.annotations if session.anchors[a.id].status is AnchorStatus.ANCHORED
         )
-        new_text = view_of(again).essay.reading_text
+        new_text = again.reader.view.essay.reading_text
         assert new_text[moved.start : moved.end] == "Another paragraph starts."
         notes = screen.query_one(NotesPane)
         labels = [str(notes.get_option_at_index(i).prompt) for i in range(notes.option_count)]
         assert "Not found in this edition" in labels
         # re-attach the orphan to a new selection: same id, note and created date
         orphan = next(a for a in screen.notes.annotations if a.id != moved.id)
-        view_of(again).scroll_to_offset(new_text.index("It ends here"))
+        again.reader.view.scroll_to_offset(new_text.index("It ends here"))
         await pilot.press("v")
         # 5 colours a selection: the palette's "Focus notes" keeps it
         await screen.run_action("focus_pane('notes')")
         await pilot.pause()
-        assert view_of(again).selected_range is not None
+        assert again.reader.view.selected_range is not None
         notes.highlight_annotation(orphan.id)
         await pilot.press("r")
         reattached = next(a for a in screen.notes.annotations if a.id == orphan.id)
@@ -338,7 +326,7 @@ async def test_palette_goes_to_a_note(tmp_path: Path) -> None:
     app = EssayApp(write_essay(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
-        view = view_of(app)
+        view = app.reader.view
         text = view.essay.reading_text
         view.scroll_to_offset(text.index("The closing"))
         await pilot.press("v", "h")
@@ -356,7 +344,7 @@ async def test_sentence_steps_cross_wide_gaps_between_sentences(tmp_path: Path) 
     app = EssayApp(path)
     async with app.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
-        view = view_of(app)
+        view = app.reader.view
         text = view.essay.reading_text
         await pilot.press("v")
         assert view.selection is not None

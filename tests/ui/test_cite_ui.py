@@ -51,12 +51,8 @@ def write(folder: Path, text: str = ESSAY, name: str = "essay.md") -> Path:
     return path
 
 
-def reader(app: EssayApp) -> ReaderScreen:
-    return app.reader
-
-
 async def go_to(app: EssayApp, phrase: str) -> EssayView:
-    view = reader(app).view
+    view = app.reader.view
     view.scroll_to_offset(view.essay.reading_text.index(phrase))
     return view
 
@@ -70,12 +66,12 @@ async def test_a_colour_key_while_selecting_colours_the_next_highlight(tmp_path:
         await opened(pilot)
         await go_to(app, "Another paragraph")
         await pilot.press("v", "2")
-        assert "Colour: green" in reader(app).status.message
+        assert "Colour: green" in app.reader.status.message
         await pilot.press("h")
-        (made,) = reader(app).notes.annotations
+        (made,) = app.reader.notes.annotations
         assert made.kind is Kind.HIGHLIGHT and made.color == "green"
         # drawn in its colour
-        view = reader(app).view
+        view = app.reader.view
         ranges = view._ranges_on(made.start, made.end, view.essay.block_index_at(made.start))
         assert (made.start, made.end, "highlight-green") in ranges
 
@@ -106,14 +102,14 @@ async def test_a_colour_key_on_a_highlight_recolours_it_and_undo_takes_it_back(
         await opened(pilot)
         await go_to(app, "The closing")
         await pilot.press("v", "h")
-        (first,) = reader(app).notes.annotations
+        (first,) = app.reader.notes.annotations
         assert first.color == "yellow"
         await go_to(app, "The closing")
         await pilot.press("v", "3")
-        (blue,) = reader(app).notes.annotations
+        (blue,) = app.reader.notes.annotations
         assert blue.id == first.id and blue.color == "blue"
         await pilot.press("ctrl+z")
-        (back,) = reader(app).notes.annotations
+        (back,) = app.reader.notes.annotations
         assert back.color == "yellow"
 
 
@@ -138,7 +134,7 @@ async def test_highlight_colours_keep_the_text_readable_in_every_theme(tmp_path:
         for theme in sorted(app.available_themes):
             app.theme = theme
             await pilot.pause()
-            view = reader(app).view
+            view = app.reader.view
             text = view.get_component_rich_style("essay--text")
             if text.color is None or text.color.triplet is None:
                 continue  # ansi themes: the terminal's own colours, not known here
@@ -189,10 +185,10 @@ async def test_tags_are_completed_from_the_tags_in_use_and_saved_with_the_colour
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
-        made = next(a for a in reader(app).notes.annotations if a.note == "why it matters")
+        made = next(a for a in app.reader.notes.annotations if a.note == "why it matters")
         assert made.tags == ("trade", "diplomacy") and made.color == "pink"
         # e in Notes edits the tags and the colour too
-        notes = reader(app).query_one(NotesPane)
+        notes = app.reader.query_one(NotesPane)
         await pilot.press("5")
         notes.highlight_annotation(made.id)
         await pilot.press("e")
@@ -204,7 +200,7 @@ async def test_tags_are_completed_from_the_tags_in_use_and_saved_with_the_colour
         again.query_one("#note-color", Select).value = "blue"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        edited = reader(app).notes.get(made.id)
+        edited = app.reader.notes.get(made.id)
         assert edited is not None and edited.tags == ("trade", "econ") and edited.color == "blue"
 
 
@@ -235,7 +231,7 @@ async def test_ctrl_e_opens_the_note_in_the_readers_editor_and_brings_it_back(
         assert editor.query_one(TextArea).text == "typed here\nwritten in my editor"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        (note,) = reader(app).notes.annotations
+        (note,) = app.reader.notes.annotations
         assert note.note == "typed here\nwritten in my editor"
 
 
@@ -310,7 +306,7 @@ async def test_notes_filter_by_kind_colour_and_tag_with_a_label(
         await opened(pilot)
         await pilot.press("5")
         await pilot.pause()
-        notes = reader(app).query_one(NotesPane)
+        notes = app.reader.query_one(NotesPane)
 
         def listed() -> int:
             return sum(1 for i in range(notes.option_count) if notes.get_option_at_index(i).id)
@@ -349,7 +345,7 @@ async def test_the_citation_style_is_chosen_from_the_palette_and_kept(
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
-        assert "Citation style: APA." in reader(app).status.message
+        assert "Citation style: APA." in app.reader.status.message
         await go_to(app, "The closing")
         await pilot.pause()
         await pilot.press("v", "y")
@@ -388,7 +384,7 @@ async def test_find_note_opens_another_essay_at_the_passage(tmp_path: Path, data
         await pilot.press("down", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause(0.3)
-        here = reader(app)
+        here = app.reader
         assert here.essay.id == other.id and here.essay.title == "Elsewhere"
         view = here.view
         assert view.top_offset <= start <= view.bottom_offset

@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from ready import opened
+from ready import opened, reader, view_of
 from rich.cells import cell_len
 from rich.console import Console, RenderableType
 from textual._compositor import CompositorUpdate
@@ -28,7 +28,6 @@ from essaytui.app import EssayApp
 from essaytui.screens.confirm import ConfirmScreen
 from essaytui.screens.reader import ReaderScreen
 from essaytui.sessions.targets import FootnoteRef, LinkRef
-from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.line_break import line_break_class
 from essaytui.widgets.peek import Peek
 from essaytui.widgets.sources import SourcesPane
@@ -116,16 +115,6 @@ def drawn_whole(app: Recording) -> list[str]:
     assert isinstance(full, CompositorUpdate)
     grid.feed(full.render_segments(app._terminal_console))
     return grid.lines()
-
-
-def reader(app: EssayApp) -> ReaderScreen:
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen)
-    return screen
-
-
-def view_of(app: EssayApp) -> EssayView:
-    return reader(app).query_one(EssayView)
 
 
 async def settle(pilot: Pilot[None]) -> None:

@@ -6,19 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ready import opened
+from ready import opened, view_of
 
 from essaytui.app import EssayApp
-from essaytui.screens.reader import ReaderScreen
-from essaytui.widgets.essay_view import EssayView
 
 CONSTRUCTS = Path(__file__).resolve().parents[1] / "data" / "constructs"
-
-
-def view_of(app: EssayApp) -> EssayView:
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen)
-    return screen.query_one(EssayView)
 
 
 async def test_a_search_match_in_a_table_is_drawn_in_its_cell() -> None:

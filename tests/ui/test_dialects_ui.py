@@ -6,25 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ready import opened
+from ready import opened, reader, view_of
 
 from essaytui.app import EssayApp
-from essaytui.screens.reader import ReaderScreen
 from essaytui.sessions.targets import FootnoteRef
-from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.peek import Peek
 
 DIALECTS = Path(__file__).resolve().parents[1] / "data" / "dialects"
-
-
-def reader(app: EssayApp) -> ReaderScreen:
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen)
-    return screen
-
-
-def view_of(app: EssayApp) -> EssayView:
-    return reader(app).query_one(EssayView)
 
 
 async def test_f_selects_an_inline_note_and_its_peek_shows_the_note() -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ready import opened
+from burst import burst
+from ready import opened, reader, view_of
 from textual.widgets import OptionList
 
 from essaytui.app import EssayApp
@@ -19,16 +20,6 @@ from essaytui.widgets.sources import SourcesPane
 from essaytui.widgets.status import StatusLine
 
 EDGES = Path(__file__).resolve().parents[1] / "data" / "ui" / "footnotes.md"
-
-
-def reader(app: EssayApp) -> ReaderScreen:
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen)
-    return screen
-
-
-def view_of(app: EssayApp) -> EssayView:
-    return reader(app).query_one(EssayView)
 
 
 def status_text(app: EssayApp) -> str:
@@ -302,7 +293,7 @@ async def test_command_palette_goes_to_a_footnote() -> None:
         await opened(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"go to footnote 3")
+        await burst(pilot, "go to footnote 3")  # typed as fast as a terminal sends it
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()

@@ -4,28 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ready import opened
+from burst import burst
+from ready import opened, reader, view_of
 from textual.widgets import Input, OptionList, Static
 
 from essaytui.app import EssayApp
-from essaytui.screens.reader import ReaderScreen
 from essaytui.sessions.targets import TermHit
-from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.glossary import GlossaryPane
 from essaytui.widgets.peek import Peek
 from essaytui.widgets.side_pane import SidePane
 
 EDGES = Path(__file__).resolve().parents[1] / "data" / "ui" / "footnotes.md"
-
-
-def reader(app: EssayApp) -> ReaderScreen:
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen)
-    return screen
-
-
-def view_of(app: EssayApp) -> EssayView:
-    return reader(app).query_one(EssayView)
 
 
 def term_names(pane: GlossaryPane) -> list[str]:
@@ -133,7 +122,7 @@ async def test_command_palette_goes_to_a_term() -> None:
         await opened(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"go to term manchukuo")
+        await burst(pilot, "go to term manchukuo")  # typed as fast as a terminal sends it
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()

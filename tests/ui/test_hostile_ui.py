@@ -58,10 +58,6 @@ def make_app(path: Path) -> RecordingApp:
     return app
 
 
-def reader(app: EssayApp) -> ReaderScreen:
-    return app.reader
-
-
 def assert_clean(text: str, where: str) -> None:
     for line in text.split("\n"):
         found = UNSAFE.search(line)
@@ -119,7 +115,7 @@ async def test_escape_sequences_never_reach_the_screen() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
         await pilot.pause()
-        screen = reader(app)
+        screen = app.reader
         view = screen.query_one(EssayView)
         essay = screen.essay
         # The parts a file controls really are on show.
@@ -202,7 +198,7 @@ async def test_imported_and_typed_notes_show_sanitized(tmp_path: Path, data_dir:
     async with app.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
         await pilot.pause()
-        screen = reader(app)
+        screen = app.reader
         notes = screen.query_one(NotesPane)
         assert "quote ␛]0;pwned␇ ␛[2J" in option_texts(notes)
         assert "ok ␛]52;c;cHduZWQ=␇ �31mevil" in option_texts(notes)
@@ -245,7 +241,7 @@ async def test_the_note_editor_never_shows_raw_escapes(tmp_path: Path, data_dir:
         await pilot.pause()
 
         await pilot.press("5")
-        notes = reader(app).query_one(NotesPane)
+        notes = app.reader.query_one(NotesPane)
         notes.highlight_annotation(foreign_id)
         await pilot.press("e")
         await pilot.pause()
@@ -261,7 +257,7 @@ async def test_markup_in_the_file_is_shown_literally() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
         await pilot.pause()
-        screen = reader(app)
+        screen = app.reader
         view = screen.query_one(EssayView)
         shown = screen_text(app)
         assert "Unbalanced [/] and [@click=app.quit]" in shown  # the view's title
@@ -292,7 +288,7 @@ async def test_unsafe_links_are_never_opened(data_dir: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
         await pilot.pause()
-        screen = reader(app)
+        screen = app.reader
 
         # enter in the essay follows the first link on screen: a data: address.
         await pilot.press("enter")
@@ -340,7 +336,7 @@ async def test_clicking_an_unsafe_link_does_not_open_it() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
         await pilot.pause()
-        screen = reader(app)
+        screen = app.reader
         view = screen.query_one(EssayView)
         link = next(s for b in screen.essay.blocks for s in b.spans if s.kind.value == "link")
         middle = (link.start + link.end) // 2
@@ -370,7 +366,7 @@ async def test_malformed_front_matter_opens_with_a_warning() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
         await pilot.pause()
-        screen = reader(app)
+        screen = app.reader
         assert screen.status.message.startswith("⚠")
         assert "front matter" in screen.status.message
         assert "This paragraph must be shown" in view_text(screen.query_one(EssayView))
@@ -385,7 +381,7 @@ async def test_latin1_file_opens_read_as_latin1_with_a_warning(tmp_path: Path) -
     async with app.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
         await pilot.pause()
-        screen = reader(app)
+        screen = app.reader
         assert "read as Latin-1 (not UTF-8)" in screen.status.message
         text = view_text(screen.query_one(EssayView))
         assert "na\xefve essay" in text
@@ -417,7 +413,7 @@ PATHOLOGICAL = {
 async def open_fully(pilot: Pilot[None], app: EssayApp) -> None:
     """Wait (boundedly) for the rest of a large file to be parsed."""
     for _ in range(600):
-        if app.essay.complete and reader(app).essay.complete:
+        if app.essay.complete and app.reader.essay.complete:
             return
         await pilot.pause(0.05)
     raise AssertionError("the essay never finished loading")
@@ -432,7 +428,7 @@ async def test_pathological_document_opens_and_scrolls(tmp_path: Path, name: str
     async with app.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
         await open_fully(pilot, app)
-        view = reader(app).query_one(EssayView)
+        view = app.reader.query_one(EssayView)
         await pilot.press("G")
         await pilot.pause()
         assert view.scroll_y == view.max_scroll_y > 0, name

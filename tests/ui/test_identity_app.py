@@ -11,16 +11,8 @@ from pathlib import Path
 from essaytui.app import FIRST_SCREEN_LIMIT, EssayApp
 from essaytui.cli import last_read_path
 from essaytui.model.identity import title_hash
-from essaytui.screens.reader import ReaderScreen
 from essaytui.store import AnnotationStore
 from essaytui.widgets.essay_view import EssayView
-
-
-def reader(app: EssayApp) -> ReaderScreen:
-    for screen in app.screen_stack:
-        if isinstance(screen, ReaderScreen):
-            return screen
-    raise AssertionError("no reader")
 
 
 def rfc(folder: Path, name: str, topic: str) -> Path:
@@ -49,8 +41,8 @@ async def test_two_summaries_keep_their_own_notes_and_places(tmp_path: Path) -> 
         assert first_id != title_hash("Summary", "")
         await pilot.press(*["j"] * 30, "m")
         await pilot.pause()
-        assert [a.kind.value for a in reader(app).notes.annotations] == ["bookmark"]
-        top = reader(app).query_one(EssayView).top_offset
+        assert [a.kind.value for a in app.reader.notes.annotations] == ["bookmark"]
+        top = app.reader.query_one(EssayView).top_offset
         assert top > 0
         await pilot.press("q")
 
@@ -58,16 +50,16 @@ async def test_two_summaries_keep_their_own_notes_and_places(tmp_path: Path) -> 
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert app.essay.id != first_id
-        assert reader(app).notes.annotations == []
-        assert reader(app).query_one(EssayView).top_offset == 0
+        assert app.reader.notes.annotations == []
+        assert app.reader.query_one(EssayView).top_offset == 0
         await pilot.press("q")
 
     app = EssayApp(one)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert app.essay.id == first_id
-        assert len(reader(app).notes.annotations) == 1
-        assert reader(app).query_one(EssayView).top_offset == top
+        assert len(app.reader.notes.annotations) == 1
+        assert app.reader.query_one(EssayView).top_offset == top
         await pilot.press("q")
 
 
@@ -99,7 +91,7 @@ async def test_a_long_essay_keeps_its_id_when_the_rest_arrives(tmp_path: Path) -
         await pilot.press("m")  # a bookmark made on the first part
         await app.workers.wait_for_complete()
         await pilot.pause()
-        screen = reader(app)
+        screen = app.reader
         assert app.essay.complete and screen.essay.complete
         assert app.essay.id == screen.essay.id == early
         assert len(screen.notes.annotations) == 1

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ready import opened
+from ready import opened, reader, view_of
 from rich.console import Console
 
 from essaytui.app import EssayApp
 from essaytui.screens.confirm import ConfirmScreen
 from essaytui.screens.help import help_plain
-from essaytui.screens.reader import ReaderScreen
 from essaytui.sessions.targets import LinkRef
 from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.peek import Peek
@@ -39,16 +38,6 @@ def recording(path: Path = README) -> Recording:
     app = Recording(path)
     app.opened = []
     return app
-
-
-def reader(app: EssayApp) -> ReaderScreen:
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen)
-    return screen
-
-
-def view_of(app: EssayApp) -> EssayView:
-    return reader(app).query_one(EssayView)
 
 
 def links_of(view: EssayView) -> list[LinkRef]:

@@ -7,23 +7,16 @@ from __future__ import annotations
 
 import re
 
-from ready import opened
+from ready import opened, reader
 from textual.pilot import Pilot
 
 from essaytui.app import EssayApp
 from essaytui.screens.about import AboutScreen
 from essaytui.screens.help import HelpScreen
-from essaytui.screens.reader import ReaderScreen
 from essaytui.widgets.key_hints import KeyHints
 from essaytui.widgets.status import ReadingStatus, StatusLine, fit_status
 
 FIGURES = re.compile(r"\d+% · (~\d+ min left|end)$")
-
-
-def reader(app: EssayApp) -> ReaderScreen:
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen)
-    return screen
 
 
 async def status_row(pilot: Pilot[None], app: EssayApp) -> str:

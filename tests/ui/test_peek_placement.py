@@ -8,12 +8,11 @@ column, so no letter of the line behind it shows past its border. Checked at 80Ã
 
 from __future__ import annotations
 
-from ready import opened
+from ready import opened, reader
 from textual.geometry import Region
 from textual.pilot import Pilot
 
 from essaytui.app import EssayApp
-from essaytui.screens.reader import ReaderScreen
 from essaytui.sessions.targets import FootnoteRef, TermHit
 from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.outline import OutlinePane
@@ -21,12 +20,6 @@ from essaytui.widgets.peek import Peek
 from essaytui.widgets.side_pane import SidePane
 
 SIZES = ((80, 24), (120, 40), (200, 50))
-
-
-def reader(app: EssayApp) -> ReaderScreen:
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen)
-    return screen
 
 
 def shown(peek: Peek) -> bool:

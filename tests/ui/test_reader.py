@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ready import opened
+from ready import opened, reader, view_of
 from textual.widgets import Input, Tree
 
 from essaytui import paths
@@ -13,7 +13,6 @@ from essaytui.app import EssayApp
 from essaytui.model.files import EssayFileError
 from essaytui.screens.help import HelpScreen, help_plain
 from essaytui.screens.reader import ReaderScreen
-from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.key_hints import KeyHints
 from essaytui.widgets.notes import NotesPane
 from essaytui.widgets.outline import OutlinePane
@@ -22,16 +21,6 @@ from essaytui.widgets.side_pane import SidePane, SidePlaceholder
 from essaytui.widgets.status import StatusLine
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-
-
-def reader(app: EssayApp) -> ReaderScreen:
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen)
-    return screen
-
-
-def view_of(app: EssayApp) -> EssayView:
-    return reader(app).query_one(EssayView)
 
 
 async def test_opens_the_bundled_essay_with_three_panes_where_they_fit() -> None:

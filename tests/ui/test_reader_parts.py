@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ready import opened
+from ready import opened, reader
 from textual.actions import parse
 
 from essaytui.app import EssayApp
@@ -26,12 +26,6 @@ from essaytui.widgets.side_pane import SidePane
 from essaytui.widgets.status import StatusLine
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.md"
-
-
-def reader(app: EssayApp) -> ReaderScreen:
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen)
-    return screen
 
 
 def test_every_action_of_the_reader_is_routed_to_a_method_of_a_part() -> None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ready import opened
+from burst import burst
+from ready import opened, reader, view_of
+from textual import events
 from textual.pilot import Pilot
 
 from essaytui.app import EssayApp
-from essaytui.screens.reader import ReaderScreen
 from essaytui.sessions.targets import FootnoteRef, MatchRef
 from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.peek import Peek
@@ -21,16 +22,6 @@ from essaytui.widgets.search_bar import SearchBar
 from essaytui.widgets.sources import MATCH_STYLE, SourcesPane
 
 NOTES = Path(__file__).resolve().parents[1] / "data" / "reading" / "many-notes.md"
-
-
-def reader(app: EssayApp) -> ReaderScreen:
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen)
-    return screen
-
-
-def view_of(app: EssayApp) -> EssayView:
-    return reader(app).query_one(EssayView)
 
 
 async def parsed(pilot: Pilot[None], app: EssayApp) -> EssayView:
@@ -167,10 +158,12 @@ async def test_sources_reaches_the_last_of_hundreds_of_notes_with_end_and_back()
         assert sources.highlighted_label == essay.footnotes[0].label
         await pilot.press("G")
         assert sources.highlighted_label == essay.footnotes[-1].label
-        # and up from the last, one note at a time, past where the list began
-        seen: list[str] = []
-        for _ in range(sources.CHUNK + 20):
-            await pilot.press("k")
+        # and up from the last, one note at a time, past where the list began: k once
+        # through the app, then its action on the pane (what k runs), looking after each
+        await pilot.press("k")
+        seen: list[str] = [label] if (label := sources.highlighted_label) else []
+        for _ in range(sources.CHUNK + 19):
+            sources.action_cursor_up()
             label = sources.highlighted_label
             if label is not None and (not seen or seen[-1] != label):
                 seen.append(label)
@@ -188,10 +181,10 @@ async def test_down_from_the_first_note_reaches_past_the_first_chunk() -> None:
         await pilot.pause()
         sources = reader(app).query_one(SourcesPane)
         await pilot.press("home")
-        # bursts of page downs, as a reader holds the key
+        # bursts of page downs, as a reader holds the key (the terminal repeats it)
         last = essay.footnotes[-1].label
         for _ in range(20):
-            await pilot.press(*["pagedown"] * 20)
+            await burst(pilot, *[events.Key("pagedown", None)] * 20)
             if sources.highlighted_label == last:
                 break
         assert sources.highlighted_label == last

@@ -9,19 +9,12 @@ from __future__ import annotations
 
 import time
 
-from ready import opened
+from ready import opened, reader
 from textual.pilot import Pilot
 
 from essaytui.app import EssayApp
 from essaytui.model.essay import BlockKind, Essay
-from essaytui.screens.reader import ReaderScreen
 from essaytui.widgets.essay_view import EssayView
-
-
-def reader(app: EssayApp) -> ReaderScreen:
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen)
-    return screen
 
 
 def headings(essay: Essay) -> list[tuple[int, int]]:

@@ -5,19 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ready import reader
+
 from essaytui import paths
 from essaytui.app import EssayApp
 from essaytui.screens.confirm import ConfirmScreen
 from essaytui.screens.help import HelpScreen, help_plain
-from essaytui.screens.reader import ReaderScreen
 from essaytui.sessions.targets import FootnoteRef
 from essaytui.widgets.essay_view import EssayView
-
-
-def reader(app: EssayApp) -> ReaderScreen:
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen)
-    return screen
 
 
 async def test_theme_is_remembered() -> None:
@@ -48,7 +43,8 @@ async def test_keys_can_be_remapped_in_keys_toml() -> None:
         shown = help_plain(EssayApp, app.keymap_in_effect, app.screen.keymap_file, width=100)
         row = next(line for line in shown.splitlines() if "essay.next_footnote" in line)
         assert row.split()[0] == "x"  # the key in effect, first in its row
-        assert str(keys) in shown and "reader.back" in shown
+        # the path may be wrapped (how long it is depends on where the tests run)
+        assert str(keys) in shown.replace("\n", "") and "reader.back" in shown
 
 
 async def test_a_broken_keys_toml_is_a_warning_not_a_crash() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from ready import opened
+from ready import opened, reader
 from rich.console import Console
 
 from essaytui import paths
@@ -17,7 +17,6 @@ from essaytui.commands import palette_commands
 from essaytui.interchange.styles import STYLES
 from essaytui.model.annotation import Kind
 from essaytui.model.files import load_essay
-from essaytui.screens.reader import ReaderScreen
 from essaytui.widgets.essay_view import BOOKMARK_MARK, EssayView
 from essaytui.widgets.sources import SourcesPane, paragraph_numbers, source_prompt
 from essaytui.widgets.status import reading_status
@@ -29,12 +28,6 @@ title: No links here
 ## One
 
 """ + "\n\n".join(f"Paragraph {n} has words and no links at all." for n in range(40))
-
-
-def reader(app: EssayApp) -> ReaderScreen:
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen)
-    return screen
 
 
 async def test_l_in_an_essay_without_links_says_so(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ready import opened
 
 from essaytui.app import EssayApp
 
@@ -22,11 +23,12 @@ SIZES = [(120, 40), (80, 24)]
 @pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
 @pytest.mark.parametrize("name", ["tables", "lists", "images", "math", "alerts"])
 def test_construct(snap_compare: SnapCompare, name: str, size: tuple[int, int]) -> None:
-    assert snap_compare(EssayApp(CONSTRUCTS / f"{name}.md"), press=["_"], terminal_size=size)
+    app = EssayApp(CONSTRUCTS / f"{name}.md")
+    assert snap_compare(app, run_before=opened, terminal_size=size)
 
 
 def test_a_table_too_wide_is_cut_with_a_marker(snap_compare: SnapCompare) -> None:
     """The last table of the RFC has twelve columns: at 80×24 it is cut with ›."""
     assert snap_compare(
-        EssayApp(CONSTRUCTS / "tables.md"), press=["G", "_"], terminal_size=(80, 24)
+        EssayApp(CONSTRUCTS / "tables.md"), run_before=opened, press=["G"], terminal_size=(80, 24)
     )

@@ -13,6 +13,9 @@ from essaytui.app import EssayApp
 # the fixture comes from pytest-textual-snapshot and has no type hints
 SnapCompare = Any
 
+# under the Library, a frozen copy of the bundled essay: a fix to the essay does not change them
+ESSAY = Path(__file__).resolve().parents[1] / "data" / "frozen-essay" / "essay.md"
+
 
 async def library_up(pilot: Pilot[None]) -> None:
     await pilot.pause()
@@ -25,9 +28,9 @@ async def library_up(pilot: Pilot[None]) -> None:
 
 def test_library_narrow(snap_compare: SnapCompare, tmp_path: Path, data_dir: Path) -> None:
     shelve(data_dir, write_series(tmp_path / "texts"))
-    assert snap_compare(EssayApp(), run_before=library_up, terminal_size=(80, 24))
+    assert snap_compare(EssayApp(ESSAY), run_before=library_up, terminal_size=(80, 24))
 
 
 def test_library_wide(snap_compare: SnapCompare, tmp_path: Path, data_dir: Path) -> None:
     shelve(data_dir, write_series(tmp_path / "texts"))
-    assert snap_compare(EssayApp(), run_before=library_up, terminal_size=(160, 45))
+    assert snap_compare(EssayApp(ESSAY), run_before=library_up, terminal_size=(160, 45))

@@ -32,6 +32,9 @@ import essaytui
 HERE = Path(__file__).resolve().parent
 SRC = str(HERE.parents[1] / "src")
 
+#: Under `pytest -n 2` no other test runs beside a growth test (tests/conftest.py).
+pytestmark = pytest.mark.timed
+
 #: Growth from n to 8n above this fails (linear ≈ 8, quadratic ≈ 64).
 MAX_RATIO = 24
 #: Seconds a child may take for all the cases it times.

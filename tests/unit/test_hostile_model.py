@@ -321,6 +321,7 @@ def test_the_bundled_essay_searched_for_a_runaway_pattern_answers() -> None:
     assert isinstance(outcome, list) and outcome[0] in ("found", "stopped")
 
 
+@pytest.mark.timed  # compares two waits: no other test beside it (tests/conftest.py)
 def test_a_regular_expression_search_lets_other_threads_run() -> None:
     """While a runaway search runs in a worker, the main thread keeps getting turns
     (the interface's keys): `re` held the interpreter until it finished, so the

@@ -130,6 +130,7 @@ def test_the_print_reads_a_bounded_part_of_the_file(tmp_path: Path) -> None:
     assert read_print(tmp_path) is None
 
 
+@pytest.mark.timed  # no other test beside it (tests/conftest.py)
 def test_the_print_costs_the_same_for_a_file_eight_times_larger(tmp_path: Path) -> None:
     """Identifying a new path must not slow start-up on a big essay: constant, not linear."""
     paragraph = "Words of a paragraph that goes on for a while about this and that. " * 20

@@ -1,4 +1,5 @@
-"""No import cycles under src/essaytui (design §9).
+"""No import cycles under src/essaytui, nor among the benchmark's scripts in bench/
+(design §9).
 
 The graph is read from the source with `ast`: every `import` and `from … import`
 anywhere in a module (at its top, inside a function, under ``if TYPE_CHECKING:``)
@@ -17,6 +18,8 @@ from pathlib import Path
 Graph = dict[str, dict[str, int]]
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "essaytui"
+#: Sibling scripts, not a package: each imports the others by their file's name.
+BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 #: The imports that close the cycles known outside `model/`, allowed while the UI's
 #: owners change those files; the lead removes each entry once its cycle is broken
@@ -34,6 +37,12 @@ def module_names(root: Path) -> dict[str, Path]:
             parts.pop()
         modules[".".join(parts)] = path
     return modules
+
+
+def script_names(folder: Path) -> dict[str, Path]:
+    """Every script in `folder` by the name its siblings import it by (`sys.path` holds
+    the folder, as bench/'s scripts arrange)."""
+    return {path.stem: path for path in sorted(folder.glob("*.py"))}
 
 
 def imported_modules(module: str, path: Path, modules: dict[str, Path]) -> list[tuple[str, int]]:
@@ -59,9 +68,11 @@ def imported_modules(module: str, path: Path, modules: dict[str, Path]) -> list[
     return [(name, line) for name, line in found if name in modules and name != module]
 
 
-def import_graph(root: Path) -> Graph:
-    """The import graph of the package at `root` (only edges between its modules)."""
-    modules = module_names(root)
+def import_graph(root: Path, modules: dict[str, Path] | None = None) -> Graph:
+    """The import graph of the package at `root` (only edges between its modules), or
+    of `modules` when given."""
+    if modules is None:
+        modules = module_names(root)
     graph: Graph = {name: {} for name in modules}
     for module, path in modules.items():
         for name, line in imported_modules(module, path, modules):
@@ -161,6 +172,16 @@ def test_no_import_cycles() -> None:
     assert not found, "import cycles:\n" + "\n".join(describe(graph, c) for c in found)
 
 
+def test_no_import_cycles_among_the_bench_scripts() -> None:
+    graph = import_graph(BENCH, script_names(BENCH))
+    # the scripts import each other: the graph sees those imports
+    assert "harness" in graph["terminal"]
+    assert "terminal" in graph["terminal_profile"]
+    assert "terminal" in graph["run"]
+    found = cycles(graph)
+    assert not found, "import cycles:\n" + "\n".join(describe(graph, c) for c in found)
+
+
 def test_the_model_and_the_store_are_allowed_no_cycle() -> None:
     for module, target in ALLOWED_CYCLE_IMPORTS:
         for name in (module, target):
@@ -217,6 +238,15 @@ def test_a_cycle_under_type_checking_or_relative_is_found(tmp_path: Path) -> Non
         },
     )
     assert cycles(import_graph(package)) == [["pkg.sub", "pkg.sub.x", "pkg.y"]]
+
+
+def test_a_cycle_between_sibling_scripts_is_found(tmp_path: Path) -> None:
+    folder = tmp_path / "scripts"
+    folder.mkdir()
+    (folder / "main.py").write_text("import helper\n", encoding="utf-8")
+    (folder / "helper.py").write_text("def later():\n    import main\n", encoding="utf-8")
+    (folder / "other.py").write_text("import os\nimport helper\n", encoding="utf-8")
+    assert cycles(import_graph(folder, script_names(folder))) == [["helper", "main"]]
 
 
 def test_a_package_importing_its_own_modules_is_no_cycle(tmp_path: Path) -> None:
