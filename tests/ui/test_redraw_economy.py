@@ -23,16 +23,18 @@ async def test_a_line_down_reuses_the_rows_drawn_and_a_change_redraws_them() -> 
         view = app.reader.view
         view.focus()
         await pilot.pause()
-        second = view.render_line(1)
+        # a row with text: a blank row may be a strip shared by every blank row
+        row = next(r for r in range(1, 10) if row_text(view, r).strip())
+        second = view.render_line(row)
         await pilot.press("j")
         await pilot.pause()
-        assert view.render_line(0) is second  # the same strip, not drawn again
-        before = row_text(view, 0)
+        assert view.render_line(row - 1) is second  # the same strip, not drawn again
+        before = row_text(view, row - 1)
         await pilot.press("v")  # a selection changes what the rows show
         await pilot.pause()
         assert view.selection is not None
-        assert view.render_line(0) is not second  # drawn again
-        assert row_text(view, 0) == before
+        assert view.render_line(row - 1) is not second  # drawn again
+        assert row_text(view, row - 1) == before
 
 
 async def test_the_hidden_notes_list_lays_nothing_out() -> None:
