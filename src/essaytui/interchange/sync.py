@@ -42,6 +42,7 @@ import json
 import os
 import re
 import socket
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -289,6 +290,11 @@ def write_atomic(path: Path, data: bytes, made: set[str] | None = None) -> tuple
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
             _write_all(descriptor, data)
+            # The time from the fine clock, not the kernel's coarse one (a tick of a few
+            # ms): two machines' syncs rewriting one note in the same tick left the same
+            # size and time, and a sync that knew one of them took it for unchanged.
+            now = time.time_ns()
+            os.utime(descriptor, ns=(now, now))
             info = os.fstat(descriptor)
         finally:
             os.close(descriptor)
@@ -487,6 +493,9 @@ class FolderCopy:
     conflict: bool = False
     relative: str = ""
     seen: Seen | None = None
+    #: The file's size and time as they were before it was read: what the state records
+    #: (a stat taken later could be another machine's file, read as this one's).
+    stat: tuple[int, int] | None = None
 
     @property
     def path(self) -> Path:
@@ -596,6 +605,7 @@ def scan_annotations(
                 report.refused += 1
             continue
         copy.conflict, copy.relative = conflict, relative
+        copy.stat = (info.st_size, info.st_mtime_ns)
         if joined and key in joined_keys:
             copy = _moved(copy, joined)
         assert copy.version is not None
@@ -854,7 +864,7 @@ def _carry_over(plan: _Plan, copies: Mapping[str, list[FolderCopy]], new_state: 
             copy.seen.local = local
             new_state.files[copy.relative] = copy.seen
         else:
-            _remember(new_state, plan.folder, copy.relative, copy.version, local)
+            _remember(new_state, plan.folder, copy.relative, copy.version, local, copy.stat)
     for group in copies.values():
         for copy in group:
             if copy.conflict or copy.relative in new_state.files:
@@ -864,7 +874,7 @@ def _carry_over(plan: _Plan, copies: Mapping[str, list[FolderCopy]], new_state: 
                     copy.seen.size, copy.seen.mtime_ns, copy.digest, copy.device, copy.modified
                 )
             else:
-                _remember(new_state, plan.folder, copy.relative, copy.version)
+                _remember(new_state, plan.folder, copy.relative, copy.version, found=copy.stat)
 
 
 def _remove_merged(plan: _Plan, report: SyncReport) -> None:
