@@ -58,7 +58,7 @@ from essaytui.interchange.w3c import (
     from_web_annotation,
 )
 from essaytui.model.annotation import Annotation, checked_time, time_key
-from essaytui.model.identity import DocumentPrint, is_generated, sketch_from_text
+from essaytui.model.identity import DocumentPrint, file_state, is_generated, sketch_from_text
 from essaytui.model.regular_file import FileRefused, Refusal, read_regular_file
 from essaytui.model.text import sanitize_inline
 from essaytui.store.errors import StoreError
@@ -391,14 +391,6 @@ class SyncState:
         data = {"version": STATE_VERSION, "folder": self.folder, "files": files}
         with contextlib.suppress(OSError):
             write_atomic(path, json.dumps(data, separators=(",", ":")).encode())
-
-
-def _stat(path: Path) -> tuple[int, int] | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return info.st_size, info.st_mtime_ns
 
 
 # -- the report ------------------------------------------------------------------------
@@ -821,7 +813,7 @@ def _remember(
     """Record a file of the folder as it is now (after reading or writing it: then
     `found` is its size and time); `local` is the `signature` of the note here when it
     equals the file."""
-    found = found or _stat(folder / relative)
+    found = found or file_state(folder / relative)
     if found is None:
         return
     seen = Seen(found[0], found[1], local=local)
@@ -1129,7 +1121,7 @@ def sync_positions(
         if (
             seen is not None
             and seen.digest == digest
-            and _stat(target)
+            and file_state(target)
             == (
                 seen.size,
                 seen.mtime_ns,
@@ -1139,7 +1131,7 @@ def sync_positions(
             continue
         if report.write(target, data) is None:
             continue
-        found = _stat(target)
+        found = file_state(target)
         if found is not None:
             new_state.files[relative] = Seen(found[0], found[1], digest)
 

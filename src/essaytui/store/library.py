@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from essaytui.model.essay import Essay
+from essaytui.model.identity import file_state
 from essaytui.model.search import REGEX_PREFIX, SearchError, compile_query
 from essaytui.model.series import SeriesPlace, series_place
 from essaytui.model.text import BLOCK_SEPARATOR
@@ -253,7 +254,7 @@ class Library:
         Returns:
             True when the text was not in the library before (or had been removed).
         """
-        state = _state(path)
+        state = file_state(path)
         size, mtime = state if state is not None else (-1, -1)
         place = series_place(essay.meta, essay.author)
         rows = self._db.execute(
@@ -332,7 +333,7 @@ class Library:
 
     def stale(self, text: LibraryText) -> bool:
         """Whether the text's file changed since it was indexed (size or mtime)."""
-        state = _state(Path(text.path))
+        state = file_state(Path(text.path))
         return state is not None and state != (text.size, text.mtime_ns)
 
     def move(self, essay_id: str, path: Path) -> None:
@@ -498,14 +499,6 @@ def _connect(target: str, wait: float = BUSY_WAIT) -> sqlite3.Connection:
     # would read every page: a second for a large library, at every start).
     connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     return connection
-
-
-def _state(path: Path) -> tuple[int, int] | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return info.st_size, info.st_mtime_ns
 
 
 def _text(row: Iterable[object]) -> LibraryText:
