@@ -460,6 +460,7 @@ class EssayApp(TypeaheadApp[None]):
         essay = dataclasses.replace(essay, id=self.essay.id)  # issue 10: one identity
         self.essay = essay
         self.reader.essay = essay
+        self._shelve()
         self.call_after_refresh(settle_heap)
 
     def notify(
@@ -574,11 +575,12 @@ class EssayApp(TypeaheadApp[None]):
         essay, path = self.essay, self.essay.source_path
         if not path or self._source is not None:
             return
+        if not essay.complete:
+            return  # `_loaded` shelves it: parsing it here too would do the rest's work twice
         try:
-            full = essay if essay.complete else load_essay(Path(path))
             with Library.open(self.data_dir) as library:
                 library.forget_others_at(Path(path), essay.id)
-                library.put(essay.id, full, Path(path))
+                library.put(essay.id, essay, Path(path))
                 self._pace = library.reading().words_per_minute
         except (LibraryError, EssayFileError, OSError, sqlite3.Error):
             return

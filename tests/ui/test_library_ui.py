@@ -386,3 +386,28 @@ async def test_a_remapped_library_key_opens_it_and_the_palette_says_so(data_dir:
         await pilot.press("K")
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_a_long_essay_is_indexed_whole_once_its_rest_is_read(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    """The first screen holds only the start: the library takes the text when the rest
+    has been read (by the reader's own parse of it), down to its last paragraph."""
+    path = tmp_path / "long.md"
+    paragraphs = [f"Paragraph {n} goes on for a while, " * 12 for n in range(1500)]
+    paragraphs.append("The closing word is pelican.")
+    path.write_text("---\ntitle: Long\n---\n\n## One\n\n" + "\n\n".join(paragraphs) + "\n")
+    app = EssayApp(path)
+    assert not app.essay.complete
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        for _ in range(200):
+            await app.workers.wait_for_complete()
+            if app.essay.complete:
+                break
+            await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
+        assert app.essay.complete
+        with Library.open(data_dir) as library:
+            hits = library.search("pelican")
+            assert [hit.essay_id for hit in hits] == [app.essay.id]
