@@ -333,11 +333,6 @@ def _remove_all(elements: Iterable[HtmlElement]) -> None:
         _remove_children(parent, children)
 
 
-def _replace_with_text(element: HtmlElement, text: str) -> None:
-    element.tail = text + (element.tail or "")
-    _remove(element)
-
-
 def _remove_children(parent: HtmlElement, doomed: set[HtmlElement]) -> None:
     """Take `doomed` (children of `parent`) out, their tails joined to the text before."""
     kept: HtmlElement | None = None  # the last child kept: None while it is the parent's text
@@ -1068,7 +1063,8 @@ def notes_markdown(bodies: list[HtmlElement]) -> list[str]:
 
 def replace_with_text(element: HtmlElement, text: str) -> None:
     """Take `element` out of its tree, leaving `text` where it was."""
-    _replace_with_text(element, text)
+    element.tail = text + (element.tail or "")
+    _remove(element)
 
 
 def remove_element(element: HtmlElement) -> None:
