@@ -224,10 +224,11 @@ class EssayApp(TypeaheadApp[None]):
         from essaytui.screens.about import AboutScreen
         from essaytui.screens.confirm import ConfirmScreen
         from essaytui.screens.help import HelpFilter, HelpScreen
-        from essaytui.screens.library import LibraryScreen, LibraryTable
+        from essaytui.screens.library import LibraryScreen
         from essaytui.screens.note_editor import NoteEditor
         from essaytui.widgets.essay_view import EssayView
         from essaytui.widgets.glossary import GlossaryPane
+        from essaytui.widgets.library_table import LibraryTable
         from essaytui.widgets.lists import ReaderList
         from essaytui.widgets.notes import NotesPane
         from essaytui.widgets.outline import OutlinePane
@@ -742,10 +743,11 @@ def binding_chains(app: type[DOMNode]) -> list[list[list[Binding]]]:
     from essaytui.screens.about import AboutScreen
     from essaytui.screens.confirm import ConfirmScreen
     from essaytui.screens.help import HelpFilter, HelpScreen
-    from essaytui.screens.library import LibraryScreen, LibraryTable
+    from essaytui.screens.library import LibraryScreen
     from essaytui.screens.note_editor import NoteEditor
     from essaytui.widgets.essay_view import EssayView
     from essaytui.widgets.glossary import GlossaryPane
+    from essaytui.widgets.library_table import LibraryTable
     from essaytui.widgets.lists import ReaderList
     from essaytui.widgets.notes import NotesPane
     from essaytui.widgets.outline import OutlinePane

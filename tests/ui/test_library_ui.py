@@ -11,12 +11,13 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from essaytui.app import EssayApp
-from essaytui.screens.library import LibraryScreen, LibraryTable
+from essaytui.screens.library import LibraryScreen
 from essaytui.screens.reader import ReaderScreen
 from essaytui.sessions.library import Column
 from essaytui.store import AnnotationStore
 from essaytui.store.intake import take_in
 from essaytui.store.library import Library
+from essaytui.widgets.library_table import LibraryTable
 
 
 def write_series(folder: Path) -> list[Path]:
@@ -307,11 +308,9 @@ async def test_library_search_finds_your_notes_too(tmp_path: Path, data_dir: Pat
 
 
 async def test_a_long_library_is_shown_whole(tmp_path: Path, data_dir: Path) -> None:
-    from essaytui.screens.library import FIRST_ROWS
-
     folder = tmp_path / "many"
     folder.mkdir()
-    for n in range(FIRST_ROWS + 40):
+    for n in range(120):
         (folder / f"t{n:03d}.md").write_text(f"# Text {n:03d}\n\nWords of text {n}.\n")
     with Library.open(data_dir) as library, AnnotationStore.open(data_dir) as store:
         take_in(library, store, [folder])
@@ -320,7 +319,7 @@ async def test_a_long_library_is_shown_whole(tmp_path: Path, data_dir: Path) -> 
         screen = await open_library(pilot)
         await pilot.pause()
         table = screen.query_one(LibraryTable)
-        assert table.row_count == len(screen.view.shown()) == FIRST_ROWS + 41
+        assert table.row_count == len(screen.view.shown()) == 121
         row = screen.current_row()
         assert row is not None and row.text.title == "Text 110"
         await pilot.press("slash", *"text 00")  # every word: "Text 000" … "Text 009", "Text 100"

@@ -10,20 +10,20 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol, cast
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.command import CommandPalette, Hit, Hits, Provider
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from essaytui.actions import LIBRARY, action, key_display
 from essaytui.commands import as_markup
 from essaytui.model.text import sanitize_inline
-from essaytui.sessions.library import Column, LibraryRow, LibraryView
+from essaytui.sessions.library import LibraryRow, LibraryView
 from essaytui.widgets.key_hints import KeyHints
+from essaytui.widgets.library_table import LibraryTable
 
 if TYPE_CHECKING:
     from essaytui.model.essay import Essay
@@ -61,54 +61,6 @@ class LibraryHost(Protocol):
     def open_essay(
         self, path: Path, annotation_id: str | None = None, at: int | None = None
     ) -> object: ...
-
-
-#: Columns in the order of `Column`.
-COLUMNS = tuple(Column)
-
-#: Cells each column gets; the title takes what is left (at least `TITLE_MIN`).
-WIDTHS = {
-    Column.AUTHOR: 16,
-    Column.SERIES: 20,
-    Column.PROGRESS: 4,
-    Column.LEFT: 7,
-    Column.LAST_READ: 10,
-    Column.NOTES: 9,
-    Column.SIZE: 7,
-}
-TITLE_MIN = 18
-
-#: Rows put in the table before the first frame (more than a tall terminal shows).
-FIRST_ROWS = 80
-
-#: Below this width the author and size columns are left out (the filter still finds
-#: an author), so that the title keeps some room at 80 columns.
-WIDE = 110
-NARROW_DROPS = (Column.AUTHOR, Column.SIZE)
-
-
-def clip(text: str, width: int) -> str:
-    """`text` cut to `width` cells' worth of characters, with "…" when cut."""
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
-
-
-class LibraryTable(DataTable[str]):
-    """The table of texts, with the list keys (j k g G) as well as the arrows."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        action("j", "cursor_down", "Down", id="library.down", group=LIBRARY, palette=False),
-        action("k", "cursor_up", "Up", id="library.up", group=LIBRARY, palette=False),
-        action("g", "first", "First", id="library.first", group=LIBRARY, palette=False),
-        action("G", "last", "Last", id="library.last", group=LIBRARY, palette=False),
-    ]
-
-    def action_first(self) -> None:
-        """Go to the first text."""
-        self.move_cursor(row=0)
-
-    def action_last(self) -> None:
-        """Go to the last text."""
-        self.move_cursor(row=max(0, self.row_count - 1))
 
 
 class LibraryScreen(Screen[None]):
@@ -169,37 +121,29 @@ class LibraryScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.view = LibraryView([])
-        self.widths = dict(WIDTHS)
-        self.columns = list(COLUMNS)
         #: the rows in the table, in its order
         self._shown: list[LibraryRow] = []
-        #: counts the showings, so that the rest of an older one is not added
-        self._generation = 0
 
     @property
     def essay_app(self) -> LibraryHost:
         """The app (typed)."""
         return cast("LibraryHost", self.app)
 
+    @property
+    def table(self) -> LibraryTable:
+        """The table of texts."""
+        return self.query_one(LibraryTable)
+
     def compose(self) -> ComposeResult:
         yield Static("Library", id="library-title")
         yield Input(placeholder="Filter: title, author, series, tag…", id="library-filter")
-        yield LibraryTable(id="library-table", cursor_type="row", zebra_stripes=True)
+        yield LibraryTable(id="library-table")
         yield Static("", id="library-status")
         yield KeyHints()
 
     def on_mount(self) -> None:
-        table = self.query_one(LibraryTable)
-        width = self.app.size.width
-        self.columns = [c for c in COLUMNS if width >= WIDE or c not in NARROW_DROPS]
-        # two cells of padding per column, and the scroll bar
-        fixed = sum(WIDTHS[c] for c in self.columns if c in WIDTHS)
-        rest = width - fixed - 2 * len(self.columns) - 2
-        self.widths = {**WIDTHS, Column.TITLE: max(TITLE_MIN, rest)}
-        for column in self.columns:
-            table.add_column(column.value, key=column.name, width=self.widths[column])
         self.fill(self.essay_app.library_rows())
-        table.focus()
+        self.table.focus()
         # after the first frame: its reading and stat-ing would compete with it
         self.call_after_refresh(self.refresh_library)
 
@@ -209,18 +153,11 @@ class LibraryScreen(Screen[None]):
         self._show()
 
     def _show(self) -> None:
-        table = self.query_one(LibraryTable)
         current = self.current_row()
         keep = current.text.essay_id if current is not None else self.essay_app.essay.id
-        table.clear()
         shown = self._shown = self.view.shown()
-        self._generation += 1
-        # A screenful first, the rest after that frame: a thousand rows cost ~0.3 s.
-        self._add_rows(shown[:FIRST_ROWS])
-        if len(shown) > FIRST_ROWS:
-            self.call_after_refresh(self._add_rest, self._generation, FIRST_ROWS, keep)
-        else:
-            self._keep_cursor(keep)
+        at = next((i for i, row in enumerate(shown) if row.text.essay_id == keep), 0)
+        self.table.show(shown, at)
         arrow = "↓" if not self.view.descending else "↑"
         missing = sum(1 for row in shown if row.missing)
         order = f"sorted by {self.view.column.value} {arrow}"
@@ -229,33 +166,12 @@ class LibraryScreen(Screen[None]):
             said += f" · {missing} missing (✗: its notes stay; export works)"
         self.query_one("#library-status", Static).update(said)
 
-    def _add_rows(self, rows: list[LibraryRow]) -> None:
-        table = self.query_one(LibraryTable)
-        for row in rows:
-            cells = [clip(sanitize_inline(row.cell(c)), self.widths[c]) for c in self.columns]
-            style = "dim" if row.missing else ""
-            table.add_row(*(Text(c, style=style) for c in cells), key=row.text.essay_id)  # type: ignore[arg-type]
-
-    def _add_rest(self, generation: int, start: int, keep: str) -> None:
-        if generation != self._generation:
-            return  # shown again since (a filter, a sort): that showing has its own rows
-        self._add_rows(self._shown[start:])
-        self._keep_cursor(keep)
-
-    def _keep_cursor(self, essay_id: str) -> None:
-        for index, row in enumerate(self._shown):
-            if row.text.essay_id == essay_id:
-                self.query_one(LibraryTable).move_cursor(row=index)
-                return
-
     def current_row(self) -> LibraryRow | None:
         """The text under the cursor."""
-        table = self.query_one(LibraryTable)
         shown = self._shown
-        if not shown or table.row_count == 0:
+        if not shown:
             return None
-        index = min(table.cursor_row, len(shown) - 1)
-        return shown[index] if index >= 0 else None
+        return shown[min(self.table.cursor_row, len(shown) - 1)]
 
     @work(thread=True, exclusive=True, group="library")
     def refresh_library(self) -> None:
@@ -272,15 +188,15 @@ class LibraryScreen(Screen[None]):
 
     @on(Input.Submitted, "#library-filter")
     def _filter_done(self) -> None:
-        self.query_one(LibraryTable).focus()
+        self.table.focus()
 
-    @on(DataTable.HeaderSelected)
-    def _header(self, event: DataTable.HeaderSelected) -> None:
-        self.view.sort_by(self.columns[event.column_index])
+    @on(LibraryTable.HeaderClicked)
+    def _header(self, event: LibraryTable.HeaderClicked) -> None:
+        self.view.sort_by(event.column)
         self._show()
 
-    @on(DataTable.RowSelected)
-    def _selected(self) -> None:
+    @on(LibraryTable.RowClicked)
+    def _clicked(self) -> None:
         self.action_open_text()
 
     def action_filter(self) -> None:
@@ -289,7 +205,7 @@ class LibraryScreen(Screen[None]):
 
     def action_sort(self) -> None:
         """Sort by the next column."""
-        shown = self.columns
+        shown = self.table.columns
         at = shown.index(self.view.column) if self.view.column in shown else -1
         self.view.column, self.view.descending = shown[(at + 1) % len(shown)], False
         self._show()
@@ -302,7 +218,7 @@ class LibraryScreen(Screen[None]):
     def action_close(self) -> None:
         """Back to the text (from the filter: back to the table)."""
         if self.focused is self.query_one("#library-filter"):
-            self.query_one(LibraryTable).focus()
+            self.table.focus()
             return
         self.dismiss(None)
 
