@@ -441,7 +441,6 @@ class EssayApp(TypeaheadApp[None]):
         self.essay_path, self.essay, self._source = path, essay, None
         reader = self.reader
         reader.open_essay(essay)
-        reader.status.set_series("")
         self._touch()
         self._shelve()
         if at is not None:
@@ -588,22 +587,19 @@ class EssayApp(TypeaheadApp[None]):
         self.call_from_thread(self._show_series)
 
     def _show_series(self) -> None:
-        """Say on the status line which part of a series this is, when the library holds
-        another part of it (alone, a series' name tells the reader nothing to act on)."""
-        from essaytui.model.series import series_place
+        """Say on the status line which part of a series this is ("Part 5 of …", or
+        "Part 5" when the series names itself nowhere), and, when the library holds the
+        next part, its key (shown at the end of this one)."""
+        from essaytui.model.series import part_label
 
         self._neighbours.clear()  # the library holds this text now, and may be new
-        essay = self.essay
-        place = series_place(essay.meta, essay.author)
-        label = hint = ""
-        if place is not None and len(self.library.parts(place, essay.author)) > 1:
-            label = place.label(essay.author)
-            if self.neighbour_part(1) is not None:
-                keys = self.keymap_in_effect.get("app.next_part", "alt+n")
-                hint = f"{self.get_key_display(Binding(keys, '', ''))} next part"
+        hint = ""
+        if self.neighbour_part(1) is not None:
+            keys = self.keymap_in_effect.get("app.next_part", "alt+n")
+            hint = f"{self.get_key_display(Binding(keys, '', ''))} next part"
         # the reader may be closing (the quit came first)
         with contextlib.suppress(LookupError, NoMatches):
-            self.reader.status.set_series(label, hint)
+            self.reader.status.set_series(part_label(self.essay.meta), hint)
 
     def open_library_text(self, text: LibraryText, at: int | None = None) -> None:
         """Read a text of the library instead of this one (where it was left, or at `at`);
@@ -653,7 +649,7 @@ class EssayApp(TypeaheadApp[None]):
     def _find_part(self, step: int) -> LibraryText | None:
         from essaytui.model.series import series_place
 
-        place = series_place(self.essay.meta, self.essay.author)
+        place = series_place(self.essay.meta)
         if place is None or not place.part:
             return None
         parts = [p for p in self.library.parts(place, self.essay.author) if p.part]
@@ -667,7 +663,7 @@ class EssayApp(TypeaheadApp[None]):
         this one, "✗" a missing file), for About this edition."""
         from essaytui.model.series import series_place
 
-        place = series_place(self.essay.meta, self.essay.author)
+        place = series_place(self.essay.meta)
         if place is None:
             return []
         lines = []

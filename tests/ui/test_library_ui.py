@@ -244,20 +244,41 @@ async def test_status_line_and_about_name_the_series(tmp_path: Path, data_dir: P
         assert about.index("Part 1: Springs") < about.index("Part 2: Rivers")
         assert "Part 3: Estuaries" in about
     app = EssayApp(files[1])
-    async with app.run_test(size=(60, 24)) as pilot:  # no room: the series is left out
+    async with app.run_test(size=(80, 24)) as pilot:  # room at 80: the title gives way first
         await opened(pilot)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "Water" not in str(app.screen.status.render())  # type: ignore[attr-defined]
+        status = str(app.screen.status.render())  # type: ignore[attr-defined]
+        assert status.startswith("§ 1/1 About Springs") and "Part 1 of Water" in status
+    app = EssayApp(files[1])
+    async with app.run_test(size=(34, 24)) as pilot:  # no room: the series is left out
+        await opened(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = str(app.screen.status.render())  # type: ignore[attr-defined]
+        assert "Water" not in status and "%" in status
 
 
-async def test_a_lone_part_says_nothing_of_its_series(data_dir: Path) -> None:
-    app = EssayApp()  # the bundled essay, Part 5, alone in the library
+async def status_of(app: EssayApp, pilot: Pilot[None]) -> str:
+    await opened(pilot)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return str(app.screen.status.render())  # type: ignore[attr-defined]
+
+
+async def test_a_lone_part_says_its_part_at_80_and_160(data_dir: Path) -> None:
+    for width in (80, 160):
+        app = EssayApp()  # the bundled essay, "series: Part 5", alone in the library
+        async with app.run_test(size=(width, 24)) as pilot:
+            status = await status_of(app, pilot)
+            # its part, never a name made up for its series
+            assert status.endswith("left · Part 5"), status
+            assert "Dean Chen" not in status and "series" not in status
+            assert status.startswith("§ ")  # the section is still there at 80
+            assert len(status) <= width
+    app = EssayApp()
     async with app.run_test(size=(160, 45)) as pilot:
         await opened(pilot)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "Part 5" not in str(app.screen.status.render())  # type: ignore[attr-defined]
         await pilot.press("i")
         await pilot.pause()
         about = str(app.screen.query_one("#about-text").render())

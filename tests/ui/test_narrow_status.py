@@ -16,7 +16,8 @@ from essaytui.screens.help import HelpScreen
 from essaytui.widgets.key_hints import KeyHints
 from essaytui.widgets.status import ReadingStatus, StatusLine, fit_status
 
-FIGURES = re.compile(r"\d+% · (~\d+ min left|end)$")
+#: the figures, then the bundled essay's part when there is room for it
+FIGURES = re.compile(r"\d+% · (~\d+ min left|end)( · Part 5)?$")
 
 
 async def status_row(pilot: Pilot[None], app: EssayApp) -> str:
@@ -36,6 +37,7 @@ async def test_the_title_gives_way_and_the_figures_stay_whole_at_80() -> None:
             assert len(line) <= status.size.width, line
             assert FIGURES.search(line), line  # the percent and the time left, whole
             assert line.startswith("§ "), line
+            assert line.endswith(" · Part 5"), line  # room for it at 80: the title gave way
         # with a message beside it: the message and the figures, the title shortened
         # or left out
         await pilot.press("g", "v")
@@ -89,3 +91,19 @@ async def test_dialogs_show_their_own_keys() -> None:
         # and the bottom line of the screen is that dialog's hint line
         region = app.screen.query_one(KeyHints).region
         assert region.y == 23 and region.width == 80
+
+
+def test_the_series_gives_way_before_the_title_is_cut_below_its_least() -> None:
+    from essaytui.widgets.status import MIN_TITLE, series_fits
+
+    figures = "14% · ~5 min left · Part 5 of The Cold War"
+    status = ReadingStatus("§ 2/7 Cooperation in diplomacy", figures)
+    assert series_fits("", status, 80)
+    least = len(figures) + 3 + MIN_TITLE  # " · " and the shortest title worth showing
+    assert series_fits("", status, least) and not series_fits("", status, least - 1)
+    assert not series_fits("A message of some length", status, least)
+    short = ReadingStatus("§ 1/2 A", figures)  # a title shorter than the least: whole
+    assert series_fits("", short, len(figures) + 3 + 7)
+    assert not series_fits("", short, len(figures) + 3 + 6)
+    alone = ReadingStatus("", figures)
+    assert series_fits("", alone, len(figures)) and not series_fits("", alone, len(figures) - 1)

@@ -318,8 +318,18 @@ PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
     "essaytui.interchange.citation.reference._URL": ("findall", [lambda n: "http://" * n]),
     "essaytui.interchange.citation.reference._US_DATE": ("findall", [lambda n: "April 12 " * n]),
     "essaytui.model.series._PART": (
-        "search",
-        [lambda n: "part" + " " * n, lambda n: "part12345 " * n, lambda n: "part " * n],
+        "find",
+        [
+            lambda n: "part" + " " * n,
+            lambda n: "part12345 " * n,
+            lambda n: "part " * n,
+            lambda n: "book " + "x" * n,
+            lambda n: "vol." * n,
+        ],
+    ),
+    "essaytui.model.series._OF_TOTAL": (
+        "match",
+        [lambda n: " of" * n, lambda n: "of" + " " * n, lambda n: "of " + "a " * n],
     ),
     "essaytui.store.library_text._CJK_RUN": ("sub", [lambda n: "因此" * n, lambda n: "a因 " * n]),
     "essaytui.store.library_text._QUERY_WORD": ("findall", [lambda n: "a" * n, lambda n: "a " * n]),

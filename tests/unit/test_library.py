@@ -10,7 +10,6 @@ import pytest
 from essaytui import paths
 from essaytui.model.files import load_essay
 from essaytui.model.search import SearchError
-from essaytui.model.series import SeriesPlace, series_place
 from essaytui.store import AnnotationStore
 from essaytui.store.intake import files_under, gather, take_in
 from essaytui.store.library import DEFAULT_WPM, LIBRARY_NAME, Library, ReadingTotals
@@ -160,17 +159,6 @@ def test_reading_time_and_pace(tmp_path: Path) -> None:
     weeks = library.reading_by_week()
     assert [w for w, _ in weeks] == ["2026-W50", "2026-W45"]
     assert set(library.reading_by_text()) == {"a", "b"}
-
-
-def test_series_from_front_matter() -> None:
-    assert series_place({"series": "Part 5"}) == SeriesPlace("", 5)
-    assert series_place({"series": "The long road, Part 3"}) == SeriesPlace("The long road", 3)
-    assert series_place({"series": "The long road", "part": "2"}) == SeriesPlace("The long road", 2)
-    assert series_place({"title": "x"}) is None
-    assert SeriesPlace("", 5).label("Dean Chen") == "Part 5 of a series by Dean Chen"
-    bundled = load_essay(paths.default_essay())
-    place = series_place(bundled.meta, bundled.author)
-    assert place is not None and place.part == 5
 
 
 def test_a_locked_library_is_not_taken_for_damaged(tmp_path: Path) -> None:

@@ -257,7 +257,7 @@ def library_commands(app: LibraryHost) -> Iterator[SystemCommand]:
     for step, name in ((1, "Next part"), (-1, "Previous part")):
         found = app.neighbour_part(step)
         if found is not None:
-            label = found.place.label(found.author) if found.place else ""
+            label = found.place.label() if found.place else ""
             yield SystemCommand(
                 f"Series: {name.lower()}",
                 sanitize_inline(f"{label}: {found.title}"),

@@ -29,6 +29,7 @@ from textual.screen import Screen
 from textual.widgets import TabbedContent, TabPane
 
 from essaytui.model.essay import Essay
+from essaytui.model.series import part_label
 from essaytui.screens.reading.annotations import Annotations
 from essaytui.screens.reading.finding import Finding
 from essaytui.screens.reading.keys import READER_BINDINGS, READER_COMMANDS
@@ -174,6 +175,7 @@ class ReaderScreen(Screen[None]):
         view.border_title = Text(self.essay.title)
         view.border_subtitle = essay_subtitle(self.essay)
         view.focus()
+        self.status.set_series(part_label(self.essay.meta))
         self.reading.show_status()
         for warning in self.reading.startup_messages(self.startup_warnings):
             self.say(warning, seconds=LONG)
@@ -192,6 +194,7 @@ class ReaderScreen(Screen[None]):
         view.scroll_to(y=0, animate=False, immediate=True)
         view.border_title = Text(essay.title)
         view.border_subtitle = essay_subtitle(essay)
+        self.status.set_series(part_label(essay.meta))
         self.essay = essay
         self.refresh_bindings()
 

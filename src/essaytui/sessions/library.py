@@ -41,12 +41,14 @@ class LibraryRow:
 
     @property
     def series_label(self) -> str:
-        """ "Part 5 · a series by Dean Chen", or ""."""
+        """ " 5 · The long road", "Part 5" (a series that names itself nowhere), the
+        name alone (no part number), or ""."""
         place = self.text.place
         if place is None:
             return ""
-        name = place.name or (f"by {self.text.author}" if self.text.author else "a series")
-        return f"{place.part:>2} · {name}" if place.part else name
+        if not place.name:
+            return f"Part {place.part}"
+        return f"{place.part:>2} · {place.name}" if place.part else place.name
 
     def cell(self, column: Column) -> str:
         """The row's text in `column`."""

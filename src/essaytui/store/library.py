@@ -256,7 +256,7 @@ class Library:
         """
         state = file_state(path)
         size, mtime = state if state is not None else (-1, -1)
-        place = series_place(essay.meta, essay.author)
+        place = series_place(essay.meta)
         rows = self._db.execute(
             "SELECT size, mtime_ns, removed FROM texts WHERE essay_id = ?", (essay_id,)
         ).fetchall()

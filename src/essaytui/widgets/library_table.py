@@ -15,6 +15,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -40,6 +41,8 @@ TITLE_MIN = 18
 #: an author), so that the title keeps some room at 80 columns.
 WIDE = 110
 NARROW_DROPS = (Column.AUTHOR, Column.SIZE)
+#: ... and the series column is narrower: at 80 the notes column would be cut otherwise.
+NARROW_SERIES = 18
 
 #: Cells of space either side of a cell's text.
 PADDING = 1
@@ -50,11 +53,13 @@ STRIPS_KEPT = 400
 
 def column_layout(width: int) -> tuple[list[Column], dict[Column, int]]:
     """The columns shown at `width` cells, and the cells each gets."""
-    columns = [c for c in Column if width >= WIDE or c not in NARROW_DROPS]
-    fixed = sum(WIDTHS[c] for c in columns if c in WIDTHS)
+    wide = width >= WIDE
+    columns = [c for c in Column if wide or c not in NARROW_DROPS]
+    widths = {**WIDTHS} if wide else {**WIDTHS, Column.SERIES: NARROW_SERIES}
+    fixed = sum(widths[c] for c in columns if c in widths)
     # padding either side of every column, and the scroll bar
     rest = width - fixed - 2 * PADDING * len(columns) - 2
-    return columns, {**WIDTHS, Column.TITLE: max(TITLE_MIN, rest)}
+    return columns, {**widths, Column.TITLE: max(TITLE_MIN, rest)}
 
 
 def clip(text: str, width: int) -> str:
@@ -231,11 +236,19 @@ class LibraryTable(ScrollView, can_focus=True):
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
         if style is None:
-            if name:
-                style = self.get_component_rich_style(f"library--{name}", partial=True)
-            else:
-                style = self.rich_style
-            self._styles[name] = style
+            style = self._styles[name] = self._component(name) if name else self.rich_style
+        return style
+
+    def _component(self, name: str) -> Style:
+        """A component class's style; a translucent background (the stripes') laid over
+        the table's own, as Textual's DataTable does: Rich has no translucency."""
+        component = f"library--{name}"
+        style = self.get_component_rich_style(component, partial=True)
+        background = self.get_component_styles(component).background
+        under = self.rich_style.bgcolor
+        if 0 < background.a < 1 and under is not None:
+            blended = Color.from_rich_color(under) + background
+            style += Style(bgcolor=blended.rich_color)
         return style
 
     def _line(self, cells: list[str], style: Style) -> Strip:
@@ -265,7 +278,7 @@ class LibraryTable(ScrollView, can_focus=True):
     def _row_line(self, index: int) -> Strip:
         row = self.rows[index]
         style = self._style("")
-        if index % 2:
+        if index % 2 == 0:  # DataTable's stripes: the first row, the third…
             style += self._style("stripe")
         if row.missing:
             style += self._style("missing")

@@ -132,6 +132,19 @@ def fit_status(message: str, status: ReadingStatus, width: int) -> str:
     return tail
 
 
+def series_fits(message: str, status: ReadingStatus, width: int) -> bool:
+    """Whether `status`, its figures ending in the series' part, fits in `width` cells
+    with the section's title at least `MIN_TITLE` wide: the part of a series gives way
+    before the title is cut shorter than that (or left out), never the figures."""
+    if width <= 0:
+        return True
+    head = f"{message}   ·   " if message else ""
+    room = width - cell_len(head) - cell_len(status.figures)
+    if not status.section:
+        return room >= 0
+    return room - 3 >= min(MIN_TITLE, cell_len(status.section))
+
+
 def _shortened(text: str, width: int) -> str:
     """`text` cut to `width` cells, "…" marking the cut."""
     if cell_len(text) <= width:
@@ -197,8 +210,8 @@ class StatusLine(Widget):
         message = sanitize_inline(self._message.text)
         width = self.size.width
         status = self._with_series(self._status)
-        if status is not self._status and cell_len(fit_status(message, status, 0)) > width:
-            status = self._status  # the series' part only where the whole line has room
+        if status is not self._status and not series_fits(message, status, width):
+            status = self._status
         return inert(fit_status(message, status, width))
 
     def _with_series(self, status: ReadingStatus) -> ReadingStatus:
