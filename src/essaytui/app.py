@@ -44,6 +44,9 @@ if TYPE_CHECKING:
 #: in bench/PROFILE.md).
 FIRST_SCREEN_LIMIT = 32 * 1024
 
+#: Texts left for another that `backspace` can go back to, the latest kept.
+TEXTS_KEPT_FOR_BACK = 100
+
 #: How often the active reading time is written to the library (seconds).
 READING_FLUSH_SECONDS = 60.0
 
@@ -190,7 +193,7 @@ class EssayApp(TypeaheadApp[None]):
             self.elsewhere: RemotePosition | None = None
             self._quitting = False
             self._library: Library | None = None
-            #: texts left for another through the library: (path, top offset), last last
+            #: texts left for another: (path, top offset), the last left last
             self._came_from: list[tuple[Path, int]] = []
             #: (essay id, step) → the series' next/previous part in the library
             self._neighbours: dict[tuple[str, int], LibraryText | None] = {}
@@ -419,23 +422,37 @@ class EssayApp(TypeaheadApp[None]):
             return
         self.call_from_thread(self._loaded, essay)
 
-    @work(thread=True, exclusive=True, group="open")
     def open_essay(
         self, path: Path, annotation_id: str | None = None, at: int | None = None
     ) -> None:
         """Read the essay at `path` (in a worker) and show it instead of this one, at the
-        annotation `annotation_id` when given ("Find note…"), or at the offset `at`."""
+        annotation `annotation_id` when given ("Find note…"), or at the offset `at`.
+        Every way of opening another text comes here, so that `backspace`, once the new
+        text's own jumps are undone, comes back to this one where it was left."""
+        self._read_essay(path, annotation_id, at, remember=True)
+
+    @work(thread=True, exclusive=True, group="open")
+    def _read_essay(
+        self, path: Path, annotation_id: str | None, at: int | None, *, remember: bool
+    ) -> None:
         try:
             essay = load_essay(path)
         except EssayFileError as error:
             self.call_from_thread(self.reader.say, f"Not opened: {error}", 10)
             return
         essay = dataclasses.replace(essay, id=self.store.identify(essay))
-        self.call_from_thread(self._show_essay, path, essay, annotation_id, at)
+        self.call_from_thread(self._show_essay, path, essay, annotation_id, at, remember)
 
     def _show_essay(
-        self, path: Path, essay: Essay, annotation_id: str | None, at: int | None = None
+        self,
+        path: Path,
+        essay: Essay,
+        annotation_id: str | None,
+        at: int | None = None,
+        remember: bool = True,
     ) -> None:
+        if remember:
+            self._remember_place()  # now, not when asked: a text that fails to open is no step
         self.record_reading()
         self._counted_from = -1
         self.essay_path, self.essay, self._source = path, essay, None
@@ -451,6 +468,15 @@ class EssayApp(TypeaheadApp[None]):
         if annotation_id is not None:
             # after the reader's first layout (it restores the saved place on mount)
             reader.call_after_refresh(reader.go_to_annotation, annotation_id)
+
+    def _remember_place(self) -> None:
+        """Keep the text being read and its place, for `backspace` from the next one (not
+        a text read from a pipe: there is no file to come back to)."""
+        if self._source is not None:
+            return
+        with contextlib.suppress(LookupError, NoMatches):
+            self._came_from.append((self.essay_path, self.reader.view.top_offset))
+            del self._came_from[:-TEXTS_KEPT_FOR_BACK]
 
     def _not_loaded(self, error: str) -> None:
         settle_heap()
@@ -606,9 +632,6 @@ class EssayApp(TypeaheadApp[None]):
         `backspace`, once this text's own jumps are undone, comes back here."""
         if text.essay_id == self.essay.id and at is None:
             return
-        with contextlib.suppress(LookupError, NoMatches):
-            if self._source is None:
-                self._came_from.append((self.essay_path, self.reader.view.top_offset))
         self.open_essay(Path(text.path), at=at)
 
     def can_go_back_a_text(self) -> bool:
@@ -616,12 +639,12 @@ class EssayApp(TypeaheadApp[None]):
         return bool(self._came_from)
 
     def back_to_previous_text(self) -> bool:
-        """Go back to the text (and the place in it) read before the library opened this
-        one; False when there is none."""
+        """Go back to the text (and the place in it) read before this one was opened;
+        False when there is none."""
         while self._came_from:
             path, offset = self._came_from.pop()
             if path.is_file():
-                self.open_essay(path, at=offset)
+                self._read_essay(path, None, offset, remember=False)
                 return True
         return False
 
