@@ -160,3 +160,28 @@ async def test_a_text_that_fails_to_open_leaves_no_step(tmp_path: Path, data_dir
         assert app.essay.title == "Headwaters"
         assert not app.can_go_back_a_text()
         assert "Not opened" in app.reader.status.message
+
+
+async def test_find_note_and_the_library_search_find_a_chinese_note(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    cjk = Path(__file__).resolve().parents[1] / "data" / "cjk.md"
+    with AnnotationStore.open(data_dir) as store:
+        essay = load_essay(cjk)
+        essay = dataclasses.replace(essay, id=store.identify(essay))
+        start = essay.reading_text.index("全面战略协作")
+        store.add(make_annotation(essay, start, start + 6, Kind.NOTE, note="伙伴的历史"))
+        store.touch(essay.id, str(cjk), essay.title, essay.author)
+    texts = write_texts(tmp_path / "texts")
+    app = EssayApp(texts["Headwaters"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await opened(pilot)
+        top = await read_down(pilot, app)
+        # "战略" is inside a run of Chinese: found only as one of its two-character words
+        await palette_pick(pilot, "find note", "战略", down=1)
+        assert app.essay.title == "中俄关系的历史"
+        view = app.reader.view
+        assert view.top_offset <= start < view.bottom_offset
+        await back_to(pilot, app, "Headwaters", top)
+        await palette_pick(pilot, "Search the library", "历史")
+        assert app.essay.title == "中俄关系的历史"

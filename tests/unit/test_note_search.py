@@ -160,7 +160,7 @@ def _database_of_schema_3(folder: Path) -> Path:
 def test_an_existing_database_is_migrated_and_its_notes_indexed(
     tmp_path: Path, bundled: Essay
 ) -> None:
-    assert SCHEMA_VERSION == 4
+    assert SCHEMA_VERSION == 5
     database = _database_of_schema_3(tmp_path)
     old = note_on(bundled, "hundred years of humiliation", "national narrative", ("memory",))
     connection = sqlite3.connect(database, isolation_level=None)
@@ -171,7 +171,7 @@ def test_an_existing_database_is_migrated_and_its_notes_indexed(
     connection.close()
     with AnnotationStore.open(tmp_path) as store:
         version = store.database.read("PRAGMA user_version")[0][0]
-        assert version == 4
+        assert version == 5
         assert found(store, "humiliation") == [old.id]
         assert found(store, "narrative") == found(store, "memory") == [old.id]
         assert store.tags_in_use() == ["memory"]

@@ -208,7 +208,7 @@ def test_migrates_a_version_1_database_and_keeps_its_data(tmp_path: Path) -> Non
         store.set_setting("theme", "dark")  # the table migration 2 added
         assert store.get_setting("theme") == "dark"
     connection = sqlite3.connect(tmp_path / DATABASE_NAME)
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     connection.close()
 
 

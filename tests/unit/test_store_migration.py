@@ -121,7 +121,7 @@ def test_colliding_notes_are_split_by_the_path_each_last_saw(
         position = store.position(second)
         assert position is not None and (position.offset, position.essay_path) == (40, str(two))
     connection = sqlite3.connect(data / DATABASE_NAME)
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     connection.close()
 
 

@@ -22,6 +22,7 @@ from essaytui.store.rows import (
     annotation_from_row,
     annotation_values,
 )
+from essaytui.store.schema import index_words_of_notes
 
 
 class Outcome(Enum):
@@ -61,6 +62,7 @@ class Annotations:
 
         def insert(connection: sqlite3.Connection) -> None:
             connection.execute(INSERT_ANNOTATION, annotation_values(annotation))
+            index_words_of_notes(connection, [annotation.id])
 
         try:
             self._db.write(insert, wait=wait)
@@ -101,6 +103,7 @@ class Annotations:
                 _check_base(connection, base)
             values = annotation_values(annotation)
             cursor = connection.execute(UPDATE_ANNOTATION, (*values[1:], values[0]))
+            index_words_of_notes(connection, [annotation.id])
             return cursor.rowcount
 
         if self._db.write(write, wait=wait) == 0:
@@ -266,6 +269,7 @@ class Annotations:
         ).fetchone()
         if row is None:
             connection.execute(INSERT_ANNOTATION, annotation_values(annotation))
+            index_words_of_notes(connection, [annotation.id])
             return Outcome.DELETED if annotation.is_deleted else Outcome.ADDED
         try:
             existing = annotation_from_row(row)
@@ -285,6 +289,7 @@ class Annotations:
             return Outcome.UNCHANGED
         values = annotation_values(annotation)
         connection.execute(UPDATE_ANNOTATION, (*values[1:], values[0]))
+        index_words_of_notes(connection, [annotation.id])
         if annotation.is_deleted and not existing.is_deleted:
             return Outcome.DELETED
         return Outcome.UPDATED

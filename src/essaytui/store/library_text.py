@@ -47,17 +47,21 @@ def query_words(query: str) -> list[str]:
     return _QUERY_WORD.findall(query)
 
 
+def fts_term(word: str) -> str:
+    """One word of a search as an FTS5 term over text indexed through `bigrams`: a
+    prefix ("grievan" finds "grievances"), or a word with CJK characters as the phrase of
+    its two-character words (one character: a prefix of them). Double quotes, and with
+    them FTS5's operators, are plain text."""
+    word = word.replace('"', "")
+    if any(is_cjk(char) for char in word):
+        pairs = bigrams(word).split()
+        return '"' + " ".join(pairs) + '"' + ("*" if len(word) == 1 else "")
+    return f'"{word}"*'
+
+
 def match_expression(query: str) -> str:
-    """An FTS5 query that needs every word of `query` (as a prefix: "grievan" finds
-    "grievances"; a CJK word as the phrase of its two-character words)."""
-    terms: list[str] = []
-    for word in _QUERY_WORD.findall(query):
-        if any(is_cjk(char) for char in word):
-            pairs = bigrams(word).split()
-            terms.append('"' + " ".join(pairs) + '"' + ("*" if len(word) == 1 else ""))
-        else:
-            terms.append(f'"{word}"*')
-    return " ".join(terms)
+    """An FTS5 query that needs every word of `query` (see `fts_term`)."""
+    return " ".join(fts_term(word) for word in _QUERY_WORD.findall(query))
 
 
 def sentences(essay: Essay) -> Iterator[tuple[int, int, int, int]]:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection
 from pathlib import PurePath
 
 from essaytui.model.identity import GENERATED_PREFIX, looks_like_title_hash, title_hash
+from essaytui.store.library_text import bigrams
 
 #: One migration step: SQL, or a function of the connection.
 Step = str | Callable[[sqlite3.Connection], None]
@@ -112,6 +113,8 @@ MIGRATIONS: list[list[Step]] = [
     ],
     # 4: a full-text index of every annotation's quote, note and tags.
     [lambda connection: add_note_search(connection)],
+    # 5: Chinese, Japanese and Korean in that index as two-character words.
+    [lambda connection: index_words_of_notes(connection)],
 ]
 
 #: The version a database has after all migrations.
@@ -174,6 +177,39 @@ def add_note_search(connection: sqlite3.Connection) -> None:
         return
     for statement in _NOTE_SEARCH:
         connection.execute(statement)
+
+
+def index_words_of_notes(
+    connection: sqlite3.Connection, ids: Collection[str] | None = None
+) -> None:
+    """The index rows of annotations (those of `ids`, or every one) with their runs of
+    Chinese, Japanese and Korean written as two-character words, as the library's index
+    has them (`bigrams`): FTS5's unicode61 takes a run of Chinese as one word, so "中国"
+    found only a note whose run began with it.
+
+    The triggers copy a note's words as they are; this rewrites the rows that hold CJK
+    after a write, inside its transaction. It is Python, not a function the triggers
+    call: a trigger calling one would make every other program's write fail (the sqlite3
+    shell, an older essaytui). A row such a program writes is found by its other words.
+    """
+    present = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (NOTE_SEARCH_TABLE,)
+    ).fetchone()
+    if present is None:
+        return  # no FTS5 in this SQLite: searching scans the notes
+    query = "SELECT rowid, id, exact, note, tags FROM annotations"
+    chosen = list(ids) if ids is not None else []
+    if ids is not None:
+        query += f" WHERE id IN ({', '.join('?' * len(chosen))})"
+    for rowid, annotation_id, *texts in connection.execute(query, chosen).fetchall():
+        words = [t if isinstance(t, str) else "" for t in texts]
+        paired = [bigrams(text) for text in words]
+        if paired != words:
+            connection.execute(
+                f"INSERT OR REPLACE INTO {NOTE_SEARCH_TABLE} (rowid, id, exact, note, tags) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (rowid, annotation_id, *paired),
+            )
 
 
 def _title_hash_ids(connection: sqlite3.Connection) -> set[str]:

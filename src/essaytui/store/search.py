@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 
 from essaytui.store.database import Database
+from essaytui.store.library_text import bigrams, fts_term
 from essaytui.store.rows import ANNOTATION_COLUMNS, NoteHit
 from essaytui.store.schema import NOTE_SEARCH_TABLE
 
 #: Most notes one search returns.
 SEARCH_LIMIT = 200
+#: Characters of a quote kept before the words found (twice as many after).
+SNIPPET_REACH = 30
 _SEARCH_WORD = re.compile(r"[^\s\"]+")
 
 
@@ -26,8 +29,8 @@ class NoteSearch:
         Raises:
             StoreError: the store cannot be read.
         """
-        terms = search_terms(query)
-        if not terms:
+        words = _SEARCH_WORD.findall(query)
+        if not words:
             return []
         columns = ", ".join(f"a.{c.strip()}" for c in ANNOTATION_COLUMNS.split(","))
         titles = (
@@ -42,10 +45,9 @@ class NoteSearch:
                 f"FROM {NOTE_SEARCH_TABLE} f JOIN annotations a ON a.id = f.id "
                 f"WHERE {NOTE_SEARCH_TABLE} MATCH ? AND a.deleted IS NULL "
                 "ORDER BY f.rank, a.modified DESC LIMIT ?",
-                (" ".join(terms), limit),
+                (" ".join(search_terms(query)), limit),
             )
         else:
-            words = [term[1:-2] for term in terms]
             where = " AND ".join(
                 "(a.exact LIKE ? ESCAPE '\\' OR a.note LIKE ? ESCAPE '\\' "
                 "OR a.tags LIKE ? ESCAPE '\\')"
@@ -66,6 +68,9 @@ class NoteSearch:
             if found:
                 annotation = found[0]
                 snippet = " ".join(str(row["found"] or annotation.exact).split())
+                if bigrams(annotation.exact) != annotation.exact:
+                    # the index holds CJK as two-character words: its snippet would too
+                    snippet = quote_around(annotation.exact, words)
                 hits.append(
                     NoteHit(
                         annotation, str(row["essay_title"] or ""), annotation.essay_path, snippet
@@ -95,6 +100,18 @@ class NoteSearch:
 
 
 def search_terms(query: str) -> list[str]:
-    """The words of a search, as FTS5 prefix terms: `"trade"*` (every word must occur;
-    quotes and FTS5's operators are taken as plain text)."""
-    return ['"' + word.replace('"', "") + '"*' for word in _SEARCH_WORD.findall(query)]
+    """The words of a search, as FTS5 terms: `"trade"*`, a CJK word as the phrase of its
+    two-character words (every word must occur; quotes and FTS5's operators are taken as
+    plain text)."""
+    return [fts_term(word) for word in _SEARCH_WORD.findall(query)]
+
+
+def quote_around(text: str, words: list[str], reach: int = SNIPPET_REACH) -> str:
+    """`text` in one line, cut to `reach` characters either side of the first of `words`
+    it holds ("…" where cut)."""
+    text = " ".join(text.split())
+    folded = text.casefold()
+    places = [folded.find(word.casefold()) for word in words]
+    at = min((p for p in places if p >= 0), default=0)
+    start, end = max(0, at - reach), min(len(text), at + 2 * reach)
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
