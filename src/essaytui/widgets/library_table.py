@@ -146,7 +146,7 @@ class LibraryTable(ScrollView, can_focus=True):
         self.rows = rows
         self._cursor = max(0, min(cursor, len(rows) - 1))
         self._strips.clear()
-        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        self.virtual_size = Size(0, len(rows) + 1)  # as wide as it is: no sideways scroll
         self.refresh()
         self._reveal()
 
@@ -171,7 +171,7 @@ class LibraryTable(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self.columns, self.widths = column_layout(event.size.width)
         self._strips.clear()
-        self.virtual_size = Size(event.size.width, len(self.rows) + 1)
+        self.virtual_size = Size(0, len(self.rows) + 1)
         self._reveal()
 
     def notify_style_update(self) -> None:
