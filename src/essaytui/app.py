@@ -570,11 +570,11 @@ class EssayApp(TypeaheadApp[None]):
 
         try:
             positions = self.store.recent(100_000)
-            annotations = self.store.all_annotations(include_deleted=False)
+            tallies = self.store.note_tallies()
         except StoreError:
-            positions, annotations = [], []
+            positions, tallies = [], {}
         pace = self.library.reading().words_per_minute
-        return library_rows(self.library.texts(), positions, annotations, pace)
+        return library_rows(self.library.texts(), positions, tallies, pace)
 
     def gather_library(self) -> bool:
         """Bring the library up to date (run in a worker: it reads and indexes files);

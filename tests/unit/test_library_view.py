@@ -26,7 +26,7 @@ def test_rows_carry_progress_notes_tags_and_time_left(tmp_path: Path) -> None:
     library.put(essay.id, essay, TINY)
     store.add(make_annotation(essay, 0, 5, Kind.HIGHLIGHT, tags=("ports",)))
     store.add(make_annotation(essay, 6, 12, Kind.NOTE, note="why?", tags=("trade",)))
-    rows = library_rows(library.texts(), [], store.all_annotations(include_deleted=False), 100)
+    rows = library_rows(library.texts(), [], store.note_tallies(), 100)
     (row,) = rows
     assert (row.notes, row.highlights) == (1, 1)
     assert row.tags == ("ports", "trade")
@@ -92,6 +92,41 @@ def test_library_shows_the_saved_place_as_the_status_line_does(tmp_path: Path) -
     length = len(essay.reading_text)
     for top, bottom in ((length // 4, length // 4 + 300), (length - 100, length)):
         ReadingPosition(essay, store).save(top, bottom, wait=True)
-        (row,) = library_rows(library.texts(), store.recent(), [])
+        (row,) = library_rows(library.texts(), store.recent(), {})
         assert row.percent == progress_percent(reading_progress(length, top, bottom))
         assert f"{row.percent}%" in str(reading_status(essay, top, bottom))
+
+
+def test_note_tallies_count_as_the_annotations_say(tmp_path: Path) -> None:
+    import sqlite3
+
+    from essaytui.model.annotation import as_deleted
+    from essaytui.store.schema import DATABASE_NAME
+
+    essay = load_essay(TINY)
+    with AnnotationStore.open(tmp_path) as store:
+        essay = dataclasses.replace(essay, id=store.identify(essay))
+        made = [
+            make_annotation(essay, 0, 5, Kind.HIGHLIGHT, tags=("ports", "trade")),
+            make_annotation(essay, 6, 12, Kind.HIGHLIGHT, note=" words \n", tags=("trade",)),
+            make_annotation(essay, 13, 14, Kind.BOOKMARK),
+            make_annotation(essay, 15, 20, Kind.NOTE, note="", tags=("ports",)),
+            make_annotation(essay, 21, 25, Kind.NOTE, note="gone", tags=("gone",)),
+            make_annotation(essay, 26, 30, Kind.HIGHLIGHT, note="\t"),
+        ]
+        for annotation in made:
+            store.add(annotation)
+        store.delete(made[4].id)
+        damaged = make_annotation(essay, 31, 33, Kind.NOTE, note="bad")
+        store.add(damaged)
+    connection = sqlite3.connect(tmp_path / DATABASE_NAME)
+    connection.execute("UPDATE annotations SET kind = 'bogus' WHERE id = ?", (damaged.id,))
+    connection.commit()
+    connection.close()
+    with AnnotationStore.open(tmp_path) as store:
+        tally = store.note_tallies()[essay.id]
+        live = store.all_annotations(include_deleted=False)  # the damaged row is skipped
+        assert as_deleted(made[4]).id not in {a.id for a in live}
+        written = sum(1 for a in live if a.kind is Kind.NOTE or a.note.strip())
+        assert (tally.notes, tally.highlights) == (written, len(live) - written) == (2, 3)
+        assert tally.tags == ("ports", "trade")  # each once; the deleted note's not at all

@@ -75,10 +75,10 @@ def test_the_bundled_essay_is_part_5_of_a_series_named_nowhere() -> None:
         author=bundled.author, series=place.name, part=place.part, words=100,
         length=600, size=9000, mtime_ns=1, added="2026-12-07",
     )  # fmt: skip
-    (row,) = library_rows([text], [], [])
+    (row,) = library_rows([text], [], {})
     assert row.series_label == "Part 5"
     named = dataclasses.replace(text, series="The Cold War")
-    (row,) = library_rows([named], [], [])
+    (row,) = library_rows([named], [], {})
     assert row.series_label == " 5 · The Cold War"
 
 

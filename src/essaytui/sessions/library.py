@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from essaytui.model.annotation import Annotation, Kind
 from essaytui.model.essay import progress_percent
 from essaytui.store.library import DEFAULT_WPM, LibraryText
-from essaytui.store.rows import Position
+from essaytui.store.rows import NoteTally, Position
 
 
 class Column(StrEnum):
@@ -138,23 +137,20 @@ def size_label(size: int) -> str:
 def library_rows(
     texts: Iterable[LibraryText],
     positions: Iterable[Position],
-    annotations: Iterable[Annotation],
+    tallies: Mapping[str, NoteTally],
     words_per_minute: float = DEFAULT_WPM,
 ) -> list[LibraryRow]:
-    """The Library's rows: each text with its place, time left and notes."""
+    """The Library's rows: each text with its place, time left and notes (`tallies`, per
+    essay id, as `AnnotationStore.note_tallies` counts them)."""
     places = {p.essay_id: p for p in positions}
-    notes: dict[str, list[Annotation]] = {}
-    for annotation in annotations:
-        if annotation.deleted is None:
-            notes.setdefault(annotation.essay_id, []).append(annotation)
     rows: list[LibraryRow] = []
     pace = words_per_minute if words_per_minute > 0 else DEFAULT_WPM
+    none = NoteTally(0, 0, ())
     for text in texts:
         place = places.get(text.essay_id)
         # the figure saved with the place: the status line's, as `essaytui list` shows it
         percent = progress_percent(place.progress) if place is not None else 0
-        own = notes.get(text.essay_id, [])
-        written = sum(1 for a in own if a.kind is Kind.NOTE or a.note.strip())
+        tally = tallies.get(text.essay_id, none)
         left = round(text.words * (100 - percent) / 100 / pace)
         rows.append(
             LibraryRow(
@@ -162,9 +158,9 @@ def library_rows(
                 percent=percent,
                 minutes_left=max(1, left) if percent < 100 else 0,
                 last_read=place.updated.replace("T", " ") if place else "",
-                notes=written,
-                highlights=len(own) - written,
-                tags=tuple(sorted({tag for a in own for tag in a.tags})),
+                notes=tally.notes,
+                highlights=tally.highlights,
+                tags=tally.tags,
                 missing=text.missing,
             )
         )

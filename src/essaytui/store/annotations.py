@@ -19,6 +19,7 @@ from essaytui.store.rows import (
     BadRow,
     EssayRecord,
     MergeResult,
+    NoteTally,
     annotation_from_row,
     annotation_values,
 )
@@ -179,6 +180,28 @@ class Annotations:
             "ORDER BY essay_id, start_offset, end_offset, created, id"
         )
         return self._db.annotations(rows)
+
+    def note_tallies(self) -> dict[str, NoteTally]:
+        """Per essay, its live notes, other annotations and tags, counted by SQLite (the
+        Library's columns: building every annotation took 0.2 s for 10,000 notes)."""
+        rows = self._db.read(
+            "SELECT essay_id, sum(kind = 'note' OR trim(note, ' ' || char(9, 10, 13)) != ''), "
+            "count(*) FROM annotations WHERE deleted IS NULL "
+            "AND kind IN ('note', 'highlight', 'bookmark') GROUP BY essay_id"
+        )
+        tags: dict[str, list[str]] = {}
+        for essay_id, tag in self._db.read(
+            "SELECT DISTINCT a.essay_id, t.value FROM annotations a, json_each(a.tags) t "
+            "WHERE a.deleted IS NULL AND json_valid(a.tags) AND json_type(a.tags) = 'array' "
+            "AND t.type = 'text' ORDER BY 1, 2"
+        ):
+            tags.setdefault(str(essay_id), []).append(str(tag))
+        return {
+            str(essay_id): NoteTally(
+                int(notes), int(count) - int(notes), tuple(tags.get(str(essay_id), ()))
+            )
+            for essay_id, notes, count in rows
+        }
 
     def annotation_stamps(self) -> dict[str, tuple[str, str, str | None]]:
         """`id → (essay_id, modified, deleted)` of every annotation: every change to a

@@ -85,6 +85,16 @@ class EssaySummary(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class NoteTally:
+    """What one essay holds of a reader's work: notes (a note kind, or any annotation with
+    words), the other annotations (highlights, bookmarks), and the tags used on them."""
+
+    notes: int
+    highlights: int
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class NoteHit:
     """An annotation found by `search_notes`, with the essay it is on.
 

@@ -179,6 +179,7 @@ class AnnotationStore:
     get = _Room("_annotations", Annotations.get)
     list_for_essay = _Room("_annotations", Annotations.list_for_essay)
     all_annotations = _Room("_annotations", Annotations.all_annotations)
+    note_tallies = _Room("_annotations", Annotations.note_tallies)
     annotation_stamps = _Room("_annotations", Annotations.annotation_stamps)
     annotation_essays = _Room("_annotations", Annotations.annotation_essays)
     annotations_by_id = _Room("_annotations", Annotations.annotations_by_id)
