@@ -47,8 +47,9 @@ def _timed_alone(
 ) -> Iterator[None]:
     """Under `-n 2`, a test marked `timed` runs while no other test of the suite does.
 
-    A growth test compares two timings; with the other worker busy beside it on two cores
-    they measured the load (ratios over 30 for linear work on a loaded machine). Every test
+    A test that compares wall-clock waits (a thread's turns while another searches) would
+    measure the other worker busy beside it on two cores. Growth tests count CPU time
+    and need no such care (tests/unit/test_growth.py). Every test
     holds a shared lock while it runs, a timed one the exclusive lock. A gate taken first
     keeps the timed test from waiting forever behind a stream of shared ones.
     """

@@ -13,13 +13,10 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from test_growth import assert_grows_linearly, growth
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from epub_books import XHTML_TYPE, opf3, page, write_epub  # noqa: E402
-
-pytestmark = pytest.mark.timed  # no other test beside it (tests/conftest.py)
 
 #: Builds the chapters (name → XHTML, under OEBPS/) of a book of size n.
 Build = Callable[[int], dict[str, str]]

@@ -10,8 +10,6 @@ from collections.abc import Callable
 import pytest
 from test_growth import assert_grows_linearly, growth
 
-pytestmark = pytest.mark.timed  # no other test beside it (tests/conftest.py)
-
 
 def _parse(source: str) -> Callable[[], object]:
     from essaytui.model.parse import parse_essay

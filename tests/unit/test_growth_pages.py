@@ -12,10 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-import pytest
 from test_growth import assert_grows_linearly, growth
-
-pytestmark = pytest.mark.timed  # no other test beside it (tests/conftest.py)
 
 Build = Callable[[int], str]
 

@@ -130,7 +130,6 @@ def test_the_print_reads_a_bounded_part_of_the_file(tmp_path: Path) -> None:
     assert read_print(tmp_path) is None
 
 
-@pytest.mark.timed  # no other test beside it (tests/conftest.py)
 def test_the_print_costs_the_same_for_a_file_eight_times_larger(tmp_path: Path) -> None:
     """Identifying a new path must not slow start-up on a big essay: constant, not linear."""
     paragraph = "Words of a paragraph that goes on for a while about this and that. " * 20
@@ -140,13 +139,13 @@ def test_the_print_costs_the_same_for_a_file_eight_times_larger(tmp_path: Path) 
 
     def best(path: Path) -> float:
         times = []
-        for _ in range(7):
-            started = time.perf_counter()
+        for _ in range(7):  # this thread's CPU time: a test beside it does not count
+            started = time.thread_time()
             read_print(path)
-            times.append(time.perf_counter() - started)
+            times.append(time.thread_time() - started)
         return min(times)
 
-    ratio = best(sizes["8n"]) / best(sizes["n"])
+    ratio = best(sizes["8n"]) / max(best(sizes["n"]), 1e-9)
     assert ratio < 3, ratio  # linear would be ~8
 
 
