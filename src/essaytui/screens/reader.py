@@ -203,7 +203,9 @@ class ReaderScreen(Screen[None]):
             self.panes.essay_changed()
         self.annotations.reload()
         if not self.reading.position.restored:
-            self.reading.restore_position()
+            # once the view has this essay: bound to the screen's, it is given it after
+            # this watcher, and scrolled now it would stop at the end of the first part
+            self.call_later(self.reading.restore_position)
         self.reading.show_status()
         if essay.warnings:
             self.say(self.reading.warning_summary(), seconds=8)

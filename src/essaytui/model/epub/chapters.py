@@ -319,7 +319,7 @@ class _Converter:
                 self.text.images += 1
             return ""
         self._place_anchors(member, root, body)
-        if self._enough is not None and _cut_after(body, _FIRST_PART_TEXT * self._enough):
+        if self._enough is not None and _cut_after(body, int(_FIRST_PART_TEXT * self._enough)):
             self._cut = True
         return self._markdown(member, root, body)
 
