@@ -15,7 +15,11 @@ Each start is timed to the book's first sentence on screen, then until the app g
 Medians over the repeats, with the ratios to the hello-world app of the same run, are
 printed as Markdown.
 
-    python bench/book.py [--repeats 3] [--size 10]
+    python bench/book.py [--repeats 3] [--size 10] [--before SRC]
+
+`--before SRC` also starts, in the same alternation, the first open and the reopen with
+another tree of essaytui's code first on PYTHONPATH (e.g. `git archive <commit> src`
+unpacked: SRC is its `src`), each with a cache of its own: before and after in one run.
 """
 
 from __future__ import annotations
@@ -146,6 +150,9 @@ def measure(book: Path, options: argparse.Namespace) -> dict[str, list[terminal.
         "first open": [],
         "reopen": [],
     }
+    if options.before is not None:
+        runs["first open, before"] = []
+        runs["reopen, before"] = []
     hello = terminal.AppStart("hello", [str(python), str(BENCH / "apps.py"), "hello"], HELLO_LINE)
     bundled = terminal.AppStart(
         "essaytui",
@@ -167,6 +174,18 @@ def measure(book: Path, options: argparse.Namespace) -> dict[str, list[terminal.
                 runs["essaytui, bundled essay"].append(bench.launch(bundled))
                 runs["first open"].append(bench.launch(reader))
                 runs["reopen"].append(bench.launch(reader))
+                if options.before is not None:
+                    before = terminal.AppStart(
+                        "essaytui",
+                        [str(script), str(book)],
+                        FIRST_SENTENCE,
+                        {
+                            "ESSAYTUI_CACHE_DIR": str(Path(tmp) / f"cache-before-{repeat}"),
+                            "PYTHONPATH": str(options.before),
+                        },
+                    )
+                    runs["first open, before"].append(bench.launch(before))
+                    runs["reopen, before"].append(bench.launch(before))
                 terminal.progress(f"run {repeat + 1}/{options.repeats} done")
         finally:
             tmux.close()
@@ -204,9 +223,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=float, default=10.0, help="MB of XHTML (default 10)")
     parser.add_argument("--timeout", type=float, default=180.0)
     parser.add_argument("--terminal-size", default="140x45")
+    parser.add_argument("--before", type=Path, help="another tree of the code (its src)")
     options = parser.parse_args(argv)
     book = write_book(OUT / f"book-{options.size:g}mb.epub", options.size)
     compile_sources()
+    if options.before is not None:
+        import compileall
+
+        compileall.compile_dir(str(options.before), quiet=1)
     try:
         runs = measure(book, options)
     except terminal.HarnessError as error:

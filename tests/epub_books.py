@@ -481,3 +481,26 @@ def glossary_book(path: Path) -> Path:
         "OEBPS/images/harbour.png": b"\x89PNG not really a png",
     }
     return write_epub(path, files)
+
+
+#: A real book's published sources (Standard Ebooks, CC0): see its README.
+REAL_STANDARD_EBOOK = (
+    Path(__file__).parent
+    / "data"
+    / "standard-ebooks"
+    / "david-hume_an-enquiry-concerning-human-understanding"
+    / "src"
+)
+
+
+def real_standard_ebook(path: Path) -> Path:
+    """David Hume's *An Enquiry Concerning Human Understanding* as Standard Ebooks publish
+    its sources (`REAL_STANDARD_EBOOK`), zipped into an EPUB at `path`: the ``mimetype``
+    first and stored, then every other file of the tree as it is."""
+    files: dict[str, str | bytes] = {
+        member.relative_to(REAL_STANDARD_EBOOK).as_posix(): member.read_bytes()
+        for member in sorted(REAL_STANDARD_EBOOK.rglob("*"))
+        if member.is_file() and member.name != "mimetype"
+    }
+    container = files.pop("META-INF/container.xml")
+    return write_epub(path, {"META-INF/container.xml": container, **files}, container=False)

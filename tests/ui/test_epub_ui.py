@@ -3,11 +3,13 @@ a note stays with the book when it is reopened, renamed or moved."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
-from epub_books import epub3_book, glossary_book, standard_ebook
+from epub_books import epub3_book, glossary_book, real_standard_ebook, standard_ebook
 from ready import opened
+from textual.pilot import Pilot
 
 from essaytui.app import EssayApp
 from essaytui.model.annotation import AnchorStatus, Kind
@@ -216,3 +218,131 @@ async def test_a_link_back_shows_the_spot_it_names(tmp_path: Path) -> None:
         await pilot.pause()
         assert view.top_offset <= text.index("The oath at dawn.") < view.bottom_offset
         assert view.top_offset > text.index("Line 20 of")
+
+
+async def test_a_real_book_outline_jump_back_and_search(tmp_path: Path) -> None:
+    """Standard Ebooks' Hume, zipped from its published sources (tests/data)."""
+    app = EssayApp(real_standard_ebook(tmp_path / "enquiry.epub"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        screen, view = reader(app), view_of(app)
+        text = view.essay.reading_text
+        await pilot.press("1")
+        await pilot.pause()
+        outline = screen.query_one(OutlinePane)
+        chapters = [str(node.label) for node in outline.root.children]
+        assert len(chapters) == 16 and chapters[2] == "I: Of the Different Species of Philosophy"
+        ten = outline.root.children[chapters.index("X: Of Miracles")]
+        assert [str(node.label) for node in ten.children] == ["Part I", "Part II"]
+        outline.select_node(ten)
+        await pilot.pause()
+        assert view.top_offset <= text.index("Of Miracles\n") < view.bottom_offset
+        view.focus()
+        # the next note from Of Miracles is its first endnote, shown in the margin or a peek
+        await pilot.press("f")
+        await pilot.pause()
+        target = view.target
+        assert isinstance(target, FootnoteRef) and target.label == "20"
+        assert view.essay.footnotes_by_label["20"].text == "Plutarch, in Vita Catonis."
+        top = view.top_offset
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.query_one(SourcesPane).highlighted_label == target.label
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert view.has_focus and view.top_offset == top and view.target == target
+        # search finds words in the endnotes too (only note 21 speaks of Muscovy)
+        await pilot.press("slash", *"Muscovy", "enter")
+        await pilot.pause()
+        hits = screen.reading.search.hits
+        assert hits and all(hit.note == "21" for hit in hits)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (200, 50)])
+async def test_a_note_on_a_real_book_survives_a_reopen(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    book = real_standard_ebook(tmp_path / "enquiry.epub")
+    app = EssayApp(book)
+    async with app.run_test(size=size) as pilot:
+        await opened(pilot)
+        await pilot.press("slash", *"Moral philosophy", "enter", "v", "a")
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press(*"two kinds", "ctrl+s")
+        (note,) = reader(app).notes.annotations
+        assert note.exact == "Moral philosophy" and note.kind is Kind.NOTE
+        await pilot.press("q")
+    again = EssayApp(book)
+    async with again.run_test(size=size) as pilot:
+        await opened(pilot)
+        await pilot.pause()
+        (shown,) = reader(again).notes.annotations
+        assert shown.id == note.id and shown.note == "two kinds"
+        assert reader(again).notes.anchors[shown.id].status is AnchorStatus.ANCHORED
+
+
+async def test_the_rest_of_a_book_comes_wrapped_by_the_worker(tmp_path: Path) -> None:
+    """The whole book is wrapped off the UI thread (`prepare_essay`); showing it takes
+    that layout as it is, unless the width changed meanwhile."""
+    from essaytui.cli import reader_app
+    from essaytui.model.files import load_essay
+    from essaytui.screens.reader import prepare_essay
+
+    book = real_standard_ebook(tmp_path / "enquiry.epub")
+    app = reader_app(book, tmp_path / "data")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        screen, view = reader(app), view_of(app)
+        whole = dataclasses.replace(load_essay(book), id=app.essay.id)
+        layout = prepare_essay(whole, view)
+        view.offer(layout)
+        screen.essay = whole
+        await pilot.pause()
+        assert view.essay is whole and view.layout_lines is layout
+        # offered, then the terminal narrowed: wrapped again at the new width
+        other = dataclasses.replace(whole)
+        offered = prepare_essay(other, view)
+        view.offer(offered)
+        await pilot.resize_terminal(50, 40)
+        await pilot.pause()
+        screen.essay = other
+        await pilot.pause()
+        assert view.layout_lines.width == max(10, view.column_width)
+        assert view.layout_lines.essay is other and view.layout_lines is not offered
+        assert view.layout_lines.width < offered.width
+        assert len(view.layout_lines) > len(offered)
+
+
+async def test_a_long_book_reopens_where_it_was_left_beyond_its_first_part(
+    tmp_path: Path,
+) -> None:
+    from essaytui.cli import reader_app
+
+    book = real_standard_ebook(tmp_path / "enquiry.epub")
+
+    async def complete(app: EssayApp, pilot: Pilot[None]) -> None:
+        for _ in range(200):
+            if app.essay.complete:
+                return
+            await pilot.pause(0.05)
+        raise AssertionError("the rest of the book never came")
+
+    first = reader_app(book, tmp_path / "data")
+    assert not first.essay.complete  # only the first part: the place is beyond it
+    async with first.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        await complete(first, pilot)
+        await pilot.press("slash", *"Tillotson", "enter", "escape")
+        await pilot.pause()
+        view = view_of(first)
+        left_at = view.top_offset
+        assert left_at > len(view.essay.reading_text) // 2
+        await pilot.press("q")
+    again = reader_app(book, tmp_path / "data")
+    assert not again.essay.complete
+    async with again.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        await complete(again, pilot)
+        await pilot.pause()
+        # not the end of the first part, where the view stood while only it was in
+        assert view_of(again).top_offset == left_at

@@ -7,6 +7,7 @@ the app starts as a reader's does.
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 
 import pytest
 from ready import opened
@@ -39,3 +40,32 @@ async def test_with_the_switch_collection_just_resumes() -> None:
         assert gc.get_freeze_count() == 0
         assert gc.isenabled()
     assert gc.isenabled()
+
+
+async def test_the_rest_of_a_long_essay_is_frozen_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from essaytui.cli import reader_app
+
+    monkeypatch.delenv(SETTLE_HEAP)
+    gc.unfreeze()
+    essay = tmp_path / "long.md"
+    essay.write_text(
+        "# Long\n\n"
+        + "".join(f"Paragraph {n} of a long essay, to be read.\n\n" for n in range(8000)),
+        encoding="utf-8",
+    )
+    app = reader_app(essay, tmp_path / "data")
+    assert not app.essay.complete
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        for _ in range(400):
+            if app.essay.complete and gc.isenabled():
+                break
+            await pilot.pause(0.05)
+        assert app.essay.complete
+        await pilot.pause()
+        # the whole essay (its blocks) is out of the collector's way, which runs again
+        assert gc.get_freeze_count() > len(app.essay.blocks) > 8000
+        assert gc.isenabled()
+    assert gc.get_freeze_count() == 0

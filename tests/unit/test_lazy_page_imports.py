@@ -62,3 +62,29 @@ def test_a_page_in_the_charset_it_declares_imports_the_page_libraries() -> None:
 
 def test_a_text_in_another_encoding_imports_the_detector_only() -> None:
     assert imported_after(loading(DATA / "text" / "latin-1.txt")) == ["charset_normalizer"]
+
+
+def test_a_books_first_screen_imports_no_css_selectors(tmp_path: Path) -> None:
+    from epub_books import real_standard_ebook
+
+    book = real_standard_ebook(tmp_path / "enquiry.epub")
+    code = (
+        "from pathlib import Path\n"
+        "from essaytui.model.files import load_essay\n"
+        f"load_essay(Path({str(book)!r}), limit=32 * 1024, cache_dir=Path({str(tmp_path)!r}))\n"
+        "held = [n for n in ('soupsieve', 'charset_normalizer') if n in sys.modules]\n"
+        # put back for anyone else: importing them later works as ever
+        "import soupsieve, charset_normalizer\n"
+        "print(json.dumps(held))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import json, sys\n" + code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    # Beautiful Soup came without Soup Sieve (CSS selectors, ~60 ms to import), and
+    # said nothing about it on the terminal
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+    assert result.stderr == ""

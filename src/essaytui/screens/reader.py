@@ -53,6 +53,7 @@ from essaytui.widgets.search_bar import SearchBar
 from essaytui.widgets.side_pane import SidePane, SidePlaceholder
 from essaytui.widgets.sources import SourcesPane
 from essaytui.widgets.status import StatusLine
+from essaytui.widgets.text_layout import TextLayout
 
 #: Seconds between saves of the reading position, and between looks for notes
 #: another essaytui wrote.
@@ -205,7 +206,9 @@ class ReaderScreen(Screen[None]):
             self.panes.essay_changed()
         self.annotations.reload()
         if not self.reading.position.restored:
-            self.reading.restore_position()
+            # once the view has this essay: bound to the screen's, it is given it after
+            # this watcher, and scrolled now it would stop at the end of the first part
+            self.call_later(self.reading.restore_position)
         self.reading.show_status()
         if essay.warnings:
             self.say(self.reading.warning_summary(), seconds=8)
@@ -450,3 +453,30 @@ def essay_subtitle(essay: Essay) -> Text:
             subtitle.append(" · ")
         subtitle.append(f"headings {headings}", style="dim italic")
     return subtitle
+
+
+def prepare_essay(essay: Essay, view: EssayView) -> TextLayout:
+    """Do beforehand, in a worker thread, what showing `essay` in place of its first part
+    would do on the UI thread: fill the essay's cached lookups, hash its text (its notes
+    are placed by that hash), count its words (the time left on the status line), and
+    wrap it at `view`'s width. Each is cached for this essay object, so the swap then
+    only hands over references: done on the UI thread, a 10 MB book held a key ~1 s.
+
+    The layout is for `view.offer`."""
+    from essaytui.model.annotation import text_hash
+    from essaytui.widgets.status import word_counts
+
+    for lookup in (
+        "_block_starts",
+        "_section_starts",
+        "_headings",
+        "footnotes_by_label",
+        "footnote_refs",
+        "term_occurrences",
+        "terms_by_id",
+    ):
+        getattr(essay, lookup)
+    if essay.complete:
+        text_hash(essay.reading_text)
+    word_counts(essay.reading_text)
+    return view.prepare(essay)

@@ -357,6 +357,8 @@ class EssayView(ScrollView, can_focus=True):
         self._rows: dict[tuple[int, int], Strip] = {}
         super().__init__(id=id)
         self._layout: TextLayout | None = None
+        #: A layout built off the UI thread for the essay about to be shown (`prepare`).
+        self._prepared: TextLayout | None = None
         self._styles: dict[str, Style] = {}
         self._style_cache: dict[tuple[str, frozenset[str]], Style] = {}
         #: The sidenotes laid out for one window (its key: what they depend on).
@@ -430,7 +432,15 @@ class EssayView(ScrollView, can_focus=True):
             or self._layout.width != width
             or self._layout.table_width != table_width
         ):
-            self._layout = TextLayout(self.essay, width, table_width)
+            prepared, self._prepared = self._prepared, None
+            if (
+                prepared is not None
+                and prepared.essay is self.essay
+                and (prepared.width, prepared.table_width) == (width, table_width)
+            ):
+                self._layout = prepared
+            else:
+                self._layout = TextLayout(self.essay, width, table_width)
             self.virtual_size = Size(self.scrollable_content_region.width, len(self._layout))
             line = self._layout.line_at(self._top_anchor)
             # Silently: this may run while rendering, and the place has not changed.
@@ -439,10 +449,22 @@ class EssayView(ScrollView, can_focus=True):
             self.refresh()
         return self._layout
 
-    def _table_width(self) -> int:
+    def prepare(self, essay: Essay) -> TextLayout:
+        """`essay` wrapped at the view's present width, for a worker thread to build before
+        the essay is shown (`offer`): wrapping a 10 MB book takes ~1 s, a frozen second
+        were it done on the UI thread when the whole book replaces its first part."""
+        sidenotes = self.sidenote_width > 0 and bool(essay.footnote_refs)
+        return TextLayout(essay, max(10, self.column_width), self._table_width(sidenotes))
+
+    def offer(self, layout: TextLayout) -> None:
+        """A layout `prepare` built: taken when its essay is shown next, if the width has
+        not changed since (else the essay is wrapped again, as any other)."""
+        self._prepared = layout
+
+    def _table_width(self, sidenotes: bool | None = None) -> int:
         """Cells a table too wide for the column may take: the pane's width from the
         column's start (less a gap), when no sidenotes are set beside the column."""
-        if self.sidenotes:
+        if self.sidenotes if sidenotes is None else sidenotes:
             return 0
         room = self.scrollable_content_region.width - self.text_x - GAP
         return room if room >= self.column_width + WIDE_TABLE_GAIN else 0

@@ -39,6 +39,12 @@ def _counts_after(text: str) -> tuple[list[int], list[int]]:
     )[::-1]
 
 
+def word_counts(text: str) -> None:
+    """Count the words of `text` for `reading_minutes` now (cached), e.g. in a worker
+    thread before a long text is shown."""
+    _counts_after(text)
+
+
 def _words(piece: str) -> int:
     return piece.count(" ") + piece.count("\n")
 

@@ -200,6 +200,7 @@ def _metadata(root: Any, package: Package, manifest: dict[str, tuple[str, str, s
         package.warnings.append("the book's package has no metadata")
         return
     refines = _refinements(metadata)
+    roles = _roles(metadata)
     unique = root.get("unique-identifier", "")
     identifiers: list[tuple[str, str]] = []
     titles: list[tuple[str, str]] = []
@@ -214,7 +215,7 @@ def _metadata(root: Any, package: Package, manifest: dict[str, tuple[str, str, s
         elif name == "title":
             titles.append((refines.get((own, "title-type"), ""), value))
         elif name in ("creator", "contributor"):
-            role = _role(element, refines.get((own, "role"), ""), name)
+            role = _role(element, roles.get(own, []), name)
             if role:
                 package.people.setdefault(role, []).append(value)
         elif name in ("date", "publisher", "language") and name not in package.meta:
@@ -247,15 +248,30 @@ def _refinements(metadata: Any) -> dict[tuple[str, str], str]:
     return found
 
 
-def _role(element: Any, refined: str, kind: str) -> str:
-    """The front-matter key of a creator or contributor ("" for those not shown)."""
-    code = refined
-    if not code:
-        code = next((v for k, v in element.attrib.items() if _local(k) == "role"), "")
-    code = code.strip().lower()
-    if not code:
+def _roles(metadata: Any) -> dict[str, list[str]]:
+    """id → the role codes refining it, in order: a person may have several (Standard
+    Ebooks give an author who also wrote the notes ``ann`` then ``aut``)."""
+    found: dict[str, list[str]] = {}
+    for element in metadata.iter():
+        target = element.get("refines", "")
+        role = _local(element.tag) == "meta" and element.get("property") == "role"
+        if role and target.startswith("#"):
+            found.setdefault(target[1:], []).append(_text(element).strip().lower())
+    return found
+
+
+def _role(element: Any, refined: list[str], kind: str) -> str:
+    """The front-matter key of a creator or contributor ("" for those not shown): the
+    author, when any of their roles says so; else their first role that is shown."""
+    codes = [code for code in refined if code]
+    if not codes:
+        attribute = next((v for k, v in element.attrib.items() if _local(k) == "role"), "")
+        codes = [attribute.strip().lower()] if attribute.strip() else []
+    if not codes:
         return "author" if kind == "creator" else ""
-    return ROLES.get(code, "")
+    if "aut" in codes:
+        return "author"
+    return next((ROLES[code] for code in codes if ROLES.get(code)), "")
 
 
 def _meta_element(
