@@ -193,8 +193,11 @@ def _instrument(
     import essaytui.app as app_module
     import essaytui.model.files as files_module
     import essaytui.model.parse as parse_module
-    from essaytui.screens.reader import ReaderScreen, SidePane
+    from essaytui.screens.reader import ReaderScreen
+    from essaytui.screens.reading.annotations import Annotations
+    from essaytui.screens.reading.reading import Reading
     from essaytui.store import AnnotationStore
+    from essaytui.widgets.side_pane import SidePane
 
     wrap = timeline.wrap
     wrap(files_module, "load_essay", "read and parse (load_essay)")
@@ -215,8 +218,8 @@ def _instrument(
     wrap(Screen, "_refresh_layout", "layout (Screen._refresh_layout)")
     wrap(App, "_display", "frame to escape codes + write (App._display)")
     wrap(ReaderScreen, "on_mount", "reader: on_mount")
-    wrap(ReaderScreen, "reload_annotations", "reader: annotations loaded")
-    wrap(ReaderScreen, "restore_position", "reader: position restored")
+    wrap(Annotations, "reload", "reader: annotations loaded")
+    wrap(Reading, "restore_position", "reader: position restored")
     wrap(SidePane, "on_mount", "side pane: mounted")
     wrap(App, "_on_compose", "app: compose")
 
@@ -311,14 +314,17 @@ def main(argv: list[str]) -> int:
             hook(app)
 
     _instrument(timeline, options.first_words or "\x00", sentence_written, on_full_screen)
-    original_reader_app = cli.reader_app
+    import essaytui.cli.reader as cli_reader
+
+    original_reader_app = cli_reader.reader_app
 
     def reader_app(*args: Any, **kwargs: Any) -> Any:
         app = original_reader_app(*args, **kwargs)
         apps.append(app)
         return app
 
-    cli.reader_app = reader_app  # type: ignore[assignment]
+    # `run_reader` looks the factory up in its own module (cli.reader), not in the package
+    cli_reader.reader_app = reader_app  # type: ignore[assignment]
     code = cli.main([str(options.essay)])
     timeline.mark("app exited")
     if options.pyinstrument and profile_text:
