@@ -197,7 +197,6 @@ def _instrument(
     from essaytui.screens.reading.annotations import Annotations
     from essaytui.screens.reading.reading import Reading
     from essaytui.store import AnnotationStore
-    from essaytui.widgets.side_pane import SidePane
 
     wrap = timeline.wrap
     wrap(files_module, "load_essay", "read and parse (load_essay)")
@@ -220,7 +219,9 @@ def _instrument(
     wrap(ReaderScreen, "on_mount", "reader: on_mount")
     wrap(Annotations, "reload", "reader: annotations loaded")
     wrap(Reading, "restore_position", "reader: position restored")
-    wrap(SidePane, "on_mount", "side pane: mounted")
+    # (the reader's handler, not SidePane's: importing the pane here would import, before
+    # the first screen, the modules the reader imports only once the pane is built)
+    wrap(ReaderScreen, "on_side_pane_ready", "side pane: mounted")
     wrap(App, "_on_compose", "app: compose")
 
     timed_display = App._display

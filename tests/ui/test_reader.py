@@ -17,7 +17,8 @@ from essaytui.widgets.key_hints import KeyHints
 from essaytui.widgets.notes import NotesPane
 from essaytui.widgets.outline import OutlinePane
 from essaytui.widgets.search_bar import SearchBar
-from essaytui.widgets.side_pane import SidePane, SidePlaceholder
+from essaytui.widgets.side_pane import SidePane
+from essaytui.widgets.side_placeholder import SidePlaceholder
 from essaytui.widgets.status import StatusLine
 
 DATA = Path(__file__).resolve().parents[1] / "data"

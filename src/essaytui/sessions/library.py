@@ -9,7 +9,8 @@ from enum import StrEnum
 
 from essaytui.model.annotation import Annotation, Kind
 from essaytui.model.essay import progress_percent
-from essaytui.store.library import DEFAULT_WPM, LibraryText
+from essaytui.store.library import LibraryText
+from essaytui.store.pace import DEFAULT_WPM
 from essaytui.store.rows import Position
 
 
