@@ -153,14 +153,11 @@ class EssayApp(TypeaheadApp[None]):
         source_bytes: bytes | None = None,
         store: AnnotationStore | None = None,
     ) -> None:
-        """The reader on the essay at `path` (`essay`: its first part, parsed already).
-
-        An essay with no file (read from standard input) comes as `source`, its
-        text, and `source_bytes`, what was read: the rest is parsed from the text,
-        and the bytes identify it. `store` is the notes store when the caller opened
-        it already (its notice, such as a damaged database moved aside, is shown);
-        the app closes it.
-        """
+        """The reader on the essay at `path` (`essay`: its first part, parsed already). An
+        essay with no file (standard input) comes as `source`, its text, and `source_bytes`,
+        what was read: the rest is parsed from the text, the bytes identify it. `store` is
+        the notes store when the caller opened it already (its notice, such as a damaged
+        database moved aside, is shown); the app closes it."""
         # Collection is held while the essay is read and the app built (see
         # hold_collection), and again from `on_load` until the first screen is up. Given
         # back here, so an app that is never run leaves the process as it found it.
@@ -194,8 +191,7 @@ class EssayApp(TypeaheadApp[None]):
             self._came_from: list[tuple[Path, int]] = []
             #: (essay id, step) → the series' next/previous part in the library
             self._neighbours: dict[tuple[str, int], LibraryText | None] = {}
-            #: Whether the first screen is written (the library is not opened before).
-            self._first_screen_up = False
+            self._first_screen_up = False  # (the library is not opened before it is)
             self._clock: ReadingClock | None = None
             self._pace: float | None = None
             #: where the reading time's words were last counted from (top offset)
