@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList
 
 from essaytui.app import EssayApp
+from essaytui.model.essay import Section
 from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.glossary import GlossaryPane
 from essaytui.widgets.notes import NotesPane
@@ -47,9 +48,12 @@ class WatchedApp(EssayApp):
     def __init__(self) -> None:
         super().__init__()
         self.frames: list[list[type[Any]]] = []
+        #: The outline's highlighted section in each frame.
+        self.outline_sections: list[Section | None] = []
 
     def _display(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
         if renderable is not None:
+            self.outline_sections.append(screen.query_one(OutlinePane).cursor_section)
             self.frames.append(
                 [
                     type(widget)
@@ -74,6 +78,13 @@ async def test_the_first_frame_is_few_widgets_and_the_side_pane_comes_after_it()
         side = screen.query_one(SidePane)
         assert side.display and side.region.width > 0
         assert any(SidePane in frame for frame in app.frames[1:])
+
+
+async def test_the_outline_lights_the_section_being_read_in_the_first_frame() -> None:
+    app = WatchedApp()
+    async with app.run_test(size=(160, 45)) as pilot:  # the outline beside the text
+        await opened(pilot)
+        assert app.outline_sections[0] == reader(app).essay.sections[0]
 
 
 async def test_the_side_pane_that_arrived_works_tabs_switch_and_lists_fill() -> None:

@@ -184,6 +184,8 @@ class ReaderScreen(Screen[None]):
             self.say(warning, seconds=LONG)
         self.annotations.reload()
         self.reading.restore_position()
+        # in the first frame, not a frame later (when the view's first `Moved` arrives)
+        self.query_one(OutlinePane).show_section(self.essay.section_at(view.top_offset))
         self.set_interval(SAVE_EVERY, self.reading.save_position, name="save-position")
         self.set_interval(POLL_EVERY, self.annotations.poll, name="poll-store")
         self.call_after_refresh(self._bring_side_pane)
