@@ -193,7 +193,9 @@ def _instrument(
     import essaytui.app as app_module
     import essaytui.model.files as files_module
     import essaytui.model.parse as parse_module
-    from essaytui.screens.reader import ReaderScreen, SidePane
+    from essaytui.screens.reader import ReaderScreen
+    from essaytui.screens.reading.annotations import Annotations
+    from essaytui.screens.reading.reading import Reading
     from essaytui.store import AnnotationStore
 
     wrap = timeline.wrap
@@ -215,9 +217,11 @@ def _instrument(
     wrap(Screen, "_refresh_layout", "layout (Screen._refresh_layout)")
     wrap(App, "_display", "frame to escape codes + write (App._display)")
     wrap(ReaderScreen, "on_mount", "reader: on_mount")
-    wrap(ReaderScreen, "reload_annotations", "reader: annotations loaded")
-    wrap(ReaderScreen, "restore_position", "reader: position restored")
-    wrap(SidePane, "on_mount", "side pane: mounted")
+    wrap(Annotations, "reload", "reader: annotations loaded")
+    wrap(Reading, "restore_position", "reader: position restored")
+    # (the reader's handler, not SidePane's: importing the pane here would import, before
+    # the first screen, the modules the reader imports only once the pane is built)
+    wrap(ReaderScreen, "on_side_pane_ready", "side pane: mounted")
     wrap(App, "_on_compose", "app: compose")
 
     timed_display = App._display
@@ -311,14 +315,17 @@ def main(argv: list[str]) -> int:
             hook(app)
 
     _instrument(timeline, options.first_words or "\x00", sentence_written, on_full_screen)
-    original_reader_app = cli.reader_app
+    import essaytui.cli.reader as cli_reader
+
+    original_reader_app = cli_reader.reader_app
 
     def reader_app(*args: Any, **kwargs: Any) -> Any:
         app = original_reader_app(*args, **kwargs)
         apps.append(app)
         return app
 
-    cli.reader_app = reader_app  # type: ignore[assignment]
+    # `run_reader` looks the factory up in its own module (cli.reader), not in the package
+    cli_reader.reader_app = reader_app  # type: ignore[assignment]
     code = cli.main([str(options.essay)])
     timeline.mark("app exited")
     if options.pyinstrument and profile_text:

@@ -170,14 +170,11 @@ class EssayApp(TypeaheadApp[None]):
         source_bytes: bytes | None = None,
         store: AnnotationStore | None = None,
     ) -> None:
-        """The reader on the essay at `path` (`essay`: its first part, parsed already).
-
-        An essay with no file (read from standard input) comes as `source`, its
-        text, and `source_bytes`, what was read: the rest is parsed from the text,
-        and the bytes identify it. `store` is the notes store when the caller opened
-        it already (its notice, such as a damaged database moved aside, is shown);
-        the app closes it.
-        """
+        """The reader on the essay at `path` (`essay`: its first part, parsed already). An
+        essay with no file (standard input) comes as `source`, its text, and `source_bytes`,
+        what was read: the rest is parsed from the text, the bytes identify it. `store` is
+        the notes store when the caller opened it already (its notice, such as a damaged
+        database moved aside, is shown); the app closes it."""
         # Collection is held while the essay is read and the app built (see
         # hold_collection), and again from `on_load` until the first screen is up. Given
         # back here, so an app that is never run leaves the process as it found it.
@@ -211,6 +208,7 @@ class EssayApp(TypeaheadApp[None]):
             self._came_from: list[tuple[Path, int]] = []
             #: (essay id, step) → the series' next/previous part in the library
             self._neighbours: dict[tuple[str, int], LibraryText | None] = {}
+            self._first_screen_up = False  # (the library is not opened before it is)
             self._clock: ReadingClock | None = None
             self._pace: float | None = None
             #: where the reading time's words were last counted from (top offset)
@@ -391,6 +389,13 @@ class EssayApp(TypeaheadApp[None]):
         gc.unfreeze()
         gc.enable()
 
+    def _parts_known(self) -> None:
+        """Let the key hints ask for the next and previous part of a series now that the
+        first screen is written: that opens the library (its SQLite file, its schema),
+        which cost 20–60 ms before the first frame for a text that is part of a series."""
+        self._first_screen_up = True
+        self.refresh_bindings()
+
     def _touch(self) -> None:
         """Record that this essay was read now (issue 10: at opening, not after a scroll)."""
         essay = self.essay
@@ -405,6 +410,7 @@ class EssayApp(TypeaheadApp[None]):
         return ReaderScreen(self.essay, self.store, warnings=self.startup_warnings)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._parts_known)
         self.call_after_refresh(self._touch)  # after the first screen: a write waits on disk
         self.call_after_refresh(self._shelve)
         self.set_interval(READING_FLUSH_SECONDS, self.record_reading)
@@ -684,6 +690,8 @@ class EssayApp(TypeaheadApp[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Next/previous part only where there is one."""
         if action in ("next_part", "previous_part"):
+            if not self._first_screen_up:
+                return False  # asked again once it is (`_parts_known`)
             return self.neighbour_part(1 if action == "next_part" else -1) is not None
         return super().check_action(action, parameters)
 
@@ -755,7 +763,7 @@ class EssayApp(TypeaheadApp[None]):
     def words_per_minute(self) -> float:
         """The reader's pace, learned from their reading (the default until it is read,
         in the background, when the text is shelved)."""
-        from essaytui.store.library import DEFAULT_WPM
+        from essaytui.store.pace import DEFAULT_WPM
 
         return self._pace or DEFAULT_WPM
 

@@ -26,6 +26,7 @@ then go to it, in order.
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -36,7 +37,7 @@ from textual.dom import DOMNode
 from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 ReturnType = TypeVar("ReturnType")
 
@@ -54,7 +55,12 @@ POLL_SECONDS = 0.01
 
 def takes_text(widget: Widget | None) -> bool:
     """Whether `widget` is where typed characters go (an input or a text area)."""
-    return isinstance(widget, Input | TextArea)
+    if isinstance(widget, Input):
+        return True
+    # TextArea's modules are not imported for the first screen (the note editor brings
+    # them): before that, no widget can be one.
+    text_area = sys.modules.get("textual.widgets._text_area")
+    return text_area is not None and isinstance(widget, text_area.TextArea)
 
 
 def hold_keys(

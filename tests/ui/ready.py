@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 from essaytui.app import EssayApp
 from essaytui.screens.reader import ReaderScreen
 from essaytui.widgets.essay_view import EssayView
-from essaytui.widgets.side_pane import SidePlaceholder
+from essaytui.widgets.side_placeholder import SidePlaceholder
 
 #: Seconds to wait for the pane. A pause may itself last up to a second (Textual waits for
 #: the process to be idle), so the wait is bounded by the clock, not by a count of pauses.

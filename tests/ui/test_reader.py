@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from ready import opened, reader, view_of
-from textual.widgets import Input, Tree
+from textual.widgets import Input
 
 from essaytui import paths
 from essaytui.app import EssayApp
@@ -17,7 +17,8 @@ from essaytui.widgets.key_hints import KeyHints
 from essaytui.widgets.notes import NotesPane
 from essaytui.widgets.outline import OutlinePane
 from essaytui.widgets.search_bar import SearchBar
-from essaytui.widgets.side_pane import SidePane, SidePlaceholder
+from essaytui.widgets.side_pane import SidePane
+from essaytui.widgets.side_placeholder import SidePlaceholder
 from essaytui.widgets.status import StatusLine
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -106,7 +107,7 @@ async def test_sections_keys_and_outline_follow_the_reading() -> None:
         second = essay.sections[1]
         assert view.top_offset == second.start
         await pilot.pause()
-        assert outline.cursor_node is not None and outline.cursor_node.data == second
+        assert outline.cursor_section == second
         await pilot.press("right_square_bracket")
         assert view.top_offset == essay.sections[2].start
         await pilot.press("left_square_bracket")
@@ -337,13 +338,12 @@ def test_default_essay_exists() -> None:
     assert paths.default_essay().is_file()
 
 
-async def test_tree_lists_every_section() -> None:
+async def test_the_outline_lists_every_section() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)):
         outline = reader(app).query_one(OutlinePane)
-        titles = [str(node.label) for node in outline.root.children]
+        titles = [row.section.title for row in outline.rows]
         assert titles == [section.title for section in view_of(app).essay.sections]
-        assert isinstance(outline, Tree)
 
 
 def big_essay(folder: Path) -> Path:

@@ -333,6 +333,13 @@ def test_a_percent_line_is_text_outside_myst() -> None:
         ("wiki.md", '!!! note "T"\n    x\n', "mkdocs"),
         ("wiki.md", '=== "Tab"\n    x\n', "mkdocs"),
         ("essay.md", "# Title\n\ntext with !!! inside\n", "commonmark"),
+        ("lecture.md", "text\n\n::::{note}\nx\n::::\n", "myst"),
+        ("lecture.md", "text\n\n`````{note}\nx\n`````\n", "myst"),
+        ("lecture.md", "text\n\n```{python}\nx\n```\n", "commonmark"),
+        ("wiki.md", "text\n\n???+ note\n    x\n", "mkdocs"),
+        ("wiki.md", "text\n\n??? note\n    x\n", "mkdocs"),
+        ("wiki.md", "Title\n===\n\ntext\n", "commonmark"),
+        ("essay.md", "What??? No!!! Yes===\n", "commonmark"),
     ],
 )
 def test_the_dialect_is_told_from_the_file(name: str, source: str, expected: str) -> None:

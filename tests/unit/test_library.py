@@ -12,8 +12,9 @@ from essaytui.model.files import load_essay
 from essaytui.model.search import SearchError
 from essaytui.store import AnnotationStore
 from essaytui.store.intake import files_under, gather, take_in
-from essaytui.store.library import DEFAULT_WPM, LIBRARY_NAME, Library, ReadingTotals
+from essaytui.store.library import LIBRARY_NAME, Library, ReadingTotals
 from essaytui.store.library_text import bigrams, match_expression, sentences
+from essaytui.store.pace import DEFAULT_WPM
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CJK = DATA / "cjk.md"

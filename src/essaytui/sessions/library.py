@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from essaytui.model.essay import progress_percent
-from essaytui.store.library import DEFAULT_WPM, LibraryText
+from essaytui.store.library import LibraryText
+from essaytui.store.pace import DEFAULT_WPM
 from essaytui.store.rows import NoteTally, Position
 
 

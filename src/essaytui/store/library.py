@@ -29,6 +29,7 @@ from essaytui.model.search import REGEX_PREFIX, SearchError, compile_query
 from essaytui.model.series import SeriesPlace, series_place
 from essaytui.model.text import BLOCK_SEPARATOR
 from essaytui.store.library_text import bigrams, match_expression, query_words, sentences
+from essaytui.store.pace import DEFAULT_WPM
 
 #: File name of the library inside the data directory.
 LIBRARY_NAME = "library.sqlite3"
@@ -44,9 +45,6 @@ HIT_LIMIT = 50
 
 #: Characters of context either side of a hit in its snippet.
 SNIPPET_REACH = 60
-
-#: Words per minute assumed for "time left" until the reader's own are known.
-DEFAULT_WPM = 230.0
 
 #: Reading time (seconds) needed before the reader's own pace replaces the default.
 LEARNED_AFTER = 120.0

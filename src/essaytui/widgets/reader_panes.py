@@ -11,7 +11,7 @@ from textual.widget import Widget
 from essaytui.sessions.layout import Plan, Wants, plan
 from essaytui.widgets.essay_view import EssayView
 from essaytui.widgets.outline import OutlinePane
-from essaytui.widgets.side_pane import SidePane, SidePlaceholder
+from essaytui.widgets.side_placeholder import SidePlaceholder
 
 
 class ReaderPanes(Horizontal):
@@ -49,7 +49,8 @@ class ReaderPanes(Horizontal):
         with self.app.batch_update():
             for outline in self.query(OutlinePane):
                 _place(outline, plan.outline, plan.outline_over)
-            for side in self.query(SidePane):
+            # by name: the pane's module is imported only when it arrives
+            for side in self.query("SidePane"):
                 _place(side, plan.side, plan.side_over)
             for placeholder in self.query(SidePlaceholder):
                 _place(placeholder, plan.side, False)

@@ -1,13 +1,12 @@
-"""The side pane: Sources, Glossary and Notes in tabs, mounted just after the first screen."""
+"""The side pane: Sources, Glossary and Notes in tabs, mounted just after the first screen
+(`side_placeholder.SidePlaceholder` holds its place until then)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from textual.events import DescendantBlur, DescendantFocus
-from textual.lazy import Lazy
 from textual.message import Message
-from textual.widget import MountError, Widget
 from textual.widgets import TabbedContent
 
 #: The tab of each pane.
@@ -19,7 +18,7 @@ class SidePane(TabbedContent):
 
     @dataclass
     class Ready(Message):
-        """The pane is mounted (it comes a frame after the essay; see `SidePlaceholder`)."""
+        """The pane is mounted (it comes a frame after the essay)."""
 
         pane: SidePane
 
@@ -50,29 +49,3 @@ class SidePane(TabbedContent):
             self.set_class(inside, "-focus-within", update=False)
             self.app.stylesheet.apply(self)
             self.refresh()
-
-
-class SidePlaceholder(Lazy):
-    """Holds the side pane's place until it is mounted, right after the first screen.
-
-    The essay is on screen ~30 ms sooner (the pane is ~20 widgets), and the layout does
-    not move when the pane arrives: the placeholder has its size and border.
-    """
-
-    async def mount_composed_widgets(self, widgets: list[Widget]) -> None:
-        parent = self.parent
-        if not isinstance(parent, Widget):
-            return
-
-        async def mount() -> None:
-            # A reader quit within its first frames (q typed at once) is already taking
-            # its widgets down: the pane has nowhere to go, and that is no error.
-            if not parent.is_mounted or not self.is_attached:
-                return
-            try:
-                await parent.mount(self._replace_widget, after=self)
-            except MountError:
-                return
-            await self.remove()
-
-        self.call_after_refresh(mount)

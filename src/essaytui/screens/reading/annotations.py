@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from essaytui.model.annotation import COLORS, AnchorStatus, Annotation
 from essaytui.screens.reading.navigation import Navigation
@@ -14,7 +15,10 @@ from essaytui.sessions.annotations import Change, Draft, Loading, Placed
 from essaytui.store import StoreBusy, StoreError
 from essaytui.typeahead import hold_keys
 from essaytui.widgets.essay_view import Mark
-from essaytui.widgets.notes import NotesPane
+
+if TYPE_CHECKING:
+    # imported with the side pane, after the first screen (`ReaderScreen.side_pane`)
+    from essaytui.widgets.notes import NotesPane
 
 
 class Annotations:
@@ -72,8 +76,9 @@ class Annotations:
             )
             for annotation, anchor in notes.drawn()
         )
-        for pane in self.reading.screen.query(NotesPane):  # none before the side pane arrives
-            pane.set_annotations(notes.annotations, notes.anchors)
+        # none before the side pane arrives (after the first screen, with its module)
+        for pane in self.reading.screen.query("NotesPane"):
+            cast("NotesPane", pane).set_annotations(notes.annotations, notes.anchors)
 
     def poll(self) -> None:
         """Read again when another essaytui wrote (or some notes are still unplaced)."""
@@ -146,8 +151,8 @@ class Annotations:
             reading.say(change.done if persistent else f"{change.done} (this session only)")
         self.reload()
         if change.focus:
-            for pane in reading.screen.query(NotesPane):
-                pane.highlight_annotation(change.focus)
+            for pane in reading.screen.query("NotesPane"):
+                cast("NotesPane", pane).highlight_annotation(change.focus)
 
     # -- the keys ------------------------------------------------------------------------
 
@@ -282,7 +287,7 @@ class Annotations:
             return await self.perform_and_wait(reading.notes.edit(annotation, draft))
 
         def closed(_: Draft | None) -> None:
-            reading.screen.query_one(NotesPane).focus()
+            reading.screen.query_one("NotesPane").focus()
 
         reading.screen.app.push_screen(
             NoteEditor(

@@ -16,8 +16,6 @@ from essaytui.sessions.navigator import Place
 from essaytui.sessions.search import Hit, Query
 from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, TermHit
 from essaytui.widgets.search_bar import SearchBar
-from essaytui.widgets.side_pane import TABS, SidePane
-from essaytui.widgets.sources import SourcesPane
 
 
 class Finding:
@@ -204,10 +202,17 @@ class Finding:
     def _show_in_sources(self, in_notes: dict[str, list[tuple[int, int]]]) -> None:
         """Mark the search's matches in the Sources pane (once it is mounted)."""
         if self.layout.side_here(partial(self._show_in_sources, in_notes)):
+            from essaytui.widgets.sources import (
+                SourcesPane,  # (with the pane, after the first screen)
+            )
+
             self.reading.screen.query_one(SourcesPane).matches = in_notes
 
     def _show_source(self, label: str, *, open_pane: bool) -> None:
         """Show the source `label` in Sources if the pane is on screen (or `open_pane`)."""
+        from essaytui.widgets.side_pane import TABS, SidePane
+        from essaytui.widgets.sources import SourcesPane
+
         if not self.layout.side_here(partial(self._show_source, label, open_pane=open_pane)):
             return
         screen = self.reading.screen

@@ -21,13 +21,9 @@ from essaytui.sessions.layout import (
     Wants,
 )
 from essaytui.store import AnnotationStore, StoreError
-from essaytui.widgets.glossary import GlossaryPane
-from essaytui.widgets.notes import NotesPane
 from essaytui.widgets.outline import OutlinePane
 from essaytui.widgets.peek import Peek
 from essaytui.widgets.reader_panes import ReaderPanes
-from essaytui.widgets.side_pane import SidePane
-from essaytui.widgets.sources import SourcesPane
 
 
 class PaneLayout:
@@ -141,6 +137,8 @@ class PaneLayout:
         """Show the side pane at `pane` (beside the text if it fits, else over it)."""
         if not self.side_shown:
             self.want(side=Want.SHOWN)
+        from essaytui.widgets.side_pane import SidePane  # (it arrives after the first screen)
+
         self.reading.screen.query_one(SidePane).show_tab(pane)
 
     def hide_side_if_narrow(self) -> None:
@@ -170,6 +168,8 @@ class PaneLayout:
         if not self.side_here(self.toggle_side):
             return
         screen = self.reading.screen
+        from essaytui.widgets.side_pane import SidePane
+
         side = screen.query_one(SidePane)
         shown = self.side_shown
         self.want(side=Want.HIDDEN if shown else Want.SHOWN)
@@ -224,6 +224,11 @@ class PaneLayout:
         elif self.side_here(lambda: self.focus_pane(pane)):
             if not self.side_shown:
                 self.want(side=Want.SHOWN)
+            from essaytui.widgets.glossary import GlossaryPane
+            from essaytui.widgets.notes import NotesPane
+            from essaytui.widgets.side_pane import SidePane
+            from essaytui.widgets.sources import SourcesPane
+
             screen.query_one(SidePane).show_tab(pane)
             if pane == "sources":
                 screen.query_one(SourcesPane).focus()

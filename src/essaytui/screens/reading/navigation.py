@@ -12,9 +12,7 @@ from essaytui.screens.reading.reading import Reading
 from essaytui.sessions.links import InBook, InEssay, Missing, Outside, Refused, ToSource, resolve
 from essaytui.sessions.navigator import Place
 from essaytui.sessions.targets import FootnoteRef, Target, TermHit
-from essaytui.widgets.glossary import GlossaryPane
 from essaytui.widgets.peek import Peek
-from essaytui.widgets.sources import SourcesPane
 
 
 class Navigation:
@@ -138,6 +136,8 @@ class Navigation:
         if not self.layout.side_here(partial(self.open_source, label)):
             return
         self._leave_for_pane("sources")
+        from essaytui.widgets.sources import SourcesPane  # (with the pane, after the first screen)
+
         sources = self.reading.screen.query_one(SourcesPane)
         sources.show_source(label)
         sources.focus()
@@ -149,6 +149,8 @@ class Navigation:
         self._leave_for_pane("glossary")
         target = self.reading.view.target
         near = target.start if isinstance(target, TermHit) and target.term_id == term_id else None
+        from essaytui.widgets.glossary import GlossaryPane
+
         self.reading.screen.query_one(GlossaryPane).open_term(term_id, focus=True, near=near)
 
     def open_link(self, url: str, *, noun: str = "address") -> None:
