@@ -258,12 +258,15 @@ def _key_event(key: str) -> Any:
     return events.Key(key, None)
 
 
-async def timed_key(app: Any, pilot: Any, key: str) -> tuple[float, float]:
-    """Milliseconds from posting `key` to its response and to the end of its work."""
+async def timed_key(app: Any, pilot: Any, key: str) -> tuple[float, float, float]:
+    """Milliseconds from posting `key` to its response and to the end of its work, and
+    the process's CPU milliseconds until then (all threads: less disturbed by other work
+    on the machine than the wall clock)."""
+    cpu = time.process_time()
     start = time.perf_counter()
     app.post_message(_key_event(key))
     response, done = await _settle(app, pilot, start)
-    return response * 1000, done * 1000
+    return response * 1000, done * 1000, (time.process_time() - cpu) * 1000
 
 
 async def press(app: Any, pilot: Any, *keys: str) -> None:
@@ -279,11 +282,13 @@ def essaytui_keys(path: Path, results: Results, search_word: str, repeats: int) 
     app = _essay_app(path, data_dir)
     samples: dict[str, list[float]] = {}
     done: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
     errors: dict[str, str] = {}
 
-    def add(name: str, timing: tuple[float, float]) -> None:
+    def add(name: str, timing: tuple[float, float, float]) -> None:
         samples.setdefault(name, []).append(timing[0])
         done.setdefault(name, []).append(timing[1])
+        cpu.setdefault(name, []).append(timing[2])
 
     async def focus_view(view: Any, pilot: Any) -> None:
         from textual.screen import ModalScreen
@@ -361,6 +366,7 @@ def essaytui_keys(path: Path, results: Results, search_word: str, repeats: int) 
             event="keys",
             samples_ms=samples,
             done_ms=done,
+            cpu_ms=cpu,
             errors=errors,
             widgets=widgets,
             notes_saved=_notes_saved(data_dir),
