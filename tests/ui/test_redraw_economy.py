@@ -5,6 +5,8 @@ Checked on what the widgets hold, never by timing."""
 from __future__ import annotations
 
 from ready import opened
+from rich.style import Style
+from textual.strip import Strip
 
 from essaytui.app import EssayApp
 from essaytui.widgets.essay_view import EssayView
@@ -14,6 +16,11 @@ from essaytui.widgets.search_bar import SearchBar
 
 def row_text(view: EssayView, row: int) -> str:
     return "".join(segment.text for segment in view.render_line(row))
+
+
+def text_style(strip: Strip) -> Style | None:
+    """The style of the strip's first piece of text."""
+    return next(segment.style for segment in strip if segment.text.strip())
 
 
 async def test_a_line_down_reuses_the_rows_drawn_and_a_change_redraws_them() -> None:
@@ -35,6 +42,32 @@ async def test_a_line_down_reuses_the_rows_drawn_and_a_change_redraws_them() -> 
         assert view.selection is not None
         assert view.render_line(row - 1) is not second  # drawn again
         assert row_text(view, row - 1) == before
+
+
+async def test_a_focus_move_keeps_the_rows_drawn_and_a_theme_redraws_them() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        view = app.reader.view
+        view.focus()
+        await pilot.pause()
+        row = next(r for r in range(1, 10) if row_text(view, r).strip())
+        drawn = view.render_line(row)
+        await pilot.press("slash")  # the search bar takes the focus: the view's border changes
+        await pilot.pause()
+        assert not view.has_focus
+        assert view.render_line(row) is drawn
+        view.focus()  # back, the bar still open
+        await pilot.pause()
+        assert view.has_focus
+        assert view.render_line(row) is drawn
+        before = text_style(drawn)
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        redrawn = view.render_line(row)
+        assert redrawn is not drawn  # another theme: other colours
+        assert [s.text for s in redrawn] == [s.text for s in drawn]
+        assert text_style(redrawn) != before
 
 
 async def test_the_hidden_notes_list_lays_nothing_out() -> None:
