@@ -216,12 +216,28 @@ def essaytui_first_paint(path: Path, results: Results) -> None:
 # -- essaytui keys on one document -----------------------------------------------------
 
 
+async def _keys_handled(app: Any, timeout: float = 10.0) -> None:
+    """Wait until the app has handed over every key and seen each one handled.
+
+    essaytui hands keys to its widgets one at a time (`TypeaheadApp`): a key counts as
+    handled once it has bubbled all the way and what it posted has run, which can be a
+    few turns after the screen went quiet. Without this wait a key's work could spill
+    into the next key's figure (a `g` scrolled during the `/` timed after it).
+    """
+    deadline = time.monotonic() + timeout
+    while getattr(app, "_waiting", None) or getattr(app, "_in_flight", None) is not None:
+        if time.monotonic() > deadline:
+            raise TimeoutError("a key was never handled")
+        await asyncio.sleep(0.001)
+
+
 async def _settle(app: Any, pilot: Any, start: float = 0.0) -> tuple[float, float]:
     """Let a key take effect; return seconds since `start` to its response and to its end.
 
     The response is the screen repainted once the key's messages are handled; the end is
     the screen repainted once any worker it started (e.g. a search) has finished too.
     """
+    await _keys_handled(app)
     for _ in range(2):
         await pilot._wait_for_screen()
     # Paint now instead of waiting for the next refresh tick, so the paint is in the figure.
