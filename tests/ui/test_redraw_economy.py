@@ -53,10 +53,15 @@ async def test_a_focus_move_keeps_the_rows_drawn_and_a_theme_redraws_them() -> N
         await pilot.pause()
         row = next(r for r in range(1, 10) if row_text(view, r).strip())
         drawn = view.render_line(row)
+        components = dict(view._component_styles)
+        border = view.styles.border_top
         await pilot.press("slash")  # the search bar takes the focus: the view's border changes
         await pilot.pause()
         assert not view.has_focus
+        assert view.styles.border_top != border
         assert view.render_line(row) is drawn
+        # its component classes were not styled again (they look the same either way)
+        assert all(view._component_styles[name] is style for name, style in components.items())
         view.focus()  # back, the bar still open
         await pilot.pause()
         assert view.has_focus
