@@ -161,7 +161,7 @@ class ReaderScreen(Screen[None]):
                     yield GlossaryPane(essay, id="glossary").data_bind(ReaderScreen.essay)
                 with TabPane("Notes", id="notes-tab"):
                     yield NotesPane(essay, id="notes").data_bind(ReaderScreen.essay)
-        yield SearchBar(id="search", classes="-hidden")
+        yield SearchBar(id="search")
         yield StatusLine(id="status")
         yield KeyHints(id="keys")
         yield Peek(id="peek", classes="-hidden")
