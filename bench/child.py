@@ -231,6 +231,16 @@ async def _keys_handled(app: Any, timeout: float = 10.0) -> None:
         await asyncio.sleep(0.001)
 
 
+def _paint_pending(app: Any) -> bool:
+    """Whether the screen or one of its widgets still wants a repaint or a layout."""
+    screen = app.screen
+    if screen._dirty_widgets or screen._layout_required or screen._repaint_required:
+        return True
+    return any(
+        widget._repaint_required or widget._layout_required for widget in screen.walk_children()
+    )
+
+
 async def _settle(app: Any, pilot: Any, start: float = 0.0) -> tuple[float, float]:
     """Let a key take effect; return seconds since `start` to its response and to its end.
 
@@ -242,6 +252,13 @@ async def _settle(app: Any, pilot: Any, start: float = 0.0) -> tuple[float, floa
         await pilot._wait_for_screen()
     # Paint now instead of waiting for the next refresh tick, so the paint is in the figure.
     app.screen._on_timer_update()
+    # A widget asks the screen for its repaint when it goes idle, which may be after the
+    # waits above: paint that too, or it would land in the next key's figure.
+    for _ in range(5):
+        await pilot._wait_for_screen()
+        if not _paint_pending(app):
+            break
+        app.screen._on_timer_update()
     response = time.perf_counter() - start
     if any(not worker.is_finished for worker in app.workers):
         await _workers_done(app, 30.0)
