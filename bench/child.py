@@ -236,6 +236,8 @@ def _paint_pending(app: Any) -> bool:
     screen = app.screen
     if screen._dirty_widgets or screen._layout_required or screen._repaint_required:
         return True
+    if screen.message_queue_size:  # an Update or a Layout on its way to it
+        return True
     return any(
         widget._repaint_required or widget._layout_required for widget in screen.walk_children()
     )
@@ -255,9 +257,9 @@ async def _settle(app: Any, pilot: Any, start: float = 0.0) -> tuple[float, floa
     # A widget asks the screen for its repaint when it goes idle, which may be after the
     # waits above: paint that too, or it would land in the next key's figure.
     for _ in range(5):
-        await pilot._wait_for_screen()
         if not _paint_pending(app):
             break
+        await pilot._wait_for_screen()
         app.screen._on_timer_update()
     response = time.perf_counter() - start
     if any(not worker.is_finished for worker in app.workers):
