@@ -75,6 +75,30 @@ async def test_a_focus_move_keeps_the_rows_drawn_and_a_theme_redraws_them() -> N
         assert text_style(redrawn) != before
 
 
+async def test_selecting_a_footnote_redraws_only_the_rows_it_is_on() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        view = app.reader.view
+        view.focus()
+        await pilot.pause()
+        height = view.scrollable_content_region.height
+        drawn = {row: view.render_line(row) for row in range(height)}
+        await pilot.press("f")
+        await pilot.pause()
+        target = view.target
+        assert target is not None
+        row = view.row_of(target.start)
+        assert row is not None
+        assert view.render_line(row) is not drawn[row]  # the reference is marked now
+        kept = [r for r in range(height) if r != row and view.render_line(r) is drawn[r]]
+        assert len(kept) >= height - 3  # the rest was not drawn again
+        await pilot.press("f")  # the next one: the first is drawn again, unmarked
+        await pilot.pause()
+        assert view.render_line(row) is not drawn[row]
+        assert row_text(view, row) == "".join(segment.text for segment in drawn[row])
+
+
 async def test_the_hidden_notes_list_lays_nothing_out() -> None:
     app = EssayApp()
     async with app.run_test(size=(120, 40)) as pilot:

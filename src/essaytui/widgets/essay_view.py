@@ -599,9 +599,37 @@ class EssayView(ScrollView, can_focus=True):
 
     # -- what is marked ----------------------------------------------------------
 
-    def watch_target(self, target: Target | None) -> None:
-        self._redraw()
+    def watch_target(self, old: Target | None, target: Target | None) -> None:
+        self._forget_rows_of(old, target)
+        self.refresh()
         self.post_message(self.TargetSelected(self, target))
+
+    def _forget_rows_of(self, *targets: Target | None) -> None:
+        """Drop the rows drawn that show one of `targets` (the selection's mark moved
+        off or onto them); the other rows stay. Redrawing the screenful was ~5 ms of
+        each footnote or term selected at 4.4 MB."""
+        layout = self._layout
+        if layout is None or not len(layout) or not self._layout_is_current():
+            self._rows.clear()
+            return
+        lines: set[int] = set()
+        for target in targets:
+            if target is None:
+                continue
+            first = layout.line_at(target.start)
+            last = layout.line_at(max(target.start, target.end - 1))
+            if layout.tables and (
+                layout.blocks[first] in layout.tables or layout.blocks[last] in layout.tables
+            ):
+                self._rows.clear()  # a table's cells sit side by side: lines are no guide
+                return
+            lines.update(range(min(first, last), max(first, last) + 1))
+        width = self.scrollable_content_region.width
+        self._rows = {
+            key: strip
+            for key, strip in self._rows.items()
+            if key[1] == width and key[0] not in lines
+        }
 
     def validate_selection(self, selection: tuple[int, int] | None) -> tuple[int, int] | None:
         # Headings are never part of a quotation (many were added by the editors): a
