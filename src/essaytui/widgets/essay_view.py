@@ -19,7 +19,7 @@ from textual import events
 from textual.actions import SkipAction
 from textual.binding import BindingType
 from textual.css.styles import RenderStyles
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import var
 from textual.scroll_view import ScrollView
@@ -382,6 +382,8 @@ class EssayView(ScrollView, can_focus=True):
         #: The styles the rows were drawn with (see `_check_styles`); None: not yet known.
         self._drawn_with: tuple[Style, dict[str, RenderStyles]] | None = None
         self._styles_checked = False
+        #: The content region while lines are rendered (`_content`), else None.
+        self._region_in_render: Region | None = None
         #: The sidenotes laid out for one window (its key: what they depend on).
         self._sidenote_cache: tuple[object, dict[int, tuple[str, bool]]] | None = None
         #: Every link of the essay, for the essay it was found in.
@@ -418,12 +420,12 @@ class EssayView(ScrollView, can_focus=True):
     @property
     def column_width(self) -> int:
         """Cells in the text column: its measure, or what the view leaves of it."""
-        return max(10, min(self.text_width, self.scrollable_content_region.width - 2 * GAP))
+        return max(10, min(self.text_width, self._content.width - 2 * GAP))
 
     @property
     def text_x(self) -> int:
         """The first cell of the text column: centred, or with its sidenotes."""
-        width = self.scrollable_content_region.width
+        width = self._content.width
         block = self.column_width + (SIDENOTE_GAP + self.sidenote_width if self.sidenotes else 0)
         return max(0, (width - block) // 2)
 
@@ -456,6 +458,7 @@ class EssayView(ScrollView, can_focus=True):
         ):
             self._layout = TextLayout(self.essay, width, table_width)
             self.virtual_size = Size(self.scrollable_content_region.width, len(self._layout))
+            self._region_in_render = None  # the scroll bar may come or go: ask again
             line = self._layout.line_at(self._top_anchor)
             # Silently: this may run while rendering, and the place has not changed.
             self.set_reactive(EssayView.scroll_y, float(line))
@@ -468,7 +471,7 @@ class EssayView(ScrollView, can_focus=True):
         column's start (less a gap), when no sidenotes are set beside the column."""
         if self.sidenotes:
             return 0
-        room = self.scrollable_content_region.width - self.text_x - GAP
+        room = self._content.width - self.text_x - GAP
         return room if room >= self.column_width + WIDE_TABLE_GAIN else 0
 
     def _layout_is_current(self) -> bool:
@@ -769,12 +772,27 @@ class EssayView(ScrollView, can_focus=True):
         self._rows.clear()
         self.refresh()
 
+    @property
+    def _content(self) -> Region:
+        """`scrollable_content_region`, worked out once while the view's lines are
+        rendered: Textual works it out on every call, ~9 times a row (a fifth of drawing
+        one)."""
+        region = self._region_in_render
+        return region if region is not None else self.scrollable_content_region
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._region_in_render = self.scrollable_content_region
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._region_in_render = None
+
     def render_line(self, y: int) -> Strip:
         if not self._styles_checked:
             self._check_styles()
         if self.sidenotes:  # a sidenote's rows follow the view, not the text
             return self._drawn_row(y)
-        key = (round(self.scroll_y) + y, self.scrollable_content_region.width)
+        key = (round(self.scroll_y) + y, self._content.width)
         strip = self._rows.get(key)
         if strip is None:
             if len(self._rows) >= ROWS_KEPT:
@@ -783,7 +801,7 @@ class EssayView(ScrollView, can_focus=True):
         return strip
 
     def _drawn_row(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width = self._content.width
         base = self._base
         strip = self._text_line(y, width, base)
         if self.sidenotes:
