@@ -216,16 +216,51 @@ def essaytui_first_paint(path: Path, results: Results) -> None:
 # -- essaytui keys on one document -----------------------------------------------------
 
 
+async def _keys_handled(app: Any, timeout: float = 10.0) -> None:
+    """Wait until the app has handed over every key and seen each one handled.
+
+    essaytui hands keys to its widgets one at a time (`TypeaheadApp`): a key counts as
+    handled once it has bubbled all the way and what it posted has run, which can be a
+    few turns after the screen went quiet. Without this wait a key's work could spill
+    into the next key's figure (a `g` scrolled during the `/` timed after it).
+    """
+    deadline = time.monotonic() + timeout
+    while getattr(app, "_waiting", None) or getattr(app, "_in_flight", None) is not None:
+        if time.monotonic() > deadline:
+            raise TimeoutError("a key was never handled")
+        await asyncio.sleep(0.001)
+
+
+def _paint_pending(app: Any) -> bool:
+    """Whether the screen or one of its widgets still wants a repaint or a layout."""
+    screen = app.screen
+    if screen._dirty_widgets or screen._layout_required or screen._repaint_required:
+        return True
+    if screen.message_queue_size:  # an Update or a Layout on its way to it
+        return True
+    return any(
+        widget._repaint_required or widget._layout_required for widget in screen.walk_children()
+    )
+
+
 async def _settle(app: Any, pilot: Any, start: float = 0.0) -> tuple[float, float]:
     """Let a key take effect; return seconds since `start` to its response and to its end.
 
     The response is the screen repainted once the key's messages are handled; the end is
     the screen repainted once any worker it started (e.g. a search) has finished too.
     """
+    await _keys_handled(app)
     for _ in range(2):
         await pilot._wait_for_screen()
     # Paint now instead of waiting for the next refresh tick, so the paint is in the figure.
     app.screen._on_timer_update()
+    # A widget asks the screen for its repaint when it goes idle, which may be after the
+    # waits above: paint that too, or it would land in the next key's figure.
+    for _ in range(5):
+        if not _paint_pending(app):
+            break
+        await pilot._wait_for_screen()
+        app.screen._on_timer_update()
     response = time.perf_counter() - start
     if any(not worker.is_finished for worker in app.workers):
         await _workers_done(app, 30.0)
@@ -258,12 +293,15 @@ def _key_event(key: str) -> Any:
     return events.Key(key, None)
 
 
-async def timed_key(app: Any, pilot: Any, key: str) -> tuple[float, float]:
-    """Milliseconds from posting `key` to its response and to the end of its work."""
+async def timed_key(app: Any, pilot: Any, key: str) -> tuple[float, float, float]:
+    """Milliseconds from posting `key` to its response and to the end of its work, and
+    the process's CPU milliseconds until then (all threads: less disturbed by other work
+    on the machine than the wall clock)."""
+    cpu = time.process_time()
     start = time.perf_counter()
     app.post_message(_key_event(key))
     response, done = await _settle(app, pilot, start)
-    return response * 1000, done * 1000
+    return response * 1000, done * 1000, (time.process_time() - cpu) * 1000
 
 
 async def press(app: Any, pilot: Any, *keys: str) -> None:
@@ -279,11 +317,13 @@ def essaytui_keys(path: Path, results: Results, search_word: str, repeats: int) 
     app = _essay_app(path, data_dir)
     samples: dict[str, list[float]] = {}
     done: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
     errors: dict[str, str] = {}
 
-    def add(name: str, timing: tuple[float, float]) -> None:
+    def add(name: str, timing: tuple[float, float, float]) -> None:
         samples.setdefault(name, []).append(timing[0])
         done.setdefault(name, []).append(timing[1])
+        cpu.setdefault(name, []).append(timing[2])
 
     async def focus_view(view: Any, pilot: Any) -> None:
         from textual.screen import ModalScreen
@@ -361,6 +401,7 @@ def essaytui_keys(path: Path, results: Results, search_word: str, repeats: int) 
             event="keys",
             samples_ms=samples,
             done_ms=done,
+            cpu_ms=cpu,
             errors=errors,
             widgets=widgets,
             notes_saved=_notes_saved(data_dir),

@@ -5,6 +5,8 @@ Checked on what the widgets hold, never by timing."""
 from __future__ import annotations
 
 from ready import opened
+from rich.style import Style
+from textual.strip import Strip
 
 from essaytui.app import EssayApp
 from essaytui.widgets.essay_view import EssayView
@@ -14,6 +16,11 @@ from essaytui.widgets.search_bar import SearchBar
 
 def row_text(view: EssayView, row: int) -> str:
     return "".join(segment.text for segment in view.render_line(row))
+
+
+def text_style(strip: Strip) -> Style | None:
+    """The style of the strip's first piece of text."""
+    return next(segment.style for segment in strip if segment.text.strip())
 
 
 async def test_a_line_down_reuses_the_rows_drawn_and_a_change_redraws_them() -> None:
@@ -35,6 +42,61 @@ async def test_a_line_down_reuses_the_rows_drawn_and_a_change_redraws_them() -> 
         assert view.selection is not None
         assert view.render_line(row - 1) is not second  # drawn again
         assert row_text(view, row - 1) == before
+
+
+async def test_a_focus_move_keeps_the_rows_drawn_and_a_theme_redraws_them() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        view = app.reader.view
+        view.focus()
+        await pilot.pause()
+        row = next(r for r in range(1, 10) if row_text(view, r).strip())
+        drawn = view.render_line(row)
+        components = dict(view._component_styles)
+        border = view.styles.border_top
+        await pilot.press("slash")  # the search bar takes the focus: the view's border changes
+        await pilot.pause()
+        assert not view.has_focus
+        assert view.styles.border_top != border
+        assert view.render_line(row) is drawn
+        # its component classes were not styled again (they look the same either way)
+        assert all(view._component_styles[name] is style for name, style in components.items())
+        view.focus()  # back, the bar still open
+        await pilot.pause()
+        assert view.has_focus
+        assert view.render_line(row) is drawn
+        before = text_style(drawn)
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        redrawn = view.render_line(row)
+        assert redrawn is not drawn  # another theme: other colours
+        assert [s.text for s in redrawn] == [s.text for s in drawn]
+        assert text_style(redrawn) != before
+
+
+async def test_selecting_a_footnote_redraws_only_the_rows_it_is_on() -> None:
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        view = app.reader.view
+        view.focus()
+        await pilot.pause()
+        height = view.scrollable_content_region.height
+        drawn = {row: view.render_line(row) for row in range(height)}
+        await pilot.press("f")
+        await pilot.pause()
+        target = view.target
+        assert target is not None
+        row = view.row_of(target.start)
+        assert row is not None
+        assert view.render_line(row) is not drawn[row]  # the reference is marked now
+        kept = [r for r in range(height) if r != row and view.render_line(r) is drawn[r]]
+        assert len(kept) >= height - 3  # the rest was not drawn again
+        await pilot.press("f")  # the next one: the first is drawn again, unmarked
+        await pilot.pause()
+        assert view.render_line(row) is not drawn[row]
+        assert row_text(view, row) == "".join(segment.text for segment in drawn[row])
 
 
 async def test_the_hidden_notes_list_lays_nothing_out() -> None:

@@ -187,6 +187,30 @@ def test_any_parse_comes_back_the_same(source: str) -> None:
     assert essay_cache._decoded(json.loads(payload), parsed.reading_text) == parsed
 
 
+@given(st.text(alphabet="ab *_#>-[]^:|`\n1.", max_size=200))
+def test_any_parse_comes_back_the_same_from_an_entry(source: str) -> None:
+    parsed = parse_essay(source, path="/essays/any.md")
+    structure = essay_cache._structure(parsed).decode()
+    assert essay_cache._read_structure(structure, parsed.reading_text) == parsed
+    spaced = json.dumps(json.loads(structure), indent=1)  # JSON's white space anywhere
+    assert essay_cache._read_structure(spaced, parsed.reading_text) == parsed
+
+
+@pytest.mark.parametrize(
+    "structure",
+    [
+        '{"id": "x", "blocks": []}',  # the blocks not first
+        '{"blocks": [[1] [2]], "id": "x"}',  # blocks not separated
+        '{"blocks": [{"kind": 1}], "id": "x"}',  # a block that is no list
+        '{"blocks": []}',  # nothing after the blocks
+        '{"blocks": [',  # cut short
+    ],
+)
+def test_a_structure_that_is_not_one_raises(structure: str) -> None:
+    with pytest.raises((ValueError, TypeError, IndexError)):
+        essay_cache._read_structure(structure, "")
+
+
 PROBE = """
 import asyncio, json, sys
 from pathlib import Path

@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from essaytui.actions import DIALOGS, action
 from essaytui.model.essay import Essay
-from essaytui.model.text import sanitize, sanitize_inline
+from essaytui.model.text import sanitize, sanitize_inline, word_count
 from essaytui.widgets.key_hints import KeyHints
 from essaytui.widgets.status import reading_minutes
 
@@ -49,7 +49,7 @@ def about_text(essay: Essay) -> Text:
         for key, value in others:
             text.append(f"{sanitize_inline(key)}: ", style="dim")
             text.append(f"{sanitize(value)}\n")
-    words = len(essay.reading_text.split())
+    words = word_count(essay.reading_text)
     notes = sum(1 for note in essay.footnotes if note.number)
     text.append("\n\nLength\n", style="bold underline")
     text.append(

@@ -27,7 +27,7 @@ from essaytui.model.essay import Essay
 from essaytui.model.identity import file_state
 from essaytui.model.search import REGEX_PREFIX, SearchError, compile_query
 from essaytui.model.series import SeriesPlace, series_place
-from essaytui.model.text import BLOCK_SEPARATOR
+from essaytui.model.text import BLOCK_SEPARATOR, word_count
 from essaytui.store.library_text import bigrams, match_expression, query_words, sentences
 from essaytui.store.pace import DEFAULT_WPM
 
@@ -260,7 +260,7 @@ class Library:
         ).fetchall()
         new = not rows or bool(rows[0][2])
         changed = not rows or (rows[0][0], rows[0][1]) != (size, mtime)
-        words = len(essay.reading_text.split())
+        words = word_count(essay.reading_text)
         with self._db:
             self._db.execute(
                 "INSERT INTO texts (essay_id, path, title, author, series, part, words, length, "

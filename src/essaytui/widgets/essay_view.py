@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import ClassVar, Self, TypeVar
+from typing import ClassVar, TypeVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -18,6 +18,7 @@ from rich.text import Text
 from textual import events
 from textual.actions import SkipAction
 from textual.binding import BindingType
+from textual.css.styles import RenderStyles
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import var
@@ -287,6 +288,25 @@ class EssayView(ScrollView, can_focus=True):
     EssayView { background: $surface; }
     """
 
+    #: True while a focus change restyles a view (see `watch_has_focus`).
+    _restyling_focus: ClassVar[bool] = False
+
+    @classmethod
+    def _get_component_classes(cls) -> frozenset[str]:  # type: ignore[override]  # lru_cache'd
+        # Textual restyles each component class on every restyle of the view; given none,
+        # it keeps their styles as they were (Stylesheet._process_component_classes).
+        return frozenset() if cls._restyling_focus else super()._get_component_classes()
+
+    def watch_has_focus(self, has_focus: bool) -> None:
+        """Restyle the view for focus (its border) without its ~40 component classes,
+        which look the same focused or not (no rule in app.tcss names them with :focus):
+        restyling them took ~7 ms of every focus move (/, enter, back, a note saved)."""
+        EssayView._restyling_focus = True
+        try:
+            super().watch_has_focus(has_focus)
+        finally:
+            EssayView._restyling_focus = False
+
     # -- messages -----------------------------------------------------------
 
     @dataclass
@@ -361,6 +381,11 @@ class EssayView(ScrollView, can_focus=True):
         self._prepared: TextLayout | None = None
         self._styles: dict[str, Style] = {}
         self._style_cache: dict[tuple[str, frozenset[str]], Style] = {}
+        #: The styles the rows were drawn with (see `_check_styles`); None: not yet known.
+        self._drawn_with: tuple[Style, dict[str, RenderStyles]] | None = None
+        self._styles_checked = False
+        #: The content region while lines are rendered (`_content`), else None.
+        self._region_in_render: Region | None = None
         #: The sidenotes laid out for one window (its key: what they depend on).
         self._sidenote_cache: tuple[object, dict[int, tuple[str, bool]]] | None = None
         #: Every link of the essay, for the essay it was found in.
@@ -389,6 +414,7 @@ class EssayView(ScrollView, can_focus=True):
         self._sync_layout()
 
     def _essay_changed(self) -> None:
+        self._rows.clear()
         self._layout = None
         self._footnote_refs = RangeIndex(self.essay.footnote_refs)
         self._compute_visible_terms()
@@ -396,12 +422,12 @@ class EssayView(ScrollView, can_focus=True):
     @property
     def column_width(self) -> int:
         """Cells in the text column: its measure, or what the view leaves of it."""
-        return max(10, min(self.text_width, self.scrollable_content_region.width - 2 * GAP))
+        return max(10, min(self.text_width, self._content.width - 2 * GAP))
 
     @property
     def text_x(self) -> int:
         """The first cell of the text column: centred, or with its sidenotes."""
-        width = self.scrollable_content_region.width
+        width = self._content.width
         block = self.column_width + (SIDENOTE_GAP + self.sidenote_width if self.sidenotes else 0)
         return max(0, (width - block) // 2)
 
@@ -420,7 +446,7 @@ class EssayView(ScrollView, can_focus=True):
 
     def watch_sidenote_width(self) -> None:
         self._sidenote_cache = None
-        self.refresh()
+        self._redraw()
 
     @property
     def layout_lines(self) -> TextLayout:
@@ -442,11 +468,12 @@ class EssayView(ScrollView, can_focus=True):
             else:
                 self._layout = TextLayout(self.essay, width, table_width)
             self.virtual_size = Size(self.scrollable_content_region.width, len(self._layout))
+            self._region_in_render = None  # the scroll bar may come or go: ask again
             line = self._layout.line_at(self._top_anchor)
             # Silently: this may run while rendering, and the place has not changed.
             self.set_reactive(EssayView.scroll_y, float(line))
             self.set_reactive(EssayView.scroll_target_y, float(line))
-            self.refresh()
+            self._redraw()
         return self._layout
 
     def prepare(self, essay: Essay) -> TextLayout:
@@ -466,7 +493,7 @@ class EssayView(ScrollView, can_focus=True):
         column's start (less a gap), when no sidenotes are set beside the column."""
         if self.sidenotes if sidenotes is None else sidenotes:
             return 0
-        room = self.scrollable_content_region.width - self.text_x - GAP
+        room = self._content.width - self.text_x - GAP
         return room if room >= self.column_width + WIDE_TABLE_GAIN else 0
 
     def _layout_is_current(self) -> bool:
@@ -579,15 +606,55 @@ class EssayView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._styles.clear()
-        self._style_cache.clear()
-        self._rows.clear()
+        # Judged when the next row is drawn: the component classes' styles are applied
+        # after this call.
+        self._styles_checked = False
+
+    def _check_styles(self) -> None:
+        """Keep the rows drawn while the styles they were drawn with hold. A focus change
+        restyles the view (its border) but no row: redrawing the screenful cost ~6 ms a
+        focus move at 4.4 MB. A theme or a style that does change drops them."""
+        self._styles_checked = True
+        drawn_with = (self.rich_style, dict(self._component_styles))
+        if drawn_with != self._drawn_with:
+            self._drawn_with = drawn_with
+            self._styles.clear()
+            self._style_cache.clear()
+            self._rows.clear()
 
     # -- what is marked ----------------------------------------------------------
 
-    def watch_target(self, target: Target | None) -> None:
+    def watch_target(self, old: Target | None, target: Target | None) -> None:
+        self._forget_rows_of(old, target)
         self.refresh()
         self.post_message(self.TargetSelected(self, target))
+
+    def _forget_rows_of(self, *targets: Target | None) -> None:
+        """Drop the rows drawn that show one of `targets` (the selection's mark moved
+        off or onto them); the other rows stay. Redrawing the screenful was ~5 ms of
+        each footnote or term selected at 4.4 MB."""
+        layout = self._layout
+        if layout is None or not len(layout) or not self._layout_is_current():
+            self._rows.clear()
+            return
+        lines: set[int] = set()
+        for target in targets:
+            if target is None:
+                continue
+            first = layout.line_at(target.start)
+            last = layout.line_at(max(target.start, target.end - 1))
+            if layout.tables and (
+                layout.blocks[first] in layout.tables or layout.blocks[last] in layout.tables
+            ):
+                self._rows.clear()  # a table's cells sit side by side: lines are no guide
+                return
+            lines.update(range(min(first, last), max(first, last) + 1))
+        width = self.scrollable_content_region.width
+        self._rows = {
+            key: strip
+            for key, strip in self._rows.items()
+            if key[1] == width and key[0] not in lines
+        }
 
     def validate_selection(self, selection: tuple[int, int] | None) -> tuple[int, int] | None:
         # Headings are never part of a quotation (many were added by the editors): a
@@ -599,17 +666,17 @@ class EssayView(ScrollView, can_focus=True):
         return (anchor, self.essay.within_body(anchor, cursor))
 
     def watch_selection(self) -> None:
-        self.refresh()
+        self._redraw()
 
     def watch_show_all_terms(self) -> None:
         self._compute_visible_terms()
-        self.refresh()
+        self._redraw()
 
     def watch_matches(self) -> None:
-        self.refresh()
+        self._redraw()
 
     def watch_current_match(self) -> None:
-        self.refresh()
+        self._redraw()
 
     def _compute_visible_terms(self) -> None:
         occurrences = self.essay.term_occurrences
@@ -630,7 +697,7 @@ class EssayView(ScrollView, can_focus=True):
     def set_marks(self, marks: Iterable[Mark]) -> None:
         """The reader's highlights, notes and bookmarks to draw."""
         self._marks = RangeIndex((mark.start, mark.end, mark) for mark in marks)
-        self.refresh()
+        self._redraw()
 
     # -- what is drawn ---------------------------------------------------------
 
@@ -720,24 +787,34 @@ class EssayView(ScrollView, can_focus=True):
             found.append((target.start, target.end, "item"))
         return found
 
-    def refresh(
-        self,
-        *regions: Region,
-        repaint: bool = True,
-        layout: bool = False,
-        recompose: bool = False,
-    ) -> Self:
-        """A refresh. One of the whole view means that what is drawn changed (the essay, a
-        mark, the selection, a search, the theme, the size): the rows drawn are dropped.
-        Scrolling refreshes a region and keeps them."""
-        if repaint and not regions:
-            self._rows.clear()
-        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+    def _redraw(self) -> None:
+        """What the rows show changed (the essay, a mark, the selection, a search, the
+        target): drop the rows drawn and repaint. A plain `refresh` (scrolling, a style
+        of the view's frame) keeps them."""
+        self._rows.clear()
+        self.refresh()
+
+    @property
+    def _content(self) -> Region:
+        """`scrollable_content_region`, worked out once while the view's lines are
+        rendered: Textual works it out on every call, ~9 times a row (a fifth of drawing
+        one)."""
+        region = self._region_in_render
+        return region if region is not None else self.scrollable_content_region
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._region_in_render = self.scrollable_content_region
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._region_in_render = None
 
     def render_line(self, y: int) -> Strip:
+        if not self._styles_checked:
+            self._check_styles()
         if self.sidenotes:  # a sidenote's rows follow the view, not the text
             return self._drawn_row(y)
-        key = (round(self.scroll_y) + y, self.scrollable_content_region.width)
+        key = (round(self.scroll_y) + y, self._content.width)
         strip = self._rows.get(key)
         if strip is None:
             if len(self._rows) >= ROWS_KEPT:
@@ -746,7 +823,7 @@ class EssayView(ScrollView, can_focus=True):
         return strip
 
     def _drawn_row(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width = self._content.width
         base = self._base
         strip = self._text_line(y, width, base)
         if self.sidenotes:

@@ -63,6 +63,7 @@ class SearchBar(Horizontal):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, classes=classes)
+        self.display = False  # until `open`
         self._count = ""
         #: The text on show in the count.
         self._shown = ""
@@ -85,13 +86,15 @@ class SearchBar(Horizontal):
 
     def open(self) -> None:
         """Show the bar and give it the keys typed from now on."""
-        self.remove_class("-hidden")
+        # Shown and hidden by its own style, not a class: a class restyles the bar and its
+        # three widgets from the stylesheet (~5 ms at 4.4 MB), the style lays out alone.
+        self.display = True
         # Now, not later (Widget.focus waits a turn): the keys typed next go to the bar.
         self.screen.set_focus(self.input)
 
     def close(self) -> None:
         """Hide the bar (the query stays until `clear`)."""
-        self.add_class("-hidden")
+        self.display = False
 
     def clear(self) -> None:
         """Empty the query without a `Changed` (the search is cleared by the caller)."""

@@ -239,7 +239,7 @@ class StatusLine(Widget):
 
     def set_shown(self, shown: bool) -> None:
         """Show the line, or hide it (the search bar takes its place)."""
-        self.set_class(not shown, "-hidden")
+        self.display = shown  # its own style: a class would restyle it from the stylesheet
 
     def set_status(self, status: ReadingStatus) -> None:
         """Update the reading status (shown after any message)."""
