@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Callable
 from typing import Any
 
 from textual.pilot import Pilot
@@ -61,3 +62,13 @@ def reader(app: EssayApp) -> ReaderScreen:
 def view_of(app: EssayApp) -> EssayView:
     """The essay view of the reader showing (no dialog over it)."""
     return reader(app).query_one(EssayView)
+
+
+async def until(pilot: Pilot[Any], holds: Callable[[], object], what: str) -> None:
+    """Pause until `holds()` is true (work the app finishes in its own time: a worker, a
+    position saved after the first frame), failing after `LIMIT` seconds with `what`."""
+    deadline = time.monotonic() + LIMIT
+    while not holds():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not so after {LIMIT:g} s")
+        await pilot.pause(LOOK)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from epub_books import epub3_book, glossary_book, real_standard_ebook, standard_ebook
-from ready import opened
+from ready import opened, until
 from textual.pilot import Pilot
 
 from essaytui.app import EssayApp
@@ -225,6 +225,7 @@ async def test_a_real_book_outline_jump_back_and_search(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
         screen, view = reader(app), view_of(app)
+        await until(pilot, lambda: view.essay.complete, "the whole book, not its first part")
         text = view.essay.reading_text
         await pilot.press("1")
         await pilot.pause()
@@ -293,6 +294,7 @@ async def test_the_rest_of_a_book_comes_wrapped_by_the_worker(tmp_path: Path) ->
     async with app.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
         screen, view = reader(app), view_of(app)
+        await until(pilot, lambda: view.essay.complete, "the app's own rest is in before ours")
         whole = dataclasses.replace(load_essay(book), id=app.essay.id)
         layout = prepare_essay(whole, view)
         view.offer(layout)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ready import until
+
 from essaytui.app import FIRST_SCREEN_LIMIT, EssayApp
 from essaytui.cli import last_read_path
 from essaytui.model.identity import title_hash
@@ -69,9 +71,9 @@ async def test_last_read_is_recorded_when_an_essay_is_opened(tmp_path: Path) -> 
     for path in (one, two):
         app = EssayApp(path)
         async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
             # no scrolling at all: opening is reading
-            assert last_read_path(None) == path.resolve()
+            wanted = path.resolve()
+            await until(pilot, lambda: last_read_path(None) == wanted, "last read")  # noqa: B023
             await pilot.press("q")
     assert last_read_path(None) == two.resolve()
 
