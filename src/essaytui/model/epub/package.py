@@ -212,6 +212,9 @@ def _metadata(root: Any, package: Package, manifest: dict[str, tuple[str, str, s
         own = element.get("id", "")
         if name == "identifier":
             identifiers.append((own, value))
+            isbn = _isbn(element, value)
+            if isbn and "isbn" not in package.meta:
+                package.meta["isbn"] = isbn
         elif name == "title":
             titles.append((refines.get((own, "title-type"), ""), value))
         elif name in ("creator", "contributor"):
@@ -233,6 +236,21 @@ def _metadata(root: Any, package: Package, manifest: dict[str, tuple[str, str, s
     package.cover_image = cover
     if package.identifier:
         package.meta["identifier"] = package.identifier
+
+
+def _isbn(element: Any, value: str) -> str:
+    """The ISBN an identifier states (EPUB 3 ``urn:isbn:…``, EPUB 2 ``opf:scheme="ISBN"``),
+    or ""."""
+    scheme = next((v for k, v in element.attrib.items() if _local(k) == "scheme"), "")
+    lowered = value.lower()
+    if lowered.startswith("urn:isbn:"):
+        value = value[len("urn:isbn:") :]
+    elif lowered.startswith("isbn:"):
+        value = value[len("isbn:") :]
+    elif scheme.strip().upper() != "ISBN":
+        return ""
+    digits = "".join(char for char in value if char.isdigit() or char in "Xx")
+    return value.strip() if len(digits) in (10, 13) else ""
 
 
 def _refinements(metadata: Any) -> dict[tuple[str, str], str]:
