@@ -8,7 +8,19 @@ import json
 from pathlib import Path
 
 from bibtexparser.entrypoint import parse_string
-from epub_books import OPF2, XHTML_TYPE, epub2_book, opf3, page, real_standard_ebook, write_epub
+from epub_books import (
+    LETTER_1,
+    LETTER_2,
+    NCX,
+    NOTES_2,
+    OPF2,
+    XHTML_TYPE,
+    epub2_book,
+    opf3,
+    page,
+    real_standard_ebook,
+    write_epub,
+)
 from test_citation import check_csl_item
 from test_epub_cli import essaytui
 
@@ -81,6 +93,26 @@ def test_an_epub2_books_editor_and_isbn_scheme_are_cited(tmp_path: Path) -> None
     result = essaytui("cite", book, "--format", "bibtex", home=tmp_path)
     assert "  editor = {Park, Eli}," in result.stdout
     assert "  isbn = {9780000000002}" in result.stdout
+
+
+def test_an_epub2_translator_by_opf_role_is_cited(tmp_path: Path) -> None:
+    editor = '<dc:creator opf:role="edt">Eli Park</dc:creator>'
+    assert editor in OPF2
+    translated = OPF2.replace(
+        editor, editor + '\n<dc:contributor opf:role="trl">Ana Vidal</dc:contributor>'
+    )
+    files: dict[str, str | bytes] = {
+        "content.opf": translated,
+        "toc.ncx": NCX,
+        "letter1.html": LETTER_1,
+        "letter2.html": LETTER_2,
+        "notes.html": NOTES_2,
+    }
+    book = write_epub(tmp_path / "translated.epub", files, opf="content.opf")
+    reference = essay_reference(load_book(book))
+    assert to_csl_json(reference)["translator"] == [{"family": "Vidal", "given": "Ana"}]
+    assert "A4  - Vidal, Ana" in to_ris([reference]).splitlines()
+    assert "  translator = {Vidal, Ana}," in to_bibtex([reference])
 
 
 def test_a_real_standard_ebook_is_cited_with_its_author_only(tmp_path: Path) -> None:
