@@ -42,8 +42,9 @@ def about_text(essay: Essay) -> Text:
         if value:
             text.append(f"\n\n{label}\n", style="bold underline")
             text.append(sanitize(value))
-    shown = {key for key, _ in FIELDS}
-    others = [(key, value) for key, value in essay.meta.items() if key not in shown and value]
+            if key == "series" and essay.meta.get("part"):
+                text.append(f", part {sanitize_inline(essay.meta['part'])}")
+    others = _others(essay)
     if others:
         text.append("\n\nAlso\n", style="bold underline")
         for key, value in others:
@@ -54,11 +55,36 @@ def about_text(essay: Essay) -> Text:
     text.append("\n\nLength\n", style="bold underline")
     text.append(
         f"{words:,} words · about {reading_minutes(essay.reading_text, 0)} min to read"
-        f" · {len(essay.sections)} sections · {notes} notes · {len(essay.glossary)} glossary terms"
+        f" · {_count(len(essay.sections), 'section')} · {_count(notes, 'note')}"
+        f" · {_count(len(essay.glossary), 'glossary term')}"
     )
     if essay.source_path:
         text.append(f"\n\nFile: {sanitize_inline(essay.source_path)}", style="dim")
     return text
+
+
+def _others(essay: Essay) -> list[tuple[str, str]]:
+    """The front matter not shown above it: not its title, author or series (with its
+    part), and no value twice (a book's ISBN is often its identifier too)."""
+    shown = {key for key, _ in FIELDS} | {"part", "title", "author"}
+    seen = {_plain(essay.title), _plain(essay.author)}
+    others: list[tuple[str, str]] = []
+    for key, value in essay.meta.items():
+        plain = _plain(value)
+        if key in shown or not plain or plain in seen:
+            continue
+        seen.add(plain)
+        others.append((key, value))
+    return others
+
+
+def _plain(value: str) -> str:
+    return " ".join(value.split()).lower().removeprefix("urn:isbn:")
+
+
+def _count(number: int, noun: str) -> str:
+    """ "1 note", "2 notes", "0 notes"."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 class AboutScreen(ModalScreen[None]):

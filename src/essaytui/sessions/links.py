@@ -163,9 +163,35 @@ def hyperlink(url: str) -> str | None:
     return openable(url)
 
 
+#: Characters of the text at a link's target quoted in its peek at most.
+_QUOTED_CHARS = 70
+
+
+def place_name(essay: Essay, offset: int) -> str:
+    """A place in the reading text as a reader knows it: the title of the section it is
+    in, and the words there when it is not the section's start."""
+    from essaytui.model.text import sanitize_inline
+
+    inside = [s for s in essay.sections if s.start <= offset < max(s.end, s.start + 1)]
+    section = max(inside, key=lambda s: (s.start, s.level), default=None)
+    title = sanitize_inline(section.title) if section is not None else ""
+    if section is not None and essay.reading_text[section.start : offset].strip() == "":
+        return title
+    line = essay.reading_text[offset:].lstrip().split("\n", 1)[0].strip()
+    words = sanitize_inline(line)
+    if len(words) > _QUOTED_CHARS:
+        words = words[:_QUOTED_CHARS].rsplit(" ", 1)[0] + "…"
+    quoted = f"“{words}”" if words else ""
+    return " · ".join(part for part in (title, quoted) if part) or "a place in the text"
+
+
 def link_peek(essay: Essay, url: str, image: bool = False) -> str:
     """What the peek says about a selected link or image: where it goes, what enter does."""
     match resolve(essay, url):
+        case InEssay(offset) if not image:
+            # where it leads, in the essay's own words: its address may be an id the
+            # conversion made (a book's "#epub-t-4"), which means nothing to a reader
+            return f"Link to: {place_name(essay, offset)}\n\nenter: go there (backspace comes back)"
         case InEssay():
             where = "go there (backspace comes back)"
         case ToSource():

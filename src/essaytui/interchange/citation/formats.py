@@ -7,7 +7,14 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from essaytui.interchange.citation.reference import DATE_FIELDS, TEXT_FIELDS, Reference, safe_key
+from essaytui.interchange.citation.reference import (
+    DATE_FIELDS,
+    PEOPLE_FIELDS,
+    TEXT_FIELDS,
+    Person,
+    Reference,
+    safe_key,
+)
 
 # -- CSL-JSON, BibTeX, RIS -------------------------------------------------------------------
 
@@ -16,18 +23,25 @@ def _date_parts(parts: Sequence[int]) -> dict[str, object]:
     return {"date-parts": [list(parts)]}
 
 
+def _csl_names(people: Sequence[Person]) -> list[dict[str, str]]:
+    return [
+        {"literal": p.literal}
+        if p.literal
+        else {"family": p.family, **({"given": p.given} if p.given else {})}
+        for p in people
+    ]
+
+
 def to_csl_json(reference: Reference) -> dict[str, object]:
     """One CSL-JSON item (csl-data.json): only the fields the reference has."""
     item: dict[str, object] = {"id": reference.id, "type": reference.type}
     if reference.title:
         item["title"] = reference.title
     if reference.authors:
-        item["author"] = [
-            {"literal": p.literal}
-            if p.literal
-            else {"family": p.family, **({"given": p.given} if p.given else {})}
-            for p in reference.authors
-        ]
+        item["author"] = _csl_names(reference.authors)
+    for role in PEOPLE_FIELDS:
+        if people := role.value(reference):
+            item[role.csl] = _csl_names(people)
     for text in TEXT_FIELDS:
         if value := text.value(reference):
             item[text.csl] = value
@@ -104,17 +118,24 @@ def _iso(parts: Sequence[int]) -> str:
     return "-".join(f"{part:02d}" if index else str(part) for index, part in enumerate(parts))
 
 
+def _bibtex_names(people: Sequence[Person]) -> str:
+    # a name taken as it is stays one name: braced, BibTeX never splits it
+    return " and ".join(
+        f"{{{bibtex_escape(p.literal)}}}" if p.literal else bibtex_escape(p.sort_form())
+        for p in people
+    )
+
+
 def to_bibtex(references: Iterable[Reference]) -> str:
     """The references as BibTeX entries (read by BibTeX, biblatex, Zotero and JabRef)."""
     entries: list[str] = []
     for ref in references:
         fields: list[tuple[str, str]] = []
         if ref.authors:
-            names = [
-                f"{{{bibtex_escape(p.literal)}}}" if p.literal else bibtex_escape(p.sort_form())
-                for p in ref.authors
-            ]
-            fields.append(("author", " and ".join(names)))
+            fields.append(("author", _bibtex_names(ref.authors)))
+        for role in PEOPLE_FIELDS:
+            if people := role.value(ref):
+                fields.append((role.front_matter, _bibtex_names(people)))
         if ref.title:
             fields.append(("title", _bibtex_title(ref.title)))
         kind = _BIBTEX_TYPES.get(ref.type, "misc")
@@ -127,11 +148,15 @@ def to_bibtex(references: Iterable[Reference]) -> str:
             fields.append(("howpublished", _HOW_PUBLISHED[ref.type]))
         if ref.series:
             fields.append(("series", bibtex_escape(ref.series)))
+        if ref.number:
+            fields.append(("number", bibtex_escape(ref.number)))
         if ref.publisher:
             fields.append(("publisher", bibtex_escape(ref.publisher)))
         if ref.issued:
             fields.append(("year", str(ref.issued[0])))
             fields.append(("date", _iso(ref.issued)))
+        if ref.isbn:
+            fields.append(("isbn", bibtex_escape(ref.isbn)))
         if ref.url:
             fields.append(("url", bibtex_url(ref.url.strip())))
         if ref.accessed:
@@ -169,6 +194,10 @@ def to_ris(references: Iterable[Reference]) -> str:
     for ref in references:
         lines.append(f"TY  - {_RIS_TYPES.get(ref.type, 'GEN')}")
         lines.extend(f"AU  - {one_line(person.sort_form())}" for person in ref.authors)
+        # RIS has editors (ED) and, in EndNote's and Zotero's reading, translators as the
+        # subsidiary authors (A4); it has no tag for illustrators
+        lines.extend(f"ED  - {one_line(person.sort_form())}" for person in ref.editors)
+        lines.extend(f"A4  - {one_line(person.sort_form())}" for person in ref.translators)
         for tag, value in (
             ("TI", ref.title),
             ("T2", ref.container),
@@ -177,9 +206,15 @@ def to_ris(references: Iterable[Reference]) -> str:
         ):
             if value.strip():
                 lines.append(f"{tag}  - {one_line(value)}")
+        if ref.number.strip():
+            # the number in its series: RIS has no tag of its own for it; its volume
+            # (VL) is what Zotero and EndNote read a part of a set as
+            lines.append(f"VL  - {one_line(ref.number)}")
         if ref.issued:
             lines.append(f"PY  - {ref.issued[0]}")
             lines.append(f"DA  - {_ris_date(ref.issued)}")
+        if ref.isbn.strip():
+            lines.append(f"SN  - {one_line(ref.isbn)}")
         if ref.url.strip():
             lines.append(f"UR  - {one_line(ref.url)}")
         if ref.accessed:
@@ -200,6 +235,11 @@ def describe(reference: Reference) -> dict[str, Any]:
         found["author"] = names[0] if len(names) == 1 else names
     if reference.title:
         found["title"] = reference.title
+    for role in PEOPLE_FIELDS:
+        if people := role.value(reference):
+            found[role.front_matter] = ", ".join(
+                p.literal or f"{p.given} {p.family}".strip() for p in people
+            )
     for text in TEXT_FIELDS:
         if text.front_matter and (value := text.value(reference)):
             found[text.front_matter] = value

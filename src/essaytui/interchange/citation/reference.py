@@ -5,6 +5,10 @@ Front-matter keys read (all optional; what is missing is left out, never guessed
     author     one name ("Dean Chen", "Chen, Dean") or a list of names
     title      the essay's title
     series     the series it belongs to ("Part 5")
+    part       its number in that series (2)
+    translator, editor, illustrator
+               who translated, edited or illustrated it (names as `author`)
+    isbn       its ISBN
     site       the website or blog it was published on
     publisher  who published it
     date       when it was published: 2016, 2016-04 or 2016-04-17
@@ -114,7 +118,12 @@ class Reference:
     type: str
     title: str = ""
     authors: tuple[Person, ...] = ()
+    translators: tuple[Person, ...] = ()
+    editors: tuple[Person, ...] = ()
+    illustrators: tuple[Person, ...] = ()
     series: str = ""
+    number: str = ""
+    isbn: str = ""
     container: str = ""
     publisher: str = ""
     issued: tuple[int, ...] = ()
@@ -247,7 +256,12 @@ def essay_reference(essay: Essay) -> Reference:
         type=csl_type,
         title=title,
         authors=authors,
+        translators=parse_people(meta.get("translator", "")),
+        editors=parse_people(meta.get("editor", "")),
+        illustrators=parse_people(meta.get("illustrator", "")),
         series=meta.get("series", "").strip(),
+        number=meta.get("part", "").strip(),
+        isbn=meta.get("isbn", "").strip(),
         container=site,
         publisher=meta.get("publisher", "").strip(),
         issued=issued,
@@ -356,10 +370,30 @@ class TextField:
 #: them: the one table CSL-JSON and front matter both read.
 TEXT_FIELDS = (
     TextField(lambda r: r.series, "collection-title", "series"),
+    TextField(lambda r: r.number, "collection-number", "part"),
+    TextField(lambda r: r.isbn, "ISBN", "isbn"),
     TextField(lambda r: r.container, "container-title", "site"),
     TextField(lambda r: r.publisher, "publisher", "publisher"),
     TextField(lambda r: r.url, "URL", "url"),
     TextField(lambda r: r.note, "note", ""),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleField:
+    """The people of a reference in one role after its authors, with the role's name in
+    CSL-JSON and in front matter (BibTeX and biblatex use the front matter's)."""
+
+    value: Callable[[Reference], tuple[Person, ...]]
+    csl: str
+    front_matter: str
+
+
+#: The roles besides the authors, in the order every format writes them.
+PEOPLE_FIELDS = (
+    PeopleField(lambda r: r.editors, "editor", "editor"),
+    PeopleField(lambda r: r.translators, "translator", "translator"),
+    PeopleField(lambda r: r.illustrators, "illustrator", "illustrator"),
 )
 
 

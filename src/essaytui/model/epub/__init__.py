@@ -191,7 +191,7 @@ def _front_matter(
         if role != "author":
             front[role] = ", ".join(names)
     meta = package.meta
-    for key in ("series", "part", "publisher", "language", "identifier"):
+    for key in ("series", "part", "publisher", "language", "identifier", "isbn"):
         if meta.get(key):
             front[key] = meta[key]
     date = _DATE.match(meta.get("date", "").strip())

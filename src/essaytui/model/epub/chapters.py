@@ -318,6 +318,7 @@ class _Converter:
             if body.find(".//img") is not None:
                 self.text.images += 1
             return ""
+        _drop_decorative_images(body)
         self._place_anchors(member, root, body)
         if self._enough is not None and _cut_after(body, int(_FIRST_PART_TEXT * self._enough)):
             self._cut = True
@@ -589,6 +590,8 @@ class _Converter:
                 if previous is not None and is_notes_heading(previous):
                     remove_element(previous)
                 place = above
+        if holders:
+            _drop_trailing_rules(body)
         return bool(holders)
 
     def _finish_notes(self) -> None:
@@ -781,6 +784,30 @@ def _mark_start(element: Any, token: str) -> None:
             node.tail = token + node.tail
             return
     element.text = token + (element.text or "")
+
+
+def _drop_decorative_images(body: Any) -> None:
+    """Remove the pictures with an empty ``alt``: HTML's mark of a decorative one (a
+    title page's ornament, a publisher's logo), which has nothing to say in the running
+    text. A picture without ``alt`` at all is kept: it may be the text's own."""
+    from essaytui.model.html import remove_element
+
+    for image in list(body.iter("img")):
+        alt = image.get("alt")
+        if alt is not None and not alt.strip() and image.get("id") is None:
+            remove_element(image)
+
+
+def _drop_trailing_rules(body: Any) -> None:
+    """Remove the rules (``<hr>``) with nothing after them in the document: a rule that
+    set the notes apart, once they have been taken out, would end the text alone."""
+    from essaytui.model.html import remove_element
+
+    for rule in reversed(list(body.iter("hr"))):
+        after = rule.xpath("following::text()[normalize-space()] | following::img")
+        if after:
+            break
+        remove_element(rule)
 
 
 def _text_outside_headings(body: Any) -> bool:

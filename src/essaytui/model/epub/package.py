@@ -212,6 +212,9 @@ def _metadata(root: Any, package: Package, manifest: dict[str, tuple[str, str, s
         own = element.get("id", "")
         if name == "identifier":
             identifiers.append((own, value))
+            isbn = _isbn(element, value)
+            if isbn and "isbn" not in package.meta:
+                package.meta["isbn"] = isbn
         elif name == "title":
             titles.append((refines.get((own, "title-type"), ""), value))
         elif name in ("creator", "contributor"):
@@ -233,6 +236,21 @@ def _metadata(root: Any, package: Package, manifest: dict[str, tuple[str, str, s
     package.cover_image = cover
     if package.identifier:
         package.meta["identifier"] = package.identifier
+
+
+def _isbn(element: Any, value: str) -> str:
+    """The ISBN an identifier states (EPUB 3 ``urn:isbn:…``, EPUB 2 ``opf:scheme="ISBN"``),
+    or ""."""
+    scheme = next((v for k, v in element.attrib.items() if _local(k) == "scheme"), "")
+    lowered = value.lower()
+    if lowered.startswith("urn:isbn:"):
+        value = value[len("urn:isbn:") :]
+    elif lowered.startswith("isbn:"):
+        value = value[len("isbn:") :]
+    elif scheme.strip().upper() != "ISBN":
+        return ""
+    digits = "".join(char for char in value if char.isdigit() or char in "Xx")
+    return value.strip() if len(digits) in (10, 13) else ""
 
 
 def _refinements(metadata: Any) -> dict[tuple[str, str], str]:
@@ -315,14 +333,16 @@ def _spine(
     spine = next((e for e in root if _local(e.tag) == "spine"), None)
     if spine is None:
         raise BookError(f"{archive.name}: its package file has no reading order (spine)")
-    missing = 0
+    missing: list[str] = []
     seen: set[str] = set()
     for element in spine:
         if _local(element.tag) != "itemref":
             continue
-        item = manifest.get(element.get("idref", ""))
+        idref = element.get("idref", "")
+        item = manifest.get(idref)
         if item is None or item[0] not in archive:
-            missing += 1
+            # named by its file, or by its id when the manifest does not list it
+            missing.append(member_title(item[0]) if item is not None else idref or "?")
             continue
         member, media_type, properties = item
         if member in seen or (media_type and media_type not in XHTML_TYPES):
@@ -331,10 +351,7 @@ def _spine(
         linear = element.get("linear", "yes").strip().lower() != "no"
         package.spine.append(SpineItem(member, media_type, linear, properties))
     if missing:
-        package.warnings.append(
-            f"{missing} document{'s' if missing != 1 else ''} of the reading order "
-            f"{'are' if missing != 1 else 'is'} missing from the book"
-        )
+        package.warnings.append(_missing_warning(missing))
     guide = next((e for e in root if _local(e.tag) == "guide"), None)
     if guide is not None:
         for reference in guide:
@@ -342,6 +359,26 @@ def _spine(
                 cover = resolve(package.opf, reference.get("href", ""))
                 if cover:
                     package.cover_documents.add(cover)
+
+
+#: Missing documents named in the warning at most (the rest are counted).
+MAX_MISSING_NAMED = 3
+
+
+def _missing_warning(missing: list[str]) -> str:
+    """ "1 document of the reading order is missing from the book: ch2.xhtml"; several
+    are named up to `MAX_MISSING_NAMED`, then "and N more"."""
+    from essaytui.model.text import sanitize_inline
+
+    count = len(missing)
+    named = ", ".join(sanitize_inline(name)[:80] for name in missing[:MAX_MISSING_NAMED])
+    rest = count - MAX_MISSING_NAMED
+    more = f" and {rest} more" if rest > 0 else ""
+    many = count != 1
+    return (
+        f"{count} document{'s' if many else ''} of the reading order "
+        f"{'are' if many else 'is'} missing from the book: {named}{more}"
+    )
 
 
 def _toc(
