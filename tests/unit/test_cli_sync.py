@@ -69,6 +69,9 @@ def test_two_machines_through_the_cli_remember_the_folder_and_list_notes_only(
     forgot = essaytui("sync", "--forget", data=desk)
     assert forgot.returncode == 0 and "forgot the sync folder" in forgot.stdout
     assert essaytui("sync", data=desk).returncode == 2
+    again = essaytui("sync", "--forget", data=desk)  # nothing to do: said, not failed
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == "essaytui: no sync folder was remembered"
 
 
 def test_a_remembered_folder_that_is_gone_is_one_line(tmp_path: Path) -> None:
@@ -119,10 +122,12 @@ def test_a_bare_repository_with_two_clones_carries_notes_and_settles_conflicts(
     first, second = add_notes(laptop, "comprehensive", "official", note="laptop")
     done = essaytui("sync", one, data=laptop)
     assert done.returncode == 0, done.stderr
-    assert "pushed" in done.stdout
+    assert "git: 1 commit made, nothing to pull, pushed 1 commit" in done.stdout
     done = essaytui("sync", two, data=desk)
     assert done.returncode == 0, done.stderr
     assert "2 notes from another machine" in done.stdout
+    again = essaytui("sync", data=laptop)  # nothing changed anywhere: nothing pushed
+    assert "git: nothing to commit, nothing to pull, nothing to send" in again.stdout
     # the same note edited on both machines: the files conflict in git
     with AnnotationStore.open(laptop) as store:
         store.update(replace(first, note="laptop edit"))
@@ -174,11 +179,41 @@ def test_a_work_tree_without_a_remote_only_commits(tmp_path: Path, git_env: dict
     add_notes(laptop, "comprehensive")
     done = essaytui("sync", repository, data=laptop)
     assert done.returncode == 0, done.stderr
-    assert "no remote: committed only" in done.stdout
+    assert "git: 1 commit made, no remote to pull from or push to" in done.stdout
     assert git("log", "--oneline", cwd=repository).count("\n") == 1
     assert git("status", "--porcelain", cwd=repository) == "?? README\n"
     again = essaytui("sync", data=laptop)
-    assert "0 commits" in again.stdout
+    assert "git: nothing to commit, no remote" in again.stdout
+
+
+def test_a_bare_repository_or_git_s_own_folder_is_refused_and_nothing_is_written(
+    tmp_path: Path, git_env: dict[str, str]
+) -> None:
+    bare = tmp_path / "notes.git"
+    git("init", "-q", "--bare", bare)
+    work = tmp_path / "work"
+    git("init", "-q", work)
+    laptop = tmp_path / "laptop"
+    add_notes(laptop, "comprehensive", note="mine")
+    before = sorted(p.name for p in bare.iterdir())
+    done = essaytui("sync", bare, data=laptop)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.splitlines() == [
+        f"essaytui: sync: {bare} is a bare git repository: clone it "
+        f"(git clone {bare} FOLDER) and sync with FOLDER"
+    ]
+    assert sorted(p.name for p in bare.iterdir()) == before
+    for inside in (bare / "refs", bare / "refs" / "new", work / ".git", work / ".git" / "x"):
+        done = essaytui("sync", inside, data=laptop)
+        assert done.returncode == 2 and len(done.stderr.splitlines()) == 1, done.stderr
+        assert "git clone" in done.stderr or f"work tree {work} " in done.stderr
+    assert not (bare / "refs" / "new").exists() and not (work / ".git" / "x").exists()
+    assert not (work / ".git" / "annotations").exists()
+    # nothing was remembered: the first folder that works is
+    clone = tmp_path / "clone"
+    git("clone", "-q", bare, clone)
+    done = essaytui("sync", clone, data=laptop)
+    assert done.returncode == 0 and "is now your sync folder" in done.stderr, done.stderr
 
 
 # -- a sync folder that cannot be written --------------------------------------------

@@ -24,8 +24,9 @@ def options(parser: argparse.ArgumentParser) -> None:
         "other. In a git work tree the sync commits, pulls (settling conflicts on "
         "notes by the same rule) and pushes; without a remote it only commits. The "
         "first DIR given is remembered, and the reader then syncs by itself when an "
-        "essay opens and when it quits. Exit status 1 when something could not be "
-        "sent or fetched (it goes at the next sync)."
+        "essay opens and when it quits. A bare git repository is cloned first (git "
+        "clone), and the clone is the sync folder. Exit status 1 when something could "
+        "not be sent or fetched (it goes at the next sync)."
     )
     parser.add_argument(
         "folder",
@@ -34,7 +35,9 @@ def options(parser: argparse.ArgumentParser) -> None:
         help="the sync folder (default: the one remembered); made if missing",
     )
     parser.add_argument(
-        "--forget", action="store_true", help="forget the remembered folder (no sync)"
+        "--forget",
+        action="store_true",
+        help="forget the remembered folder (no sync); exit status 0 also when none was",
     )
 
 
@@ -49,9 +52,15 @@ def run(options: argparse.Namespace) -> int:
             if options.forget:
                 if options.folder:
                     raise UsageError("sync: --forget takes no DIR")
+                if not remembered:
+                    # nothing to do is not a failure (as `export` with no notes)
+                    print("essaytui: no sync folder was remembered")
+                    return 0
                 store.set_setting(FOLDER_SETTING, "")
-                what = f"the sync folder {inline(remembered)}" if remembered else "no folder"
-                print(f"essaytui: forgot {what}; the reader no longer syncs by itself")
+                print(
+                    f"essaytui: forgot the sync folder {inline(remembered)}; the reader no "
+                    "longer syncs by itself"
+                )
                 return 0
             if not options.folder and not remembered:
                 raise UsageError(
@@ -78,9 +87,15 @@ def _sync_folder(name: str, *, given: bool) -> Path:
     """The sync folder, made when given on the command line and missing.
 
     Raises:
-        UsageError: it is not a folder, cannot be made, or (remembered) is not there.
+        UsageError: it is not a folder, cannot be made, (remembered) is not there, or
+            is git's own folder (a bare repository, a `.git`).
     """
+    from essaytui.interchange.sync import git_internals_problem
+
     folder = Path(name).expanduser().absolute()
+    problem = git_internals_problem(folder)
+    if problem:
+        raise UsageError(f"sync: {problem}")
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"sync: {name} is not a folder")
     if not folder.exists():
