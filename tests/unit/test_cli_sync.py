@@ -186,6 +186,39 @@ def test_a_work_tree_without_a_remote_only_commits(tmp_path: Path, git_env: dict
     assert "git: nothing to commit, no remote" in again.stdout
 
 
+def test_opening_an_essay_again_without_moving_makes_no_commit(
+    tmp_path: Path, git_env: dict[str, str]
+) -> None:
+    """The reader stamps the position of an essay when it opens and leaves it; a place
+    that did not move is nothing to send (else: a commit per reading session)."""
+    bare = tmp_path / "notes.git"
+    git("init", "-q", "--bare", bare)
+    one = tmp_path / "one"
+    git("clone", "-q", bare, one)
+    laptop = tmp_path / "laptop"
+    add_notes(laptop, "comprehensive")
+    essay = load_essay(DATA / "tiny.md")
+    with AnnotationStore.open(laptop) as store:
+        essay = replace(essay, id=store.identify(essay))
+        store.save_position(essay.id, 40, title=essay.title, progress=0.3, quote="", text_hash="")
+        store.touch(essay.id, str(DATA / "tiny.md"), essay.title, essay.author)
+    assert essaytui("sync", one, data=laptop).returncode == 0
+    commits = git("rev-list", "--count", "HEAD", cwd=one)
+    with AnnotationStore.open(laptop) as store:  # what the reader does, opening and leaving
+        before = store.position(essay.id)
+        store.touch(essay.id, str(DATA / "tiny.md"), essay.title, essay.author)
+        after = store.position(essay.id)
+    assert before is not None and after is not None and after.updated != before.updated
+    done = essaytui("sync", data=laptop)
+    assert done.returncode == 0, done.stderr
+    assert "git: nothing to commit, nothing to pull, nothing to send" in done.stdout
+    assert git("rev-list", "--count", "HEAD", cwd=one) == commits
+    with AnnotationStore.open(laptop) as store:  # a place that moved goes out
+        store.save_position(essay.id, 90, title=essay.title, progress=0.6, quote="", text_hash="")
+    done = essaytui("sync", data=laptop)
+    assert "git: 1 commit made, nothing to pull, pushed 1 commit" in done.stdout
+
+
 def test_a_bare_repository_or_git_s_own_folder_is_refused_and_nothing_is_written(
     tmp_path: Path, git_env: dict[str, str]
 ) -> None:

@@ -1110,13 +1110,19 @@ def sync_positions(
     new_state: SyncState,
     report: SyncReport,
 ) -> None:
-    """Write this machine's reading positions (only those that moved)."""
+    """Write this machine's reading positions (only those that moved).
+
+    The time alone is left out of "moved": opening and leaving an essay stamp its
+    position anew, and a file rewritten for that was one more commit per reading
+    session in a git sync folder, with nothing in it for the other machines.
+    """
     name = device_name()
     for position in positions:
         relative = f"{POSITIONS_DIR}/{essay_key(position.essay_id)}/{device}.json"
         target = folder / relative
-        data = dumps(position_content(position, device, name))
-        digest = hashlib.sha256(data).hexdigest()[:32]
+        content = position_content(position, device, name)
+        data = dumps(content)
+        digest = hashlib.sha256(dumps({**content, "updated": ""})).hexdigest()[:32]
         seen = state.files.get(relative)
         if (
             seen is not None
