@@ -352,3 +352,24 @@ def test_three_machines_syncing_at_the_same_moment_end_with_the_same_notes(
     assert results[0][shared.id] == last  # the latest edit, on every machine
     leftovers = [p.name for p in folder.rglob("*") if p.name.startswith(".")]
     assert leftovers == []
+
+
+def test_a_folder_inside_a_work_tree_is_synced_plain_and_says_so_once(
+    tmp_path: Path, git_env: dict[str, str]
+) -> None:
+    work = tmp_path / "dotfiles"
+    git("init", "-q", work)
+    laptop = tmp_path / "laptop"
+    add_notes(laptop, "comprehensive")
+    folder = work / "essaytui"
+    done = essaytui("sync", folder, data=laptop)
+    assert done.returncode == 0 and "1 note sent" in done.stdout, done.stderr
+    said = [line for line in done.stderr.splitlines() if "inside the git work tree" in line]
+    assert said == [
+        f"essaytui: {folder} is inside the git work tree {work}: it is synced as a plain "
+        "folder, and its files are yours to commit (or sync with a clone of its own)"
+    ]
+    assert "git:" not in done.stdout
+    assert git("status", "--porcelain", cwd=work) == "?? essaytui/\n"  # nothing committed
+    again = essaytui("sync", data=laptop)
+    assert again.returncode == 0 and again.stderr == ""

@@ -76,6 +76,7 @@ def run(options: argparse.Namespace) -> int:
                     "(essaytui sync --forget to stop)",
                     file=sys.stderr,
                 )
+                _say_if_inside_a_work_tree(folder)
             status = _sync_now(store, folder)
         except StoreError as error:
             raise UsageError(f"sync: {error}") from None
@@ -108,6 +109,26 @@ def _sync_folder(name: str, *, given: bool) -> Path:
         except OSError as error:
             raise UsageError(f"sync: cannot make {name} ({error.strerror or error})") from None
     return folder
+
+
+def _say_if_inside_a_work_tree(folder: Path) -> None:
+    """A folder inside a git work tree (not its top) is synced as a plain folder: say
+    so once, when it is first remembered, since its notes are never committed."""
+    from essaytui.interchange.sync_git import Git, GitError, is_git_work_tree
+
+    if is_git_work_tree(folder):
+        return
+    try:
+        top = Git(folder).text("rev-parse", "--show-toplevel")
+    except GitError:
+        return  # no git here: nothing to say
+    if top:
+        print(
+            f"essaytui: {inline(str(folder))} is inside the git work tree {inline(top)}: "
+            "it is synced as a plain folder, and its files are yours to commit (or sync "
+            "with a clone of its own)",
+            file=sys.stderr,
+        )
 
 
 def _sync_now(store: AnnotationStore, folder: Path) -> int:
