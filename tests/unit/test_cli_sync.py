@@ -63,6 +63,12 @@ def test_two_machines_through_the_cli_remember_the_folder_and_list_notes_only(
     assert notes_of(desk) == notes_of(laptop)
     again = essaytui("sync", data=desk)  # the folder is remembered
     assert again.returncode == 0 and "nothing new" in again.stdout
+    assert essaytui("sync", f"{folder}/", data=desk).stderr == ""  # the same folder
+    other = essaytui("sync", tmp_path / "Other", data=desk)  # once, not remembered
+    assert other.returncode == 0 and other.stderr.splitlines() == [
+        f"essaytui: the remembered sync folder is still {folder} "
+        "(to change it: essaytui sync --forget, then essaytui sync DIR)"
+    ]
     listed = essaytui("list", data=desk)
     assert "A tiny essay on partners  3 note(s)" in listed.stdout
     assert "(notes only: the essay was never opened on this machine)" in listed.stdout

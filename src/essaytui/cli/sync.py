@@ -23,7 +23,8 @@ def options(parser: argparse.ArgumentParser) -> None:
         "change of a note wins on every machine; a deletion is a change like any "
         "other. In a git work tree the sync commits, pulls (settling conflicts on "
         "notes by the same rule) and pushes; without a remote it only commits. The "
-        "first DIR given is remembered, and the reader then syncs by itself when an "
+        "first DIR given is remembered (another DIR later is synced with once), and "
+        "the reader then syncs by itself when an "
         "essay opens and when it quits. A bare git repository is cloned first (git "
         "clone), and the clone is the sync folder. Exit status 1 when something could "
         "not be sent or fetched (it goes at the next sync)."
@@ -77,6 +78,13 @@ def run(options: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
                 _say_if_inside_a_work_tree(folder)
+            elif options.folder and Path(remembered).absolute() != folder:
+                # synced once with another folder: the reader still syncs with the first
+                print(
+                    f"essaytui: the remembered sync folder is still {inline(remembered)} "
+                    "(to change it: essaytui sync --forget, then essaytui sync DIR)",
+                    file=sys.stderr,
+                )
             status = _sync_now(store, folder)
         except StoreError as error:
             raise UsageError(f"sync: {error}") from None
