@@ -359,10 +359,14 @@ class EssayApp(TypeaheadApp[None]):
             reader.annotations.reload()
         if outcome.elsewhere is not None and outcome.elsewhere != self.elsewhere:
             self.elsewhere = outcome.elsewhere
-            line = f"Read further elsewhere: {offer(outcome.elsewhere)}"
-            reader.say(f"{line} — ctrl+p “Sync: continue”", 20)
+            # a notice above the status line (app.tcss), for Textual's usual time: the
+            # status line keeps its section, percentage and time left in sight
             came = f"{outcome.message}\n" if outcome.message else ""
-            self.notify(f"{came}{line}.\nCommand palette: “Sync: continue there”.", timeout=20)
+            self.notify(
+                f"{came}Read further elsewhere: {offer(outcome.elsewhere)}.\n"
+                "Command palette: “Sync: continue there”."
+            )
+            self.set_timer(self.NOTIFICATION_TIMEOUT + 0.5, self._repaint_status)
         elif outcome.message:
             reader.say(outcome.message, 10)
 
@@ -374,6 +378,15 @@ class EssayApp(TypeaheadApp[None]):
         if remote is not None:
             reader = self.reader
             reader.navigation.jump_to(remote_offset(reader.essay, remote))
+            self.clear_notifications()  # the offer is taken
+            self.call_after_refresh(self._repaint_status)
+
+    def _repaint_status(self) -> None:
+        """Draw the status row whole again once a notice over the screen has gone: the
+        compositor redrew only the cells it thought changed, and one cell of the notice
+        could stay behind at the row's end."""
+        with contextlib.suppress(LookupError):
+            self.reader.status.refresh()
 
     def save_position(self) -> None:
         """Save the reading position, if the reader is showing."""

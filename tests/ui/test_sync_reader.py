@@ -8,8 +8,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from ready import opened
 from textual.pilot import Pilot
+from textual.widgets._toast import Toast
 
 from essaytui.app import EssayApp
 from essaytui.interchange.sync import (
@@ -70,17 +72,20 @@ async def test_notes_come_in_at_opening_and_the_place_elsewhere_is_offered(
         store.set_setting(FOLDER_SETTING, str(folder))
         desk_device = device_id(store)
     app = EssayApp(ESSAY, data_dir=desk)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await opened(pilot)
         await until(pilot, lambda: len(reader(app).notes.annotations) == 3)
         await until(pilot, lambda: app.elsewhere is not None)
         assert app.elsewhere is not None and app.elsewhere.progress == 0.63
-        assert "continue at 63 %" in reader(app).status.message
-        assert f"({device_name()}, just now)" in reader(app).status.message
+        await until(pilot, lambda: bool(app.screen.query(Toast)))
+        (notice,) = app.screen.query(Toast)
+        said = str(notice.render())
+        assert "continue at 63 %" in said and f"({device_name()}, just now)" in said
         app.action_continue_elsewhere()
         await pilot.pause()
         assert reader(app).view.top_offset <= offset
         assert app.elsewhere is None
+        await until(pilot, lambda: not app.screen.query(Toast))  # the offer is taken
         await pilot.press("q")
         await until(pilot, lambda: not app.is_running, limit=30)
     mine = positions_elsewhere(folder, app.essay.id, "0" * 16)
@@ -93,3 +98,32 @@ async def test_without_a_folder_nothing_syncs(tmp_path: Path) -> None:
         await opened(pilot)
         assert app.sync is None
         await pilot.press("q")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_offer_to_continue_never_hides_the_status_line(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """The notice sits above the status line and the key hints, for Textual's usual
+    time; the status line keeps its section and percentage all along."""
+    folder = tmp_path / "Sync"
+    folder.mkdir()
+    laptop_with_notes(tmp_path / "laptop", folder)
+    desk = tmp_path / "desk"
+    with AnnotationStore.open(desk) as store:
+        store.set_setting(FOLDER_SETTING, str(folder))
+    app = EssayApp(ESSAY, data_dir=desk)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await opened(pilot)
+        await until(pilot, lambda: bool(app.screen.query(Toast)))
+        (notice,) = app.screen.query(Toast)
+        status = reader(app).status
+        assert notice.region.bottom <= status.region.y, notice.region
+        assert not notice.region.overlaps(status.region)
+        assert "Read further" not in status.message
+        assert "%" in str(status.render())
+        assert [n.timeout for n in app._notifications] == [app.NOTIFICATION_TIMEOUT]
+        assert app.NOTIFICATION_TIMEOUT <= 10
+        await until(pilot, lambda: not app.screen.query(Toast), limit=20)
+        await pilot.press("q")
+        await until(pilot, lambda: not app.is_running, limit=30)

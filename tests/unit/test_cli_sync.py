@@ -63,12 +63,21 @@ def test_two_machines_through_the_cli_remember_the_folder_and_list_notes_only(
     assert notes_of(desk) == notes_of(laptop)
     again = essaytui("sync", data=desk)  # the folder is remembered
     assert again.returncode == 0 and "nothing new" in again.stdout
+    assert essaytui("sync", f"{folder}/", data=desk).stderr == ""  # the same folder
+    other = essaytui("sync", tmp_path / "Other", data=desk)  # once, not remembered
+    assert other.returncode == 0 and other.stderr.splitlines() == [
+        f"essaytui: the remembered sync folder is still {folder} "
+        "(to change it: essaytui sync --forget, then essaytui sync DIR)"
+    ]
     listed = essaytui("list", data=desk)
     assert "A tiny essay on partners  3 note(s)" in listed.stdout
     assert "(notes only: the essay was never opened on this machine)" in listed.stdout
     forgot = essaytui("sync", "--forget", data=desk)
     assert forgot.returncode == 0 and "forgot the sync folder" in forgot.stdout
     assert essaytui("sync", data=desk).returncode == 2
+    again = essaytui("sync", "--forget", data=desk)  # nothing to do: said, not failed
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == "essaytui: no sync folder was remembered"
 
 
 def test_a_remembered_folder_that_is_gone_is_one_line(tmp_path: Path) -> None:
@@ -119,10 +128,12 @@ def test_a_bare_repository_with_two_clones_carries_notes_and_settles_conflicts(
     first, second = add_notes(laptop, "comprehensive", "official", note="laptop")
     done = essaytui("sync", one, data=laptop)
     assert done.returncode == 0, done.stderr
-    assert "pushed" in done.stdout
+    assert "git: 1 commit made, nothing to pull, pushed 1 commit" in done.stdout
     done = essaytui("sync", two, data=desk)
     assert done.returncode == 0, done.stderr
     assert "2 notes from another machine" in done.stdout
+    again = essaytui("sync", data=laptop)  # nothing changed anywhere: nothing pushed
+    assert "git: nothing to commit, nothing to pull, nothing to send" in again.stdout
     # the same note edited on both machines: the files conflict in git
     with AnnotationStore.open(laptop) as store:
         store.update(replace(first, note="laptop edit"))
@@ -174,11 +185,74 @@ def test_a_work_tree_without_a_remote_only_commits(tmp_path: Path, git_env: dict
     add_notes(laptop, "comprehensive")
     done = essaytui("sync", repository, data=laptop)
     assert done.returncode == 0, done.stderr
-    assert "no remote: committed only" in done.stdout
+    assert "git: 1 commit made, no remote to pull from or push to" in done.stdout
     assert git("log", "--oneline", cwd=repository).count("\n") == 1
     assert git("status", "--porcelain", cwd=repository) == "?? README\n"
     again = essaytui("sync", data=laptop)
-    assert "0 commits" in again.stdout
+    assert "git: nothing to commit, no remote" in again.stdout
+
+
+def test_opening_an_essay_again_without_moving_makes_no_commit(
+    tmp_path: Path, git_env: dict[str, str]
+) -> None:
+    """The reader stamps the position of an essay when it opens and leaves it; a place
+    that did not move is nothing to send (else: a commit per reading session)."""
+    bare = tmp_path / "notes.git"
+    git("init", "-q", "--bare", bare)
+    one = tmp_path / "one"
+    git("clone", "-q", bare, one)
+    laptop = tmp_path / "laptop"
+    add_notes(laptop, "comprehensive")
+    essay = load_essay(DATA / "tiny.md")
+    with AnnotationStore.open(laptop) as store:
+        essay = replace(essay, id=store.identify(essay))
+        store.save_position(essay.id, 40, title=essay.title, progress=0.3, quote="", text_hash="")
+        store.touch(essay.id, str(DATA / "tiny.md"), essay.title, essay.author)
+    assert essaytui("sync", one, data=laptop).returncode == 0
+    commits = git("rev-list", "--count", "HEAD", cwd=one)
+    with AnnotationStore.open(laptop) as store:  # what the reader does, opening and leaving
+        before = store.position(essay.id)
+        store.touch(essay.id, str(DATA / "tiny.md"), essay.title, essay.author)
+        after = store.position(essay.id)
+    assert before is not None and after is not None and after.updated != before.updated
+    done = essaytui("sync", data=laptop)
+    assert done.returncode == 0, done.stderr
+    assert "git: nothing to commit, nothing to pull, nothing to send" in done.stdout
+    assert git("rev-list", "--count", "HEAD", cwd=one) == commits
+    with AnnotationStore.open(laptop) as store:  # a place that moved goes out
+        store.save_position(essay.id, 90, title=essay.title, progress=0.6, quote="", text_hash="")
+    done = essaytui("sync", data=laptop)
+    assert "git: 1 commit made, nothing to pull, pushed 1 commit" in done.stdout
+
+
+def test_a_bare_repository_or_git_s_own_folder_is_refused_and_nothing_is_written(
+    tmp_path: Path, git_env: dict[str, str]
+) -> None:
+    bare = tmp_path / "notes.git"
+    git("init", "-q", "--bare", bare)
+    work = tmp_path / "work"
+    git("init", "-q", work)
+    laptop = tmp_path / "laptop"
+    add_notes(laptop, "comprehensive", note="mine")
+    before = sorted(p.name for p in bare.iterdir())
+    done = essaytui("sync", bare, data=laptop)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.splitlines() == [
+        f"essaytui: sync: {bare} is a bare git repository: clone it "
+        f"(git clone {bare} FOLDER) and sync with FOLDER"
+    ]
+    assert sorted(p.name for p in bare.iterdir()) == before
+    for inside in (bare / "refs", bare / "refs" / "new", work / ".git", work / ".git" / "x"):
+        done = essaytui("sync", inside, data=laptop)
+        assert done.returncode == 2 and len(done.stderr.splitlines()) == 1, done.stderr
+        assert "git clone" in done.stderr or f"work tree {work} " in done.stderr
+    assert not (bare / "refs" / "new").exists() and not (work / ".git" / "x").exists()
+    assert not (work / ".git" / "annotations").exists()
+    # nothing was remembered: the first folder that works is
+    clone = tmp_path / "clone"
+    git("clone", "-q", bare, clone)
+    done = essaytui("sync", clone, data=laptop)
+    assert done.returncode == 0 and "is now your sync folder" in done.stderr, done.stderr
 
 
 # -- a sync folder that cannot be written --------------------------------------------
@@ -284,3 +358,24 @@ def test_three_machines_syncing_at_the_same_moment_end_with_the_same_notes(
     assert results[0][shared.id] == last  # the latest edit, on every machine
     leftovers = [p.name for p in folder.rglob("*") if p.name.startswith(".")]
     assert leftovers == []
+
+
+def test_a_folder_inside_a_work_tree_is_synced_plain_and_says_so_once(
+    tmp_path: Path, git_env: dict[str, str]
+) -> None:
+    work = tmp_path / "dotfiles"
+    git("init", "-q", work)
+    laptop = tmp_path / "laptop"
+    add_notes(laptop, "comprehensive")
+    folder = work / "essaytui"
+    done = essaytui("sync", folder, data=laptop)
+    assert done.returncode == 0 and "1 note sent" in done.stdout, done.stderr
+    said = [line for line in done.stderr.splitlines() if "inside the git work tree" in line]
+    assert said == [
+        f"essaytui: {folder} is inside the git work tree {work}: it is synced as a plain "
+        "folder, and its files are yours to commit (or sync with a clone of its own)"
+    ]
+    assert "git:" not in done.stdout
+    assert git("status", "--porcelain", cwd=work) == "?? essaytui/\n"  # nothing committed
+    again = essaytui("sync", data=laptop)
+    assert again.returncode == 0 and again.stderr == ""

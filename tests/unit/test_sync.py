@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import replace
@@ -409,6 +410,24 @@ def test_reading_positions_travel_per_device(
 def test_a_missing_folder_is_an_error(tmp_path: Path, machines: list[AnnotationStore]) -> None:
     with pytest.raises(SyncError, match="not there"):
         sync_folder(machines[0], tmp_path / "gone")
+
+
+def test_git_s_own_folder_is_refused_even_when_remembered_from_before(
+    tmp_path: Path, machines: list[AnnotationStore]
+) -> None:
+    """The reader syncs with the remembered folder without the command line's checks."""
+    import subprocess
+
+    bare, work = tmp_path / "notes.git", tmp_path / "work"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    subprocess.run(["git", "init", "-q", str(work)], check=True)
+    before = sorted(p.name for p in bare.iterdir())
+    with pytest.raises(SyncError, match=r"is a bare git repository: clone it \(git clone "):
+        sync_folder(machines[0], bare)
+    with pytest.raises(SyncError, match=re.escape(f"sync with its work tree {work} instead")):
+        sync_folder(machines[0], work / ".git")
+    assert sorted(p.name for p in bare.iterdir()) == before
+    sync_folder(machines[0], work)  # the work tree itself is a folder like any other
 
 
 def test_losing_the_state_file_costs_one_full_read_not_a_note(

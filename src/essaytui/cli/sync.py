@@ -23,9 +23,11 @@ def options(parser: argparse.ArgumentParser) -> None:
         "change of a note wins on every machine; a deletion is a change like any "
         "other. In a git work tree the sync commits, pulls (settling conflicts on "
         "notes by the same rule) and pushes; without a remote it only commits. The "
-        "first DIR given is remembered, and the reader then syncs by itself when an "
-        "essay opens and when it quits. Exit status 1 when something could not be "
-        "sent or fetched (it goes at the next sync)."
+        "first DIR given is remembered (another DIR later is synced with once), and "
+        "the reader then syncs by itself when an "
+        "essay opens and when it quits. A bare git repository is cloned first (git "
+        "clone), and the clone is the sync folder. Exit status 1 when something could "
+        "not be sent or fetched (it goes at the next sync)."
     )
     parser.add_argument(
         "folder",
@@ -34,7 +36,9 @@ def options(parser: argparse.ArgumentParser) -> None:
         help="the sync folder (default: the one remembered); made if missing",
     )
     parser.add_argument(
-        "--forget", action="store_true", help="forget the remembered folder (no sync)"
+        "--forget",
+        action="store_true",
+        help="forget the remembered folder (no sync); exit status 0 also when none was",
     )
 
 
@@ -49,9 +53,15 @@ def run(options: argparse.Namespace) -> int:
             if options.forget:
                 if options.folder:
                     raise UsageError("sync: --forget takes no DIR")
+                if not remembered:
+                    # nothing to do is not a failure (as `export` with no notes)
+                    print("essaytui: no sync folder was remembered")
+                    return 0
                 store.set_setting(FOLDER_SETTING, "")
-                what = f"the sync folder {inline(remembered)}" if remembered else "no folder"
-                print(f"essaytui: forgot {what}; the reader no longer syncs by itself")
+                print(
+                    f"essaytui: forgot the sync folder {inline(remembered)}; the reader no "
+                    "longer syncs by itself"
+                )
                 return 0
             if not options.folder and not remembered:
                 raise UsageError(
@@ -67,6 +77,14 @@ def run(options: argparse.Namespace) -> int:
                     "(essaytui sync --forget to stop)",
                     file=sys.stderr,
                 )
+                _say_if_inside_a_work_tree(folder)
+            elif options.folder and Path(remembered).absolute() != folder:
+                # synced once with another folder: the reader still syncs with the first
+                print(
+                    f"essaytui: the remembered sync folder is still {inline(remembered)} "
+                    "(to change it: essaytui sync --forget, then essaytui sync DIR)",
+                    file=sys.stderr,
+                )
             status = _sync_now(store, folder)
         except StoreError as error:
             raise UsageError(f"sync: {error}") from None
@@ -78,9 +96,15 @@ def _sync_folder(name: str, *, given: bool) -> Path:
     """The sync folder, made when given on the command line and missing.
 
     Raises:
-        UsageError: it is not a folder, cannot be made, or (remembered) is not there.
+        UsageError: it is not a folder, cannot be made, (remembered) is not there, or
+            is git's own folder (a bare repository, a `.git`).
     """
+    from essaytui.interchange.sync import git_internals_problem
+
     folder = Path(name).expanduser().absolute()
+    problem = git_internals_problem(folder)
+    if problem:
+        raise UsageError(f"sync: {problem}")
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"sync: {name} is not a folder")
     if not folder.exists():
@@ -93,6 +117,26 @@ def _sync_folder(name: str, *, given: bool) -> Path:
         except OSError as error:
             raise UsageError(f"sync: cannot make {name} ({error.strerror or error})") from None
     return folder
+
+
+def _say_if_inside_a_work_tree(folder: Path) -> None:
+    """A folder inside a git work tree (not its top) is synced as a plain folder: say
+    so once, when it is first remembered, since its notes are never committed."""
+    from essaytui.interchange.sync_git import Git, GitError, is_git_work_tree
+
+    if is_git_work_tree(folder):
+        return
+    try:
+        top = Git(folder).text("rev-parse", "--show-toplevel")
+    except GitError:
+        return  # no git here: nothing to say
+    if top:
+        print(
+            f"essaytui: {inline(str(folder))} is inside the git work tree {inline(top)}: "
+            "it is synced as a plain folder, and its files are yours to commit (or sync "
+            "with a clone of its own)",
+            file=sys.stderr,
+        )
 
 
 def _sync_now(store: AnnotationStore, folder: Path) -> int:

@@ -1110,13 +1110,19 @@ def sync_positions(
     new_state: SyncState,
     report: SyncReport,
 ) -> None:
-    """Write this machine's reading positions (only those that moved)."""
+    """Write this machine's reading positions (only those that moved).
+
+    The time alone is left out of "moved": opening and leaving an essay stamp its
+    position anew, and a file rewritten for that was one more commit per reading
+    session in a git sync folder, with nothing in it for the other machines.
+    """
     name = device_name()
     for position in positions:
         relative = f"{POSITIONS_DIR}/{essay_key(position.essay_id)}/{device}.json"
         target = folder / relative
-        data = dumps(position_content(position, device, name))
-        digest = hashlib.sha256(data).hexdigest()[:32]
+        content = position_content(position, device, name)
+        data = dumps(content)
+        digest = hashlib.sha256(dumps({**content, "updated": ""})).hexdigest()[:32]
         seen = state.files.get(relative)
         if (
             seen is not None
@@ -1193,6 +1199,50 @@ def positions_elsewhere(folder: Path, essay_id: str, device: str) -> list[Remote
 # -- one sync ----------------------------------------------------------------------------
 
 
+def _is_git_directory(folder: Path) -> bool:
+    """Whether `folder` is a git repository's own folder (bare, or a `.git`): git's
+    HEAD, objects and refs are in it."""
+    return (
+        (folder / "HEAD").is_file() and (folder / "objects").is_dir() and (folder / "refs").is_dir()
+    )
+
+
+def _is_bare(git_directory: Path) -> bool:
+    if git_directory.name == ".git":
+        return False
+    try:
+        config = (git_directory / "config").read_text("utf-8", "replace")
+    except OSError:
+        return True
+    return "bare=false" not in config.replace(" ", "").replace("\t", "").lower()
+
+
+def git_internals_problem(folder: Path) -> str | None:
+    """What is wrong with syncing into `folder` if it is (or is inside) a git
+    repository's own folder, else None.
+
+    Notes written there are no part of any commit: git never carries them, and they
+    sit among git's objects and refs.
+    """
+    folder = folder.absolute()
+    for place in (folder, *folder.parents):
+        if not _is_git_directory(place):
+            continue
+        if _is_bare(place) and place == folder:
+            return (
+                f"{folder} is a bare git repository: clone it (git clone {folder} FOLDER) "
+                "and sync with FOLDER"
+            )
+        if _is_bare(place):
+            return (
+                f"{folder} is inside the bare git repository {place}: clone it "
+                f"(git clone {place} FOLDER) and sync with FOLDER"
+            )
+        where = "is a git repository's own folder" if place == folder else f"is inside {place}"
+        return f"{folder} {where}: sync with its work tree {place.parent} instead"
+    return None
+
+
 def state_path(store: AnnotationStore) -> Path | None:
     """The state file beside the store's database (None for a store in memory)."""
     if store.path is None or not store.persistent:
@@ -1210,6 +1260,9 @@ def sync_folder(store: AnnotationStore, folder: Path, *, device: str | None = No
     """
     if not folder.is_dir():
         raise SyncError(f"the sync folder {folder} is not there (or not a folder)")
+    problem = git_internals_problem(folder)
+    if problem:
+        raise SyncError(problem)
     device = device or device_id(store)
     report = SyncReport()
     state_file = state_path(store)
@@ -1269,6 +1322,7 @@ __all__ = [
     "Version",
     "device_id",
     "essay_key",
+    "git_internals_problem",
     "positions_elsewhere",
     "sync_folder",
     "version_key",

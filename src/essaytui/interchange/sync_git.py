@@ -55,22 +55,28 @@ class GitOutcome:
     committed: int = 0
     merged: bool = False
     pushed: bool = False
+    #: commits the push sent (0 with `pushed`: the remote had them all already)
+    sent: int = 0
     remote: str = ""
     conflicts_settled: int = 0
     problems: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        """One line: "git: 2 commits, pulled from origin/main, pushed"."""
-        parts = [f"{self.committed} commit{'s' if self.committed != 1 else ''}"]
+        """One line: "git: 2 commits made, pulled from origin/main, pushed 3 commits"."""
+        parts = [f"{_commits(self.committed)} made" if self.committed else "nothing to commit"]
         if self.remote:
             parts.append(f"pulled from {self.remote}" if self.merged else "nothing to pull")
             if self.pushed:
-                parts.append("pushed")
+                parts.append(f"pushed {_commits(self.sent)}" if self.sent else "nothing to send")
         else:
-            parts.append("no remote: committed only")
+            parts.append("no remote to pull from or push to")
         if self.conflicts_settled:
             parts.append(f"{self.conflicts_settled} conflict(s) settled by the merge rule")
         return "git: " + ", ".join(parts)
+
+
+def _commits(count: int) -> str:
+    return f"{count} commit" if count == 1 else f"{count} commits"
 
 
 def is_git_work_tree(folder: Path) -> bool:
@@ -290,7 +296,9 @@ def sync_git(
         _add(report, sync_folder(store, folder, device=device))
         outcome.committed += commit(git, message)
     try:
-        git.run("push", "-q", remote, f"HEAD:refs/heads/{branch}")
+        outcome.sent = _ahead(git, tracking)
+        if outcome.sent:
+            git.run("push", "-q", remote, f"HEAD:refs/heads/{branch}")
         outcome.pushed = True
         if git.text("rev-parse", "--abbrev-ref", "@{u}") is None:
             git.run("branch", "-q", f"--set-upstream-to={remote}/{branch}", check=False)
@@ -299,6 +307,13 @@ def sync_git(
             f"could not push to {outcome.remote} ({error}); the next sync tries again"
         )
     return report, outcome
+
+
+def _ahead(git: Git, tracking: str) -> int:
+    """Commits here that the remote branch (as just fetched) does not have."""
+    known = git.text("rev-parse", "--verify", "-q", tracking) is not None
+    count = git.text("rev-list", "--count", f"{tracking}..HEAD" if known else "HEAD")
+    return int(count) if count and count.isdigit() else 0
 
 
 def _add(total: SyncReport, more: SyncReport) -> None:
