@@ -7,6 +7,7 @@ The only part of the store that reads essay files (their prints, through
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from essaytui.model import identity
@@ -26,6 +27,7 @@ class Identities:
 
     def __init__(self, database: Database) -> None:
         self._db = database
+        self._index = SketchIndex()
 
     def identify(self, essay: Essay, *, source: bytes | None = None, record: bool = True) -> str:
         """The id the essay's notes and position are filed under (see `model.identity`).
@@ -140,16 +142,33 @@ class Identities:
         if not found.sketch:
             return None, False
         scored: list[tuple[float, str, DocumentPrint]] = []
-        for row in self._db.read("SELECT id, digest, sketch FROM essays WHERE sketch != ''"):
-            known = DocumentPrint(str(row[1]), identity.sketch_from_text(str(row[2])))
+        for essay_id, known in self._close_candidates(found.sketch):
             score = found.similarity(known)
             if score >= identity.CLOSE_SIMILARITY:
-                scored.append((score, str(row[0]), known))
+                scored.append((score, essay_id, known))
         scored.sort(key=lambda entry: (-entry[0], entry[1]))
         for _, essay_id, known in scored:
             if not self._held_elsewhere(essay_id, known, document.path):
                 return essay_id, True
         return None, False
+
+    def _close_candidates(self, sketch: tuple[int, ...]) -> list[tuple[str, DocumentPrint]]:
+        """The known essays whose print may be close to `sketch`, with their prints:
+        every one that is (the sketch index rules out only those that cannot be)."""
+        if self._index.stamp != self._db.change_stamp():
+            self._index.rebuild(self._db)
+        ids = self._index.candidates(sketch)
+        found: list[tuple[str, DocumentPrint]] = []
+        # in slices: SQLite limits the parameters of one statement
+        for start in range(0, len(ids), _IDS_A_QUERY):
+            part = ids[start : start + _IDS_A_QUERY]
+            for row in self._db.read(
+                f"SELECT id, digest, sketch FROM essays WHERE id IN ({', '.join('?' * len(part))})",
+                tuple(part),
+            ):
+                known = DocumentPrint(str(row[1]), identity.sketch_from_text(str(row[2])))
+                found.append((str(row[0]), known))
+        return found
 
     def _held_elsewhere(self, essay_id: str, known: DocumentPrint, path: str | None) -> bool:
         """True if a recorded path of the essay still holds its document."""
@@ -181,6 +200,8 @@ class Identities:
                     stale.append(str(row[0]))
 
         def write(connection: sqlite3.Connection) -> None:
+            indexed = self._index.current(connection)
+            before = _stored_sketch(connection, essay_id) if indexed else ()
             connection.execute(
                 "INSERT INTO essays (id, digest, sketch, title, author, created) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
@@ -198,11 +219,137 @@ class Identities:
                 connection.execute(
                     "DELETE FROM essay_paths WHERE path = ? AND essay_id = ?", (old, essay_id)
                 )
+            if indexed:
+                self._index.put(connection, essay_id, before, found.sketch)
 
         try:
             self._db.write(write)
         except StoreWriteError as error:
+            self._index.stamp = None
             self._db.warn(f"where this essay was read could not be remembered ({error})")
+
+
+#: Essay ids looked up in one statement (SQLite allows 999 parameters in older builds).
+_IDS_A_QUERY = 500
+
+
+def _stored_sketch(connection: sqlite3.Connection, essay_id: str) -> tuple[int, ...]:
+    """The sketch the database holds for `essay_id` (empty if none)."""
+    row = connection.execute("SELECT sketch FROM essays WHERE id = ?", (essay_id,)).fetchone()
+    return identity.sketch_from_text(str(row[0] or "")) if row else ()
+
+
+def _stamp(connection: sqlite3.Connection) -> tuple[int, int, int]:
+    """`Database.change_stamp` of the connection a write is running on."""
+    version = int(connection.execute("PRAGMA data_version").fetchone()[0])
+    return id(connection), version, connection.total_changes
+
+
+class SketchIndex:
+    """Which known essays hold each sketch value: an inverted index, so that a new path
+    is compared with the essays that may be close to it, not with every one.
+
+    Built from the database when first needed and whenever `stamp` says the database
+    changed since (another connection, or any other write of this one); a print this
+    room records is put in as it is written.
+
+    The values are filed by the size of the sketch that holds them: how many values a
+    close essay must share depends on its size, and knowing it lets a lookup skip the
+    values every essay of a generated folder shares (its template's words).
+    """
+
+    def __init__(self) -> None:
+        self.stamp: tuple[int, int, int] | None = None
+        # (value, sketch size) -> the essays of that size whose sketch holds the value
+        self._holders: dict[tuple[int, int], set[str]] = {}
+        self._sizes: dict[str, int] = {}
+        self._of_size: Counter[int] = Counter()
+
+    def rebuild(self, database: Database) -> None:
+        """Index every essay's sketch as the database holds it now."""
+        stamp = database.change_stamp()
+        self._holders, self._sizes, self._of_size = {}, {}, Counter()
+        for row in database.read("SELECT id, sketch FROM essays WHERE sketch != ''"):
+            self._add(str(row[0]), identity.sketch_from_text(str(row[1])))
+        self.stamp = stamp
+
+    def current(self, connection: sqlite3.Connection) -> bool:
+        """True if the index holds what the database held before this write began."""
+        return self.stamp is not None and self.stamp == _stamp(connection)
+
+    def put(
+        self,
+        connection: sqlite3.Connection,
+        essay_id: str,
+        before: tuple[int, ...],
+        sketch: tuple[int, ...],
+    ) -> None:
+        """Inside the write that changed `essay_id`'s sketch from `before` to `sketch`
+        (after `current` said the index was up to date)."""
+        self._drop(essay_id, before)
+        self._add(essay_id, sketch)
+        self.stamp = _stamp(connection)
+
+    def candidates(self, sketch: tuple[int, ...]) -> list[str]:
+        """The essays whose bottom-k estimate against `sketch` may reach
+        `CLOSE_SIMILARITY`, sorted.
+
+        The estimate is |U ∩ a ∩ b| / |U| with U the k smallest values of a ∪ b, and
+        |U| = min(k, |a ∪ b|) = min(k, |a| + |b| - c) for c = |a ∩ b|: it is at most
+        c / min(k, |a| + |b| - c). So an essay of size |b| must share at least
+        `_least_shared` values, and then one of any |a| - that + 1 values of a (the
+        rarest are looked up).
+        """
+        values = set(sketch)
+        found: set[str] = set()
+        for size in self._of_size:
+            need = _least_shared(len(values), size)
+            if need is None:
+                continue
+            rarest = sorted(values, key=lambda v: len(self._holders.get((v, size), ())))
+            seen: set[str] = set()
+            for value in rarest[: len(values) - need + 1]:
+                seen.update(self._holders.get((value, size), ()))
+            for essay_id in seen:
+                both = sum(1 for v in values if essay_id in self._holders.get((v, size), ()))
+                if both >= need:
+                    found.add(essay_id)
+        return sorted(found)
+
+    def _add(self, essay_id: str, sketch: tuple[int, ...]) -> None:
+        values = set(sketch)
+        if not values:
+            return
+        size = len(values)
+        self._sizes[essay_id] = size
+        self._of_size[size] += 1
+        for value in values:
+            self._holders.setdefault((value, size), set()).add(essay_id)
+
+    def _drop(self, essay_id: str, sketch: tuple[int, ...]) -> None:
+        size = self._sizes.pop(essay_id, None)
+        if size is None:
+            return
+        self._of_size[size] -= 1
+        if not self._of_size[size]:
+            del self._of_size[size]
+        for value in set(sketch):
+            holders = self._holders.get((value, size))
+            if holders is not None:
+                holders.discard(essay_id)
+                if not holders:
+                    del self._holders[(value, size)]
+
+
+def _least_shared(mine: int, theirs: int) -> int | None:
+    """The fewest values two sketches of these sizes must share for the bottom-k
+    estimate to reach `CLOSE_SIMILARITY` (None: they cannot)."""
+    for both in range(1, min(mine, theirs) + 1):
+        union = min(identity.SKETCH_SIZE, mine + theirs - both)
+        # a hair below the line: a float rounding must not drop a close essay
+        if both >= identity.CLOSE_SIMILARITY * union - 1e-9:
+            return both
+    return None
 
 
 class _Document:
