@@ -45,42 +45,124 @@ class Identities:
         document alone.
         """
         declared = identity.declared_id(essay)
-        if declared is not None:
+        if declared is not None and not essay.source_path:
             return declared
         path = storable(essay.source_path) if essay.source_path else None
         document = _Document(path, source)
         try:
             return self._identify(
-                document, storable(essay.title), storable(essay.author), record=record
+                document,
+                storable(essay.title),
+                storable(essay.author),
+                record=record,
+                declared=declared,
             )
         except StoreError as error:
             self._db.warn(f"the essay's notes could not be looked up ({error})")
+            if declared is not None:
+                return declared
             return identity.new_essay_id(path, document.print().digest)
 
-    def _identify(self, document: _Document, title: str, author: str, *, record: bool) -> str:
+    def _identify(
+        self,
+        document: _Document,
+        title: str,
+        author: str,
+        *,
+        record: bool,
+        declared: str | None = None,
+    ) -> str:
         record = record and not self._db.read_only
         path = document.path
         if path is not None:
             rows = self._db.read(
                 "SELECT essay_id, size, mtime_ns FROM essay_paths WHERE path = ?", (path,)
             )
-            if rows:
-                known = str(rows[0]["essay_id"])
-                state = document.state()
-                if record and state is not None and state != (rows[0]["size"], rows[0]["mtime_ns"]):
-                    self._remember_print(known, document, title, author)
-                return known
-            legacy = self._legacy_id(path, title, author, record=record)
+            known = str(rows[0]["essay_id"]) if rows else None
+            # a path that held another book (another identifier) is a new path for this one
+            if known is not None and (declared in (None, known) or identity.is_generated(known)):
+                state = (rows[0]["size"], rows[0]["mtime_ns"])
+                return self._at_known_path(known, state, document, title, author, record=record)
+            legacy = None if declared else self._legacy_id(path, title, author, record=record)
             if legacy is not None:
                 if record:
                     self._remember_print(legacy, document, title, author)
                 return legacy
-        found, moved = self._same_document(document)
+        if declared is not None:
+            found, moved = self._same_book(declared, document)
+        else:
+            found, moved = self._same_document(document)
         if found is None:
             found = identity.new_essay_id(path, document.print().digest)
         if record:
             self._remember_print(found, document, title, author, moved=moved)
         return found
+
+    def _at_known_path(
+        self,
+        known: str,
+        recorded: tuple[object, object],
+        document: _Document,
+        title: str,
+        author: str,
+        *,
+        record: bool,
+    ) -> str:
+        """The essay of a path read before: its own, however much the file was edited,
+        unless it was a copy of another path's text and now differs from that text,
+        which is still there: then it is an essay of its own (two different files never
+        share notes)."""
+        state = document.state()
+        if state is None or state == recorded:
+            return known
+        essay_id = known
+        if self._diverged_copy(known, document):
+            essay_id = identity.new_essay_id(document.path, document.print().digest)
+        if record:
+            self._remember_print(essay_id, document, title, author)
+        return essay_id
+
+    def _diverged_copy(self, essay_id: str, document: _Document) -> bool:
+        """True if `document` (at a path of the essay, changed) is no longer the essay's
+        text while a path of the essay recorded before this one still holds it."""
+        rows = self._db.read("SELECT digest FROM essays WHERE id = ?", (essay_id,))
+        recorded = str(rows[0][0] or "") if rows else ""
+        found = document.print()
+        if not recorded or not found.digest or found.digest == recorded:
+            return False
+        paths = self._db.read("SELECT path, seen FROM essay_paths WHERE essay_id = ?", (essay_id,))
+        mine = next((str(row[1]) for row in paths if row[0] == document.path), "")
+        for row in paths:
+            other, seen = str(row[0]), str(row[1])
+            # the essay's first path keeps it; a later one (a copy) is what goes
+            if other == document.path or (seen, other) > (mine, str(document.path)):
+                continue
+            there = identity.read_print(other)
+            if there is not None and there.digest == recorded:
+                return True
+        return False
+
+    def _same_book(self, declared: str, document: _Document) -> tuple[str | None, bool]:
+        """Which essay a file with a front-matter id (a book's package identifier) is,
+        at a new path, and whether the essay moved here.
+
+        The identifier's essay, unless it is a book's, a recorded file of that book
+        still holds the bytes recorded and this one's differ (a damaged or altered
+        copy): then a new essay (None). Bytes that differ where no recorded file still
+        holds the recorded ones: the same book, renamed or moved, or a new edition.
+        """
+        rows = self._db.read("SELECT digest FROM essays WHERE id = ?", (declared,))
+        recorded = str(rows[0][0] or "") if rows else ""
+        found = document.print()
+        if not recorded or not found.digest or found.digest == recorded:
+            return declared, False
+        for row in self._db.read("SELECT path FROM essay_paths WHERE essay_id = ?", (declared,)):
+            other = str(row[0])
+            there = identity.read_print(other) if other != document.path else None
+            if there is not None and there.digest == recorded:
+                # a front-matter id is the author's word that this is that essay
+                return (None, False) if identity.is_book_id(declared) else (declared, False)
+        return declared, True
 
     def _legacy_id(self, path: str, title: str, author: str, *, record: bool) -> str | None:
         """An unregistered id that notes were filed under at `path` (imported from an
