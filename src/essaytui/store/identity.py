@@ -154,8 +154,10 @@ class Identities:
         rows = self._db.read("SELECT digest FROM essays WHERE id = ?", (declared,))
         recorded = str(rows[0][0] or "") if rows else ""
         found = document.print()
+        # "moved": its recorded paths that no longer hold it are forgotten (a copy of the
+        # same bytes still holds it)
         if not recorded or not found.digest or found.digest == recorded:
-            return declared, False
+            return declared, True
         for row in self._db.read("SELECT path FROM essay_paths WHERE essay_id = ?", (declared,)):
             other = str(row[0])
             there = identity.read_print(other) if other != document.path else None
