@@ -149,3 +149,18 @@ def test_the_edited_original_keeps_its_notes_beside_a_copy(tmp_path: Path) -> No
     alone_id = identify(data, alone)
     edit(alone)
     assert identify(data, alone) == alone_id
+
+
+def test_a_book_opened_on_both_machines_is_not_notes_only(tmp_path: Path) -> None:
+    laptop, desk, folder = tmp_path / "laptop", tmp_path / "desk", tmp_path / "Sync"
+    book = epub3_book(tmp_path / "keeper.epub")
+    note_on(laptop, book, "keeper of the light")
+    book.unlink()  # the desk has the book under another name
+    on_desk = epub3_book(tmp_path / "desk-shelf.epub")
+    identify(desk, on_desk)
+    ok(essaytui("sync", folder, data=laptop))
+    came = ok(essaytui("sync", folder, data=desk))
+    assert "1 note from another machine" in came.stdout, came.stdout
+    assert "notes only" not in came.stdout, came.stdout
+    listed = ok(essaytui("list", data=desk)).stdout
+    assert "desk-shelf.epub" in listed and "(file missing)" not in listed, listed
