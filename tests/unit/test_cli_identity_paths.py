@@ -164,3 +164,19 @@ def test_a_book_opened_on_both_machines_is_not_notes_only(tmp_path: Path) -> Non
     assert "notes only" not in came.stdout, came.stdout
     listed = ok(essaytui("list", data=desk)).stdout
     assert "desk-shelf.epub" in listed and "(file missing)" not in listed, listed
+
+
+def test_a_book_read_before_its_path_was_recorded_keeps_it_from_a_damaged_copy(
+    tmp_path: Path,
+) -> None:
+    # a store written before books' paths were recorded: the book's notes, no path row
+    data, shelf = tmp_path / "data", tmp_path / "shelf"
+    shelf.mkdir()
+    book = epub3_book(shelf / "keeper.epub")
+    book_id = note_on(data, book, "keeper of the light")
+    with AnnotationStore.open(data) as store:
+        store.database.write(lambda c: c.execute("DELETE FROM essay_paths"))
+        store.database.write(lambda c: c.execute("DELETE FROM essays"))
+    broken = without_chapter(book, tmp_path / "broken.epub")
+    assert identify(data, broken) != book_id
+    assert identify(data, book) == book_id

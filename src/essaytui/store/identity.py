@@ -154,16 +154,25 @@ class Identities:
         rows = self._db.read("SELECT digest FROM essays WHERE id = ?", (declared,))
         recorded = str(rows[0][0] or "") if rows else ""
         found = document.print()
-        # "moved": its recorded paths that no longer hold it are forgotten (a copy of the
-        # same bytes still holds it)
-        if not recorded or not found.digest or found.digest == recorded:
+        # a front-matter id is the author's word that this is that essay
+        if not identity.is_book_id(declared) or not found.digest or found.digest == recorded:
+            # "moved": recorded paths that no longer hold it are forgotten
             return declared, True
-        for row in self._db.read("SELECT path FROM essay_paths WHERE essay_id = ?", (declared,)):
+        if recorded:
+            where = "SELECT path FROM essay_paths WHERE essay_id = ?"
+            parameters: tuple[object, ...] = (declared,)
+        else:
+            # read before its path was recorded: where its notes and place were made
+            where = (
+                "SELECT essay_path FROM positions WHERE essay_id = ? "
+                "UNION SELECT essay_path FROM annotations WHERE essay_id = ?"
+            )
+            parameters = (declared, declared)
+        for row in self._db.read(where, parameters):
             other = str(row[0])
-            there = identity.read_print(other) if other != document.path else None
-            if there is not None and there.digest == recorded:
-                # a front-matter id is the author's word that this is that essay
-                return (None, False) if identity.is_book_id(declared) else (declared, False)
+            there = identity.read_print(other) if other and other != document.path else None
+            if there is not None and there.digest == (recorded or there.digest) != found.digest:
+                return None, False
         return declared, True
 
     def _legacy_id(self, path: str, title: str, author: str, *, record: bool) -> str | None:
