@@ -180,3 +180,13 @@ def test_a_book_read_before_its_path_was_recorded_keeps_it_from_a_damaged_copy(
     broken = without_chapter(book, tmp_path / "broken.epub")
     assert identify(data, broken) != book_id
     assert identify(data, book) == book_id
+
+
+def test_add_says_why_a_different_file_of_the_same_essay_is_skipped(tmp_path: Path) -> None:
+    data, shelf = tmp_path / "data", tmp_path / "shelf"
+    shelf.mkdir()
+    (shelf / "a.md").write_text("---\nid: harbour-notes\n---\n# Harbour\n\nOne.\n", "utf-8")
+    (shelf / "b.md").write_text("---\nid: harbour-notes\n---\n# Harbour\n\nTwo.\n", "utf-8")
+    result = ok(essaytui("add", shelf, data=data))
+    assert "the same text as" not in result.stderr, result.stderr
+    assert "a version of" in result.stderr and "(harbour-notes)" in result.stderr, result.stderr
