@@ -412,6 +412,11 @@ class EssayApp(TypeaheadApp[None]):
     def _touch(self) -> None:
         """Record that this essay was read now (issue 10: at opening, not after a scroll)."""
         essay = self.essay
+        try:
+            if not self.reader.essay_shown:
+                return
+        except LookupError:
+            return
         with contextlib.suppress(StoreError):
             self.store.touch(essay.id, essay.source_path or "", essay.title, essay.author)
 
@@ -429,6 +434,7 @@ class EssayApp(TypeaheadApp[None]):
         self.set_interval(READING_FLUSH_SECONDS, self.record_reading)
         if self.open_library_first:
             # at once: the reader's first frame would only be drawn to be covered
+            self.reader.essay_shown = False
             self.action_library()
         self.call_after_refresh(self._start_sync)
         if self.keymap_in_effect:
@@ -698,7 +704,16 @@ class EssayApp(TypeaheadApp[None]):
         from essaytui.screens.library import LibraryScreen
 
         if not isinstance(self.screen, LibraryScreen):
-            self.push_screen(LibraryScreen())
+            self.push_screen(LibraryScreen(), callback=self._library_closed)
+
+    def _library_closed(self, back_to_text: bool | None) -> None:
+        """The Library closed: back on the text under it, which is now shown (and read)."""
+        if back_to_text:
+            with contextlib.suppress(LookupError):
+                reader = self.reader
+                if not reader.essay_shown:
+                    reader.essay_shown = True
+                    self._touch()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Next/previous part only where there is one."""

@@ -162,6 +162,34 @@ async def test_library_command_opens_on_the_library(tmp_path: Path, data_dir: Pa
         assert isinstance(app.screen, LibraryScreen)
 
 
+async def test_the_text_under_the_library_is_not_read_until_shown(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    # `essaytui library` then q: the bundled essay under the Library was never on screen
+    shelve(data_dir, write_series(tmp_path / "texts"))
+    app = EssayApp()
+    app.open_library_first = True
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        await pilot.pause()
+        bundled = app.essay.id
+        await pilot.press("q")
+    with AnnotationStore.open(data_dir) as store:
+        assert store.position(bundled) is None
+    # closing the Library shows it: then it is read
+    app = EssayApp()
+    app.open_library_first = True
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        await pilot.press("q")
+    with AnnotationStore.open(data_dir) as store:
+        assert store.position(bundled) is not None
+
+
 async def test_next_part_and_previous_part(tmp_path: Path, data_dir: Path) -> None:
     files = write_series(tmp_path / "texts")
     shelve(data_dir, files)

@@ -22,6 +22,7 @@ import pkgutil
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -563,6 +564,36 @@ def _blog_post(n: int) -> str:
     return "Title | Part 2\n\nBy Ada Writer\n\n" + body + hostile + "\n\nNotes\n\n" + notes
 
 
+#: Folders of the stores `_identify_new` builds, removed when the child ends.
+_STORE_FOLDERS: list[tempfile.TemporaryDirectory[str]] = []
+
+
+def _identify_new(count: int) -> Callable[[], object]:
+    """Identifying `count` new documents in a store that holds `count` essays (the
+    texts of `essaytui add` on a generated folder: each shares its template's words
+    with every other, none is close to another)."""
+    from essaytui.model.identity import print_of_bytes
+    from essaytui.model.parse import parse_essay
+    from essaytui.store import AnnotationStore
+
+    def text(number: int) -> str:
+        return f"# Essay {number}\n\n## Part one\n\nText number {number} speaks of harbour grain.\n"
+
+    folder = tempfile.TemporaryDirectory(prefix="growth-identity-")
+    _STORE_FOLDERS.append(folder)
+    store = AnnotationStore.open(folder.name)
+    prints = [(n, print_of_bytes(text(n).encode())) for n in range(count)]
+    store.database.write(
+        lambda connection: connection.executemany(
+            "INSERT INTO essays (id, digest, sketch, title, author, created) "
+            "VALUES (?, ?, ?, '', '', '')",
+            [(f"doc-{n:016x}", found.digest, found.sketch_text()) for n, found in prints],
+        )
+    )
+    new = [(parse_essay(text(n)), text(n).encode()) for n in range(count, 2 * count)]
+    return lambda: [store.identify(essay, source=data, record=False) for essay, data in new]
+
+
 def _search(text: str, query: str) -> Callable[[], object]:
     from essaytui.model.search import TextSearch, compile_query
 
@@ -751,6 +782,7 @@ ENTRY_CASES: dict[str, tuple[Callable[[int], Callable[[], object]], int]] = {
         ),
         200,
     ),
+    "identity: new paths in a store of as many essays": (_identify_new, 50),
 }
 
 

@@ -32,9 +32,9 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Add texts to the library without opening them: files, or folders (every "
         "Markdown (.md, .qmd, .Rmd), text, web page and EPUB file inside, recursively). "
-        "A file that cannot be read, or the same text as one already held, is skipped "
-        "with its reason (exit status 1 when nothing could be added). Ctrl+C stops, "
-        "keeping what was added."
+        "A file that cannot be read, or the same essay as one already held (the same "
+        "text, or a version under the same id), is skipped with its reason (exit "
+        "status 1 when nothing could be added). Ctrl+C stops, keeping what was added."
     )
     parser.add_argument("paths", nargs="+", metavar="PATH")
 

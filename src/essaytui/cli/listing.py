@@ -31,13 +31,15 @@ def run(options: argparse.Namespace) -> int:
     recent: list[Position] = []
     others: list[EssaySummary] = []
     notes_only: set[str] = set()
+    recorded: dict[str, list[str]] = {}
     try:
         with AnnotationStore.open(data_dir) as store:
             announce(store)
             recent = store.recent(200)
             others = store.essays_with_notes(exclude={p.essay_id for p in recent})
             # notes that came from another machine, for an essay never opened here
-            notes_only = {o.essay_id for o in others if not store.essay_paths(o.essay_id)}
+            recorded = {o.essay_id: store.essay_paths(o.essay_id) for o in others}
+            notes_only = {essay_id for essay_id, known in recorded.items() if not known}
             report_warnings(store)
     except StoreError as error:
         print(f"essaytui: {inline(str(error))}", file=sys.stderr)
@@ -57,7 +59,7 @@ def run(options: argparse.Namespace) -> int:
     if listed:
         print("Other essays with notes:")
     for other in listed:
-        where = other.path
+        where = _where_now(other.path, recorded.get(other.essay_id, []))
         title = other.title or (Path(where).stem if where else "Untitled")
         missing = "" if where and Path(where).is_file() else "  (file missing)"
         if other.essay_id in notes_only:
@@ -97,6 +99,15 @@ def _print_recent(recent: list[Position]) -> set[str]:
         )
         shown.add(resolved(where) if position.essay_path else "")
     return shown
+
+
+def _where_now(noted_at: str, recorded: list[str]) -> str:
+    """The essay's file: where its latest note was made while a file is there, else the
+    first of the paths this machine read it from that holds one (a note from another
+    machine, or made before the file was renamed, names a path that is not here)."""
+    if noted_at and Path(noted_at).is_file():
+        return noted_at
+    return next((path for path in recorded if Path(path).is_file()), noted_at)
 
 
 def _bundled_essays() -> list[tuple[Path, Essay]]:

@@ -60,6 +60,8 @@ CLOSE_SIMILARITY = 0.45
 SHINGLE_WORDS = 3
 #: Prefix of the ids made by `new_essay_id`.
 GENERATED_PREFIX = "doc-"
+#: Prefix of a book's id, made from its package identifier (`model.epub`).
+BOOK_PREFIX = "book-"
 
 #: Hexadecimal digits of a hash id (`title_hash`, `new_essay_id`).
 ID_DIGITS = 16
@@ -197,6 +199,13 @@ def looks_like_title_hash(essay_id: str) -> bool:
 def is_generated(essay_id: str) -> bool:
     """True if `essay_id` was made by `new_essay_id`, not written in a front matter."""
     return essay_id.startswith(GENERATED_PREFIX)
+
+
+def is_book_id(essay_id: str) -> bool:
+    """True if `essay_id` was made from a book's package identifier: a file with that
+    identifier may still be another file (a damaged copy), unlike a front-matter id,
+    which its author wrote."""
+    return essay_id.startswith(BOOK_PREFIX)
 
 
 def new_essay_id(path: str | None, digest: str) -> str:

@@ -63,7 +63,7 @@ class LibraryHost(Protocol):
     ) -> object: ...
 
 
-class LibraryScreen(Screen[None]):
+class LibraryScreen(Screen[bool]):
     """Every text of the library in a table: `enter` opens one where it was left."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -220,7 +220,7 @@ class LibraryScreen(Screen[None]):
         if self.focused is self.query_one("#library-filter"):
             self.table.focus()
             return
-        self.dismiss(None)
+        self.dismiss(True)
 
     def action_open_text(self) -> None:
         """Open the text under the cursor where it was left."""
@@ -234,7 +234,7 @@ class LibraryScreen(Screen[None]):
                 severity="warning",
             )
             return
-        self.dismiss(None)
+        self.dismiss(False)
         self.essay_app.open_library_text(row.text)
 
 

@@ -323,6 +323,16 @@ class ReaderScreen(Screen[None]):
         """Remember the place at the top of the view."""
         self.reading.save_position()
 
+    @property
+    def essay_shown(self) -> bool:
+        """False while the essay has not been on screen yet (the Library was opened over
+        it first): it is not read, and gets neither a place nor a last-read time."""
+        return self.reading.position.shown
+
+    @essay_shown.setter
+    def essay_shown(self, shown: bool) -> None:
+        self.reading.position.shown = shown
+
     # -- messages from the panes -----------------------------------------------------------
 
     def on_resize(self, event: Resize) -> None:

@@ -32,6 +32,9 @@ class ReadingPosition:
         #: The rest of the essay could not be read: positions would be measured on a
         #: part, so none is saved any more.
         self.frozen = False
+        #: False while the essay is not on screen (the Library opened over it first): a
+        #: text never shown is not read, so no place is saved for it.
+        self.shown = True
 
     def save(self, top: int, bottom: int, *, wait: bool) -> bool:
         """Remember `top` (with its sentence); False if there was nothing new to save.
@@ -41,7 +44,7 @@ class ReadingPosition:
             StoreError: it could not be saved.
         """
         essay = self.essay
-        if not essay.complete or self.frozen or top == self.saved_top:
+        if not self.shown or not essay.complete or self.frozen or top == self.saved_top:
             return False
         start, end = essay.sentence_bounds(top)
         text = essay.reading_text

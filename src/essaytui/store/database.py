@@ -559,6 +559,17 @@ class Database:
         """The reading positions the rows hold; damaged rows skipped and reported."""
         return self._valid(rows, position_from_row, "a reading position", "essay_id")
 
+    def change_stamp(self) -> tuple[int, int, int]:
+        """What changes whenever anything is committed to the database: by another
+        connection (`PRAGMA data_version`) or by this one (its total changes); the
+        connection's identity too, as `_follow_file` may open a new one.
+
+        Raises:
+            StoreError: the store cannot be read.
+        """
+        version = self.data_version()
+        return id(self._connection), version, self._connection.total_changes
+
     def data_version(self) -> int:
         """A number that changes when another connection commits a change.
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from essaytui.model.files import EssayFileError, load_essay
-from essaytui.model.identity import resolved_path
+from essaytui.model.identity import read_print, resolved_path
 from essaytui.store.library import Library
 from essaytui.store.store import AnnotationStore
 
@@ -118,13 +118,23 @@ def _take_one(library: Library, store: AnnotationStore, path: Path, report: Inta
     # A text whose file is gone is not a duplicate: this is where it went.
     elsewhere = held is not None and resolved_path(held.path) != resolved_path(where)
     if held is not None and elsewhere and not held.removed and Path(held.path).is_file():
-        report.skipped.append(Skipped(where, f"the same text as {held.path}"))
+        report.skipped.append(Skipped(where, _why_same(where, held.path, essay_id)))
         return
     library.forget_others_at(Path(where), essay_id)
     if library.put(essay_id, essay, Path(where)):
         report.added.append(where)
     else:
         report.already.append(where)
+
+
+def _why_same(path: str, held: str, essay_id: str) -> str:
+    """Why a file is not added beside the text `held` of the same essay, truthfully: the
+    same bytes, or another file that the identity rules file under the same essay (its
+    front-matter id; a close copy whose original moved)."""
+    mine, theirs = read_print(path), read_print(held)
+    if mine is not None and theirs is not None and mine.digest == theirs.digest:
+        return f"the same text as {held}"
+    return f"a version of {held}, filed under the same essay ({essay_id}): its notes are shared"
 
 
 def _reason(message: str, path: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from essaytui.store.database import Database
 from essaytui.store.library_text import bigrams, fts_term
@@ -71,12 +72,21 @@ class NoteSearch:
                 if bigrams(annotation.exact) != annotation.exact:
                     # the index holds CJK as two-character words: its snippet would too
                     snippet = quote_around(annotation.exact, words)
-                hits.append(
-                    NoteHit(
-                        annotation, str(row["essay_title"] or ""), annotation.essay_path, snippet
-                    )
-                )
+                where = self._current_path(annotation.essay_id, annotation.essay_path)
+                hits.append(NoteHit(annotation, str(row["essay_title"] or ""), where, snippet))
         return hits
+
+    def _current_path(self, essay_id: str, noted_at: str) -> str:
+        """Where the essay is now: the path the note was made at while a file is there,
+        else the latest recorded path of the essay that holds a file (it was renamed or
+        moved), else the note's path."""
+        if not noted_at or Path(noted_at).is_file():
+            return noted_at
+        rows = self._db.read(
+            "SELECT path FROM essay_paths WHERE essay_id = ? ORDER BY seen DESC, path",
+            (essay_id,),
+        )
+        return next((str(row[0]) for row in rows if Path(str(row[0])).is_file()), noted_at)
 
     def has_index(self) -> bool:
         """True when the database has the full-text index (SQLite built with FTS5)."""

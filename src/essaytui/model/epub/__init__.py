@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from essaytui.model.epub.errors import BookError, EncryptedBook, looks_like_epub
 from essaytui.model.essay import Essay, Section
+from essaytui.model.identity import BOOK_PREFIX
 
 if TYPE_CHECKING:
     from essaytui.model.epub.package import Package
@@ -45,7 +46,7 @@ EPUB_SUFFIX = ".epub"
 MAX_BOOK_FILE = 1024 * 1024 * 1024
 
 #: The prefix of a book's id (made from its package identifier).
-ID_PREFIX = "book-"
+ID_PREFIX = BOOK_PREFIX
 
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
