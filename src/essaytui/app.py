@@ -23,7 +23,7 @@ from textual.screen import Screen
 from essaytui import paths
 from essaytui.actions import GENERAL, action, bindings_of
 from essaytui.commands import GoToProvider, palette_commands
-from essaytui.model.essay import Essay
+from essaytui.model.essay import Essay, reading_progress
 from essaytui.model.files import EssayFileError, load_essay
 from essaytui.model.text import sanitize, sanitize_inline
 from essaytui.screens.reader import ReaderScreen, prepare_essay
@@ -211,8 +211,9 @@ class EssayApp(TypeaheadApp[None]):
             self._first_screen_up = False  # (the library is not opened before it is)
             self._clock: ReadingClock | None = None
             self._pace: float | None = None
-            #: where the reading time's words were last counted from (top offset)
-            self._counted_from = -1  # unknown until the first count
+            #: how far through the text the reading time's words were last counted
+            #: from (`reading_progress`)
+            self._counted_from = -1.0  # unknown until the first count
             saved_theme = self.store.get_setting("theme")
             if saved_theme and saved_theme in self.available_themes:
                 self.theme = saved_theme
@@ -483,7 +484,7 @@ class EssayApp(TypeaheadApp[None]):
         if remember:
             self._remember_place()  # now, not when asked: a text that fails to open is no step
         self.record_reading()
-        self._counted_from = -1
+        self._counted_from = -1.0
         self.essay_path, self.essay, self._source = path, essay, None
         reader = self.reader
         reader.open_essay(essay)
@@ -772,16 +773,19 @@ class EssayApp(TypeaheadApp[None]):
         if self._clock is None:
             return
         seconds = self._clock.take()
-        from essaytui.sessions.reading_time import words_between
+        from essaytui.sessions.reading_time import words_read
         from essaytui.store.library import LibraryError
 
         try:
-            top = self.reader.view.top_offset
+            view = self.reader.view
+            progress = reading_progress(
+                len(self.essay.reading_text), view.top_offset, view.bottom_offset
+            )
         except (LookupError, NoMatches):
             return
-        start = top if self._counted_from < 0 else self._counted_from
-        words = words_between(self.essay.reading_text, start, top)
-        self._counted_from = top
+        start = progress if self._counted_from < 0 else self._counted_from
+        words = words_read(self.essay, start, progress)
+        self._counted_from = progress
         if seconds > 0:
             with contextlib.suppress(LibraryError, sqlite3.Error):
                 self.library.add_reading(self.essay.id, seconds, words)
