@@ -491,7 +491,7 @@ class EssayApp(TypeaheadApp[None]):
         self._touch()
         self._shelve()
         if at is not None:
-            reader.call_after_refresh(reader.navigation.jump_to, at)
+            reader.call_after_refresh(reader.open_at, at)
         self.elsewhere = None
         if self.sync is not None:
             self._start_sync()
@@ -548,10 +548,14 @@ class EssayApp(TypeaheadApp[None]):
         super().action_command_palette()
 
     def action_help(self) -> None:
+        from essaytui.actions import LIBRARY
         from essaytui.screens.help import HelpScreen
+        from essaytui.screens.library import LibraryScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.keymap_in_effect, str(paths.keymap_file())))
+            # asked from the Library, its own keys come first
+            first = LIBRARY if isinstance(self.screen, LibraryScreen) else None
+            self.push_screen(HelpScreen(self.keymap_in_effect, str(paths.keymap_file()), first))
 
     def get_key_display(self, binding: Binding) -> str:
         """Keys as a person types them (`]`, `ctrl+p`), in the hints as in the help."""
@@ -653,7 +657,9 @@ class EssayApp(TypeaheadApp[None]):
 
         self._neighbours.clear()  # the library holds this text now, and may be new
         hint = ""
-        if self.neighbour_part(1) is not None:
+        following = self.neighbour_part(1)
+        # a part whose file is gone cannot be opened: no key offered for it
+        if following is not None and not following.missing:
             keys = self.keymap_in_effect.get("app.next_part", "alt+n")
             hint = f"{self.get_key_display(Binding(keys, '', ''))} next part"
         # the reader may be closing (the quit came first)
@@ -693,8 +699,15 @@ class EssayApp(TypeaheadApp[None]):
         if action in ("next_part", "previous_part"):
             if not self._first_screen_up:
                 return False  # asked again once it is (`_parts_known`)
-            return self.neighbour_part(1 if action == "next_part" else -1) is not None
+            # in a series the keys always answer, if only to say there is no such part
+            return self._in_series()
         return super().check_action(action, parameters)
+
+    def _in_series(self) -> bool:
+        from essaytui.model.series import series_place
+
+        place = series_place(self.essay.meta)
+        return place is not None and bool(place.part)
 
     def neighbour_part(self, step: int) -> LibraryText | None:
         """The next (`step` 1) or previous (-1) part of this text's series in the library
@@ -733,14 +746,21 @@ class EssayApp(TypeaheadApp[None]):
 
     def action_next_part(self) -> None:
         """Open the next part of the series."""
-        found = self.neighbour_part(1)
-        if found is not None:
-            self.open_library_text(found)
+        self._open_part(1)
 
     def action_previous_part(self) -> None:
         """Open the previous part of the series."""
-        found = self.neighbour_part(-1)
-        if found is not None:
+        self._open_part(-1)
+
+    def _open_part(self, step: int) -> None:
+        """Open the part `step` away, or say why not (none in the library, file gone)."""
+        which = "next" if step > 0 else "previous"
+        found = self.neighbour_part(step)
+        if found is None:
+            self.reader.say(f"No {which} part of this series in the library")
+        elif found.missing:
+            self.reader.say(f"The {which} part's file is gone: {found.path}")
+        else:
             self.open_library_text(found)
 
     async def on_event(self, event: events.Event) -> None:
@@ -773,24 +793,25 @@ class EssayApp(TypeaheadApp[None]):
         if self._clock is None:
             return
         seconds = self._clock.take()
+        if seconds <= 0:
+            return  # no reading since the last count: where it was counted from stays
         from essaytui.sessions.reading_time import words_read
         from essaytui.store.library import LibraryError
 
         try:
             view = self.reader.view
-            progress = reading_progress(
-                len(self.essay.reading_text), view.top_offset, view.bottom_offset
-            )
+            length, top = len(self.essay.reading_text), view.top_offset
+            progress = reading_progress(length, top, view.bottom_offset)
         except (LookupError, NoMatches):
             return
-        start = progress if self._counted_from < 0 else self._counted_from
+        # first count of this text: from the top of the view (what is on screen is read)
+        start = top / max(1, length) if self._counted_from < 0 else self._counted_from
         words = words_read(self.essay, start, progress)
         self._counted_from = progress
-        if seconds > 0:
-            with contextlib.suppress(LibraryError, sqlite3.Error):
-                self.library.add_reading(self.essay.id, seconds, words)
-            with contextlib.suppress(LibraryError, sqlite3.Error):
-                self._pace = self.library.reading().words_per_minute
+        with contextlib.suppress(LibraryError, sqlite3.Error):
+            self.library.add_reading(self.essay.id, seconds, words)
+        with contextlib.suppress(LibraryError, sqlite3.Error):
+            self._pace = self.library.reading().words_per_minute
 
 
 def binding_chains(app: type[DOMNode]) -> list[list[list[Binding]]]:
