@@ -206,3 +206,27 @@ async def test_words_read_count_a_text_read_to_its_end(tmp_path: Path, data_dir:
         totals = app.library.reading(app.essay.id)
         assert totals.seconds > 0
         assert totals.words == len(app.essay.reading_text.split())
+
+
+async def test_a_hit_in_a_footnote_opens_the_text_at_its_reference(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    filler = "\n\n".join(f"Paragraph {n} about the harbour wall and its stones." for n in range(80))
+    noted = tmp_path / "noted.md"
+    noted.write_text(
+        f"# Harbour\n\n{filler}\n\nThe wall was rebuilt after the storm.[^1]\n\n"
+        "[^1]: Quarry ledger of Aberdour, kept by the mason.\n",
+        encoding="utf-8",
+    )
+    files = write_series(tmp_path / "texts")
+    shelve(data_dir, [*files, noted])
+    app = EssayApp(files[0])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        await search_library_and_open(pilot, "Aberdour ledger")
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.essay.title == "Harbour"
+        view = app.screen.view
+        reference = app.essay.footnotes[0].refs[0][0]
+        assert view.top_offset <= reference < view.bottom_offset
+        assert view.top_offset > 0
