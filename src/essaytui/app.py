@@ -23,7 +23,7 @@ from textual.screen import Screen
 from essaytui import paths
 from essaytui.actions import GENERAL, action, bindings_of
 from essaytui.commands import GoToProvider, palette_commands
-from essaytui.model.essay import Essay
+from essaytui.model.essay import Essay, reading_progress
 from essaytui.model.files import EssayFileError, load_essay
 from essaytui.model.text import sanitize, sanitize_inline
 from essaytui.screens.reader import ReaderScreen, prepare_essay
@@ -211,8 +211,9 @@ class EssayApp(TypeaheadApp[None]):
             self._first_screen_up = False  # (the library is not opened before it is)
             self._clock: ReadingClock | None = None
             self._pace: float | None = None
-            #: where the reading time's words were last counted from (top offset)
-            self._counted_from = -1  # unknown until the first count
+            #: how far through the text the reading time's words were last counted
+            #: from (`reading_progress`)
+            self._counted_from = -1.0  # unknown until the first count
             saved_theme = self.store.get_setting("theme")
             if saved_theme and saved_theme in self.available_themes:
                 self.theme = saved_theme
@@ -394,7 +395,7 @@ class EssayApp(TypeaheadApp[None]):
             self.reader.save_position()
 
     def on_unmount(self) -> None:
-        self._touch()  # issue 10: "last read" also when leaving
+        self._touch()  # "last read" also when leaving
         self.record_reading()
         if self._library is not None:
             self._library.close()
@@ -410,7 +411,7 @@ class EssayApp(TypeaheadApp[None]):
         self.refresh_bindings()
 
     def _touch(self) -> None:
-        """Record that this essay was read now (issue 10: at opening, not after a scroll)."""
+        """Record that this essay was read now (at opening, not only after a scroll)."""
         essay = self.essay
         try:
             if not self.reader.essay_shown:
@@ -459,7 +460,7 @@ class EssayApp(TypeaheadApp[None]):
             # moved, deleted or changed into something unreadable since the first part
             self.call_from_thread(self._not_loaded, str(error))
             return
-        essay = dataclasses.replace(essay, id=self.essay.id)  # issue 10: one identity
+        essay = dataclasses.replace(essay, id=self.essay.id)  # one identity for both parts
         self.call_from_thread(self._loaded, essay, self._prepared(essay))
 
     def _prepared(self, essay: Essay) -> TextLayout | None:
@@ -502,14 +503,14 @@ class EssayApp(TypeaheadApp[None]):
         if remember:
             self._remember_place()  # now, not when asked: a text that fails to open is no step
         self.record_reading()
-        self._counted_from = -1
+        self._counted_from = -1.0
         self.essay_path, self.essay, self._source = path, essay, None
         reader = self.reader
         reader.open_essay(essay)
         self._touch()
         self._shelve()
         if at is not None:
-            reader.call_after_refresh(reader.navigation.jump_to, at)
+            reader.call_after_refresh(reader.open_at, at)
         self.elsewhere = None
         if self.sync is not None:
             self._start_sync()
@@ -566,10 +567,14 @@ class EssayApp(TypeaheadApp[None]):
         super().action_command_palette()
 
     def action_help(self) -> None:
+        from essaytui.actions import LIBRARY
         from essaytui.screens.help import HelpScreen
+        from essaytui.screens.library import LibraryScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.keymap_in_effect, str(paths.keymap_file())))
+            # asked from the Library, its own keys come first
+            first = LIBRARY if isinstance(self.screen, LibraryScreen) else None
+            self.push_screen(HelpScreen(self.keymap_in_effect, str(paths.keymap_file()), first))
 
     def get_key_display(self, binding: Binding) -> str:
         """Keys as a person types them (`]`, `ctrl+p`), in the hints as in the help."""
@@ -671,7 +676,9 @@ class EssayApp(TypeaheadApp[None]):
 
         self._neighbours.clear()  # the library holds this text now, and may be new
         hint = ""
-        if self.neighbour_part(1) is not None:
+        following = self.neighbour_part(1)
+        # a part whose file is gone cannot be opened: no key offered for it
+        if following is not None and not following.missing:
             keys = self.keymap_in_effect.get("app.next_part", "alt+n")
             hint = f"{self.get_key_display(Binding(keys, '', ''))} next part"
         # the reader may be closing (the quit came first)
@@ -720,8 +727,15 @@ class EssayApp(TypeaheadApp[None]):
         if action in ("next_part", "previous_part"):
             if not self._first_screen_up:
                 return False  # asked again once it is (`_parts_known`)
-            return self.neighbour_part(1 if action == "next_part" else -1) is not None
+            # in a series the keys always answer, if only to say there is no such part
+            return self._in_series()
         return super().check_action(action, parameters)
+
+    def _in_series(self) -> bool:
+        from essaytui.model.series import series_place
+
+        place = series_place(self.essay.meta)
+        return place is not None and bool(place.part)
 
     def neighbour_part(self, step: int) -> LibraryText | None:
         """The next (`step` 1) or previous (-1) part of this text's series in the library
@@ -760,14 +774,21 @@ class EssayApp(TypeaheadApp[None]):
 
     def action_next_part(self) -> None:
         """Open the next part of the series."""
-        found = self.neighbour_part(1)
-        if found is not None:
-            self.open_library_text(found)
+        self._open_part(1)
 
     def action_previous_part(self) -> None:
         """Open the previous part of the series."""
-        found = self.neighbour_part(-1)
-        if found is not None:
+        self._open_part(-1)
+
+    def _open_part(self, step: int) -> None:
+        """Open the part `step` away, or say why not (none in the library, file gone)."""
+        which = "next" if step > 0 else "previous"
+        found = self.neighbour_part(step)
+        if found is None:
+            self.reader.say(f"No {which} part of this series in the library")
+        elif found.missing:
+            self.reader.say(f"The {which} part's file is gone: {found.path}")
+        else:
             self.open_library_text(found)
 
     async def on_event(self, event: events.Event) -> None:
@@ -800,21 +821,25 @@ class EssayApp(TypeaheadApp[None]):
         if self._clock is None:
             return
         seconds = self._clock.take()
-        from essaytui.sessions.reading_time import words_between
+        if seconds <= 0:
+            return  # no reading since the last count: where it was counted from stays
+        from essaytui.sessions.reading_time import words_read
         from essaytui.store.library import LibraryError
 
         try:
-            top = self.reader.view.top_offset
+            view = self.reader.view
+            length, top = len(self.essay.reading_text), view.top_offset
+            progress = reading_progress(length, top, view.bottom_offset)
         except (LookupError, NoMatches):
             return
-        start = top if self._counted_from < 0 else self._counted_from
-        words = words_between(self.essay.reading_text, start, top)
-        self._counted_from = top
-        if seconds > 0:
-            with contextlib.suppress(LibraryError, sqlite3.Error):
-                self.library.add_reading(self.essay.id, seconds, words)
-            with contextlib.suppress(LibraryError, sqlite3.Error):
-                self._pace = self.library.reading().words_per_minute
+        # first count of this text: from the top of the view (what is on screen is read)
+        start = top / max(1, length) if self._counted_from < 0 else self._counted_from
+        words = words_read(self.essay, start, progress)
+        self._counted_from = progress
+        with contextlib.suppress(LibraryError, sqlite3.Error):
+            self.library.add_reading(self.essay.id, seconds, words)
+        with contextlib.suppress(LibraryError, sqlite3.Error):
+            self._pace = self.library.reading().words_per_minute
 
 
 def binding_chains(app: type[DOMNode]) -> list[list[list[Binding]]]:

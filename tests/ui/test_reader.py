@@ -194,10 +194,12 @@ async def test_search_bar_takes_the_status_line_place_without_moving_the_essay()
         await pilot.pause()
         before = view.region
         await pilot.press("slash")
+        await pilot.pause()  # the next frame's layout gives the bar its region
         bar = screen.query_one(SearchBar)
         assert bar.display and not screen.status.display
         assert bar.region.height == 1 and view.region == before
         await pilot.press("escape")
+        await pilot.pause()
         assert not bar.display and screen.status.display
         assert view.region == before
 

@@ -33,25 +33,32 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         "Add texts to the library without opening them: files, or folders (every "
         "Markdown (.md, .qmd, .Rmd), text, web page and EPUB file inside, recursively). "
         "A file that cannot be read, or the same essay as one already held (the same "
-        "text, or a version under the same id), is skipped with its reason (exit "
-        "status 1 when nothing could be added). Ctrl+C stops, keeping what was added."
+        "text, or a version under the same id), is skipped with its reason, its path as "
+        "you gave it. Exit status 0 when every text is in the library afterwards, new or "
+        "already there; 1 when nothing was added and nothing was there already. Ctrl+C "
+        "stops, keeping what was added."
     )
     parser.add_argument("paths", nargs="+", metavar="PATH")
 
 
 def remove_options(parser: argparse.ArgumentParser) -> None:
     """The options of `essaytui remove`."""
-    parser.description = "Take texts out of the library. Their notes and place stay."
+    parser.description = (
+        "Take texts out of the library: files, or folders (every text held under them). "
+        "Their notes and place stay. Exit status 1 when a path holds no text of the library."
+    )
     parser.add_argument("paths", nargs="+", metavar="PATH")
 
 
 def search_options(parser: argparse.ArgumentParser) -> None:
     """The options of `essaytui search`."""
     parser.description = (
-        "Search every text of the library and your notes: each hit with its title, "
-        "section, paragraph and the words marked. Every word must occur (a word also "
-        "finds longer ones); re:PATTERN is a regular expression. Exit status 1 when "
-        "nothing matches."
+        "Search every text of the library (footnotes and endnotes too) and your notes: "
+        "each hit with its title, section, paragraph (or note) and the words marked. "
+        "Every word must occur (a word also finds longer ones); re:PATTERN alone is a "
+        "regular expression over the texts (not your notes, and not mixed with words; "
+        "one that matches nothing but the empty string is refused). Exit status 1 when "
+        "nothing matches, 2 for a search that cannot be made."
     )
     parser.add_argument("words", nargs="+", metavar="WORD")
     which = parser.add_mutually_exclusive_group()
@@ -140,7 +147,11 @@ def run_add(options: argparse.Namespace) -> int:
             _say("stopped: the texts added so far stay in the library")
             return 130
     for skipped in report.skipped:
-        _say(f"skipped {skipped.path}: {skipped.reason}")
+        reason = skipped.reason
+        relative = not Path(skipped.path).is_absolute()
+        if skipped.other and reason.endswith(skipped.other) and relative:
+            reason = reason[: -len(skipped.other)] + _shown(skipped.other)
+        _say(f"skipped {skipped.path}: {reason}")
     summary = f"added {len(report.added)} text(s)"
     if report.already:
         summary += f", {len(report.already)} already in the library"
@@ -150,23 +161,38 @@ def run_add(options: argparse.Namespace) -> int:
     return 0 if report.added or report.already else 1
 
 
+def _shown(path: str) -> str:
+    """A held path as the reader gave theirs: relative to the current folder when it
+    lies under it, else as it is."""
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except (OSError, ValueError):
+        return path
+
+
 def run_remove(options: argparse.Namespace) -> int:
-    """`essaytui remove PATH…`: out of the library; notes stay."""
+    """`essaytui remove PATH…`: out of the library (a folder: all it holds); notes stay."""
     from essaytui.model.identity import resolved_path
 
     status = 0
     with opened(options.data_dir) as (library, store):
-        by_path = {resolved_path(t.path): t for t in library.texts()}
+        held = [(resolved_path(t.path), t) for t in library.texts()]
         for given in options.paths:
-            text = by_path.get(resolved_path(given))
-            if text is None:
+            target = resolved_path(given)
+            inside = target.rstrip("/") + "/"
+            found = [t for path, t in held if path == target or path.startswith(inside)]
+            if not found:
                 _say(f"{given}: not in the library")
                 status = 1
                 continue
-            library.remove(text.essay_id)
-            notes = len(store.list_for_essay(text.essay_id))
-            kept = f"; its {notes} note(s) stay" if notes else "; its notes, if any, stay"
-            _say(f"removed {text.title or given} from the library{kept}")
+            for text in found:
+                library.remove(text.essay_id)
+                notes = len(store.list_for_essay(text.essay_id))
+                kept = f"; its {notes} note(s) stay" if notes else "; its notes, if any, stay"
+                _say(f"removed {text.title or text.path} from the library{kept}")
+            if len(found) > 1 or Path(given).is_dir():
+                _say(f"{given}: removed {len(found)} text(s)")
+            held = [(path, t) for path, t in held if t not in found]
     return status
 
 
@@ -178,6 +204,7 @@ def run_search(options: argparse.Namespace) -> int:
     from essaytui.store.intake import gather
 
     query = " ".join(options.words)
+    _check_query(options)
     marked = sys.stdout.isatty()
     found = 0
     with opened(options.data_dir) as (library, store):
@@ -210,6 +237,23 @@ def run_search(options: argparse.Namespace) -> int:
     return 0
 
 
+def _check_query(options: argparse.Namespace) -> None:
+    """Refuse the searches `re:` cannot make, rather than find nothing silently.
+
+    Raises:
+        UsageError: a pattern among words, or a pattern for the notes only.
+    """
+    from essaytui.model.search import REGEX_PREFIX
+
+    words: list[str] = options.words
+    if any(word.startswith(REGEX_PREFIX) for word in words[1:]):
+        raise UsageError(
+            "search: re:PATTERN cannot be combined with words; search for the pattern alone"
+        )
+    if options.notes and words[0].startswith(REGEX_PREFIX):
+        raise UsageError("search: re:PATTERN searches the texts only, not your notes")
+
+
 def _hit_lines(hit: TextHit, marked: bool) -> str:
     from essaytui.model.text import sanitize_inline
 
@@ -224,7 +268,10 @@ def _hit_lines(hit: TextHit, marked: bool) -> str:
         cursor = end
     snippet += sanitize_inline(hit.snippet[cursor:])
     section = f" — § {sanitize_inline(hit.section)}" if hit.section else ""
-    where = f" · paragraph {hit.paragraph}" if hit.paragraph else " · heading"
+    if hit.note:
+        where = f" · note {hit.note}"
+    else:
+        where = f" · paragraph {hit.paragraph}" if hit.paragraph else " · heading"
     return (
         f"{sanitize_inline(hit.title)}{section}{where}\n  {snippet}\n  {sanitize_inline(hit.path)}"
     )
@@ -235,8 +282,9 @@ def run_stats(options: argparse.Namespace) -> int:
     from essaytui.model.text import sanitize_inline
 
     with opened(options.data_dir) as (library, _store):
-        per_text = library.reading_by_text()
-        weeks = library.reading_by_week()
+        # Under a second is a text opened and left at once: no reading to list.
+        per_text = {k: v for k, v in library.reading_by_text().items() if v.seconds >= 1}
+        weeks = [(week, v) for week, v in library.reading_by_week() if v.seconds >= 1]
         total = library.reading()
         titles = {t.essay_id: t.title for t in library.texts()}
     if not per_text:

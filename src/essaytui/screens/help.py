@@ -42,9 +42,13 @@ IDS_FROM_WIDTH = 90
 
 
 def help_rows(
-    app: type[DOMNode], keymap: Mapping[str, str]
+    app: type[DOMNode], keymap: Mapping[str, str], first: Binding.Group | None = None
 ) -> list[tuple[Binding.Group, str, str, str]]:
-    """`(group, keys as typed, what it does, binding id)` for every binding, in help order."""
+    """`(group, keys as typed, what it does, binding id)` for every binding, in help order.
+
+    With `first` (the keys of the screen the help was asked from, such as the Library's),
+    that group leads and the keys that work everywhere follow it, then the rest.
+    """
     pairs = all_bindings(app)
     taken = keys_taken(pairs, keymap)
     rows = [
@@ -56,7 +60,10 @@ def help_rows(
         )
         for owner, binding in pairs
     ]
-    order = {group: index for index, group in enumerate(GROUP_ORDER)}
+    groups = list(GROUP_ORDER)
+    if first is not None:
+        groups = [first, GENERAL] + [g for g in groups if g not in (first, GENERAL)]
+    order = {group: index for index, group in enumerate(groups)}
     rows.sort(key=lambda row: order.get(row[0], len(order)))
     return rows
 
@@ -68,6 +75,7 @@ def help_text(
     needle: str = "",
     *,
     ids: bool = True,
+    first: Binding.Group | None = None,
 ) -> Group:
     """The help as a table per group; only the rows mentioning `needle` when given.
 
@@ -77,7 +85,7 @@ def help_text(
     needle = needle.casefold().strip()
     rows = [
         row
-        for row in help_rows(app, keymap)
+        for row in help_rows(app, keymap, first)
         if not needle or any(needle in part.casefold() for part in row[1:])
     ]
     id_width = max((len(row[3]) for row in rows), default=0)
@@ -197,10 +205,17 @@ class HelpScreen(ModalScreen[None]):
         ),
     ]
 
-    def __init__(self, keymap: Mapping[str, str] | None = None, keymap_file: str = "") -> None:
+    def __init__(
+        self,
+        keymap: Mapping[str, str] | None = None,
+        keymap_file: str = "",
+        first: Binding.Group | None = None,
+    ) -> None:
         super().__init__()
         self.keymap = dict(keymap or {})
         self.keymap_file = keymap_file
+        #: the group of keys shown first: those of the screen help was opened from
+        self.first = first
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
@@ -226,7 +241,9 @@ class HelpScreen(ModalScreen[None]):
         needle = self.query_one("#help-filter", Input).value
         wide = self.query_one("#help-text").size.width >= IDS_FROM_WIDTH or self.size.width >= 100
         self.query_one("#help-text", Static).update(
-            help_text(type(self.app), self.keymap, self.keymap_file, needle, ids=wide)
+            help_text(
+                type(self.app), self.keymap, self.keymap_file, needle, ids=wide, first=self.first
+            )
         )
 
     def action_scroll(self, where: str) -> None:

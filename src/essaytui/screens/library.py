@@ -249,7 +249,7 @@ def library_commands(app: LibraryHost) -> Iterator[SystemCommand]:
     )
     yield SystemCommand(
         "Search the library…",
-        "every sentence of every text in the library; enter opens it there",
+        "every sentence and footnote of every text in the library; enter opens it there",
         lambda: app.push_screen(
             CommandPalette(providers=[LibrarySearchProvider], placeholder="Search the library…")
         ),
@@ -290,6 +290,8 @@ class LibrarySearchProvider(Provider):
         for rank, hit in enumerate(hits):
             title = sanitize_inline(hit.snippet)
             where = sanitize_inline(f"{hit.title} — § {hit.section}" if hit.section else hit.title)
+            if hit.note:
+                where += f" · note {hit.note}"
             yield Hit(
                 1.0 - rank / (len(hits) + 1),
                 Content(title),

@@ -73,7 +73,7 @@ WAITING_AFTER = 0.3
 
 
 class NoteArea(TextArea):
-    """A text area that keeps control characters out of the terminal (issue 6)."""
+    """A text area that keeps control characters out of the terminal."""
 
     async def _on_paste(self, event: events.Paste) -> None:
         # Handled here instead of by TextArea, which would insert the raw text too.

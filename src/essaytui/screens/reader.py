@@ -133,6 +133,9 @@ class ReaderScreen(Screen[None]):
         self.annotations = Annotations(self.reading, self.navigation)
         self.quoting = Quoting(self.reading, self.annotations)
         self.peeking = Peeking(self.reading, self.panes, self.navigation)
+        #: An offset to open the text at that lies past its first part (a library hit
+        #: deep in a long text): shown once the rest is in.
+        self._opening_at: int | None = None
 
     # -- what others use of the reading --------------------------------------------------
 
@@ -248,9 +251,21 @@ class ReaderScreen(Screen[None]):
         view.scroll_to(y=0, animate=False, immediate=True)
         view.border_title = Text(essay.title)
         view.border_subtitle = essay_subtitle(essay)
+        self._opening_at = None
+        # a message belongs to the text it was said on
+        self.status.forget()
         self.status.set_series(part_label(essay.meta))
         self.essay = essay
         self.refresh_bindings()
+
+    def open_at(self, offset: int) -> None:
+        """Show `offset` of the text just opened instead of its saved place. No step
+        of its own: `backspace` goes straight back to the text read before it."""
+        self.reading.position.restored = True  # the saved place is not wanted now
+        if self.essay.complete or offset < len(self.essay.reading_text):
+            self.view.scroll_to_offset(offset)
+        else:
+            self._opening_at = offset
 
     def watch_essay(self, essay: Essay) -> None:
         """A new version of the essay (the complete parse of a large file), or another."""
@@ -258,11 +273,18 @@ class ReaderScreen(Screen[None]):
         if self.is_mounted:
             self.panes.essay_changed()
         self.annotations.reload()
-        if not self.reading.position.restored:
+        if self._opening_at is not None and essay.complete:
+            # after the view has this essay (it is given it after this watcher)
+            self.call_later(self.view.scroll_to_offset, self._opening_at)
+            self._opening_at = None
+        elif not self.reading.position.restored:
             # once the view has this essay: bound to the screen's, it is given it after
             # this watcher, and scrolled now it would stop at the end of the first part
             self.call_later(self.reading.restore_position)
         self.reading.show_status()
+        # again once the view has laid this essay out: until then its bottom is the last
+        # text's, and a text that fits on the screen would read 0 % instead of 100 %
+        self.call_after_refresh(self.reading.show_status)
         if essay.warnings:
             self.say(self.reading.warning_summary(), seconds=8)
 

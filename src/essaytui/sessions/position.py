@@ -26,6 +26,9 @@ class ReadingPosition:
         self.store = store
         #: The top offset saved last (-1: none this session).
         self.saved_top = -1
+        #: The progress saved with it: the same top may be another figure once the view
+        #: is laid out (a text that fits on the screen is at its end, 100 %).
+        self.saved_progress = -1.0
         #: Whether the saved place has been found and shown (it may wait for the rest
         #: of a long essay).
         self.restored = False
@@ -44,10 +47,13 @@ class ReadingPosition:
             StoreError: it could not be saved.
         """
         essay = self.essay
-        if not self.shown or not essay.complete or self.frozen or top == self.saved_top:
+        if not self.shown or not essay.complete or self.frozen:
+            return False
+        text = essay.reading_text
+        progress = reading_progress(len(text), top, bottom)
+        if (top, progress) == (self.saved_top, self.saved_progress):
             return False
         start, end = essay.sentence_bounds(top)
-        text = essay.reading_text
         self.store.save_position(
             essay.id,
             top,
@@ -58,10 +64,10 @@ class ReadingPosition:
             title=essay.title,
             author=essay.author,
             text_hash=text_hash(text),
-            progress=reading_progress(len(text), top, bottom),
+            progress=progress,
             wait=wait,
         )
-        self.saved_top = top
+        self.saved_top, self.saved_progress = top, progress
         return True
 
     def restore(self) -> int | None:
@@ -86,5 +92,5 @@ class ReadingPosition:
                 return None
             offset = found
         self.restored = True
-        self.saved_top = offset
+        self.saved_top, self.saved_progress = offset, position.progress
         return min(offset, len(text))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from essaytui.model.essay import Essay
+from essaytui.model.text import word_count
+
 #: Seconds without a key after which the reader is taken to have stopped reading.
 PAUSE_AFTER = 120.0
 
@@ -27,6 +30,15 @@ class ReadingClock:
         """The active seconds counted since the last `take`, and start again."""
         seconds, self.seconds = self.seconds, 0.0
         return seconds
+
+
+def words_read(essay: Essay, before: float, after: float) -> int:
+    """Words read going from `before` to `after` through `essay` (`reading_progress`
+    figures; 0 going back): the share of its words, so a text read to its end counts
+    them all, the last screen and a text that fits on one screen included."""
+    if after <= before or not essay.complete:
+        return 0
+    return round(word_count(essay.reading_text) * (after - before))
 
 
 def words_between(text: str, start: int, end: int) -> int:

@@ -23,10 +23,15 @@ READ_SUFFIXES = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
-    """A file not added, and why (one line)."""
+    """A file not added, and why (one line).
+
+    `path` is the file as the walk from the path given found it; `other` is the text
+    already held that it repeats, if that is why (the reason then ends with it).
+    """
 
     path: str
     reason: str
+    other: str = ""
 
 
 @dataclass
@@ -118,7 +123,7 @@ def _take_one(library: Library, store: AnnotationStore, path: Path, report: Inta
     # A text whose file is gone is not a duplicate: this is where it went.
     elsewhere = held is not None and resolved_path(held.path) != resolved_path(where)
     if held is not None and elsewhere and not held.removed and Path(held.path).is_file():
-        report.skipped.append(Skipped(where, _why_same(where, held.path, essay_id)))
+        report.skipped.append(Skipped(str(path), _why_same(where, held.path, essay_id), held.path))
         return
     library.forget_others_at(Path(where), essay_id)
     if library.put(essay_id, essay, Path(where)):

@@ -28,14 +28,21 @@ from essaytui.model.identity import file_state
 from essaytui.model.search import REGEX_PREFIX, SearchError, compile_query
 from essaytui.model.series import SeriesPlace, series_place
 from essaytui.model.text import BLOCK_SEPARATOR, word_count
-from essaytui.store.library_text import bigrams, match_expression, query_words, sentences
+from essaytui.store.library_text import (
+    bigrams,
+    match_expression,
+    note_sentences,
+    query_words,
+    sentences,
+)
 from essaytui.store.pace import DEFAULT_WPM
 
 #: File name of the library inside the data directory.
 LIBRARY_NAME = "library.sqlite3"
 
-#: The version of the library file's layout (`PRAGMA user_version`).
-LIBRARY_VERSION = 1
+#: The version of the library file's layout (`PRAGMA user_version`): 2 indexes the
+#: texts' footnotes and endnotes too (`sentences.note`).
+LIBRARY_VERSION = 2
 
 #: Seconds to wait for another essaytui writing to the library.
 BUSY_WAIT = 5.0
@@ -75,7 +82,8 @@ _SCHEMA = [
         paragraph INTEGER NOT NULL,
         start_offset INTEGER NOT NULL,
         end_offset INTEGER NOT NULL,
-        text TEXT NOT NULL
+        text TEXT NOT NULL,
+        note INTEGER NOT NULL DEFAULT 0
     )
     """,
     "CREATE INDEX IF NOT EXISTS sentences_by_text ON sentences (text_num)",
@@ -169,6 +177,7 @@ class TextHit:
     end: int
     snippet: str
     marks: tuple[tuple[int, int], ...]
+    note: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +200,9 @@ def _now() -> str:
 
 
 def _regexp(pattern: str, text: str) -> bool:
-    return re.search(pattern, text, re.IGNORECASE) is not None
+    # Only a match with at least one character counts, as in the reader's `/`.
+    compiled = re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+    return any(m.end() > m.start() for m in compiled.finditer(text))
 
 
 class Library:
@@ -370,6 +381,16 @@ class Library:
                 "INSERT INTO sentence_index (rowid, body) VALUES (?, ?)",
                 (cursor.lastrowid, bigrams(sentence)),
             )
+        for note, section, start, end, sentence in note_sentences(essay):
+            cursor = self._db.execute(
+                "INSERT INTO sentences (text_num, section, paragraph, start_offset, end_offset, "
+                "text, note) VALUES (?, ?, 0, ?, ?, ?, ?)",
+                (num, section, start, end, sentence, note),
+            )
+            self._db.execute(
+                "INSERT INTO sentence_index (rowid, body) VALUES (?, ?)",
+                (cursor.lastrowid, bigrams(sentence)),
+            )
 
     def _unindex(self, essay_id: str) -> None:
         num = self._num(essay_id)
@@ -404,9 +425,14 @@ class Library:
             SearchError: an empty query, or a bad regular expression.
         """
         pattern = compile_query(query)
+        if query.startswith(REGEX_PREFIX) and pattern.search("") is not None:
+            raise SearchError(
+                f"{query} matches the empty string, so every sentence: "
+                "give a pattern that needs at least one character"
+            )
         base = (
             "SELECT t.essay_id, t.title, t.path, coalesce(c.title, ''), s.paragraph, "
-            "s.start_offset, s.end_offset, s.text FROM sentences s "
+            "s.start_offset, s.end_offset, s.text, s.note FROM sentences s "
             "JOIN texts t ON t.num = s.text_num "
             "LEFT JOIN sections c ON c.text_num = s.text_num AND c.idx = s.section "
             "AND t.removed = 0 "
@@ -487,7 +513,14 @@ def _connect(target: str, wait: float = BUSY_WAIT) -> sqlite3.Connection:
     connection.execute("PRAGMA auto_vacuum = INCREMENTAL")
     connection.execute("PRAGMA journal_mode = WAL")
     version = connection.execute("PRAGMA user_version").fetchone()[0]
-    if version < LIBRARY_VERSION:  # a new file: no write at all on an existing one
+    if version == 1:
+        # Notes came into the index: every text is indexed again at the next gathering
+        # (its recorded size no longer matches its file's).
+        with connection:
+            connection.execute("ALTER TABLE sentences ADD COLUMN note INTEGER NOT NULL DEFAULT 0")
+            connection.execute("UPDATE texts SET size = -1")
+            connection.execute(f"PRAGMA user_version = {LIBRARY_VERSION}")
+    elif version < LIBRARY_VERSION:  # a new file: no write at all on an existing one
         with connection:
             for statement in _SCHEMA:
                 connection.execute(statement)
@@ -518,7 +551,7 @@ def _text(row: Iterable[object]) -> LibraryText:
 
 
 def _hit(row: sqlite3.Row | tuple[object, ...], marker: re.Pattern[str]) -> TextHit:
-    essay_id, title, path, section, paragraph, start, end, text = (str(v) for v in row)
+    essay_id, title, path, section, paragraph, start, end, text, note = (str(v) for v in row)
     found = marker.search(text)
     centre = found.start() if found else 0
     cut = max(0, centre - SNIPPET_REACH)
@@ -533,5 +566,14 @@ def _hit(row: sqlite3.Row | tuple[object, ...], marker: re.Pattern[str]) -> Text
         if m.end() > m.start()
     )
     return TextHit(
-        essay_id, title, path, section, int(paragraph), int(start), int(end), snippet, marks
+        essay_id,
+        title,
+        path,
+        section,
+        int(paragraph),
+        int(start),
+        int(end),
+        snippet,
+        marks,
+        int(note),
     )

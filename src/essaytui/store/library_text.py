@@ -88,6 +88,27 @@ def sentences(essay: Essay) -> Iterator[tuple[int, int, int, int]]:
         yield from _sentence(text, here, index, start, block.end)
 
 
+def note_sentences(essay: Essay) -> Iterator[tuple[int, int, int, int, str]]:
+    """The footnotes and endnotes of an essay, each as one sentence on one line (a note
+    is short, and a sentence split inside "Codd, E. F." reads worse than the whole
+    note): `(note number, section of its first reference, start, end, text)`, where
+    `start` and `end` are that reference's place in the reading text. A note never
+    referenced is left out: there is nowhere in the text to open it at."""
+    for footnote in essay.footnotes:
+        text = _flat(footnote.text)
+        if not footnote.refs or not text:
+            continue
+        start, end = footnote.refs[0]
+        section = essay.section_at(start)
+        here = section.index if section is not None else -1
+        yield footnote.number, here, start, end, text
+
+
+def _flat(sentence: str) -> str:
+    """A sentence on one line (a note's blocks are joined by the block separator)."""
+    return " ".join(sentence.split())
+
+
 def _sentence(
     text: str, section: int, paragraph: int, start: int, end: int
 ) -> Iterator[tuple[int, int, int, int]]:

@@ -560,7 +560,9 @@ class EssayView(ScrollView, can_focus=True):
             while gap > 0 and line > 0 and layout.blocks[line - 1] == -1:
                 line -= 1
                 gap -= 1
-            self.scroll_to(y=line, animate=False, immediate=True)
+            # `force`: the scroll bar is judged at the next layout, and a text that has
+            # just replaced a shorter one (no scroll bar) would not scroll until then
+            self.scroll_to(y=line, animate=False, immediate=True, force=True)
             # Keep the exact offset, not just its line's start, so back restores it.
             # Before the view has a size, nothing can scroll yet: remember the offset.
             if round(self.scroll_y) == line or height <= 0:
@@ -569,9 +571,10 @@ class EssayView(ScrollView, can_focus=True):
         else:
             current = round(self.scroll_y)
             if line < current:
-                self.scroll_to(y=max(0, line - margin), animate=False, immediate=True)
+                self.scroll_to(y=max(0, line - margin), animate=False, immediate=True, force=True)
             elif line >= current + height:
-                self.scroll_to(y=max(0, line - height + 1 + margin), animate=False, immediate=True)
+                below = max(0, line - height + 1 + margin)
+                self.scroll_to(y=below, animate=False, immediate=True, force=True)
         self.refresh()
 
     def center_on(self, offset: int) -> None:
@@ -581,6 +584,7 @@ class EssayView(ScrollView, can_focus=True):
             y=max(0, line - self.scrollable_content_region.height // 3),
             animate=False,
             immediate=True,
+            force=True,
         )
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:

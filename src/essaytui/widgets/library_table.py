@@ -7,6 +7,7 @@ the Library's opening time (bench/RESULTS.md, "The library").
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -51,15 +52,49 @@ PADDING = 1
 STRIPS_KEPT = 400
 
 
-def column_layout(width: int) -> tuple[list[Column], dict[Column, int]]:
-    """The columns shown at `width` cells, and the cells each gets."""
+#: The most cells a column of names grows to when its texts are longer than its
+#: width and the terminal has room to spare.
+GROWS_TO = {Column.SERIES: 40, Column.AUTHOR: 30}
+#: The title keeps at least this much (or its longest, if shorter) before another
+#: column grows.
+TITLE_KEEPS = 40
+
+
+def column_layout(
+    width: int, natural: Mapping[Column, int] | None = None
+) -> tuple[list[Column], dict[Column, int]]:
+    """The columns shown at `width` cells, and the cells each gets.
+
+    `natural` is the longest text of each column: where the title would be left more
+    than it needs, the series and author columns grow towards theirs (up to
+    `GROWS_TO`), and the title keeps the rest.
+    """
     wide = width >= WIDE
     columns = [c for c in Column if wide or c not in NARROW_DROPS]
     widths = {**WIDTHS} if wide else {**WIDTHS, Column.SERIES: NARROW_SERIES}
     fixed = sum(widths[c] for c in columns if c in widths)
     # padding either side of every column, and the scroll bar
     rest = width - fixed - 2 * PADDING * len(columns) - 2
+    natural = natural or {}
+    keep = max(TITLE_MIN, min(TITLE_KEEPS, natural.get(Column.TITLE, TITLE_KEEPS)))
+    for column, cap in GROWS_TO.items():
+        if column not in columns:
+            continue
+        grow = min(cap, natural.get(column, 0)) - widths[column]
+        grow = min(grow, rest - keep)
+        if grow > 0:
+            widths[column] += grow
+            rest -= grow
     return columns, {**widths, Column.TITLE: max(TITLE_MIN, rest)}
+
+
+def natural_widths(rows: Iterable[LibraryRow]) -> dict[Column, int]:
+    """The cells of the longest title, series and author of `rows` (as shown)."""
+    found = dict.fromkeys((Column.TITLE, *GROWS_TO), 0)
+    for row in rows:
+        for column in found:
+            found[column] = max(found[column], cell_len(sanitize_inline(row.cell(column))))
+    return found
 
 
 def clip(text: str, width: int) -> str:
@@ -120,6 +155,8 @@ class LibraryTable(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.rows: list[LibraryRow] = []
         self.columns, self.widths = column_layout(80)
+        #: the longest text of the columns that grow, for `column_layout`
+        self._natural: dict[Column, int] = {}
         self._cursor = 0
         self._strips: dict[tuple[int, bool], Strip] = {}
         self._styles: dict[str, Style] = {}
@@ -144,6 +181,9 @@ class LibraryTable(ScrollView, can_focus=True):
     def show(self, rows: list[LibraryRow], cursor: int = 0) -> None:
         """Hold `rows` (in order), the cursor on the row at `cursor`."""
         self.rows = rows
+        self._natural = natural_widths(rows)
+        if self.size.width:
+            self.columns, self.widths = column_layout(self.size.width, self._natural)
         self._cursor = max(0, min(cursor, len(rows) - 1))
         self._strips.clear()
         self.virtual_size = Size(0, len(rows) + 1)  # as wide as it is: no sideways scroll
@@ -169,7 +209,7 @@ class LibraryTable(ScrollView, can_focus=True):
             self.scroll_to(y=self._cursor - self.page + 1, animate=False, immediate=True)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.columns, self.widths = column_layout(event.size.width)
+        self.columns, self.widths = column_layout(event.size.width, self._natural)
         self._strips.clear()
         self.virtual_size = Size(0, len(self.rows) + 1)
         self._reveal()

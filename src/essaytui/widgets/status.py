@@ -256,6 +256,10 @@ class StatusLine(Widget):
         """Show a message for `seconds` (a new message replaces it, with its own time)."""
         self._message.show(message, seconds)
 
+    def forget(self) -> None:
+        """Take away the message on show (it was said about a text no longer shown)."""
+        self._message.clear()
+
     @property
     def message(self) -> str:
         """The message on show, "" when none."""

@@ -120,7 +120,10 @@ class Reading:
             self.say(str(error), seconds=8)
 
     def restore_position(self) -> None:
-        """Open at the saved place, found again by its sentence if the text changed."""
+        """Open at the saved place, found again by its sentence if the text changed
+        (unless the text was opened at another place meanwhile)."""
+        if self.position.restored:
+            return
         try:
             offset = self.position.restore()
         except StoreError:
