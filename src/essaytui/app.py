@@ -7,6 +7,7 @@ import dataclasses
 import gc
 import os
 import sqlite3
+import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -667,6 +668,15 @@ class EssayApp(TypeaheadApp[None]):
         except (LibraryError, EssayFileError, OSError, sqlite3.Error):
             return
         self.call_from_thread(self._show_series)
+        self.call_from_thread(self._library_holds_it)
+
+    def _library_holds_it(self) -> None:
+        """The text being read is in the library now: a Library opened before it was (a
+        `B` pressed at once) lists it too; its own gathering may have found it already
+        there and shown nothing new."""
+        module = sys.modules.get("essaytui.screens.library")  # imported when it is shown
+        if module is not None and isinstance(self.screen, module.LibraryScreen):
+            self.screen.fill(self.library_rows())
 
     def _show_series(self) -> None:
         """Say on the status line which part of a series this is ("Part 5 of …", or
