@@ -148,13 +148,17 @@ class LibraryScreen(Screen[bool]):
         self.call_after_refresh(self.refresh_library)
 
     def fill(self, rows: list[LibraryRow]) -> None:
-        """Show `rows` (kept in the view's order and filter), the cursor on the same text."""
+        """Show `rows` (kept in the view's order and filter), the cursor on the same text,
+        or on the text being read when it was not listed before (the cursor starts there)."""
+        reading = self.essay_app.essay.id
+        listed = any(row.text.essay_id == reading for row in self.view.rows)
         self.view.rows = rows
-        self._show()
+        self._show(None if listed else reading)
 
-    def _show(self) -> None:
+    def _show(self, at_text: str | None = None) -> None:
         current = self.current_row()
         keep = current.text.essay_id if current is not None else self.essay_app.essay.id
+        keep = at_text or keep
         shown = self._shown = self.view.shown()
         at = next((i for i, row in enumerate(shown) if row.text.essay_id == keep), 0)
         self.table.show(shown, at)
