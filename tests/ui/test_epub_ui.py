@@ -267,6 +267,7 @@ async def test_a_note_on_a_real_book_survives_a_reopen(
     app = EssayApp(book)
     async with app.run_test(size=size) as pilot:
         await opened(pilot)
+        await until(pilot, lambda: view_of(app).essay.complete, "the whole book in")
         await pilot.press("slash", *"Moral philosophy", "enter", "v", "a")
         assert isinstance(app.screen, NoteEditor)
         await pilot.press(*"two kinds", "ctrl+s")
@@ -276,10 +277,12 @@ async def test_a_note_on_a_real_book_survives_a_reopen(
     again = EssayApp(book)
     async with again.run_test(size=size) as pilot:
         await opened(pilot)
-        await pilot.pause()
+        await until(pilot, lambda: view_of(again).essay.complete, "the whole book in")
         (shown,) = reader(again).notes.annotations
         assert shown.id == note.id and shown.note == "two kinds"
-        assert reader(again).notes.anchors[shown.id].status is AnchorStatus.ANCHORED
+        notes = reader(again).notes
+        await until(pilot, lambda: shown.id in notes.anchors, "the note anchored")
+        assert notes.anchors[shown.id].status is AnchorStatus.ANCHORED
 
 
 async def test_the_rest_of_a_book_comes_wrapped_by_the_worker(tmp_path: Path) -> None:
