@@ -60,7 +60,7 @@ def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _timed_alone(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[None]:
-    """Under `-n 2`, a test marked `timed` runs while no other test of the suite does.
+    """Under `-n`, a test marked `timed` runs while no other test of the suite does.
 
     A test that compares wall-clock waits (a thread's turns while another searches) would
     measure the other worker busy beside it on two cores. Growth tests count CPU time
