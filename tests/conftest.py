@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from essaytui.app import SETTLE_HEAP
+# Bytecode is written, whatever PYTHONDONTWRITEBYTECODE says: with it set, every test
+# worker and every run of the CLI in a subprocess compiled essaytui's modules from source
+# again (a fresh clone has no __pycache__), ~20 s of a run of the suite.
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+from essaytui.app import SETTLE_HEAP  # noqa: E402
 
 # Property tests give the same answer on every run of the README's test command (and CI):
 # the default profile derandomizes (a fixed seed, no example database). A longer random
