@@ -12,7 +12,6 @@ the hello-world app's and the app's CPU until then.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -65,28 +64,7 @@ def main(argv: list[str] | None = None) -> int:
             bench = terminal.Bench(tmux, Path(tmp) / "data", (140, 45), 60.0)
             for essay in essays:
                 apps = apps_for(essay, checkouts, Path(tmp) / "cache")
-                for app in apps.values():
-                    bench.launch(app, settle=False)  # warm-up (and the reopened runs' cache)
-                names = list(apps)
-                runs: dict[str, list[terminal.Launch]] = {name: [] for name in names}
-                for round_ in range(options.repeats):
-                    turn = round_ % len(names)
-                    for name in names[turn:] + names[:turn]:
-                        runs[name].append(bench.launch(apps[name], settle=False))
-                hello = statistics.median(
-                    [r.first_s for r in runs["hello-world app"] if r.first_s is not None]
-                )
-                for name, launches in runs.items():
-                    firsts = [r.first_s for r in launches if r.first_s is not None]
-                    cpus = [r.cpu_s for r in launches if r.cpu_s is not None]
-                    if not firsts:
-                        continue
-                    first = statistics.median(firsts)
-                    cpu = f"{statistics.median(cpus):.3f} s" if cpus else "–"
-                    rows.append(
-                        f"| {essay.name} | {name} | {first:.2f} s | {first / hello:.2f}× "
-                        f"| {cpu} | {len(firsts)} |"
-                    )
+                rows += terminal.alternated_rows(bench, apps, options.repeats, essay.name, 3)
         finally:
             tmux.close()
     print("\n".join(rows))

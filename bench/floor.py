@@ -10,7 +10,6 @@ generated 4.4 MB one). Prints medians of the time to the first sentence and the 
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -61,27 +60,7 @@ def main(argv: list[str] | None = None) -> int:
                         {"ESSAYTUI_CACHE_DIR": str(Path(tmp) / "cache")},
                     ),
                 }
-                for app in apps.values():
-                    bench.launch(app, settle=False)  # warm-up (and the reopened run's cache)
-                runs: dict[str, list[terminal.Launch]] = {name: [] for name in apps}
-                names = list(apps)
-                for round_ in range(options.repeats):
-                    for name in names[round_ % 4 :] + names[: round_ % 4]:
-                        runs[name].append(bench.launch(apps[name], settle=False))
-                hello = statistics.median(
-                    [r.first_s for r in runs["hello-world app"] if r.first_s is not None]
-                )
-                for name, launches in runs.items():
-                    firsts = [r.first_s for r in launches if r.first_s is not None]
-                    cpus = [r.cpu_s for r in launches if r.cpu_s is not None]
-                    if not firsts:
-                        continue
-                    first = statistics.median(firsts)
-                    cpu = f"{statistics.median(cpus):.2f} s" if cpus else "–"
-                    rows.append(
-                        f"| {essay.name} | {name} | {first:.2f} s | {first / hello:.2f}× "
-                        f"| {cpu} | {len(firsts)} |"
-                    )
+                rows += terminal.alternated_rows(bench, apps, options.repeats, essay.name)
         finally:
             tmux.close()
     print("\n".join(rows))

@@ -1322,3 +1322,32 @@ def _report(
 def _tmux_version() -> str:
     found = subprocess.run(["tmux", "-V"], capture_output=True, text=True).stdout.strip()
     return found.removeprefix("tmux ") or "?"
+
+
+def alternated_rows(
+    bench: Bench, apps: dict[str, AppStart], repeats: int, essay: str, cpu_digits: int = 2
+) -> list[str]:
+    """Launch each of `apps` once to warm up (and fill a reopened run's cache), then
+    `repeats` rounds in turns, each round starting one app later; one Markdown row per app:
+    median first sentence, its ratio to the "hello-world app", the app's CPU, the runs."""
+    for app in apps.values():
+        bench.launch(app, settle=False)
+    names = list(apps)
+    runs: dict[str, list[Launch]] = {name: [] for name in names}
+    for round_ in range(repeats):
+        turn = round_ % len(names)
+        for name in names[turn:] + names[:turn]:
+            runs[name].append(bench.launch(apps[name], settle=False))
+    hello = statistics.median([r.first_s for r in runs["hello-world app"] if r.first_s is not None])
+    rows = []
+    for name, launches in runs.items():
+        firsts = [r.first_s for r in launches if r.first_s is not None]
+        cpus = [r.cpu_s for r in launches if r.cpu_s is not None]
+        if not firsts:
+            continue
+        first = statistics.median(firsts)
+        cpu = f"{statistics.median(cpus):.{cpu_digits}f} s" if cpus else "–"
+        rows.append(
+            f"| {essay} | {name} | {first:.2f} s | {first / hello:.2f}× | {cpu} | {len(firsts)} |"
+        )
+    return rows
