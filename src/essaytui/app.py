@@ -415,7 +415,7 @@ class EssayApp(TypeaheadApp[None]):
         """Record that this essay was read now (at opening, not only after a scroll)."""
         essay = self.essay
         try:
-            if not self.reader.essay_shown:
+            if not self.reader.reading.position.shown:
                 return
         except LookupError:
             return
@@ -436,7 +436,7 @@ class EssayApp(TypeaheadApp[None]):
         self.set_interval(READING_FLUSH_SECONDS, self.record_reading)
         if self.open_library_first:
             # at once: the reader's first frame would only be drawn to be covered
-            self.reader.essay_shown = False
+            self.reader.reading.position.shown = False
             self.action_library()
         self.call_after_refresh(self._start_sync)
         if self.keymap_in_effect:
@@ -728,8 +728,8 @@ class EssayApp(TypeaheadApp[None]):
         if back_to_text:
             with contextlib.suppress(LookupError):
                 reader = self.reader
-                if not reader.essay_shown:
-                    reader.essay_shown = True
+                if not reader.reading.position.shown:
+                    reader.reading.position.shown = True
                     self._touch()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

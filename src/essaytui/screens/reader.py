@@ -54,7 +54,7 @@ from essaytui.widgets.text_layout import TextLayout
 
 if TYPE_CHECKING:
     # The side pane and its lists are imported when the pane is built, after the first
-    # screen (`_bring_side_pane`); their messages are handled by name (`on_…`) for that.
+    # screen (`bring_side_pane`); their messages are handled by name (`on_…`) for that.
     from textual.widgets import TabbedContent
 
     from essaytui.widgets.glossary import GlossaryPane
@@ -202,44 +202,7 @@ class ReaderScreen(Screen[None]):
         self.query_one(OutlinePane).show_section(self.essay.section_at(view.top_offset))
         self.set_interval(SAVE_EVERY, self.reading.save_position, name="save-position")
         self.set_interval(POLL_EVERY, self.annotations.poll, name="poll-store")
-        self.call_after_refresh(self._bring_side_pane)
-
-    def side_pane(self) -> Widget:
-        """The side pane: Sources (the first tab, shown first), Glossary and Notes, each
-        bound to the essay read."""
-        from textual.widgets import TabPane
-
-        from essaytui.widgets.glossary import GlossaryPane
-        from essaytui.widgets.notes import NotesPane
-        from essaytui.widgets.side_pane import SidePane
-        from essaytui.widgets.sources import SourcesPane
-
-        essay = self.essay
-        side = SidePane(id="side")
-        for title, tab, pane in (
-            ("Sources", "sources-tab", SourcesPane(essay, id="sources")),
-            ("Glossary", "glossary-tab", GlossaryPane(essay, id="glossary")),
-            ("Notes", "notes-tab", NotesPane(essay, id="notes")),
-        ):
-            side.compose_add_child(TabPane(title, pane.data_bind(ReaderScreen.essay), id=tab))
-        return side
-
-    async def _bring_side_pane(self) -> None:
-        """Build the side pane and put it in its placeholder's place, once the first screen
-        is written: its ~20 widgets, their styles and modules cost the first frame ~30 ms
-        and more, and the placeholder has kept the layout where the pane will be."""
-        placeholders = self.query(SidePlaceholder)
-        # A reader quit within its first frames (q typed at once) is already taking its
-        # widgets down: the pane has nowhere to go, and that is no error.
-        if not placeholders or not self.is_attached or not placeholders.first().is_attached:
-            return
-        placeholder = placeholders.first()
-        panes = self.query_one(ReaderPanes)
-        try:
-            await panes.mount(self.side_pane(), after=placeholder)
-        except MountError:
-            return
-        await placeholder.remove()
+        self.call_after_refresh(bring_side_pane, self)
 
     def open_essay(self, essay: Essay) -> None:
         """Read another essay in this screen: its own notes, place, jumps and search."""
@@ -344,16 +307,6 @@ class ReaderScreen(Screen[None]):
     def save_position(self) -> None:
         """Remember the place at the top of the view."""
         self.reading.save_position()
-
-    @property
-    def essay_shown(self) -> bool:
-        """False while the essay has not been on screen yet (the Library was opened over
-        it first): it is not read, and gets neither a place nor a last-read time."""
-        return self.reading.position.shown
-
-    @essay_shown.setter
-    def essay_shown(self, shown: bool) -> None:
-        self.reading.position.shown = shown
 
     # -- messages from the panes -----------------------------------------------------------
 
@@ -554,3 +507,41 @@ def prepare_essay(essay: Essay, view: EssayView) -> TextLayout:
         text_hash(essay.reading_text)
     word_counts(essay.reading_text)
     return view.prepare(essay)
+
+
+def side_pane(essay: Essay) -> Widget:
+    """The side pane: Sources (the first tab, shown first), Glossary and Notes, each
+    bound to the essay read."""
+    from textual.widgets import TabPane
+
+    from essaytui.widgets.glossary import GlossaryPane
+    from essaytui.widgets.notes import NotesPane
+    from essaytui.widgets.side_pane import SidePane
+    from essaytui.widgets.sources import SourcesPane
+
+    side = SidePane(id="side")
+    for title, tab, pane in (
+        ("Sources", "sources-tab", SourcesPane(essay, id="sources")),
+        ("Glossary", "glossary-tab", GlossaryPane(essay, id="glossary")),
+        ("Notes", "notes-tab", NotesPane(essay, id="notes")),
+    ):
+        side.compose_add_child(TabPane(title, pane.data_bind(ReaderScreen.essay), id=tab))
+    return side
+
+
+async def bring_side_pane(screen: ReaderScreen) -> None:
+    """Build the side pane and put it in its placeholder's place, once the first screen
+    is written: its ~20 widgets, their styles and modules cost the first frame ~30 ms
+    and more, and the placeholder has kept the layout where the pane will be."""
+    placeholders = screen.query(SidePlaceholder)
+    # A reader quit within its first frames (q typed at once) is already taking its
+    # widgets down: the pane has nowhere to go, and that is no error.
+    if not placeholders or not screen.is_attached or not placeholders.first().is_attached:
+        return
+    placeholder = placeholders.first()
+    panes = screen.query_one(ReaderPanes)
+    try:
+        await panes.mount(side_pane(screen.essay), after=placeholder)
+    except MountError:
+        return
+    await placeholder.remove()
