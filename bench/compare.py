@@ -54,10 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_intermixed_args(argv)
     checkouts = {"before": options.before.resolve(), "after": options.after.resolve()}
     essays = options.essays or [BUNDLED, generate.write_essays(BENCH / "out", ["large"])["large"]]
-    rows = [
-        "| essay | app | first sentence | × hello | app CPU | runs |",
-        "|---|---|--:|--:|--:|--:|",
-    ]
+    rows = list(terminal.ROWS_HEAD)
     with tempfile.TemporaryDirectory(prefix="essaytui-compare-") as tmp:
         tmux = terminal.Tmux("essaytui-compare", terminal.server_env())
         try:

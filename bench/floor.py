@@ -30,10 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     python, script = terminal.check_setup(False, False)
     essays = options.essays or [BUNDLED, generate.write_essays(BENCH / "out", ["large"])["large"]]
-    rows = [
-        "| essay | app | first sentence | × hello | app CPU | runs |",
-        "|---|---|--:|--:|--:|--:|",
-    ]
+    rows = list(terminal.ROWS_HEAD)
     with tempfile.TemporaryDirectory(prefix="essaytui-floor-") as tmp:
         tmux = terminal.Tmux("essaytui-floor", terminal.server_env())
         try:

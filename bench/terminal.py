@@ -1324,6 +1324,13 @@ def _tmux_version() -> str:
     return found.removeprefix("tmux ") or "?"
 
 
+#: The head of the table `alternated_rows` gives the rows of.
+ROWS_HEAD = [
+    "| essay | app | first sentence | × hello | app CPU | runs |",
+    "|---|---|--:|--:|--:|--:|",
+]
+
+
 def alternated_rows(
     bench: Bench, apps: dict[str, AppStart], repeats: int, essay: str, cpu_digits: int = 2
 ) -> list[str]:

@@ -5,12 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ready import opened, until
-from test_library_ui import shelve, write_series
+from test_library_ui import open_library, shelve, write_series
 from textual.pilot import Pilot
 
 from essaytui.app import EssayApp
-from essaytui.screens.library import LibraryScreen
 
 # the fixture comes from pytest-textual-snapshot and has no type hints
 SnapCompare = Any
@@ -20,18 +18,7 @@ ESSAY = Path(__file__).resolve().parents[1] / "data" / "frozen-essay" / "essay.m
 
 
 async def library_up(pilot: Pilot[None]) -> None:
-    await opened(pilot)
-    await pilot.press("B")
-    await pilot.app.workers.wait_for_complete()
-    # the text being read is shelved in a worker: the Library lists it once that is done
-    screen = pilot.app.screen
-    assert isinstance(screen, LibraryScreen)
-    reading = pilot.app.essay.id  # type: ignore[attr-defined]
-    await until(
-        pilot,
-        lambda: any(row.text.essay_id == reading for row in screen.view.shown()),
-        "the Library lists the text being read",
-    )
+    await open_library(pilot)  # it waits until the Library lists the text being read
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
