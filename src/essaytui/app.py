@@ -470,7 +470,10 @@ class EssayApp(TypeaheadApp[None]):
             view = self.call_from_thread(lambda: self.reader.view)
         except (LookupError, NoMatches):
             return None
-        return prepare_essay(essay, view)
+        try:
+            return prepare_essay(essay, lambda whole: self.call_from_thread(view.wrapping, whole))
+        except (LookupError, NoMatches):
+            return None
 
     def open_essay(
         self, path: Path, annotation_id: str | None = None, at: int | None = None

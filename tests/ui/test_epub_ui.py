@@ -299,14 +299,14 @@ async def test_the_rest_of_a_book_comes_wrapped_by_the_worker(tmp_path: Path) ->
         screen, view = reader(app), view_of(app)
         await until(pilot, lambda: view.essay.complete, "the app's own rest is in before ours")
         whole = dataclasses.replace(load_essay(book), id=app.essay.id)
-        layout = prepare_essay(whole, view)
+        layout = prepare_essay(whole, view.wrapping)
         view.offer(layout)
         screen.essay = whole
         await pilot.pause()
         assert view.essay is whole and view.layout_lines is layout
         # offered, then the terminal narrowed: wrapped again at the new width
         other = dataclasses.replace(whole)
-        offered = prepare_essay(other, view)
+        offered = prepare_essay(other, view.wrapping)
         view.offer(offered)
         await pilot.resize_terminal(50, 40)
         await pilot.pause()

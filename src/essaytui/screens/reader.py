@@ -482,16 +482,18 @@ def essay_subtitle(essay: Essay) -> Text:
     return subtitle
 
 
-def prepare_essay(essay: Essay, view: EssayView) -> TextLayout:
+def prepare_essay(essay: Essay, wrapping: Callable[[Essay], tuple[int, int]]) -> TextLayout:
     """Do beforehand, in a worker thread, what showing `essay` in place of its first part
     would do on the UI thread: fill the essay's cached lookups, hash its text (its notes
     are placed by that hash), count its words (the time left on the status line), and
-    wrap it at `view`'s width. Each is cached for this essay object, so the swap then
-    only hands over references: done on the UI thread, a 10 MB book held a key ~1 s.
+    wrap it at the width `wrapping` gives (`EssayView.wrapping`, which the caller runs on
+    the UI thread). Each is cached for this essay object, so the swap then only hands
+    over references: done on the UI thread, a 10 MB book held a key ~1 s.
 
-    The layout is for `view.offer`."""
+    The layout is for `EssayView.offer`."""
     from essaytui.model.annotation import text_hash
     from essaytui.widgets.status import word_counts
+    from essaytui.widgets.text_layout import TextLayout
 
     for lookup in (
         "_block_starts",
@@ -506,7 +508,8 @@ def prepare_essay(essay: Essay, view: EssayView) -> TextLayout:
     if essay.complete:
         text_hash(essay.reading_text)
     word_counts(essay.reading_text)
-    return view.prepare(essay)
+    width, table_width = wrapping(essay)
+    return TextLayout(essay, width, table_width)
 
 
 def side_pane(essay: Essay) -> Widget:

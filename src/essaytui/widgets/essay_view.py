@@ -476,12 +476,14 @@ class EssayView(ScrollView, can_focus=True):
             self._redraw()
         return self._layout
 
-    def prepare(self, essay: Essay) -> TextLayout:
-        """`essay` wrapped at the view's present width, for a worker thread to build before
-        the essay is shown (`offer`): wrapping a 10 MB book takes ~1 s, a frozen second
-        were it done on the UI thread when the whole book replaces its first part."""
+    def wrapping(self, essay: Essay) -> tuple[int, int]:
+        """The width and table width `essay` would be wrapped at now, for a worker thread
+        to build its `TextLayout` before the essay is shown (`offer`): wrapping a 10 MB book
+        takes ~1 s, a frozen second were it done on the UI thread when the whole book
+        replaces its first part. Asked on the UI thread: the view's size comes from
+        Textual's compositor, which a worker thread must not drive."""
         sidenotes = self.sidenote_width > 0 and bool(essay.footnote_refs)
-        return TextLayout(essay, max(10, self.column_width), self._table_width(sidenotes))
+        return max(10, self.column_width), self._table_width(sidenotes)
 
     def offer(self, layout: TextLayout) -> None:
         """A layout `prepare` built: taken when its essay is shown next, if the width has
