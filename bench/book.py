@@ -17,6 +17,10 @@ printed as Markdown.
 
     python bench/book.py [--repeats 3] [--size 10] [--before SRC]
 
+`--one-process` also starts the first open and the reopen with reading ahead in a second
+process switched off (`ESSAYTUI_READ_AHEAD=0`, `model.read_ahead`). Peak memory and
+"settled" count the app's child processes too (the child reading ahead).
+
 `--before SRC` also starts, in the same alternation, the first open and the reopen with
 another tree of essaytui's code first on PYTHONPATH (e.g. `git archive <commit> src`
 unpacked: SRC is its `src`), each with a cache of its own: before and after in one run.
@@ -150,6 +154,9 @@ def measure(book: Path, options: argparse.Namespace) -> dict[str, list[terminal.
         "first open": [],
         "reopen": [],
     }
+    if options.one_process:
+        runs["first open, one process"] = []
+        runs["reopen, one process"] = []
     if options.before is not None:
         runs["first open, before"] = []
         runs["reopen, before"] = []
@@ -174,6 +181,18 @@ def measure(book: Path, options: argparse.Namespace) -> dict[str, list[terminal.
                 runs["essaytui, bundled essay"].append(bench.launch(bundled))
                 runs["first open"].append(bench.launch(reader))
                 runs["reopen"].append(bench.launch(reader))
+                if options.one_process:
+                    alone = terminal.AppStart(
+                        "essaytui",
+                        [str(script), str(book)],
+                        FIRST_SENTENCE,
+                        {
+                            "ESSAYTUI_CACHE_DIR": str(Path(tmp) / f"cache-alone-{repeat}"),
+                            "ESSAYTUI_READ_AHEAD": "0",
+                        },
+                    )
+                    runs["first open, one process"].append(bench.launch(alone))
+                    runs["reopen, one process"].append(bench.launch(alone))
                 if options.before is not None:
                     before = terminal.AppStart(
                         "essaytui",
@@ -224,6 +243,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=180.0)
     parser.add_argument("--terminal-size", default="140x45")
     parser.add_argument("--before", type=Path, help="another tree of the code (its src)")
+    parser.add_argument(
+        "--one-process",
+        action="store_true",
+        help="also start the book with ESSAYTUI_READ_AHEAD=0 (no second process)",
+    )
     options = parser.parse_args(argv)
     book = write_book(OUT / f"book-{options.size:g}mb.epub", options.size)
     compile_sources()

@@ -456,13 +456,28 @@ TICKS_PER_S = os.sysconf("SC_CLK_TCK")
 
 
 def cpu_ticks(pid: int) -> int | None:
-    """User + system CPU time of the process (all its threads, live or ended), in ticks."""
+    """User + system CPU time of the process (all its threads, live or ended) and of its
+    children (those it has reaped, and those still running: essaytui reads a text ahead
+    in a child process, `model.read_ahead`), in ticks."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     fields = stat[stat.rindex(")") + 2 :].split()
-    return int(fields[11]) + int(fields[12])
+    total = sum(int(field) for field in fields[11:15])
+    for child in children(pid):
+        total += cpu_ticks(child) or 0
+    return total
+
+
+def children(pid: int) -> list[int]:
+    """The process's live children."""
+    found: list[int] = []
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError, ValueError):
+                found.extend(int(c) for c in (task / "children").read_text().split())
+    return found
 
 
 def cpu_ns(pid: int) -> int | None:
@@ -487,9 +502,23 @@ def alive(pid: int) -> bool:
     return stat[stat.rindex(")") + 2 :][:1] not in ("Z", "X")
 
 
-def peak_mb(pid: int) -> float | None:
+def peak_mb(pid: int, seen: dict[int, int] | None = None) -> float | None:
+    """The process's peak memory (VmHWM) plus its children's: `seen` holds the peaks
+    of children sampled while they ran (by pid, kB), which this adds to."""
     kb = _proc_status(pid, "VmHWM")
-    return None if kb is None else kb / 1024
+    if kb is None:
+        return None
+    peaks = dict(seen or {})
+    sample_children(pid, peaks)
+    return (kb + sum(peaks.values())) / 1024
+
+
+def sample_children(pid: int, peaks: dict[int, int]) -> None:
+    """Note each live child's peak memory so far in `peaks` (pid → kB)."""
+    for child in children(pid):
+        kb = _proc_status(child, "VmHWM")
+        if kb is not None:
+            peaks[child] = max(kb, peaks.get(child, 0))
 
 
 # -- tmux --------------------------------------------------------------------------------
@@ -733,15 +762,21 @@ class Session:
                 launch.peak_mb = peak_mb(self.pid)
                 return launch
             _sleep_until(now + POLL_S)
+        peaks: dict[int, int] = {}
         if settle:
-            launch.settled_s, launch.timed_out = self.settle(deadline)
-        launch.peak_mb = peak_mb(self.pid)
+            launch.settled_s, launch.timed_out = self.settle(deadline, peaks)
+        launch.peak_mb = peak_mb(self.pid, peaks)
         return launch
 
-    def settle(self, deadline: float) -> tuple[float | None, bool]:
-        """Seconds from launch to the start of the first quiet window; whether it timed out."""
+    def settle(
+        self, deadline: float, peaks: dict[int, int] | None = None
+    ) -> tuple[float | None, bool]:
+        """Seconds from launch to the start of the first quiet window (the app and its
+        children); whether it timed out. `peaks`: the children's peak memory, sampled."""
         samples: list[tuple[float, int]] = []
         while time.perf_counter() < deadline and alive(self.pid):
+            if peaks is not None:
+                sample_children(self.pid, peaks)
             ticks = cpu_ticks(self.pid)
             now = time.perf_counter()
             if ticks is None:

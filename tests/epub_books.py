@@ -504,3 +504,53 @@ def real_standard_ebook(path: Path) -> Path:
     }
     container = files.pop("META-INF/container.xml")
     return write_epub(path, {"META-INF/container.xml": container, **files}, container=False)
+
+
+#: The first sentence of `long_book`.
+LONG_BOOK_FIRST = "The long book begins with the keeper's first letter home."
+
+
+def long_book(path: Path, chapters: int = 40, paragraphs: int = 120) -> Path:
+    """A book long enough to convert for a few seconds (~25 KB of XHTML a chapter of 120
+    paragraphs): numbered chapters in a nav, every tenth paragraph with a noteref to an
+    endnotes chapter."""
+    words = "keeper lamp island harbour evening storm light water oil glass gull cliff tide"
+    vocabulary = words.split()
+    files: dict[str, str | bytes] = {}
+    notes: list[str] = []
+    for number in range(1, chapters + 1):
+        body = [f'<section epub:type="chapter" id="c{number}"><h2>Chapter {number}</h2>']
+        if number == 1:
+            body.append(f"<p>{LONG_BOOK_FIRST}</p>")
+        for index in range(paragraphs):
+            sentence = " ".join(
+                vocabulary[(number + index + k) % len(vocabulary)] for k in range(24)
+            )
+            note = ""
+            if index % 10 == 0:
+                notes.append(
+                    f'<li id="note-{len(notes) + 1}" epub:type="endnote"><p>Note on {number}.{index}. '
+                    f'<a href="c{number}.xhtml" epub:type="backlink">↩</a></p></li>'
+                )
+                note = (
+                    f'<a href="notes.xhtml#note-{len(notes)}" epub:type="noteref">{len(notes)}</a>'
+                )
+            body.append(f"<p>{sentence.capitalize()}, <i>again</i> {index}.{note}</p>")
+        body.append("</section>")
+        files[f"OEBPS/c{number}.xhtml"] = page("\n".join(body), f"Chapter {number}")
+    files["OEBPS/notes.xhtml"] = page(
+        '<section epub:type="endnotes"><h2>Notes</h2><ol>' + "".join(notes) + "</ol></section>"
+    )
+    nav = "".join(f'<li><a href="c{n}.xhtml">Chapter {n}</a></li>' for n in range(1, chapters + 1))
+    files["OEBPS/nav.xhtml"] = page(f'<nav epub:type="toc"><ol>{nav}</ol></nav>', "Contents")
+    items = [("nav", "nav.xhtml", XHTML_TYPE, "nav")]
+    items += [(f"c{n}", f"c{n}.xhtml", XHTML_TYPE, "") for n in range(1, chapters + 1)]
+    items.append(("notes", "notes.xhtml", XHTML_TYPE, ""))
+    spine = [f"c{n}" for n in range(1, chapters + 1)] + ["notes"]
+    files["OEBPS/content.opf"] = opf3(
+        items,
+        spine,
+        metadata="<dc:title>The Long Book</dc:title><dc:creator>Ada Marsh</dc:creator>",
+        identifier="urn:uuid:1b0c5c1e-1111-4222-8333-444455556677",
+    )
+    return write_epub(path, files)

@@ -25,7 +25,7 @@ from essaytui import paths
 from essaytui.actions import GENERAL, action, bindings_of
 from essaytui.commands import GoToProvider, palette_commands
 from essaytui.model.essay import Essay, reading_progress
-from essaytui.model.files import EssayFileError, load_essay
+from essaytui.model.files import FIRST_SCREEN_LIMIT, EssayFileError, load_essay
 from essaytui.model.text import sanitize, sanitize_inline
 from essaytui.screens.reader import ReaderScreen, prepare_essay
 from essaytui.store import AnnotationStore, StoreError
@@ -35,16 +35,13 @@ if TYPE_CHECKING:
     from textual import events
 
     from essaytui.interchange.sync import RemotePosition
+    from essaytui.model.read_ahead import ReadAhead
     from essaytui.sessions.library import LibraryRow
     from essaytui.sessions.reading_time import ReadingClock
     from essaytui.sessions.sync import ReaderSync, SyncOutcome
     from essaytui.store.library import Library, LibraryText
     from essaytui.widgets.text_layout import TextLayout
 
-#: Files larger than this show their first part while the rest parses. ~32 KB is some
-#: twenty screens of text; each KB more costs ~1.7 ms before the first screen (measured
-#: in bench/PROFILE.md).
-FIRST_SCREEN_LIMIT = 32 * 1024
 
 #: Texts left for another that `backspace` can go back to, the latest kept.
 TEXTS_KEPT_FOR_BACK = 100
@@ -170,12 +167,15 @@ class EssayApp(TypeaheadApp[None]):
         source: str | None = None,
         source_bytes: bytes | None = None,
         store: AnnotationStore | None = None,
+        ahead: ReadAhead | None = None,
     ) -> None:
         """The reader on the essay at `path` (`essay`: its first part, parsed already). An
         essay with no file (standard input) comes as `source`, its text, and `source_bytes`,
         what was read: the rest is parsed from the text, the bytes identify it. `store` is
         the notes store when the caller opened it already (its notice, such as a damaged
-        database moved aside, is shown); the app closes it."""
+        database moved aside, is shown); the app closes it. `ahead`: a process reading
+        the whole of `path` into the essay cache (`model.read_ahead`), which the rest
+        waits for instead of reading it here."""
         # Collection is held while the essay is read and the app built (see
         # hold_collection), and again from `on_load` until the first screen is up. Given
         # back here, so an app that is never run leaves the process as it found it.
@@ -186,6 +186,7 @@ class EssayApp(TypeaheadApp[None]):
             self.data_dir = paths.data_dir(data_dir)
             self.essay_path = path or paths.default_essay()
             self._source = source
+            self._ahead = ahead
             if essay is None:
                 essay = load_essay(self.essay_path, limit=FIRST_SCREEN_LIMIT)
             self.store = (
@@ -456,6 +457,8 @@ class EssayApp(TypeaheadApp[None]):
 
                 essay = parse_essay(self._source)
             else:
+                if self._ahead is not None and self._ahead.path == self.essay_path:
+                    self._ahead.wait_whole()  # then the cache holds it (or this reads it)
                 essay = load_essay(self.essay_path)
         except EssayFileError as error:
             # moved, deleted or changed into something unreadable since the first part

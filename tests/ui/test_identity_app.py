@@ -10,8 +10,9 @@ from pathlib import Path
 
 from ready import until
 
-from essaytui.app import FIRST_SCREEN_LIMIT, EssayApp
+from essaytui.app import EssayApp
 from essaytui.cli import last_read_path
+from essaytui.model.files import FIRST_SCREEN_LIMIT
 from essaytui.model.identity import title_hash
 from essaytui.store import AnnotationStore
 from essaytui.widgets.essay_view import EssayView

@@ -14,6 +14,7 @@ from essaytui.cli.common import UsageError, announce, inline, last_read_in
 if TYPE_CHECKING:
     from essaytui.app import EssayApp
     from essaytui.model.essay import Essay
+    from essaytui.model.read_ahead import ReadAhead
 
 #: The PATH that means "read the essay from standard input".
 STDIN_PATH = "-"
@@ -32,8 +33,21 @@ def run_reader(options: argparse.Namespace) -> int:
         return print_plain(path, data_dir, piped)
     if not sys.stdin.isatty():
         keys_from_terminal()
-    app = stdin_app(piped, data_dir) if piped is not None else reader_app(path, data_dir)
-    app.run()
+    if piped is not None:
+        app = stdin_app(piped, data_dir)
+        app.run()
+        return app.return_code or 0
+    from essaytui.model.files import FIRST_SCREEN_LIMIT
+    from essaytui.model.read_ahead import read_ahead
+
+    # read in a second process while this one imports Textual (model.read_ahead)
+    ahead = read_ahead(path, FIRST_SCREEN_LIMIT) if path is not None else None
+    try:
+        app = reader_app(path, data_dir, ahead)
+        app.run()
+    finally:
+        if ahead is not None:
+            ahead.stop()
     return app.return_code or 0
 
 
@@ -119,7 +133,8 @@ def stdin_app(data: bytes, data_dir: Path | None) -> EssayApp:
     import gc
 
     gc.disable()  # until the first screen is up: see essaytui.app.hold_collection
-    from essaytui.app import FIRST_SCREEN_LIMIT, EssayApp
+    from essaytui.app import EssayApp
+    from essaytui.model.files import FIRST_SCREEN_LIMIT
 
     try:
         essay, text = _essay_from_bytes(data, limit=FIRST_SCREEN_LIMIT)
@@ -153,11 +168,15 @@ def print_plain(path: Path | None, data_dir: Path | None, piped: bytes | None) -
     return 0
 
 
-def reader_app(path: Path | None, data_dir: Path | None) -> EssayApp:
+def reader_app(
+    path: Path | None, data_dir: Path | None, ahead: ReadAhead | None = None
+) -> EssayApp:
     """The reader on `path` (None: the last essay read, else the bundled one), ready to run.
 
     Reads only the first part of a long essay; the app reads the rest once its first
-    screen is up. The benchmark starts the reader through here too.
+    screen is up. `ahead`: a process reading `path` into the essay cache meanwhile
+    (`model.read_ahead`), waited for before the first part is read here. The benchmark
+    starts the reader through here too.
 
     Raises:
         UsageError: the essay cannot be read.
@@ -165,8 +184,8 @@ def reader_app(path: Path | None, data_dir: Path | None) -> EssayApp:
     import gc
 
     gc.disable()  # until the first screen is up: see essaytui.app.hold_collection
-    from essaytui.app import FIRST_SCREEN_LIMIT, EssayApp
-    from essaytui.model.files import EssayFileError, load_essay
+    from essaytui.app import EssayApp
+    from essaytui.model.files import FIRST_SCREEN_LIMIT, EssayFileError, load_essay
     from essaytui.store import AnnotationStore, StoreError
 
     # Opened once, here, and handed to the app: a damaged database is moved aside by
@@ -177,13 +196,15 @@ def reader_app(path: Path | None, data_dir: Path | None) -> EssayApp:
             path = last_read_in(store) or paths.default_essay()
         except StoreError:
             path = paths.default_essay()
+    if ahead is not None and ahead.path == path:
+        ahead.wait_first_part()  # then the cache holds it (or this reads it, and says why not)
     try:
         essay = load_essay(path, limit=FIRST_SCREEN_LIMIT)
     except EssayFileError as error:
         gc.enable()
         store.close()
         raise UsageError(str(error)) from None
-    return EssayApp(path, essay=essay, data_dir=data_dir, store=store)
+    return EssayApp(path, essay=essay, data_dir=data_dir, store=store, ahead=ahead)
 
 
 def last_read_path(data_dir: Path | None) -> Path | None:

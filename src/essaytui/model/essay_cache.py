@@ -105,6 +105,11 @@ def _entry(folder: Path, key: str, head: bool) -> Path:
     return folder / ESSAYS_FOLDER / f"{key}{part}.json"
 
 
+def holds(folder: Path, key: str, *, head: bool = False) -> bool:
+    """Whether an entry named `key` is there (not whether it can be used: `load` says)."""
+    return _entry(folder, key, head).is_file()
+
+
 def load(folder: Path, key: str, *, head: bool = False) -> Essay | None:
     """The cached parse with `key` (`head`: the first screen's part), or None when
     there is none or it cannot be used."""

@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 #: Files larger than this are refused (a long book is ~2 MB of text).
 MAX_BYTES = 64 * 1024 * 1024
 
+#: Files larger than this show their first part while the rest parses. ~32 KB is some
+#: twenty screens of text; each KB more costs ~1.7 ms before the first screen (measured
+#: in bench/PROFILE.md).
+FIRST_SCREEN_LIMIT = 32 * 1024
+
 #: How much of the start of a file is inspected to tell text from binary.
 _SNIFF_BYTES = 8192
 
@@ -304,28 +309,72 @@ def load_essay(path: Path, *, limit: int | None = None, cache_dir: Path | None =
         cache_dir = paths.cache_dir()
     if _is_book(path):
         return _load_book_cached(path, limit, cache_dir)
-    data = read_file_bytes(path)
-    try:
-        resolved = path.resolve()
-    except OSError:
-        resolved = path.absolute()
-    glossary: bytes | str | None = None  # its bytes, or why it is not used
-    glossary_path = resolved.parent / GLOSSARY_FILE
-    if glossary_path != resolved and glossary_path.exists():
-        try:
-            glossary = read_file_bytes(glossary_path)
-        except EssayFileError as error:
-            glossary = f"glossary not used: {error}"
-    glossary_key = glossary.encode() if isinstance(glossary, str) else glossary
-    key = essay_cache.essay_key(data, glossary_key, f"{resolved}\0{limit}")
+    source = _EssaySource.read(path)
+    key = source.key(limit)
     cached = essay_cache.load(cache_dir, key, head=limit is not None)
     if cached is not None:
         return cached
-    text, warnings = decode_text(data, str(path))
-    del data  # 4 MB less at the parse's peak
-    essay = _parsed(path, text, warnings, str(resolved), glossary, limit)
+    text, warnings = decode_text(source.data, str(path))
+    source.data = b""  # 4 MB less at the parse's peak
+    essay = _parsed(path, text, warnings, source.resolved, source.glossary, limit)
     essay_cache.store(cache_dir, key, essay, head=limit is not None)
     return essay
+
+
+@dataclasses.dataclass
+class _EssaySource:
+    """An essay file's bytes, its resolved path and its glossary's bytes (or why it is not
+    used): what its parse depends on."""
+
+    data: bytes
+    resolved: str
+    glossary: bytes | str | None
+
+    @classmethod
+    def read(cls, path: Path) -> _EssaySource:
+        """Raises: EssayFileError: the essay file cannot be read."""
+        data = read_file_bytes(path)
+        try:
+            resolved = path.resolve()
+        except OSError:
+            resolved = path.absolute()
+        glossary: bytes | str | None = None  # its bytes, or why it is not used
+        glossary_path = resolved.parent / GLOSSARY_FILE
+        if glossary_path != resolved and glossary_path.exists():
+            try:
+                glossary = read_file_bytes(glossary_path)
+            except EssayFileError as error:
+                glossary = f"glossary not used: {error}"
+        return cls(data, str(resolved), glossary)
+
+    def key(self, limit: int | None) -> str:
+        """The name of its parse (up to `limit`) in the essay cache."""
+        glossary = self.glossary
+        glossary_key = glossary.encode() if isinstance(glossary, str) else glossary
+        return essay_cache.essay_key(self.data, glossary_key, f"{self.resolved}\0{limit}")
+
+
+def cached_parts(path: Path, limit: int, cache_dir: Path | None = None) -> tuple[bool, bool]:
+    """Whether the cache under `cache_dir` holds a parse of the essay or book at `path`
+    read with `limit` (`load_essay(path, limit=limit)`), and one of its whole: by name
+    only (a damaged entry is found out when it is read). (False, False) for a file that
+    cannot be read."""
+    if cache_dir is None:
+        from essaytui import paths
+
+        cache_dir = paths.cache_dir()
+    try:
+        if _is_book(path):
+            keys = (_book_key(path, limit), _book_key(path, None))
+        else:
+            source = _EssaySource.read(path)
+            keys = (source.key(limit), source.key(None))
+    except (EssayFileError, OSError):
+        return False, False
+    return (
+        essay_cache.holds(cache_dir, keys[0], head=True),
+        essay_cache.holds(cache_dir, keys[1]),
+    )
 
 
 def _parsed(
@@ -366,24 +415,34 @@ def _is_book(path: Path) -> bool:
 def _load_book_cached(path: Path, limit: int | None, cache_dir: Path) -> Essay:
     """An EPUB as an essay, its parse cached as an essay's is (by the book's bytes and the
     converter's version): a reopened book is neither converted nor parsed."""
-    from essaytui.model.epub.cache import CONVERTER_VERSION, file_key
-
     try:
-        digest = file_key(path)
+        key = _book_key(path, limit)
     except OSError:
         return _load_book(path, limit, cache_dir)  # which says why it cannot be read
-    try:
-        resolved = path.resolve()
-    except OSError:
-        resolved = path.absolute()
-    book = f"book {CONVERTER_VERSION} {digest}".encode()
-    key = essay_cache.essay_key(book, None, f"{resolved}\0{limit}")
     cached = essay_cache.load(cache_dir, key, head=limit is not None)
     if cached is not None:
         return cached
     essay = _load_book(path, limit, cache_dir)
     essay_cache.store(cache_dir, key, essay, head=limit is not None)
     return essay
+
+
+def _book_key(path: Path, limit: int | None) -> str:
+    """The name of a book's parse (up to `limit`) in the essay cache: its bytes' digest
+    and the converter's version.
+
+    Raises:
+        OSError: the file cannot be read.
+    """
+    from essaytui.model.epub.cache import CONVERTER_VERSION, file_key
+
+    digest = file_key(path)
+    try:
+        resolved = path.resolve()
+    except OSError:
+        resolved = path.absolute()
+    book = f"book {CONVERTER_VERSION} {digest}".encode()
+    return essay_cache.essay_key(book, None, f"{resolved}\0{limit}")
 
 
 def _load_book(path: Path, limit: int | None, cache_dir: Path) -> Essay:
