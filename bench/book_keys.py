@@ -9,6 +9,9 @@ thread's CPU time spent putting the whole book in place of its first part (`_loa
 and settling the heap after it (`settle_heap`, `settle_rest_heap`): the work that held a
 key before.
 
+`--ahead` reads the book ahead in a second process as `essaytui BOOK` does
+(`model.read_ahead`): the conversion then runs beside the UI, not in its process.
+
 Each repeat runs in a fresh process; the figures are printed as one JSON line a run.
 To compare two trees of the code, run it with each on PYTHONPATH in turn.
 """
@@ -58,9 +61,16 @@ async def _key(app: Any, pilot: Any, key: str) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def run_once(book: Path) -> dict[str, Any]:
-    """One opening of `book` with keys pressed during and after its loading."""
+def run_once(book: Path, ahead: bool = False) -> dict[str, Any]:
+    """One opening of `book` with keys pressed during and after its loading (`ahead`:
+    read ahead in a second process, as `essaytui BOOK` does)."""
     os.environ["ESSAYTUI_CACHE_DIR"] = tempfile.mkdtemp(prefix="essaytui-bench-cache-")
+    reading_ahead = None
+    if ahead:
+        from essaytui.model.files import FIRST_SCREEN_LIMIT
+        from essaytui.model.read_ahead import read_ahead
+
+        reading_ahead = read_ahead(book, FIRST_SCREEN_LIMIT)
     import child
 
     import essaytui.app as app_module
@@ -71,7 +81,7 @@ def run_once(book: Path) -> dict[str, Any]:
     _timed(app_module, "settle_heap", settle)
     if hasattr(app_module, "settle_rest_heap"):  # the rest's own, in later trees
         _timed(app_module, "settle_rest_heap", settle)
-    app = child._essay_app(book, Path(tempfile.mkdtemp(prefix="essaytui-bench-")))
+    app = child._essay_app(book, Path(tempfile.mkdtemp(prefix="essaytui-bench-")), reading_ahead)
     during: list[float] = []
     after: list[float] = []
     figures: dict[str, Any] = {}
@@ -94,6 +104,7 @@ def run_once(book: Path) -> dict[str, Any]:
             median_during_ms=sorted(during)[len(during) // 2] if during else 0.0,
             slowest_after_ms=max(after),
             median_after_ms=sorted(after)[len(after) // 2],
+            read_ahead=reading_ahead is not None,
             swap_cpu_ms=1000 * sum(swap),
             settle_cpu_ms=1000 * sum(settle),
         )
@@ -110,6 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("book", nargs="?", type=Path)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--once", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--ahead",
+        action="store_true",
+        help="read the book ahead in a second process, as `essaytui BOOK` does",
+    )
     options = parser.parse_args(argv)
     book = options.book
     if book is None:
@@ -119,11 +135,13 @@ def main(argv: list[str] | None = None) -> int:
         if not book.exists():
             book_bench.write_book(book)
     if options.once:
-        run_once(book)
+        run_once(book, options.ahead)
         return 0
     for _ in range(options.repeats):
         subprocess.run(
-            [sys.executable, __file__, "--once", str(book)], check=False, timeout=TIMEOUT
+            [sys.executable, __file__, "--once", *(["--ahead"] * options.ahead), str(book)],
+            check=False,
+            timeout=TIMEOUT,
         )
     return 0
 

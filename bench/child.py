@@ -127,11 +127,12 @@ def markdown_viewer_first_paint(path: Path, results: Results) -> None:
 # -- essaytui --------------------------------------------------------------------------
 
 
-def _essay_app(path: Path, data_dir: Path) -> Any:
-    """The reader as `essaytui PATH` starts it (the same function)."""
+def _essay_app(path: Path, data_dir: Path, ahead: Any = None) -> Any:
+    """The reader as `essaytui PATH` starts it (the same function; `ahead`: the process
+    reading the text ahead, `model.read_ahead`, as `essaytui` starts one)."""
     from essaytui.cli import reader_app
 
-    return reader_app(path, data_dir)
+    return reader_app(path, data_dir, ahead)
 
 
 def _install_paint_probe(results: Results) -> list[float]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from ready import opened
+from ready import opened, until
 from rich.console import Console
 from test_library_ui import library_screen, open_library, shelve, write_series
 from textual.command import CommandPalette
@@ -129,13 +129,19 @@ async def test_wide_library_gives_the_series_its_whole_name(tmp_path: Path, data
     async with app.run_test(size=(200, 50)) as pilot:
         await open_library(pilot)
         table = library_screen(app).query_one(LibraryTable)
-        shown = [line.text for line in (table.render_line(y) for y in range(1, 5))]
-        assert any("2 · Coastal Histories of the North" in line for line in shown), shown
+
+        def shown() -> list[str]:
+            return [line.text for line in (table.render_line(y) for y in range(1, 5))]
+
+        await until(
+            pilot,
+            lambda: any("2 · Coastal Histories of the North" in line for line in shown()),
+            "the series' whole name",
+        )
         assert table.widths[Column.TITLE] >= 40
         await pilot.resize_terminal(80, 24)
-        await pilot.pause()
         # narrow: the title keeps its room, the series is cut as before
-        assert table.widths[Column.SERIES] <= 18
+        await until(pilot, lambda: table.widths[Column.SERIES] <= 18, "the series cut at 80")
 
 
 async def test_messages_belong_to_their_text_and_part_keys_answer(
