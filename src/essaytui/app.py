@@ -397,6 +397,8 @@ class EssayApp(TypeaheadApp[None]):
             self.reader.save_position()
 
     def on_unmount(self) -> None:
+        if self._ahead is not None:
+            self._ahead.stop()  # a child still reading the book: the worker waiting for it ends
         self._touch()  # "last read" also when leaving
         self.record_reading()
         if self._library is not None:
@@ -459,6 +461,8 @@ class EssayApp(TypeaheadApp[None]):
             else:
                 if self._ahead is not None and self._ahead.path == self.essay_path:
                     self._ahead.wait_whole()  # then the cache holds it (or this reads it)
+                    if self._ahead.stopped:
+                        return  # the reader is closing: its exit waits for this thread
                 essay = load_essay(self.essay_path)
         except EssayFileError as error:
             # moved, deleted or changed into something unreadable since the first part

@@ -52,6 +52,8 @@ class ReadAhead:
         self._pipe = pipe
         self._status: int | None = None
         self._lock = threading.Lock()
+        #: Whether `stop` was called: the reader is closing, nothing more is to be read.
+        self.stopped = False
         # a handle on the child itself: a signal through it never reaches another
         # process that took the child's number after it was reaped
         self._handle = -1
@@ -85,7 +87,9 @@ class ReadAhead:
             return self._status == 0
 
     def stop(self) -> None:
-        """End the child if it is still reading (the reader is closing) and reap it."""
+        """End the child if it is still reading (the reader is closing) and reap it. A
+        worker waiting in `wait_whole` then finds `stopped` set."""
+        self.stopped = True
         if self._pipe >= 0:
             os.close(self._pipe)
             self._pipe = -1
