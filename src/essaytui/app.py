@@ -187,6 +187,9 @@ class EssayApp(TypeaheadApp[None]):
             self.essay_path = path or paths.default_essay()
             self._source = source
             self._ahead = ahead
+            #: Texts shown in place of the first (a worker reading the first's rest
+            #: checks it has not changed since it began).
+            self._texts_shown = 0
             if essay is None:
                 essay = load_essay(self.essay_path, limit=FIRST_SCREEN_LIMIT)
             self.store = (
@@ -453,23 +456,24 @@ class EssayApp(TypeaheadApp[None]):
 
     @work(thread=True, exclusive=True, group="load")
     def _load_rest(self) -> None:
+        first, path = self._texts_shown, self.essay_path
         try:
             if self._source is not None:
                 from essaytui.model.parse import parse_essay
 
                 essay = parse_essay(self._source)
             else:
-                if self._ahead is not None and self._ahead.path == self.essay_path:
+                if self._ahead is not None and self._ahead.path == path:
                     self._ahead.wait_whole()  # then the cache holds it (or this reads it)
                     if self._ahead.stopped:
                         return  # the reader is closing: its exit waits for this thread
-                essay = load_essay(self.essay_path)
+                essay = load_essay(path)
         except EssayFileError as error:
             # moved, deleted or changed into something unreadable since the first part
-            self.call_from_thread(self._not_loaded, str(error))
+            self.call_from_thread(self._not_loaded, first, str(error))
             return
         essay = dataclasses.replace(essay, id=self.essay.id)  # one identity for both parts
-        self.call_from_thread(self._loaded, essay, self._prepared(essay))
+        self.call_from_thread(self._loaded, first, essay, self._prepared(essay))
 
     def _prepared(self, essay: Essay) -> TextLayout | None:
         """`prepare_essay` for the reader's view (None if there is none to show it)."""
@@ -516,6 +520,7 @@ class EssayApp(TypeaheadApp[None]):
         self.record_reading()
         self._counted_from = -1.0
         self.essay_path, self.essay, self._source = path, essay, None
+        self._texts_shown += 1
         reader = self.reader
         reader.open_essay(essay)
         self._touch()
@@ -538,13 +543,19 @@ class EssayApp(TypeaheadApp[None]):
             self._came_from.append((self.essay_path, self.reader.view.top_offset))
             del self._came_from[:-TEXTS_KEPT_FOR_BACK]
 
-    def _not_loaded(self, error: str) -> None:
+    def _not_loaded(self, shown: int, error: str) -> None:
         settle_heap()
-        self.reader.rest_unreadable(error)
+        if shown == self._texts_shown:
+            self.reader.rest_unreadable(error)
 
-    def _loaded(self, essay: Essay, layout: TextLayout | None = None) -> None:
-        """The whole essay in place of its first part (`layout`: its wrapping, done by the
-        worker that read it, `prepare_essay`)."""
+    def _loaded(self, shown: int, essay: Essay, layout: TextLayout | None = None) -> None:
+        """The whole essay in place of its first part, unless another text was shown
+        meanwhile (`shown`: `_texts_shown` when the worker began; `layout`: its wrapping,
+        done by the worker that read it, `prepare_essay`)."""
+        if shown != self._texts_shown:
+            return
+        if essay.id != self.essay.id:  # joined with another machine's meanwhile (sync)
+            essay, layout = dataclasses.replace(essay, id=self.essay.id), None
         self.essay = essay
         if layout is not None:
             self.reader.view.offer(layout)

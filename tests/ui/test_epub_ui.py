@@ -351,3 +351,28 @@ async def test_a_long_book_reopens_where_it_was_left_beyond_its_first_part(
         await pilot.pause()
         # not the end of the first part, where the view stood while only it was in
         assert view_of(again).top_offset == left_at
+
+
+async def test_a_text_opened_before_the_rest_of_a_book_is_in_stays(tmp_path: Path) -> None:
+    """Another text opened while a long book's rest is still being read: the rest, once
+    read, does not take the other text's place."""
+    from epub_books import long_book
+
+    book = long_book(tmp_path / "long.epub", chapters=60)
+    other = tmp_path / "other.md"
+    other.write_text("# The other text\n\nA short essay opened meanwhile.\n")
+    app = EssayApp(book)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        assert not app.essay.complete
+        app.open_essay(other)
+        await until(pilot, lambda: app.essay_path == other, "the other text shown")
+        await until(
+            pilot,
+            lambda: not any(w.group == "load" and not w.is_finished for w in app.workers),
+            "the book's rest read",
+        )
+        await pilot.pause()
+        assert app.essay_path == other and app.essay.title == "The other text"
+        assert view_of(app).essay is reader(app).essay
+        assert "A short essay opened meanwhile." in view_of(app).essay.reading_text
