@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from epub_books import epub3_book, long_book
+from without_privileges import unprivileged
 
 from essaytui.model.files import FIRST_SCREEN_LIMIT, cached_parts, load_essay
 
@@ -33,9 +34,10 @@ path = Path(sys.argv[1])
 
 
 def script(body: str, path: Path, cache: Path, **env: str) -> Any:
-    """Run `body` after PREAMBLE in a fresh Python; what it printed last, as JSON."""
+    """Run `body` after PREAMBLE in a fresh Python that meets file modes as any user does
+    (`without_privileges`); what it printed last, as JSON."""
     result = subprocess.run(
-        [sys.executable, "-c", PREAMBLE + body, str(path)],
+        [sys.executable, "-c", unprivileged(PREAMBLE + body), str(path)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -208,3 +210,26 @@ def test_cached_parts_names_what_load_essay_wrote(tmp_path: Path) -> None:
     essay.write_text("# A title\n\nAnother paragraph.\n")  # changed: not the entry's
     assert cached_parts(essay, FIRST_SCREEN_LIMIT, cache) == (False, False)
     assert cached_parts(tmp_path / "nothing.md", FIRST_SCREEN_LIMIT, cache) == (False, False)
+
+
+def test_a_cache_that_cannot_be_written_is_said_at_once(tmp_path: Path) -> None:
+    """The child gives up as soon as it finds nothing can be handed over, so the reader
+    reads the book itself without waiting for a whole conversion that would be lost."""
+    book = long_book(tmp_path / "long.epub", chapters=120)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    cache.chmod(0o500)
+    try:
+        reply = script(
+            """
+ahead = read_ahead(path, FIRST_SCREEN_LIMIT)
+first = ahead.wait_first_part()
+print(json.dumps({"first": first, "whole": ahead.wait_whole()}))
+""",
+            book,
+            cache,
+        )
+    finally:
+        cache.chmod(0o700)
+    assert reply["first"] is False and reply["whole"] is False
+    assert list(cache.iterdir()) == []

@@ -149,8 +149,13 @@ def _child(path: Path, limit: int, pipe: int) -> int:  # pragma: no cover - in t
             first = None if first_cached else load_essay(path, limit=limit)
         except EssayFileError:
             return 1  # the parent reads it again and says why
+        if first is not None and not cached_parts(path, limit)[0]:
+            return 1  # the cache cannot be written: nothing to hand over, now or later
         os.write(pipe, _FIRST_PART_READ)
         os.close(pipe)
+        with contextlib.suppress(OSError):
+            os.nice(5)  # the rest yields to the reader's keys (the first part did not: it
+            # is what the reader is waiting for)
         if whole_cached:
             return 0  # opened before: nothing to read ahead
         if first is None:
@@ -175,8 +180,6 @@ def _quiet_child() -> None:  # pragma: no cover - in the child
         import ctypes
 
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-    with contextlib.suppress(OSError):
-        os.nice(5)  # the reader's first screen comes first
 
 
 def _unwind(signum: int, frame: FrameType | None) -> None:  # pragma: no cover - in the child
