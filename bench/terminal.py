@@ -81,9 +81,11 @@ APP_TITLES = {
     VIEWER: "MarkdownViewer",
     HELLO: "hello-world app",
 }
-#: essaytui's parse cache for "first open" runs: a path that cannot be a folder, so
-#: nothing is ever cached and every run parses (a reopened essay has its own runs).
-NO_CACHE = "/dev/null/essaytui-cache"
+#: essaytui's parse cache for "first open" runs: a new empty folder for each launch
+#: (`Bench.session` puts one in its place), so every run parses, as a first open does,
+#: and what it reads ahead in a second process (`model.read_ahead`) can be handed over
+#: through the cache (a reopened essay has its own runs).
+NO_CACHE = "{a new empty folder}"
 
 # The start-up targets (this machine class, 2 cores; ratios within one run).
 TARGET_BUNDLED_RATIO = 1.3
@@ -702,6 +704,11 @@ class Bench:
         """A fresh session running `app`; killed (and its process made sure of) after."""
         name = self._name()
         env = {"ESSAYTUI_DATA_DIR": str(data_dir or self.data_dir), **app.env}
+        fresh: list[str] = []
+        for key, value in env.items():
+            if value == NO_CACHE:
+                env[key] = tempfile.mkdtemp(prefix="essaytui-bench-cache-")
+                fresh.append(env[key])
         started = time.perf_counter()
         self.tmux.new_session(name, self.size, app.argv, env)
         pid = self.tmux.pane_pid(name)
@@ -711,6 +718,8 @@ class Bench:
         finally:
             self.tmux.kill_session(name)
             self.killed += end_process(pid)
+            for folder in fresh:
+                shutil.rmtree(folder, ignore_errors=True)
 
     def launch(self, app: AppStart, settle: bool = True) -> Launch:
         """Time one start of `app`: first sentence, then (if `settle`) until it is quiet."""
