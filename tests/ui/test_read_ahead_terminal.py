@@ -90,7 +90,10 @@ def ended(pids: list[int], within: float) -> bool:
     return True
 
 
-def reader(terminal: Terminal, tmp_path: Path, book: Path) -> int:
+def reader(terminal: Terminal, tmp_path: Path) -> tuple[Path, int, list[int]]:
+    """`essaytui` on a 120-chapter book, once its first sentence shows: the book, the
+    reader's process and its children then."""
+    book = long_book(tmp_path / "long.epub", chapters=120)
     env = {
         "ESSAYTUI_CACHE_DIR": str(tmp_path / "cache"),
         "ESSAYTUI_DATA_DIR": str(tmp_path / "data"),
@@ -98,16 +101,15 @@ def reader(terminal: Terminal, tmp_path: Path, book: Path) -> int:
         "TERM": "xterm-256color",
         "PATH": os.environ.get("PATH", ""),
     }
-    return terminal.start([sys.executable, "-m", "essaytui", str(book)], env)
+    app = terminal.start([sys.executable, "-m", "essaytui", str(book)], env)
+    terminal.until(lambda shown: LONG_BOOK_FIRST in shown, "the first sentence")
+    return book, app, children(app)
 
 
 def test_the_book_is_read_ahead_and_the_reader_closes_with_its_child(
     terminal: Terminal, tmp_path: Path
 ) -> None:
-    book = long_book(tmp_path / "long.epub", chapters=120)
-    app = reader(terminal, tmp_path, book)
-    terminal.until(lambda shown: LONG_BOOK_FIRST in shown, "the first sentence")
-    helpers = children(app)
+    book, app, helpers = reader(terminal, tmp_path)
     assert len(helpers) == 1  # the child reading the rest of the book
     assert cached_parts(book, FIRST_SCREEN_LIMIT, tmp_path / "cache")[1] is False
     terminal.until(lambda shown: "§ 1/120 " in shown, "the whole book's 120 chapters")
@@ -122,10 +124,7 @@ def test_the_book_is_read_ahead_and_the_reader_closes_with_its_child(
 def test_quitting_at_once_ends_the_child_and_leaves_no_half_written_file(
     terminal: Terminal, tmp_path: Path
 ) -> None:
-    book = long_book(tmp_path / "long.epub", chapters=120)
-    app = reader(terminal, tmp_path, book)
-    terminal.until(lambda shown: LONG_BOOK_FIRST in shown, "the first sentence")
-    helpers = children(app)
+    book, app, helpers = reader(terminal, tmp_path)
     assert len(helpers) == 1 and running(helpers[0])
     terminal.tmux("send-keys", "-t", "reader", "q")
     assert ended([app, *helpers], within=10.0)
