@@ -83,6 +83,12 @@ def test_the_time_left_is_said_only_when_known() -> None:
     assert "min left" in done
     loading = str(reading_status(dataclasses.replace(essay, complete=False), 0, 500))
     assert "min left" not in loading and "… left" in loading and "loading the rest" in loading
+    # at the end of the first part: neither its end nor its percentage, nor its count
+    part_end = reading_status(
+        dataclasses.replace(essay, complete=False), 0, len(essay.reading_text)
+    )
+    assert "end" not in part_end.figures and "%" not in part_end.figures, part_end
+    assert part_end.section.startswith("§ ") and "/" not in part_end.section, part_end
     # the rest could not be read: the time left of the part there is, said as known
     part = str(
         reading_status(dataclasses.replace(essay, complete=False), 0, 500, rest_unreadable=True)

@@ -90,8 +90,9 @@ def reading_status(
     The section is the one the reader is looking at: that of `focus` (a selected
     footnote or term) when given, the last one when the end of the essay is on screen,
     else the one at the top. The percentage is of the way through: 0 % at the top, 100 %
-    with the end on screen. While the rest of a long essay loads, the time left is not
-    known yet and says so ("… left") rather than guess from the part read so far.
+    with the end on screen. While the rest of a long essay loads, the sections' count,
+    the percentage, the end and the time left are not known yet: it says so ("… left")
+    rather than guess from the part read so far.
 
     Args:
         rest_unreadable: the essay is its first part for good (the rest could not be read).
@@ -102,16 +103,18 @@ def reading_status(
     at_end = bottom >= length
     point = focus if focus is not None else (max(0, length - 1) if at_end else top)
     section = essay.section_at(point)
+    if not essay.complete and not rest_unreadable:
+        # only the first part is in: how many sections, how far and the end are not known
+        title = f"§ {section.index + 1} {section.title}" if section else ""
+        return ReadingStatus(title, "… left · loading the rest…")
     title = f"§ {section.index + 1}/{len(essay.sections)} {section.title}" if section else ""
     figures = [f"{progress_percent(reading_progress(length, top, bottom))}%"]
     if at_end:
         figures.append(END)
-    elif essay.complete or rest_unreadable:
-        figures.append(f"~{reading_minutes(text, top, pace)} min left")
     else:
-        figures.append("… left")
+        figures.append(f"~{reading_minutes(text, top, pace)} min left")
     if not essay.complete:
-        figures.append("first part only" if rest_unreadable else "loading the rest…")
+        figures.append("first part only")
     return ReadingStatus(title, " · ".join(figures))
 
 
