@@ -236,6 +236,9 @@ class ReaderScreen(Screen[None]):
         if self.is_mounted:
             self.panes.essay_changed()
         self.annotations.reload()
+        if self.reading.search.query:
+            # made while only the first part was in: find it in the whole now
+            self.finding.run(self.reading.search.query)
         if self._opening_at is not None and essay.complete:
             # after the view has this essay (it is given it after this watcher)
             self.call_later(self.view.scroll_to_offset, self._opening_at)
