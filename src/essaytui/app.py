@@ -8,6 +8,7 @@ import gc
 import os
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -187,6 +188,8 @@ class EssayApp(TypeaheadApp[None]):
             self.essay_path = path or paths.default_essay()
             self._source = source
             self._ahead = ahead
+            #: Set when the reader closes: a book still converting in a worker stops.
+            self._reader_closing = threading.Event()
             #: Texts shown in place of the first (a worker reading the first's rest
             #: checks it has not changed since it began).
             self._texts_shown = 0
@@ -400,6 +403,7 @@ class EssayApp(TypeaheadApp[None]):
             self.reader.save_position()
 
     def on_unmount(self) -> None:
+        self._reader_closing.set()
         if self._ahead is not None:
             self._ahead.stop()  # a child still reading the book: the worker waiting for it ends
         self._touch()  # "last read" also when leaving
@@ -456,6 +460,15 @@ class EssayApp(TypeaheadApp[None]):
 
     @work(thread=True, exclusive=True, group="load")
     def _load_rest(self) -> None:
+        from essaytui.model.epub.chapters import STOP
+
+        stopping = STOP.set(self._reader_closing)  # the reader closing ends a book's conversion
+        try:
+            self._read_rest()
+        finally:
+            STOP.reset(stopping)
+
+    def _read_rest(self) -> None:
         first, path = self._texts_shown, self.essay_path
         try:
             if self._source is not None:
@@ -469,11 +482,16 @@ class EssayApp(TypeaheadApp[None]):
                         return  # the reader is closing: its exit waits for this thread
                 essay = load_essay(path)
         except EssayFileError as error:
+            if self._reader_closing.is_set():
+                return  # stopped: the reader is closing
             # moved, deleted or changed into something unreadable since the first part
             self.call_from_thread(self._not_loaded, first, str(error))
             return
+        if self._reader_closing.is_set():
+            return
+        parsed = essay.id  # the file's own (a book's identifier): is it still the same text?
         essay = dataclasses.replace(essay, id=self.essay.id)  # one identity for both parts
-        self.call_from_thread(self._loaded, first, essay, self._prepared(essay))
+        self.call_from_thread(self._loaded, first, essay, self._prepared(essay), parsed)
 
     def _prepared(self, essay: Essay) -> TextLayout | None:
         """`prepare_essay` for the reader's view (None if there is none to show it)."""
@@ -548,11 +566,18 @@ class EssayApp(TypeaheadApp[None]):
         if shown == self._texts_shown:
             self.reader.rest_unreadable(error)
 
-    def _loaded(self, shown: int, essay: Essay, layout: TextLayout | None = None) -> None:
+    def _loaded(
+        self, shown: int, essay: Essay, layout: TextLayout | None = None, parsed: str = ""
+    ) -> None:
         """The whole essay in place of its first part, unless another text was shown
         meanwhile (`shown`: `_texts_shown` when the worker began; `layout`: its wrapping,
-        done by the worker that read it, `prepare_essay`)."""
+        done by the worker that read it, `prepare_essay`; `parsed`: the id the parse gave
+        it, before it took the first part's)."""
         if shown != self._texts_shown:
+            return
+        if self._source is None and self._replaced_meanwhile(
+            dataclasses.replace(essay, id=parsed or essay.id)
+        ):
             return
         if essay.id != self.essay.id:  # joined with another machine's meanwhile (sync)
             essay, layout = dataclasses.replace(essay, id=self.essay.id), None
@@ -562,6 +587,19 @@ class EssayApp(TypeaheadApp[None]):
         self.reader.essay = essay
         self._shelve()
         self.call_after_refresh(settle_rest_heap)
+
+    def _replaced_meanwhile(self, whole: Essay) -> bool:
+        """Whether the file now holds another text than the first part shown (replaced
+        while the rest was read: another book, by the identity rules): if so it is shown
+        as that text, filed under its own identity, never under the first part's."""
+        identified = self.store.identify(whole)
+        if identified == self.essay.id:
+            return False
+        self._show_essay(
+            self.essay_path, dataclasses.replace(whole, id=identified), None, remember=False
+        )
+        self.reader.say("The file changed while it was read: this is what it holds now", 10)
+        return True
 
     def notify(
         self,

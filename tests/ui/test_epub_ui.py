@@ -376,3 +376,47 @@ async def test_a_text_opened_before_the_rest_of_a_book_is_in_stays(tmp_path: Pat
         assert app.essay_path == other and app.essay.title == "The other text"
         assert view_of(app).essay is reader(app).essay
         assert "A short essay opened meanwhile." in view_of(app).essay.reading_text
+
+
+async def test_a_book_replaced_while_its_rest_is_read_is_filed_as_itself(
+    tmp_path: Path,
+) -> None:
+    """The file holds another book by the time the rest is read: that book is shown under
+    its own identity, and a note made on it is never filed under the first book's."""
+    from epub_books import long_book
+
+    path = tmp_path / "shelf.epub"
+    long_book(path, chapters=30)
+    app = EssayApp(path)  # its first part read and identified now
+    first_id = app.essay.id
+    other = epub3_book(tmp_path / "keeper.epub")
+    other.replace(path)  # then the file is replaced, before the rest is read
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        await until(pilot, lambda: app.essay.complete, "the file's whole text in")
+        assert app.essay.title == "The Lighthouse Keeper" and app.essay.id != first_id
+        assert str(view_of(app).border_title) == "The Lighthouse Keeper"
+        await pilot.press("v", "h")
+        await until(pilot, lambda: bool(reader(app).notes.annotations), "the highlight")
+        assert app.store.list_for_essay(first_id) == []
+        assert len(app.store.list_for_essay(app.essay.id)) == 1
+
+
+async def test_a_search_made_while_the_rest_loads_finds_it_in_the_whole(tmp_path: Path) -> None:
+    from epub_books import long_book
+
+    book = long_book(tmp_path / "long.epub", chapters=100)
+    app = EssayApp(book)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        # what typing in the search bar runs (keys typed by Pilot wait for the app to
+        # idle, which the conversion beside it delays until the whole book is in)
+        reader(app).finding.run("again")
+        search = reader(app).reading.search
+        await until(pilot, lambda: bool(search.hits), "matches in the first part")
+        assert not app.essay.complete  # found in the first part, while the rest loads
+        in_part = len(search.hits)
+        await until(pilot, lambda: app.essay.complete, "the whole book in")
+        # every paragraph of the 100 chapters says "again" once
+        await until(pilot, lambda: len(search.hits) == 100 * 120, "matches in the whole")
+        assert in_part < len(search.hits) and search.query == "again"

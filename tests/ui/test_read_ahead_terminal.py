@@ -90,11 +90,12 @@ def ended(pids: list[int], within: float) -> bool:
     return True
 
 
-def reader(terminal: Terminal, tmp_path: Path) -> tuple[Path, int, list[int]]:
-    """`essaytui` on a 120-chapter book, once its first sentence shows: the book, the
-    reader's process and its children then."""
+def reader(terminal: Terminal, tmp_path: Path, **more: str) -> tuple[Path, int, list[int]]:
+    """`essaytui` on a 120-chapter book (`more`: environment), once its first sentence
+    shows: the book, the reader's process and its children then."""
     book = long_book(tmp_path / "long.epub", chapters=120)
     env = {
+        **more,
         "ESSAYTUI_CACHE_DIR": str(tmp_path / "cache"),
         "ESSAYTUI_DATA_DIR": str(tmp_path / "data"),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
@@ -121,11 +122,14 @@ def test_the_book_is_read_ahead_and_the_reader_closes_with_its_child(
     assert ended([app, *helpers], within=10.0)
 
 
-def test_quitting_at_once_ends_the_child_and_leaves_no_half_written_file(
-    terminal: Terminal, tmp_path: Path
+@pytest.mark.parametrize("ahead", ["1", "0"])
+def test_quitting_at_once_ends_the_conversion_and_leaves_no_half_written_file(
+    terminal: Terminal, tmp_path: Path, ahead: str
 ) -> None:
-    book, app, helpers = reader(terminal, tmp_path)
-    assert len(helpers) == 1 and running(helpers[0])
+    """Read ahead (the child is stopped) or in the reader's own process (the conversion
+    stops between chapters): the reader does not wait for the whole book to quit."""
+    book, app, helpers = reader(terminal, tmp_path, ESSAYTUI_READ_AHEAD=ahead)
+    assert len(helpers) == int(ahead) and all(running(pid) for pid in helpers)
     terminal.tmux("send-keys", "-t", "reader", "q")
     assert ended([app, *helpers], within=10.0)
     cache = tmp_path / "cache"

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import gc
 import re
+import threading
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +38,11 @@ from essaytui.model.epub.archive import MAX_BOOK_BYTES, Archive, resolve
 from essaytui.model.epub.documents import epub_types, parse_document
 from essaytui.model.epub.errors import BookError, MemberError
 from essaytui.model.epub.package import Package, TocEntry, member_title
+
+#: An event that, once set, ends the conversion under way in this context between two
+#: chapters (`BookError`): the reader closing while a book converts in its own process,
+#: whose exit would otherwise wait for the whole book. Set by the thread converting.
+STOP: ContextVar[threading.Event | None] = ContextVar("essaytui_book_stop", default=None)
 
 #: ``epub:type`` words and ARIA roles of a note.
 NOTE_TYPES = frozenset({"footnote", "endnote", "rearnote", "note"})
@@ -168,7 +175,10 @@ class _Converter:
         linear = [item for item in self.package.spine if item.linear]
         if enough is None:
             self._find_links_back([item.member for item in linear])
+        stop = STOP.get()
         for number, item in enumerate(linear):
+            if stop is not None and stop.is_set():
+                raise BookError("the conversion was stopped")
             if self._elements > MAX_BOOK_ELEMENTS:
                 text.warnings.append(
                     f"the book is too long to convert whole: {len(linear) - number} of its "
