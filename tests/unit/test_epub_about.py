@@ -42,3 +42,15 @@ def test_one_section_and_one_note_are_counted_in_the_singular(tmp_path: Path) ->
     assert "· 1 section · 1 note · 0 glossary terms" in text
     several = about_text(load_book(epub3_book(tmp_path / "keeper.epub"))).plain
     assert " sections · 3 notes · 0 glossary terms" in several
+
+
+def test_the_length_of_a_first_part_says_it_is_one(tmp_path: Path) -> None:
+    from epub_books import long_book
+
+    from essaytui.model.files import FIRST_SCREEN_LIMIT
+
+    book = long_book(tmp_path / "long.epub", chapters=20)
+    part = about_text(load_book(book, limit=FIRST_SCREEN_LIMIT)).plain
+    whole = about_text(load_book(book)).plain
+    assert "Length\nThe first part (the whole is not in yet): " in part
+    assert "first part" not in whole and "Length\n" in whole

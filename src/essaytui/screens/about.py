@@ -53,6 +53,9 @@ def about_text(essay: Essay) -> Text:
     words = word_count(essay.reading_text)
     notes = sum(1 for note in essay.footnotes if note.number)
     text.append("\n\nLength\n", style="bold underline")
+    if not essay.complete:
+        # the first part's figures: the rest is still being read (or could not be)
+        text.append("The first part (the whole is not in yet): ", style="dim")
     text.append(
         f"{words:,} words · about {reading_minutes(essay.reading_text, 0)} min to read"
         f" · {_count(len(essay.sections), 'section')} · {_count(notes, 'note')}"
