@@ -7,7 +7,13 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from epub_books import epub3_book, glossary_book, real_standard_ebook, standard_ebook
+from epub_books import (
+    control_character_book,
+    epub3_book,
+    glossary_book,
+    real_standard_ebook,
+    standard_ebook,
+)
 from ready import opened, until
 from textual.pilot import Pilot
 
@@ -79,6 +85,24 @@ async def test_f_enter_backspace_on_an_endnote(tmp_path: Path) -> None:
         await pilot.pause()
         assert view.has_focus
         assert view.top_offset == top and view.target == target
+
+
+async def test_a_book_with_control_characters_opens_them_shown_as_pictures(
+    tmp_path: Path,
+) -> None:
+    app = EssayApp(control_character_book(tmp_path / "controls.epub"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        view = view_of(app)
+        text = view.essay.reading_text
+        assert "A bell\u2407 rang" in text and "Head\u241b[5m blink" in text
+        assert "\x07" not in text and "\x1b" not in text
+        await pilot.press("f")
+        await pilot.pause()
+        target = view.target
+        assert isinstance(target, FootnoteRef) and target.label == "1"
+        shown = str(reader(app).query_one(Peek).render())
+        assert "First\u2407 note." in shown and "\x07" not in shown
 
 
 async def test_a_note_on_a_book_survives_reopening_and_a_rename(tmp_path: Path) -> None:

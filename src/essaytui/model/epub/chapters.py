@@ -406,6 +406,7 @@ class _Converter:
         from urllib.parse import unquote
 
         from essaytui.model.essay import IN_BOOK
+        from essaytui.model.text import xml_compatible
 
         for link in body.iter("a"):
             href = link.get("href")
@@ -421,7 +422,8 @@ class _Converter:
             src = image.get("src")
             inside = resolve(member, src) if src else None
             if inside is not None:
-                image.set("src", IN_BOOK + inside)
+                # a path's %07 is a control character once unquoted
+                image.set("src", IN_BOOK + xml_compatible(inside))
 
     def _link_target(
         self, member: str, root: Any, body: Any, target: str, fragment: str
