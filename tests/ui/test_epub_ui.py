@@ -283,6 +283,29 @@ async def test_a_real_book_outline_jump_back_and_search(tmp_path: Path) -> None:
         assert hits and all(hit.note == "21" for hit in hits)
 
 
+async def test_a_real_books_chapter_title_is_heading_never_quoted(tmp_path: Path) -> None:
+    """Standard Ebooks' ``<hgroup>``: the title paragraph is the heading's, so `v )` then
+    `a` at the chapter's start quotes the first two sentences of its text only."""
+    app = EssayApp(real_standard_ebook(tmp_path / "enquiry.epub"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        screen, view = reader(app), view_of(app)
+        await until(pilot, lambda: view.essay.complete, "the whole book, not its first part")
+        (two,) = [s for s in view.essay.sections if s.title == "II: Of the Origin of Ideas"]
+        await pilot.press("1")
+        await pilot.pause()
+        screen.query_one(OutlinePane).choose(two)
+        await pilot.pause()
+        view.focus()
+        await pilot.press("v", "right_parenthesis", "a")
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press(*"faint copies", "ctrl+s")
+        (note,) = screen.notes.annotations
+        assert note.exact.startswith("Everyone will readily allow, that there is")
+        assert note.exact.endswith("the force and vivacity of the original sentiment.")
+        assert "Origin of Ideas" not in note.exact
+
+
 @pytest.mark.parametrize("size", [(120, 40), (200, 50)])
 async def test_a_note_on_a_real_book_survives_a_reopen(
     tmp_path: Path, size: tuple[int, int]
