@@ -126,3 +126,41 @@ def test_a_real_standard_ebook_is_cited_with_its_author_only(tmp_path: Path) -> 
     assert str(item["collection-title"]).startswith("Encyclopædia Britannica")
     ris = to_ris([reference]).splitlines()
     assert [line for line in ris if line.startswith(("AU", "A4", "ED"))] == ["AU  - Hume, David"]
+
+
+DIARY_METADATA = """
+<dc:title>The Diary of Samuel Pepys</dc:title>
+<dc:creator id="author">Samuel Pepys</dc:creator>
+<meta property="role" refines="#author" scheme="marc:relators">aut</meta>
+<dc:contributor id="editor">Henry B. Wheatley</dc:contributor>
+<meta property="role" refines="#editor" scheme="marc:relators">ann</meta>
+<meta property="role" refines="#editor" scheme="marc:relators">edt</meta>
+<meta property="role" refines="#editor" scheme="marc:relators">trc</meta>
+<dc:contributor id="translator">Mynors Bright</dc:contributor>
+<meta property="role" refines="#translator" scheme="marc:relators">trc</meta>
+<meta property="role" refines="#translator" scheme="marc:relators">trl</meta>
+"""
+
+
+def test_a_contributor_with_several_roles_counts_in_each(tmp_path: Path) -> None:
+    # Standard Ebooks' Pepys: the editor's first role is "ann", the decipherer's "trc"
+    items = [("c1", "ch1.xhtml", XHTML_TYPE, "")]
+    files: dict[str, str | bytes] = {
+        "OEBPS/content.opf": opf3(items, ["c1"], metadata=DIARY_METADATA),
+        "OEBPS/ch1.xhtml": page("<h1>January 1659–60</h1><p>Blessed be God.</p>"),
+    }
+    book = write_epub(tmp_path / "pepys.epub", files)
+    result = essaytui("cite", book, "--format", "bibtex", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    [entry] = parse_string(result.stdout).entries
+    fields = {field.key: field.value for field in entry.fields}
+    assert fields["author"] == "Pepys, Samuel"
+    assert fields["editor"] == "Wheatley, Henry B."
+    assert fields["translator"] == "Bright, Mynors"
+    converted = essaytui("convert", book, home=tmp_path)
+    assert converted.returncode == 0, converted.stderr
+    front = converted.stdout.split("\n---\n", 1)[0].splitlines()
+    assert "editor: Henry B. Wheatley" in front
+    assert "annotator: Henry B. Wheatley" in front
+    assert "translator: Mynors Bright" in front
+    assert "author: Samuel Pepys" in front
