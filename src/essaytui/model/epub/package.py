@@ -300,11 +300,17 @@ def _meta_element(
     element: Any, value: str, package: Package, refines: dict[tuple[str, str], str]
 ) -> None:
     prop = element.get("property", "")
-    if prop == "belongs-to-collection" and "series" not in package.meta:
-        package.meta["series"] = value
-        position = refines.get((element.get("id", ""), "group-position"), "")
-        if position:
-            package.meta["part"] = position
+    if prop != "belongs-to-collection" or "series" in package.meta:
+        return
+    own = element.get("id", "")
+    if refines.get((own, "collection-type"), "").strip().lower() == "set":
+        # a multi-volume set (EPUB 3's other collection type: Standard Ebooks name the
+        # "Great Books of the Western World" so) is no series the book is a part of
+        return
+    package.meta["series"] = value
+    position = refines.get((own, "group-position"), "")
+    if position:
+        package.meta["part"] = position
 
 
 def _calibre_series(metadata: Any, package: Package) -> None:
