@@ -554,3 +554,39 @@ def long_book(path: Path, chapters: int = 40, paragraphs: int = 120) -> Path:
         identifier="urn:uuid:1b0c5c1e-1111-4222-8333-444455556677",
     )
     return write_epub(path, files)
+
+
+def control_character_book(path: Path) -> Path:
+    """A book whose text holds control characters XML forbids, where a conversion edits
+    the tree around them: raw ESC at the start of a chapter (its anchor goes there), raw
+    BEL and references (``&#7;``, ``&#x1B;``) beside a noteref, a U+FFFF reference, a
+    picture whose path unquotes to a BEL. Each should show as its control picture
+    (``␇``, ``␛``) or ``�``."""
+    first = page(
+        "<h1>Head\x1b[5m blink</h1>"
+        "<p>A bell\x07 rang<a href='notes.xhtml#n1' epub:type='noteref'>1</a> twice.</p>"
+    )
+    second = page(
+        "<h2>Refs&#x1B;[31m</h2>"
+        "<p>Coded &#7; bell<a href='notes.xhtml#n2' epub:type='noteref'>2</a> &#xFFFF; end.</p>"
+        "<p><img src='pic%07.png' alt='A picture'/></p>"
+    )
+    notes = page(
+        "<ol><li id='n1' epub:type='endnote'><p>First\x07 note.</p></li>"
+        "<li id='n2' epub:type='endnote'><p>Second &#27; note.</p></li></ol>",
+        body_attributes=' epub:type="backmatter"',
+    )
+    items = [
+        ("c1", "one.xhtml", XHTML_TYPE, ""),
+        ("c2", "two.xhtml", XHTML_TYPE, ""),
+        ("n", "notes.xhtml", XHTML_TYPE, ""),
+    ]
+    files: dict[str, str | bytes] = {
+        "OEBPS/content.opf": opf3(
+            items, ["c1", "c2", "n"], metadata="<dc:title>Controls</dc:title>"
+        ),
+        "OEBPS/one.xhtml": first,
+        "OEBPS/two.xhtml": second,
+        "OEBPS/notes.xhtml": notes,
+    }
+    return write_epub(path, files)

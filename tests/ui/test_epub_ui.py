@@ -7,7 +7,13 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from epub_books import epub3_book, glossary_book, real_standard_ebook, standard_ebook
+from epub_books import (
+    control_character_book,
+    epub3_book,
+    glossary_book,
+    real_standard_ebook,
+    standard_ebook,
+)
 from ready import opened, until
 from textual.pilot import Pilot
 
@@ -79,6 +85,24 @@ async def test_f_enter_backspace_on_an_endnote(tmp_path: Path) -> None:
         await pilot.pause()
         assert view.has_focus
         assert view.top_offset == top and view.target == target
+
+
+async def test_a_book_with_control_characters_opens_them_shown_as_pictures(
+    tmp_path: Path,
+) -> None:
+    app = EssayApp(control_character_book(tmp_path / "controls.epub"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        view = view_of(app)
+        text = view.essay.reading_text
+        assert "A bell\u2407 rang" in text and "Head\u241b[5m blink" in text
+        assert "\x07" not in text and "\x1b" not in text
+        await pilot.press("f")
+        await pilot.pause()
+        target = view.target
+        assert isinstance(target, FootnoteRef) and target.label == "1"
+        shown = str(reader(app).query_one(Peek).render())
+        assert "First\u2407 note." in shown and "\x07" not in shown
 
 
 async def test_a_note_on_a_book_survives_reopening_and_a_rename(tmp_path: Path) -> None:
@@ -257,6 +281,29 @@ async def test_a_real_book_outline_jump_back_and_search(tmp_path: Path) -> None:
         await pilot.pause()
         hits = screen.reading.search.hits
         assert hits and all(hit.note == "21" for hit in hits)
+
+
+async def test_a_real_books_chapter_title_is_heading_never_quoted(tmp_path: Path) -> None:
+    """Standard Ebooks' ``<hgroup>``: the title paragraph is the heading's, so `v )` then
+    `a` at the chapter's start quotes the first two sentences of its text only."""
+    app = EssayApp(real_standard_ebook(tmp_path / "enquiry.epub"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        screen, view = reader(app), view_of(app)
+        await until(pilot, lambda: view.essay.complete, "the whole book, not its first part")
+        (two,) = [s for s in view.essay.sections if s.title == "II: Of the Origin of Ideas"]
+        await pilot.press("1")
+        await pilot.pause()
+        screen.query_one(OutlinePane).choose(two)
+        await pilot.pause()
+        view.focus()
+        await pilot.press("v", "right_parenthesis", "a")
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press(*"faint copies", "ctrl+s")
+        (note,) = screen.notes.annotations
+        assert note.exact.startswith("Everyone will readily allow, that there is")
+        assert note.exact.endswith("the force and vivacity of the original sentiment.")
+        assert "Origin of Ideas" not in note.exact
 
 
 @pytest.mark.parametrize("size", [(120, 40), (200, 50)])

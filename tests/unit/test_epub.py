@@ -414,3 +414,44 @@ def test_project_gutenberg_footnotes_and_headings(tmp_path: Path) -> None:
     text = essay.reading_text
     assert "FOOTNOTES" not in text and "[1]" not in text
     assert text.startswith("CHAPTER I.\n")
+
+
+HEADING_GROUPS = """<section epub:type="chapter"><hgroup>
+  <h2 epub:type="ordinal">II</h2>
+  <p epub:type="title">Of the <i>Origin</i> of Ideas</p>
+</hgroup><p>Everyone will readily allow it.</p></section>
+<section epub:type="chapter"><hgroup><p epub:type="label">Book</p>
+  <h2 epub:type="ordinal">III</h2><p epub:type="subtitle">The Sequel</p></hgroup>
+<p>The third begins.</p></section>
+<section epub:type="preface"><header><h2>Preface</h2>
+  <p epub:type="bridgehead">In which nothing happens.</p></header><p>Start.</p></section>
+<section epub:type="chapter"><header><h2 epub:type="ordinal">IV</h2>
+  <p epub:type="title">The Header Title</p></header><p>Fourth.</p></section>"""
+
+
+def test_a_heading_groups_paragraphs_are_part_of_its_heading(tmp_path: Path) -> None:
+    from epub_books import XHTML_TYPE, opf3, page, write_epub
+
+    from essaytui.model.essay import BlockKind
+
+    files: dict[str, str | bytes] = {
+        "OEBPS/content.opf": opf3(
+            [("c", "c.xhtml", XHTML_TYPE, "")], ["c"], metadata="<dc:title>Groups</dc:title>"
+        ),
+        "OEBPS/c.xhtml": page(HEADING_GROUPS),
+    }
+    essay = load_essay(write_epub(tmp_path / "groups.epub", files))
+    text = essay.reading_text
+    blocks = [(b.kind, text[b.start : b.end]) for b in essay.blocks]
+    assert blocks == [
+        (BlockKind.HEADING, "II: Of the Origin of Ideas"),
+        (BlockKind.PARAGRAPH, "Everyone will readily allow it."),
+        (BlockKind.HEADING, "Book: III: The Sequel"),
+        (BlockKind.PARAGRAPH, "The third begins."),
+        (BlockKind.HEADING, "Preface"),
+        # a header's bridgehead is no part of the title
+        (BlockKind.PARAGRAPH, "In which nothing happens."),
+        (BlockKind.PARAGRAPH, "Start."),
+        (BlockKind.HEADING, "IV: The Header Title"),
+        (BlockKind.PARAGRAPH, "Fourth."),
+    ]

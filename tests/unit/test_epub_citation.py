@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from bibtexparser.entrypoint import parse_string
 from epub_books import (
     LETTER_1,
@@ -123,6 +124,98 @@ def test_a_real_standard_ebook_is_cited_with_its_author_only(tmp_path: Path) -> 
     check_csl_item(item)
     assert item["author"] == [{"family": "Hume", "given": "David"}]
     assert not {"translator", "editor", "illustrator", "ISBN", "collection-number"} & set(item)
-    assert str(item["collection-title"]).startswith("Encyclopædia Britannica")
+    # its collection is a set (Great Books of the Western World), not a series
+    assert "collection-title" not in item
     ris = to_ris([reference]).splitlines()
     assert [line for line in ris if line.startswith(("AU", "A4", "ED"))] == ["AU  - Hume, David"]
+
+
+DIARY_METADATA = """
+<dc:title>The Diary of Samuel Pepys</dc:title>
+<dc:creator id="author">Samuel Pepys</dc:creator>
+<meta property="role" refines="#author" scheme="marc:relators">aut</meta>
+<dc:contributor id="editor">Henry B. Wheatley</dc:contributor>
+<meta property="role" refines="#editor" scheme="marc:relators">ann</meta>
+<meta property="role" refines="#editor" scheme="marc:relators">edt</meta>
+<meta property="role" refines="#editor" scheme="marc:relators">trc</meta>
+<dc:contributor id="translator">Mynors Bright</dc:contributor>
+<meta property="role" refines="#translator" scheme="marc:relators">trc</meta>
+<meta property="role" refines="#translator" scheme="marc:relators">trl</meta>
+"""
+
+
+def test_a_contributor_with_several_roles_counts_in_each(tmp_path: Path) -> None:
+    # Standard Ebooks' Pepys: the editor's first role is "ann", the decipherer's "trc"
+    items = [("c1", "ch1.xhtml", XHTML_TYPE, "")]
+    files: dict[str, str | bytes] = {
+        "OEBPS/content.opf": opf3(items, ["c1"], metadata=DIARY_METADATA),
+        "OEBPS/ch1.xhtml": page("<h1>January 1659–60</h1><p>Blessed be God.</p>"),
+    }
+    book = write_epub(tmp_path / "pepys.epub", files)
+    result = essaytui("cite", book, "--format", "bibtex", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    [entry] = parse_string(result.stdout).entries
+    fields = {field.key: field.value for field in entry.fields}
+    assert fields["author"] == "Pepys, Samuel"
+    assert fields["editor"] == "Wheatley, Henry B."
+    assert fields["translator"] == "Bright, Mynors"
+    converted = essaytui("convert", book, home=tmp_path)
+    assert converted.returncode == 0, converted.stderr
+    front = converted.stdout.split("\n---\n", 1)[0].splitlines()
+    assert "editor: Henry B. Wheatley" in front
+    assert "annotator: Henry B. Wheatley" in front
+    assert "translator: Mynors Bright" in front
+    assert "author: Samuel Pepys" in front
+
+
+GREAT_BOOKS = """
+<meta property="belongs-to-collection" id="set">Great Books of the Western World</meta>
+<meta refines="#set" property="collection-type">set</meta>
+<meta refines="#set" property="group-position">35</meta>
+"""
+COASTAL = """
+<meta property="belongs-to-collection" id="series">Coastal Histories</meta>
+<meta refines="#series" property="collection-type">{kind}</meta>
+<meta refines="#series" property="group-position">2</meta>
+"""
+
+
+@pytest.mark.parametrize(
+    ("collections", "series"),
+    [
+        (GREAT_BOOKS, None),
+        (GREAT_BOOKS + COASTAL.format(kind="series"), "Coastal Histories"),
+        (COASTAL.format(kind="series") + GREAT_BOOKS, "Coastal Histories"),
+        (COASTAL.format(kind=" Series "), "Coastal Histories"),
+        (
+            COASTAL.replace('<meta refines="#series" property="collection-type">{kind}</meta>', ""),
+            "Coastal Histories",
+        ),
+    ],
+    ids=["set", "set then series", "series then set", "loosely typed", "untyped"],
+)
+def test_a_set_is_no_series(tmp_path: Path, collections: str, series: str | None) -> None:
+    items = [("c1", "ch1.xhtml", XHTML_TYPE, "")]
+    metadata = "<dc:title>Enquiry</dc:title><dc:creator>David Hume</dc:creator>" + collections
+    files: dict[str, str | bytes] = {
+        "OEBPS/content.opf": opf3(items, ["c1"], metadata=metadata),
+        "OEBPS/ch1.xhtml": page("<h1>I</h1><p>Moral philosophy may be treated two ways.</p>"),
+    }
+    book = write_epub(tmp_path / "enquiry.epub", files)
+    meta = load_book(book).meta
+    cited = essaytui("cite", book, "--format", "bibtex", home=tmp_path)
+    assert cited.returncode == 0, cited.stderr
+    [entry] = parse_string(cited.stdout).entries
+    fields = {field.key: field.value for field in entry.fields}
+    converted = essaytui("convert", book, home=tmp_path)
+    assert converted.returncode == 0, converted.stderr
+    front = converted.stdout.split("\n---\n", 1)[0]
+    assert "Great Books" not in cited.stdout + front
+    if series is None:
+        assert "series" not in meta and "part" not in meta
+        assert "series" not in fields and "number" not in fields
+        assert "series:" not in front and "part:" not in front
+    else:
+        assert (meta["series"], meta["part"]) == (series, "2")
+        assert (fields["series"], fields["number"]) == (series, "2")
+        assert f"\nseries: {series}\npart: '2'\n" in front

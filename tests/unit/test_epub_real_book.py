@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 from epub_books import REAL_STANDARD_EBOOK, real_standard_ebook
+from essaytui_run import essaytui
 
 from essaytui.model.epub import book_markdown
-from essaytui.model.essay import Essay
+from essaytui.model.essay import BlockKind, Essay
 from essaytui.model.files import load_essay
 
 #: Endnotes in the book's endnotes.xhtml, each with a link back.
@@ -66,12 +67,31 @@ def test_the_outline_is_the_books_toc_nested(essay: Essay) -> None:
     twelve = next(s for s in essay.sections if s.title.startswith("XII:"))
     parts = [s.title for s in essay.sections if s.parent == twelve.index]
     assert parts == ["Part I", "Part II", "Part III"]
-    # each chapter's entry is at its heading: the numeral, then the title
+    # each chapter's entry is at its heading, the numeral and the title in one heading
     for section in essay.sections:
-        numeral, _, title = section.title.partition(": ")
-        if section.level == 1 and title:
-            heading = essay.reading_text[section.start : section.start + len(section.title)]
-            assert heading == f"{numeral}\n\n{title}"
+        if section.level == 1 and ": " in section.title:
+            block = essay.blocks[essay.block_index_at(section.start)]
+            assert block.kind is BlockKind.HEADING
+            # (a noteref may follow: "VI: Of Probability⁹")
+            assert essay.reading_text[block.start : block.end].startswith(section.title)
+
+
+def test_a_chapters_title_in_its_heading_group_is_part_of_its_heading(essay: Essay) -> None:
+    # <hgroup><h2 epub:type="ordinal">II</h2><p epub:type="title">Of the Origin of Ideas</p>
+    text = essay.reading_text
+    start = text.index("II: Of the Origin of Ideas")
+    index = essay.block_index_at(start)
+    heading, first = essay.blocks[index], essay.blocks[index + 1]
+    assert heading.kind is BlockKind.HEADING
+    assert text[heading.start : heading.end] == "II: Of the Origin of Ideas"
+    assert first.kind is BlockKind.PARAGRAPH
+    assert text[first.start :].startswith("Everyone will readily allow")
+    paragraphs = [text[b.start : b.end] for b in essay.blocks if b.kind is BlockKind.PARAGRAPH]
+    assert not any(p.startswith("Of the Origin of Ideas") for p in paragraphs)
+    # the title's noteref moved with it
+    heading = essay.blocks[essay.block_index_at(text.index("VI: Of Probability"))]
+    assert heading.kind is BlockKind.HEADING
+    assert text[heading.start : heading.end] == "VI: Of Probability⁹"
 
 
 def test_the_author_is_the_author_though_he_also_annotated(book: Path) -> None:
@@ -88,3 +108,15 @@ def test_the_first_part_is_the_start_of_the_whole(book: Path, essay: Essay, tmp_
     assert not first.complete
     assert essay.reading_text.startswith(first.reading_text)
     assert first.id == essay.id
+
+
+def test_the_library_search_counts_a_chapters_paragraphs_from_its_first(
+    book: Path, tmp_path: Path
+) -> None:
+    # the title in the heading group was counted as paragraph 1
+    data = tmp_path / "data"
+    added = essaytui("add", book, data=data)
+    assert added.returncode == 0, added.stderr
+    found = essaytui("search", "Everyone will readily allow", "--texts", data=data)
+    assert found.returncode == 0, found.stderr
+    assert "§ II: Of the Origin of Ideas · paragraph 1\n" in found.stdout

@@ -289,6 +289,44 @@ def page_to_essay(text: str) -> PageConversion:
     return PageConversion(markdown, title, len(notes.definitions), tuple(warnings))
 
 
+#: A numeric character reference, as libxml2's HTML parser reads one (the ``;`` may be
+#: missing).
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
+
+#: Longest digits of a reference worth reading: more name no character (and Python
+#: refuses to read over 4300 digits as a number).
+_REFERENCE_DIGITS = 8
+
+
+def lxml_markup(markup: str) -> str:
+    """`markup` with no character, written or referred to (``&#7;``, ``&#x1b;``), that
+    an lxml tree cannot hold: each is written as `xml_compatible` shows it.
+
+    libxml2's HTML parser keeps control characters that XML forbids, and lxml then
+    refuses every text or attribute set near one, so the tree must never hold one.
+    """
+    from essaytui.model.text import xml_compatible
+
+    markup = xml_compatible(markup)
+    if "&#" not in markup:
+        return markup
+    return _CHARACTER_REFERENCE.sub(_compatible_reference, markup)
+
+
+def _compatible_reference(match: re.Match[str]) -> str:
+    from essaytui.model.text import xml_compatible
+
+    hexadecimal, decimal = match.groups()
+    digits = (hexadecimal or decimal).lstrip("0")
+    if len(digits) > _REFERENCE_DIGITS:
+        return match.group()
+    code = int(digits or "0", 16 if hexadecimal else 10)
+    if code == 0 or code > 0xFFFF:
+        return match.group()  # the parser reads these as U+FFFD or a legal character
+    shown = xml_compatible(chr(code))
+    return shown if shown != chr(code) else match.group()
+
+
 def _parse(text: str) -> HtmlElement:
     from lxml import etree, html
 
@@ -296,7 +334,8 @@ def _parse(text: str) -> HtmlElement:
         remove_comments=True, remove_pis=True, no_network=True, huge_tree=True, encoding="utf-8"
     )
     try:
-        root = html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
+        markup = lxml_markup(text).encode("utf-8", "surrogatepass")
+        root = html.document_fromstring(markup, parser=parser)
     except (etree.ParserError, ValueError) as error:
         raise PageError(f"cannot be read as a web page ({error})") from None
     if any("Excessive depth" in entry.message for entry in parser.error_log):

@@ -107,6 +107,29 @@ def sanitize(text: str) -> str:
     return _made_visible(text)
 
 
+#: What an lxml tree refuses in a text or an attribute (XML 1.0 has no place for it):
+#: C0 controls but tab, newline and carriage return; U+FFFE and U+FFFF; lone surrogates.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_compatible(text: str) -> str:
+    """`text` with what an XML tree cannot hold already as `sanitize` would show it: a
+    C0 control as its control picture (BEL as ``␇``, ESC as ``␛``), U+FFFE, U+FFFF
+    and a lone surrogate as ``�``.
+
+    libxml2's HTML parser keeps such characters, but lxml raises on any string holding
+    one that is set as a text or an attribute: every edit of a tree near one failed.
+    """
+    if _NOT_XML.search(text) is None:
+        return text
+    return _NOT_XML.sub(lambda match: _xml_visible(match.group()), text)
+
+
+def _xml_visible(char: str) -> str:
+    code = ord(char)
+    return chr(0x2400 + code) if code < 0x20 else "\ufffd"
+
+
 def sanitize_inline(text: str) -> str:
     """Like `sanitize`, for a piece of one line: a tab becomes one space."""
     if "\t" in text:

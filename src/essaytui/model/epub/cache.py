@@ -19,7 +19,7 @@ from essaytui.model.cache import file_key, prune, read_entry, write_entry
 __all__ = ["CachedBook", "file_key", "load", "store"]
 
 #: Bumped whenever a change to the conversion changes its Markdown.
-CONVERTER_VERSION = 6
+CONVERTER_VERSION = 7
 
 #: The folder of converted books inside the cache directory.
 BOOKS_FOLDER = "books"

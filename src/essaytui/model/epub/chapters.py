@@ -315,6 +315,7 @@ class _Converter:
             return ""
         for element in list(body.iter(*DROPPED_TAGS)):
             remove_element(element)
+        _join_heading_groups(body)
         self._elements += sum(1 for _ in body.iter())
         for link in list(body.iter("a")):
             self._reference(member, root, link)
@@ -416,6 +417,7 @@ class _Converter:
         from urllib.parse import unquote
 
         from essaytui.model.essay import IN_BOOK
+        from essaytui.model.text import xml_compatible
 
         for link in body.iter("a"):
             href = link.get("href")
@@ -431,7 +433,8 @@ class _Converter:
             src = image.get("src")
             inside = resolve(member, src) if src else None
             if inside is not None:
-                image.set("src", IN_BOOK + inside)
+                # a path's %07 is a control character once unquoted
+                image.set("src", IN_BOOK + xml_compatible(inside))
 
     def _link_target(
         self, member: str, root: Any, body: Any, target: str, fragment: str
@@ -818,6 +821,66 @@ def _drop_trailing_rules(body: Any) -> None:
         if after:
             break
         remove_element(rule)
+
+
+#: What a ``<header>``'s paragraph is marked as when it is part of the heading's title.
+_TITLE_PARTS = frozenset({"title", "subtitle", "ordinal", "label"})
+
+#: Between the parts of a heading group once joined, as Standard Ebooks' own tables of
+#: contents write them ("II: Of the Origin of Ideas").
+_HEADING_PARTS_JOINED = ": "
+
+
+def _join_heading_groups(body: Any) -> None:
+    """Make a heading group's paragraphs part of its heading: Standard Ebooks write a
+    chapter's title as ``<hgroup><h2 epub:type="ordinal">II</h2><p epub:type="title">Of
+    the Origin of Ideas</p></hgroup>``, which becomes the heading "II: Of the Origin of
+    Ideas". Left a paragraph, the title was drawn as body text, could be quoted, and
+    counted as the chapter's first paragraph. Every ``<p>`` of an ``<hgroup>`` joins; of
+    a ``<header>``, only one marked as a title (its other paragraphs, a bridgehead or an
+    epigraph, are not the title)."""
+    for group in list(body.iter("hgroup", "header")):
+        heading = next((child for child in group if child.tag in _HEADINGS), None)
+        if heading is None:
+            continue
+        members = [
+            child
+            for child in group
+            if child is heading
+            or (
+                child.tag == "p"
+                and (group.tag == "hgroup" or _TITLE_PARTS.intersection(epub_types(child)))
+                and "".join(child.itertext()).strip()
+            )
+        ]
+        if len(members) > 1:
+            _join_into(heading, members)
+
+
+def _join_into(heading: Any, members: list[Any]) -> None:
+    """Put the content of each of `members` (`heading` among them) into `heading`, in
+    their order, separated by `_HEADING_PARTS_JOINED`; the other members leave the tree."""
+    from essaytui.model.html import remove_element
+
+    parts = [(member.text or "", list(member)) for member in members]
+    heading.text = None
+    last: Any = None  # the element whose tail the next text goes on (None: the heading's text)
+    for index, (text, children) in enumerate(parts):
+        piece = (_HEADING_PARTS_JOINED if index else "") + text.lstrip()
+        if children:
+            children[-1].tail = (children[-1].tail or "").rstrip()
+        else:
+            piece = piece.rstrip()
+        if last is None:
+            heading.text = (heading.text or "") + piece
+        else:
+            last.tail = (last.tail or "") + piece
+        for child in children:
+            heading.append(child)  # moved from its member (a child of `heading` stays)
+            last = child
+    for member in members:
+        if member is not heading:
+            remove_element(member)
 
 
 def _text_outside_headings(body: Any) -> bool:

@@ -48,7 +48,9 @@ def parse_document(data: bytes) -> Any:
         if _namespaced(root):
             _plain_names(root)
         return root
-    text = _decoded(data)
+    from essaytui.model.html import lxml_markup
+
+    text = lxml_markup(_decoded(data))
     lenient = html.HTMLParser(
         remove_comments=True, remove_pis=True, no_network=True, huge_tree=True, encoding="utf-8"
     )

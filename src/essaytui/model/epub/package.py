@@ -218,8 +218,7 @@ def _metadata(root: Any, package: Package, manifest: dict[str, tuple[str, str, s
         elif name == "title":
             titles.append((refines.get((own, "title-type"), ""), value))
         elif name in ("creator", "contributor"):
-            role = _role(element, roles.get(own, []), name)
-            if role:
+            for role in _shown_roles(element, roles.get(own, []), name):
                 package.people.setdefault(role, []).append(value)
         elif name in ("date", "publisher", "language") and name not in package.meta:
             package.meta[name] = value
@@ -278,29 +277,40 @@ def _roles(metadata: Any) -> dict[str, list[str]]:
     return found
 
 
-def _role(element: Any, refined: list[str], kind: str) -> str:
-    """The front-matter key of a creator or contributor ("" for those not shown): the
-    author, when any of their roles says so; else their first role that is shown."""
+def _shown_roles(element: Any, refined: list[str], kind: str) -> list[str]:
+    """The front-matter keys of a creator or contributor (none for those not shown).
+
+    An author is the author only: Standard Ebooks give one who also wrote the notes
+    ``ann`` then ``aut``, and "annotated by" their own author says nothing. Anyone else
+    counts in every role shown: Pepys's editor Henry B. Wheatley is ``ann``, ``edt`` and
+    ``trc``, and taking only his first role lost the book's editor from its citation.
+    """
     codes = [code for code in refined if code]
     if not codes:
         attribute = next((v for k, v in element.attrib.items() if _local(k) == "role"), "")
         codes = [attribute.strip().lower()] if attribute.strip() else []
     if not codes:
-        return "author" if kind == "creator" else ""
+        return ["author"] if kind == "creator" else []
     if "aut" in codes:
-        return "author"
-    return next((ROLES[code] for code in codes if ROLES.get(code)), "")
+        return ["author"]
+    return list(dict.fromkeys(ROLES[code] for code in codes if ROLES.get(code)))
 
 
 def _meta_element(
     element: Any, value: str, package: Package, refines: dict[tuple[str, str], str]
 ) -> None:
     prop = element.get("property", "")
-    if prop == "belongs-to-collection" and "series" not in package.meta:
-        package.meta["series"] = value
-        position = refines.get((element.get("id", ""), "group-position"), "")
-        if position:
-            package.meta["part"] = position
+    if prop != "belongs-to-collection" or "series" in package.meta:
+        return
+    own = element.get("id", "")
+    if refines.get((own, "collection-type"), "").strip().lower() == "set":
+        # a multi-volume set (EPUB 3's other collection type: Standard Ebooks name the
+        # "Great Books of the Western World" so) is no series the book is a part of
+        return
+    package.meta["series"] = value
+    position = refines.get((own, "group-position"), "")
+    if position:
+        package.meta["part"] = position
 
 
 def _calibre_series(metadata: Any, package: Package) -> None:
