@@ -734,8 +734,10 @@ class EssayApp(TypeaheadApp[None]):
         `B` pressed at once) lists it too; its own gathering may have found it already
         there and shown nothing new."""
         module = sys.modules.get("essaytui.screens.library")  # imported when it is shown
-        if module is not None and isinstance(self.screen, module.LibraryScreen):
-            self.screen.fill(self.library_rows())
+        screen = self.screen
+        # one not mounted yet fills itself when it is, with the library as it is then
+        if module is not None and isinstance(screen, module.LibraryScreen) and screen.is_mounted:
+            screen.fill(self.library_rows())
 
     def _show_series(self) -> None:
         """Say on the status line which part of a series this is ("Part 5 of …", or

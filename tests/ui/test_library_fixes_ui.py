@@ -236,3 +236,19 @@ async def test_a_hit_in_a_footnote_opens_the_text_at_its_reference(
         reference = app.essay.footnotes[0].refs[0][0]
         assert view.top_offset <= reference < view.bottom_offset
         assert view.top_offset > 0
+
+
+async def test_the_text_arriving_as_the_library_opens_is_no_crash(data_dir: Path) -> None:
+    """The library takes in the text being read (a worker) in the moment between `B`
+    pushing the Library and the Library being built: it fills itself when built."""
+    from essaytui.screens.library import LibraryScreen
+
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        app.action_library()
+        assert isinstance(app.screen, LibraryScreen) and not app.screen.is_mounted
+        app._library_holds_it()  # what the worker calls once the text is in the library
+        await until(pilot, lambda: app.screen.is_mounted, "the Library built")
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), "help over the Library")
