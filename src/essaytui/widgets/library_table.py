@@ -212,6 +212,9 @@ class LibraryTable(ScrollView, can_focus=True):
         self.columns, self.widths = column_layout(event.size.width, self._natural)
         self._strips.clear()
         self.virtual_size = Size(0, len(self.rows) + 1)
+        # The screen is drawn at the new size before this event arrives, with the old
+        # columns; without a repaint they stayed until the next key.
+        self.refresh()
         self._reveal()
 
     def notify_style_update(self) -> None:
