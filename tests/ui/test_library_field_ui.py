@@ -9,6 +9,8 @@ from ready import until
 from test_library_ui import open_library, shelve, write_series
 
 from essaytui.app import EssayApp
+from essaytui.sessions.library import Column
+from essaytui.widgets.library_table import LibraryTable
 
 
 def screen_lines(app: EssayApp) -> list[str]:
@@ -38,3 +40,35 @@ async def test_the_columns_follow_each_resize_at_once(tmp_path: Path, data_dir: 
         await pilot.pause()
         await pilot.pause()
         assert "Notes" in header(app) and "Author" not in header(app), header(app)
+
+
+def write_authors(folder: Path) -> list[Path]:
+    """Texts whose authors' first names and surnames sort differently."""
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    for name, title in (("Ada Marsh", "Tides"), ("David Hume", "Miracles"), ("Bo Zeller", "Zinc")):
+        path = folder / f"{title.lower()}.md"
+        path.write_text(
+            f"---\ntitle: {title}\nauthor: {name}\n---\n\n## {title}\n\nA few words.\n",
+            encoding="utf-8",
+        )
+        made.append(path)
+    return made
+
+
+async def test_sort_by_author_goes_by_surname(tmp_path: Path, data_dir: Path) -> None:
+    shelve(data_dir, write_authors(tmp_path / "texts"))
+    app = EssayApp()  # the bundled essay, by Dean Chen, is listed too
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_library(pilot)
+        table = screen.table
+        x = table.widths[Column.TITLE] + 2 + 2  # inside the author column's header
+        await pilot.click(LibraryTable, offset=(x, 0))
+        await pilot.pause()
+        assert screen.view.column is Column.AUTHOR
+        authors = [row.text.author for row in screen.view.shown()]
+        assert authors == ["Dean Chen", "David Hume", "Ada Marsh", "Bo Zeller"]
+        # and so they are drawn, top to bottom
+        lines = screen_lines(app)
+        drawn = [next(i for i, line in enumerate(lines) if name in line) for name in authors]
+        assert drawn == sorted(drawn)

@@ -81,7 +81,7 @@ class LibraryRow:
             case Column.TITLE:
                 return (title,)
             case Column.AUTHOR:
-                return (self.text.author.casefold(), *group)
+                return (*surname_first(self.text.author), *group)
             case Column.SERIES:
                 return (*group, title)
             case Column.PROGRESS:
@@ -101,6 +101,33 @@ class LibraryRow:
             (self.text.title, self.text.author, self.text.series, self.series_label, *self.tags)
         ).casefold()
         return all(word in haystack for word in words)
+
+
+#: What may follow a surname without being one ("Martin Luther King Jr.").
+NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+#: What joins the names of several authors; the first author's surname orders the text.
+AUTHOR_JOINS = (";", " & ", " and ")
+
+
+def surname_first(author: str) -> tuple[str, str]:
+    """The name as a catalogue files it: (surname, the rest), casefolded.
+
+    The surname is the last word ("David Hume" → hume, david), or what comes before the
+    comma when the name is written that way ("Hume, David"). Particles are not looked
+    for ("Le Guin" files under guin): a reader who wants otherwise writes the comma form.
+    """
+    name = author.casefold()
+    for join in AUTHOR_JOINS:
+        name = name.split(join, 1)[0]
+    if "," in name:
+        surname, rest = name.split(",", 1)
+        return (surname.strip(), rest.strip())
+    words = name.split()
+    while len(words) > 1 and words[-1] in NAME_SUFFIXES:
+        words.pop()
+    if not words:
+        return ("", "")
+    return (words[-1], " ".join(words[:-1]))
 
 
 def when(stamp: str, today: date | None = None) -> str:
