@@ -8,6 +8,7 @@ from pathlib import Path
 from epub_books import real_standard_ebook
 from ready import opened, until
 from textual.containers import VerticalScroll
+from textual.widgets import Static
 
 from essaytui.app import EssayApp
 from essaytui.screens.about import AboutScreen
@@ -42,3 +43,18 @@ async def test_a_long_about_scrolls_with_the_reading_keys(tmp_path: Path) -> Non
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, AboutScreen)
+
+
+async def test_a_part_without_a_number_is_named_by_its_title(tmp_path: Path) -> None:
+    # the Enquiry is in a collection (Standard Ebooks' metadata) that gives it no number
+    app = EssayApp(real_standard_ebook(tmp_path / "enquiry.epub"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        await until(pilot, app.series_parts, "the book is in the library")
+        await pilot.press("i")
+        await until(pilot, lambda: isinstance(app.screen, AboutScreen), "About is shown")
+        await pilot.pause()
+        text = str(app.screen.query_one("#about-text", Static).render())
+        listed = text.split("The series in your library", 1)[1].strip().splitlines()
+        assert listed == ["▸ An Enquiry Concerning Human Understanding"], listed
+        assert "Part ?" not in text
