@@ -3,13 +3,16 @@ sorted by surname, time left that fits its column (Pilot, real files)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from epub_books import real_standard_ebook
 from ready import until
 from test_library_ui import open_library, shelve, write_series
 
 from essaytui.app import EssayApp
-from essaytui.sessions.library import Column
+from essaytui.sessions.library import Column, duration
+from essaytui.store.library import Library
 from essaytui.widgets.library_table import LibraryTable
 
 
@@ -72,3 +75,23 @@ async def test_sort_by_author_goes_by_surname(tmp_path: Path, data_dir: Path) ->
         lines = screen_lines(app)
         drawn = [next(i for i, line in enumerate(lines) if name in line) for name in authors]
         assert drawn == sorted(drawn)
+
+
+async def test_a_long_time_left_fits_its_column(tmp_path: Path, data_dir: Path) -> None:
+    shelve(data_dir, [real_standard_ebook(tmp_path / "enquiry.epub")])
+    with Library.open(data_dir) as library:
+        library.add_reading("elsewhere", 600 * 60, 3000)  # 5 words a minute: days of Hume
+    app = EssayApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_library(pilot)
+        table = screen.table
+        row = next(row for row in screen.view.shown() if row.text.author == "David Hume")
+        left = row.cell(Column.LEFT)
+        assert row.minutes_left > 100 * 60 and re.fullmatch(r"\d+ h", left), left
+        line = next(line for line in screen_lines(app) if "An Enquiry" in line)
+        start = sum(table.widths[c] + 2 for c in table.columns[: table.columns.index(Column.LEFT)])
+        drawn = line[start : start + table.widths[Column.LEFT] + 2].strip()
+        assert drawn == left, line
+        assert "…" not in drawn
+    for minutes in (59, 60, 99 * 60 + 59, 100 * 60, 6790, 599_999, 600_000, 10**8):
+        assert len(duration(minutes)) <= table.widths[Column.LEFT], minutes

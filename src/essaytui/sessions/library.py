@@ -146,9 +146,26 @@ def when(stamp: str, today: date | None = None) -> str:
     return f"{days} days ago" if days < 30 else day.isoformat()
 
 
+#: The cells the Left column gives a duration; `duration` never needs more.
+DURATION_CELLS = 7
+
+
 def duration(minutes: int) -> str:
-    """ "12 min", "3 h 05"."""
-    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d}"
+    """ "12 min", "3 h 05", "113 h", "417 d": at most `DURATION_CELLS` cells.
+
+    From a hundred hours on, the minutes are left out (they would not fit, and nobody
+    plans a read that long to the minute); beyond what whole hours can say in the
+    column, days.
+    """
+    hours = minutes // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    if hours < 100:
+        return f"{hours} h {minutes % 60:02d}"
+    rounded = round(minutes / 60)
+    if rounded < 10_000:
+        return f"{rounded} h"
+    return f"{round(minutes / (60 * 24))} d"
 
 
 def size_label(size: int) -> str:

@@ -24,14 +24,14 @@ from textual.strip import Strip
 
 from essaytui.actions import LIBRARY, action
 from essaytui.model.text import sanitize_inline
-from essaytui.sessions.library import Column, LibraryRow
+from essaytui.sessions.library import DURATION_CELLS, Column, LibraryRow
 
 #: Cells each column gets; the title takes what is left (at least `TITLE_MIN`).
 WIDTHS = {
     Column.AUTHOR: 16,
     Column.SERIES: 20,
     Column.PROGRESS: 4,
-    Column.LEFT: 7,
+    Column.LEFT: DURATION_CELLS,
     Column.LAST_READ: 10,
     Column.NOTES: 9,
     Column.SIZE: 7,
