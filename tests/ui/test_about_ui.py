@@ -31,11 +31,16 @@ async def test_a_long_about_scrolls_with_the_reading_keys(tmp_path: Path) -> Non
             await pilot.press(key)
             await pilot.pause()
             assert box.scroll_y == expected, (key, box.scroll_y)
-        # a page is longer than what is left below: each page key goes to an end
+        # a page is longer than what is left below: space and b go to an end; half a
+        # page with ctrl+d and ctrl+u (d and u), as in the text
+        top, half = box.max_scroll_y, box.scrollable_content_region.height // 2
         for key, expected in (
-            ("space", box.max_scroll_y),
+            ("space", top),
+            ("b", 0),
+            ("ctrl+d", min(half, top)),
             ("ctrl+u", 0),
-            ("ctrl+d", box.max_scroll_y),
+            ("d", min(half, top)),
+            ("u", 0),
         ):
             await pilot.press(key)
             await pilot.pause()

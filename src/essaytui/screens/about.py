@@ -110,11 +110,11 @@ class AboutScreen(ModalScreen[None]):
             group=DIALOGS,
             show=True,
             palette=False,
-            help="in About this edition: scroll (also k, space, b, ctrl+d, ctrl+u, g, G)",
+            help="in About this edition: scroll (also k, space, b, d, u, g, G)",
         ),
         action("k,up", "scroll('up')", "Scroll up", id="about.up", group=DIALOGS, palette=False),
         action(
-            "space,pagedown,ctrl+d",
+            "space,pagedown",
             "scroll('page_down')",
             "Page down",
             id="about.page_down",
@@ -123,10 +123,26 @@ class AboutScreen(ModalScreen[None]):
             palette=False,
         ),
         action(
-            "b,pageup,ctrl+u",
+            "b,pageup",
             "scroll('page_up')",
             "Page up",
             id="about.page_up",
+            group=DIALOGS,
+            palette=False,
+        ),
+        action(
+            "d,ctrl+d",
+            "scroll('half_down')",
+            "Half page down",
+            id="about.half_down",
+            group=DIALOGS,
+            palette=False,
+        ),
+        action(
+            "u,ctrl+u",
+            "scroll('half_up')",
+            "Half page up",
+            id="about.half_up",
             group=DIALOGS,
             palette=False,
         ),
@@ -165,6 +181,11 @@ class AboutScreen(ModalScreen[None]):
     def action_scroll(self, where: str) -> None:
         """Scroll the account: a line, a page, or to either end."""
         box = self.query_one("#about-box", VerticalScroll)
+        half = max(1, box.scrollable_content_region.height // 2)
+        if where in ("half_down", "half_up"):
+            step = half if where == "half_down" else -half
+            box.scroll_to(y=box.scroll_y + step, animate=False)
+            return
         moves = {
             "down": box.scroll_down,
             "up": box.scroll_up,
