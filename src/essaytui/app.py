@@ -839,8 +839,9 @@ class EssayApp(TypeaheadApp[None]):
         lines = []
         for part in self.library.parts(place, self.essay.author):
             mark = "▸" if part.essay_id == self.essay.id else ("✗" if part.missing else " ")
-            number = f"Part {part.part}" if part.part else "Part ?"
-            lines.append(f"{mark} {number}: {part.title}")
+            # a part without a number is named by its title alone, in the library's order
+            number = f"Part {part.part}: " if part.part else ""
+            lines.append(f"{mark} {number}{part.title}")
         return lines
 
     def action_next_part(self) -> None:

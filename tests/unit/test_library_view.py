@@ -9,10 +9,17 @@ from pathlib import Path
 from essaytui.model.annotation import Kind, make_annotation
 from essaytui.model.essay import progress_percent, reading_progress
 from essaytui.model.files import load_essay
-from essaytui.sessions.library import Column, LibraryView, library_rows, size_label, when
+from essaytui.sessions.library import (
+    Column,
+    LibraryView,
+    library_rows,
+    size_label,
+    surname_first,
+    when,
+)
 from essaytui.sessions.reading_time import PAUSE_AFTER, ReadingClock, words_between
 from essaytui.store import AnnotationStore
-from essaytui.store.library import Library
+from essaytui.store.library import Library, LibraryText
 from essaytui.widgets.status import reading_status
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny.md"
@@ -130,3 +137,37 @@ def test_note_tallies_count_as_the_annotations_say(tmp_path: Path) -> None:
         written = sum(1 for a in live if a.kind is Kind.NOTE or a.note.strip())
         assert (tally.notes, tally.highlights) == (written, len(live) - written) == (2, 3)
         assert tally.tags == ("ports", "trade")  # each once; the deleted note's not at all
+
+
+def shelf_text(title: str, author: str) -> LibraryText:
+    return LibraryText(
+        essay_id=title, path=f"/nowhere/{title}.md", title=title, author=author, series="",
+        part=0, words=1000, length=6000, size=6000, mtime_ns=0, added="2026-01-01",
+    )  # fmt: skip
+
+
+def test_sort_by_author_files_under_the_surname_then_the_title() -> None:
+    texts = [
+        shelf_text("Treatise", "David Hume"),
+        shelf_text("Strategic partners", "Dean Chen"),
+        shelf_text("Tides", "Ada Marsh"),
+        shelf_text("Enquiry", "Hume, David"),
+        shelf_text("Earthsea", "Ursula K. Le Guin"),
+        shelf_text("Dream", "Martin Luther King Jr."),
+        shelf_text("Anonymous pamphlet", ""),
+        shelf_text("Joint essay", "Zoe Adams & Bea Young"),
+    ]
+    view = LibraryView(library_rows(texts, [], {}))
+    view.sort_by(Column.AUTHOR)
+    assert [row.text.title for row in view.shown()] == [
+        "Anonymous pamphlet",
+        "Joint essay",  # Adams
+        "Strategic partners",  # Chen
+        "Earthsea",  # Guin
+        "Enquiry",  # Hume, David: the same name as David Hume, so by title
+        "Treatise",
+        "Dream",  # King
+        "Tides",  # Marsh
+    ]
+    assert surname_first("Ada Marsh") == ("marsh", "ada")
+    assert surname_first("Hume, David") == surname_first("David Hume")

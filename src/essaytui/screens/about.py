@@ -104,6 +104,61 @@ class AboutScreen(ModalScreen[None]):
             palette=False,
             help="in About this edition: close it",
         ),
+        # A long account (a book's, at 80x24) scrolls with the keys that scroll the text.
+        action(
+            "j,down",
+            "scroll('down')",
+            "Scroll",
+            id="about.down",
+            group=DIALOGS,
+            show=True,
+            palette=False,
+            help="in About this edition: scroll (also k, space, b, d, u, g, G)",
+        ),
+        action("k,up", "scroll('up')", "Scroll up", id="about.up", group=DIALOGS, palette=False),
+        action(
+            "space,pagedown",
+            "scroll('page_down')",
+            "Page down",
+            id="about.page_down",
+            group=DIALOGS,
+            show=True,
+            palette=False,
+        ),
+        action(
+            "b,pageup",
+            "scroll('page_up')",
+            "Page up",
+            id="about.page_up",
+            group=DIALOGS,
+            palette=False,
+        ),
+        action(
+            "d,ctrl+d",
+            "scroll('half_down')",
+            "Half page down",
+            id="about.half_down",
+            group=DIALOGS,
+            palette=False,
+        ),
+        action(
+            "u,ctrl+u",
+            "scroll('half_up')",
+            "Half page up",
+            id="about.half_up",
+            group=DIALOGS,
+            palette=False,
+        ),
+        action(
+            "g,home",
+            "scroll('home')",
+            "Top",
+            id="about.top",
+            group=DIALOGS,
+            show=True,
+            palette=False,
+        ),
+        action("G,end", "scroll('end')", "Bottom", id="about.bottom", group=DIALOGS, palette=False),
     ]
 
     def __init__(self, essay: Essay) -> None:
@@ -125,6 +180,24 @@ class AboutScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#about-box").border_title = "About this edition"
+
+    def action_scroll(self, where: str) -> None:
+        """Scroll the account: a line, a page, or to either end."""
+        box = self.query_one("#about-box", VerticalScroll)
+        half = max(1, box.scrollable_content_region.height // 2)
+        if where in ("half_down", "half_up"):
+            step = half if where == "half_down" else -half
+            box.scroll_to(y=box.scroll_y + step, animate=False)
+            return
+        moves = {
+            "down": box.scroll_down,
+            "up": box.scroll_up,
+            "page_down": box.scroll_page_down,
+            "page_up": box.scroll_page_up,
+            "home": box.scroll_home,
+            "end": box.scroll_end,
+        }
+        moves[where](animate=False)
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

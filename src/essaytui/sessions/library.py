@@ -81,7 +81,7 @@ class LibraryRow:
             case Column.TITLE:
                 return (title,)
             case Column.AUTHOR:
-                return (self.text.author.casefold(), *group)
+                return (*surname_first(self.text.author), *group)
             case Column.SERIES:
                 return (*group, title)
             case Column.PROGRESS:
@@ -103,6 +103,33 @@ class LibraryRow:
         return all(word in haystack for word in words)
 
 
+#: What may follow a surname without being one ("Martin Luther King Jr.").
+NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+#: What joins the names of several authors; the first author's surname orders the text.
+AUTHOR_JOINS = (";", " & ", " and ")
+
+
+def surname_first(author: str) -> tuple[str, str]:
+    """The name as a catalogue files it: (surname, the rest), casefolded.
+
+    The surname is the last word ("David Hume" → hume, david), or what comes before the
+    comma when the name is written that way ("Hume, David"). Particles are not looked
+    for ("Le Guin" files under guin): a reader who wants otherwise writes the comma form.
+    """
+    name = author.casefold()
+    for join in AUTHOR_JOINS:
+        name = name.split(join, 1)[0]
+    if "," in name:
+        surname, rest = name.split(",", 1)
+        return (surname.strip(), rest.strip())
+    words = name.split()
+    while len(words) > 1 and words[-1] in NAME_SUFFIXES:
+        words.pop()
+    if not words:
+        return ("", "")
+    return (words[-1], " ".join(words[:-1]))
+
+
 def when(stamp: str, today: date | None = None) -> str:
     """A day as a reader says it: "today", "yesterday", "5 days ago", else the date."""
     if not stamp:
@@ -119,9 +146,26 @@ def when(stamp: str, today: date | None = None) -> str:
     return f"{days} days ago" if days < 30 else day.isoformat()
 
 
+#: The cells the Left column gives a duration; `duration` never needs more.
+DURATION_CELLS = 7
+
+
 def duration(minutes: int) -> str:
-    """ "12 min", "3 h 05"."""
-    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d}"
+    """ "12 min", "3 h 05", "113 h", "417 d": at most `DURATION_CELLS` cells.
+
+    From a hundred hours on, the minutes are left out (they would not fit, and nobody
+    plans a read that long to the minute); beyond what whole hours can say in the
+    column, days.
+    """
+    hours = minutes // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    if hours < 100:
+        return f"{hours} h {minutes % 60:02d}"
+    rounded = round(minutes / 60)
+    if rounded < 10_000:
+        return f"{rounded} h"
+    return f"{round(minutes / (60 * 24))} d"
 
 
 def size_label(size: int) -> str:

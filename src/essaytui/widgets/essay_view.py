@@ -986,6 +986,13 @@ class EssayView(ScrollView, can_focus=True):
             self._wrapped_notes[key] = lines
         return lines
 
+    def sidenote_is_shown(self, label: str) -> bool:
+        """Whether the sidenote of `label` begins on screen (whole or cut)."""
+        if not self.sidenotes:
+            return False
+        lines = self._note_lines(label)
+        return bool(lines) and lines[0] in (text for text, _ in self.sidenote_rows().values())
+
     def sidenote_is_whole(self, label: str) -> bool:
         """Whether the sidenote of `label` is on screen uncut (then no peek is needed)."""
         if not self.sidenotes:

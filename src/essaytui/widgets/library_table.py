@@ -24,14 +24,14 @@ from textual.strip import Strip
 
 from essaytui.actions import LIBRARY, action
 from essaytui.model.text import sanitize_inline
-from essaytui.sessions.library import Column, LibraryRow
+from essaytui.sessions.library import DURATION_CELLS, Column, LibraryRow
 
 #: Cells each column gets; the title takes what is left (at least `TITLE_MIN`).
 WIDTHS = {
     Column.AUTHOR: 16,
     Column.SERIES: 20,
     Column.PROGRESS: 4,
-    Column.LEFT: 7,
+    Column.LEFT: DURATION_CELLS,
     Column.LAST_READ: 10,
     Column.NOTES: 9,
     Column.SIZE: 7,
@@ -212,6 +212,9 @@ class LibraryTable(ScrollView, can_focus=True):
         self.columns, self.widths = column_layout(event.size.width, self._natural)
         self._strips.clear()
         self.virtual_size = Size(0, len(self.rows) + 1)
+        # The screen is drawn at the new size before this event arrives, with the old
+        # columns; without a repaint they stayed until the next key.
+        self.refresh()
         self._reveal()
 
     def notify_style_update(self) -> None:

@@ -27,6 +27,18 @@ class ReaderList(OptionList):
 
     BINDINGS: ClassVar[list[BindingType]] = LIST_BINDINGS
 
+    def watch_show_vertical_scrollbar(self) -> None:
+        """Measure the options again when the scroll bar comes or goes.
+
+        OptionList counts each option's lines at the width it has when the option is
+        added, and counts again only on a resize. The scroll bar appears once the options
+        outgrow the list, which narrows the text without resizing the widget: a long
+        option then wraps to more lines than were counted, and its last lines (a note's
+        end and its ↩) were never drawn.
+        """
+        # `_clear_caches` is what OptionList itself does on a resize; there is no public way.
+        self._clear_caches()
+
 
 def bound_keys(widget: Widget) -> set[str]:
     """The keys `widget`'s own bindings answer, the reader's keymap applied."""

@@ -18,6 +18,8 @@ class Peeking:
         self.reading = reading
         self.layout = layout
         self.navigation = navigation
+        #: Whether the selected note's sidenote was on screen when the peek was last placed.
+        self._in_margin = False
 
     def text_for(self, target: Target) -> tuple[str, str]:
         """What the peek shows for `target`, and its last line when cut."""
@@ -45,7 +47,13 @@ class Peeking:
     def selected(self) -> None:
         """A new selection: its peek may show."""
         self.navigation.peek_closed_for = None
+        # a note already in the margin (cut there) is peeked at whole when selected
+        self._in_margin = self._note_in_margin()
         self.place()
+
+    def _note_in_margin(self) -> bool:
+        target = self.reading.view.target
+        return isinstance(target, FootnoteRef) and self.reading.view.sidenote_is_shown(target.label)
 
     def place_later(self) -> None:
         """Place the peek once the layout has run."""
@@ -62,6 +70,12 @@ class Peeking:
         row = view.row_of(target.start) if target is not None else None
         if isinstance(target, FootnoteRef) and view.sidenote_is_whole(target.label):
             text = ""  # the whole note is in the margin beside its line
+        in_margin = self._note_in_margin()
+        if in_margin and not self._in_margin:
+            # The layout brought the sidenotes in (z, p, a resize): the note is beside its
+            # line now, and the same note twice on screen is one too many.
+            self.navigation.peek_closed_for = target
+        self._in_margin = in_margin
         closed = target == self.navigation.peek_closed_for
         if not text or row is None or self.layout.covered or closed:
             peek.hide()  # nothing to show, or a pane is over the text or shows it whole
