@@ -8,14 +8,16 @@ reading on the second core meanwhile.
 
 `read_ahead(path)` forks a child (Linux only; before the parent has a thread) that reads
 the first part as `load_essay(path, limit=…)` does, which leaves it in the essay cache
-(`essay_cache`, and a book's conversion in its own cache), says so on a pipe, then reads
-the whole text into the cache the same way and exits. A text the cache holds already (it
-was opened before) is not read again: the child only looks for its entries' names. The
-parent's own `load_essay` calls then find the cache filled: `wait_first_part` before the
-first screen, `wait_whole` before the rest. The child hands over nothing else: what it
-leaves is only the cache, which every reader checks as it always does (never trusted
-blindly), so a child that fails, is killed or cannot write the cache costs only the time
-it took, and the parent reads the text itself with the errors it would always give.
+(`essay_cache`, and a book's conversion in its own cache), says so on a pipe, waits until
+the reader's first screen is up (`go_on`: two busy processes slow each other down, and the
+first screen comes first), then reads the whole text into the cache the same way and
+exits. A text the cache holds already (it was opened before) is not read again: the child
+only looks for its entries' names. The parent's own `load_essay` calls then find the cache
+filled: `wait_first_part` before the first screen, `wait_whole` before the rest. The child
+hands over nothing else: what it leaves is only the cache, which every reader checks as it
+always does (never trusted blindly), so a child that fails, is killed or cannot write the
+cache costs only the time it took, and the parent reads the text itself with the errors it
+would always give.
 
 The child gives up when the parent does (`PR_SET_PDEATHSIG`); `stop` ends it when the
 reader closes before it is done. Its standard streams are /dev/null: it never writes to
@@ -38,6 +40,9 @@ SWITCH = "ESSAYTUI_READ_AHEAD"
 #: What the child writes on the pipe once the first part is in the cache.
 _FIRST_PART_READ = b"1"
 
+#: What the reader writes on the other pipe when it wants the rest.
+_GO_ON = b"2"
+
 #: Linux's prctl option: a signal for this process when its parent ends.
 _PR_SET_PDEATHSIG = 1
 
@@ -45,11 +50,12 @@ _PR_SET_PDEATHSIG = 1
 class ReadAhead:
     """The child reading a text ahead of the reader (`read_ahead`)."""
 
-    def __init__(self, path: Path, pid: int, pipe: int) -> None:
+    def __init__(self, path: Path, pid: int, pipe: int, go: int) -> None:
         #: The text being read ahead.
         self.path = path
         self.pid = pid
         self._pipe = pipe
+        self._go = go
         self._status: int | None = None
         self._lock = threading.Lock()
         #: Whether `stop` was called: the reader is closing, nothing more is to be read.
@@ -74,9 +80,21 @@ class ReadAhead:
             self._pipe = -1
         return said == _FIRST_PART_READ
 
+    def go_on(self) -> None:
+        """Let the child read the rest: it waits after the first part, so that it does
+        not compete with the reader's first screen for the machine (two processes busy
+        at once each run slower, on this machine by a third)."""
+        if self._go >= 0:
+            with contextlib.suppress(OSError):
+                os.write(self._go, _GO_ON)
+            os.close(self._go)
+            self._go = -1
+
     def wait_whole(self) -> bool:
-        """Block until the child has ended (it has cached the whole text, or failed):
-        whether it ended well. Releases the GIL while it waits (for a worker thread)."""
+        """Let the child read the rest (`go_on`) and block until it has ended (it has
+        cached the whole text, or failed): whether it ended well. Releases the GIL while
+        it waits (for a worker thread)."""
+        self.go_on()
         with self._lock:
             if self._status is None:
                 try:
@@ -93,6 +111,9 @@ class ReadAhead:
         if self._pipe >= 0:
             os.close(self._pipe)
             self._pipe = -1
+        if self._go >= 0:
+            os.close(self._go)  # the child waiting to go on reads the end, and ends
+            self._go = -1
         if self._status is None:  # not under the lock: a worker may be waiting in it
             with contextlib.suppress(OSError):
                 if self._handle >= 0:
@@ -118,25 +139,29 @@ def read_ahead(path: Path, limit: int) -> ReadAhead | None:
     ):
         return None
     reading, writing = os.pipe()
+    waiting, going = os.pipe()
     try:
         pid = os.fork()
     except OSError:
-        os.close(reading)
-        os.close(writing)
+        for end in (reading, writing, waiting, going):
+            os.close(end)
         return None
     if pid == 0:  # pragma: no cover - the child; its effect (the cache) is what is tested
         os.close(reading)
+        os.close(going)
         status = 1
         try:
-            status = _child(path, limit, writing)
+            status = _child(path, limit, writing, waiting)
         finally:
             os._exit(status)
     os.close(writing)
-    return ReadAhead(path, pid, reading)
+    os.close(waiting)
+    return ReadAhead(path, pid, reading, going)
 
 
-def _child(path: Path, limit: int, pipe: int) -> int:  # pragma: no cover - in the child
-    """Read the first part into the cache, say so, then the whole; the exit status."""
+def _child(path: Path, limit: int, pipe: int, go: int) -> int:  # pragma: no cover - in the child
+    """Read the first part into the cache, say so on `pipe`, wait for the word on `go`
+    (`ReadAhead.go_on`), then read the whole; the exit status."""
     parent = os.getppid()
     try:
         _quiet_child()
@@ -160,8 +185,11 @@ def _child(path: Path, limit: int, pipe: int) -> int:  # pragma: no cover - in t
             return 0  # opened before: nothing to read ahead
         if first is None:
             first = load_essay(path, limit=limit)  # from the cache: is there more?
-        if not first.complete:
-            load_essay(path)
+        if first.complete:
+            return 0
+        if os.read(go, 1) != _GO_ON:
+            return 1  # the reader closed before it wanted the rest
+        load_essay(path)
         return 0
     except BaseException:  # noqa: BLE001 - a child that fails only costs the parent time
         return 1
