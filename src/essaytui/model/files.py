@@ -365,10 +365,10 @@ def cached_parts(path: Path, limit: int, cache_dir: Path | None = None) -> tuple
         cache_dir = paths.cache_dir()
     try:
         if _is_book(path):
-            keys = (_book_key(path, limit), _book_key(path, None))
+            keys = _book_keys(path, limit, None)
         else:
             source = _EssaySource.read(path)
-            keys = (source.key(limit), source.key(None))
+            keys = [source.key(limit), source.key(None)]
     except (EssayFileError, OSError):
         return False, False
     return (
@@ -434,6 +434,15 @@ def _book_key(path: Path, limit: int | None) -> str:
     Raises:
         OSError: the file cannot be read.
     """
+    return _book_keys(path, limit)[0]
+
+
+def _book_keys(path: Path, *limits: int | None) -> list[str]:
+    """`_book_key` for each of `limits`, the file read and hashed once.
+
+    Raises:
+        OSError: the file cannot be read.
+    """
     from essaytui.model.epub.cache import CONVERTER_VERSION, file_key
 
     digest = file_key(path)
@@ -442,7 +451,7 @@ def _book_key(path: Path, limit: int | None) -> str:
     except OSError:
         resolved = path.absolute()
     book = f"book {CONVERTER_VERSION} {digest}".encode()
-    return essay_cache.essay_key(book, None, f"{resolved}\0{limit}")
+    return [essay_cache.essay_key(book, None, f"{resolved}\0{limit}") for limit in limits]
 
 
 def _load_book(path: Path, limit: int | None, cache_dir: Path) -> Essay:
