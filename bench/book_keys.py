@@ -103,6 +103,7 @@ def run_once(book: Path, ahead: bool = False) -> dict[str, Any]:
             over_50ms_during=sum(1 for d in during if d > 50),
             median_during_ms=sorted(during)[len(during) // 2] if during else 0.0,
             slowest_after_ms=max(after),
+            after_ms=[round(d) for d in after],
             median_after_ms=sorted(after)[len(after) // 2],
             read_ahead=reading_ahead is not None,
             swap_cpu_ms=1000 * sum(swap),

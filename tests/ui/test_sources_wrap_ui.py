@@ -41,9 +41,9 @@ async def test_a_long_note_shows_its_last_line_and_its_back_reference(
         await pilot.pause()
         pane = reader(app).query_one(SourcesPane)
         text = " ".join(pane_text(pane).split())
-        assert "other subjects. ↩ ¶34 ² Resemblance." in text
+        assert "other subjects. ↩ ¶32 ² Resemblance." in text
         # and after a resize, at the new width
         await pilot.resize_terminal(128, 45)
         await pilot.pause()
         text = " ".join(pane_text(pane).split())
-        assert "other subjects. ↩ ¶34 ² Resemblance." in text
+        assert "other subjects. ↩ ¶32 ² Resemblance." in text
