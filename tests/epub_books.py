@@ -153,9 +153,12 @@ ENDNOTES = """<section epub:type="endnotes" id="endnotes">
 
 
 def epub3_book(
-    path: Path, *, identifier: str = "urn:uuid:0b0c5c1e-1111-4222-8333-444455556666"
+    path: Path,
+    *,
+    identifier: str = "urn:uuid:0b0c5c1e-1111-4222-8333-444455556666",
+    metadata: str = EPUB3_METADATA,
 ) -> Path:
-    """The small EPUB 3 (see the module)."""
+    """The small EPUB 3 (see the module), with other `metadata` if given."""
     items = [
         ("nav", "nav.xhtml", XHTML_TYPE, "nav"),
         ("cover", "text/cover.xhtml", XHTML_TYPE, ""),
@@ -168,7 +171,7 @@ def epub3_book(
     ]
     spine = ["cover", "part-1", "chapter-1", "chapter-2", "endnotes"]
     files: dict[str, str | bytes] = {
-        "OEBPS/content.opf": opf3(items, spine, metadata=EPUB3_METADATA, identifier=identifier),
+        "OEBPS/content.opf": opf3(items, spine, metadata=metadata, identifier=identifier),
         "OEBPS/nav.xhtml": NAV,
         "OEBPS/text/cover.xhtml": page(
             '<section epub:type="cover"><img src="../images/cover.jpg" alt=""/></section>'

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from epub_books import real_standard_ebook
+from epub_books import EPUB3_METADATA, epub3_book, real_standard_ebook
 from ready import opened, until
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -51,8 +51,12 @@ async def test_a_long_about_scrolls_with_the_reading_keys(tmp_path: Path) -> Non
 
 
 async def test_a_part_without_a_number_is_named_by_its_title(tmp_path: Path) -> None:
-    # the Enquiry is in a collection (Standard Ebooks' metadata) that gives it no number
-    app = EssayApp(real_standard_ebook(tmp_path / "enquiry.epub"))
+    # a book in a collection (a series) that gives it no number
+    unnumbered = EPUB3_METADATA.replace(
+        '<meta refines="#c1" property="group-position">2</meta>', ""
+    )
+    assert unnumbered != EPUB3_METADATA
+    app = EssayApp(epub3_book(tmp_path / "keeper.epub", metadata=unnumbered))
     async with app.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
         await until(pilot, app.series_parts, "the book is in the library")
@@ -61,5 +65,5 @@ async def test_a_part_without_a_number_is_named_by_its_title(tmp_path: Path) -> 
         await pilot.pause()
         text = str(app.screen.query_one("#about-text", Static).render())
         listed = text.split("The series in your library", 1)[1].strip().splitlines()
-        assert listed == ["▸ An Enquiry Concerning Human Understanding"], listed
+        assert listed == ["▸ The Lighthouse Keeper"], listed
         assert "Part ?" not in text

@@ -354,6 +354,15 @@ PATTERN_CASES: dict[str, tuple[str, list[Build]]] = {
         [lambda n: "http:" * n, lambda n: "https://" + "a" * n, lambda n: "data:" + " data:" * n],
     ),
 }
+PATTERN_CASES.update(
+    {
+        "essaytui.model.html._CHARACTER_REFERENCE": (
+            "sub",
+            [lambda n: "&#" * n, lambda n: "&#x" + "1" * n, lambda n: "&#1" * n + "x"],
+        ),
+        "essaytui.model.text._NOT_XML": ("sub", [lambda n: "\x07" * n, lambda n: "a\x1b" * n]),
+    }
+)
 PATTERN_CASES.update(DIALECT_PATTERN_CASES)
 
 
