@@ -5,20 +5,15 @@ command failed with a traceback. They now show as their control pictures everywh
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from epub_books import control_character_book
+from test_epub_hostile import essaytui
 
 from essaytui.model.files import load_essay
 from essaytui.model.html import lxml_markup
 from essaytui.model.text import xml_compatible
-
-#: Seconds a command may take here before the test fails (a hang, not slowness).
-TIMEOUT = 120
 
 #: What must never reach any output.
 RAW = ("\x1b", "\x07", "\ufffe", "\uffff")
@@ -30,22 +25,6 @@ PAGE = (
     '<ol class="footnotes"><li id="fn1">The note\x07 <a href="#r1">back</a></li></ol>'
     "</article></body></html>"
 )
-
-
-def essaytui(*args: str | Path, home: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "essaytui", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env={
-            **os.environ,
-            "ESSAYTUI_DATA_DIR": str(home / "data"),
-            "ESSAYTUI_CACHE_DIR": str(home / "cache"),
-        },
-        stdin=subprocess.DEVNULL,
-        timeout=TIMEOUT,
-        check=False,
-    )
 
 
 def assert_inert(*outputs: str) -> None:
