@@ -16,6 +16,7 @@ from essaytui.actions import DIALOGS, action
 from essaytui.model.essay import Essay
 from essaytui.model.text import sanitize, sanitize_inline, word_count
 from essaytui.widgets.key_hints import KeyHints
+from essaytui.widgets.scrolling import scroll_box
 from essaytui.widgets.status import reading_minutes
 
 #: Front-matter keys shown, in this order, with how they are labelled.
@@ -182,22 +183,8 @@ class AboutScreen(ModalScreen[None]):
         self.query_one("#about-box").border_title = "About this edition"
 
     def action_scroll(self, where: str) -> None:
-        """Scroll the account: a line, a page, or to either end."""
-        box = self.query_one("#about-box", VerticalScroll)
-        half = max(1, box.scrollable_content_region.height // 2)
-        if where in ("half_down", "half_up"):
-            step = half if where == "half_down" else -half
-            box.scroll_to(y=box.scroll_y + step, animate=False)
-            return
-        moves = {
-            "down": box.scroll_down,
-            "up": box.scroll_up,
-            "page_down": box.scroll_page_down,
-            "page_up": box.scroll_page_up,
-            "home": box.scroll_home,
-            "end": box.scroll_end,
-        }
-        moves[where](animate=False)
+        """Scroll the account: a line, half a page, a page, or to either end."""
+        scroll_box(self.query_one("#about-box", VerticalScroll), where)
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

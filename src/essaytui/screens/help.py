@@ -34,6 +34,7 @@ from essaytui.actions import (
 )
 from essaytui.model.text import sanitize_inline
 from essaytui.widgets.key_hints import KeyHints
+from essaytui.widgets.scrolling import scroll_box
 
 #: The keys column, in cells.
 KEYS_WIDTH = 20
@@ -247,16 +248,7 @@ class HelpScreen(ModalScreen[None]):
         )
 
     def action_scroll(self, where: str) -> None:
-        scroll = self.query_one("#help-scroll", VerticalScroll)
-        moves = {
-            "down": scroll.scroll_down,
-            "up": scroll.scroll_up,
-            "page_down": scroll.scroll_page_down,
-            "page_up": scroll.scroll_page_up,
-            "home": scroll.scroll_home,
-            "end": scroll.scroll_end,
-        }
-        moves[where](animate=False)
+        scroll_box(self.query_one("#help-scroll", VerticalScroll), where)
 
     def action_filter(self) -> None:
         field = self.query_one("#help-filter", Input)
