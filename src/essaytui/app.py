@@ -10,7 +10,7 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -29,7 +29,7 @@ from essaytui.model.essay import Essay, reading_progress
 from essaytui.model.files import FIRST_SCREEN_LIMIT, EssayFileError, load_essay
 from essaytui.model.text import sanitize, sanitize_inline
 from essaytui.screens.reader import ReaderScreen, prepare_essay
-from essaytui.store import AnnotationStore, StoreError
+from essaytui.store import AnnotationStore, StoreBusy, StoreError
 from essaytui.typeahead import TypeaheadApp
 
 if TYPE_CHECKING:
@@ -46,6 +46,12 @@ if TYPE_CHECKING:
 
 #: Texts left for another that `backspace` can go back to, the latest kept.
 TEXTS_KEPT_FOR_BACK = 100
+
+#: A write from the interface's thread that found the notes database locked is tried
+#: again this many seconds later, up to this many times in all (as long as a write in a
+#: worker waits: `store.LOCK_WAIT_SECONDS`).
+RETRY_SECONDS = 1.0
+WRITE_ATTEMPTS = 30
 
 #: How often the active reading time is written to the library (seconds).
 READING_FLUSH_SECONDS = 60.0
@@ -78,6 +84,14 @@ def settle_heap() -> None:
         return
     gc.collect()
     gc.freeze()
+    gc.enable()
+
+
+def release_heap() -> None:
+    """Undo `settle_heap` when the app closes: what it froze is collected again (with
+    ESSAYTUI_SETTLE_HEAP=0 it froze nothing, and what the caller froze stays so)."""
+    if os.environ.get(SETTLE_HEAP) != "0":
+        gc.unfreeze()
     gc.enable()
 
 
@@ -311,8 +325,25 @@ class EssayApp(TypeaheadApp[None]):
     def watch_theme(self, theme: str) -> None:
         """Remember the reader's theme."""
         # A theme is not worth an error message; notes report their own problems.
-        with contextlib.suppress(StoreError):
-            self.store.set_setting("theme", theme)
+
+        def remember() -> None:
+            if self.theme == theme:  # not one chosen since
+                self.store.set_setting("theme", theme, wait=False)
+
+        self._write_soon(remember)
+
+    def _write_soon(self, write: Callable[[], object], attempts: int = WRITE_ATTEMPTS) -> None:
+        """A small write of the notes database from the interface's thread, which never
+        waits for its lock: while another essaytui holds it, the write is tried again a
+        second later (the keys answer meanwhile), up to `attempts` times in all. `write`
+        makes its write with `wait=False` (and may decide it is no longer needed)."""
+        try:
+            write()
+        except StoreBusy:
+            if attempts > 1 and not self._reader_closing.is_set():
+                self.set_timer(RETRY_SECONDS, lambda: self._write_soon(write, attempts - 1))
+        except StoreError:
+            return  # not worth an error message: the next save or opening writes it again
 
     async def action_quit(self) -> None:
         """Save the reading position, then quit (after a sync, with a sync folder set:
@@ -411,8 +442,7 @@ class EssayApp(TypeaheadApp[None]):
         if self._library is not None:
             self._library.close()
         self.store.close()
-        gc.unfreeze()
-        gc.enable()
+        release_heap()
 
     def _parts_known(self) -> None:
         """Let the key hints ask for the next and previous part of a series now that the
@@ -429,8 +459,13 @@ class EssayApp(TypeaheadApp[None]):
                 return
         except LookupError:
             return
-        with contextlib.suppress(StoreError):
-            self.store.touch(essay.id, essay.source_path or "", essay.title, essay.author)
+
+        def touch() -> None:
+            if self.essay.id == essay.id:  # a text opened since is the last one read
+                path = essay.source_path or ""
+                self.store.touch(essay.id, path, essay.title, essay.author, wait=False)
+
+        self._write_soon(touch)
 
     def get_default_screen(self) -> ReaderScreen:
         """The reader is the app's first screen (not pushed from `on_mount`: Textual runs
@@ -896,6 +931,7 @@ class EssayApp(TypeaheadApp[None]):
         if seconds <= 0:
             return  # no reading since the last count: where it was counted from stays
         from essaytui.sessions.reading_time import words_read
+        from essaytui.store.faults import is_busy
         from essaytui.store.library import LibraryError
 
         try:
@@ -907,9 +943,16 @@ class EssayApp(TypeaheadApp[None]):
         # first count of this text: from the top of the view (what is on screen is read)
         start = top / max(1, length) if self._counted_from < 0 else self._counted_from
         words = words_read(self.essay, start, progress)
+        try:
+            # the interface's thread does not wait for another process's write
+            self.library.add_reading(self.essay.id, seconds, words, wait=False)
+        except sqlite3.OperationalError as error:
+            if is_busy(error):
+                self._clock.seconds += seconds  # counted at the next flush, with its words
+                return
+        except (LibraryError, sqlite3.Error):
+            pass
         self._counted_from = progress
-        with contextlib.suppress(LibraryError, sqlite3.Error):
-            self.library.add_reading(self.essay.id, seconds, words)
         with contextlib.suppress(LibraryError, sqlite3.Error):
             self._pace = self.library.reading().words_per_minute
 

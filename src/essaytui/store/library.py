@@ -458,18 +458,32 @@ class Library:
 
     # -- reading time -----------------------------------------------------------------------
 
-    def add_reading(self, essay_id: str, seconds: float, words: int, day: str = "") -> None:
-        """Add active reading time (and the words read in it) to a text's day."""
+    def add_reading(
+        self, essay_id: str, seconds: float, words: int, day: str = "", *, wait: bool = True
+    ) -> None:
+        """Add active reading time (and the words read in it) to a text's day.
+
+        Raises:
+            sqlite3.OperationalError: not written; with `wait` False, at once when another
+                process is writing to the library (`is_busy`).
+        """
         if seconds <= 0:
             return
         day = day or datetime.now(UTC).date().isoformat()
-        with self._db:
-            self._db.execute(
-                "INSERT INTO reading (essay_id, day, seconds, words) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (essay_id, day) DO UPDATE SET seconds = seconds + excluded.seconds, "
-                "words = words + excluded.words",
-                (essay_id, day, seconds, max(0, words)),
-            )
+        waits = int(self._db.execute("PRAGMA busy_timeout").fetchone()[0])
+        if not wait:
+            self._db.execute("PRAGMA busy_timeout = 0")
+        try:
+            with self._db:
+                self._db.execute(
+                    "INSERT INTO reading (essay_id, day, seconds, words) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (essay_id, day) DO UPDATE SET "
+                    "seconds = seconds + excluded.seconds, words = words + excluded.words",
+                    (essay_id, day, seconds, max(0, words)),
+                )
+        finally:
+            if not wait:
+                self._db.execute(f"PRAGMA busy_timeout = {waits}")
 
     def reading(self, essay_id: str | None = None) -> ReadingTotals:
         """Reading time of one text, or of every text."""
