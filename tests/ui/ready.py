@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from textual.command import CommandList
 from textual.pilot import Pilot
 
 from essaytui.app import EssayApp
@@ -72,3 +73,13 @@ async def until(pilot: Pilot[Any], holds: Callable[[], object], what: str) -> No
         if time.monotonic() > deadline:
             raise AssertionError(f"{what}: not so after {LIMIT:g} s")
         await pilot.pause(LOOK)
+
+
+async def palette_listed(pilot: Pilot[Any]) -> None:
+    """Return once the command palette showing has searched for what was typed into it
+    (a worker for each key) and lists what it found. (The tests waited 5 s here, looking
+    for option widgets an OptionList does not have.)"""
+    app = pilot.app
+    commands = app.screen.query_one(CommandList)
+    await app.workers.wait_for_complete()  # the search for the last key typed
+    await until(pilot, lambda: commands.option_count, "the palette lists what it found")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from ready import opened
+from ready import opened, palette_listed
 from test_library_ui import shelve
 from textual.command import CommandPalette
 from textual.pilot import Pilot
@@ -78,10 +78,7 @@ async def palette_pick(pilot: Pilot[None], command: str, words: str, down: int =
     palette = app.screen
     assert isinstance(palette, CommandPalette)
     await pilot.press(*words)
-    for _ in range(50):
-        await pilot.pause(0.1)
-        if palette.query("CommandList Option") or palette.query(".option-list--option"):
-            break
+    await palette_listed(pilot)
     await pilot.press(*["down"] * down, "enter")
     await settle(pilot)
     assert isinstance(app.screen, ReaderScreen)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from ready import opened, until
+from ready import opened, palette_listed, until
 from rich.console import Console
 from test_library_ui import library_screen, open_library, shelve, write_series
 from textual.command import CommandPalette
@@ -45,10 +45,7 @@ async def search_library_and_open(pilot: Pilot[None], words: str) -> None:
     palette = app.screen
     assert isinstance(palette, CommandPalette)
     await pilot.press(*words)
-    for _ in range(50):
-        await pilot.pause(0.1)
-        if palette.query("CommandList Option") or palette.query(".option-list--option"):
-            break
+    await palette_listed(pilot)
     await pilot.press("enter")
     await settle(pilot)
 

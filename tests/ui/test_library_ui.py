@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ready import opened, until
+from ready import opened, palette_listed, until
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -237,10 +237,7 @@ async def test_search_the_library_from_the_palette(tmp_path: Path, data_dir: Pat
         assert isinstance(palette, CommandPalette)
         assert palette.query_one(Input).placeholder == "Search the library…"
         await pilot.press(*"estuaries silt")
-        for _ in range(50):
-            await pilot.pause(0.1)
-            if palette.query("CommandList Option") or palette.query(".option-list--option"):
-                break
+        await palette_listed(pilot)
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause(0.3)
