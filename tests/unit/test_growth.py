@@ -6,10 +6,11 @@ enough to trust; at 8n the timings stop at the first within the bound) and the r
 must stay near 8: linear is ~8, quadratic ~64, and the bound of 24 leaves room for a
 loaded two-core machine. The timing runs in a child process with a timeout (a fork of
 one that imported the growth modules once: `growth_forks`), so a case that turns
-exponential fails instead of stalling the suite. It counts the child's CPU time, not the wall clock: a test running
-beside it on the other core, or the machine's load, does not stretch what a case is
-charged (on the wall clock, a busy neighbour pushed linear work past a ratio of 30), so
-growth tests run beside the rest of the suite. No absolute time is asserted.
+exponential fails instead of stalling the suite. It counts the child's CPU time, not
+the wall clock: a test running beside it on the other core, or the machine's load, does
+not stretch what a case is charged (on the wall clock, a busy neighbour pushed linear
+work past a ratio of 30), so growth tests run beside the rest of the suite. No absolute
+time is asserted.
 
 `PATTERN_CASES` must name every module-level compiled pattern under
 `src/essaytui` (a test walks the modules): a new pattern needs an adversarial case.
@@ -843,3 +844,18 @@ def test_lazy_lines_in_deep_quotes_cost_what_plain_text_costs() -> None:
     ratios = best_ratios("quote_cost(40)", MAX_QUOTE_COST)
     costly = {name: round(ratio, 1) for name, ratio in ratios.items() if ratio > MAX_QUOTE_COST}
     assert not costly, f"a character costs more than {MAX_QUOTE_COST}× plain text: {costly}"
+
+
+# -- the timing itself ----------------------------------------------------------------------
+
+
+def control_ratios(kind: str) -> dict[str, float]:
+    """A case known to be quadratic, or one known to be linear, timed as every case is."""
+    if kind == "quadratic":
+        return {kind: growth(lambda n: lambda: sum(1 for _ in range(n) for _ in range(n)), 150)}
+    return {kind: growth(lambda n: lambda: sum(1 for _ in range(50 * n)), 2_000)}
+
+
+def test_the_timing_tells_a_quadratic_case_from_a_linear_one() -> None:
+    assert in_child("control_ratios('quadratic')")["quadratic"] > MAX_RATIO
+    assert_grows_linearly("control_ratios('linear')")
