@@ -176,3 +176,17 @@ def test_add_takes_books_and_quarto_files_from_a_folder(
     assert "The Lighthouse Keeper" in found and "keeper.epub" in found
     found = ok(run("search", "median", "--texts", data_dir=data)).stdout
     assert "Why the Median Lies About Waiting Times" in found and "waiting.qmd" in found
+
+
+def test_stats_says_durations_as_the_library_does() -> None:
+    from essaytui.cli.library import duration
+    from essaytui.sessions.library import duration as column
+
+    assert [duration(s) for s in (40, 180, 3_900, 113 * 3_600 + 300)] == [
+        "40 s",
+        "3 min",
+        "1 h 05",
+        "113 h",
+    ]
+    for minutes in (1, 59, 61, 5_999, 6_000, 600_000, 60 * 24 * 9_999):
+        assert duration(minutes * 60) == column(minutes)

@@ -302,10 +302,10 @@ def run_stats(options: argparse.Namespace) -> int:
 
 
 def duration(seconds: float) -> str:
-    """A reading time as a reader says it: "40 s", "3 min", "1 h 05"."""
+    """A reading time as a reader says it: "40 s", then as the Library's columns say
+    it ("3 min", "1 h 05", "113 h")."""
+    from essaytui.sessions.library import duration as in_minutes
+
     if seconds < 60:
         return f"{int(seconds)} s"
-    minutes = round(seconds / 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d}"
+    return in_minutes(round(seconds / 60))
