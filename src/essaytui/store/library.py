@@ -470,8 +470,9 @@ class Library:
         if seconds <= 0:
             return
         day = day or datetime.now(UTC).date().isoformat()
-        waits = int(self._db.execute("PRAGMA busy_timeout").fetchone()[0])
-        if not wait:
+        # not waiting: SQLite's own wait is off for this write, and back as it was after
+        waits = None if wait else int(self._db.execute("PRAGMA busy_timeout").fetchone()[0])
+        if waits is not None:
             self._db.execute("PRAGMA busy_timeout = 0")
         try:
             with self._db:
@@ -482,7 +483,7 @@ class Library:
                     (essay_id, day, seconds, max(0, words)),
                 )
         finally:
-            if not wait:
+            if waits is not None:
                 self._db.execute(f"PRAGMA busy_timeout = {waits}")
 
     def reading(self, essay_id: str | None = None) -> ReadingTotals:
