@@ -323,8 +323,7 @@ class EssayApp(TypeaheadApp[None]):
                 self.reader.say(f"⚠ {warning}", seconds=10)
 
     def watch_theme(self, theme: str) -> None:
-        """Remember the reader's theme."""
-        # A theme is not worth an error message; notes report their own problems.
+        """Remember the reader's theme (a failure is not worth an error message)."""
 
         def remember() -> None:
             if self.theme == theme:  # not one chosen since
