@@ -24,7 +24,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -33,7 +33,14 @@ from urllib.parse import quote as url_quote
 from essaytui import paths
 from essaytui.model.annotation import Annotation
 from essaytui.store.errors import StoreBusy, StoreError, StoreUnavailable, StoreWriteError
-from essaytui.store.faults import explain, is_busy, is_corrupt, is_disk_fault, is_read_only
+from essaytui.store.faults import (
+    busy_timeout,
+    explain,
+    is_busy,
+    is_corrupt,
+    is_disk_fault,
+    is_read_only,
+)
 from essaytui.store.rows import (
     BadRow,
     Position,
@@ -402,18 +409,6 @@ class Database:
             taken, self.warnings = self.warnings, []
         return taken
 
-    @contextlib.contextmanager
-    def _busy_timeout(self, milliseconds: int) -> Iterator[None]:
-        """SQLite's own wait for a lock, for the statements run inside."""
-        if milliseconds == self._busy_ms:
-            yield
-            return
-        self._connection.execute(f"PRAGMA busy_timeout = {milliseconds}")
-        try:
-            yield
-        finally:
-            self._connection.execute(f"PRAGMA busy_timeout = {self._busy_ms}")
-
     def _attempts(self, action: Callable[[], T], *, wait: bool) -> T:
         """Run `action` under the store's lock, retrying while the database is busy.
 
@@ -424,7 +419,8 @@ class Database:
         deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait else 0.0)
         pause = 0.01
         while True:
-            with self._lock, self._busy_timeout(BUSY_TIMEOUT_MS if wait else 0):
+            waits = BUSY_TIMEOUT_MS if wait else 0
+            with self._lock, busy_timeout(self._connection, waits, self._busy_ms):
                 try:
                     return action()
                 except sqlite3.OperationalError as error:

@@ -1,8 +1,11 @@
-"""What a failed SQLite call means: busy, damaged, read-only, a failing disk."""
+"""What a failed SQLite call means: busy, damaged, read-only, a failing disk; and how
+long a call waits for another connection's lock."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 
 # SQLite primary result codes that mean the file itself is damaged.
 _SQLITE_CORRUPT = 11
@@ -36,6 +39,20 @@ def _means(
 def is_busy(error: sqlite3.Error) -> bool:
     """Another connection holds the lock."""
     return _means(error, (_SQLITE_BUSY, _SQLITE_LOCKED), ("locked", "busy"))
+
+
+@contextlib.contextmanager
+def busy_timeout(connection: sqlite3.Connection, milliseconds: int, usual: int) -> Iterator[None]:
+    """SQLite's own wait for a lock: `milliseconds` for the statements run inside (0: none,
+    busy at once), `usual` (what the connection was opened with) again after."""
+    if milliseconds == usual:
+        yield
+        return
+    connection.execute(f"PRAGMA busy_timeout = {milliseconds}")
+    try:
+        yield
+    finally:
+        connection.execute(f"PRAGMA busy_timeout = {usual}")
 
 
 def is_corrupt(error: sqlite3.Error) -> bool:

@@ -28,6 +28,7 @@ from essaytui.model.identity import file_state
 from essaytui.model.search import REGEX_PREFIX, SearchError, compile_query
 from essaytui.model.series import SeriesPlace, series_place
 from essaytui.model.text import BLOCK_SEPARATOR, word_count
+from essaytui.store.faults import busy_timeout
 from essaytui.store.library_text import (
     bigrams,
     match_expression,
@@ -208,9 +209,12 @@ def _regexp(pattern: str, text: str) -> bool:
 class Library:
     """The library file of a data directory (see the module's doc)."""
 
-    def __init__(self, connection: sqlite3.Connection, location: str) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection, location: str, wait: float = BUSY_WAIT
+    ) -> None:
         self._db = connection
         self.location = location
+        self._busy_ms = int(wait * 1000)  # what `_connect` gave the connection
 
     @classmethod
     def open(cls, data_dir: Path, wait: float = BUSY_WAIT) -> Library:
@@ -223,7 +227,7 @@ class Library:
         target = data_dir / LIBRARY_NAME
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
-            return cls(_connect(str(target), wait), str(target))
+            return cls(_connect(str(target), wait), str(target), wait)
         except sqlite3.OperationalError as error:
             # busy, locked, read-only, out of space: the file is fine, only not now
             raise LibraryError(f"cannot open the library {target}: {error}") from None
@@ -234,7 +238,7 @@ class Library:
             with contextlib.suppress(OSError):
                 target.rename(aside)
             try:
-                return cls(_connect(str(target), wait), str(target))
+                return cls(_connect(str(target), wait), str(target), wait)
             except sqlite3.DatabaseError as again:
                 raise LibraryError(f"cannot open the library {target}: {again}") from None
         except OSError as error:
@@ -470,21 +474,14 @@ class Library:
         if seconds <= 0:
             return
         day = day or datetime.now(UTC).date().isoformat()
-        # not waiting: SQLite's own wait is off for this write, and back as it was after
-        waits = None if wait else int(self._db.execute("PRAGMA busy_timeout").fetchone()[0])
-        if waits is not None:
-            self._db.execute("PRAGMA busy_timeout = 0")
-        try:
-            with self._db:
-                self._db.execute(
-                    "INSERT INTO reading (essay_id, day, seconds, words) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (essay_id, day) DO UPDATE SET "
-                    "seconds = seconds + excluded.seconds, words = words + excluded.words",
-                    (essay_id, day, seconds, max(0, words)),
-                )
-        finally:
-            if waits is not None:
-                self._db.execute(f"PRAGMA busy_timeout = {waits}")
+        waits = self._busy_ms if wait else 0
+        with busy_timeout(self._db, waits, self._busy_ms), self._db:
+            self._db.execute(
+                "INSERT INTO reading (essay_id, day, seconds, words) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (essay_id, day) DO UPDATE SET "
+                "seconds = seconds + excluded.seconds, words = words + excluded.words",
+                (essay_id, day, seconds, max(0, words)),
+            )
 
     def reading(self, essay_id: str | None = None) -> ReadingTotals:
         """Reading time of one text, or of every text."""
