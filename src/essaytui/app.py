@@ -945,11 +945,11 @@ class EssayApp(TypeaheadApp[None]):
         try:
             # the interface's thread does not wait for another process's write
             self.library.add_reading(self.essay.id, seconds, words, wait=False)
-        except sqlite3.OperationalError as error:
+        except sqlite3.Error as error:
             if is_busy(error):
                 self._clock.seconds += seconds  # counted at the next flush, with its words
                 return
-        except (LibraryError, sqlite3.Error):
+        except LibraryError:
             pass
         self._counted_from = progress
         with contextlib.suppress(LibraryError, sqlite3.Error):
