@@ -48,10 +48,10 @@ def wheel_requirements(wheel: Path) -> list[str]:
     ]
 
 
-def dependency_closure(requirements: list[str]) -> set[str]:
+def dependency_closure(requirements: list[str]) -> dict[str, importlib.metadata.Distribution]:
     """The distributions `requirements` need at run time (no extras), and what those need,
     each checked to be installed here at a version the requirement allows."""
-    needed: set[str] = set()
+    needed: dict[str, importlib.metadata.Distribution] = {}
     todo = list(requirements)
     while todo:
         requirement = Requirement(todo.pop())
@@ -60,8 +60,7 @@ def dependency_closure(requirements: list[str]) -> set[str]:
         name = canonicalize_name(requirement.name)
         if name in needed:
             continue
-        needed.add(name)
-        distribution = importlib.metadata.distribution(name)
+        distribution = needed[name] = importlib.metadata.distribution(name)
         assert requirement.specifier.contains(distribution.version, prereleases=True), (
             f"{name} {distribution.version} is not {requirement}"
         )
@@ -109,12 +108,12 @@ def test_wheel_carries_the_bundled_essay_and_opens_it(tmp_path: Path) -> None:
         check=True,
     )
     needed = dependency_closure(wheel_requirements(wheel))
-    assert {"textual", "markdown-it-py", "lxml"} <= needed
+    assert {"textual", "markdown-it-py", "lxml"} <= needed.keys()
     assert "pytest" not in needed and "hypothesis" not in needed  # the test tools stay here
     deps = tmp_path / "deps"
     deps.mkdir()
-    for name in needed:
-        lend(importlib.metadata.distribution(name), deps)
+    for distribution in needed.values():
+        lend(distribution, deps)
     (Path(site) / "dependencies.pth").write_text(f"{deps}\n", encoding="utf-8")
 
     elsewhere = tmp_path / "elsewhere"
