@@ -31,6 +31,7 @@ from essaytui.model.text import sanitize, sanitize_inline
 from essaytui.screens.reader import ReaderScreen, prepare_essay
 from essaytui.store import AnnotationStore, StoreBusy, StoreError
 from essaytui.typeahead import TypeaheadApp
+from essaytui.ui_thread import is_closing, show_from_worker
 
 if TYPE_CHECKING:
     from textual import events
@@ -379,7 +380,7 @@ class EssayApp(TypeaheadApp[None]):
         if sync is None:
             return
         outcome = sync.run(self.essay.id)
-        self.call_from_thread(self._synced, outcome, then_exit)
+        show_from_worker(self, self._synced, outcome, then_exit)
 
     def _synced(self, outcome: SyncOutcome, then_exit: bool) -> None:
         """Show what a background sync brought (or quit, after the last one)."""
@@ -519,13 +520,13 @@ class EssayApp(TypeaheadApp[None]):
             if self._reader_closing.is_set():
                 return  # stopped: the reader is closing
             # moved, deleted or changed into something unreadable since the first part
-            self.call_from_thread(self._not_loaded, first, str(error))
+            show_from_worker(self, self._not_loaded, first, str(error))
             return
-        if self._reader_closing.is_set():
+        if self._reader_closing.is_set() or is_closing(self):
             return
         parsed = essay.id  # the file's own (a book's identifier): is it still the same text?
         essay = dataclasses.replace(essay, id=self.essay.id)  # one identity for both parts
-        self.call_from_thread(self._loaded, first, essay, self._prepared(essay), parsed)
+        show_from_worker(self, self._loaded, first, essay, self._prepared(essay), parsed)
 
     def _prepared(self, essay: Essay) -> TextLayout | None:
         """`prepare_essay` for the reader's view (None if there is none to show it)."""
@@ -554,10 +555,11 @@ class EssayApp(TypeaheadApp[None]):
         try:
             essay = load_essay(path)
         except EssayFileError as error:
-            self.call_from_thread(self.reader.say, f"Not opened: {error}", 10)
+            said = f"Not opened: {error}"
+            show_from_worker(self, lambda: self.reader.say(said, 10))
             return
         essay = dataclasses.replace(essay, id=self.store.identify(essay))
-        self.call_from_thread(self._show_essay, path, essay, annotation_id, at, remember)
+        show_from_worker(self, self._show_essay, path, essay, annotation_id, at, remember)
 
     def _show_essay(
         self,
@@ -760,8 +762,8 @@ class EssayApp(TypeaheadApp[None]):
                 self._pace = library.reading().words_per_minute
         except (LibraryError, EssayFileError, OSError, sqlite3.Error):
             return
-        self.call_from_thread(self._show_series)
-        self.call_from_thread(self._library_holds_it)
+        show_from_worker(self, self._show_series)
+        show_from_worker(self, self._library_holds_it)
 
     def _library_holds_it(self) -> None:
         """The text being read is in the library now: a Library opened before it was (a

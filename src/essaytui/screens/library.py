@@ -22,6 +22,7 @@ from essaytui.actions import LIBRARY, action, key_display
 from essaytui.commands import as_markup
 from essaytui.model.text import sanitize_inline
 from essaytui.sessions.library import LibraryRow, LibraryView
+from essaytui.ui_thread import show_from_worker
 from essaytui.widgets.key_hints import KeyHints
 from essaytui.widgets.library_table import LibraryTable
 
@@ -183,7 +184,7 @@ class LibraryScreen(Screen[bool]):
         background, then show it again."""
         if self.essay_app.gather_library():
             rows = self.essay_app.library_rows()
-            self.app.call_from_thread(self.fill, rows)
+            show_from_worker(self.app, self.fill, rows)
 
     @on(Input.Changed, "#library-filter")
     def _filtered(self, event: Input.Changed) -> None:

@@ -14,6 +14,7 @@ from essaytui.screens.reading.reading import LONG, Reading
 from essaytui.sessions.annotations import Change, Draft, Loading, Placed
 from essaytui.store import StoreBusy, StoreError
 from essaytui.typeahead import hold_keys
+from essaytui.ui_thread import show_from_worker
 from essaytui.widgets.essay_view import Mark
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ class Annotations:
 
     def _place(self, loading: Loading) -> None:
         placed = self.reading.notes.place(loading)
-        self.reading.screen.app.call_from_thread(self._placed, loading, placed)
+        show_from_worker(self.reading.screen.app, self._placed, loading, placed)
 
     def _placed(self, loading: Loading, placed: Placed) -> None:
         rewrites = self.reading.notes.take(loading, placed)
@@ -117,7 +118,7 @@ class Annotations:
         return True
 
     def _perform_waiting(self, change: Change, quiet: bool) -> None:
-        call = self.reading.screen.app.call_from_thread
+        call = partial(show_from_worker, self.reading.screen.app)
         try:
             change = self.reading.notes.make(change, wait=True)
         except StoreError as error:

@@ -15,6 +15,7 @@ from essaytui.screens.reading.reading import Reading
 from essaytui.sessions.navigator import Place
 from essaytui.sessions.search import Hit, Query
 from essaytui.sessions.targets import FootnoteRef, LinkRef, MatchRef, TermHit
+from essaytui.ui_thread import show_from_worker
 from essaytui.widgets.search_bar import SearchBar
 
 
@@ -138,7 +139,7 @@ class Finding:
             matches, error = self.reading.search.run(query), ""
         except SearchError as problem:
             matches, error = [], str(problem)
-        self.reading.screen.app.call_from_thread(self._found, query, matches, error)
+        show_from_worker(self.reading.screen.app, self._found, query, matches, error)
 
     def _found(self, query: Query, matches: list[Hit], error: str) -> None:
         if self._searching is query:

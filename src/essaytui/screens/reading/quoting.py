@@ -9,6 +9,7 @@ from pathlib import Path
 from essaytui.screens.reading.annotations import Annotations
 from essaytui.screens.reading.reading import Reading
 from essaytui.store import AnnotationStore
+from essaytui.ui_thread import show_from_worker
 
 #: The file in the export folder that quotations are added to when no clipboard works.
 QUOTATIONS_FILE = "quotations.md"
@@ -51,7 +52,7 @@ class Quoting:
     def _cite(self, start: int, end: int, style: str) -> None:
         from essaytui.interchange.citation import CitationError
 
-        call = self.reading.screen.app.call_from_thread
+        call = partial(show_from_worker, self.reading.screen.app)
         try:
             quotation = self.reading.notes.quotation(start, end, style)
         except CitationError as error:
