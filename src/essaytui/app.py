@@ -517,12 +517,11 @@ class EssayApp(TypeaheadApp[None]):
                         return  # the reader is closing: its exit waits for this thread
                 essay = load_essay(path)
         except EssayFileError as error:
-            if self._reader_closing.is_set():
-                return  # stopped: the reader is closing
-            # moved, deleted or changed into something unreadable since the first part
+            # moved, deleted or changed into something unreadable since the first part (or
+            # the conversion stopped as the reader closed: then this is not shown)
             show_from_worker(self, self._not_loaded, first, str(error))
             return
-        if self._reader_closing.is_set() or is_closing(self):
+        if is_closing(self):  # also once the reader has closed (`_reader_closing`)
             return
         parsed = essay.id  # the file's own (a book's identifier): is it still the same text?
         essay = dataclasses.replace(essay, id=self.essay.id)  # one identity for both parts
